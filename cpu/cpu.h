@@ -1,0 +1,174 @@
+/* CPU state and the interpreter's public interface.
+ *
+ * struct cpu holds the whole architectural state of one x86 CPU plus the
+ * interpreter's bookkeeping. It knows nothing of devices or blocks: port
+ * I/O, interrupt acknowledge and observation go through callbacks set at
+ * wiring time (struct cpu_io, struct cpu_hooks).
+ */
+#ifndef SHADOW86_CPU_CPU_H
+#define SHADOW86_CPU_CPU_H
+
+#include <setjmp.h>
+#include <stdint.h>
+
+#include "cpu/insn.h"
+#include "cpu/flags.h"
+#include "mmu/physmem.h"
+
+/* EFLAGS bits. */
+#define EFLAGS_CF   0x00000001u
+#define EFLAGS_FIXED1 0x00000002u  /* bit 1 always reads as 1 */
+#define EFLAGS_PF   0x00000004u
+#define EFLAGS_AF   0x00000010u
+#define EFLAGS_ZF   0x00000040u
+#define EFLAGS_SF   0x00000080u
+#define EFLAGS_TF   0x00000100u
+#define EFLAGS_IF   0x00000200u
+#define EFLAGS_DF   0x00000400u
+#define EFLAGS_OF   0x00000800u
+#define EFLAGS_IOPL 0x00003000u
+#define EFLAGS_NT   0x00004000u
+#define EFLAGS_RF   0x00010000u
+#define EFLAGS_VM   0x00020000u
+#define EFLAGS_AC   0x00040000u
+#define EFLAGS_VIF  0x00080000u
+#define EFLAGS_VIP  0x00100000u
+#define EFLAGS_ID   0x00200000u
+#define EFLAGS_ARITH (EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | EFLAGS_OF)
+
+/* CR0 bits. */
+#define CR0_PE 0x00000001u
+#define CR0_MP 0x00000002u
+#define CR0_EM 0x00000004u
+#define CR0_TS 0x00000008u
+#define CR0_ET 0x00000010u
+#define CR0_NE 0x00000020u
+#define CR0_WP 0x00010000u
+#define CR0_AM 0x00040000u
+#define CR0_NW 0x20000000u
+#define CR0_CD 0x40000000u
+#define CR0_PG 0x80000000u
+
+/* Exception vectors. */
+enum cpu_vector {
+    VEC_DE = 0, VEC_DB = 1, VEC_NMI = 2, VEC_BP = 3, VEC_OF = 4, VEC_BR = 5,
+    VEC_UD = 6, VEC_NM = 7, VEC_DF = 8, VEC_TS = 10, VEC_NP = 11, VEC_SS = 12,
+    VEC_GP = 13, VEC_PF = 14, VEC_MF = 16, VEC_AC = 17, VEC_MC = 18
+};
+
+/* Hidden part of a segment register (the descriptor cache).
+ * `attr` holds descriptor bits 40-47 (type, S, DPL, P) in bits 0-7 and
+ * bits 52-55 (AVL, L, D/B, G) in bits 12-15, as in the descriptor. */
+struct seg_cache {
+    uint16_t sel;
+    uint16_t attr;
+    uint32_t base;
+    uint32_t limit;   /* byte-granular, already scaled by G */
+};
+
+#define SEG_ATTR_ACCESSED 0x0001u
+#define SEG_ATTR_RW       0x0002u  /* readable code / writable data */
+#define SEG_ATTR_DC       0x0004u  /* conforming code / expand-down data */
+#define SEG_ATTR_CODE     0x0008u
+#define SEG_ATTR_S        0x0010u
+#define SEG_ATTR_DPL      0x0060u
+#define SEG_ATTR_P        0x0080u
+#define SEG_ATTR_DB       0x4000u
+#define SEG_ATTR_G        0x8000u
+
+struct dtr {
+    uint32_t base;
+    uint16_t limit;
+};
+
+/* Port I/O as seen by the CPU; wired by machine/ to the device bus. */
+struct cpu_io {
+    void *opaque;
+    uint32_t (*in)(void *opaque, uint16_t port, unsigned size);
+    void (*out)(void *opaque, uint16_t port, unsigned size, uint32_t val);
+};
+
+/* Observation hooks (debug/ registers these); NULL when unused. */
+struct cpu_hooks {
+    void *opaque;
+    /* Called after an instruction retired, with its decoded form and the
+     * state before it ran (`before`). */
+    void (*insn_retired)(void *opaque, const struct cpu *cpu, const struct insn *in,
+                         const struct cpu *before);
+};
+
+/* Why cpu_run() returned. */
+enum cpu_exit {
+    CPU_EXIT_BUDGET,    /* the instruction budget ran out */
+    CPU_EXIT_HLT,       /* HLT executed; cpu->halted is set */
+    CPU_EXIT_SHUTDOWN,  /* triple fault; cpu->shutdown_vectors says which */
+    CPU_EXIT_STOP       /* cpu_request_stop() was called (e.g. port 0xF4) */
+};
+
+/* Counters the interpreter keeps (printed with --stats). */
+struct cpu_stats {
+    uint64_t ud_count;          /* #UD raised for unimplemented/invalid opcodes */
+    uint64_t exceptions[32];    /* exceptions delivered, per vector */
+    uint64_t interrupts;        /* INT n and external interrupts delivered */
+};
+
+struct cpu {
+    uint32_t regs[8];
+    uint32_t eip;
+    uint32_t eflags;          /* arithmetic flags valid only per `lf` */
+    struct lazy_flags lf;
+    struct seg_cache seg[SEG_COUNT];
+    struct dtr gdtr, idtr;
+    struct seg_cache ldtr, tr;
+    uint32_t cr0, cr2, cr3, cr4;
+    uint32_t dr[8];
+
+    uint64_t icount;          /* instructions retired since reset */
+
+    /* Interpreter bookkeeping for the instruction in flight. */
+    uint32_t insn_eip;        /* EIP of its first byte */
+    uint32_t insn_esp;        /* ESP before it ran (restored on a fault) */
+    uint32_t ea;              /* effective address offset of its memory operand */
+    const struct insn *cur;
+
+    /* Pending-fault record filled by cpu_raise() before it longjmps. */
+    int fault_vector;
+    int fault_has_error;
+    uint32_t fault_error;
+    jmp_buf *fault_jmp;
+    int delivering;           /* vector being delivered, or -1 */
+    int shutdown_vectors[3];  /* vectors that led to a triple fault */
+
+    int halted;
+    int shutdown;
+    int stop_requested;
+
+    struct physmem *mem;
+    struct cpu_io io;
+    struct cpu_hooks hooks;
+    struct cpu_stats stats;
+};
+
+void cpu_init(struct cpu *cpu, struct physmem *mem, const struct cpu_io *io);
+/* Power-on/reset state: real mode, CS=F000 with base FFFF0000, EIP=FFF0. */
+void cpu_reset(struct cpu *cpu);
+
+/* Real-mode segment load: selector, base = sel << 4; limit and attributes
+ * are kept (so unreal mode survives), as on a 386. */
+void cpu_load_real_seg(struct cpu *cpu, int seg, uint16_t sel);
+
+/* Enter flat 32-bit protected mode as a multiboot loader leaves it:
+ * CR0.PE=1, every segment base 0, limit 4 GiB, 32-bit code and stack,
+ * CPL 0, IF=0, paging off. */
+void cpu_enter_flat32(struct cpu *cpu);
+
+uint32_t cpu_get_eflags(const struct cpu *cpu);
+void cpu_set_eflags(struct cpu *cpu, uint32_t value);
+
+/* Run up to `budget` instructions. */
+enum cpu_exit cpu_run(struct cpu *cpu, uint64_t budget);
+
+/* Ask cpu_run() to return after the current instruction. */
+void cpu_request_stop(struct cpu *cpu);
+
+#endif
