@@ -107,7 +107,8 @@ enum cpu_exit {
 
 /* Counters the interpreter keeps (printed with --stats). */
 struct cpu_stats {
-    uint64_t ud_count;          /* #UD raised for unimplemented/invalid opcodes */
+    uint64_t ud_count;          /* #UD raised for invalid encodings */
+    uint64_t unimplemented;     /* #UD raised for valid but unimplemented features */
     uint64_t exceptions[32];    /* exceptions delivered, per vector */
     uint64_t interrupts;        /* INT n and external interrupts delivered */
 };
@@ -122,8 +123,10 @@ struct cpu {
     struct seg_cache ldtr, tr;
     uint32_t cr0, cr2, cr3, cr4;
     uint32_t dr[8];
+    uint64_t tsc_offset;      /* TSC = icount + tsc_offset (WRMSR 10h sets it) */
 
     uint64_t icount;          /* instructions retired since reset */
+    uint64_t run_end;         /* cpu_run() stops when icount reaches this */
 
     /* Interpreter bookkeeping for the instruction in flight. */
     uint32_t insn_eip;        /* EIP of its first byte */
@@ -141,6 +144,7 @@ struct cpu {
 
     int halted;
     int shutdown;
+    uint8_t irq_shadow;       /* STI / MOV SS / POP SS: no interrupt before the next insn */
     int stop_requested;
 
     struct physmem *mem;

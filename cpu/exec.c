@@ -1,0 +1,188 @@
+/* The interpreter: fetch, decode, dispatch one instruction at a time, and
+ * the fault/double-fault machinery around it. This is the reference
+ * semantics the translator is checked against. */
+#include <string.h>
+
+#include "cpu/decode.h"
+#include "cpu/except.h"
+#include "cpu/exec.h"
+#include "cpu/ops.h"
+#include "cpu/operand.h"
+#include "cpu/seg.h"
+
+#define H(name, fn) [OP_##name] = fn,
+static const insn_handler handlers[OP_COUNT] = {
+    CPU_HANDLER_TABLE(H)
+};
+#undef H
+
+insn_handler cpu_handler_for(const struct insn *in)
+{
+    insn_handler h = in->op < OP_COUNT ? handlers[in->op] : NULL;
+    return h ? h : op_unimplemented;
+}
+
+static int code_is_32(const struct cpu *cpu)
+{
+    return (cpu->seg[SEG_CS].attr & SEG_ATTR_DB) != 0;
+}
+
+void cpu_decode_current(struct cpu *cpu, struct insn *in)
+{
+    uint8_t buf[INSN_MAX_LEN];
+    unsigned n = cpu_fetch(cpu, cpu->eip, buf, INSN_MAX_LEN);
+    switch (decode_insn(buf, n, code_is_32(cpu), in, NULL)) {
+    case DECODE_OK:
+        return;
+    case DECODE_NEED_MORE:
+        /* The bytes stop at the CS limit (paging will add #PF here). */
+        cpu_raise(cpu, VEC_GP, 0);
+    case DECODE_TOO_LONG:
+        cpu_raise(cpu, VEC_GP, 0);
+    case DECODE_UD:
+        cpu->stats.ud_count++;
+        cpu_raise(cpu, VEC_UD, 0);
+    }
+}
+
+void cpu_execute(struct cpu *cpu, const struct insn *in)
+{
+    uint32_t next = cpu->eip + in->len;
+    if (!code_is_32(cpu))
+        next &= 0xFFFF;
+    if (in->has_ea)
+        cpu->ea = insn_ea(cpu, in);
+    cpu->cur = in;
+    cpu->eip = next;
+    cpu_handler_for(in)(cpu, in);
+}
+
+/* One instruction, with single-step trap and interrupt-shadow handling. */
+static void step(struct cpu *cpu)
+{
+    struct insn in;
+    struct cpu before;
+    int trap_tf = (cpu->eflags & EFLAGS_TF) != 0;
+    uint8_t shadow = cpu->irq_shadow;
+
+    cpu->insn_eip = cpu->eip;
+    cpu->insn_esp = cpu->regs[REG_ESP];
+    if (cpu->hooks.insn_retired)
+        before = *cpu;
+    cpu_decode_current(cpu, &in);
+    cpu_execute(cpu, &in);
+    cpu->icount++;
+    /* An interrupt shadow lasts for exactly one instruction. */
+    if (shadow)
+        cpu->irq_shadow = 0;
+    if (cpu->hooks.insn_retired)
+        cpu->hooks.insn_retired(cpu->hooks.opaque, cpu, &in, &before);
+    if (trap_tf) {
+        /* Single-step trap after the instruction (SDM 17.3.1.4). */
+        cpu->dr[6] |= 0x4000;
+        cpu->insn_eip = cpu->eip;
+        cpu->insn_esp = cpu->regs[REG_ESP];
+        cpu_deliver_interrupt(cpu, VEC_DB, INT_SRC_EXCEPTION, 0, 0);
+    }
+}
+
+/* Exception classes for double-fault decisions (SDM Vol. 3, Table 6-5). */
+static int is_contributory(int vec)
+{
+    return vec == VEC_DE || vec == VEC_TS || vec == VEC_NP || vec == VEC_SS || vec == VEC_GP;
+}
+
+/* Called after a longjmp from cpu_raise(): roll the faulting instruction
+ * back and deliver, escalating to #DF and shutdown as the SDM requires. */
+static void handle_fault(struct cpu *cpu)
+{
+    int vec = cpu->fault_vector;
+    int has_err = cpu->fault_has_error;
+    uint32_t err = cpu->fault_error;
+
+    if (cpu->delivering >= 0) {
+        int first = cpu->delivering;
+        if (first == VEC_DF) {
+            cpu->shutdown_vectors[2] = vec;
+            cpu->shutdown = 1;
+            cpu->delivering = -1;
+            return;
+        }
+        if ((is_contributory(first) && is_contributory(vec)) ||
+            (first == VEC_PF && (vec == VEC_PF || is_contributory(vec)))) {
+            cpu->shutdown_vectors[0] = first;
+            cpu->shutdown_vectors[1] = vec;
+            vec = VEC_DF;
+            has_err = 1;
+            err = 0;
+        }
+    } else {
+        cpu->shutdown_vectors[0] = vec;
+    }
+    /* Faults restart the instruction: EIP and ESP as before it ran. */
+    cpu->eip = cpu->insn_eip;
+    cpu->regs[REG_ESP] = cpu->insn_esp;
+    cpu->delivering = vec;
+    cpu_deliver_interrupt(cpu, vec, INT_SRC_EXCEPTION, has_err, err);
+    cpu->delivering = -1;
+}
+
+enum cpu_exit cpu_run(struct cpu *cpu, uint64_t budget)
+{
+    jmp_buf jb;
+    jmp_buf *outer = cpu->fault_jmp;
+    volatile enum cpu_exit why = CPU_EXIT_BUDGET;
+
+    cpu->fault_jmp = &jb;
+    cpu->run_end = cpu->icount + budget;
+    if (setjmp(jb)) {
+        handle_fault(cpu);
+        if (cpu->shutdown) {
+            cpu->fault_jmp = outer;
+            return CPU_EXIT_SHUTDOWN;
+        }
+    }
+    while (cpu->icount < cpu->run_end) {
+        if (cpu->halted) {
+            why = CPU_EXIT_HLT;
+            break;
+        }
+        if (cpu->stop_requested) {
+            cpu->stop_requested = 0;
+            why = CPU_EXIT_STOP;
+            break;
+        }
+        step(cpu);
+    }
+    if (why == CPU_EXIT_BUDGET && cpu->halted)
+        why = CPU_EXIT_HLT;
+    if (why == CPU_EXIT_BUDGET && cpu->stop_requested) {
+        cpu->stop_requested = 0;
+        why = CPU_EXIT_STOP;
+    }
+    cpu->fault_jmp = outer;
+    return why;
+}
+
+int cpu_external_interrupt(struct cpu *cpu, int vec)
+{
+    jmp_buf jb;
+    jmp_buf *outer = cpu->fault_jmp;
+    int rc = 0;
+
+    cpu->fault_jmp = &jb;
+    cpu->halted = 0;
+    cpu->insn_eip = cpu->eip;
+    cpu->insn_esp = cpu->regs[REG_ESP];
+    if (setjmp(jb)) {
+        handle_fault(cpu);
+        if (cpu->shutdown)
+            rc = -1;
+    } else {
+        cpu->delivering = vec;
+        cpu_deliver_interrupt(cpu, vec, INT_SRC_EXTERNAL, 0, 0);
+        cpu->delivering = -1;
+    }
+    cpu->fault_jmp = outer;
+    return rc;
+}

@@ -1,0 +1,20 @@
+/* The interpreter's entry points below cpu_run(): decode at CS:EIP and
+ * execute one decoded instruction. The translator ([dbt]) binds the same
+ * handlers, so these are the single source of instruction semantics. */
+#ifndef SHADOW86_CPU_EXEC_H
+#define SHADOW86_CPU_EXEC_H
+
+#include "cpu/cpu.h"
+
+typedef void (*insn_handler)(struct cpu *cpu, const struct insn *in);
+
+/* The handler implementing `in` (op_unimplemented for holes). */
+insn_handler cpu_handler_for(const struct insn *in);
+
+/* Fetch and decode the instruction at CS:EIP; raises #GP/#UD on failure. */
+void cpu_decode_current(struct cpu *cpu, struct insn *in);
+
+/* Run one decoded instruction whose first byte is at CS:EIP. */
+void cpu_execute(struct cpu *cpu, const struct insn *in);
+
+#endif

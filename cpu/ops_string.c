@@ -1,0 +1,103 @@
+/* String instructions with their REP forms.
+ *
+ * Every iteration updates (E)CX/(E)SI/(E)DI only after its memory accesses
+ * succeeded, so a fault mid-way leaves the registers describing exactly
+ * the iterations done, and restarting the instruction finishes the job.
+ * A long REP yields after REP_CHUNK iterations by restarting itself
+ * (EIP back on the instruction), so interrupts and the instruction budget
+ * are never held off for long; the split is deterministic.
+ */
+#include "cpu/except.h"
+#include "cpu/io.h"
+#include "cpu/ops.h"
+#include "cpu/operand.h"
+
+#define REP_CHUNK 4096u
+
+enum string_kind { STR_MOVS, STR_CMPS, STR_STOS, STR_LODS, STR_SCAS, STR_INS, STR_OUTS };
+
+/* One iteration; returns the value of ZF for CMPS/SCAS (else 1). */
+static int string_once(struct cpu *cpu, const struct insn *in, enum string_kind kind)
+{
+    unsigned size = in->opnd[0].size;
+    uint32_t step = (cpu->eflags & EFLAGS_DF) ? (uint32_t)-(int32_t)size : size;
+    uint32_t si = reg_read_a(cpu, in, REG_ESI), di = reg_read_a(cpu, in, REG_EDI);
+    uint32_t a, b;
+
+    switch (kind) {
+    case STR_MOVS:
+        a = cpu_read(cpu, in->seg, si, size);
+        cpu_write(cpu, SEG_ES, di, size, a);
+        reg_write_a(cpu, in, REG_ESI, si + step);
+        reg_write_a(cpu, in, REG_EDI, di + step);
+        return 1;
+    case STR_CMPS:
+        a = cpu_read(cpu, in->seg, si, size);
+        b = cpu_read(cpu, SEG_ES, di, size);
+        reg_write_a(cpu, in, REG_ESI, si + step);
+        reg_write_a(cpu, in, REG_EDI, di + step);
+        flags_set_lazy(cpu, LF_SUB, size, a, b, a - b);
+        return a == b;
+    case STR_STOS:
+        cpu_write(cpu, SEG_ES, di, size, reg_read(cpu, REG_EAX, size));
+        reg_write_a(cpu, in, REG_EDI, di + step);
+        return 1;
+    case STR_LODS:
+        a = cpu_read(cpu, in->seg, si, size);
+        reg_write(cpu, REG_EAX, size, a);
+        reg_write_a(cpu, in, REG_ESI, si + step);
+        return 1;
+    case STR_SCAS:
+        a = reg_read(cpu, REG_EAX, size);
+        b = cpu_read(cpu, SEG_ES, di, size);
+        reg_write_a(cpu, in, REG_EDI, di + step);
+        flags_set_lazy(cpu, LF_SUB, size, a, b, a - b);
+        return a == b;
+    case STR_INS:
+        /* The destination is checked before the port is read: a faulting
+         * INS must not consume device data. */
+        cpu_check_access(cpu, SEG_ES, di, size, 1);
+        a = cpu_io_in(cpu, (uint16_t)reg_read(cpu, REG_EDX, 2), size);
+        cpu_write(cpu, SEG_ES, di, size, a);
+        reg_write_a(cpu, in, REG_EDI, di + step);
+        return 1;
+    case STR_OUTS:
+        a = cpu_read(cpu, in->seg, si, size);
+        cpu_io_out(cpu, (uint16_t)reg_read(cpu, REG_EDX, 2), size, a);
+        reg_write_a(cpu, in, REG_ESI, si + step);
+        return 1;
+    }
+    return 1;
+}
+
+static void string_op(struct cpu *cpu, const struct insn *in, enum string_kind kind)
+{
+    if (kind == STR_INS || kind == STR_OUTS)
+        cpu_io_check(cpu, (uint16_t)reg_read(cpu, REG_EDX, 2), in->opnd[0].size);
+    if (in->rep == REP_NONE) {
+        string_once(cpu, in, kind);
+        return;
+    }
+    int compares = (kind == STR_CMPS || kind == STR_SCAS);
+    for (unsigned n = 0;; n++) {
+        uint32_t count = reg_read_a(cpu, in, REG_ECX);
+        if (count == 0)
+            return;
+        if (n == REP_CHUNK) {
+            cpu->eip = cpu->insn_eip;   /* resume later where we stopped */
+            return;
+        }
+        int zf = string_once(cpu, in, kind);
+        reg_write_a(cpu, in, REG_ECX, count - 1);
+        if (compares && ((in->rep == REP_E && !zf) || (in->rep == REP_NE && zf)))
+            return;
+    }
+}
+
+void op_movs(struct cpu *cpu, const struct insn *in) { string_op(cpu, in, STR_MOVS); }
+void op_cmps(struct cpu *cpu, const struct insn *in) { string_op(cpu, in, STR_CMPS); }
+void op_stos(struct cpu *cpu, const struct insn *in) { string_op(cpu, in, STR_STOS); }
+void op_lods(struct cpu *cpu, const struct insn *in) { string_op(cpu, in, STR_LODS); }
+void op_scas(struct cpu *cpu, const struct insn *in) { string_op(cpu, in, STR_SCAS); }
+void op_ins(struct cpu *cpu, const struct insn *in) { string_op(cpu, in, STR_INS); }
+void op_outs(struct cpu *cpu, const struct insn *in) { string_op(cpu, in, STR_OUTS); }

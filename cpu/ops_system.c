@@ -1,0 +1,254 @@
+/* System instructions: descriptor-table registers, control and debug
+ * registers, HLT, CPUID, RDTSC, MSRs, cache control, and the x87 escape
+ * gate. Each is a separate function: these are the translator's callout
+ * targets. Privilege checks follow the SDM's per-instruction pages. */
+#include "cpu/except.h"
+#include "cpu/mem.h"
+#include "cpu/ops.h"
+#include "cpu/operand.h"
+#include "cpu/seg.h"
+
+/* #GP(0) unless at CPL 0 (real mode is CPL 0). */
+static void require_cpl0(struct cpu *cpu)
+{
+    if (cpu_cpl(cpu) != 0)
+        cpu_raise(cpu, VEC_GP, 0);
+}
+
+void op_unimplemented(struct cpu *cpu, const struct insn *in)
+{
+    cpu_raise_unimplemented(cpu, insn_op_name(in->op));
+}
+
+void op_protected_only(struct cpu *cpu, const struct insn *in)
+{
+    /* SLDT STR LLDT LTR VERR VERW LAR LSL ARPL are #UD in real and V86
+     * mode (SDM, each instruction's "Real-Address Mode Exceptions"). */
+    if (!cpu_protected(cpu))
+        cpu_raise(cpu, VEC_UD, 0);
+    cpu_raise_unimplemented(cpu, insn_op_name(in->op));
+}
+
+void op_hlt(struct cpu *cpu, const struct insn *in)
+{
+    require_cpl0(cpu);
+    cpu->halted = 1;
+}
+
+void op_wait(struct cpu *cpu, const struct insn *in)
+{
+    /* WAIT faults #NM when MP and TS are both set (SDM Table 2-1). */
+    if ((cpu->cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
+        cpu_raise(cpu, VEC_NM, 0);
+}
+
+void op_fpu(struct cpu *cpu, const struct insn *in)
+{
+    if (cpu->cr0 & (CR0_EM | CR0_TS))
+        cpu_raise(cpu, VEC_NM, 0);
+    cpu_raise_unimplemented(cpu, "x87 instruction");
+}
+
+void op_ud2(struct cpu *cpu, const struct insn *in)
+{
+    cpu_raise(cpu, VEC_UD, 0);
+}
+
+void op_lgdt_lidt(struct cpu *cpu, const struct insn *in)
+{
+    require_cpl0(cpu);
+    uint32_t limit = cpu_read(cpu, in->seg, cpu->ea, 2);
+    uint32_t base = cpu_read(cpu, in->seg, (cpu->ea + 2) & addr_mask(in), 4);
+    if (in->opsize == 2)
+        base &= 0x00FFFFFFu;   /* 24-bit base with a 16-bit operand size */
+    struct dtr *t = in->op == OP_LGDT ? &cpu->gdtr : &cpu->idtr;
+    t->limit = (uint16_t)limit;
+    t->base = base;
+}
+
+void op_sgdt_sidt(struct cpu *cpu, const struct insn *in)
+{
+    const struct dtr *t = in->op == OP_SGDT ? &cpu->gdtr : &cpu->idtr;
+    uint32_t base = in->opsize == 2 ? (t->base & 0x00FFFFFFu) : t->base;
+    cpu_check_access(cpu, in->seg, cpu->ea, 6, 1);
+    cpu_write(cpu, in->seg, cpu->ea, 2, t->limit);
+    cpu_write(cpu, in->seg, (cpu->ea + 2) & addr_mask(in), 4, base);
+}
+
+void op_smsw(struct cpu *cpu, const struct insn *in)
+{
+    opnd_write(cpu, in, 0, cpu->cr0);
+}
+
+/* Validate and install a new CR0 (SDM "MOV—Move to/from Control
+ * Registers"): PG needs PE, NW needs CD. */
+static void write_cr0(struct cpu *cpu, uint32_t v)
+{
+    v |= CR0_ET;   /* hard-wired to 1 on P6 */
+    if ((v & CR0_PG) && !(v & CR0_PE))
+        cpu_raise(cpu, VEC_GP, 0);
+    if ((v & CR0_NW) && !(v & CR0_CD))
+        cpu_raise(cpu, VEC_GP, 0);
+    if (v & CR0_PG)
+        cpu_raise_unimplemented(cpu, "paging (CR0.PG)");
+    cpu->cr0 = v & (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE |
+                    CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG);
+}
+
+void op_lmsw(struct cpu *cpu, const struct insn *in)
+{
+    require_cpl0(cpu);
+    uint32_t v = opnd_read(cpu, in, 0) & 0xF;
+    /* LMSW sets PE but never clears it. */
+    write_cr0(cpu, (cpu->cr0 & ~0xEu) | v | (cpu->cr0 & CR0_PE));
+}
+
+void op_clts(struct cpu *cpu, const struct insn *in)
+{
+    require_cpl0(cpu);
+    cpu->cr0 &= ~CR0_TS;
+}
+
+/* CR4 bits this CPU accepts: VME PVI TSD DE PSE PAE MCE PGE PCE. Setting
+ * one the CPU does not implement yet is refused as unimplemented. */
+#define CR4_KNOWN 0x000001FFu
+#define CR4_IMPLEMENTED 0x00000004u   /* TSD */
+
+void op_mov_to_cr(struct cpu *cpu, const struct insn *in)
+{
+    require_cpl0(cpu);
+    uint32_t v = cpu->regs[in->opnd[1].reg];
+    switch (in->opnd[0].reg) {
+    case 0: write_cr0(cpu, v); break;
+    case 2: cpu->cr2 = v; break;
+    case 3: cpu->cr3 = v & 0xFFFFF018u; break;
+    default:
+        if (v & ~CR4_KNOWN)
+            cpu_raise(cpu, VEC_GP, 0);
+        if (v & ~CR4_IMPLEMENTED)
+            cpu_raise_unimplemented(cpu, "CR4 feature bit");
+        cpu->cr4 = v;
+        break;
+    }
+}
+
+void op_mov_from_cr(struct cpu *cpu, const struct insn *in)
+{
+    require_cpl0(cpu);
+    uint32_t v;
+    switch (in->opnd[1].reg) {
+    case 0: v = cpu->cr0; break;
+    case 2: v = cpu->cr2; break;
+    case 3: v = cpu->cr3; break;
+    default: v = cpu->cr4; break;
+    }
+    cpu->regs[in->opnd[0].reg] = v;
+}
+
+/* DR4/DR5 alias DR6/DR7 unless CR4.DE makes them #UD. */
+static unsigned debug_reg_index(struct cpu *cpu, unsigned r)
+{
+    if (r == 4 || r == 5) {
+        if (cpu->cr4 & 0x8)
+            cpu_raise(cpu, VEC_UD, 0);
+        return r + 2;
+    }
+    return r;
+}
+
+void op_mov_to_dr(struct cpu *cpu, const struct insn *in)
+{
+    require_cpl0(cpu);
+    unsigned r = debug_reg_index(cpu, in->opnd[0].reg);
+    uint32_t v = cpu->regs[in->opnd[1].reg];
+    if (r == 6)
+        v = (v & 0x0000E00Fu) | 0xFFFF0FF0u;
+    else if (r == 7)
+        v = (v & 0xFFFF2BFFu) | 0x400u;
+    cpu->dr[r] = v;
+}
+
+void op_mov_from_dr(struct cpu *cpu, const struct insn *in)
+{
+    require_cpl0(cpu);
+    cpu->regs[in->opnd[0].reg] = cpu->dr[debug_reg_index(cpu, in->opnd[1].reg)];
+}
+
+void op_cache_ctl(struct cpu *cpu, const struct insn *in)
+{
+    require_cpl0(cpu);   /* INVD/WBINVD: no cache is modelled */
+}
+
+void op_invlpg(struct cpu *cpu, const struct insn *in)
+{
+    require_cpl0(cpu);   /* nothing cached until paging exists */
+}
+
+/* CPUID leaf 1 EDX: exactly the features implemented. */
+#define CPUID_TSC  (1u << 4)
+#define CPUID_MSR  (1u << 5)
+#define CPUID_CX8  (1u << 8)
+#define CPUID_CMOV (1u << 15)
+
+void op_cpuid(struct cpu *cpu, const struct insn *in)
+{
+    uint32_t leaf = cpu->regs[REG_EAX];
+    uint32_t a = 0, b = 0, c = 0, d = 0;
+    switch (leaf) {
+    case 0:
+        a = 1;
+        /* "GenuineIntel" as little-endian bytes in EBX, EDX, ECX. */
+        b = (uint32_t)'G' | (uint32_t)'e' << 8 | (uint32_t)'n' << 16 | (uint32_t)'u' << 24;
+        d = (uint32_t)'i' | (uint32_t)'n' << 8 | (uint32_t)'e' << 16 | (uint32_t)'I' << 24;
+        c = (uint32_t)'n' | (uint32_t)'t' << 8 | (uint32_t)'e' << 16 | (uint32_t)'l' << 24;
+        break;
+    case 1:
+        a = 0x00000633;   /* family 6, model 3, stepping 3 */
+        d = CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_CMOV;
+        break;
+    default:
+        break;   /* leaves above the maximum return zeros here */
+    }
+    cpu->regs[REG_EAX] = a;
+    cpu->regs[REG_EBX] = b;
+    cpu->regs[REG_ECX] = c;
+    cpu->regs[REG_EDX] = d;
+}
+
+static uint64_t read_tsc(const struct cpu *cpu)
+{
+    return cpu->icount + cpu->tsc_offset;
+}
+
+void op_rdtsc(struct cpu *cpu, const struct insn *in)
+{
+    if ((cpu->cr4 & 0x4) && cpu_cpl(cpu) != 0)
+        cpu_raise(cpu, VEC_GP, 0);
+    uint64_t t = read_tsc(cpu);
+    cpu->regs[REG_EAX] = (uint32_t)t;
+    cpu->regs[REG_EDX] = (uint32_t)(t >> 32);
+}
+
+#define MSR_TSC 0x10
+
+void op_rdmsr(struct cpu *cpu, const struct insn *in)
+{
+    require_cpl0(cpu);
+    uint64_t v;
+    switch (cpu->regs[REG_ECX]) {
+    case MSR_TSC: v = read_tsc(cpu); break;
+    default: cpu_raise(cpu, VEC_GP, 0);
+    }
+    cpu->regs[REG_EAX] = (uint32_t)v;
+    cpu->regs[REG_EDX] = (uint32_t)(v >> 32);
+}
+
+void op_wrmsr(struct cpu *cpu, const struct insn *in)
+{
+    require_cpl0(cpu);
+    uint64_t v = ((uint64_t)cpu->regs[REG_EDX] << 32) | cpu->regs[REG_EAX];
+    switch (cpu->regs[REG_ECX]) {
+    case MSR_TSC: cpu->tsc_offset = v - cpu->icount; break;
+    default: cpu_raise(cpu, VEC_GP, 0);
+    }
+}
