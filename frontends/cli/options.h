@@ -1,0 +1,35 @@
+/* The command line, QEMU style: every option takes one or two leading
+ * dashes, and a value either as the next argument or after '='
+ * ("-m 64", "--m=64", "--trace=insn", "--trace insn").
+ */
+#ifndef SHADOW86_CLI_OPTIONS_H
+#define SHADOW86_CLI_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct cli_options {
+    const char *bios;          /* -bios FILE */
+    const char *kernel;        /* -kernel FILE */
+    const char *append;        /* -append STRING */
+    uint32_t ram_mib;          /* -m SIZE */
+    const char *debugcon;      /* -debugcon stdio|none|FILE */
+    int no_reboot;             /* -no-reboot */
+    unsigned trace;            /* --trace=LIST: enum trace_category mask */
+    const char *trace_file;    /* --trace-file FILE (default: stderr) */
+    int stats;                 /* --stats */
+    uint64_t max_insns;        /* --max-insns N (0: unlimited) */
+    int help;                  /* --help / -h */
+};
+
+/* Parse argv. Returns 0, or -1 with a one-line message in err. */
+int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t errsz);
+
+/* Parse a RAM size: a number of MiB, optionally suffixed M or G.
+ * Returns 0, or -1 with a message. */
+int cli_parse_ram_size(const char *s, uint32_t *mib, char *err, size_t errsz);
+
+void cli_print_help(FILE *out);
+
+#endif

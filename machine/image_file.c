@@ -1,0 +1,62 @@
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "machine/image_file.h"
+
+int image_file_read(const char *path, size_t max_size, uint8_t **data, size_t *size,
+                    char *err, size_t errsz)
+{
+    struct stat st;
+    FILE *f = fopen(path, "rb");
+    *data = NULL;
+    *size = 0;
+    if (!f) {
+        snprintf(err, errsz, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    /* fopen() succeeds on a directory; say so instead of a read error. */
+    if (fstat(fileno(f), &st) != 0) {
+        snprintf(err, errsz, "%s: %s", path, strerror(errno));
+        fclose(f);
+        return -1;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        snprintf(err, errsz, "%s: is a directory", path);
+        fclose(f);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errsz, "%s: not a regular file", path);
+        fclose(f);
+        return -1;
+    }
+    if ((uintmax_t)st.st_size > max_size) {
+        snprintf(err, errsz, "%s: too large (%jd bytes, at most %zu)", path,
+                 (intmax_t)st.st_size, max_size);
+        fclose(f);
+        return -1;
+    }
+
+    size_t len = (size_t)st.st_size;
+    uint8_t *buf = malloc(len ? len : 1);
+    if (!buf) {
+        snprintf(err, errsz, "%s: out of memory reading %zu bytes", path, len);
+        fclose(f);
+        return -1;
+    }
+    size_t got = fread(buf, 1, len, f);
+    if (got != len || ferror(f)) {
+        snprintf(err, errsz, "%s: read error: %s", path,
+                 ferror(f) ? strerror(errno) : "file shrank while reading");
+        free(buf);
+        fclose(f);
+        return -1;
+    }
+    fclose(f);
+    *data = buf;
+    *size = len;
+    return 0;
+}

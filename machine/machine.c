@@ -1,0 +1,212 @@
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/image_file.h"
+#include "machine/machine.h"
+#include "machine/rom_loader.h"
+
+/* Instructions per cpu_run() call. Nothing is scheduled between slices
+ * yet; the size only bounds how late an exit request or limit is seen. */
+#define MACHINE_SLICE (1u << 20)
+
+static uint32_t machine_port_in(void *opaque, uint16_t port, unsigned size)
+{
+    struct machine *m = opaque;
+    return iobus_read(&m->bus, port, size);
+}
+
+static void machine_port_out(void *opaque, uint16_t port, unsigned size, uint32_t val)
+{
+    struct machine *m = opaque;
+    iobus_write(&m->bus, port, size, val);
+}
+
+/* The exit port's callback: remember the value and let the CPU finish the
+ * OUT instruction before cpu_run() returns. */
+static void machine_exit_request(void *opaque, uint32_t value)
+{
+    struct machine *m = opaque;
+    m->exit_requested = 1;
+    m->exit_value = value;
+    cpu_request_stop(&m->cpu);
+}
+
+static int wire_devices(struct machine *m)
+{
+    iobus_init(&m->bus);
+    if (debugcon_init(&m->debugcon, &m->bus, m->opts.debugcon_out) != 0 ||
+        postcode_init(&m->postcode, &m->bus) != 0 ||
+        exitport_init(&m->exitport, &m->bus, machine_exit_request, m) != 0)
+        return -1;
+    return 0;
+}
+
+/* Put the CPU where a multiboot loader leaves it (spec 3.2): flat 32-bit
+ * protected mode, EAX = magic, EBX = info block, at the entry point. */
+static void enter_kernel(struct machine *m)
+{
+    cpu_enter_flat32(&m->cpu);
+    m->cpu.eip = m->kernel_start.entry;
+    m->cpu.regs[REG_EAX] = MULTIBOOT_LOADER_MAGIC;
+    m->cpu.regs[REG_EBX] = m->kernel_start.info_addr;
+}
+
+static int load_kernel(struct machine *m, char *err, size_t errsz)
+{
+    if (image_file_read(m->opts.kernel_path, m->mem.ram_size, &m->kernel_image,
+                        &m->kernel_size, err, errsz) != 0)
+        return -1;
+    return multiboot_load_image(&m->mem, m->opts.kernel_path, m->kernel_image,
+                                m->kernel_size, m->opts.cmdline, &m->kernel_start, err, errsz);
+}
+
+int machine_create(struct machine *m, const struct machine_options *opts, char *err,
+                   size_t errsz)
+{
+    memset(m, 0, sizeof(*m));
+    m->opts = *opts;
+
+    if (opts->ram_mib < MACHINE_RAM_MIN_MIB || opts->ram_mib > MACHINE_RAM_MAX_MIB) {
+        snprintf(err, errsz, "RAM size %u MiB out of range (%u to %u)", opts->ram_mib,
+                 MACHINE_RAM_MIN_MIB, MACHINE_RAM_MAX_MIB);
+        return -1;
+    }
+    if (!opts->bios_path && !opts->kernel_path) {
+        snprintf(err, errsz, "nothing to run: give a firmware image (-bios FILE) or a "
+                             "multiboot kernel (-kernel FILE)");
+        return -1;
+    }
+    if (opts->bios_path && opts->kernel_path) {
+        /* Booting a kernel through firmware needs a hand-over channel
+         * (fw_cfg) that does not exist yet. */
+        snprintf(err, errsz, "-bios and -kernel together are not supported yet");
+        return -1;
+    }
+    if (opts->cmdline && !opts->kernel_path) {
+        snprintf(err, errsz, "-append needs -kernel");
+        return -1;
+    }
+    if (physmem_init(&m->mem, opts->ram_mib << 20) != 0) {
+        snprintf(err, errsz, "cannot allocate %u MiB of guest RAM: %s", opts->ram_mib,
+                 strerror(errno));
+        return -1;
+    }
+    if (wire_devices(m) != 0) {
+        snprintf(err, errsz, "internal error: overlapping device ports");
+        machine_destroy(m);
+        return -1;
+    }
+    struct cpu_io io = { .opaque = m, .in = machine_port_in, .out = machine_port_out };
+    cpu_init(&m->cpu, &m->mem, &io);
+
+    if (opts->bios_path && rom_load_file(&m->mem, opts->bios_path, err, errsz) != 0) {
+        machine_destroy(m);
+        return -1;
+    }
+    if (opts->kernel_path && load_kernel(m, err, errsz) != 0) {
+        machine_destroy(m);
+        return -1;
+    }
+    cpu_reset(&m->cpu);
+    if (m->kernel_image)
+        enter_kernel(m);
+    return 0;
+}
+
+void machine_destroy(struct machine *m)
+{
+    physmem_free(&m->mem);
+    free(m->kernel_image);
+    m->kernel_image = NULL;
+}
+
+void machine_reset(struct machine *m)
+{
+    /* Observers attached to the CPU belong to the session, not to the
+     * CPU's architectural state: keep them across the reset. */
+    struct cpu_hooks hooks = m->cpu.hooks;
+    char err[MACHINE_ERR_MAX];
+
+    uint64_t icount = m->cpu.icount;
+
+    m->resets++;
+    cpu_reset(&m->cpu);
+    m->cpu.hooks = hooks;
+    /* Whether cpu_reset() keeps icount or zeroes it, the machine's total
+     * stays the count of everything retired since creation. */
+    m->insns_before_reset += icount - m->cpu.icount;
+    /* The image was accepted at creation and RAM size has not changed, so
+     * loading it again cannot fail. */
+    if (m->kernel_image &&
+        multiboot_load_image(&m->mem, m->opts.kernel_path, m->kernel_image, m->kernel_size,
+                             m->opts.cmdline, &m->kernel_start, err, sizeof err) == 0)
+        enter_kernel(m);
+}
+
+uint64_t machine_insn_total(const struct machine *m)
+{
+    return m->insns_before_reset + m->cpu.icount;
+}
+
+/* Could anything wake a halted CPU? Only an interrupt can (NMI, or INTR
+ * with IF=1, SDM vol. 3 "HLT"). This board has no interrupt source yet, so
+ * a HLT is final whatever IF says. The PIC, when it arrives, answers here:
+ * IF=1 and an IRQ line that can still fire (or an NMI source). */
+static int machine_halt_can_wake(const struct machine *m)
+{
+    (void)m;
+    return 0;
+}
+
+static void log_reset(struct machine *m)
+{
+    const struct cpu *c = &m->cpu;
+    if (!m->opts.log)
+        return;
+    /* Keep the guest's console output ahead of the notice. */
+    if (m->debugcon.out)
+        fflush(m->debugcon.out);
+    fprintf(m->opts.log,
+            "shadow86: triple fault (vectors %d, %d, %d) at %04X:%08X after %llu instructions; "
+            "resetting (-no-reboot stops instead)\n",
+            c->shutdown_vectors[0], c->shutdown_vectors[1], c->shutdown_vectors[2],
+            c->seg[SEG_CS].sel, c->eip, (unsigned long long)machine_insn_total(m));
+    fflush(m->opts.log);
+}
+
+enum machine_stop machine_run(struct machine *m)
+{
+    for (;;) {
+        uint64_t budget = MACHINE_SLICE;
+        if (m->opts.max_insns) {
+            uint64_t done = machine_insn_total(m);
+            if (done >= m->opts.max_insns)
+                return MACHINE_STOP_INSN_LIMIT;
+            if (m->opts.max_insns - done < budget)
+                budget = m->opts.max_insns - done;
+        }
+
+        enum cpu_exit why = cpu_run(&m->cpu, budget);
+        if (m->exit_requested)
+            return MACHINE_STOP_EXIT_PORT;
+
+        switch (why) {
+        case CPU_EXIT_BUDGET:
+        case CPU_EXIT_STOP:
+            break;
+        case CPU_EXIT_HLT:
+            /* Once interrupt sources exist, a wakeable HLT will advance
+             * the clock to the next event here instead of spinning. */
+            if (!machine_halt_can_wake(m))
+                return MACHINE_STOP_HALTED;
+            break;
+        case CPU_EXIT_SHUTDOWN:
+            if (m->opts.no_reboot)
+                return MACHINE_STOP_SHUTDOWN;
+            log_reset(m);
+            machine_reset(m);
+            break;
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/* struct machine: one emulated PC, with everything it owns.
+ *
+ * All mutable emulator state lives here (or in what it embeds), never in
+ * globals, so two machines can run side by side in one process. The
+ * machine wires the CPU's port I/O to the bus, puts the debug devices on
+ * it, loads firmware or a kernel and runs the CPU until something ends
+ * the run. It holds no device or CPU logic of its own.
+ */
+#ifndef SHADOW86_MACHINE_MACHINE_H
+#define SHADOW86_MACHINE_MACHINE_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu/cpu.h"
+#include "devices/debugcon.h"
+#include "devices/exitport.h"
+#include "devices/iobus.h"
+#include "devices/postcode.h"
+#include "machine/multiboot.h"
+#include "mmu/physmem.h"
+
+#define MACHINE_ERR_MAX 512
+#define MACHINE_RAM_MIN_MIB 1u
+#define MACHINE_RAM_MAX_MIB 3584u   /* keeps RAM clear of the PCI/ROM hole */
+#define MACHINE_RAM_DEFAULT_MIB 128u
+
+struct machine_options {
+    uint32_t ram_mib;
+    const char *bios_path;       /* firmware image, or NULL */
+    const char *kernel_path;     /* multiboot kernel, or NULL */
+    const char *cmdline;         /* kernel command line, or NULL */
+    FILE *debugcon_out;          /* port 0xE9 output (not owned); NULL discards */
+    FILE *log;                   /* one-line notices (resets); NULL: silent */
+    int no_reboot;               /* triple fault ends the run instead of resetting */
+    uint64_t max_insns;          /* stop after this many instructions; 0: no limit */
+};
+
+/* Why machine_run() returned. */
+enum machine_stop {
+    MACHINE_STOP_EXIT_PORT,   /* guest wrote port 0xF4; see exit_value */
+    MACHINE_STOP_HALTED,      /* HLT and nothing can ever wake the CPU */
+    MACHINE_STOP_SHUTDOWN,    /* triple fault with no_reboot */
+    MACHINE_STOP_INSN_LIMIT   /* max_insns reached */
+};
+
+struct machine {
+    struct machine_options opts;
+    struct physmem mem;
+    struct cpu cpu;
+    struct iobus bus;
+    struct debugcon debugcon;
+    struct postcode postcode;
+    struct exitport exitport;
+
+    int exit_requested;          /* set by the exit port, seen after cpu_run */
+    uint32_t exit_value;
+    uint64_t resets;             /* resets after triple faults */
+    uint64_t insns_before_reset; /* retired instructions cpu.icount no longer counts (resets) */
+
+    /* Direct kernel boot: kept so a reset can start the kernel again, as a
+     * PC whose firmware boots it would. */
+    uint8_t *kernel_image;
+    size_t kernel_size;
+    struct multiboot_start kernel_start;
+};
+
+/* Set up a machine from `opts`: allocate RAM, wire the devices, load the
+ * firmware or kernel and put the CPU at its first instruction. Returns 0,
+ * or -1 with a one-line message in err (for bad input files, the message
+ * names the file); on failure nothing needs freeing. */
+int machine_create(struct machine *m, const struct machine_options *opts, char *err,
+                   size_t errsz);
+void machine_destroy(struct machine *m);
+
+/* Reset as the board's reset line does: CPU to its power-on state, RAM
+ * kept; a directly booted kernel is loaded and entered again. */
+void machine_reset(struct machine *m);
+
+/* Run until the guest ends the run (see enum machine_stop). */
+enum machine_stop machine_run(struct machine *m);
+
+/* Instructions retired since the machine was created (across resets). */
+uint64_t machine_insn_total(const struct machine *m);
+
+#endif
