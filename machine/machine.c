@@ -159,11 +159,20 @@ static int machine_halt_can_wake(const struct machine *m)
     return 0;
 }
 
+/* A guest that faults right after every reset loops forever, as a PC
+ * would; the first few notices say why, the rest would only flood. */
+#define MACHINE_RESET_NOTICES 10
+
 static void log_reset(struct machine *m)
 {
     const struct cpu *c = &m->cpu;
-    if (!m->opts.log)
+    if (!m->opts.log || m->resets > MACHINE_RESET_NOTICES)
         return;
+    if (m->resets == MACHINE_RESET_NOTICES) {
+        fprintf(m->opts.log, "shadow86: further triple-fault resets not reported "
+                             "(--stats counts them)\n");
+        return;
+    }
     /* Keep the guest's console output ahead of the notice. */
     if (m->debugcon.out)
         fflush(m->debugcon.out);

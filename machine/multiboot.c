@@ -213,32 +213,33 @@ static int plan_elf(const struct physmem *pm, const char *name, uint8_t *image, 
         mb_error(err, errsz, name, "truncated: program header table runs past the end of the file");
         goto out;
     }
-    Elf32_Phdr *ph = nph ? elf32_getphdr(elf) : NULL;
-    if (nph && !ph) {
-        mb_error(err, errsz, name, "bad program header table: %s", elf_errmsg(-1));
-        goto out;
-    }
-
     int entry_found = 0;
     plan->nchunks = 0;
     for (size_t i = 0; i < nph; i++) {
-        const Elf32_Phdr *p = &ph[i];
+        /* gelf_getphdr copies the entry out: e_phoff need not be aligned
+         * in a hostile file, and the table is read in place from `image`. */
+        GElf_Phdr phdr;
+        if (!gelf_getphdr(elf, (int)i, &phdr)) {
+            mb_error(err, errsz, name, "bad program header %zu: %s", i, elf_errmsg(-1));
+            goto out;
+        }
+        const GElf_Phdr *p = &phdr;
         if (p->p_type != PT_LOAD || p->p_memsz == 0)
             continue;
         if (p->p_filesz > p->p_memsz) {
             mb_error(err, errsz, name, "segment %zu: file size %u exceeds memory size %u", i,
-                     p->p_filesz, p->p_memsz);
+                     (unsigned)p->p_filesz, (unsigned)p->p_memsz);
             goto out;
         }
         if ((uint64_t)p->p_offset + p->p_filesz > size) {
             mb_error(err, errsz, name,
                      "truncated: segment %zu needs bytes up to offset %llu, file has %zu", i,
-                     (unsigned long long)p->p_offset + p->p_filesz, size);
+                     (unsigned long long)(p->p_offset + p->p_filesz), size);
             goto out;
         }
-        if (!range_in_ram(pm, p->p_paddr, p->p_memsz)) {
+        if (!range_in_ram(pm, (uint32_t)p->p_paddr, (uint32_t)p->p_memsz)) {
             mb_error(err, errsz, name, "segment %zu at 0x%x-0x%llx lies outside RAM (%u MiB)", i,
-                     p->p_paddr, (unsigned long long)p->p_paddr + p->p_memsz - 1,
+                     (unsigned)p->p_paddr, (unsigned long long)(p->p_paddr + p->p_memsz - 1),
                      pm->ram_size >> 20);
             goto out;
         }
@@ -246,10 +247,12 @@ static int plan_elf(const struct physmem *pm, const char *name, uint8_t *image, 
             mb_error(err, errsz, name, "more than %d loadable segments", MB_MAX_CHUNKS);
             goto out;
         }
-        plan->chunk[plan->nchunks++] =
-            (struct mb_chunk){ p->p_paddr, p->p_offset, p->p_filesz, p->p_memsz };
+        /* A 32-bit file's fields are 32 bits wide, so these casts are exact. */
+        plan->chunk[plan->nchunks++] = (struct mb_chunk){
+            (uint32_t)p->p_paddr, (size_t)p->p_offset, (uint32_t)p->p_filesz, (uint32_t)p->p_memsz
+        };
         if (!entry_found && eh->e_entry >= p->p_vaddr && eh->e_entry - p->p_vaddr < p->p_memsz) {
-            plan->entry = eh->e_entry - p->p_vaddr + p->p_paddr;
+            plan->entry = (uint32_t)(eh->e_entry - p->p_vaddr + p->p_paddr);
             entry_found = 1;
         }
     }
