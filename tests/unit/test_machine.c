@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "debug/trace.h"
 #include "machine/machine.h"
 
 static char tmpdir[64];
@@ -92,6 +93,19 @@ static void assert_output(FILE *f, const char *expect)
     size_t n = fread(buf, 1, sizeof buf - 1, f);
     ck_assert_uint_eq(n, strlen(expect));
     ck_assert_str_eq(buf, expect);
+}
+
+/* Read the whole stream back as a string (caller frees). */
+static char *slurp(FILE *f)
+{
+    long n;
+    fflush(f);
+    fseek(f, 0, SEEK_END);
+    n = ftell(f);
+    rewind(f);
+    char *buf = calloc(1, (size_t)n + 1);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    return buf;
 }
 
 START_TEST(exit_port_ends_run)
@@ -229,10 +243,47 @@ START_TEST(multiboot_entry_state)
     ck_assert(m->cpu.cr0 & CR0_PE);
     ck_assert(m->cpu.seg[SEG_CS].attr & SEG_ATTR_DB);
     ck_assert_uint_eq(cpu_get_eflags(&m->cpu) & EFLAGS_IF, 0);
+    struct trace t;
+    FILE *tf = tmpfile();
+    ck_assert_int_eq(trace_open(&t, TRACE_INSN | TRACE_IO, tf, err, sizeof err), 0);
+    trace_attach(&t, &m->cpu, &m->bus);
     ck_assert_int_eq(machine_run(m), MACHINE_STOP_EXIT_PORT);
+    trace_close(&t);
+    char *text = slurp(tf);
+    ck_assert_str_eq(text, "0 0008:00200020 out port 00f4 size 1 <- 02 (exitport)\n"
+                           "0 0008:00200020 e6f4             out 0xf4, al\n");
+    free(text);
+    fclose(tf);
     ck_assert_uint_eq(m->exit_value, 0x02);
     ck_assert_uint_eq(machine_insn_total(m), 1);
     destroy(m);
+}
+END_TEST
+
+START_TEST(trace_lines_real_mode)
+{
+    struct machine_options o;
+    struct trace t;
+    FILE *tf = tmpfile();
+    options_for_rom(&o, write_rom("hi.bin", rom_hi_exit, sizeof rom_hi_exit), NULL);
+    struct machine *m = create(&o);
+    ck_assert_int_eq(trace_open(&t, TRACE_INSN | TRACE_UNMAPPED, tf, err, sizeof err), 0);
+    trace_attach(&t, &m->cpu, &m->bus);
+    ck_assert_int_eq(machine_run(m), MACHINE_STOP_EXIT_PORT);
+    trace_close(&t);
+    char *text = slurp(tf);
+    /* index, CS:EIP, bytes, 16-bit disassembly; no changes, no padding */
+    ck_assert_msg(strstr(text, "0 f000:0000fff0 e90df0           jmp 0xf000\n") == text, "%s", text);
+    ck_assert_msg(strstr(text, "\n1 f000:0000f000 b011             mov al, 0x11") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "mov al, 0x11                         eax=00000011\n") != NULL,
+                  "%s", text);
+    /* the unmapped read is reported once, before its instruction's line */
+    ck_assert_msg(strstr(text, "7 f000:0000f00c in port 0061 size 1 -> ff (unmapped) first access\n"
+                               "7 f000:0000f00c e461             in al, 0x61 ") != NULL, "%s", text);
+    ck_assert_ptr_null(strstr(text, "(debugcon)"));  /* io category is off */
+    free(text);
+    destroy(m);
+    fclose(tf);
 }
 END_TEST
 
@@ -272,6 +323,7 @@ static Suite *machine_suite(void)
     tcase_add_test(tc, two_machines_are_independent);
     tcase_add_test(tc, multiboot_entry_state);
     tcase_add_test(tc, create_rejects_bad_setups);
+    tcase_add_test(tc, trace_lines_real_mode);
     suite_add_tcase(s, tc);
     return s;
 }
