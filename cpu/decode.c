@@ -17,8 +17,9 @@ const char *insn_op_name(unsigned op)
     return op < OP_COUNT ? op_names[op] : "?";
 }
 
-/* Byte cursor over the instruction bytes. `pos` may run past `avail`; the
- * first such read records how far the decoder needed to look. */
+/* Byte cursor over the instruction bytes. `pos` may run past `avail` (and
+ * past the 15th byte, which counts as missing too): such reads return 0 and
+ * set `short_read`, and `pos` then says how far the decoder needed to look. */
 struct cursor {
     const uint8_t *bytes;
     size_t avail;
@@ -70,9 +71,9 @@ static void decode_ea16(struct cursor *c, struct insn *in, uint8_t mod, uint8_t 
         in->disp = (int32_t)(int16_t)next_le(c, 2);
         return;
     }
-    /* rm 4/5/7 use SI/DI/BX as the only register: record it as base so the
-     * address is base+disp; rm 0-3 add an index. */
-    in->ea_base = (rm == 4) ? REG_ESI : (rm == 5) ? REG_EDI : base16[rm];
+    /* rm 4-7 use one register ([SI], [DI], [BP], [BX]), recorded as the
+     * base; rm 0-3 add an index. */
+    in->ea_base = base16[rm];
     in->ea_index = index16[rm];
     if (in->ea_base == REG_EBP && !in->seg_override)
         in->seg = SEG_SS;
@@ -134,8 +135,9 @@ static uint8_t spec_size(uint8_t spec_sz, const struct insn *in)
     }
 }
 
-/* Fill operand `i` from its specification. Returns 0, or -1 for #UD. */
-static int decode_operand(struct cursor *c, struct insn *in, unsigned i, uint16_t spec)
+/* Fill operand `i` from its specification. The encoding has already passed
+ * encoding_valid(), so nothing here can fail. */
+static void decode_operand(struct cursor *c, struct insn *in, unsigned i, uint16_t spec)
 {
     struct opnd *o = &in->opnd[i];
     uint8_t form = OPS_FORM(spec);
@@ -148,8 +150,6 @@ static int decode_operand(struct cursor *c, struct insn *in, unsigned i, uint16_
     case OF_M:      /* memory only */
     case OF_ESREG:  /* MOV r/m, Sreg: memory is 16-bit, register is opsize */
         if (mod == 3) {
-            if (form == OF_M)
-                return -1;
             o->kind = OPK_REG;
             o->reg = rm;
         } else {
@@ -176,8 +176,6 @@ static int decode_operand(struct cursor *c, struct insn *in, unsigned i, uint16_
         o->reg = OPS_REG(spec);
         break;
     case OF_S:
-        if (reg >= SEG_COUNT)
-            return -1;
         o->kind = OPK_SREG;
         o->reg = reg;
         break;
@@ -186,9 +184,6 @@ static int decode_operand(struct cursor *c, struct insn *in, unsigned i, uint16_
         o->reg = OPS_REG(spec);
         break;
     case OF_C:
-        /* CR0, CR2, CR3, CR4 exist; CR1 and CR5-CR7 are #UD. */
-        if (reg == 1 || reg > 4)
-            return -1;
         o->kind = OPK_CREG;
         o->reg = reg;
         break;
@@ -245,32 +240,107 @@ static int decode_operand(struct cursor *c, struct insn *in, unsigned i, uint16_
         o->kind = OPK_NONE;
         break;
     }
-    return 0;
 }
 
-/* x87 memory operand sizes by escape (D8-DF) and ModRM.reg; 0 where the
- * operand is an environment/state image whose size depends on the mode. */
+/* x87 escapes (D8-DF) on a P6: which encodings exist.
+ *
+ * Register forms (mod=3): bit `rm` of fpu_reg_valid[esc][reg] is set when
+ * the encoding executes. The holes are #UD (SDM Vol. 2, Appendix A.5, the
+ * blank cells of Tables A-7 to A-22). The undocumented aliases that every
+ * Intel x87 since the 387 executes are kept valid: D9 D8+i (FSTP), DC D0+i /
+ * DC D8+i (FCOM/FCOMP), DD C8+i (FXCH), DE D0+i (FCOMP), DF C0+i (FFREEP),
+ * DF C8+i (FXCH), DF D0+i / DF D8+i (FSTP); as are the 8087/287 leftovers
+ * FENI, FDISI and FSETPM (DB E0, E1, E4), which a 387 or later executes as
+ * no-ops. */
+static const uint8_t fpu_reg_valid[8][8] = {
+    { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, /* D8 */
+    { 0xFF, 0xFF, 0x01, 0xFF, 0x33, 0x7F, 0xFF, 0xFF }, /* D9: FNOP; FCHS FABS FTST FXAM; FLD1..FLDZ */
+    { 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x02, 0x00, 0x00 }, /* DA: FCMOVcc; FUCOMPP */
+    { 0xFF, 0xFF, 0xFF, 0xFF, 0x1F, 0xFF, 0xFF, 0x00 }, /* DB: FCMOVNcc; FENI..FSETPM; FUCOMI; FCOMI */
+    { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }, /* DC */
+    { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00, 0x00 }, /* DD */
+    { 0xFF, 0xFF, 0xFF, 0x02, 0xFF, 0xFF, 0xFF, 0xFF }, /* DE: FCOMPP */
+    { 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0xFF, 0xFF, 0x00 }, /* DF: FNSTSW AX; FUCOMIP; FCOMIP */
+};
+
+/* Memory forms: operand size in bytes by escape and ModRM.reg; 0 marks a
+ * reserved form (#UD): D9 /1, DB /4, DB /6, DD /5, and DB /1, DD /1, DF /1,
+ * which became FISTTP only with SSE3. ENV and SAVE mark the environment and
+ * state images, whose size depends on the operand size (SDM Vol. 1, 8.1.10
+ * and 8.1.11: 14/28 and 94/108 bytes). */
+#define FPU_ENV  0xFE
+#define FPU_SAVE 0xFF
+static const uint8_t fpu_mem_sizes[8][8] = {
+    { 4, 4, 4, 4, 4, 4, 4, 4 },                   /* D8 m32fp */
+    { 4, 0, 4, 4, FPU_ENV, 2, FPU_ENV, 2 },       /* D9 FLD/FST/FSTP m32fp, FLDENV, FLDCW, FNSTENV, FNSTCW */
+    { 4, 4, 4, 4, 4, 4, 4, 4 },                   /* DA m32int */
+    { 4, 0, 4, 4, 0, 10, 0, 10 },                 /* DB FILD/FIST/FISTP m32int, FLD/FSTP m80fp */
+    { 8, 8, 8, 8, 8, 8, 8, 8 },                   /* DC m64fp */
+    { 8, 0, 8, 8, FPU_SAVE, 0, FPU_SAVE, 2 },     /* DD FLD/FST/FSTP m64fp, FRSTOR, FNSAVE, FNSTSW */
+    { 2, 2, 2, 2, 2, 2, 2, 2 },                   /* DE m16int */
+    { 2, 0, 2, 2, 10, 8, 10, 8 },                 /* DF m16int, FBLD, FILD m64int, FBSTP, FISTP m64int */
+};
+
+/* The x87 operand size of a memory form, or 0 if the form is #UD. */
 static uint8_t fpu_mem_size(uint8_t esc, uint8_t reg, uint8_t opsize)
 {
-    static const uint8_t sizes[8][8] = {
-        { 4, 4, 4, 4, 4, 4, 4, 4 },   /* D8 m32fp */
-        { 4, 0, 4, 4, 0, 2, 0, 2 },   /* D9 fld/fst m32, fldenv, fldcw, fnstenv, fnstcw */
-        { 4, 4, 4, 4, 4, 4, 4, 4 },   /* DA m32int */
-        { 4, 4, 4, 4, 0, 10, 0, 10 }, /* DB m32int, fisttp, fld/fstp m80 */
-        { 8, 8, 8, 8, 8, 8, 8, 8 },   /* DC m64fp */
-        { 8, 8, 8, 8, 0, 0, 0, 2 },   /* DD m64, frstor, fnsave, fnstsw */
-        { 2, 2, 2, 2, 2, 2, 2, 2 },   /* DE m16int */
-        { 2, 2, 2, 2, 10, 8, 10, 8 }, /* DF m16int, fbld, fild m64, fbstp, fistp m64 */
-    };
-    uint8_t s = sizes[esc & 7][reg];
-    if (s == 0) {
-        /* FLDENV/FNSTENV: 14 or 28 bytes; FRSTOR/FNSAVE: 94 or 108. */
-        int env = (esc == 0xD9);
-        s = env ? (opsize == 4 ? 28 : 14) : (opsize == 4 ? 108 : 94);
-    }
+    uint8_t s = fpu_mem_sizes[esc & 7][reg];
+    if (s == FPU_ENV)
+        return opsize == 4 ? 28 : 14;
+    if (s == FPU_SAVE)
+        return opsize == 4 ? 108 : 94;
     return s;
 }
 
+/* Whether the encoding exists on the modelled CPU, judged from the
+ * prefixes, the opcode and ModRM alone. */
+static int encoding_valid(const struct opdesc *d, const struct insn *in)
+{
+    uint8_t mod = in->modrm >> 6, reg = (in->modrm >> 3) & 7;
+
+    if ((d->flags & DF_INVALID) || d->op == OP_INVALID)
+        return 0;
+    if ((d->flags & DF_MEMONLY) && mod == 3)
+        return 0;
+    for (unsigned i = 0; i < 3 && d->opnd[i]; i++) {
+        switch (OPS_FORM(d->opnd[i])) {
+        case OF_M:      /* LEA, LDS, BOUND, LGDT... with mod=3 */
+            if (mod == 3)
+                return 0;
+            break;
+        case OF_S:      /* Sreg 6 and 7 do not exist; MOV CS, r/m is #UD
+                         * (SDM Vol. 2, MOV: "If an attempt is made to load
+                         * the CS register") */
+            if (reg >= SEG_COUNT || (d->op == OP_MOV_TO_SREG && reg == SEG_CS))
+                return 0;
+            break;
+        case OF_C:      /* CR0, CR2, CR3, CR4 exist; CR1, CR5-CR7 are #UD */
+            if (reg == 1 || reg > 4)
+                return 0;
+            break;
+        default:
+            break;
+        }
+    }
+    if (d->op == OP_FPU) {
+        uint8_t esc = in->opcode & 7;
+        if (mod == 3 ? !(fpu_reg_valid[esc][reg] & (1u << (in->modrm & 7)))
+                     : fpu_mem_sizes[esc][reg] == 0)
+            return 0;
+    }
+    /* LOCK is allowed only on the read-modify-write forms with a memory
+     * destination (SDM Vol. 2, "LOCK—Assert LOCK# Signal Prefix"); a later
+     * F2/F3 does not cancel it. */
+    if (in->lock && (!(d->flags & DF_LOCKABLE) || !insn_has_mem(in)))
+        return 0;
+    return 1;
+}
+
+/* Reading left to right, the decoder reports the first problem it meets:
+ * a byte past the 15th is DECODE_TOO_LONG, a byte past `avail` is
+ * DECODE_NEED_MORE, and an encoding that encoding_valid() rejects is
+ * DECODE_UD as soon as its opcode and ModRM are known, before any
+ * displacement or immediate is read. */
 enum decode_status decode_insn(const uint8_t *bytes, size_t avail, int default32,
                                struct insn *in, size_t *need)
 {
@@ -284,18 +354,14 @@ enum decode_status decode_insn(const uint8_t *bytes, size_t avail, int default32
     in->ea_base = EA_NONE;
     in->ea_index = EA_NONE;
 
+    /* Prefixes: any number, any order, repeats allowed; the last segment
+     * override and the last of F2/F3 win. */
     for (;;) {
         b = next_byte(&c);
         if (c.short_read)
             goto short_read;
         if (!is_prefix(b))
             break;
-        if (c.pos >= INSN_MAX_LEN) {
-            /* A 15th byte that is still a prefix leaves no room for the
-             * opcode: the instruction is too long whatever follows. */
-            in->len = INSN_MAX_LEN;
-            return DECODE_TOO_LONG;
-        }
         switch (b) {
         case 0x26: in->seg = SEG_ES; in->seg_override = 1; break;
         case 0x2E: in->seg = SEG_CS; in->seg_override = 1; break;
@@ -334,12 +400,7 @@ enum decode_status decode_insn(const uint8_t *bytes, size_t avail, int default32
     if (d->flags & DF_GROUP)
         d = &decode_groups[d->op][(in->modrm >> 3) & 7];
 
-    if ((d->flags & DF_INVALID) || d->op == OP_INVALID) {
-        in->len = (uint8_t)c.pos;
-        return DECODE_UD;
-    }
-    /* Register forms that the group entry forbids (e.g. LGDT with mod=3). */
-    if ((d->flags & DF_MEMONLY) && (in->modrm >> 6) == 3) {
+    if (!encoding_valid(d, in)) {
         in->len = (uint8_t)c.pos;
         return DECODE_UD;
     }
@@ -357,37 +418,25 @@ enum decode_status decode_insn(const uint8_t *bytes, size_t avail, int default32
     }
 
     for (unsigned i = 0; i < 3 && d->opnd[i]; i++) {
-        if (decode_operand(&c, in, i, d->opnd[i]) < 0) {
-            in->len = (uint8_t)(c.pos > INSN_MAX_LEN ? INSN_MAX_LEN : c.pos);
-            if (c.short_read)
-                goto short_read;
-            return DECODE_UD;
-        }
+        decode_operand(&c, in, i, d->opnd[i]);
         in->nopnd = (uint8_t)(i + 1);
     }
 
-    if (in->op == OP_FPU && in->has_modrm && (in->modrm >> 6) != 3) {
+    if (in->op == OP_FPU && insn_has_mem(in)) {
         in->opnd[0].kind = OPK_MEM;
-        in->has_ea = 1;
         in->opnd[0].size = fpu_mem_size((uint8_t)in->opcode, (in->modrm >> 3) & 7, in->opsize);
+        in->has_ea = 1;
         in->nopnd = 1;
     }
 
-    if (c.pos > INSN_MAX_LEN) {
-        in->len = INSN_MAX_LEN;
-        return DECODE_TOO_LONG;
-    }
     if (c.short_read)
         goto short_read;
     in->len = (uint8_t)c.pos;
-
-    /* LOCK is allowed only on the read-modify-write forms with a memory
-     * destination (SDM Vol. 2, "LOCK—Assert LOCK# Signal Prefix"). */
-    if (in->lock && (!(d->flags & DF_LOCKABLE) || !insn_has_mem(in)))
-        return DECODE_UD;
     return DECODE_OK;
 
 short_read:
+    /* Bytes past the 15th read as missing too, so an instruction that does
+     * not fit in 15 bytes always ends here. */
     if (c.pos > INSN_MAX_LEN) {
         in->len = INSN_MAX_LEN;
         return DECODE_TOO_LONG;

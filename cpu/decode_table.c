@@ -64,8 +64,10 @@
     [base + 2] = E2(o, M, Gb, Eb), [base + 3] = E2(o, M, Gv, Ev), \
     [base + 4] = E2(o, 0, AL, Ib), [base + 5] = E2(o, 0, eAX, Iv)
 
-#define X8(e) e, e, e, e, e, e, e, e
-#define X16(e) X8(e), X8(e)
+/* Variadic so that an entry (which contains commas) passes through intact. */
+#define X8(...) __VA_ARGS__, __VA_ARGS__, __VA_ARGS__, __VA_ARGS__, \
+                __VA_ARGS__, __VA_ARGS__, __VA_ARGS__, __VA_ARGS__
+#define X16(...) X8(__VA_ARGS__), X8(__VA_ARGS__)
 
 const struct opdesc decode_map_1byte[256] = {
     ALU6_AT(0x00, ADD, L), [0x06] = E1(PUSH_SREG, 0, SREG(SEG_ES)), [0x07] = E1(POP_SREG, 0, SREG(SEG_ES)),
