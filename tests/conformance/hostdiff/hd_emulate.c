@@ -1,0 +1,122 @@
+/* Running one test on the shadow86 interpreter.
+ *
+ * The CPU starts in the flat 32-bit state a multiboot loader leaves (CPL 0,
+ * no IDT, paging off) with the test's registers and EFLAGS, IF set as it is
+ * natively. There is no IDT, so any exception ends in a triple fault. */
+#include "hd_emulate.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cpu/cpu.h"
+
+/* Instructions the interpreter may retire per test; a sequence retires a
+ * few hundred at most, REP iterations included. */
+#define HD_BUDGET 100000u
+
+static uint32_t io_in(void *opaque, uint16_t port, unsigned size)
+{
+    (void)opaque; (void)port; (void)size;
+    return 0xFFFFFFFFu;
+}
+
+static void io_out(void *opaque, uint16_t port, unsigned size, uint32_t val)
+{
+    (void)opaque; (void)port; (void)size; (void)val;
+}
+
+/* The rest of the pages holding the memory image is zero; an emulator write
+ * that lands beside a window shows up here. */
+static const uint8_t zero_page[0x1000];
+
+static int load_image(struct physmem *pm, const struct hd_test *t)
+{
+    for (unsigned i = 0; i < HD_MEM_SIZE; i++)
+        if (physmem_load(pm, hd_mem_addr(i), &t->mem[i], 1))
+            return -1;
+    return 0;
+}
+
+static int load(struct physmem *pm, const struct hd_test *t)
+{
+    static uint8_t code[HD_SEQ_MAX + 1];
+    memcpy(code, t->code, t->code_len);
+    code[t->code_len] = 0xF4;                   /* HLT */
+    return physmem_load(pm, HD_BUF_ADDR, zero_page, sizeof zero_page) ||
+           physmem_load(pm, HD_STACK_ADDR, zero_page, sizeof zero_page) ||
+           physmem_load(pm, HD_SEQ_ADDR, code, t->code_len + 1) ||
+           load_image(pm, t) ? -1 : 0;
+}
+
+static int in_image(uint32_t a)
+{
+    return (a >= HD_BUF_ADDR && a < HD_BUF_ADDR + HD_BUF_SIZE) ||
+           (a >= HD_STACK_ADDR && a < HD_STACK_ADDR + HD_STACK_SIZE) ||
+           (a >= HD_LOG_ADDR && a < HD_LOG_ADDR + HD_LOG_SIZE);
+}
+
+static int stray_write(const struct physmem *pm, uint32_t page, uint32_t *addr)
+{
+    for (uint32_t a = page; a < page + 0x1000; a++) {
+        if (in_image(a))
+            continue;
+        if (physmem_read8(pm, a) != 0) {
+            *addr = a;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int hd_emulate(struct physmem *pm, const struct hd_test *t, struct hd_result *r,
+               char *why, unsigned whysize)
+{
+    static struct cpu cpu;
+    struct cpu_io io = { NULL, io_in, io_out };
+
+    if (load(pm, t)) {
+        snprintf(why, whysize, "guest RAM too small for the test layout");
+        return -1;
+    }
+    cpu_init(&cpu, pm, &io);
+    cpu_reset(&cpu);
+    cpu_enter_flat32(&cpu);
+    for (unsigned i = 0; i < 8; i++)
+        cpu.regs[i] = t->regs[i];
+    cpu.eip = HD_SEQ_ADDR;
+    cpu_set_eflags(&cpu, t->eflags);
+
+    enum cpu_exit ex = cpu_run(&cpu, HD_BUDGET);
+
+    for (unsigned i = 0; i < 8; i++)
+        r->regs[i] = cpu.regs[i];
+    r->eflags = cpu_get_eflags(&cpu);
+    for (unsigned i = 0; i < HD_MEM_SIZE; i++)
+        r->mem[i] = physmem_read8(pm, hd_mem_addr(i));
+
+    for (int v = 0; v < 32; v++) {
+        if (cpu.stats.exceptions[v]) {
+            snprintf(why, whysize, "exception %d delivered (EIP of the faulting instruction %08x)",
+                     v, cpu.insn_eip);
+            return -1;
+        }
+    }
+    uint32_t hlt = HD_SEQ_ADDR + t->code_len;
+    if (ex == CPU_EXIT_SHUTDOWN) {
+        snprintf(why, whysize, "triple fault (vectors %d, %d, %d) at EIP %08x",
+                 cpu.shutdown_vectors[0], cpu.shutdown_vectors[1], cpu.shutdown_vectors[2],
+                 cpu.insn_eip);
+        return -1;
+    }
+    if (ex != CPU_EXIT_HLT || cpu.eip != hlt + 1) {
+        snprintf(why, whysize, "did not halt at %08x: exit %d, EIP %08x, last insn at %08x",
+                 hlt, (int)ex, cpu.eip, cpu.insn_eip);
+        return -1;
+    }
+    uint32_t addr;
+    if (stray_write(pm, HD_BUF_ADDR, &addr) || stray_write(pm, HD_STACK_ADDR, &addr)) {
+        snprintf(why, whysize, "write outside the test's memory at %08x", addr);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,166 @@
+/* hostdiff-run: the emulator side of the host differential.
+ *
+ *   hostdiff-run --expect FILE [--only N] [--details N] [--histogram]
+ *       regenerate every test of FILE's seed, run it on the interpreter
+ *       and compare with the native results in FILE;
+ *   hostdiff-run --expect FRESH --against RECORDED
+ *       compare two native expectation files (the committed one with a
+ *       fresh native run), under the same undefined-flag masks.
+ * Ends with "N passed, M failed"; exits nonzero if anything failed.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hd_emulate.h"
+#include "hd_gen.h"
+#include "hd_report.h"
+#include "hd_results.h"
+#include "mmu/physmem.h"
+
+struct options {
+    const char *expect;
+    const char *against;
+    long only;
+    unsigned details;
+    int histogram;
+};
+
+static struct hd_test test;
+static struct hd_result expected, actual;
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: hostdiff-run --expect FILE [--against FILE] [--only N] [--details N] [--histogram]\n");
+    exit(2);
+}
+
+static unsigned long parse_num(const char *opt, const char *s)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 0);
+    if (errno || *s == '\0' || *end != '\0' || v > 0xFFFFFFFFul) {
+        fprintf(stderr, "hostdiff-run: bad value for %s: '%s'\n", opt, s);
+        exit(2);
+    }
+    return v;
+}
+
+static FILE *open_results(const char *path, struct hd_results_header *h)
+{
+    char err[160];
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "hostdiff-run: %s: %s\n", path, strerror(errno));
+        exit(2);
+    }
+    if (hd_results_read_header(f, h, err, sizeof err)) {
+        fprintf(stderr, "hostdiff-run: %s: %s\n", path, err);
+        exit(2);
+    }
+    if (h->fingerprint != hd_fingerprint(h->seed, h->count)) {
+        fprintf(stderr, "hostdiff-run: %s: made by a different generator (fingerprint %08" PRIx32
+                        "); regenerate it (target hostdiff-record)\n", path, h->fingerprint);
+        exit(2);
+    }
+    return f;
+}
+
+static void read_result(FILE *f, const char *path, struct hd_result *r)
+{
+    char err[160];
+    if (hd_results_read(f, &test, r, err, sizeof err)) {
+        fprintf(stderr, "hostdiff-run: %s: %s\n", path, err);
+        exit(2);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = { NULL, NULL, -1, 20, 0 };
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--expect") && i + 1 < argc)
+            o.expect = argv[++i];
+        else if (!strcmp(argv[i], "--against") && i + 1 < argc)
+            o.against = argv[++i];
+        else if (!strcmp(argv[i], "--only") && i + 1 < argc)
+            o.only = (long)parse_num("--only", argv[++i]);
+        else if (!strcmp(argv[i], "--details") && i + 1 < argc)
+            o.details = (unsigned)parse_num("--details", argv[++i]);
+        else if (!strcmp(argv[i], "--histogram"))
+            o.histogram = 1;
+        else
+            usage();
+    }
+    if (!o.expect)
+        usage();
+
+    struct hd_results_header h, h2;
+    FILE *f = open_results(o.expect, &h);
+    FILE *g = NULL;
+    if (o.against) {
+        g = open_results(o.against, &h2);
+        if (h2.seed != h.seed || h2.count != h.count) {
+            fprintf(stderr, "hostdiff-run: %s and %s hold different runs (seed %" PRIu32 "/%" PRIu32
+                            ", count %" PRIu32 "/%" PRIu32 ")\n",
+                    o.expect, o.against, h.seed, h2.seed, h.count, h2.count);
+            return 2;
+        }
+    }
+
+    struct physmem pm;
+    if (!g && physmem_init(&pm, HD_GUEST_RAM)) {
+        fprintf(stderr, "hostdiff-run: cannot allocate guest RAM: %s\n", strerror(errno));
+        return 2;
+    }
+
+    unsigned passed = 0, failed = 0;
+    uint64_t insns = 0;
+    for (uint32_t i = 0; i < h.count; i++) {
+        hd_generate(&test, h.seed, i);
+        read_result(f, o.expect, &expected);
+        if (g)
+            read_result(g, o.against, &actual);
+        if (o.only >= 0 && (uint32_t)o.only != i)
+            continue;
+        char why[200];
+        int bad;
+        if (g) {
+            bad = hd_diff_count(&test, &expected, &actual) != 0;
+            why[0] = '\0';
+        } else {
+            bad = hd_emulate(&pm, &test, &actual, why, sizeof why) != 0;
+            if (!bad)
+                why[0] = '\0';
+            bad |= hd_diff_count(&test, &expected, &actual) != 0;
+        }
+        insns += hd_tested_insns(&test);
+        if (o.histogram)
+            hd_histogram_add(&test);
+        if (!bad) {
+            passed++;
+            continue;
+        }
+        if (failed++ < o.details)
+            hd_print_failure(stdout, h.seed, &test, &expected, &actual,
+                             g ? "recorded" : "emulator", why[0] ? why : NULL);
+        else
+            printf("FAIL test %" PRIu32 "\n", i);
+    }
+    fclose(f);
+    if (g)
+        fclose(g);
+    else
+        physmem_free(&pm);
+    if (o.histogram)
+        hd_histogram_print(stdout);
+    if (failed > o.details)
+        printf("(details shown for the first %u failures; --only N shows one)\n", o.details);
+    printf("%u sequences, %" PRIu64 " instructions under test%s\n", passed + failed, insns,
+           g ? " (native vs recorded)" : "");
+    printf("%u passed, %u failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
