@@ -164,6 +164,9 @@ void hd_setup_store(struct hd_gen *g, uint32_t addr, unsigned size, uint32_t val
 
 uint32_t hd_rand_target(struct hd_gen *g, unsigned size)
 {
+    /* Both windows are centred on a page boundary; straddle it often. */
+    if (hd_chance(g, 1, 6))
+        return HD_BUF_ADDR + HD_BUF_SIZE / 2 - hd_below(g, size);
     if (hd_chance(g, 1, 8))
         return HD_STACK_ADDR + hd_below(g, HD_STACK_SIZE - size + 1);
     return HD_BUF_ADDR + hd_below(g, HD_BUF_SIZE - size + 1);
@@ -315,7 +318,7 @@ void hd_rm_emit(struct hd_gen *g, unsigned regfield, const struct hd_rm *rm)
 
 void hd_prefixes(struct hd_gen *g, unsigned size, int lock, uint8_t seg)
 {
-    uint8_t p[3];
+    uint8_t p[4];
     unsigned n = 0;
     if (size == 2)
         p[n++] = 0x66;
@@ -323,6 +326,12 @@ void hd_prefixes(struct hd_gen *g, unsigned size, int lock, uint8_t seg)
         p[n++] = 0xF0;
     if (seg)
         p[n++] = seg;
+    /* Now and then a redundant copy of one of them (no instruction here
+     * gets longer than 15 bytes with it). */
+    if (n && hd_chance(g, 1, 16)) {
+        p[n] = p[hd_below(g, n)];
+        n++;
+    }
     for (unsigned i = n; i > 1; i--) {
         unsigned j = hd_below(g, i);
         uint8_t x = p[i - 1];

@@ -42,8 +42,10 @@ static int load(struct physmem *pm, const struct hd_test *t)
     static uint8_t code[HD_SEQ_MAX + 1];
     memcpy(code, t->code, t->code_len);
     code[t->code_len] = 0xF4;                   /* HLT */
-    return physmem_load(pm, HD_BUF_ADDR, zero_page, sizeof zero_page) ||
-           physmem_load(pm, HD_STACK_ADDR, zero_page, sizeof zero_page) ||
+    return physmem_load(pm, HD_BUF_PAGES, zero_page, sizeof zero_page) ||
+           physmem_load(pm, HD_BUF_PAGES + 0x1000, zero_page, sizeof zero_page) ||
+           physmem_load(pm, HD_STACK_PAGES, zero_page, sizeof zero_page) ||
+           physmem_load(pm, HD_STACK_PAGES + 0x1000, zero_page, sizeof zero_page) ||
            physmem_load(pm, HD_SEQ_ADDR, code, t->code_len + 1) ||
            load_image(pm, t) ? -1 : 0;
 }
@@ -114,7 +116,8 @@ int hd_emulate(struct physmem *pm, const struct hd_test *t, struct hd_result *r,
         return -1;
     }
     uint32_t addr;
-    if (stray_write(pm, HD_BUF_ADDR, &addr) || stray_write(pm, HD_STACK_ADDR, &addr)) {
+    if (stray_write(pm, HD_BUF_PAGES, &addr) || stray_write(pm, HD_BUF_PAGES + 0x1000, &addr) ||
+        stray_write(pm, HD_STACK_PAGES, &addr) || stray_write(pm, HD_STACK_PAGES + 0x1000, &addr)) {
         snprintf(why, whysize, "write outside the test's memory at %08x", addr);
         return -1;
     }

@@ -17,18 +17,25 @@
 #define HD_SEQ_MAX      0x3000u      /* bytes, including the terminator */
 #define HD_CODE_SIZE    0x4000u      /* trampoline page + sequence */
 
-/* Data buffer the memory operands and string instructions point into. */
-#define HD_BUF_ADDR     0x01100000u
+/* Data buffer the memory operands and string instructions point into. It
+ * straddles a page boundary, so unaligned accesses and string walks cross
+ * pages too. */
+#define HD_BUF_ADDR     0x010FFF00u
 #define HD_BUF_SIZE     512u
+#define HD_BUF_PAGES    0x010FF000u   /* the two pages holding the buffer */
+#define HD_BUF_PAGES_SIZE 0x2000u
 
-/* Stack window: ESP starts in its middle; PUSH/POP stay inside it. */
-#define HD_STACK_ADDR   0x01200000u
+/* Stack window: ESP starts in its middle, on a page boundary; PUSH/POP
+ * stay inside it. */
+#define HD_STACK_ADDR   0x011FFF00u
 #define HD_STACK_SIZE   512u
 #define HD_ESP0         (HD_STACK_ADDR + 256u)
+#define HD_STACK_PAGES  0x011FF000u   /* the two pages holding the window */
+#define HD_STACK_PAGES_SIZE 0x2000u
 
 /* Flag log: checkpoints store the defined flags here (hd_gen.c). It
- * shares the stack's page, outside the stack window. */
-#define HD_LOG_ADDR     (HD_STACK_ADDR + 0x800u)
+ * shares the stack's second page, outside the stack window. */
+#define HD_LOG_ADDR     (HD_STACK_PAGES + 0x1800u)
 #define HD_LOG_SIZE     64u
 
 /* Native only: save area and scratch stack of the trampoline. */

@@ -602,10 +602,12 @@ static void tpl_lea(struct hd_gen *g)
     int addr16 = hd_chance(g, 1, 5);
     unsigned mod = hd_below(g, 3), rmf = hd_below(g, 8);
     unsigned dst = hd_rand_wreg(g, size, 0);
+    static const uint8_t segs[4] = { 0, 0x26, 0x36, 0x3E };
+    uint8_t seg = segs[hd_below(g, 4)];        /* LEA ignores it */
     hd_insn_begin(g, 0);
     if (addr16)
         hd_e8(g, 0x67);
-    hd_prefixes(g, size, 0, 0);
+    hd_prefixes(g, size, 0, seg);
     hd_e8(g, 0x8D);
     hd_e8(g, mod << 6 | dst << 3 | rmf);
     if (addr16) {
@@ -675,6 +677,13 @@ static void tpl_bcd(struct hd_gen *g)
         hd_need_flags(g, HD_AF | HD_CF);
     else if (which < 4)
         hd_need_flags(g, HD_AF);
+    if (hd_chance(g, 1, 2)) {
+        /* AL near the digit and byte edges, where the adjustments carry. */
+        static const uint8_t edges[] = { 0x00, 0x09, 0x0A, 0x0F, 0x90, 0x99, 0x9A, 0x9F,
+                                         0xA0, 0xF9, 0xFA, 0xFF, 0x66, 0x6A, 0x05, 0xF5 };
+        uint32_t ax = (hd_rng_u32(&g->rng) & 0xFFFFFF00u) | edges[hd_below(g, 16)];
+        hd_setup_mov(g, HD_EAX, ax);
+    }
     hd_insn_begin(g, 0);
     if (which < 4) {
         hd_e8(g, ops[which]);
@@ -694,6 +703,8 @@ static void tpl_nop(struct hd_gen *g)
 {
     hd_insn_begin(g, 0);
     if (hd_chance(g, 1, 3)) {
+        if (hd_chance(g, 1, 3))
+            hd_e8(g, 0xF3);                     /* PAUSE */
         hd_e8(g, 0x90);
         return;
     }
@@ -821,21 +832,82 @@ static void tpl_pusha_popa(struct hd_gen *g)
     g->esp = pop ? g->esp + 8 * size : g->esp - 8 * size;
 }
 
-/* ENTER size, 0 or 1, then LEAVE: ESP and EBP come back, the frame's
- * bytes stay written. (Nesting levels above 1 read the caller's frame
- * through the old EBP, which holds anything.) */
+/* ENTER size, level, then LEAVE: ESP and EBP come back, the frame's bytes
+ * stay written. Levels above 1 copy level-1 frame pointers from below the
+ * old EBP, so EBP is first pointed into the stack window. */
 static void tpl_enter_leave(struct hd_gen *g)
 {
     unsigned frame = hd_below(g, 64);
-    unsigned level = hd_below(g, 2);
-    if (room_below(g) < frame + 8 + 16)
+    unsigned level = hd_chance(g, 1, 2) ? hd_below(g, 2) : hd_below(g, 9);
+    if (room_below(g) < frame + 4 * level + 4 + 16)
         return;
+    if (level >= 2)
+        hd_setup_mov(g, HD_EBP, HD_STACK_ADDR + 4 * level + hd_below(g, HD_STACK_SIZE - 4 * level));
     hd_insn_begin(g, 0);
     hd_e8(g, 0xC8);
     hd_e16(g, frame);
     hd_e8(g, level);
     hd_insn_begin(g, 0);
     hd_e8(g, 0xC9);
+}
+
+/* PUSH ESP; POP ESP (ESP comes back: POP increments ESP before it writes
+ * the popped value, SDM "POP"), or PUSH imm; POP ESP moving ESP to a known
+ * place in the window. 16-bit forms push and pop SP. */
+static void tpl_pop_esp(struct hd_gen *g)
+{
+    unsigned size = hd_chance(g, 1, 4) ? 2 : 4;
+    if (room_below(g) < 16 || room_above(g) < 16)
+        return;
+    if (hd_chance(g, 1, 2)) {
+        hd_insn_begin(g, 0);
+        hd_prefixes(g, size, 0, 0);
+        hd_e8(g, 0x54);
+    } else {
+        /* The new ESP keeps its high half, so a 16-bit POP SP works too. */
+        uint32_t esp = HD_STACK_ADDR + 32 + 2 * hd_below(g, (HD_STACK_SIZE - 64) / 2);
+        if (size == 2 && (esp >> 16) != (g->esp >> 16))
+            esp = g->esp;
+        hd_insn_begin(g, 1);
+        hd_prefixes(g, size, 0, 0);
+        hd_e8(g, 0x68);
+        hd_eimm(g, size == 2 ? esp & 0xFFFF : esp, size);
+        hd_insn_begin(g, 0);
+        hd_prefixes(g, size, 0, 0);
+        hd_e8(g, 0x5C);
+        g->esp = esp;
+        return;
+    }
+    hd_insn_begin(g, 0);
+    hd_prefixes(g, size, 0, 0);
+    hd_e8(g, 0x5C);
+}
+
+/* ---- self-modifying code ------------------------------------------------ */
+
+/* A store into the immediate of the very next instruction, MOV reg, imm32:
+ * x86 executes the modified bytes (SDM Vol. 3 11.6, self-modifying code),
+ * so reg ends up with the stored value. */
+static void tpl_smc(struct hd_gen *g)
+{
+    unsigned reg = hd_rand_wreg(g, 4, 0);
+    uint32_t value = hd_rand_value(g);
+    unsigned size = hd_rand_size(g);
+    /* MOV [disp32], imm is 6 + size bytes (7 + 2 for the 16-bit form);
+     * the target immediate starts 1 byte into the next instruction. */
+    uint32_t store_len = size == 2 ? 9 : 6 + size;
+    uint32_t imm_addr = HD_SEQ_ADDR + g->t->code_len + store_len + 1;
+    uint32_t offset = hd_below(g, 5 - size);   /* which bytes of the imm32 */
+    hd_insn_begin(g, 0);
+    if (size == 2)
+        hd_e8(g, 0x66);
+    hd_e8(g, size == 1 ? 0xC6 : 0xC7);
+    hd_e8(g, 0x05);
+    hd_e32(g, imm_addr + offset);
+    hd_eimm(g, value, size);
+    hd_insn_begin(g, 0);
+    hd_e8(g, 0xB8 + reg);
+    hd_e32(g, hd_rand_value(g));
 }
 
 /* ---- string instructions ------------------------------------------------ */
@@ -934,6 +1006,105 @@ static void tpl_loop(struct hd_gen *g)
     g->t->code[at - 1] = (uint8_t)emit_body(g, 127, g->undef);
 }
 
+/* A body that is never executed: its flag effect does not happen. */
+static uint32_t skipped_body(struct hd_gen *g, uint32_t max_len)
+{
+    uint32_t undef = g->undef;
+    uint32_t len = (uint32_t)emit_body(g, max_len, undef);
+    g->undef = undef;
+    return len;
+}
+
+static void patch32(struct hd_gen *g, uint32_t at, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        g->t->code[at + i] = (uint8_t)(v >> (8 * i));
+}
+
+/* JMP short/near forward over a body. */
+static void tpl_jmp(struct hd_gen *g)
+{
+    int near = hd_chance(g, 1, 2);
+    hd_insn_begin(g, 0);
+    hd_e8(g, near ? 0xE9 : 0xEB);
+    if (near)
+        hd_e32(g, 0);
+    else
+        hd_e8(g, 0);
+    uint32_t at = g->t->code_len;
+    uint32_t len = skipped_body(g, near ? 1024 : 127);
+    if (near)
+        patch32(g, at - 4, len);
+    else
+        g->t->code[at - 1] = (uint8_t)len;
+}
+
+/* Forward CALL (direct, through a register or memory) or PUSH target; RET
+ * [imm16], over a body. The pushed return address is an absolute address,
+ * the same natively and in the emulator since the sequence sits at the
+ * same place. After a CALL, half the time the return address is popped. */
+static void tpl_call_ret(struct hd_gen *g)
+{
+    unsigned form = hd_below(g, 4);             /* E8, FF /2 reg, FF /2 mem, RET */
+    if (room_below(g) < 32 || room_above(g) < 48)
+        return;
+    struct hd_test *t = g->t;
+    uint32_t at, len;
+    if (form == 0) {
+        hd_insn_begin(g, 0);
+        hd_e8(g, 0xE8);
+        hd_e32(g, 0);
+        at = t->code_len;
+        len = skipped_body(g, 1024);
+        patch32(g, at - 4, len);
+    } else {
+        /* The target is only known after the body: emit a MOV/PUSH with a
+         * placeholder and patch it. */
+        unsigned reg = hd_rand_wreg(g, 4, 0);
+        uint32_t slot = HD_BUF_ADDR + hd_below(g, HD_BUF_SIZE - 3);
+        uint32_t imm_at;
+        hd_insn_begin(g, 1);
+        if (form == 1) {
+            hd_e8(g, 0xB8 + reg);               /* MOV reg, target */
+        } else if (form == 2) {
+            hd_e8(g, 0xC7);                     /* MOV dword [slot], target */
+            hd_e8(g, 0x05);
+            hd_e32(g, slot);
+        } else {
+            hd_e8(g, 0x68);                     /* PUSH target */
+        }
+        imm_at = t->code_len;
+        hd_e32(g, 0);
+        unsigned ret_pop = form == 3 && hd_chance(g, 1, 2) ? 2 * hd_below(g, 9) : 0;
+        hd_insn_begin(g, 0);
+        if (form == 1) {
+            hd_e8(g, 0xFF);
+            hd_e8(g, 0xD0 | reg);
+        } else if (form == 2) {
+            hd_e8(g, 0xFF);
+            hd_e8(g, 0x15);
+            hd_e32(g, slot);
+        } else if (ret_pop) {
+            hd_e8(g, 0xC2);
+            hd_e16(g, ret_pop);
+        } else {
+            hd_e8(g, 0xC3);
+        }
+        skipped_body(g, 1024);
+        patch32(g, imm_at, HD_SEQ_ADDR + t->code_len);
+        if (form == 3) {
+            g->esp += ret_pop;                  /* PUSH and RET cancel out */
+            return;
+        }
+    }
+    g->esp -= 4;
+    if (hd_chance(g, 1, 2)) {
+        hd_insn_begin(g, 0);
+        hd_e8(g, 0x58 + hd_rand_wreg(g, 4, 0));
+        g->esp += 4;
+    }
+}
+
 /* ---- the template table ------------------------------------------------- */
 
 struct hd_template {
@@ -955,7 +1126,8 @@ static const struct hd_template templates[] = {
     { tpl_xlat, 1, 1 },       { tpl_push, 3, 0 },     { tpl_pop, 3, 0 },
     { tpl_pushf, 1, 0 },      { tpl_popf, 2, 0 },     { tpl_pusha_popa, 1, 0 },
     { tpl_enter_leave, 1, 0 }, { tpl_string, 6, 0 },  { tpl_jcc, 4, 0 },
-    { tpl_loop, 2, 0 },
+    { tpl_loop, 2, 0 },       { tpl_pop_esp, 1, 0 },  { tpl_jmp, 1, 0 },
+    { tpl_call_ret, 2, 0 },   { tpl_smc, 1, 1 },
 };
 
 #define HD_NTEMPLATES (sizeof templates / sizeof templates[0])

@@ -185,8 +185,8 @@ int main(int argc, char **argv)
     }
 
     map_fixed(HD_TRAMP_ADDR, HD_CODE_SIZE, PROT_READ | PROT_WRITE | PROT_EXEC);
-    map_fixed(HD_BUF_ADDR, 0x1000, PROT_READ | PROT_WRITE);
-    map_fixed(HD_STACK_ADDR, 0x1000, PROT_READ | PROT_WRITE);
+    map_fixed(HD_BUF_PAGES, HD_BUF_PAGES_SIZE, PROT_READ | PROT_WRITE);
+    map_fixed(HD_STACK_PAGES, HD_STACK_PAGES_SIZE, PROT_READ | PROT_WRITE);
     map_fixed(HD_SCRATCH_ADDR, HD_SCRATCH_SIZE, PROT_READ | PROT_WRITE);
     install_handlers();
     write_epilogue();
