@@ -971,6 +971,8 @@ static void tpl_jcc(struct hd_gen *g)
     int near = hd_chance(g, 1, 4);
     hd_need_flags(g, hd_cond_reads(cc));
     hd_insn_begin(g, 0);
+    if (hd_chance(g, 1, 8))
+        hd_e8(g, hd_chance(g, 1, 2) ? 0x2E : 0x3E);   /* branch hints */
     if (near) {
         hd_e8(g, 0x0F);
         hd_e8(g, 0x80 + cc);
