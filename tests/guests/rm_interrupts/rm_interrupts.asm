@@ -151,6 +151,33 @@ ss8:    nop                         ; TF = 0 now: no trap
         mov ax, [SS_FLAGS_IN]
         and ax, FL_TF | FL_IF
         CHECK ax, 0, "single-step handler runs with TF=0"
+
+        ; MOV SS and POP SS hold off the trap until after the next
+        ; instruction (SDM, MOV: "inhibits ... debug exceptions on the
+        ; following instruction boundary"): one trap covers both.
+        SETVEC 1, ss_handler
+        mov word [SS_COUNT], 0
+        xor ax, ax
+        push word 0x0102
+        popf
+sm1:    mov ss, ax                  ; no trap here
+sm2:    nop                         ; trap -> IP sm3
+sm3:    nop                         ; trap -> IP sm4
+sm4:    push ss                     ; trap -> IP sm5
+sm5:    pop ss                      ; no trap here
+sm6:    nop                         ; trap -> IP sm7
+sm7:    pushf                       ; trap -> IP sm8
+sm8:    pop ax                      ; trap -> IP sm9
+sm9:    and ah, 0xFE                ; trap -> IP sm10
+sm10:   push ax                     ; trap -> IP sm11
+sm11:   popf                        ; trap -> IP sm12
+sm12:   RESTOREVEC 1
+        CHECK word [SS_COUNT], 18, "single-step with MOV SS/POP SS: 9 traps"
+        CHECK word [SS_IPS+0], sm3, "single-step: no trap right after MOV SS"
+        CHECK word [SS_IPS+2], sm4, "single-step after MOV SS: trap 2 IP"
+        CHECK word [SS_IPS+4], sm5, "single-step after MOV SS: trap 3 IP"
+        CHECK word [SS_IPS+6], sm7, "single-step: no trap right after POP SS"
+        CHECK word [SS_IPS+16], sm12, "single-step after POP SS: last trap IP"
         PASS "single-step traps"
 
 ; ---------------------------------------------------------------- #DE
@@ -225,6 +252,34 @@ de6_resume:
         UD_CASE {0x8E, 0xC8}, "#UD MOV CS, AX"
         UD_CASE {0xF0, 0x90}, "#UD LOCK NOP"
         UD_CASE {0xF0, 0x01, 0xD8}, "#UD LOCK ADD to a register"
+        UD_CASE {0x62, 0xC0}, "#UD BOUND with register operand"
+        UD_CASE {0x8E, 0xF0}, "#UD MOV to segment register 6"
+        UD_CASE {0x8C, 0xF8}, "#UD MOV from segment register 7"
+        mov word [SCRATCH+0x80], 40
+        mov ax, 2
+        EXPECT_EXC ud_bad
+        lock add [SCRATCH+0x80], ax ; LOCK on a memory destination is fine
+        lock xchg [SCRATCH+0x80], ax
+        CHECK word [exc_count], 0, "LOCK ADD/XCHG to memory must not fault"
+        CHECK ax, 42, "LOCK ADD then XCHG: AX"
+        CHECK word [SCRATCH+0x80], 2, "LOCK XCHG: memory"
+        jmp ud_long
+ud_bad: FAILNOW "LOCK on a memory destination faulted"
+
+ud_long:
+        ; 15 bytes is the longest instruction; 16 is #GP(0).
+        EXPECT_EXC lg_bad
+        times 14 db 0x26
+        nop                         ; 15 bytes: fine
+        CHECK word [exc_count], 0, "15-byte instruction must not fault"
+        EXPECT_EXC lg_resume
+lg:     times 15 db 0x26
+        nop                         ; 16 bytes
+lg_resume:
+        CHECK_EXC 13, lg, "#GP instruction longer than 15 bytes"
+        jmp ud_done
+lg_bad: FAILNOW "15-byte instruction faulted"
+ud_done:
         PASS "#UD"
 
 ; ---------------------------------------------------------------- #BR
