@@ -257,7 +257,17 @@ pm32:   mov ax, 0x10
         CHECK32 esp, [DATA + 0x300], "POPAD: ESP"
         CHECK32 eax, 1, "POPAD: EAX"
         CHECK32 ebp, 6, "POPAD: EBP"
-        PASS32 "ENTER/LEAVE and PUSHAD/POPAD"
+        mov edx, esp
+        push dword 0x11111111
+        push dword 0x22222222
+        pop dword [esp]             ; address computed after the pop
+        CHECK32 dword [esp], 0x22222222, "POP [ESP] uses ESP after the pop"
+        lea eax, [edx - 4]
+        CHECK32 esp, eax, "POP [ESP]: ESP"
+        push dword [esp]            ; address computed before the push
+        CHECK32 dword [esp], 0x22222222, "PUSH [ESP] reads before the push"
+        mov esp, edx
+        PASS32 "ENTER/LEAVE, PUSHAD/POPAD, POP/PUSH [ESP]"
 
 ; ---------------------------------------------------------------- BT, LOOP, JECXZ
         mov eax, 0x2004                     ; bit 8196: dword at +1024, bit 4

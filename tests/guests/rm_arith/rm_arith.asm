@@ -252,6 +252,12 @@ main:
         rcr al, cl                  ; 9-bit rotate of CF:AL right by 4
         CHECKFL FL_CF, 0, "RCR r8 35h by 4: CF"
         CHECK al, 0xB3, "RCR r8 35h by 4 with CF=1"
+        clc
+        mov al, 0x80
+        mov cl, 8                   ; ROR by 8: value kept, CF = MSB(result)
+        ror al, cl
+        CHECKFL FL_CF, FL_CF, "ROR r8 by 8: CF = MSB"
+        CHECK al, 0x80, "ROR r8 by 8"
         PASS "shifts and rotates"
 
 ; ---------------------------------------------------------------- ADC/SBB, NEG, INC
@@ -317,6 +323,39 @@ main:
         movsx dx, bl
         CHECK dx, 0x0023, "MOVSX r16, r8"
         PASS "sign and zero extension"
+
+; ---------------------------------------------------------------- FLAGS register
+        push word 0xFCFF            ; everything but TF and IF
+        popf
+        pushf
+        pop ax
+        cld
+        CHECK ax, 0x7CD7, "POPF FCFFh: bit 15 and reserved bits 3/5 read 0"
+        push dword 0xFFFCFCFF       ; also AC (18), ID (21), VM/RF (17/16)...
+        popfd
+        pushfd
+        pop eax
+        cld
+        and eax, 0x003FFFFF
+        CHECK eax, 0x00247CD7, "POPFD: AC and ID set, RF cleared, VM unchanged"
+        push dword 0x00000002
+        popfd
+        mov ah, 0xFF
+        sahf                        ; SF ZF AF PF CF from AH
+        pushf
+        pop bx
+        CHECK bx, 0x00D7, "SAHF FFh"
+        push word 0x08C1            ; OF SF ZF CF
+        popf
+        mov ah, 0
+        lahf
+        CHECK ah, 0xC3, "LAHF: SF ZF 0 AF 0 PF 1 CF"
+        stc
+        cmc
+        CHECKFL FL_CF, 0, "CMC after STC"
+        cmc
+        CHECKFL FL_CF, FL_CF, "CMC again"
+        PASS "FLAGS register"
 
         PASS_EXIT
 

@@ -115,6 +115,11 @@ fc4_ret:
         CHECK ebx, fc4_ret, "CALL m16:32 pushed EIP"
         CHECK di, 8, "CALL m16:32 pushes 8 bytes"
         CHECK sp, [SP_BEFORE], "CALL m16:32 / O32 RETF: SP balanced"
+        call dword near32_proc      ; 66 E8: pushes a 32-bit EIP
+near32_ret:
+        CHECK di, 4, "CALL rel32 (66 E8) pushes 4 bytes"
+        CHECK ebx, near32_ret, "CALL rel32 pushed EIP"
+        CHECK sp, [SP_BEFORE], "O32 RET: SP balanced"
         PASS "far CALL and RET"
         jmp iret_tests
 
@@ -133,6 +138,11 @@ near_args:
         mov bp, sp
         mov dx, [bp+2]
         ret 2
+near32_proc:
+        mov ebx, [esp]              ; ESP = SP here (SS limit 64 KiB, ESP < 10000h)
+        mov di, [SP_BEFORE]
+        sub di, sp
+        o32 ret
 fc32_proc:                          ; 16-bit code called with a 32-bit frame
         mov ax, cs
         mov bp, sp
@@ -391,6 +401,11 @@ wrap3_back:
         mov ebx, 0x10
         mov al, [ebx]
         CHECK al, 0x77, "[EBX] 32-bit address in range"
+        mov ax, DATASEG+1           ; ES:0000 = DATASEG:0010 (77h)
+        mov es, ax
+        xor bx, bx
+        db 0x2E, 0x26, 0x8A, 0x07   ; cs es mov al, [bx]: the last one wins
+        CHECK al, 0x77, "two segment overrides: the last one wins"
 %ifndef QEMU                        ; QEMU TCG does not check real-mode limits
         push word 0
         pop ds

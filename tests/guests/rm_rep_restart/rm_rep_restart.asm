@@ -258,6 +258,39 @@ main:
         CHECK si, STR1, "REPE CMPSB CX=0: SI"
         PASS "REPE/REPNE CMPS and SCAS"
 
+; ---------------------------------------------------------------- overrides
+        ; A segment override applies to the source (DS:SI) only; the
+        ; destination ES:DI cannot be overridden.
+        mov ax, SRCSEG
+        mov ds, ax
+        mov ax, DSTSEG
+        mov es, ax
+        mov ax, MARKSEG
+        mov fs, ax
+        mov di, 0x0F00
+        mov al, 0x3C
+        fs stosb                    ; still ES:DI
+        CHECK byte [es:0x0F00], 0x3C, "FS: STOSB writes ES:DI"
+        CHECK byte [fs:0x0F00], 0x00, "FS: STOSB must not write FS:DI"
+        xor si, si
+        fs movsb                    ; FS:SI -> ES:DI
+        CHECK byte [es:0x0F01], 0xC0, "FS: MOVSB reads FS:SI"
+        mov si, 0x0005
+        mov di, 0x0F10
+        mov byte [es:0x0F10], 0xC5
+        fs cmpsb                    ; FS:0005 (C5h) vs ES:0F10 (C5h)
+        CHECKFL FL_ZF, FL_ZF, "FS: CMPSB compares FS:SI with ES:DI"
+        mov si, str_rom
+        cs lodsb
+        CHECK al, 'R', "CS: LODSB reads the ROM"
+        mov di, 0x0F20
+        mov si, str_rom
+        mov cx, 3
+        rep cs movsb
+        CHECK word [es:0x0F20], 'RO', "REP CS: MOVSB copies from the ROM"
+        CHECK byte [es:0x0F22], 'M', "REP CS: MOVSB third byte"
+        PASS "segment overrides on string instructions"
+
 ; ---------------------------------------------------------------- address size
         mov ax, SRCSEG
         mov ds, ax
@@ -478,6 +511,8 @@ done:
         PASS_EXIT
 
 ; ---------------------------------------------------------------- helpers
+str_rom: db "ROM", 0
+
 ; pat: AL = pattern byte for offset BX = low8(BX*37 + 11h) XOR high8(BX*37+11h).
 pat:    push dx
         imul ax, bx, 37
