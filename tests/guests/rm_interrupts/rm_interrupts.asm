@@ -88,7 +88,46 @@ int41_after:
         CHECK ax, 0xEF00, "INT 41h runs with CS from the IVT"
         CHECK bx, int41_after, "INT 41h pushed IP"
         CHECK cx, ROMSEG, "INT 41h pushed CS"
-        PASS "INT n with another CS"
+
+        ; SP wraps at 64 KiB: INT with SS:SP = 3000:0002 pushes FLAGS at
+        ; 0000, CS at FFFE and IP at FFFC (all inside the 64 KiB limit).
+        mov word [0x42*4], int42_handler
+        mov word [0x42*4+2], ROMSEG
+        mov ax, 0x3000
+        mov es, ax
+        mov word [es:0xFFFC], 0
+        mov word [es:0xFFFE], 0
+        mov word [es:0x0000], 0
+        mov bx, sp
+        push word 0x0002            ; known FLAGS for the frame
+        popf
+        mov ss, ax
+        mov sp, 0x0002
+        int 0x42
+int42_after:
+        mov dx, sp
+        xor ax, ax
+        mov ss, ax
+        mov sp, bx
+        CHECK cx, 0xFFFC, "INT with SP=0002: SP in the handler wrapped to FFFC"
+        CHECK dx, 0x0002, "IRET with SP=FFFC: SP wraps back to 0002"
+        CHECK word [es:0xFFFC], int42_after, "INT with SP wrap: IP at SS:FFFC"
+        CHECK word [es:0xFFFE], ROMSEG, "INT with SP wrap: CS at SS:FFFE"
+        CHECK word [es:0x0000], 0x0002, "INT with SP wrap: FLAGS at SS:0000"
+        mov ax, 0x3000
+        cli
+        mov ss, ax
+        xor sp, sp
+        push word 0x1234            ; SP 0000 -> FFFE
+        mov dx, sp
+        pop cx
+        xor ax, ax
+        mov ss, ax
+        mov sp, bx
+        CHECK dx, 0xFFFE, "PUSH with SP=0000 wraps to FFFE"
+        CHECK word [es:0xFFFE], 0x1234, "PUSH with SP=0000 writes SS:FFFE"
+        CHECK cx, 0x1234, "POP at SP=FFFE"
+        PASS "INT n with another CS, SP wrap"
 
 ; ---------------------------------------------------------------- INT3, INT 3, INTO, ICEBP
         EXPECT_EXC int3_after
@@ -397,6 +436,10 @@ int40_handler:
         pop ax
         pop bp
         popf
+        iret
+
+int42_handler:
+        mov cx, sp
         iret
 
 int41_handler:                      ; runs as EF00:(int41_handler+1000h)
