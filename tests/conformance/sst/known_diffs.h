@@ -24,22 +24,34 @@ struct sst_form {
     uint8_t opcode;
     int has_modrm;
     uint8_t modrm;     /* valid if has_modrm */
+    int length;        /* prefixes + opcode + ModR/M + displacement + immediate */
 };
 
 void sst_form_decode(const struct moo_test *t, struct sst_form *f);
+
+/* What a predicate sees: the failing test, its result, and the means to
+ * re-run it (some differences are confirmed by a variant run). */
+struct sst_known_ctx {
+    const struct moo_test *t;
+    const struct sst_form *f;
+    const struct sst_result *r;
+    struct sst_exec *x;
+    uint16_t flags_mask;
+    const struct moo_regs *file_rmsk;
+};
 
 struct sst_known_diff {
     const char *id;
     const char *forms;
     const char *what;
     const char *reference;
-    int (*explains)(const struct moo_test *t, const struct sst_form *f, const struct sst_result *r);
+    int (*explains)(const struct sst_known_ctx *k);
 };
 
 extern const struct sst_known_diff sst_known_diffs[];
 extern const int sst_known_diff_count;
 
 /* Index of the first entry explaining the failure, or -1. */
-int sst_known_diff_match(const struct moo_test *t, const struct sst_form *f, const struct sst_result *r);
+int sst_known_diff_match(const struct sst_known_ctx *k);
 
 #endif

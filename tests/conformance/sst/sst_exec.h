@@ -4,11 +4,13 @@
  * One physmem and one cpu are reused for every test. Guest RAM is all zero
  * between tests: after a test the runner zeroes every INIT and FINA byte.
  * A write by our CPU to any other address would survive that, so RAM is
- * audited by scanning (sst_exec_scan): the runner scans all of RAM after
- * each file and, only if something is left over, runs that file again
- * scanning after every test to name the tests responsible. This keeps the
- * common path at no cost per test while still catching every nonzero
- * stray write (a stray write of zero to a zero byte is unobservable).
+ * audited by scanning: a test that already differs from the reference is
+ * followed at once by a scan of the real-mode address range (charging any
+ * stray byte to it); after each file the runner sweeps all of RAM and,
+ * only if something is left over, runs that file again scanning after
+ * every test to name the (passing) tests responsible. The common path
+ * costs nothing per test, yet every nonzero stray write is caught (a
+ * stray write of zero to a zero byte is unobservable).
  */
 #ifndef SHADOW86_SST_EXEC_H
 #define SHADOW86_SST_EXEC_H
@@ -28,7 +30,7 @@ enum sst_run_end {
     SST_END_HLT,          /* ran to the HLT: the normal end */
     SST_END_NO_HALT,      /* instruction cap reached */
     SST_END_SHUTDOWN,     /* triple fault */
-    SST_END_STOP,         /* the CPU asked to stop */
+    SST_END_STOP,         /* stopped: the watchdog fired (no return from cpu_run) */
 };
 
 #define SST_MAX_RAM_DIFFS 8
@@ -68,10 +70,20 @@ void sst_exec_free(struct sst_exec *x);
 int sst_exec_validate(const struct moo_test *t, const char **why);
 
 /* Runs `t` and fills `r`. flags_mask clears FLAGS bits the reference left
- * undefined; file_rmsk is the file-level RMSK (mask 0 if none). With
- * `audit`, also scans RAM for stray writes afterwards. */
+ * undefined; file_rmsk is the file-level RMSK (mask 0 if none); `rep` says
+ * the instruction has a REP prefix (raises the instruction cap). With
+ * `audit`, or when the test already differs, RAM is scanned for stray
+ * writes afterwards. */
 void sst_exec_run(struct sst_exec *x, const struct moo_test *t, uint16_t flags_mask,
-                  const struct moo_regs *file_rmsk, int audit, struct sst_result *r);
+                  const struct moo_regs *file_rmsk, int rep, int audit, struct sst_result *r);
+
+/* As sst_exec_run, with IVT entry `from_vec` made a copy of `to_vec`'s
+ * for the run (a vector of -1: no aliasing). Lets a known difference
+ * check that delivering from_vec where the reference delivered to_vec is
+ * the whole mismatch. */
+void sst_exec_run_aliased(struct sst_exec *x, const struct moo_test *t, uint16_t flags_mask,
+                          const struct moo_regs *file_rmsk, int rep, int audit, int from_vec, int to_vec,
+                          struct sst_result *r);
 
 /* Scans all of RAM for nonzero bytes; marks the 64 KiB blocks holding any
  * in dirty_block, zeroes RAM and returns how many bytes were nonzero. */

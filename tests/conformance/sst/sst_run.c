@@ -105,11 +105,12 @@ static void run_one(struct runner *rn, struct moo_file *mf, const struct moo_tes
     rec->flags_mask = m.flags_mask;
     rec->known = -1;
     rec->matched = 0;
-    sst_exec_run(rn->exec, t, m.flags_mask, &mf->rmsk, audit, res);
+    sst_exec_run(rn->exec, t, m.flags_mask, &mf->rmsk, f.rep, audit, res);
     rec->matched = (uint8_t)res->pass;
     enum category c = graded_category(m.status);
     if (c == CAT_PASS && !res->pass) {
-        int k = sst_known_diff_match(t, &f, res);
+        struct sst_known_ctx kc = { t, &f, res, rn->exec, m.flags_mask, &mf->rmsk };
+        int k = sst_known_diff_match(&kc);
         c = k >= 0 ? CAT_KNOWN : CAT_FAIL;
         rec->known = (int8_t)k;
     }
@@ -142,7 +143,7 @@ static void print_failure(const char *file, const struct moo_test *t, const stru
     else if (r->end == SST_END_SHUTDOWN)
         printf("      shutdown (triple fault)\n");
     else if (r->end == SST_END_STOP)
-        printf("      the CPU requested a stop\n");
+        printf("      stopped by the watchdog: cpu_run() did not return (exception loop?)\n");
     if (t->has_excp)
         printf("      reference raised vector %u (FLAGS image at 0x%05x)\n", t->excp_vector, t->excp_flags_addr);
     int ours = 0;
