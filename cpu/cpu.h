@@ -9,6 +9,7 @@
 #define SHADOW86_CPU_CPU_H
 
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cpu/insn.h"
@@ -101,7 +102,7 @@ struct cpu_hooks {
 enum cpu_exit {
     CPU_EXIT_BUDGET,    /* the instruction budget ran out */
     CPU_EXIT_HLT,       /* HLT executed; cpu->halted is set */
-    CPU_EXIT_SHUTDOWN,  /* triple fault; cpu->shutdown_vectors says which */
+    CPU_EXIT_SHUTDOWN,  /* triple fault; cpu_format_fault_chain() says how */
     CPU_EXIT_STOP       /* cpu_request_stop() was called (e.g. port 0xF4) */
 };
 
@@ -112,6 +113,10 @@ struct cpu_stats {
     uint64_t exceptions[32];    /* exceptions delivered, per vector */
     uint64_t interrupts;        /* INT n and external interrupts delivered */
 };
+
+/* Interrupt shadows (SDM Vol. 3, 6.8.3): after STI that set IF, and after
+ * MOV SS / POP SS, which also hold off debug traps for one instruction. */
+enum irq_shadow { IRQ_SHADOW_NONE, IRQ_SHADOW_STI, IRQ_SHADOW_MOV_SS };
 
 struct cpu {
     uint32_t regs[8];
@@ -125,7 +130,7 @@ struct cpu {
     uint32_t dr[8];
     uint64_t tsc_offset;      /* TSC = icount + tsc_offset (WRMSR 10h sets it) */
 
-    uint64_t icount;          /* instructions retired since reset */
+    uint64_t icount;          /* instructions retired since power-on (kept across reset) */
     uint64_t run_end;         /* cpu_run() stops when icount reaches this */
 
     /* Interpreter bookkeeping for the instruction in flight. */
@@ -140,11 +145,15 @@ struct cpu {
     uint32_t fault_error;
     jmp_buf *fault_jmp;
     int delivering;           /* vector being delivered, or -1 */
-    int shutdown_vectors[3];  /* vectors that led to a triple fault */
+    /* Faults raised while delivering one another, in order, since the last
+     * fault that began outside a delivery (a triple fault ends the chain:
+     * e.g. #UD #GP #GP #DF #GP). */
+    uint8_t fault_chain[8];
+    uint8_t fault_chain_len;
 
     int halted;
     int shutdown;
-    uint8_t irq_shadow;       /* STI / MOV SS / POP SS: no interrupt before the next insn */
+    uint8_t irq_shadow;       /* enum irq_shadow: no interrupt before the next insn */
     int stop_requested;
 
     struct physmem *mem;
@@ -169,8 +178,11 @@ void cpu_enter_flat32(struct cpu *cpu);
 uint32_t cpu_get_eflags(const struct cpu *cpu);
 void cpu_set_eflags(struct cpu *cpu, uint32_t value);
 
-/* Run up to `budget` instructions. */
+/* Run up to `budget` instructions (each fault delivered uses one unit too). */
 enum cpu_exit cpu_run(struct cpu *cpu, uint64_t budget);
+
+/* Write the fault chain as text ("#UD #GP #DF #GP") into buf. */
+void cpu_format_fault_chain(const struct cpu *cpu, char *buf, size_t size);
 
 /* Ask cpu_run() to return after the current instruction. */
 void cpu_request_stop(struct cpu *cpu);

@@ -1,6 +1,7 @@
 /* The interpreter: fetch, decode, dispatch one instruction at a time, and
  * the fault/double-fault machinery around it. This is the reference
  * semantics the translator is checked against. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cpu/decode.h"
@@ -72,9 +73,13 @@ static void step(struct cpu *cpu)
     cpu_decode_current(cpu, &in);
     cpu_execute(cpu, &in);
     cpu->icount++;
-    /* An interrupt shadow lasts for exactly one instruction. */
+    /* An interrupt shadow lasts for exactly one instruction; the one MOV SS
+     * or POP SS starts also defers a single-step trap past the next
+     * instruction, so one trap covers both. */
     if (shadow)
-        cpu->irq_shadow = 0;
+        cpu->irq_shadow = IRQ_SHADOW_NONE;
+    else if (cpu->irq_shadow == IRQ_SHADOW_MOV_SS)
+        trap_tf = 0;
     if (cpu->hooks.insn_retired)
         cpu->hooks.insn_retired(cpu->hooks.opaque, cpu, &in, &before);
     if (trap_tf) {
@@ -92,6 +97,29 @@ static int is_contributory(int vec)
     return vec == VEC_DE || vec == VEC_TS || vec == VEC_NP || vec == VEC_SS || vec == VEC_GP;
 }
 
+static void record_fault(struct cpu *cpu, int vec)
+{
+    if (cpu->fault_chain_len < sizeof(cpu->fault_chain))
+        cpu->fault_chain[cpu->fault_chain_len++] = (uint8_t)vec;
+}
+
+void cpu_format_fault_chain(const struct cpu *cpu, char *buf, size_t size)
+{
+    static const char *const names[32] = {
+        "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#9", "#TS",
+        "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC" };
+    size_t used = 0;
+    if (size)
+        buf[0] = 0;
+    for (unsigned i = 0; i < cpu->fault_chain_len && used < size; i++) {
+        const char *n = names[cpu->fault_chain[i] & 31];
+        int w = snprintf(buf + used, size - used, "%s%s", i ? " " : "", n ? n : "#?");
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
 /* Called after a longjmp from cpu_raise(): roll the faulting instruction
  * back and deliver, escalating to #DF and shutdown as the SDM requires. */
 static void handle_fault(struct cpu *cpu)
@@ -100,24 +128,25 @@ static void handle_fault(struct cpu *cpu)
     int has_err = cpu->fault_has_error;
     uint32_t err = cpu->fault_error;
 
+    if (cpu->delivering < 0)
+        cpu->fault_chain_len = 0;
+    record_fault(cpu, vec);
     if (cpu->delivering >= 0) {
         int first = cpu->delivering;
         if (first == VEC_DF) {
-            cpu->shutdown_vectors[2] = vec;
+            /* A fault while delivering #DF: shutdown (SDM 6.15, int 8). */
             cpu->shutdown = 1;
             cpu->delivering = -1;
             return;
         }
         if ((is_contributory(first) && is_contributory(vec)) ||
             (first == VEC_PF && (vec == VEC_PF || is_contributory(vec)))) {
-            cpu->shutdown_vectors[0] = first;
-            cpu->shutdown_vectors[1] = vec;
             vec = VEC_DF;
             has_err = 1;
             err = 0;
+            record_fault(cpu, vec);
         }
-    } else {
-        cpu->shutdown_vectors[0] = vec;
+        /* Otherwise the second exception is handled serially. */
     }
     /* Faults restart the instruction: EIP and ESP as before it ran. */
     cpu->eip = cpu->insn_eip;
@@ -141,6 +170,10 @@ enum cpu_exit cpu_run(struct cpu *cpu, uint64_t budget)
             cpu->fault_jmp = outer;
             return CPU_EXIT_SHUTDOWN;
         }
+        /* A delivered fault uses one unit of the budget, so a guest that
+         * faults on every instruction still returns to the run loop. */
+        if (cpu->run_end > cpu->icount)
+            cpu->run_end--;
     }
     while (cpu->icount < cpu->run_end) {
         if (cpu->halted) {

@@ -39,9 +39,11 @@ static int sar_carry(const struct lazy_flags *lf)
 int flags_cf(const struct cpu *cpu)
 {
     const struct lazy_flags *lf = &cpu->lf;
+    if (lf->op == LF_NONE)
+        return (cpu->eflags & EFLAGS_CF) != 0;
     uint32_t m = size_mask(lf->size);
     switch (lf->op) {
-    case LF_NONE:  return (cpu->eflags & EFLAGS_CF) != 0;
+    case LF_NONE:  return 0;
     case LF_ADD:   return (lf->res & m) < (lf->dst & m);
     case LF_ADC:   return (lf->res & m) < (lf->dst & m) || (lf->cin && lf->res == lf->dst);
     case LF_SUB:   return (lf->dst & m) < (lf->src & m);
@@ -94,9 +96,11 @@ int flags_sf(const struct cpu *cpu)
 int flags_of(const struct cpu *cpu)
 {
     const struct lazy_flags *lf = &cpu->lf;
+    if (lf->op == LF_NONE)
+        return (cpu->eflags & EFLAGS_OF) != 0;
     uint32_t sign = size_sign(lf->size);
     switch (lf->op) {
-    case LF_NONE:  return (cpu->eflags & EFLAGS_OF) != 0;
+    case LF_NONE:  return 0;
     case LF_ADD:
     case LF_ADC:   return (((lf->dst ^ lf->res) & (lf->src ^ lf->res)) & sign) != 0;
     case LF_SUB:
@@ -104,10 +108,12 @@ int flags_of(const struct cpu *cpu)
     case LF_LOGIC: return 0;
     case LF_INC:   return lf->res == sign;
     case LF_DEC:   return lf->res == sign - 1;
-    /* Defined for 1-bit shifts; for larger counts the P6 computes it the
-     * same way (SDM: undefined). */
+    /* OF is defined for 1-bit shifts only. For larger counts we give what
+     * the last 1-bit step would: MSB(result) ^ CF for SHL, and for SHR the
+     * MSB of the value entering the last step, which is 0 (the 80286
+     * vectors show exactly this for SHR). */
     case LF_SHL:   return (((lf->res & sign) != 0) ^ shl_carry(lf)) != 0;
-    case LF_SHR:   return (lf->dst & sign) != 0;
+    case LF_SHR:   return lf->src == 1 && (lf->dst & sign) != 0;
     case LF_SAR:   return 0;
     }
     return 0;

@@ -168,7 +168,7 @@ void op_mov_to_sreg(struct cpu *cpu, const struct insn *in)
         cpu_raise(cpu, VEC_UD, 0);   /* MOV CS, r/m is invalid */
     seg_load(cpu, seg, (uint16_t)opnd_read(cpu, in, 1));
     if (seg == SEG_SS)
-        cpu->irq_shadow = 1;
+        cpu->irq_shadow = IRQ_SHADOW_MOV_SS;
 }
 
 void op_mov_from_sreg(struct cpu *cpu, const struct insn *in)

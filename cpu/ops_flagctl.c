@@ -34,6 +34,6 @@ void op_sti(struct cpu *cpu, const struct insn *in)
     check_iopl(cpu);
     /* STI delays interrupts by one instruction only when it sets IF. */
     if (!(cpu->eflags & EFLAGS_IF))
-        cpu->irq_shadow = 1;
+        cpu->irq_shadow = IRQ_SHADOW_STI;
     cpu->eflags |= EFLAGS_IF;
 }

@@ -41,7 +41,7 @@ void op_pop_sreg(struct cpu *cpu, const struct insn *in)
     seg_load(cpu, seg, (uint16_t)v);
     stack_set_sp(cpu, stack_sp(cpu) + in->opsize);
     if (seg == SEG_SS)
-        cpu->irq_shadow = 1;
+        cpu->irq_shadow = IRQ_SHADOW_MOV_SS;
 }
 
 void op_pusha(struct cpu *cpu, const struct insn *in)

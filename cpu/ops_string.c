@@ -5,7 +5,8 @@
  * the iterations done, and restarting the instruction finishes the job.
  * A long REP yields after REP_CHUNK iterations by restarting itself
  * (EIP back on the instruction), so interrupts and the instruction budget
- * are never held off for long; the split is deterministic.
+ * are never held off for long; the split is deterministic. Each such
+ * slice counts as one retired instruction.
  */
 #include "cpu/except.h"
 #include "cpu/io.h"
@@ -79,11 +80,14 @@ static void string_op(struct cpu *cpu, const struct insn *in, enum string_kind k
         return;
     }
     int compares = (kind == STR_CMPS || kind == STR_SCAS);
+    /* Under single-step every iteration traps: the trap's return address
+     * is the instruction itself while iterations remain. */
+    unsigned chunk = (cpu->eflags & EFLAGS_TF) ? 1 : REP_CHUNK;
     for (unsigned n = 0;; n++) {
         uint32_t count = reg_read_a(cpu, in, REG_ECX);
         if (count == 0)
             return;
-        if (n == REP_CHUNK) {
+        if (n == chunk) {
             cpu->eip = cpu->insn_eip;   /* resume later where we stopped */
             return;
         }

@@ -176,10 +176,12 @@ static void log_reset(struct machine *m)
     /* Keep the guest's console output ahead of the notice. */
     if (m->debugcon.out)
         fflush(m->debugcon.out);
+    char chain[64];
+    cpu_format_fault_chain(c, chain, sizeof chain);
     fprintf(m->opts.log,
-            "shadow86: triple fault (vectors %d, %d, %d) at %04X:%08X after %llu instructions; "
+            "shadow86: triple fault (%s) at %04X:%08X after %llu instructions; "
             "resetting (-no-reboot stops instead)\n",
-            c->shutdown_vectors[0], c->shutdown_vectors[1], c->shutdown_vectors[2],
+            chain,
             c->seg[SEG_CS].sel, c->eip, (unsigned long long)machine_insn_total(m));
     fflush(m->opts.log);
 }

@@ -82,10 +82,12 @@ static int report_stop(const struct machine *m, enum machine_stop why)
         fprintf(stderr, "shadow86: CPU halted with IF=%d and nothing to wake it %s\n",
                 (cpu_get_eflags(c) & EFLAGS_IF) ? 1 : 0, where);
         return EXIT_HALTED;
-    case MACHINE_STOP_SHUTDOWN:
-        fprintf(stderr, "shadow86: triple fault (vectors %d, %d, %d) %s\n",
-                c->shutdown_vectors[0], c->shutdown_vectors[1], c->shutdown_vectors[2], where);
+    case MACHINE_STOP_SHUTDOWN: {
+        char chain[64];
+        cpu_format_fault_chain(c, chain, sizeof chain);
+        fprintf(stderr, "shadow86: triple fault (%s) %s\n", chain, where);
         return EXIT_TRIPLE_FAULT;
+    }
     case MACHINE_STOP_INSN_LIMIT:
         fprintf(stderr, "shadow86: instruction limit reached %s\n", where);
         return EXIT_INSN_LIMIT;

@@ -172,7 +172,7 @@ START_TEST(triple_fault_no_reboot)
     struct machine *m = create(&o);
     ck_assert_int_eq(machine_run(m), MACHINE_STOP_SHUTDOWN);
     ck_assert_uint_eq(m->resets, 0);
-    ck_assert_int_eq(m->cpu.shutdown_vectors[0], VEC_GP);  /* int3 past the IDT limit */
+    ck_assert_int_eq(m->cpu.fault_chain[0], VEC_GP);  /* int3 past the IDT limit */
     destroy(m);
 }
 END_TEST

@@ -105,9 +105,9 @@ int hd_emulate(struct physmem *pm, const struct hd_test *t, struct hd_result *r,
     }
     uint32_t hlt = HD_SEQ_ADDR + t->code_len;
     if (ex == CPU_EXIT_SHUTDOWN) {
-        snprintf(why, whysize, "triple fault (vectors %d, %d, %d) at EIP %08x",
-                 cpu.shutdown_vectors[0], cpu.shutdown_vectors[1], cpu.shutdown_vectors[2],
-                 cpu.insn_eip);
+        char chain[64];
+        cpu_format_fault_chain(&cpu, chain, sizeof chain);
+        snprintf(why, whysize, "triple fault (%s) at EIP %08x", chain, cpu.insn_eip);
         return -1;
     }
     if (ex != CPU_EXIT_HLT || cpu.eip != hlt + 1) {
