@@ -2,6 +2,7 @@
  * registers, HLT, CPUID, RDTSC, MSRs, cache control, and the x87 escape
  * gate. Each is a separate function: these are the translator's callout
  * targets. Privilege checks follow the SDM's per-instruction pages. */
+#include "cpu/control_regs.h"
 #include "cpu/except.h"
 #include "cpu/mem.h"
 #include "cpu/ops.h"
@@ -80,27 +81,12 @@ void op_smsw(struct cpu *cpu, const struct insn *in)
     opnd_write(cpu, in, 0, cpu->cr0);
 }
 
-/* Validate and install a new CR0 (SDM "MOV—Move to/from Control
- * Registers"): PG needs PE, NW needs CD. */
-static void write_cr0(struct cpu *cpu, uint32_t v)
-{
-    v |= CR0_ET;   /* hard-wired to 1 on P6 */
-    if ((v & CR0_PG) && !(v & CR0_PE))
-        cpu_raise(cpu, VEC_GP, 0);
-    if ((v & CR0_NW) && !(v & CR0_CD))
-        cpu_raise(cpu, VEC_GP, 0);
-    if (v & CR0_PG)
-        cpu_raise_unimplemented(cpu, "paging (CR0.PG)");
-    cpu->cr0 = v & (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE |
-                    CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG);
-}
-
 void op_lmsw(struct cpu *cpu, const struct insn *in)
 {
     require_cpl0(cpu);
     uint32_t v = opnd_read(cpu, in, 0) & 0xF;
     /* LMSW sets PE but never clears it. */
-    write_cr0(cpu, (cpu->cr0 & ~0xEu) | v | (cpu->cr0 & CR0_PE));
+    cpu_write_cr0(cpu, (cpu->cr0 & ~0xEu) | v | (cpu->cr0 & CR0_PE));
 }
 
 void op_clts(struct cpu *cpu, const struct insn *in)
@@ -109,26 +95,15 @@ void op_clts(struct cpu *cpu, const struct insn *in)
     cpu->cr0 &= ~CR0_TS;
 }
 
-/* CR4 bits this CPU accepts: VME PVI TSD DE PSE PAE MCE PGE PCE. Setting
- * one the CPU does not implement yet is refused as unimplemented. */
-#define CR4_KNOWN 0x000001FFu
-#define CR4_IMPLEMENTED 0x00000004u   /* TSD */
-
 void op_mov_to_cr(struct cpu *cpu, const struct insn *in)
 {
     require_cpl0(cpu);
     uint32_t v = cpu->regs[in->opnd[1].reg];
     switch (in->opnd[0].reg) {
-    case 0: write_cr0(cpu, v); break;
+    case 0: cpu_write_cr0(cpu, v); break;
     case 2: cpu->cr2 = v; break;
-    case 3: cpu->cr3 = v & 0xFFFFF018u; break;
-    default:
-        if (v & ~CR4_KNOWN)
-            cpu_raise(cpu, VEC_GP, 0);
-        if (v & ~CR4_IMPLEMENTED)
-            cpu_raise_unimplemented(cpu, "CR4 feature bit");
-        cpu->cr4 = v;
-        break;
+    case 3: cpu_write_cr3(cpu, v); break;
+    default: cpu_write_cr4(cpu, v); break;
     }
 }
 
@@ -181,7 +156,8 @@ void op_cache_ctl(struct cpu *cpu, const struct insn *in)
 
 void op_invlpg(struct cpu *cpu, const struct insn *in)
 {
-    require_cpl0(cpu);   /* nothing cached until paging exists */
+    require_cpl0(cpu);
+    cpu_invlpg(cpu, cpu->seg[in->seg].base + cpu->ea);
 }
 
 /* CPUID leaf 1 EDX: exactly the features implemented. */
