@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "cpu/msr.h"
 #include "cpu/seg.h"
 
 void cpu_init(struct cpu *cpu, struct physmem *mem, const struct cpu_io *io)
@@ -59,6 +60,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->dr[6] = 0xFFFF0FF0u;
     cpu->dr[7] = 0x00000400u;
     cpu->delivering = -1;
+    cpu_msr_reset(cpu);
 }
 
 void cpu_load_real_seg(struct cpu *cpu, int seg, uint16_t sel)

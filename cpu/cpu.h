@@ -14,6 +14,7 @@
 
 #include "cpu/insn.h"
 #include "cpu/flags.h"
+#include "cpu/sensitive.h"
 #include "mmu/physmem.h"
 
 /* EFLAGS bits. */
@@ -112,6 +113,27 @@ struct cpu_stats {
     uint64_t unimplemented;     /* #UD raised for valid but unimplemented features */
     uint64_t exceptions[32];    /* exceptions delivered, per vector */
     uint64_t interrupts;        /* INT n and external interrupts delivered */
+    /* Sensitive instructions executed (cpu/sensitive.h), per class and per
+     * operation; counted when the instruction starts, so one that faults
+     * (e.g. a privileged one trapping at CPL 3) counts too. */
+    uint64_t sensitive[CPU_SENS_COUNT];
+    uint64_t sensitive_op[OP_COUNT];
+    uint64_t task_switches;     /* by JMP, CALL, INT, IRET or exception */
+    uint64_t v86_exits;         /* interrupts/exceptions leaving V86 mode */
+};
+
+/* Model-specific registers kept as written (cpu/msr.c). Variable MTRRs
+ * are base/mask pairs at 200h-20Fh, fixed ones 250h, 258h, 259h,
+ * 268h-26Fh in that order. */
+#define CPU_MTRR_VAR_COUNT 8
+#define CPU_MTRR_FIXED_COUNT 11
+struct cpu_msrs {
+    uint32_t sysenter_cs, sysenter_esp, sysenter_eip;
+    uint64_t apic_base;
+    uint64_t pat;
+    uint64_t mtrr_def_type;
+    uint64_t mtrr_var[2 * CPU_MTRR_VAR_COUNT];
+    uint64_t mtrr_fixed[CPU_MTRR_FIXED_COUNT];
 };
 
 /* Interrupt shadows (SDM Vol. 3, 6.8.3): after STI that set IF, and after
@@ -128,7 +150,10 @@ struct cpu {
     struct seg_cache ldtr, tr;
     uint32_t cr0, cr2, cr3, cr4;
     uint32_t dr[8];
-    uint64_t tsc_offset;      /* TSC = icount + tsc_offset (WRMSR 10h sets it) */
+    uint64_t tsc_offset;      /* TSC = icount + tsc_offset (WRMSR 10h sets it;
+                                 the platform may drive it from its clock) */
+    uint64_t efer;            /* IA32_EFER: only NXE (bit 11) is writable */
+    struct cpu_msrs msr;
 
     uint64_t icount;          /* instructions retired since power-on (kept across reset) */
     uint64_t run_end;         /* cpu_run() stops when icount reaches this */

@@ -55,6 +55,11 @@ void cpu_execute(struct cpu *cpu, const struct insn *in)
         cpu->ea = insn_ea(cpu, in);
     cpu->cur = in;
     cpu->eip = next;
+    enum cpu_sensitivity sc = cpu_sensitive_class(in);
+    if (sc != CPU_SENS_NONE) {
+        cpu->stats.sensitive[sc]++;
+        cpu->stats.sensitive_op[in->op]++;
+    }
     cpu_handler_for(in)(cpu, in);
 }
 

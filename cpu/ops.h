@@ -46,9 +46,10 @@
     X(MOV_FROM_DR, op_mov_from_dr) X(MOV_TO_DR, op_mov_to_dr) \
     X(INVD, op_cache_ctl) X(WBINVD, op_cache_ctl) X(INVLPG, op_invlpg) \
     X(CPUID, op_cpuid) X(RDTSC, op_rdtsc) X(RDMSR, op_rdmsr) X(WRMSR, op_wrmsr) \
-    X(SLDT, op_protected_only) X(STR, op_protected_only) X(LLDT, op_protected_only) \
-    X(LTR, op_protected_only) X(VERR, op_protected_only) X(VERW, op_protected_only) \
-    X(LAR, op_protected_only) X(LSL, op_protected_only) X(ARPL, op_protected_only)
+    X(SLDT, op_sldt) X(STR, op_str) X(LLDT, op_lldt) X(LTR, op_ltr) \
+    X(VERR, op_verr_verw) X(VERW, op_verr_verw) \
+    X(LAR, op_lar) X(LSL, op_lsl) X(ARPL, op_arpl) \
+    X(SYSENTER, op_sysenter) X(SYSEXIT, op_sysexit)
 
 #define CPU_HANDLER_DECL(name, fn) void fn(struct cpu *cpu, const struct insn *in);
 CPU_HANDLER_TABLE(CPU_HANDLER_DECL)

@@ -5,6 +5,7 @@
 #include "cpu/control_regs.h"
 #include "cpu/except.h"
 #include "cpu/mem.h"
+#include "cpu/msr.h"
 #include "cpu/ops.h"
 #include "cpu/operand.h"
 #include "cpu/seg.h"
@@ -18,15 +19,6 @@ static void require_cpl0(struct cpu *cpu)
 
 void op_unimplemented(struct cpu *cpu, const struct insn *in)
 {
-    cpu_raise_unimplemented(cpu, insn_op_name(in->op));
-}
-
-void op_protected_only(struct cpu *cpu, const struct insn *in)
-{
-    /* SLDT STR LLDT LTR VERR VERW LAR LSL ARPL are #UD in real and V86
-     * mode (SDM, each instruction's "Real-Address Mode Exceptions"). */
-    if (!cpu_protected(cpu))
-        cpu_raise(cpu, VEC_UD, 0);
     cpu_raise_unimplemented(cpu, insn_op_name(in->op));
 }
 
@@ -164,7 +156,10 @@ void op_invlpg(struct cpu *cpu, const struct insn *in)
 #define CPUID_TSC  (1u << 4)
 #define CPUID_MSR  (1u << 5)
 #define CPUID_CX8  (1u << 8)
+#define CPUID_SEP  (1u << 11)   /* SYSENTER/SYSEXIT (model 3: not the PPro erratum) */
+#define CPUID_MTRR (1u << 12)
 #define CPUID_CMOV (1u << 15)
+#define CPUID_PAT  (1u << 16)
 
 void op_cpuid(struct cpu *cpu, const struct insn *in)
 {
@@ -180,7 +175,8 @@ void op_cpuid(struct cpu *cpu, const struct insn *in)
         break;
     case 1:
         a = 0x00000633;   /* family 6, model 3, stepping 3 */
-        d = CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_CMOV;
+        d = CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP | CPUID_MTRR | CPUID_CMOV |
+            CPUID_PAT;
         break;
     default:
         break;   /* leaves above the maximum return zeros here */
@@ -191,30 +187,22 @@ void op_cpuid(struct cpu *cpu, const struct insn *in)
     cpu->regs[REG_EDX] = d;
 }
 
-static uint64_t read_tsc(const struct cpu *cpu)
-{
-    return cpu->icount + cpu->tsc_offset;
-}
-
 void op_rdtsc(struct cpu *cpu, const struct insn *in)
 {
+    /* CR4.TSD makes RDTSC privileged (SDM "RDTSC"). */
     if ((cpu->cr4 & 0x4) && cpu_cpl(cpu) != 0)
         cpu_raise(cpu, VEC_GP, 0);
-    uint64_t t = read_tsc(cpu);
+    uint64_t t = cpu_read_tsc(cpu);
     cpu->regs[REG_EAX] = (uint32_t)t;
     cpu->regs[REG_EDX] = (uint32_t)(t >> 32);
 }
-
-#define MSR_TSC 0x10
 
 void op_rdmsr(struct cpu *cpu, const struct insn *in)
 {
     require_cpl0(cpu);
     uint64_t v;
-    switch (cpu->regs[REG_ECX]) {
-    case MSR_TSC: v = read_tsc(cpu); break;
-    default: cpu_raise(cpu, VEC_GP, 0);
-    }
+    if (cpu_msr_read(cpu, cpu->regs[REG_ECX], &v) != 0)
+        cpu_raise(cpu, VEC_GP, 0);
     cpu->regs[REG_EAX] = (uint32_t)v;
     cpu->regs[REG_EDX] = (uint32_t)(v >> 32);
 }
@@ -223,8 +211,6 @@ void op_wrmsr(struct cpu *cpu, const struct insn *in)
 {
     require_cpl0(cpu);
     uint64_t v = ((uint64_t)cpu->regs[REG_EDX] << 32) | cpu->regs[REG_EAX];
-    switch (cpu->regs[REG_ECX]) {
-    case MSR_TSC: cpu->tsc_offset = v - cpu->icount; break;
-    default: cpu_raise(cpu, VEC_GP, 0);
-    }
+    if (cpu_msr_write(cpu, cpu->regs[REG_ECX], v) != 0)
+        cpu_raise(cpu, VEC_GP, 0);
 }

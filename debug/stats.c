@@ -11,6 +11,28 @@ const char *stats_vector_name(unsigned vector)
     return vector < 32 ? names[vector] : NULL;
 }
 
+/* Sensitive instructions (cpu/sensitive.h): totals per class, then each
+ * operation that ran at least once. */
+static void stats_print_sensitive(FILE *out, const struct cpu_stats *cs)
+{
+    fprintf(out, "stats: sensitive");
+    for (unsigned c = CPU_SENS_PRIVILEGED; c < CPU_SENS_COUNT; c++)
+        fprintf(out, " %s=%llu", cpu_sensitive_class_name((enum cpu_sensitivity)c),
+                (unsigned long long)cs->sensitive[c]);
+    fprintf(out, "\n");
+    for (unsigned c = CPU_SENS_PRIVILEGED; c < CPU_SENS_COUNT; c++) {
+        if (!cs->sensitive[c])
+            continue;
+        fprintf(out, "stats:   %s:", cpu_sensitive_class_name((enum cpu_sensitivity)c));
+        for (unsigned op = 0; op < OP_COUNT; op++)
+            if (cs->sensitive_op[op] && cpu_sensitive_class_of_op(op) == c)
+                fprintf(out, " %s=%llu", insn_op_name(op), (unsigned long long)cs->sensitive_op[op]);
+        fprintf(out, "\n");
+    }
+    fprintf(out, "stats: task switches %llu, V86 exits %llu\n",
+            (unsigned long long)cs->task_switches, (unsigned long long)cs->v86_exits);
+}
+
 void stats_print(FILE *out, const struct machine *m)
 {
     const struct cpu_stats *cs = &m->cpu.stats;
@@ -34,6 +56,7 @@ void stats_print(FILE *out, const struct machine *m)
     }
     fprintf(out, "%s\n", any ? "" : " none");
     fprintf(out, "stats: interrupts %llu\n", (unsigned long long)cs->interrupts);
+    stats_print_sensitive(out, cs);
 
     fprintf(out, "stats: debugcon bytes %llu\n", (unsigned long long)m->debugcon.bytes);
     if (m->postcode.writes)
