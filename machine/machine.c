@@ -2,13 +2,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu/except.h"
+#include "machine/board.h"
 #include "machine/image_file.h"
 #include "machine/machine.h"
 #include "machine/rom_loader.h"
 
-/* Instructions per cpu_run() call. Nothing is scheduled between slices
- * yet; the size only bounds how late an exit request or limit is seen. */
+/* Most instructions per cpu_run() call; the clock shortens slices to the
+ * next timer deadline. The size bounds how late an exit request, an
+ * instruction limit or (in host-clock mode) a host-time deadline is seen. */
 #define MACHINE_SLICE (1u << 20)
+/* Longest host sleep in one HLT (host-clock mode), so input is polled. */
+#define MACHINE_MAX_SLEEP_NS 10000000ull
 
 static uint32_t machine_port_in(void *opaque, uint16_t port, unsigned size)
 {
@@ -32,14 +37,48 @@ static void machine_exit_request(void *opaque, uint32_t value)
     cpu_request_stop(&m->cpu);
 }
 
-static int wire_devices(struct machine *m)
+static uint64_t machine_clock_insns(void *opaque)
+{
+    return machine_insn_total(opaque);
+}
+
+/* A timer deadline moved before the end of the running slice, or the
+ * PIC raised INTR: end the slice after the current instruction so the run
+ * loop sees it. Both depend only on instruction counts, so this keeps
+ * runs deterministic. */
+static void machine_kick(void *opaque)
+{
+    struct machine *m = opaque;
+    cpu_request_stop(&m->cpu);
+}
+
+static void machine_set_intr(void *opaque, int line, int level)
+{
+    struct machine *m = opaque;
+    (void)line;
+    if (level && !m->intr_level)
+        cpu_request_stop(&m->cpu);
+    m->intr_level = level;
+}
+
+static int wire_devices(struct machine *m, char *err, size_t errsz)
 {
     iobus_init(&m->bus);
+    clock_init(&m->clock, m->opts.clock_mode, machine_clock_insns, m);
+    clock_set_kick(&m->clock, machine_kick, m);
+    if (m->opts.rtc_base_set)
+        m->clock.epoch = m->opts.rtc_base;
     if (debugcon_init(&m->debugcon, &m->bus, m->opts.debugcon_out) != 0 ||
         postcode_init(&m->postcode, &m->bus) != 0 ||
-        exitport_init(&m->exitport, &m->bus, machine_exit_request, m) != 0)
+        exitport_init(&m->exitport, &m->bus, machine_exit_request, m) != 0) {
+        snprintf(err, errsz, "internal error: overlapping device ports");
         return -1;
-    return 0;
+    }
+    if (i8259_init(&m->pic, &m->bus, irq_line_make(machine_set_intr, m, 0), m->opts.log) != 0) {
+        snprintf(err, errsz, "internal error: overlapping device ports (PIC)");
+        return -1;
+    }
+    return board_wire_pc(m, err, errsz);
 }
 
 /* Put the CPU where a multiboot loader leaves it (spec 3.2): flat 32-bit
@@ -92,13 +131,13 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
                  strerror(errno));
         return -1;
     }
-    if (wire_devices(m) != 0) {
-        snprintf(err, errsz, "internal error: overlapping device ports");
+    /* The CPU first: the clock counts its instructions. */
+    struct cpu_io io = { .opaque = m, .in = machine_port_in, .out = machine_port_out };
+    cpu_init(&m->cpu, &m->mem, &io);
+    if (wire_devices(m, err, errsz) != 0) {
         machine_destroy(m);
         return -1;
     }
-    struct cpu_io io = { .opaque = m, .in = machine_port_in, .out = machine_port_out };
-    cpu_init(&m->cpu, &m->mem, &io);
 
     if (opts->bios_path && rom_load_file(&m->mem, opts->bios_path, err, errsz) != 0) {
         machine_destroy(m);
@@ -131,6 +170,7 @@ void machine_reset(struct machine *m)
     uint64_t icount = m->cpu.icount;
 
     m->resets++;
+    board_reset(m);
     cpu_reset(&m->cpu);
     m->cpu.hooks = hooks;
     /* Whether cpu_reset() keeps icount or zeroes it, the machine's total
@@ -150,13 +190,27 @@ uint64_t machine_insn_total(const struct machine *m)
 }
 
 /* Could anything wake a halted CPU? Only an interrupt can (NMI, or INTR
- * with IF=1, SDM vol. 3 "HLT"). This board has no interrupt source yet, so
- * a HLT is final whatever IF says. The PIC, when it arrives, answers here:
- * IF=1 and an IRQ line that can still fire (or an NMI source). */
+ * with IF=1, SDM vol. 3 "HLT"); the board has no NMI source. With IF=1,
+ * INTR can still come if the PIC lets some line through: the master has an
+ * unmasked line other than the cascade, or the cascade and the slave an
+ * unmasked line. (Whether a device will ever raise that line is for the
+ * clock to say: with no timer armed, machine_run() stops too.) */
 static int machine_halt_can_wake(const struct machine *m)
 {
-    (void)m;
-    return 0;
+    if (!(cpu_get_eflags(&m->cpu) & EFLAGS_IF))
+        return 0;
+    uint8_t mimr = m->pic.chip[0].imr, simr = m->pic.chip[1].imr;
+    if ((mimr | 0x04) != 0xFF)
+        return 1;
+    return !(mimr & 0x04) && simr != 0xFF;
+}
+
+/* INTR is up and the CPU takes interrupts: run the INTA cycle and deliver
+ * the vector. Returns -1 if the delivery triple-faulted. */
+static int machine_deliver_interrupt(struct machine *m)
+{
+    uint8_t vec = i8259_acknowledge(&m->pic);
+    return cpu_external_interrupt(&m->cpu, vec);
 }
 
 /* A guest that faults right after every reset loops forever, as a PC
@@ -186,10 +240,34 @@ static void log_reset(struct machine *m)
     fflush(m->opts.log);
 }
 
+/* The triple-fault outcome shared by instructions and deliveries:
+ * returns 1 when the run must stop. */
+static int machine_shutdown(struct machine *m)
+{
+    if (m->opts.no_reboot)
+        return 1;
+    log_reset(m);
+    machine_reset(m);
+    return 0;
+}
+
 enum machine_stop machine_run(struct machine *m)
 {
     for (;;) {
-        uint64_t budget = MACHINE_SLICE;
+        clock_run_due(&m->clock);
+        if (m->intr_level && cpu_interrupts_enabled(&m->cpu) &&
+            machine_deliver_interrupt(m) != 0) {
+            if (machine_shutdown(m))
+                return MACHINE_STOP_SHUTDOWN;
+            continue;
+        }
+
+        uint64_t budget = clock_budget(&m->clock, MACHINE_SLICE);
+        /* INTR is waiting for IF (or the STI/MOV SS shadow): go one
+         * instruction at a time so it is taken at the first boundary
+         * where the CPU accepts it. */
+        if (m->intr_level && budget > 1)
+            budget = 1;
         if (m->opts.max_insns) {
             uint64_t done = machine_insn_total(m);
             if (done >= m->opts.max_insns)
@@ -207,16 +285,18 @@ enum machine_stop machine_run(struct machine *m)
         case CPU_EXIT_STOP:
             break;
         case CPU_EXIT_HLT:
-            /* Once interrupt sources exist, a wakeable HLT will advance
-             * the clock to the next event here instead of spinning. */
+            clock_run_due(&m->clock);
+            if (m->intr_level && cpu_interrupts_enabled(&m->cpu))
+                break;  /* delivered at the top of the loop */
             if (!machine_halt_can_wake(m))
+                return MACHINE_STOP_HALTED;
+            /* Idle: skip (or, in host mode, sleep) to the next timer. */
+            if (clock_idle(&m->clock, MACHINE_MAX_SLEEP_NS) != 0)
                 return MACHINE_STOP_HALTED;
             break;
         case CPU_EXIT_SHUTDOWN:
-            if (m->opts.no_reboot)
+            if (machine_shutdown(m))
                 return MACHINE_STOP_SHUTDOWN;
-            log_reset(m);
-            machine_reset(m);
             break;
         }
     }

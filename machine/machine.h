@@ -15,8 +15,10 @@
 #include "cpu/cpu.h"
 #include "devices/debugcon.h"
 #include "devices/exitport.h"
+#include "devices/i8259.h"
 #include "devices/iobus.h"
 #include "devices/postcode.h"
+#include "machine/clock.h"
 #include "machine/multiboot.h"
 #include "mmu/physmem.h"
 
@@ -34,12 +36,16 @@ struct machine_options {
     FILE *log;                   /* one-line notices (resets); NULL: silent */
     int no_reboot;               /* triple fault ends the run instead of resetting */
     uint64_t max_insns;          /* stop after this many instructions; 0: no limit */
+    enum clock_mode clock_mode;  /* virtual (default, deterministic) or host */
+    int rtc_base_set;            /* rtc_base given (else the clock's default) */
+    int64_t rtc_base;            /* wall-clock seconds since 1970 at power-on */
 };
 
 /* Why machine_run() returned. */
 enum machine_stop {
     MACHINE_STOP_EXIT_PORT,   /* guest wrote port 0xF4; see exit_value */
-    MACHINE_STOP_HALTED,      /* HLT and nothing can ever wake the CPU */
+    MACHINE_STOP_HALTED,      /* HLT and nothing can ever wake the CPU (IF=0,
+                                 no timer armed, or every IRQ masked) */
     MACHINE_STOP_SHUTDOWN,    /* triple fault with no_reboot */
     MACHINE_STOP_INSN_LIMIT   /* max_insns reached */
 };
@@ -52,6 +58,11 @@ struct machine {
     struct debugcon debugcon;
     struct postcode postcode;
     struct exitport exitport;
+
+    /* The board (machine/board.c wires these). */
+    struct clock clock;
+    struct i8259 pic;
+    int intr_level;              /* the PIC's INTR output */
 
     int exit_requested;          /* set by the exit port, seen after cpu_run */
     uint32_t exit_value;

@@ -1,0 +1,31 @@
+/* The PC board: which devices a machine has and how they are wired.
+ *
+ * board_wire_pc() creates every PC device of `struct machine`, registers
+ * its ports on the bus, gives it its IRQ line (devices/irq.h) through the
+ * interrupt controller, and its timers on the machine clock. It is the one
+ * place that knows the PC's port map and IRQ assignment:
+ *
+ *   IRQ 0 PIT ch. 0   IRQ 1 keyboard  IRQ 2 cascade    IRQ 3 COM2
+ *   IRQ 4 COM1        IRQ 8 RTC       IRQ 12 PS/2 mouse IRQ 14/15 IDE
+ *
+ * A device added to the board gets a line here with board_isa_irq(m, n).
+ */
+#ifndef SHADOW86_MACHINE_BOARD_H
+#define SHADOW86_MACHINE_BOARD_H
+
+#include <stddef.h>
+
+#include "devices/irq.h"
+
+struct machine;
+
+/* Wire the PC devices. Returns 0, or -1 with a one-line message. */
+int board_wire_pc(struct machine *m, char *err, size_t errsz);
+
+/* Reset the devices that the board's reset line reaches. */
+void board_reset(struct machine *m);
+
+/* ISA interrupt line `irq` (0-15) of the machine's PIC pair. */
+struct irq_line board_isa_irq(struct machine *m, int irq);
+
+#endif

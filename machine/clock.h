@@ -1,0 +1,112 @@
+/* The machine's clock and event queue.
+ *
+ * Time is kept in nanoseconds since the machine was created. In the
+ * virtual mode (the default, and what tests use) it is derived from the
+ * retired-instruction count at a nominal rate (CLOCK_NS_PER_INSN), plus the
+ * time skipped while the CPU was halted: two runs with the same inputs see
+ * identical times at identical instructions. In the host mode
+ * (`-rtc clock=host`) it follows the host's monotonic clock, so a guest's
+ * timers run at wall-clock speed; this file is the only place in shadow86
+ * that reads host time.
+ *
+ * Devices own timers (registered once at wiring, in a fixed order, so a
+ * timer's index is stable between two machines built the same way) and arm
+ * them for an absolute time. The run loop asks clock_budget() how many
+ * instructions may run before the earliest deadline, runs them, and calls
+ * clock_run_due(). A deadline set while the CPU runs that falls before the
+ * end of the current budget "kicks" the run loop (a callback the machine
+ * wires to cpu_request_stop()), so no event is seen late by more than one
+ * instruction.
+ */
+#ifndef SHADOW86_MACHINE_CLOCK_H
+#define SHADOW86_MACHINE_CLOCK_H
+
+#include <stdint.h>
+
+#include "machine/state.h"
+
+#define CLOCK_MAX_TIMERS 32
+/* Nominal rate in virtual mode: 100 million instructions per second. */
+#define CLOCK_NS_PER_INSN 10u
+#define CLOCK_NS_PER_SEC 1000000000ull
+#define CLOCK_NEVER UINT64_MAX
+/* Default wall-clock time at power-on in virtual mode: 2024-01-01 00:00:00
+ * UTC, fixed so that the RTC a guest reads is the same on every run. */
+#define CLOCK_DEFAULT_EPOCH 1704067200ll
+
+enum clock_mode { CLOCK_VIRTUAL, CLOCK_HOST };
+
+typedef void (*clock_timer_fn)(void *opaque);
+
+struct clock_timer {
+    clock_timer_fn fn;
+    void *opaque;
+    const char *name;     /* static string, for --stats */
+    uint64_t deadline;    /* CLOCK_NEVER when not armed */
+    uint64_t fired;
+};
+
+struct clock {
+    enum clock_mode mode;
+    /* Retired instructions, read live (devices may ask the time in the
+     * middle of a run slice, e.g. a PIT counter read). */
+    uint64_t (*insns)(void *opaque);
+    void *insns_opaque;
+    /* Called when a new deadline falls before `slice_end`. */
+    void (*kick)(void *opaque);
+    void *kick_opaque;
+
+    /* Virtual mode: now = base_ns + (insns() - base_insns) * ns/insn. */
+    uint64_t base_ns, base_insns;
+    /* Host mode: now = host monotonic - host_origin. */
+    uint64_t host_origin;
+    /* The time the current run slice ends at (CLOCK_NEVER outside one). */
+    uint64_t slice_end;
+    /* Wall-clock seconds since 1970 (UTC) at time 0: what the RTC counts
+     * from. */
+    int64_t epoch;
+    uint64_t halt_skipped_ns;   /* virtual time skipped over HLT */
+    uint64_t halt_slept_ns;     /* host time slept in HLT (host mode) */
+
+    struct clock_timer timers[CLOCK_MAX_TIMERS];
+    unsigned ntimers;
+};
+
+/* Set up a clock. `insns` reports retired instructions. In host mode the
+ * epoch defaults to the host's current time, else to CLOCK_DEFAULT_EPOCH. */
+void clock_init(struct clock *c, enum clock_mode mode, uint64_t (*insns)(void *),
+                void *insns_opaque);
+void clock_set_kick(struct clock *c, void (*kick)(void *), void *opaque);
+
+/* The current time in ns. */
+uint64_t clock_now(const struct clock *c);
+
+/* Register a timer (at wiring time). Returns its id, or -1 if the table
+ * is full. */
+int clock_timer_add(struct clock *c, const char *name, clock_timer_fn fn, void *opaque);
+/* Arm timer `id` to fire at absolute time `when` (ns); a time already past
+ * fires at the next clock_run_due(). Re-arming replaces the deadline. */
+void clock_schedule(struct clock *c, int id, uint64_t when);
+void clock_cancel(struct clock *c, int id);
+/* Earliest armed deadline, or CLOCK_NEVER. */
+uint64_t clock_next_deadline(const struct clock *c);
+
+/* Instructions that may run before the earliest deadline (at least 1, at
+ * most `max`); records the slice end for kicks. */
+uint64_t clock_budget(struct clock *c, uint64_t max);
+/* Fire every timer whose deadline has passed, earliest first (ties in
+ * registration order). A callback may re-arm timers. */
+void clock_run_due(struct clock *c);
+/* The CPU is halted with interrupts enabled: move time to the next
+ * deadline. Virtual mode jumps there at once; host mode sleeps (at most
+ * `max_sleep_ns`, so the frontend can poll its input). Returns 0, or -1
+ * when no timer is armed (nothing will ever happen). */
+int clock_idle(struct clock *c, uint64_t max_sleep_ns);
+
+/* Host wall-clock seconds since 1970 (for `-rtc base=utc` and host mode). */
+int64_t clock_host_wall_seconds(void);
+
+void clock_save(const struct clock *c, struct state_writer *w);
+int clock_load(struct clock *c, struct state_reader *r);
+
+#endif

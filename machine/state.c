@@ -1,0 +1,169 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine/state.h"
+
+#define STATE_HDR 8u   /* tag (4) + payload length (4) */
+
+void state_writer_init(struct state_writer *w)
+{
+    memset(w, 0, sizeof *w);
+    w->rec_start = SIZE_MAX;
+}
+
+void state_writer_free(struct state_writer *w)
+{
+    free(w->buf);
+    state_writer_init(w);
+}
+
+static uint8_t *reserve(struct state_writer *w, size_t n)
+{
+    if (w->failed)
+        return NULL;
+    if (w->len + n > w->cap) {
+        size_t cap = w->cap ? w->cap : 4096;
+        while (cap < w->len + n)
+            cap *= 2;
+        uint8_t *nb = realloc(w->buf, cap);
+        if (!nb) {
+            w->failed = 1;
+            return NULL;
+        }
+        w->buf = nb;
+        w->cap = cap;
+    }
+    uint8_t *p = w->buf + w->len;
+    w->len += n;
+    return p;
+}
+
+static void put_le(uint8_t *p, uint64_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le(const uint8_t *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < n; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+void state_begin(struct state_writer *w, const char *tag)
+{
+    if (w->rec_start != SIZE_MAX || strlen(tag) != 4) {
+        w->failed = 1;   /* a programming error, reported as a failed save */
+        return;
+    }
+    size_t at = w->len;
+    uint8_t *p = reserve(w, STATE_HDR);
+    if (!p)
+        return;
+    memcpy(p, tag, 4);
+    put_le(p + 4, 0, 4);
+    w->rec_start = at;
+}
+
+void state_end(struct state_writer *w)
+{
+    if (w->rec_start == SIZE_MAX) {
+        w->failed = 1;
+        return;
+    }
+    if (!w->failed) {
+        size_t n = w->len - w->rec_start - STATE_HDR;
+        if (n > UINT32_MAX)
+            w->failed = 1;
+        else
+            put_le(w->buf + w->rec_start + 4, n, 4);
+    }
+    w->rec_start = SIZE_MAX;
+}
+
+static void put_n(struct state_writer *w, uint64_t v, unsigned n)
+{
+    uint8_t *p = reserve(w, n);
+    if (p)
+        put_le(p, v, n);
+}
+
+void state_put_u8(struct state_writer *w, uint8_t v) { put_n(w, v, 1); }
+void state_put_u16(struct state_writer *w, uint16_t v) { put_n(w, v, 2); }
+void state_put_u32(struct state_writer *w, uint32_t v) { put_n(w, v, 4); }
+void state_put_u64(struct state_writer *w, uint64_t v) { put_n(w, v, 8); }
+
+void state_put_bytes(struct state_writer *w, const void *data, size_t n)
+{
+    uint8_t *p = reserve(w, n);
+    if (p && n)
+        memcpy(p, data, n);
+}
+
+void state_reader_init(struct state_reader *r, const uint8_t *buf, size_t len)
+{
+    memset(r, 0, sizeof *r);
+    r->buf = buf;
+    r->len = len;
+}
+
+int state_open(struct state_reader *r, const char *tag)
+{
+    r->rec = NULL;
+    r->rec_len = r->pos = 0;
+    size_t at = 0;
+    while (at + STATE_HDR <= r->len) {
+        size_t n = (size_t)get_le(r->buf + at + 4, 4);
+        if (n > r->len - at - STATE_HDR)
+            break;  /* truncated stream */
+        if (memcmp(r->buf + at, tag, 4) == 0) {
+            r->rec = r->buf + at + STATE_HDR;
+            r->rec_len = n;
+            return 0;
+        }
+        at += STATE_HDR + n;
+    }
+    r->failed = 1;
+    return -1;
+}
+
+int state_close(struct state_reader *r)
+{
+    if (!r->rec || r->pos != r->rec_len)
+        r->failed = 1;
+    r->rec = NULL;
+    return r->failed ? -1 : 0;
+}
+
+static const uint8_t *take(struct state_reader *r, size_t n)
+{
+    if (r->failed || !r->rec || n > r->rec_len - r->pos) {
+        r->failed = 1;
+        return NULL;
+    }
+    const uint8_t *p = r->rec + r->pos;
+    r->pos += n;
+    return p;
+}
+
+static uint64_t get_n(struct state_reader *r, unsigned n)
+{
+    const uint8_t *p = take(r, n);
+    return p ? get_le(p, n) : 0;
+}
+
+uint8_t state_get_u8(struct state_reader *r) { return (uint8_t)get_n(r, 1); }
+uint16_t state_get_u16(struct state_reader *r) { return (uint16_t)get_n(r, 2); }
+uint32_t state_get_u32(struct state_reader *r) { return (uint32_t)get_n(r, 4); }
+uint64_t state_get_u64(struct state_reader *r) { return get_n(r, 8); }
+
+void state_get_bytes(struct state_reader *r, void *data, size_t n)
+{
+    const uint8_t *p = take(r, n);
+    if (p)
+        memcpy(data, p, n);
+    else if (n)
+        memset(data, 0, n);
+}
