@@ -127,7 +127,7 @@ void cpu_format_fault_chain(const struct cpu *cpu, char *buf, size_t size)
 
 /* Called after a longjmp from cpu_raise(): roll the faulting instruction
  * back and deliver, escalating to #DF and shutdown as the SDM requires. */
-static void handle_fault(struct cpu *cpu)
+void cpu_handle_fault(struct cpu *cpu)
 {
     int vec = cpu->fault_vector;
     int has_err = cpu->fault_has_error;
@@ -170,7 +170,7 @@ enum cpu_exit cpu_run(struct cpu *cpu, uint64_t budget)
     cpu->fault_jmp = &jb;
     cpu->run_end = cpu->icount + budget;
     if (setjmp(jb)) {
-        handle_fault(cpu);
+        cpu_handle_fault(cpu);
         if (cpu->shutdown) {
             cpu->fault_jmp = outer;
             return CPU_EXIT_SHUTDOWN;
@@ -213,7 +213,7 @@ int cpu_external_interrupt(struct cpu *cpu, int vec)
     cpu->insn_eip = cpu->eip;
     cpu->insn_esp = cpu->regs[REG_ESP];
     if (setjmp(jb)) {
-        handle_fault(cpu);
+        cpu_handle_fault(cpu);
         if (cpu->shutdown)
             rc = -1;
     } else {

@@ -17,4 +17,9 @@ void cpu_decode_current(struct cpu *cpu, struct insn *in);
 /* Run one decoded instruction whose first byte is at CS:EIP. */
 void cpu_execute(struct cpu *cpu, const struct insn *in);
 
+/* After a longjmp from cpu_raise() to an engine's setjmp point: roll the
+ * faulting instruction back and deliver the exception (escalating to #DF
+ * or a shutdown). Every engine (interpreter, translator) calls this. */
+void cpu_handle_fault(struct cpu *cpu);
+
 #endif

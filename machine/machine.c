@@ -6,6 +6,7 @@
 #include "machine/board.h"
 #include "machine/image_file.h"
 #include "machine/machine.h"
+#include "dbt/dbt.h"
 #include "machine/rom_loader.h"
 
 /* Most instructions per cpu_run() call; the clock shortens slices to the
@@ -134,6 +135,11 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
     /* The CPU first: the clock counts its instructions. */
     struct cpu_io io = { .opaque = m, .in = machine_port_in, .out = machine_port_out };
     cpu_init(&m->cpu, &m->mem, &io);
+    if (!opts->no_dbt && !(m->dbt = dbt_create(&m->cpu))) {
+        snprintf(err, errsz, "out of memory for the translator");
+        machine_destroy(m);
+        return -1;
+    }
     if (wire_devices(m, err, errsz) != 0) {
         machine_destroy(m);
         return -1;
@@ -155,6 +161,8 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
 
 void machine_destroy(struct machine *m)
 {
+    dbt_destroy(m->dbt);
+    m->dbt = NULL;
     physmem_free(&m->mem);
     free(m->kernel_image);
     m->kernel_image = NULL;
@@ -171,6 +179,8 @@ void machine_reset(struct machine *m)
 
     m->resets++;
     board_reset(m);
+    if (m->dbt)
+        dbt_flush(m->dbt);   /* the loaders rewrite memory behind the translator */
     cpu_reset(&m->cpu);
     m->cpu.hooks = hooks;
     /* Whether cpu_reset() keeps icount or zeroes it, the machine's total
@@ -276,7 +286,7 @@ enum machine_stop machine_run(struct machine *m)
                 budget = m->opts.max_insns - done;
         }
 
-        enum cpu_exit why = cpu_run(&m->cpu, budget);
+        enum cpu_exit why = m->dbt ? dbt_exec(m->dbt, budget) : cpu_run(&m->cpu, budget);
         if (m->exit_requested)
             return MACHINE_STOP_EXIT_PORT;
 

@@ -35,6 +35,7 @@ struct machine_options {
     FILE *debugcon_out;          /* port 0xE9 output (not owned); NULL discards */
     FILE *log;                   /* one-line notices (resets); NULL: silent */
     int no_reboot;               /* triple fault ends the run instead of resetting */
+    int no_dbt;                  /* run the interpreter instead of the translator */
     uint64_t max_insns;          /* stop after this many instructions; 0: no limit */
     enum clock_mode clock_mode;  /* virtual (default, deterministic) or host */
     int rtc_base_set;            /* rtc_base given (else the clock's default) */
@@ -58,6 +59,7 @@ struct machine {
     struct debugcon debugcon;
     struct postcode postcode;
     struct exitport exitport;
+    struct dbt *dbt;             /* the translator, or NULL with no_dbt */
 
     /* The board (machine/board.c wires these). */
     struct clock clock;

@@ -121,6 +121,7 @@ int main(int argc, char **argv)
         .debugcon_out = NULL,  /* set once the inputs are accepted */
         .log = stderr,
         .no_reboot = opt.no_reboot,
+        .no_dbt = opt.no_dbt,
         .max_insns = opt.max_insns,
     };
     /* struct machine is large (port tables): keep it off the stack. */

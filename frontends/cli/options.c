@@ -7,7 +7,7 @@
 #include "machine/machine.h"
 
 enum opt_id {
-    OPT_BIOS, OPT_KERNEL, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT,
+    OPT_BIOS, OPT_KERNEL, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT,
     OPT_TRACE, OPT_TRACE_FILE, OPT_STATS, OPT_MAX_INSNS, OPT_HELP,
 };
 
@@ -22,6 +22,7 @@ static const struct {
     { "m", OPT_M, 1 },
     { "debugcon", OPT_DEBUGCON, 1 },
     { "no-reboot", OPT_NO_REBOOT, 0 },
+    { "no-dbt", OPT_NO_DBT, 0 },
     { "trace", OPT_TRACE, 1 },
     { "trace-file", OPT_TRACE_FILE, 1 },
     { "stats", OPT_STATS, 0 },
@@ -49,6 +50,8 @@ void cli_print_help(FILE *out)
         "  -debugcon DEST    where port 0xE9 output goes: stdio (default), none\n"
         "                    (or null), or a file name (file:NAME also accepted)\n"
         "  -no-reboot        a triple fault ends the run instead of resetting\n"
+        "  --no-dbt          run the interpreter (the reference engine) instead of\n"
+        "                    the block-caching translator\n"
         "  --trace LIST      comma-separated trace categories: %s\n"
         "                    insn: index, CS:EIP, bytes, disassembly, changed registers\n"
         "                    io: every port access; unmapped: first access per unowned port\n"
@@ -174,6 +177,7 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             break;
         case OPT_DEBUGCON: o->debugcon = val; break;
         case OPT_NO_REBOOT: o->no_reboot = 1; break;
+        case OPT_NO_DBT: o->no_dbt = 1; break;
         case OPT_TRACE:
             if (trace_parse_categories(val, &o->trace, err, errsz) != 0)
                 return -1;

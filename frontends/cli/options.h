@@ -16,6 +16,7 @@ struct cli_options {
     uint32_t ram_mib;          /* -m SIZE */
     const char *debugcon;      /* -debugcon stdio|none|FILE */
     int no_reboot;             /* -no-reboot */
+    int no_dbt;                /* --no-dbt */
     unsigned trace;            /* --trace=LIST: enum trace_category mask */
     const char *trace_file;    /* --trace-file FILE (default: stderr) */
     int stats;                 /* --stats */

@@ -1,0 +1,71 @@
+/* Translated blocks and their micro-ops.
+ *
+ * A block is a straight run of guest instructions starting at one CS:EIP,
+ * ending at a control transfer, an instruction that may change mode,
+ * paging or interrupt state, a page boundary (an instruction may straddle
+ * it and is then the last), or DBT_BLOCK_MAX instructions.
+ *
+ * Invariants:
+ * - uops[i].eip is the EIP of instruction i; uops[i].next_eip the EIP after
+ *   it (already wrapped to 16 bits in 16-bit code). Only the last uop may
+ *   leave EIP anywhere but next_eip.
+ * - A block is looked up by its key (linear EIP + CS base/limit + mode
+ *   bits) and validated against the physical address of its first byte.
+ * - `stamp` changes whenever the block is invalidated; a chain link or
+ *   jump-cache entry is usable only while its recorded stamp matches, which
+ *   breaks every link to a block in O(1).
+ * - Invalidated blocks are not freed until the next full flush, so a stale
+ *   pointer in a link or the jump cache always points at readable memory
+ *   whose stamp no longer matches.
+ */
+#ifndef SHADOW86_DBT_BLOCK_H
+#define SHADOW86_DBT_BLOCK_H
+
+#include <stdint.h>
+
+#include "cpu/cpu.h"
+#include "cpu/exec.h"
+
+#define DBT_BLOCK_MAX 64
+
+struct dbt_uop;
+typedef void (*dbt_uop_fn)(struct cpu *cpu, const struct dbt_uop *u);
+
+struct dbt_uop {
+    dbt_uop_fn fn;          /* the micro-op: a specialised form or the generic binder */
+    insn_handler handler;   /* cpu/ semantics bound at translation time */
+    uint32_t eip;
+    uint32_t next_eip;
+    struct insn in;         /* operands and address recipe, pre-decoded */
+};
+
+/* Which of the block's exits a chain slot stands for. */
+enum dbt_exit_slot { DBT_SLOT_TAKEN, DBT_SLOT_FALLTHROUGH, DBT_SLOT_COUNT };
+
+struct dbt_block {
+    /* Key. */
+    uint32_t eip;
+    uint32_t cs_base;
+    uint32_t cs_limit;
+    uint32_t mode;
+    /* Physical extent: the first page and, for a straddling last
+     * instruction, the second (phys_page[1] == phys_page[0] otherwise). */
+    uint32_t phys;
+    uint32_t phys_page[2];
+    uint16_t span;                /* bytes from the first to past the last */
+    uint16_t first_len;           /* of those, bytes on the first page */
+    uint32_t stamp;
+    uint8_t valid;
+    uint8_t chainable;            /* ends in a direct transfer or fall-through */
+    uint16_t n;
+    struct dbt_block *hash_next;
+    struct dbt_block *all_next;   /* every block, for the full flush */
+    /* Direct chaining: the successor for each exit, with its stamp and the
+     * EIP it was reached with. */
+    struct dbt_block *succ[DBT_SLOT_COUNT];
+    uint32_t succ_stamp[DBT_SLOT_COUNT];
+    uint32_t succ_eip[DBT_SLOT_COUNT];
+    struct dbt_uop uops[];
+};
+
+#endif

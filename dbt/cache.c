@@ -1,0 +1,199 @@
+/* Block cache, code-page map and invalidation. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbt/cache.h"
+#include "cpu/seg.h"
+
+uint32_t dbt_mode_bits(const struct cpu *cpu)
+{
+    uint32_t m = 0;
+    if (cpu->cr0 & CR0_PE) m |= 1u;
+    if (cpu->eflags & EFLAGS_VM) m |= 2u;
+    m |= cpu_cpl(cpu) << 2;
+    if (cpu->seg[SEG_CS].attr & SEG_ATTR_DB) m |= 1u << 4;
+    if (cpu->seg[SEG_SS].attr & SEG_ATTR_DB) m |= 1u << 5;
+    if (cpu->cr0 & CR0_PG) m |= 1u << 6;
+    return m;
+}
+
+static uint32_t hash_key(uint32_t eip, uint32_t cs_base, uint32_t mode)
+{
+    uint32_t h = (eip + cs_base) * 0x9E3779B1u ^ mode * 0x85EBCA6Bu;
+    return h >> (32 - DBT_HASH_BITS);
+}
+
+struct dbt_block *dbt_cache_lookup(struct dbt *d, uint32_t eip, uint32_t cs_base,
+                                   uint32_t cs_limit, uint32_t mode, uint32_t phys)
+{
+    for (struct dbt_block *b = d->hash[hash_key(eip, cs_base, mode)]; b; b = b->hash_next) {
+        if (b->eip == eip && b->cs_base == cs_base && b->cs_limit == cs_limit &&
+            b->mode == mode && b->phys == phys)
+            return b;
+    }
+    return NULL;
+}
+
+static struct dbt_page *page_get(struct dbt *d, uint32_t page, int create)
+{
+    uint32_t dir = page >> DBT_PAGE_DIR_BITS, idx = page & ((1u << DBT_PAGE_DIR_BITS) - 1);
+    if (!d->pages[dir]) {
+        if (!create)
+            return NULL;
+        d->pages[dir] = calloc(1u << DBT_PAGE_DIR_BITS, sizeof(struct dbt_page));
+        if (!d->pages[dir])
+            abort();   /* out of host memory: nothing sensible to continue with */
+    }
+    return &d->pages[dir][idx];
+}
+
+/* Mark the granules of [phys, phys+len) within one page and list `b`. */
+static void page_add(struct dbt *d, struct dbt_block *b, uint32_t phys, uint32_t len)
+{
+    struct dbt_page *p = page_get(d, phys >> DBT_PAGE_SHIFT, 1);
+    uint32_t off = phys & 0xFFF;
+    uint32_t g0 = off >> DBT_GRANULE_SHIFT, g1 = (off + len - 1) >> DBT_GRANULE_SHIFT;
+    for (uint32_t g = g0; g <= g1; g++)
+        p->granules |= 1ull << g;
+    struct dbt_block_ref *r = malloc(sizeof *r);
+    if (!r)
+        abort();
+    r->block = b;
+    r->next = p->blocks;
+    p->blocks = r;
+}
+
+void dbt_cache_insert(struct dbt *d, struct dbt_block *b)
+{
+    uint32_t h = hash_key(b->eip, b->cs_base, b->mode);
+    b->hash_next = d->hash[h];
+    d->hash[h] = b;
+    b->all_next = d->all;
+    d->all = b;
+    d->block_count++;
+
+    /* Register the bytes on each page they occupy. */
+    page_add(d, b, b->phys, b->first_len);
+    if (b->span > b->first_len)
+        page_add(d, b, b->phys_page[1], (uint32_t)(b->span - b->first_len));
+}
+
+static void hash_unlink(struct dbt *d, struct dbt_block *b)
+{
+    struct dbt_block **pp = &d->hash[hash_key(b->eip, b->cs_base, b->mode)];
+    while (*pp && *pp != b)
+        pp = &(*pp)->hash_next;
+    if (*pp)
+        *pp = b->hash_next;
+}
+
+static void block_invalidate(struct dbt *d, struct dbt_block *b)
+{
+    if (!b->valid)
+        return;
+    b->valid = 0;
+    b->stamp = ++d->next_stamp;   /* breaks chain links and jump-cache entries */
+    hash_unlink(d, b);
+    d->dead_count++;
+    d->stats.invalidations++;
+}
+
+static int block_overlaps(const struct dbt_block *b, uint32_t gpa, uint32_t len)
+{
+    uint64_t a0 = gpa, a1 = (uint64_t)gpa + len;
+    if (a0 < (uint64_t)b->phys + b->first_len && a1 > b->phys)
+        return 1;
+    if (b->span > b->first_len) {
+        uint64_t s0 = b->phys_page[1], s1 = s0 + (b->span - b->first_len);
+        if (a0 < s1 && a1 > s0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Rebuild a page's granule mask and drop references to dead blocks. */
+static void page_prune(struct dbt_page *p, uint32_t page)
+{
+    struct dbt_block_ref **rr = &p->blocks;
+    p->granules = 0;
+    while (*rr) {
+        struct dbt_block_ref *r = *rr;
+        if (!r->block->valid) {
+            *rr = r->next;
+            free(r);
+            continue;
+        }
+        const struct dbt_block *b = r->block;
+        uint32_t start, len;
+        if ((b->phys >> DBT_PAGE_SHIFT) == page) {
+            start = b->phys & 0xFFF;
+            len = b->first_len;
+        } else {
+            start = 0;
+            len = (uint32_t)(b->span - b->first_len);
+        }
+        for (uint32_t g = start >> DBT_GRANULE_SHIFT; g <= (start + len - 1) >> DBT_GRANULE_SHIFT; g++)
+            p->granules |= 1ull << g;
+        rr = &r->next;
+    }
+}
+
+void dbt_invalidate_phys(struct dbt *d, uint32_t gpa, uint32_t len)
+{
+    uint64_t end = (uint64_t)gpa + len;
+    for (uint64_t a = gpa & ~0xFFFull; a < end; a += 0x1000) {
+        uint32_t page = (uint32_t)(a >> DBT_PAGE_SHIFT);
+        struct dbt_page *p = page_get(d, page, 0);
+        if (!p || !p->granules)
+            continue;
+        uint32_t lo = a < gpa ? (uint32_t)(gpa - a) : 0;
+        uint32_t hi = (uint32_t)((end - a) > 0x1000 ? 0x1000 : (end - a));
+        uint64_t mask = 0;
+        for (uint32_t g = lo >> DBT_GRANULE_SHIFT; g <= (hi - 1) >> DBT_GRANULE_SHIFT; g++)
+            mask |= 1ull << g;
+        if (!(p->granules & mask))
+            continue;   /* the store missed every translated byte */
+        int hit = 0;
+        for (struct dbt_block_ref *r = p->blocks; r; r = r->next) {
+            if (r->block->valid && block_overlaps(r->block, gpa, len)) {
+                block_invalidate(d, r->block);
+                hit = 1;
+            }
+        }
+        if (hit)
+            d->code_gen++;
+        page_prune(p, page);
+    }
+}
+
+void dbt_flush(struct dbt *d)
+{
+    struct dbt_block *b = d->all;
+    while (b) {
+        struct dbt_block *next = b->all_next;
+        free(b);
+        b = next;
+    }
+    d->all = NULL;
+    d->block_count = 0;
+    d->dead_count = 0;
+    memset(d->hash, 0, sizeof d->hash);
+    memset(d->jc, 0, sizeof d->jc);
+    for (unsigned i = 0; i < (1u << DBT_PAGE_DIR_BITS); i++) {
+        struct dbt_page *dir = d->pages[i];
+        if (!dir)
+            continue;
+        for (unsigned j = 0; j < (1u << DBT_PAGE_DIR_BITS); j++) {
+            struct dbt_block_ref *r = dir[j].blocks;
+            while (r) {
+                struct dbt_block_ref *n = r->next;
+                free(r);
+                r = n;
+            }
+        }
+        free(dir);
+        d->pages[i] = NULL;
+    }
+    d->code_gen++;
+    d->stats.flushes++;
+}

@@ -1,0 +1,57 @@
+/* The translator's state: block cache (hash by key), per-CPU jump cache
+ * by linear EIP, and the map of guest-physical pages holding translated
+ * code with a bitmap of translated 64-byte granules per page.
+ * Internal to dbt/. */
+#ifndef SHADOW86_DBT_CACHE_H
+#define SHADOW86_DBT_CACHE_H
+
+#include "dbt/block.h"
+#include "dbt/dbt.h"
+
+#define DBT_HASH_BITS 14
+#define DBT_JC_BITS 12
+#define DBT_GRANULE_SHIFT 6            /* 64-byte granules: 64 per 4 KiB page */
+#define DBT_PAGE_SHIFT 12
+#define DBT_PAGE_DIR_BITS 10           /* 1024 directories of 1024 pages */
+
+/* Blocks whose code lies on one guest-physical page. A block lives in the
+ * list of each page it touches (one or two: links[0] and links[1]). */
+struct dbt_page {
+    uint64_t granules;                 /* translated 64-byte granules */
+    struct dbt_block_ref *blocks;
+};
+
+struct dbt_block_ref {
+    struct dbt_block *block;
+    struct dbt_block_ref *next;
+};
+
+struct dbt_jc_entry {
+    struct dbt_block *block;
+    uint32_t stamp;
+};
+
+struct dbt {
+    struct cpu *cpu;
+    struct dbt_block *hash[1u << DBT_HASH_BITS];
+    struct dbt_jc_entry jc[1u << DBT_JC_BITS];
+    struct dbt_block *all;             /* every block ever made since the last flush */
+    size_t block_count;
+    size_t dead_count;                 /* invalidated, awaiting the next flush */
+    struct dbt_page *pages[1u << DBT_PAGE_DIR_BITS];
+    /* Bumped by every invalidation; a running block compares it after each
+     * instruction so a store into its own code takes effect at once. */
+    uint32_t code_gen;
+    uint32_t next_stamp;
+    struct dbt_stats stats;
+};
+
+/* Mode bits that select a translation (they change how bytes decode or
+ * what a block may assume). */
+uint32_t dbt_mode_bits(const struct cpu *cpu);
+
+struct dbt_block *dbt_cache_lookup(struct dbt *d, uint32_t eip, uint32_t cs_base,
+                                   uint32_t cs_limit, uint32_t mode, uint32_t phys);
+void dbt_cache_insert(struct dbt *d, struct dbt_block *b);
+
+#endif

@@ -1,0 +1,182 @@
+/* The translator's run loop: find (or translate) the block at CS:EIP, run
+ * its micro-ops, follow chain links, and fall back to the interpreter for
+ * the cases a block cannot express exactly (single-step, observation
+ * hooks, interrupt shadows, a budget smaller than the block). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/except.h"
+#include "cpu/exec.h"
+#include "dbt/cache.h"
+#include "dbt/translate.h"
+
+struct dbt *dbt_create(struct cpu *cpu)
+{
+    struct dbt *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->cpu = cpu;
+    return d;
+}
+
+void dbt_destroy(struct dbt *d)
+{
+    if (!d)
+        return;
+    dbt_flush(d);
+    free(d);
+}
+
+const struct dbt_stats *dbt_get_stats(const struct dbt *d)
+{
+    return &d->stats;
+}
+
+/* Cases where one instruction must go through the interpreter: TF traps
+ * after every instruction, hooks observe every instruction, and an
+ * interrupt shadow must expire after exactly one. */
+static int needs_interpreter(const struct cpu *cpu)
+{
+    return (cpu->eflags & EFLAGS_TF) || cpu->hooks.insn_retired || cpu->irq_shadow;
+}
+
+static uint32_t jc_index(uint32_t lin)
+{
+    return (lin ^ (lin >> DBT_JC_BITS)) & ((1u << DBT_JC_BITS) - 1);
+}
+
+/* The block to run at CS:EIP, or NULL if the interpreter must run the
+ * instruction (it does not decode here). `prev` is the block that just
+ * completed, if it may be chained from. */
+static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
+{
+    struct cpu *cpu = d->cpu;
+    uint32_t eip = cpu->eip;
+
+    if (prev) {
+        for (int s = 0; s < DBT_SLOT_COUNT; s++) {
+            struct dbt_block *n = prev->succ[s];
+            if (n && prev->succ_eip[s] == eip && prev->succ_stamp[s] == n->stamp) {
+                d->stats.chain_hits++;
+                return n;
+            }
+        }
+    }
+
+    const struct seg_cache *cs = &cpu->seg[SEG_CS];
+    uint32_t lin = cs->base + eip;
+    uint32_t phys = dbt_code_phys(cpu, lin);
+    uint32_t mode = dbt_mode_bits(cpu);
+    struct dbt_jc_entry *jc = &d->jc[jc_index(lin)];
+    struct dbt_block *b = jc->block;
+
+    if (!(b && jc->stamp == b->stamp && b->eip == eip && b->cs_base == cs->base &&
+          b->cs_limit == cs->limit && b->mode == mode && b->phys == phys)) {
+        b = dbt_cache_lookup(d, eip, cs->base, cs->limit, mode, phys);
+        if (b) {
+            d->stats.cache_hits++;
+        } else {
+            b = dbt_translate(d, phys, mode);
+            if (!b)
+                return NULL;
+            dbt_cache_insert(d, b);
+            d->stats.cache_misses++;
+        }
+        jc->block = b;
+        jc->stamp = b->stamp;
+    } else {
+        d->stats.cache_hits++;
+    }
+
+    /* Link prev → b when both lie on the same page (links never cross a
+     * page, so a remapped page cannot leave a stale link behind). */
+    if (prev && prev->phys_page[0] == b->phys_page[0]) {
+        const struct dbt_uop *last = &prev->uops[prev->n - 1];
+        int s = (eip == last->next_eip) ? DBT_SLOT_FALLTHROUGH : DBT_SLOT_TAKEN;
+        prev->succ[s] = b;
+        prev->succ_stamp[s] = b->stamp;
+        prev->succ_eip[s] = eip;
+    }
+    return b;
+}
+
+/* Run the interpreter for `n` instructions, keeping our budget intact
+ * (cpu_run() manages cpu->run_end for itself). */
+static enum cpu_exit interpret(struct dbt *d, uint64_t n)
+{
+    d->stats.interpreted += n;
+    return cpu_run(d->cpu, n);
+}
+
+enum cpu_exit dbt_exec(struct dbt *d, uint64_t budget)
+{
+    struct cpu *cpu = d->cpu;
+    jmp_buf jb;
+    jmp_buf *outer = cpu->fault_jmp;
+    volatile enum cpu_exit why = CPU_EXIT_BUDGET;
+    /* Kept in memory: these survive the longjmp from a fault. */
+    volatile uint64_t end = cpu->icount + budget;
+    struct dbt_block *volatile prev = NULL;
+
+    cpu->fault_jmp = &jb;
+    if (setjmp(jb)) {
+        cpu_handle_fault(cpu);
+        prev = NULL;
+        if (cpu->shutdown) {
+            cpu->fault_jmp = outer;
+            return CPU_EXIT_SHUTDOWN;
+        }
+        /* A delivered fault uses one unit of the budget, as in cpu_run(). */
+        if (end > cpu->icount)
+            end--;
+    }
+    while (cpu->icount < end) {
+        if (cpu->halted) {
+            why = CPU_EXIT_HLT;
+            break;
+        }
+        if (cpu->stop_requested) {
+            cpu->stop_requested = 0;
+            why = CPU_EXIT_STOP;
+            break;
+        }
+        struct dbt_block *b = needs_interpreter(cpu) ? NULL : find_block(d, prev);
+        if (!b || b->n > end - cpu->icount) {
+            /* One instruction (or the budget's tail) through the
+             * interpreter keeps the count exact. */
+            uint64_t n = b ? end - cpu->icount : 1;
+            enum cpu_exit e = interpret(d, n);
+            cpu->fault_jmp = &jb;
+            prev = NULL;
+            if (e == CPU_EXIT_SHUTDOWN) {
+                why = e;
+                break;
+            }
+            if (e == CPU_EXIT_STOP) {
+                why = e;
+                break;
+            }
+            continue;
+        }
+
+        d->stats.block_runs++;
+        prev = NULL;
+        uint32_t gen = d->code_gen;
+        unsigned i;
+        for (i = 0; i < b->n; i++) {
+            const struct dbt_uop *u = &b->uops[i];
+            u->fn(cpu, u);
+            cpu->icount++;
+            /* A store into translated code (possibly this block's own)
+             * ends the block at once: the next instruction is re-fetched. */
+            if (d->code_gen != gen)
+                break;
+        }
+        if (i == b->n && b->valid && b->chainable)
+            prev = b;
+    }
+    if (why == CPU_EXIT_BUDGET && cpu->halted)
+        why = CPU_EXIT_HLT;
+    cpu->fault_jmp = outer;
+    return why;
+}

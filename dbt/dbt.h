@@ -1,0 +1,49 @@
+/* The block-caching binary translator's public interface.
+ *
+ * dbt_exec() is a drop-in for cpu_run(): same budget semantics (retired
+ * instructions; a delivered fault uses one unit), same exits, same
+ * architectural results instruction for instruction. The instruction
+ * semantics are cpu/'s handlers; this module only decides what to run
+ * next and caches the decoding.
+ */
+#ifndef SHADOW86_DBT_DBT_H
+#define SHADOW86_DBT_DBT_H
+
+#include <stdint.h>
+
+#include "cpu/cpu.h"
+
+struct dbt;
+
+struct dbt_stats {
+    uint64_t blocks_translated;
+    uint64_t insns_translated;
+    uint64_t block_runs;          /* blocks entered */
+    uint64_t cache_hits;          /* lookups served by the jump cache or hash */
+    uint64_t cache_misses;        /* lookups that translated */
+    uint64_t chain_hits;          /* successors taken through a chain link */
+    uint64_t invalidations;       /* blocks invalidated by code writes */
+    uint64_t flushes;             /* full cache flushes */
+    uint64_t interpreted;         /* instructions run by the interpreter
+                                     (single-step, hooks, budget tails) */
+    uint64_t translate_ns;        /* reserved: set by the caller's clock */
+};
+
+/* Create a translator for `cpu`. Returns NULL on allocation failure. */
+struct dbt *dbt_create(struct cpu *cpu);
+void dbt_destroy(struct dbt *dbt);
+
+/* Run up to `budget` instructions (see cpu_run()). */
+enum cpu_exit dbt_exec(struct dbt *dbt, uint64_t budget);
+
+/* A store or DMA hit guest-physical [gpa, gpa+len): drop every block that
+ * translated those bytes. Safe to call from inside a running block: the
+ * block stops after the current instruction. */
+void dbt_invalidate_phys(struct dbt *dbt, uint32_t gpa, uint32_t len);
+
+/* Drop everything (e.g. after a snapshot restore). */
+void dbt_flush(struct dbt *dbt);
+
+const struct dbt_stats *dbt_get_stats(const struct dbt *dbt);
+
+#endif

@@ -1,0 +1,134 @@
+/* Translation: decode a guest basic block once and bind each instruction
+ * to its cpu/ handler. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpu/decode.h"
+#include "cpu/mem.h"
+#include "cpu/operand.h"
+#include "dbt/cache.h"
+#include "dbt/translate.h"
+
+/* Instructions after which the block must end: control transfers (the
+ * next EIP is not known at translation time), and instructions that may
+ * change mode, paging, interrupt or debug state, or that restart
+ * themselves (REP string slices). */
+static int ends_block(const struct insn *in)
+{
+    switch (in->op) {
+    case OP_JMP: case OP_JMP_IND: case OP_JMP_FAR: case OP_JMP_FAR_IND:
+    case OP_CALL: case OP_CALL_IND: case OP_CALL_FAR: case OP_CALL_FAR_IND:
+    case OP_RET: case OP_RETF: case OP_IRET: case OP_JCC: case OP_JCXZ:
+    case OP_LOOP: case OP_LOOPE: case OP_LOOPNE:
+    case OP_INT: case OP_INT3: case OP_INTO: case OP_INT1:
+    case OP_HLT: case OP_UD2: case OP_INVALID:
+    case OP_POPF: case OP_CLI: case OP_STI:
+    case OP_MOV_TO_CR: case OP_MOV_TO_DR: case OP_LMSW: case OP_CLTS:
+    case OP_LGDT: case OP_LIDT: case OP_LLDT: case OP_LTR: case OP_INVLPG:
+    case OP_WRMSR: case OP_SYSENTER: case OP_SYSEXIT: case OP_RSM:
+    case OP_INVD: case OP_WBINVD:
+    case OP_OUT:   /* a device may stop the machine or raise an interrupt */
+        return 1;
+    case OP_MOV_TO_SREG: case OP_POP_SREG:
+        return in->opnd[0].reg == SEG_SS;   /* interrupt shadow */
+    case OP_MOVS: case OP_CMPS: case OP_STOS: case OP_LODS: case OP_SCAS:
+    case OP_INS:
+        return in->rep != REP_NONE;
+    case OP_OUTS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* Direct transfers and fall-throughs may be chained to their successor. */
+static int direct_exit(const struct insn *in)
+{
+    switch (in->op) {
+    case OP_JMP: case OP_JCC: case OP_JCXZ: case OP_CALL:
+    case OP_LOOP: case OP_LOOPE: case OP_LOOPNE:
+        return in->opnd[0].kind == OPK_REL;
+    default:
+        return !ends_block(in);
+    }
+}
+
+/* The generic micro-op: exactly what the interpreter does after decoding. */
+static void uop_generic(struct cpu *cpu, const struct dbt_uop *u)
+{
+    const struct insn *in = &u->in;
+    cpu->insn_eip = u->eip;
+    cpu->insn_esp = cpu->regs[REG_ESP];
+    if (in->has_ea)
+        cpu->ea = insn_ea(cpu, in);
+    cpu->cur = in;
+    cpu->eip = u->next_eip;
+    u->handler(cpu, in);
+}
+
+struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
+{
+    struct cpu *cpu = d->cpu;
+    const struct seg_cache *cs = &cpu->seg[SEG_CS];
+    int code32 = (cs->attr & SEG_ATTR_DB) != 0;
+    struct dbt_uop tmp[DBT_BLOCK_MAX];
+    uint32_t eip = cpu->eip, start_lin = cs->base + eip;
+    uint32_t page_end = (start_lin & ~0xFFFu) + 0x1000;   /* linear end of the first page */
+    uint32_t second_page_phys = phys & ~0xFFFu;
+    unsigned n = 0;
+    int chainable = 0;
+
+    while (n < DBT_BLOCK_MAX) {
+        uint8_t bytes[INSN_MAX_LEN];
+        struct insn in;
+        unsigned got = cpu_fetch(cpu, eip, bytes, INSN_MAX_LEN);
+        if (decode_insn(bytes, got, code32, &in, NULL) != DECODE_OK)
+            break;   /* the interpreter raises the fault when it gets there */
+        uint32_t lin = cs->base + eip;
+        uint32_t next = eip + in.len;
+        if (!code32 && next > 0xFFFF)
+            break;   /* bytes wrap the 16-bit IP: leave it to the interpreter */
+        int straddles = lin + in.len > page_end;
+        if (lin >= page_end)
+            break;
+        if (straddles)
+            second_page_phys = dbt_code_phys(cpu, page_end);
+        struct dbt_uop *u = &tmp[n++];
+        u->fn = uop_generic;
+        u->handler = cpu_handler_for(&in);
+        u->eip = eip;
+        u->next_eip = code32 ? next : (next & 0xFFFF);
+        u->in = in;
+        if (ends_block(&in) || straddles) {
+            chainable = direct_exit(&in) && !straddles;
+            break;
+        }
+        eip = u->next_eip;
+        chainable = 1;
+        if (cs->base + eip >= page_end)
+            break;   /* never chain across pages: the next block looks itself up */
+    }
+    if (n == 0)
+        return NULL;
+
+    struct dbt_block *b = calloc(1, sizeof *b + n * sizeof(struct dbt_uop));
+    if (!b)
+        abort();   /* host out of memory */
+    memcpy(b->uops, tmp, n * sizeof(struct dbt_uop));
+    b->n = (uint16_t)n;
+    b->eip = cpu->eip;
+    b->cs_base = cs->base;
+    b->cs_limit = cs->limit;
+    b->mode = mode;
+    b->phys = phys;
+    b->phys_page[0] = phys & ~0xFFFu;
+    b->phys_page[1] = second_page_phys;
+    b->span = (uint16_t)((tmp[n - 1].eip - b->eip) + tmp[n - 1].in.len);
+    b->first_len = (uint16_t)(b->span < 0x1000 - (phys & 0xFFF) ? b->span : 0x1000 - (phys & 0xFFF));
+    b->valid = 1;
+    b->chainable = (uint8_t)chainable;
+    b->stamp = ++d->next_stamp;
+    d->stats.blocks_translated++;
+    d->stats.insns_translated += n;
+    return b;
+}
