@@ -10,11 +10,17 @@ static inline uint32_t lin_to_phys(struct cpu *cpu, uint32_t lin)
     return lin;
 }
 
+static int crosses_page(uint32_t addr, unsigned size)
+{
+    return (addr & ~PHYSMEM_PAGE_MASK) + size > PHYSMEM_PAGE_SIZE;
+}
+
 uint32_t cpu_lin_read(struct cpu *cpu, uint32_t lin, unsigned size)
 {
     uint32_t pa = lin_to_phys(cpu, lin) & cpu->mem->a20_mask;
-    const uint8_t *p = physmem_ram_ptr(cpu->mem, pa, size);
-    if (p) {
+    const uint8_t *page = crosses_page(pa, size) ? NULL : physmem_read_page(cpu->mem, pa);
+    if (page) {
+        const uint8_t *p = page + (pa & ~PHYSMEM_PAGE_MASK);
         switch (size) {
         case 1: return p[0];
         case 2: return (uint32_t)p[0] | (uint32_t)p[1] << 8;
@@ -22,24 +28,21 @@ uint32_t cpu_lin_read(struct cpu *cpu, uint32_t lin, unsigned size)
                         (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
         }
     }
-    /* Slow path: ROM, open bus, 4 GiB wrap, A20 wrap — byte by byte. */
-    uint32_t v = 0;
-    for (unsigned i = 0; i < size; i++)
-        v |= (uint32_t)physmem_read8(cpu->mem, lin_to_phys(cpu, lin + i)) << (8 * i);
-    return v;
+    /* Slow path: MMIO, page crossing, 4 GiB and A20 wrap. */
+    return physmem_read(cpu->mem, lin_to_phys(cpu, lin), size);
 }
 
 void cpu_lin_write(struct cpu *cpu, uint32_t lin, unsigned size, uint32_t val)
 {
     uint32_t pa = lin_to_phys(cpu, lin) & cpu->mem->a20_mask;
-    uint8_t *p = physmem_ram_ptr(cpu->mem, pa, size);
-    if (p) {
+    uint8_t *page = crosses_page(pa, size) ? NULL : physmem_write_page(cpu->mem, pa);
+    if (page) {
+        uint8_t *p = page + (pa & ~PHYSMEM_PAGE_MASK);
         for (unsigned i = 0; i < size; i++)
             p[i] = (uint8_t)(val >> (8 * i));
         return;
     }
-    for (unsigned i = 0; i < size; i++)
-        physmem_write8(cpu->mem, lin_to_phys(cpu, lin + i), (uint8_t)(val >> (8 * i)));
+    physmem_write(cpu->mem, lin_to_phys(cpu, lin), size, val);
 }
 
 static _Noreturn void seg_fault(struct cpu *cpu, int seg)

@@ -1,27 +1,153 @@
+/* Guest physical memory: the p2m radix table and the accesses through it.
+ * The layout rules are in physmem.h; docs/mmu.md says why. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mmu/physmem.h"
 
+#define BIOS_LOW_ALIAS_MAX (128u << 10)
+
+static unsigned top_index(uint32_t gpa) { return gpa >> 22; }
+static unsigned leaf_index(uint32_t gpa) { return (gpa >> PHYSMEM_PAGE_SHIFT) & 0x3FFu; }
+
+static void notify(struct physmem *pm, uint32_t gpa, uint32_t len)
+{
+    for (unsigned i = 0; i < pm->listener_count; i++)
+        pm->listener[i].fn(pm->listener[i].opaque, gpa, len);
+}
+
+static int mmio_overlaps(const struct mmio_region *r, uint32_t base, uint32_t size)
+{
+    uint64_t a0 = r->base, a1 = (uint64_t)r->base + r->size;
+    uint64_t b0 = base, b1 = (uint64_t)base + size;
+    return a0 < b1 && b0 < a1;
+}
+
+/* Derive a page's kind, ROM source and access mode from the current
+ * configuration; `ram` and `watch` are the page's own and are kept. */
+static void describe_page(const struct physmem *pm, uint32_t gpa, struct p2m_entry *e)
+{
+    gpa &= PHYSMEM_PAGE_MASK;
+    e->kind = gpa < pm->ram_size ? P2M_RAM : P2M_NONE;
+    e->access = PHYSMEM_PAM_READ_RAM | PHYSMEM_PAM_WRITE_RAM;
+    e->rom = NULL;
+    if (pm->rom && gpa >= (uint32_t)(0u - pm->rom_size)) {
+        e->kind = P2M_ROM;
+        e->rom = pm->rom + (gpa - (uint32_t)(0u - pm->rom_size));
+    }
+    if (pm->rom_area && gpa >= PHYSMEM_ROM_AREA_BASE &&
+        gpa < PHYSMEM_ROM_AREA_BASE + PHYSMEM_ROM_AREA_SIZE) {
+        uint32_t off = gpa - PHYSMEM_ROM_AREA_BASE;
+        e->rom = pm->rom_area + off;
+        if (e->kind == P2M_RAM)
+            e->access = pm->pam[off / PHYSMEM_PAM_CHUNK_SIZE];
+        else
+            e->kind = P2M_ROM;
+    }
+    for (unsigned i = 0; i < pm->mmio_count; i++)
+        if (mmio_overlaps(&pm->mmio[i], gpa, PHYSMEM_PAGE_SIZE))
+            e->kind = P2M_MMIO;
+}
+
+const struct p2m_entry *physmem_peek(const struct physmem *pm, uint32_t gpa,
+                                     struct p2m_entry *scratch)
+{
+    const struct p2m_leaf *leaf = pm->top[top_index(gpa)];
+    if (leaf)
+        return &leaf->e[leaf_index(gpa)];
+    memset(scratch, 0, sizeof(*scratch));
+    describe_page(pm, gpa, scratch);
+    return scratch;
+}
+
+/* The entry of `gpa`'s page, allocating its leaf table if needed; NULL if
+ * the host is out of memory (the caller then treats the page as open bus
+ * for writes, which is all a guest can observe). */
+static struct p2m_entry *entry_for_update(struct physmem *pm, uint32_t gpa)
+{
+    struct p2m_leaf **slot = &pm->top[top_index(gpa)];
+    if (!*slot) {
+        struct p2m_leaf *leaf = calloc(1, sizeof(*leaf));
+        if (!leaf)
+            return NULL;
+        uint32_t base = gpa & 0xFFC00000u;
+        for (unsigned i = 0; i < P2M_LEAF_ENTRIES; i++)
+            describe_page(pm, base + (i << PHYSMEM_PAGE_SHIFT), &leaf->e[i]);
+        *slot = leaf;
+        pm->stats.leaves_allocated++;
+    }
+    return &(*slot)->e[leaf_index(gpa)];
+}
+
+/* Re-describe every materialized page in [lo, hi) after a configuration
+ * change, and tell the listeners. */
+static void redescribe(struct physmem *pm, uint32_t lo, uint64_t hi)
+{
+    for (uint64_t a = lo & PHYSMEM_PAGE_MASK; a < hi; a += PHYSMEM_PAGE_SIZE) {
+        struct p2m_leaf *leaf = pm->top[top_index((uint32_t)a)];
+        if (leaf)
+            describe_page(pm, (uint32_t)a, &leaf->e[leaf_index((uint32_t)a)]);
+    }
+    notify(pm, lo, (uint32_t)(hi - lo));
+}
+
 int physmem_init(struct physmem *pm, uint32_t ram_size)
 {
     memset(pm, 0, sizeof(*pm));
-    /* calloc of a large block is lazily backed by the host kernel, so
-     * untouched guest RAM costs no resident memory. */
-    pm->ram = calloc(1, ram_size ? ram_size : 1);
-    if (!pm->ram)
+    pm->zero_page = calloc(1, PHYSMEM_PAGE_SIZE);
+    pm->ones_page = malloc(PHYSMEM_PAGE_SIZE);
+    if (!pm->zero_page || !pm->ones_page) {
+        free(pm->zero_page);
+        free(pm->ones_page);
         return -1;
+    }
+    memset(pm->ones_page, 0xFF, PHYSMEM_PAGE_SIZE);
     pm->ram_size = ram_size;
     pm->a20_mask = 0xFFFFFFFFu;
+    for (unsigned i = 0; i < PHYSMEM_PAM_CHUNKS; i++)
+        pm->pam[i] = PHYSMEM_PAM_READ_RAM | PHYSMEM_PAM_WRITE_RAM;
     return 0;
 }
 
 void physmem_free(struct physmem *pm)
 {
-    free(pm->ram);
+    for (unsigned t = 0; t < P2M_TOP_ENTRIES; t++) {
+        struct p2m_leaf *leaf = pm->top[t];
+        if (!leaf)
+            continue;
+        for (unsigned i = 0; i < P2M_LEAF_ENTRIES; i++)
+            free(leaf->e[i].ram);
+        free(leaf);
+    }
     free(pm->rom);
+    free(pm->rom_area);
+    free(pm->zero_page);
+    free(pm->ones_page);
     memset(pm, 0, sizeof(*pm));
+}
+
+static int ensure_rom_area(struct physmem *pm)
+{
+    if (pm->rom_area)
+        return 0;
+    pm->rom_area = malloc(PHYSMEM_ROM_AREA_SIZE);
+    if (!pm->rom_area)
+        return -1;
+    memset(pm->rom_area, 0xFF, PHYSMEM_ROM_AREA_SIZE);
+    return 0;
+}
+
+/* Copy into the ROM area and make the chunks covered read-ROM/write-ignored. */
+static void place_in_rom_area(struct physmem *pm, uint32_t addr, const uint8_t *image,
+                              uint32_t size)
+{
+    uint32_t off = addr - PHYSMEM_ROM_AREA_BASE;
+    memcpy(pm->rom_area + off, image, size);
+    for (uint32_t c = off / PHYSMEM_PAM_CHUNK_SIZE; c <= (off + size - 1) / PHYSMEM_PAM_CHUNK_SIZE;
+         c++)
+        pm->pam[c] = 0;
+    redescribe(pm, PHYSMEM_ROM_AREA_BASE, (uint64_t)PHYSMEM_ROM_AREA_BASE + PHYSMEM_ROM_AREA_SIZE);
 }
 
 int physmem_set_rom(struct physmem *pm, const uint8_t *image, uint32_t size)
@@ -31,73 +157,308 @@ int physmem_set_rom(struct physmem *pm, const uint8_t *image, uint32_t size)
         return -1;
     }
     uint8_t *copy = malloc(size);
-    if (!copy)
+    if (!copy || ensure_rom_area(pm) != 0) {
+        free(copy);
         return -1;
+    }
     memcpy(copy, image, size);
+    uint32_t old = pm->rom_size;
     free(pm->rom);
     pm->rom = copy;
     pm->rom_size = size;
+    uint32_t alias = size < BIOS_LOW_ALIAS_MAX ? size : BIOS_LOW_ALIAS_MAX;
+    place_in_rom_area(pm, 0x100000u - alias, copy + size - alias, alias);
+    uint32_t span = old > size ? old : size;
+    redescribe(pm, (uint32_t)(0u - span), 0x100000000ull);
     return 0;
+}
+
+int physmem_load_option_rom(struct physmem *pm, uint32_t addr, const uint8_t *image,
+                            uint32_t size)
+{
+    if (size == 0 || addr < PHYSMEM_ROM_AREA_BASE ||
+        (uint64_t)addr + size > PHYSMEM_ROM_AREA_BASE + PHYSMEM_ROM_AREA_SIZE) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (ensure_rom_area(pm) != 0)
+        return -1;
+    place_in_rom_area(pm, addr, image, size);
+    return 0;
+}
+
+void physmem_set_pam(struct physmem *pm, unsigned chunk, unsigned mode)
+{
+    if (chunk >= PHYSMEM_PAM_CHUNKS)
+        return;
+    mode &= PHYSMEM_PAM_READ_RAM | PHYSMEM_PAM_WRITE_RAM;
+    /* A chunk that reads ROM needs the area to exist, even if empty. */
+    if (!(mode & PHYSMEM_PAM_READ_RAM) && ensure_rom_area(pm) != 0)
+        return;
+    if (pm->pam[chunk] == mode)
+        return;
+    pm->pam[chunk] = (uint8_t)mode;
+    uint32_t lo = PHYSMEM_ROM_AREA_BASE + chunk * PHYSMEM_PAM_CHUNK_SIZE;
+    redescribe(pm, lo, (uint64_t)lo + PHYSMEM_PAM_CHUNK_SIZE);
+}
+
+unsigned physmem_get_pam(const struct physmem *pm, unsigned chunk)
+{
+    return chunk < PHYSMEM_PAM_CHUNKS ? pm->pam[chunk] : 0;
+}
+
+int physmem_map_mmio(struct physmem *pm, uint32_t base, uint32_t size,
+                     const struct mmio_ops *ops, void *opaque, const char *name)
+{
+    if (size == 0 || (uint64_t)base + size > 0x100000000ull || !ops || !ops->read ||
+        !ops->write || pm->mmio_count >= PHYSMEM_MMIO_MAX) {
+        errno = EINVAL;
+        return -1;
+    }
+    for (unsigned i = 0; i < pm->mmio_count; i++)
+        if (mmio_overlaps(&pm->mmio[i], base, size)) {
+            errno = EINVAL;
+            return -1;
+        }
+    pm->mmio[pm->mmio_count++] = (struct mmio_region){ base, size, ops, opaque, name };
+    /* MMIO pages are always materialized so lookups never re-scan. */
+    for (uint64_t a = base & PHYSMEM_PAGE_MASK; a < (uint64_t)base + size; a += PHYSMEM_PAGE_SIZE)
+        if (!entry_for_update(pm, (uint32_t)a))
+            break;
+    redescribe(pm, base, (uint64_t)base + size);
+    return 0;
+}
+
+int physmem_unmap_mmio(struct physmem *pm, uint32_t base)
+{
+    for (unsigned i = 0; i < pm->mmio_count; i++) {
+        if (pm->mmio[i].base != base)
+            continue;
+        uint32_t size = pm->mmio[i].size;
+        pm->mmio[i] = pm->mmio[--pm->mmio_count];
+        redescribe(pm, base, (uint64_t)base + size);
+        return 0;
+    }
+    errno = ENOENT;
+    return -1;
 }
 
 void physmem_set_a20(struct physmem *pm, int enabled)
 {
-    pm->a20_mask = enabled ? 0xFFFFFFFFu : ~(1u << 20);
+    uint32_t mask = enabled ? 0xFFFFFFFFu : ~(1u << 20);
+    if (mask == pm->a20_mask)
+        return;
+    pm->a20_mask = mask;
+    notify(pm, 0, 0xFFFFFFFFu);
 }
 
-/* Where a byte of ROM lives, or NULL. The high copy ends at 4 GiB; the low
- * alias (images up to 128 KiB) ends at 1 MiB. */
-static const uint8_t *rom_byte(const struct physmem *pm, uint32_t addr)
+void physmem_set_code_hook(struct physmem *pm, physmem_write_hook fn, void *opaque)
 {
-    if (!pm->rom)
+    pm->code_hook = fn;
+    pm->code_opaque = opaque;
+}
+
+void physmem_set_pt_hook(struct physmem *pm, physmem_write_hook fn, void *opaque)
+{
+    pm->pt_hook = fn;
+    pm->pt_opaque = opaque;
+}
+
+void physmem_watch(struct physmem *pm, uint32_t gpa, unsigned watch)
+{
+    struct p2m_entry *e = entry_for_update(pm, gpa);
+    if (!e || (e->watch & watch) == watch)
+        return;
+    e->watch |= (uint8_t)watch;
+    notify(pm, gpa & PHYSMEM_PAGE_MASK, PHYSMEM_PAGE_SIZE);
+}
+
+void physmem_unwatch(struct physmem *pm, uint32_t gpa, unsigned watch)
+{
+    struct p2m_leaf *leaf = pm->top[top_index(gpa)];
+    if (!leaf)
+        return;
+    struct p2m_entry *e = &leaf->e[leaf_index(gpa)];
+    if (!(e->watch & watch))
+        return;
+    e->watch &= (uint8_t)~watch;
+    notify(pm, gpa & PHYSMEM_PAGE_MASK, PHYSMEM_PAGE_SIZE);
+}
+
+unsigned physmem_watched(const struct physmem *pm, uint32_t gpa)
+{
+    const struct p2m_leaf *leaf = pm->top[top_index(gpa)];
+    return leaf ? leaf->e[leaf_index(gpa)].watch : 0;
+}
+
+int physmem_add_listener(struct physmem *pm, physmem_change_hook fn, void *opaque)
+{
+    if (pm->listener_count >= PHYSMEM_LISTENERS_MAX)
+        return -1;
+    pm->listener[pm->listener_count].fn = fn;
+    pm->listener[pm->listener_count].opaque = opaque;
+    pm->listener_count++;
+    return 0;
+}
+
+static const uint8_t *entry_read_page(const struct physmem *pm, const struct p2m_entry *e)
+{
+    switch (e->kind) {
+    case P2M_RAM:
+        if (e->access & PHYSMEM_PAM_READ_RAM)
+            return e->ram ? e->ram : pm->zero_page;
+        return e->rom ? e->rom : pm->ones_page;
+    case P2M_ROM:
+        return e->rom;
+    case P2M_MMIO:
         return NULL;
-    if (addr >= (uint32_t)(0u - pm->rom_size))
-        return &pm->rom[addr - (uint32_t)(0u - pm->rom_size)];
-    if (pm->rom_size <= (128u << 10) && addr < 0x100000u && addr >= 0x100000u - pm->rom_size)
-        return &pm->rom[addr - (0x100000u - pm->rom_size)];
-    return NULL;
+    default:
+        return pm->ones_page;
+    }
 }
 
-static int in_low_rom_alias(const struct physmem *pm, uint32_t addr, uint32_t len)
+const uint8_t *physmem_read_page(const struct physmem *pm, uint32_t gpa)
 {
-    if (!pm->rom || pm->rom_size > (128u << 10))
-        return 0;
-    uint32_t lo = 0x100000u - pm->rom_size;
-    return addr < 0x100000u && addr + len > lo;
+    struct p2m_entry scratch;
+    return entry_read_page(pm, physmem_peek(pm, gpa, &scratch));
+}
+
+/* Give a RAM page its host page. The listeners hear of it because caches
+ * may hold the zero page for its reads. */
+static uint8_t *allocate_ram(struct physmem *pm, struct p2m_entry *e, uint32_t gpa)
+{
+    e->ram = calloc(1, PHYSMEM_PAGE_SIZE);
+    if (!e->ram)
+        return NULL;
+    pm->stats.pages_allocated++;
+    notify(pm, gpa & PHYSMEM_PAGE_MASK, PHYSMEM_PAGE_SIZE);
+    return e->ram;
+}
+
+uint8_t *physmem_write_page(struct physmem *pm, uint32_t gpa)
+{
+    struct p2m_entry scratch;
+    const struct p2m_entry *pe = physmem_peek(pm, gpa, &scratch);
+    if (pe->kind != P2M_RAM || !(pe->access & PHYSMEM_PAM_WRITE_RAM) || pe->watch)
+        return NULL;
+    if (pe->ram)
+        return pe->ram;
+    struct p2m_entry *e = entry_for_update(pm, gpa);
+    return e ? allocate_ram(pm, e, gpa) : NULL;
 }
 
 uint8_t *physmem_ram_ptr(struct physmem *pm, uint32_t addr, uint32_t len)
 {
-    if (len == 0 || addr >= pm->ram_size || len > pm->ram_size - addr)
+    if (len == 0 || len > PHYSMEM_PAGE_SIZE - (addr & ~PHYSMEM_PAGE_MASK))
         return NULL;
-    if (in_low_rom_alias(pm, addr, len))
+    struct p2m_entry scratch;
+    const struct p2m_entry *pe = physmem_peek(pm, addr, &scratch);
+    if (pe->access != (PHYSMEM_PAM_READ_RAM | PHYSMEM_PAM_WRITE_RAM))
         return NULL;
-    return pm->ram + addr;
+    uint8_t *page = physmem_write_page(pm, addr);
+    return page ? page + (addr & ~PHYSMEM_PAGE_MASK) : NULL;
 }
 
-uint8_t physmem_read8(const struct physmem *pm, uint32_t addr)
+static const struct mmio_region *mmio_find(const struct physmem *pm, uint32_t addr, unsigned size)
 {
-    const uint8_t *r;
-    addr &= pm->a20_mask;
-    r = rom_byte(pm, addr);
-    if (r)
-        return *r;
-    if (addr < pm->ram_size)
-        return pm->ram[addr];
-    return 0xFF;
+    for (unsigned i = 0; i < pm->mmio_count; i++) {
+        const struct mmio_region *r = &pm->mmio[i];
+        if (addr >= r->base && (uint64_t)addr + size <= (uint64_t)r->base + r->size)
+            return r;
+    }
+    return NULL;
+}
+
+static void run_watch_hooks(struct physmem *pm, unsigned watch, uint32_t gpa, unsigned size)
+{
+    if ((watch & PHYSMEM_WATCH_CODE) && pm->code_hook) {
+        pm->stats.code_write_hooks++;
+        pm->code_hook(pm->code_opaque, gpa, size);
+    }
+    if ((watch & PHYSMEM_WATCH_PT) && pm->pt_hook) {
+        pm->stats.pt_write_hooks++;
+        pm->pt_hook(pm->pt_opaque, gpa, size);
+    }
+}
+
+/* A read of `size` bytes at `addr` (A20 applied) within one page. */
+static uint32_t read_in_page(struct physmem *pm, uint32_t addr, unsigned size)
+{
+    struct p2m_entry scratch;
+    const struct p2m_entry *e = physmem_peek(pm, addr, &scratch);
+    const uint8_t *page = entry_read_page(pm, e);
+    uint32_t v = 0;
+    if (page) {
+        const uint8_t *p = page + (addr & ~PHYSMEM_PAGE_MASK);
+        for (unsigned i = 0; i < size; i++)
+            v |= (uint32_t)p[i] << (8 * i);
+        return v;
+    }
+    const struct mmio_region *r = mmio_find(pm, addr, size);
+    if (r) {
+        pm->stats.mmio_reads++;
+        return r->ops->read(r->opaque, addr - r->base, size);
+    }
+    if (size == 1)
+        return 0xFF;   /* a byte of an MMIO page no region claims */
+    for (unsigned i = 0; i < size; i++)
+        v |= read_in_page(pm, addr + i, 1) << (8 * i);
+    return v;
+}
+
+static void write_in_page(struct physmem *pm, uint32_t addr, unsigned size, uint32_t val)
+{
+    struct p2m_entry scratch;
+    const struct p2m_entry *pe = physmem_peek(pm, addr, &scratch);
+    if (pe->kind == P2M_MMIO) {
+        const struct mmio_region *r = mmio_find(pm, addr, size);
+        if (r) {
+            pm->stats.mmio_writes++;
+            r->ops->write(r->opaque, addr - r->base, size, val);
+        } else if (size > 1) {
+            for (unsigned i = 0; i < size; i++)
+                write_in_page(pm, addr + i, 1, (uint8_t)(val >> (8 * i)));
+        }
+        return;
+    }
+    if (pe->kind != P2M_RAM || !(pe->access & PHYSMEM_PAM_WRITE_RAM))
+        return;   /* ROM, open bus, or a write-disabled ROM-area chunk */
+    if (pe->watch)
+        run_watch_hooks(pm, pe->watch, addr, size);
+    uint8_t *page = pe->ram;
+    if (!page) {
+        /* Storing zeros into a never-written page changes nothing. */
+        if (val == 0)
+            return;
+        struct p2m_entry *e = entry_for_update(pm, addr);
+        page = e ? allocate_ram(pm, e, addr) : NULL;
+        if (!page)
+            return;
+    }
+    uint8_t *p = page + (addr & ~PHYSMEM_PAGE_MASK);
+    for (unsigned i = 0; i < size; i++)
+        p[i] = (uint8_t)(val >> (8 * i));
+}
+
+static int crosses_page(uint32_t addr, unsigned size)
+{
+    return (addr & ~PHYSMEM_PAGE_MASK) + size > PHYSMEM_PAGE_SIZE;
+}
+
+uint8_t physmem_read8(struct physmem *pm, uint32_t addr)
+{
+    return (uint8_t)read_in_page(pm, addr & pm->a20_mask, 1);
 }
 
 void physmem_write8(struct physmem *pm, uint32_t addr, uint8_t val)
 {
-    addr &= pm->a20_mask;
-    if (rom_byte(pm, addr))
-        return;  /* ROM ignores writes */
-    if (addr < pm->ram_size)
-        pm->ram[addr] = val;
+    write_in_page(pm, addr & pm->a20_mask, 1, val);
 }
 
-uint32_t physmem_read(const struct physmem *pm, uint32_t addr, unsigned size)
+uint32_t physmem_read(struct physmem *pm, uint32_t addr, unsigned size)
 {
+    if (!crosses_page(addr, size))
+        return read_in_page(pm, addr & pm->a20_mask, size);
     uint32_t v = 0;
     for (unsigned i = 0; i < size; i++)
         v |= (uint32_t)physmem_read8(pm, addr + i) << (8 * i);
@@ -106,8 +467,34 @@ uint32_t physmem_read(const struct physmem *pm, uint32_t addr, unsigned size)
 
 void physmem_write(struct physmem *pm, uint32_t addr, unsigned size, uint32_t val)
 {
+    if (!crosses_page(addr, size)) {
+        write_in_page(pm, addr & pm->a20_mask, size, val);
+        return;
+    }
     for (unsigned i = 0; i < size; i++)
         physmem_write8(pm, addr + i, (uint8_t)(val >> (8 * i)));
+}
+
+void physmem_read_buf(struct physmem *pm, uint32_t addr, void *buf, size_t len)
+{
+    uint8_t *out = buf;
+    for (size_t i = 0; i < len; i++)
+        out[i] = physmem_read8(pm, addr + (uint32_t)i);
+}
+
+void physmem_write_buf(struct physmem *pm, uint32_t addr, const void *buf, size_t len)
+{
+    const uint8_t *in = buf;
+    for (size_t i = 0; i < len; i++)
+        physmem_write8(pm, addr + (uint32_t)i, in[i]);
+}
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
 }
 
 int physmem_load(struct physmem *pm, uint32_t addr, const void *data, size_t len)
@@ -118,6 +505,33 @@ int physmem_load(struct physmem *pm, uint32_t addr, const void *data, size_t len
         errno = ERANGE;
         return -1;
     }
-    memcpy(pm->ram + addr, data, len);
+    const uint8_t *src = data;
+    while (len) {
+        uint32_t off = addr & ~PHYSMEM_PAGE_MASK;
+        size_t n = PHYSMEM_PAGE_SIZE - off < len ? PHYSMEM_PAGE_SIZE - off : len;
+        struct p2m_entry *e = entry_for_update(pm, addr);
+        if (!e) {
+            errno = ENOMEM;
+            return -1;
+        }
+        if (e->watch)
+            run_watch_hooks(pm, e->watch, addr, (unsigned)n);
+        /* Loaders write RAM itself, under any ROM or MMIO overlay. */
+        if (e->ram || !all_zero(src, n)) {
+            if (!e->ram && !allocate_ram(pm, e, addr)) {
+                errno = ENOMEM;
+                return -1;
+            }
+            memcpy(e->ram + off, src, n);
+        }
+        src += n;
+        addr += (uint32_t)n;
+        len -= n;
+    }
     return 0;
+}
+
+uint64_t physmem_pages_allocated(const struct physmem *pm)
+{
+    return pm->stats.pages_allocated;
 }

@@ -1,16 +1,34 @@
-/* Guest physical memory: RAM, the firmware ROM and the A20 gate.
+/* Guest physical memory: the GPA→HPA map ("p2m"), RAM, ROM, the PC's
+ * option-ROM/BIOS area with its PAM switches, MMIO regions and write
+ * watches. See docs/mmu.md for the design and the figures.
  *
- * Layout (PC convention):
- * - RAM occupies [0, ram_size).
- * - The ROM image ends at 4 GiB; if it is at most 128 KiB it is also mapped
- *   so that it ends at 1 MiB (the reset vector F000:FFF0 lands in it).
- *   The low alias takes precedence over RAM.
- * - Anything else reads as all ones and ignores writes (open bus).
+ * The p2m is a two-level radix table over the 32-bit guest-physical space,
+ * 4 KiB pages: a top table of 1024 pointers (GPA bits 31-22) to leaf tables
+ * of 1024 entries (bits 21-12), as EPT/NPT would hold it. It is a real
+ * table, so the second stage of a nested walk is two counted references.
+ * Leaf tables are allocated on the first write into their 4 MiB; a missing
+ * leaf reads as the region's default. Host pages of RAM are allocated on
+ * the first write to them: until then the page is backed by one shared,
+ * never-written zero page, so `-m 2048` costs nothing until touched.
  *
- * Every access is bounds-checked here, so no guest address, size or
- * alignment can make the host touch memory outside `ram`/`rom`.
- * Multi-byte values are assembled byte by byte in little-endian order:
- * no host-endianness or alignment assumptions.
+ * Layout built by physmem_init(): RAM over [0, ram_size) with nothing else
+ * (a flat board, which is what the conformance runners want). Then:
+ * - physmem_set_rom() maps the firmware to end at 4 GiB and its last
+ *   128 KiB (or all of it, if smaller) into the ROM area to end at 1 MiB;
+ * - physmem_load_option_rom() puts an option ROM (the VGA BIOS at 0xC0000)
+ *   into the ROM area;
+ * - the ROM area 0xC0000-0xFFFFF is 16 chunks of 16 KiB; each chunk reads
+ *   from RAM or from the ROM area and writes to RAM or nowhere, as the
+ *   i440FX PAM registers select (physmem_set_pam). Loading a ROM into a
+ *   chunk sets it to read-ROM/write-ignored, the chipset's reset state;
+ * - physmem_map_mmio() claims a range for a device; MMIO wins over RAM and
+ *   ROM (the VGA window 0xA0000-0xBFFFF is the VGA's to claim);
+ * - anything else is open bus: reads all ones, writes ignored.
+ *
+ * Every access is bounds-checked here: no guest address, size or alignment
+ * can make the host touch memory outside the pages this map owns. Values
+ * are assembled byte by byte in little-endian order: no host-endianness or
+ * alignment assumptions.
  */
 #ifndef SHADOW86_MMU_PHYSMEM_H
 #define SHADOW86_MMU_PHYSMEM_H
@@ -18,36 +36,189 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct physmem {
-    uint8_t *ram;
-    uint32_t ram_size;
-    uint8_t *rom;          /* owned copy of the firmware image, or NULL */
-    uint32_t rom_size;
-    uint32_t a20_mask;     /* 0xFFFFFFFF when A20 is enabled, else ~(1<<20) */
+#define PHYSMEM_PAGE_SHIFT 12
+#define PHYSMEM_PAGE_SIZE 4096u
+#define PHYSMEM_PAGE_MASK 0xFFFFF000u
+
+/* The p2m's shape: two levels of 10 bits each. */
+#define P2M_LEVELS 2
+#define P2M_TOP_ENTRIES 1024u
+#define P2M_LEAF_ENTRIES 1024u
+
+/* The ROM area and its PAM chunks. */
+#define PHYSMEM_ROM_AREA_BASE 0xC0000u
+#define PHYSMEM_ROM_AREA_SIZE 0x40000u
+#define PHYSMEM_PAM_CHUNK_SIZE 0x4000u
+#define PHYSMEM_PAM_CHUNKS 16u
+/* Chunk mode bits: reads come from RAM (else from the ROM area); writes go
+ * to RAM (else they are ignored). 0 is the chipset's reset state. */
+#define PHYSMEM_PAM_READ_RAM 1u
+#define PHYSMEM_PAM_WRITE_RAM 2u
+
+#define PHYSMEM_MMIO_MAX 64
+#define PHYSMEM_LISTENERS_MAX 8
+
+/* Watches on a page: stores to it take the slow path and call a hook
+ * before they complete. */
+#define PHYSMEM_WATCH_CODE 1u   /* holds translated code ([dbt]) */
+#define PHYSMEM_WATCH_PT 2u     /* a guest page table a shadow table mirrors */
+
+enum p2m_kind {
+    P2M_NONE = 0,   /* open bus */
+    P2M_RAM,        /* RAM; `access` says whether reads/writes reach it */
+    P2M_ROM,        /* read-only image (the BIOS below 4 GiB) */
+    P2M_MMIO        /* at least one MMIO region overlaps this page */
 };
 
-/* Allocate `ram_size` bytes of zeroed RAM. Returns 0, or -1 (errno set). */
+/* One 4 KiB guest-physical page. Invariants: `ram` is NULL until the page
+ * is first written (reads then see the zero page); `rom` is set for pages
+ * that can read from a ROM (ROM pages, and RAM pages of the ROM area). */
+struct p2m_entry {
+    uint8_t *ram;
+    const uint8_t *rom;
+    uint8_t kind;     /* enum p2m_kind */
+    uint8_t access;   /* RAM: PHYSMEM_PAM_READ_RAM | PHYSMEM_PAM_WRITE_RAM */
+    uint8_t watch;    /* PHYSMEM_WATCH_* */
+};
+
+struct p2m_leaf {
+    struct p2m_entry e[P2M_LEAF_ENTRIES];
+};
+
+/* A device's MMIO callbacks. `offset` is from the region's base; `size`
+ * is 1, 2 or 4 and the access lies within the region (accesses that
+ * cross its edge are split into bytes before they get here). */
+struct mmio_ops {
+    uint32_t (*read)(void *opaque, uint32_t offset, unsigned size);
+    void (*write)(void *opaque, uint32_t offset, unsigned size, uint32_t value);
+};
+
+struct mmio_region {
+    uint32_t base, size;
+    const struct mmio_ops *ops;
+    void *opaque;
+    const char *name;
+};
+
+/* Called before a store to a watched page completes (gpa and size of the
+ * store; for a buffer write, each page's part of it). */
+typedef void (*physmem_write_hook)(void *opaque, uint32_t gpa, unsigned size);
+
+/* Called after the mapping of [gpa, gpa+len) changed (a page allocated, a
+ * watch or PAM mode set, MMIO mapped, A20 toggled — then the whole space):
+ * caches of host pointers (softtlb) must drop what they hold for it. */
+typedef void (*physmem_change_hook)(void *opaque, uint32_t gpa, uint32_t len);
+
+struct physmem_stats {
+    uint64_t pages_allocated;   /* host pages of RAM allocated so far */
+    uint64_t leaves_allocated;  /* p2m leaf tables */
+    uint64_t mmio_reads, mmio_writes;
+    uint64_t code_write_hooks, pt_write_hooks;
+};
+
+struct physmem {
+    uint32_t ram_size;
+    uint32_t a20_mask;     /* 0xFFFFFFFF when A20 is enabled, else ~(1<<20) */
+    struct p2m_leaf *top[P2M_TOP_ENTRIES];
+
+    uint8_t *rom;          /* owned copy of the firmware image, or NULL */
+    uint32_t rom_size;
+    uint8_t *rom_area;     /* 256 KiB image of 0xC0000-0xFFFFF (0xFF where empty), or NULL */
+    uint8_t pam[PHYSMEM_PAM_CHUNKS];
+
+    struct mmio_region mmio[PHYSMEM_MMIO_MAX];
+    unsigned mmio_count;
+
+    physmem_write_hook code_hook, pt_hook;
+    void *code_opaque, *pt_opaque;
+    struct {
+        physmem_change_hook fn;
+        void *opaque;
+    } listener[PHYSMEM_LISTENERS_MAX];
+    unsigned listener_count;
+
+    uint8_t *zero_page;    /* shared, never written */
+    uint8_t *ones_page;    /* open bus reads, never written */
+    struct physmem_stats stats;
+};
+
+/* Set up `ram_size` bytes of RAM (nothing allocated until written).
+ * Returns 0, or -1 (errno set). */
 int physmem_init(struct physmem *pm, uint32_t ram_size);
 void physmem_free(struct physmem *pm);
 
-/* Install a ROM image (copied). Size must be a non-zero multiple of 4 KiB
- * and at most 16 MiB; returns -1 otherwise. */
+/* Install a firmware image (copied): it ends at 4 GiB, and its last
+ * 128 KiB (all of it if smaller) also ends at 1 MiB in the ROM area.
+ * Size must be a non-zero multiple of 4 KiB and at most 16 MiB; returns -1
+ * otherwise. */
 int physmem_set_rom(struct physmem *pm, const uint8_t *image, uint32_t size);
+
+/* Copy an option ROM into the ROM area at `addr` (e.g. the VGA BIOS at
+ * 0xC0000). [addr, addr+size) must lie in 0xC0000-0xFFFFF; the chunks it
+ * covers switch to read-ROM/write-ignored. Returns 0 or -1 (EINVAL). */
+int physmem_load_option_rom(struct physmem *pm, uint32_t addr, const uint8_t *image,
+                            uint32_t size);
+
+/* PAM: set or get the mode (PHYSMEM_PAM_* bits) of 16 KiB chunk `chunk`
+ * (0 = 0xC0000, 15 = 0xFC000). Without a ROM area (no ROM loaded yet)
+ * reads of a read-ROM chunk are open bus. */
+void physmem_set_pam(struct physmem *pm, unsigned chunk, unsigned mode);
+unsigned physmem_get_pam(const struct physmem *pm, unsigned chunk);
+
+/* Claim [base, base+size) for a device. Fails (-1, errno EINVAL) on a zero
+ * size, a range past 4 GiB, an overlap with another region or a full
+ * table. The name is kept (not copied) for messages. */
+int physmem_map_mmio(struct physmem *pm, uint32_t base, uint32_t size,
+                     const struct mmio_ops *ops, void *opaque, const char *name);
+/* Release the region that starts at `base` (PCI BAR moves). -1 if none. */
+int physmem_unmap_mmio(struct physmem *pm, uint32_t base);
 
 void physmem_set_a20(struct physmem *pm, int enabled);
 
-/* Host pointer for RAM at `addr` if `len` bytes there are plain RAM (not
- * shadowed by ROM), else NULL. A20 is applied by the caller. */
+/* Watches ([dbt] code pages; shadow page tables). set_*_hook installs the
+ * single hook of each kind; watch/unwatch flag the page holding `gpa`. */
+void physmem_set_code_hook(struct physmem *pm, physmem_write_hook fn, void *opaque);
+void physmem_set_pt_hook(struct physmem *pm, physmem_write_hook fn, void *opaque);
+void physmem_watch(struct physmem *pm, uint32_t gpa, unsigned watch);
+void physmem_unwatch(struct physmem *pm, uint32_t gpa, unsigned watch);
+unsigned physmem_watched(const struct physmem *pm, uint32_t gpa);
+
+/* Register a cache of host pointers to be told of mapping changes. */
+int physmem_add_listener(struct physmem *pm, physmem_change_hook fn, void *opaque);
+
+/* The p2m entry of the page holding `gpa` (A20 not applied), read-only:
+ * a page under a missing leaf is described in *scratch, which is
+ * returned. Never allocates. */
+const struct p2m_entry *physmem_peek(const struct physmem *pm, uint32_t gpa,
+                                     struct p2m_entry *scratch);
+
+/* Host page a read of `gpa`'s page may use directly (RAM, the zero page,
+ * ROM, the open-bus page), or NULL when reads must go to MMIO. */
+const uint8_t *physmem_read_page(const struct physmem *pm, uint32_t gpa);
+/* Host page a store to `gpa`'s page may write directly, allocating the
+ * RAM page if needed; NULL when stores must take the slow path (ROM, open
+ * bus, ignored writes, MMIO, watched pages). */
+uint8_t *physmem_write_page(struct physmem *pm, uint32_t gpa);
+
+/* Writable host pointer to `len` bytes of RAM at `addr` if they lie in one
+ * page of plain writable RAM (allocating it), else NULL. */
 uint8_t *physmem_ram_ptr(struct physmem *pm, uint32_t addr, uint32_t len);
 
-uint8_t physmem_read8(const struct physmem *pm, uint32_t addr);
+/* Full-semantics accesses (A20 applied; MMIO, ROM, open bus, PAM, watch
+ * hooks): the CPU's slow path and device DMA use these. */
+uint8_t physmem_read8(struct physmem *pm, uint32_t addr);
 void physmem_write8(struct physmem *pm, uint32_t addr, uint8_t val);
-/* Little-endian multi-byte access (size 1, 2 or 4), A20 applied per byte. */
-uint32_t physmem_read(const struct physmem *pm, uint32_t addr, unsigned size);
+/* Little-endian, size 1, 2 or 4; split at region and page edges. */
+uint32_t physmem_read(struct physmem *pm, uint32_t addr, unsigned size);
 void physmem_write(struct physmem *pm, uint32_t addr, unsigned size, uint32_t val);
+void physmem_read_buf(struct physmem *pm, uint32_t addr, void *buf, size_t len);
+void physmem_write_buf(struct physmem *pm, uint32_t addr, const void *buf, size_t len);
 
-/* Copy host data into guest physical memory (loaders). Bytes outside RAM
- * are an error: returns -1 without writing anything. */
+/* Copy host data into guest RAM (loaders; watch hooks run). Bytes outside
+ * RAM are an error: returns -1 (ERANGE) without writing anything. */
 int physmem_load(struct physmem *pm, uint32_t addr, const void *data, size_t len);
+
+/* Host pages of RAM allocated so far. */
+uint64_t physmem_pages_allocated(const struct physmem *pm);
 
 #endif

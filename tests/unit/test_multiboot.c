@@ -116,10 +116,26 @@ static int load(const struct kspec *k, size_t size, const char *cmdline,
     return multiboot_load_image(&pm, "kernel.elf", f, size, cmdline, st, err, sizeof err);
 }
 
+/* A copy of guest memory at `addr` (RAM is paged, not one host block);
+ * four rotating buffers, so a few views can be held at once. */
+static const uint8_t *gmem(uint32_t addr)
+{
+    static uint8_t buf[4][PHYSMEM_PAGE_SIZE];
+    static unsigned next;
+    uint8_t *b = buf[next++ % 4];
+    physmem_read_buf(&pm, addr, b, sizeof buf[0]);
+    return b;
+}
+
 static void setup(void)
 {
     ck_assert_int_eq(physmem_init(&pm, RAM_MIB << 20), 0);
-    memset(pm.ram, 0xAA, pm.ram_size);  /* to see what the loader wrote */
+    /* Fill RAM with 0xAA to see what the loader wrote. */
+    for (uint32_t a = 0; a < pm.ram_size; a += PHYSMEM_PAGE_SIZE) {
+        uint8_t *p = physmem_ram_ptr(&pm, a, PHYSMEM_PAGE_SIZE);
+        ck_assert_ptr_nonnull(p);
+        memset(p, 0xAA, PHYSMEM_PAGE_SIZE);
+    }
     err[0] = 0;
 }
 
@@ -130,8 +146,10 @@ static void teardown(void)
 
 static int ram_untouched(void)
 {
-    for (uint32_t a = 0; a < pm.ram_size; a++)
-        if (pm.ram[a] != 0xAA)
+    static uint8_t filled[PHYSMEM_PAGE_SIZE];
+    memset(filled, 0xAA, sizeof filled);
+    for (uint32_t a = 0; a < pm.ram_size; a += PHYSMEM_PAGE_SIZE)
+        if (memcmp(physmem_read_page(&pm, a), filled, sizeof filled) != 0)
             return 0;
     return 1;
 }
@@ -159,24 +177,24 @@ START_TEST(good_kernel_loads_and_describes_machine)
     ck_assert_uint_eq(st.load_high, KERNEL_PADDR + FILE_SIZE + BSS_SIZE);
 
     /* Segment copied, bss zeroed, nothing beyond it touched. */
-    ck_assert_int_eq(memcmp(pm.ram + KERNEL_PADDR + CODE_OFF, "\xF4\xEB\xFD" "CODE", 7), 0);
+    ck_assert_int_eq(memcmp(gmem(KERNEL_PADDR + CODE_OFF), "\xF4\xEB\xFD" "CODE", 7), 0);
     for (uint32_t a = FILE_SIZE; a < FILE_SIZE + BSS_SIZE; a++)
-        ck_assert_uint_eq(pm.ram[KERNEL_PADDR + a], 0);
-    ck_assert_uint_eq(pm.ram[KERNEL_PADDR + FILE_SIZE + BSS_SIZE], 0xAA);
+        ck_assert_uint_eq(physmem_read8(&pm, KERNEL_PADDR + a), 0);
+    ck_assert_uint_eq(physmem_read8(&pm, KERNEL_PADDR + FILE_SIZE + BSS_SIZE), 0xAA);
 
-    const uint8_t *mbi = pm.ram + MULTIBOOT_INFO_ADDR;
+    const uint8_t *mbi = gmem(MULTIBOOT_INFO_ADDR);
     uint32_t flags = g32(mbi);
     ck_assert(flags & MULTIBOOT_INFO_MEMORY);
     ck_assert(flags & MULTIBOOT_INFO_CMDLINE);
     ck_assert(flags & MULTIBOOT_INFO_MMAP);
     ck_assert_uint_eq(g32(mbi + 4), 640);                 /* mem_lower, KiB */
     ck_assert_uint_eq(g32(mbi + 8), (RAM_MIB - 1) * 1024); /* mem_upper, KiB */
-    ck_assert_str_eq((const char *)pm.ram + g32(mbi + 16), "console=e9 quiet");
-    ck_assert_str_eq((const char *)pm.ram + g32(mbi + 64), "shadow86");
+    ck_assert_str_eq((const char *)gmem(g32(mbi + 16)), "console=e9 quiet");
+    ck_assert_str_eq((const char *)gmem(g32(mbi + 64)), "shadow86");
 
     /* Memory map: [0, 640K) and [1M, RAM end), both usable (type 1). */
     ck_assert_uint_eq(g32(mbi + 44), 48);
-    const uint8_t *e = pm.ram + g32(mbi + 48);
+    const uint8_t *e = gmem(g32(mbi + 48));
     ck_assert_uint_eq(g32(e), 20);
     ck_assert_uint_eq(g32(e + 4), 0);
     ck_assert_uint_eq(g32(e + 12), 0xA0000);
@@ -195,7 +213,7 @@ START_TEST(no_cmdline_gives_empty_string)
     struct multiboot_start st;
     kernel_defaults(&k);
     ck_assert_int_eq(load(&k, FILE_SIZE, NULL, &st), 0);
-    ck_assert_str_eq((const char *)pm.ram + g32(pm.ram + MULTIBOOT_INFO_ADDR + 16), "");
+    ck_assert_str_eq((const char *)gmem(g32(gmem(MULTIBOOT_INFO_ADDR) + 16)), "");
 }
 END_TEST
 
@@ -225,9 +243,9 @@ START_TEST(aout_kludge_loads_non_elf_image)
     k.kludge[4] = 0x200000u + CODE_OFF;    /* entry */
     ck_assert_int_eq(load(&k, FILE_SIZE, NULL, &st), 0);
     ck_assert_uint_eq(st.entry, 0x200000u + CODE_OFF);
-    ck_assert_int_eq(memcmp(pm.ram + 0x200000u + CODE_OFF, "\xF4\xEB\xFD" "CODE", 7), 0);
-    ck_assert_uint_eq(pm.ram[0x200000u + 0xFFF], 0);
-    ck_assert_uint_eq(pm.ram[0x200000u + 0x1000], 0xAA);
+    ck_assert_int_eq(memcmp(gmem(0x200000u + CODE_OFF), "\xF4\xEB\xFD" "CODE", 7), 0);
+    ck_assert_uint_eq(physmem_read8(&pm, 0x200000u + 0xFFF), 0);
+    ck_assert_uint_eq(physmem_read8(&pm, 0x200000u + 0x1000), 0xAA);
 }
 END_TEST
 

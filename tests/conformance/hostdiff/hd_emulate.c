@@ -57,7 +57,7 @@ static int in_image(uint32_t a)
            (a >= HD_LOG_ADDR && a < HD_LOG_ADDR + HD_LOG_SIZE);
 }
 
-static int stray_write(const struct physmem *pm, uint32_t page, uint32_t *addr)
+static int stray_write(struct physmem *pm, uint32_t page, uint32_t *addr)
 {
     for (uint32_t a = page; a < page + 0x1000; a++) {
         if (in_image(a))

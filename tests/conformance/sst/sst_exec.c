@@ -132,7 +132,7 @@ static void load_state(struct sst_exec *x, const struct moo_test *t)
     /* Bits 12-15 cannot be set in the 286's real mode (README). */
     cpu_set_eflags(c, (v[MOO_FLAGS] & 0x0FFFu) | EFLAGS_FIXED1);
     for (uint32_t i = 0; i < t->init.ram.count; i++)
-        x->pm.ram[moo_ram_addr(&t->init.ram, i)] = moo_ram_value(&t->init.ram, i);
+        physmem_write8(&x->pm, moo_ram_addr(&t->init.ram, i), moo_ram_value(&t->init.ram, i));
 }
 
 /* Runs until HLT. Every test is one instruction plus, when it transfers
@@ -250,7 +250,7 @@ static void compare_ram(struct sst_exec *x, const struct moo_test *t, uint16_t f
             mask = (uint8_t)flags_mask;
         else if (t->has_excp && a == flags_hi)
             mask = (uint8_t)(flags_mask >> 8);
-        uint8_t exp = moo_ram_value(fr, i), got = x->pm.ram[a];
+        uint8_t exp = moo_ram_value(fr, i), got = physmem_read8(&x->pm, a);
         if ((exp ^ got) & mask)
             note_ram_diff(r, a, exp & mask, got & mask, mask);
         x->mark[a] = 1;
@@ -258,7 +258,7 @@ static void compare_ram(struct sst_exec *x, const struct moo_test *t, uint16_t f
     /* Bytes FINA does not list must still hold their INIT values. */
     for (uint32_t i = 0; i < ir->count; i++) {
         uint32_t a = moo_ram_addr(ir, i);
-        uint8_t exp = moo_ram_value(ir, i), got = x->pm.ram[a];
+        uint8_t exp = moo_ram_value(ir, i), got = physmem_read8(&x->pm, a);
         if (!x->mark[a] && exp != got)
             note_ram_diff(r, a, exp, got, 0xFF);
     }
@@ -269,30 +269,35 @@ static void compare_ram(struct sst_exec *x, const struct moo_test *t, uint16_t f
 static void clear_test_ram(struct sst_exec *x, const struct moo_test *t)
 {
     for (uint32_t i = 0; i < t->init.ram.count; i++)
-        x->pm.ram[moo_ram_addr(&t->init.ram, i)] = 0;
+        physmem_write8(&x->pm, moo_ram_addr(&t->init.ram, i), 0);
     for (uint32_t i = 0; i < t->fina.ram.count; i++)
-        x->pm.ram[moo_ram_addr(&t->fina.ram, i)] = 0;
+        physmem_write8(&x->pm, moo_ram_addr(&t->fina.ram, i), 0);
 }
 
-/* Finds, records and zeroes nonzero bytes in [lo, hi). */
+/* Finds, records and zeroes nonzero bytes in [lo, hi) (page-aligned).
+ * Pages never written are backed by the shared zero page: skipped. */
 static uint32_t scan_zero(struct sst_exec *x, uint32_t lo, uint32_t hi, struct sst_result *r)
 {
     uint32_t found = 0;
-    uint8_t *ram = x->pm.ram;
-    for (uint32_t a = lo; a < hi; a += 8) {
-        uint64_t w;
-        memcpy(&w, ram + a, 8);
-        if (!w)
+    for (uint32_t pg = lo; pg < hi; pg += PHYSMEM_PAGE_SIZE) {
+        const uint8_t *page = physmem_read_page(&x->pm, pg);
+        if (!page || page == x->pm.zero_page)
             continue;
-        for (uint32_t b = a; b < a + 8; b++) {
-            if (!ram[b])
+        for (uint32_t o = 0; o < PHYSMEM_PAGE_SIZE; o += 8) {
+            uint64_t w;
+            memcpy(&w, page + o, 8);
+            if (!w)
                 continue;
-            if (r && r->stray < SST_MAX_STRAY)
-                r->stray_at[r->stray] = (struct sst_ram_diff){ b, 0, ram[b], 0xFF };
-            if (r)
-                r->stray++;
-            ram[b] = 0;
-            found++;
+            for (uint32_t b = o; b < o + 8; b++) {
+                if (!page[b])
+                    continue;
+                if (r && r->stray < SST_MAX_STRAY)
+                    r->stray_at[r->stray] = (struct sst_ram_diff){ pg + b, 0, page[b], 0xFF };
+                if (r)
+                    r->stray++;
+                physmem_write8(&x->pm, pg + b, 0);
+                found++;
+            }
         }
     }
     return found;
@@ -328,16 +333,23 @@ void sst_exec_run_aliased(struct sst_exec *x, const struct moo_test *t, uint16_t
      * difference the run can then show. The entry is restored before the
      * comparison (unless the run itself overwrote it). */
     if (from_vec >= 0) {
-        memcpy(saved, x->pm.ram + 4 * from_vec, 4);
-        memcpy(x->pm.ram + 4 * from_vec, x->pm.ram + 4 * to_vec, 4);
+        uint8_t target[4];
+        physmem_read_buf(&x->pm, 4 * (uint32_t)from_vec, saved, 4);
+        physmem_read_buf(&x->pm, 4 * (uint32_t)to_vec, target, 4);
+        physmem_write_buf(&x->pm, 4 * (uint32_t)from_vec, target, 4);
     }
     uint64_t exc_before[32];
     memcpy(exc_before, x->cpu.stats.exceptions, sizeof(exc_before));
     r->end = run_to_hlt(&x->cpu, rep ? 64 + 2 * (uint64_t)t->init.regs.v[MOO_CX] : 64, &r->insns);
     for (int v = 0; v < 32; v++)
         r->exceptions[v] = x->cpu.stats.exceptions[v] - exc_before[v];
-    if (from_vec >= 0 && !memcmp(x->pm.ram + 4 * from_vec, x->pm.ram + 4 * to_vec, 4))
-        memcpy(x->pm.ram + 4 * from_vec, saved, 4);
+    if (from_vec >= 0) {
+        uint8_t a[4], b[4];
+        physmem_read_buf(&x->pm, 4 * (uint32_t)from_vec, a, 4);
+        physmem_read_buf(&x->pm, 4 * (uint32_t)to_vec, b, 4);
+        if (!memcmp(a, b, 4))
+            physmem_write_buf(&x->pm, 4 * (uint32_t)from_vec, saved, 4);
+    }
     compare_regs(x, t, flags_mask, file_rmsk, r);
     compare_ram(x, t, flags_mask, r);
     clear_test_ram(x, t);
