@@ -16,6 +16,7 @@ struct dbt *dbt_create(struct cpu *cpu)
     if (!d)
         return NULL;
     d->cpu = cpu;
+    d->block_limit = DBT_BLOCK_MAX;
     return d;
 }
 
@@ -25,6 +26,18 @@ void dbt_destroy(struct dbt *d)
         return;
     dbt_flush(d);
     free(d);
+}
+
+void dbt_set_block_limit(struct dbt *d, unsigned limit)
+{
+    if (limit < 1)
+        limit = 1;
+    if (limit > DBT_BLOCK_MAX)
+        limit = DBT_BLOCK_MAX;
+    if (limit != d->block_limit) {
+        dbt_flush(d);
+        d->block_limit = limit;
+    }
 }
 
 const struct dbt_stats *dbt_get_stats(const struct dbt *d)
@@ -108,7 +121,10 @@ static enum cpu_exit interpret(struct dbt *d, uint64_t n)
     return cpu_run(d->cpu, n);
 }
 
-enum cpu_exit dbt_exec(struct dbt *d, uint64_t budget)
+/* The run loop. With `single`, return after one block (or one interpreted
+ * step): lockstep checking compares the engines at every such boundary.
+ * *used receives the budget units consumed (instructions and faults). */
+static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *used)
 {
     struct cpu *cpu = d->cpu;
     jmp_buf jb;
@@ -116,6 +132,7 @@ enum cpu_exit dbt_exec(struct dbt *d, uint64_t budget)
     volatile enum cpu_exit why = CPU_EXIT_BUDGET;
     /* Kept in memory: these survive the longjmp from a fault. */
     volatile uint64_t end = cpu->icount + budget;
+    volatile uint64_t start = cpu->icount, faults = 0;
     struct dbt_block *volatile prev = NULL;
 
     cpu->fault_jmp = &jb;
@@ -127,8 +144,11 @@ enum cpu_exit dbt_exec(struct dbt *d, uint64_t budget)
             return CPU_EXIT_SHUTDOWN;
         }
         /* A delivered fault uses one unit of the budget, as in cpu_run(). */
+        faults++;
         if (end > cpu->icount)
             end--;
+        if (single)
+            goto out;
     }
     while (cpu->icount < end) {
         if (cpu->halted) {
@@ -145,9 +165,15 @@ enum cpu_exit dbt_exec(struct dbt *d, uint64_t budget)
             /* One instruction (or the budget's tail) through the
              * interpreter keeps the count exact. */
             uint64_t n = b ? end - cpu->icount : 1;
+            uint64_t before = cpu->icount;
             enum cpu_exit e = interpret(d, n);
             cpu->fault_jmp = &jb;
             prev = NULL;
+            /* cpu_run() shortened its own end by one for each fault it
+             * delivered; those units come off our budget too. */
+            uint64_t f = (before + n) - cpu->run_end;
+            faults += f;
+            end -= f;
             if (e == CPU_EXIT_SHUTDOWN) {
                 why = e;
                 break;
@@ -156,6 +182,8 @@ enum cpu_exit dbt_exec(struct dbt *d, uint64_t budget)
                 why = e;
                 break;
             }
+            if (single)
+                break;
             continue;
         }
 
@@ -174,9 +202,24 @@ enum cpu_exit dbt_exec(struct dbt *d, uint64_t budget)
         }
         if (i == b->n && b->valid && b->chainable)
             prev = b;
+        if (single)
+            break;
     }
+out:
     if (why == CPU_EXIT_BUDGET && cpu->halted)
         why = CPU_EXIT_HLT;
     cpu->fault_jmp = outer;
+    if (used)
+        *used = (cpu->icount - start) + faults;
     return why;
+}
+
+enum cpu_exit dbt_exec(struct dbt *d, uint64_t budget)
+{
+    return run(d, budget, 0, NULL);
+}
+
+enum cpu_exit dbt_exec_block(struct dbt *d, uint64_t budget, uint64_t *used)
+{
+    return run(d, budget, 1, used);
 }

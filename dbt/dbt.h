@@ -36,6 +36,11 @@ void dbt_destroy(struct dbt *dbt);
 /* Run up to `budget` instructions (see cpu_run()). */
 enum cpu_exit dbt_exec(struct dbt *dbt, uint64_t budget);
 
+/* Run at most one block (or one interpreted instruction, or deliver one
+ * fault) within `budget`; *used receives the budget units consumed, which
+ * is what the interpreter must be given to reach the same point. */
+enum cpu_exit dbt_exec_block(struct dbt *dbt, uint64_t budget, uint64_t *used);
+
 /* A store or DMA hit guest-physical [gpa, gpa+len): drop every block that
  * translated those bytes. Safe to call from inside a running block: the
  * block stops after the current instruction. */
@@ -45,5 +50,9 @@ void dbt_invalidate_phys(struct dbt *dbt, uint32_t gpa, uint32_t len);
 void dbt_flush(struct dbt *dbt);
 
 const struct dbt_stats *dbt_get_stats(const struct dbt *dbt);
+
+/* At most `limit` instructions per block (1 = one instruction per block,
+ * for instruction-by-instruction lockstep). Flushes the cache. */
+void dbt_set_block_limit(struct dbt *dbt, unsigned limit);
 
 #endif

@@ -78,7 +78,7 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
     unsigned n = 0;
     int chainable = 0;
 
-    while (n < DBT_BLOCK_MAX) {
+    while (n < d->block_limit) {
         uint8_t bytes[INSN_MAX_LEN];
         struct insn in;
         unsigned got = cpu_fetch(cpu, eip, bytes, INSN_MAX_LEN);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "dbt/dbt.h"
+#include "dbt/lockstep.h"
 
 /* Instructions the interpreter may retire per test; a sequence retires a
  * few hundred at most, REP iterations included. */
@@ -70,25 +72,82 @@ static int stray_write(struct physmem *pm, uint32_t page, uint32_t *addr)
     return 0;
 }
 
+int hd_engine_parse(const char *name)
+{
+    static const char *const names[] = { "interp", "dbt", "lockstep", "lockstep-insn" };
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(name, names[i]))
+            return i;
+    return -1;
+}
+
+static void start_cpu(struct cpu *cpu, struct physmem *pm, const struct hd_test *t)
+{
+    struct cpu_io io = { NULL, io_in, io_out };
+    cpu_init(cpu, pm, &io);
+    cpu_reset(cpu);
+    cpu_enter_flat32(cpu);
+    for (unsigned i = 0; i < 8; i++)
+        cpu->regs[i] = t->regs[i];
+    cpu->eip = HD_SEQ_ADDR;
+    cpu_set_eflags(cpu, t->eflags);
+}
+
+/* Run the loaded test on `cpu` with the chosen engine. For lockstep the
+ * reference CPU runs on a second copy of guest RAM. */
+static enum cpu_exit run_engine(struct cpu *cpu, struct physmem *pm, const struct hd_test *t,
+                                enum hd_engine engine, char *why, unsigned whysize, int *diverged)
+{
+    static struct physmem ref_mem;   /* test program: one reference RAM, reused */
+    static struct cpu ref;
+    enum cpu_exit ex;
+    *diverged = 0;
+    if (engine == HD_ENGINE_INTERP)
+        return cpu_run(cpu, HD_BUDGET);
+    struct dbt *d = dbt_create(cpu);
+    if (!d) {
+        snprintf(why, whysize, "out of memory for the translator");
+        *diverged = 1;
+        return CPU_EXIT_SHUTDOWN;
+    }
+    if (engine == HD_ENGINE_DBT) {
+        ex = dbt_exec(d, HD_BUDGET);
+    } else {
+        if (!ref_mem.ram && physmem_init(&ref_mem, pm->ram_size)) {
+            snprintf(why, whysize, "cannot allocate the reference RAM");
+            *diverged = 1;
+            dbt_destroy(d);
+            return CPU_EXIT_SHUTDOWN;
+        }
+        load(&ref_mem, t);
+        start_cpu(&ref, &ref_mem, t);
+        if (engine == HD_ENGINE_LOCKSTEP_INSN)
+            dbt_set_block_limit(d, 1);
+        struct dbt_lockstep ls = { .dbt = d, .ref = &ref };
+        ex = dbt_lockstep_exec(&ls, HD_BUDGET);
+        if (ls.diverged) {
+            snprintf(why, whysize, "%s", ls.report);
+            *diverged = 1;
+        }
+    }
+    dbt_destroy(d);
+    return ex;
+}
+
 int hd_emulate(struct physmem *pm, const struct hd_test *t, struct hd_result *r,
-               char *why, unsigned whysize)
+               enum hd_engine engine, char *why, unsigned whysize)
 {
     static struct cpu cpu;
-    struct cpu_io io = { NULL, io_in, io_out };
+    int diverged;
 
     if (load(pm, t)) {
         snprintf(why, whysize, "guest RAM too small for the test layout");
         return -1;
     }
-    cpu_init(&cpu, pm, &io);
-    cpu_reset(&cpu);
-    cpu_enter_flat32(&cpu);
-    for (unsigned i = 0; i < 8; i++)
-        cpu.regs[i] = t->regs[i];
-    cpu.eip = HD_SEQ_ADDR;
-    cpu_set_eflags(&cpu, t->eflags);
-
-    enum cpu_exit ex = cpu_run(&cpu, HD_BUDGET);
+    start_cpu(&cpu, pm, t);
+    enum cpu_exit ex = run_engine(&cpu, pm, t, engine, why, whysize, &diverged);
+    if (diverged)
+        return -1;
 
     for (unsigned i = 0; i < 8; i++)
         r->regs[i] = cpu.regs[i];

@@ -1,8 +1,10 @@
 /* hostdiff-run: the emulator side of the host differential.
  *
- *   hostdiff-run --expect FILE [--only N] [--details N] [--histogram]
- *       regenerate every test of FILE's seed, run it on the interpreter
- *       and compare with the native results in FILE;
+ *   hostdiff-run --expect FILE [--engine E] [--only N] [--details N] [--histogram]
+ *       regenerate every test of FILE's seed, run it on engine E (interp,
+ *       the default; dbt; lockstep, the translator checked against the
+ *       interpreter after every block; lockstep-insn, after every
+ *       instruction) and compare with the native results in FILE;
  *   hostdiff-run --expect FRESH --against RECORDED
  *       compare two native expectation files (the committed one with a
  *       fresh native run), under the same undefined-flag masks.
@@ -26,6 +28,7 @@ struct options {
     long only;
     unsigned details;
     int histogram;
+    enum hd_engine engine;
 };
 
 static struct hd_test test;
@@ -33,7 +36,7 @@ static struct hd_result expected, actual;
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: hostdiff-run --expect FILE [--against FILE] [--only N] [--details N] [--histogram]\n");
+    fprintf(stderr, "usage: hostdiff-run --expect FILE [--against FILE] [--engine interp|dbt|lockstep|lockstep-insn] [--only N] [--details N] [--histogram]\n");
     exit(2);
 }
 
@@ -80,7 +83,7 @@ static void read_result(FILE *f, const char *path, struct hd_result *r)
 
 int main(int argc, char **argv)
 {
-    struct options o = { NULL, NULL, -1, 20, 0 };
+    struct options o = { NULL, NULL, -1, 20, 0, HD_ENGINE_INTERP };
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--expect") && i + 1 < argc)
             o.expect = argv[++i];
@@ -92,6 +95,15 @@ int main(int argc, char **argv)
             o.details = (unsigned)parse_num("--details", argv[++i]);
         else if (!strcmp(argv[i], "--histogram"))
             o.histogram = 1;
+        else if (!strcmp(argv[i], "--engine") && i + 1 < argc) {
+            int e = hd_engine_parse(argv[++i]);
+            if (e < 0) {
+                fprintf(stderr, "hostdiff-run: --engine: unknown engine '%s' "
+                                "(interp, dbt, lockstep, lockstep-insn)\n", argv[i]);
+                return 2;
+            }
+            o.engine = (enum hd_engine)e;
+        }
         else
             usage();
     }
@@ -132,7 +144,7 @@ int main(int argc, char **argv)
             bad = hd_diff_count(&test, &expected, &actual) != 0;
             why[0] = '\0';
         } else {
-            bad = hd_emulate(&pm, &test, &actual, why, sizeof why) != 0;
+            bad = hd_emulate(&pm, &test, &actual, o.engine, why, sizeof why) != 0;
             if (!bad)
                 why[0] = '\0';
             bad |= hd_diff_count(&test, &expected, &actual) != 0;
