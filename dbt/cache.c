@@ -52,6 +52,10 @@ static void page_add(struct dbt *d, struct dbt_block *b, uint32_t phys, uint32_t
 {
     struct dbt_page *p = page_get(d, phys >> DBT_PAGE_SHIFT, 1);
     uint32_t off = phys & 0xFFF;
+    /* Stores to a page holding translated code take the slow path and
+     * report to dbt_code_write() before they complete. */
+    if (!p->granules && !p->blocks)
+        physmem_watch(d->cpu->mem, phys & ~0xFFFu, PHYSMEM_WATCH_CODE);
     uint32_t g0 = off >> DBT_GRANULE_SHIFT, g1 = (off + len - 1) >> DBT_GRANULE_SHIFT;
     for (uint32_t g = g0; g <= g1; g++)
         p->granules |= 1ull << g;
@@ -111,8 +115,9 @@ static int block_overlaps(const struct dbt_block *b, uint32_t gpa, uint32_t len)
     return 0;
 }
 
-/* Rebuild a page's granule mask and drop references to dead blocks. */
-static void page_prune(struct dbt_page *p, uint32_t page)
+/* Rebuild a page's granule mask and drop references to dead blocks; a
+ * page left without code is no longer watched. */
+static void page_prune(struct dbt *d, struct dbt_page *p, uint32_t page)
 {
     struct dbt_block_ref **rr = &p->blocks;
     p->granules = 0;
@@ -136,6 +141,8 @@ static void page_prune(struct dbt_page *p, uint32_t page)
             p->granules |= 1ull << g;
         rr = &r->next;
     }
+    if (!p->blocks)
+        physmem_unwatch(d->cpu->mem, page << DBT_PAGE_SHIFT, PHYSMEM_WATCH_CODE);
 }
 
 void dbt_invalidate_phys(struct dbt *d, uint32_t gpa, uint32_t len)
@@ -162,7 +169,7 @@ void dbt_invalidate_phys(struct dbt *d, uint32_t gpa, uint32_t len)
         }
         if (hit)
             d->code_gen++;
-        page_prune(p, page);
+        page_prune(d, p, page);
     }
 }
 
@@ -185,6 +192,9 @@ void dbt_flush(struct dbt *d)
             continue;
         for (unsigned j = 0; j < (1u << DBT_PAGE_DIR_BITS); j++) {
             struct dbt_block_ref *r = dir[j].blocks;
+            if (r)
+                physmem_unwatch(d->cpu->mem, ((i << DBT_PAGE_DIR_BITS) | j) << DBT_PAGE_SHIFT,
+                                PHYSMEM_WATCH_CODE);
             while (r) {
                 struct dbt_block_ref *n = r->next;
                 free(r);

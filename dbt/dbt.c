@@ -10,12 +10,19 @@
 #include "dbt/cache.h"
 #include "dbt/translate.h"
 
+/* physmem calls this before a store to a watched page completes. */
+static void dbt_code_write(void *opaque, uint32_t gpa, unsigned size)
+{
+    dbt_invalidate_phys(opaque, gpa, size);
+}
+
 struct dbt *dbt_create(struct cpu *cpu)
 {
     struct dbt *d = calloc(1, sizeof *d);
     if (!d)
         return NULL;
     d->cpu = cpu;
+    physmem_set_code_hook(cpu->mem, dbt_code_write, d);
     d->block_limit = DBT_BLOCK_MAX;
     return d;
 }
@@ -25,6 +32,7 @@ void dbt_destroy(struct dbt *d)
     if (!d)
         return;
     dbt_flush(d);
+    physmem_set_code_hook(d->cpu->mem, NULL, NULL);
     free(d);
 }
 

@@ -99,6 +99,7 @@ static enum cpu_exit run_engine(struct cpu *cpu, struct physmem *pm, const struc
                                 enum hd_engine engine, char *why, unsigned whysize, int *diverged)
 {
     static struct physmem ref_mem;   /* test program: one reference RAM, reused */
+    static int ref_ready;
     static struct cpu ref;
     enum cpu_exit ex;
     *diverged = 0;
@@ -113,12 +114,13 @@ static enum cpu_exit run_engine(struct cpu *cpu, struct physmem *pm, const struc
     if (engine == HD_ENGINE_DBT) {
         ex = dbt_exec(d, HD_BUDGET);
     } else {
-        if (!ref_mem.ram && physmem_init(&ref_mem, pm->ram_size)) {
+        if (!ref_ready && physmem_init(&ref_mem, pm->ram_size)) {
             snprintf(why, whysize, "cannot allocate the reference RAM");
             *diverged = 1;
             dbt_destroy(d);
             return CPU_EXIT_SHUTDOWN;
         }
+        ref_ready = 1;
         load(&ref_mem, t);
         start_cpu(&ref, &ref_mem, t);
         if (engine == HD_ENGINE_LOCKSTEP_INSN)
