@@ -36,6 +36,7 @@ struct dbt_uop {
     insn_handler handler;   /* cpu/ semantics bound at translation time */
     uint32_t eip;
     uint32_t next_eip;
+    uint64_t *callout_count;  /* callouts: the translator's per-class counter */
     struct insn in;         /* operands and address recipe, pre-decoded */
 };
 

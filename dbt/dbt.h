@@ -10,6 +10,7 @@
 #define SHADOW86_DBT_DBT_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "cpu/cpu.h"
 
@@ -26,6 +27,8 @@ struct dbt_stats {
     uint64_t flushes;             /* full cache flushes */
     uint64_t interpreted;         /* instructions run by the interpreter
                                      (single-step, hooks, budget tails) */
+    uint64_t callouts[4];         /* sensitive instructions run as callouts,
+                                     per enum cpu_sensitivity */
     uint64_t translate_ns;        /* reserved: set by the caller's clock */
 };
 
@@ -54,5 +57,8 @@ const struct dbt_stats *dbt_get_stats(const struct dbt *dbt);
 /* At most `limit` instructions per block (1 = one instruction per block,
  * for instruction-by-instruction lockstep). Flushes the cache. */
 void dbt_set_block_limit(struct dbt *dbt, unsigned limit);
+
+/* The translator's counters as "stats: dbt ..." lines. */
+void dbt_stats_print(const struct dbt *dbt, FILE *out);
 
 #endif

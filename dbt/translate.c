@@ -6,6 +6,7 @@
 #include "cpu/decode.h"
 #include "cpu/mem.h"
 #include "cpu/operand.h"
+#include "cpu/sensitive.h"
 #include "dbt/cache.h"
 #include "dbt/translate.h"
 
@@ -53,6 +54,25 @@ static int direct_exit(const struct insn *in)
     }
 }
 
+/* A sensitive instruction (cpu/sensitive.h): a callout into its cpu/
+ * system function, counted per class as the interpreter counts it and as
+ * a translator callout. */
+static void uop_callout(struct cpu *cpu, const struct dbt_uop *u)
+{
+    const struct insn *in = &u->in;
+    enum cpu_sensitivity sc = cpu_sensitive_class(in);
+    cpu->insn_eip = u->eip;
+    cpu->insn_esp = cpu->regs[REG_ESP];
+    if (in->has_ea)
+        cpu->ea = insn_ea(cpu, in);
+    cpu->cur = in;
+    cpu->eip = u->next_eip;
+    cpu->stats.sensitive[sc]++;
+    cpu->stats.sensitive_op[in->op]++;
+    (*u->callout_count)++;
+    u->handler(cpu, in);
+}
+
 /* The generic micro-op: exactly what the interpreter does after decoding. */
 static void uop_generic(struct cpu *cpu, const struct dbt_uop *u)
 {
@@ -94,7 +114,9 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
         if (straddles)
             second_page_phys = dbt_code_phys(cpu, page_end);
         struct dbt_uop *u = &tmp[n++];
-        u->fn = uop_generic;
+        enum cpu_sensitivity sc = cpu_sensitive_class(&in);
+        u->fn = sc == CPU_SENS_NONE ? uop_generic : uop_callout;
+        u->callout_count = &d->stats.callouts[sc];
         u->handler = cpu_handler_for(&in);
         u->eip = eip;
         u->next_eip = code32 ? next : (next & 0xFFFF);

@@ -1,4 +1,5 @@
 #include "debug/stats.h"
+#include "dbt/dbt.h"
 
 const char *stats_vector_name(unsigned vector)
 {
@@ -57,6 +58,8 @@ void stats_print(FILE *out, const struct machine *m)
     fprintf(out, "%s\n", any ? "" : " none");
     fprintf(out, "stats: interrupts %llu\n", (unsigned long long)cs->interrupts);
     stats_print_sensitive(out, cs);
+    if (m->dbt)
+        dbt_stats_print(m->dbt, out);
 
     fprintf(out, "stats: debugcon bytes %llu\n", (unsigned long long)m->debugcon.bytes);
     if (m->postcode.writes)
