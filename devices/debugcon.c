@@ -20,9 +20,15 @@ static void debugcon_write(void *opaque, uint16_t port, unsigned size, uint32_t 
         fputc((int)(val & 0xFF), dc->out);
 }
 
-int debugcon_init(struct debugcon *dc, struct iobus *bus, FILE *out)
+int debugcon_init_at(struct debugcon *dc, struct iobus *bus, uint16_t port, const char *name,
+                     FILE *out)
 {
     dc->out = out;
     dc->bytes = 0;
-    return iobus_register(bus, DEBUGCON_PORT, 1, debugcon_read, debugcon_write, dc, "debugcon");
+    return iobus_register(bus, port, 1, debugcon_read, debugcon_write, dc, name);
+}
+
+int debugcon_init(struct debugcon *dc, struct iobus *bus, FILE *out)
+{
+    return debugcon_init_at(dc, bus, DEBUGCON_PORT, "debugcon", out);
 }

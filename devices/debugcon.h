@@ -19,6 +19,10 @@ struct debugcon {
 
 /* Attach to `bus` at DEBUGCON_PORT. Returns 0 or -1 (port taken). */
 int debugcon_init(struct debugcon *dc, struct iobus *bus, FILE *out);
+/* The same console at another port, e.g. SeaBIOS's log port 0x402 (which
+ * SeaBIOS enables only if reading it gives 0xE9, as here). */
+int debugcon_init_at(struct debugcon *dc, struct iobus *bus, uint16_t port, const char *name,
+                     FILE *out);
 
 /* Redirect the output (the frontend opens its file only once all input was
  * accepted, so a bad command line creates no file). */

@@ -22,8 +22,19 @@ struct machine;
 /* Wire the PC devices. Returns 0, or -1 with a one-line message. */
 int board_wire_pc(struct machine *m, char *err, size_t errsz);
 
+/* Free what the devices allocated (fw_cfg items). */
+void board_free(struct machine *m);
+
 /* Reset the devices that the board's reset line reaches. */
 void board_reset(struct machine *m);
+
+/* Who holds A20 enabled (the gate is the OR of both). */
+#define BOARD_A20_PORT92 0x01u
+#define BOARD_A20_KBC 0x02u
+void board_set_a20(struct machine *m, unsigned source, int enabled);
+/* Pulse the CPU reset line: the run loop resets the machine after the
+ * current instruction. */
+void board_request_reset(struct machine *m);
 
 /* ISA interrupt line `irq` (0-15) of the machine's PIC pair. */
 struct irq_line board_isa_irq(struct machine *m, int irq);

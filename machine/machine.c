@@ -163,6 +163,7 @@ void machine_destroy(struct machine *m)
 {
     dbt_destroy(m->dbt);
     m->dbt = NULL;
+    board_free(m);
     physmem_free(&m->mem);
     free(m->kernel_image);
     m->kernel_image = NULL;
@@ -177,7 +178,6 @@ void machine_reset(struct machine *m)
 
     uint64_t icount = m->cpu.icount;
 
-    m->resets++;
     board_reset(m);
     if (m->dbt)
         dbt_flush(m->dbt);   /* the loaders rewrite memory behind the translator */
@@ -257,6 +257,7 @@ static int machine_shutdown(struct machine *m)
     if (m->opts.no_reboot)
         return 1;
     log_reset(m);
+    m->resets++;
     machine_reset(m);
     return 0;
 }
@@ -289,6 +290,10 @@ enum machine_stop machine_run(struct machine *m)
         enum cpu_exit why = m->dbt ? dbt_exec(m->dbt, budget) : cpu_run(&m->cpu, budget);
         if (m->exit_requested)
             return MACHINE_STOP_EXIT_PORT;
+        if (m->reset_requested) {
+            machine_reset(m);
+            continue;
+        }
 
         switch (why) {
         case CPU_EXIT_BUDGET:

@@ -15,7 +15,12 @@
 #include "cpu/cpu.h"
 #include "devices/debugcon.h"
 #include "devices/exitport.h"
+#include "devices/fw_cfg.h"
+#include "devices/i8254.h"
 #include "devices/i8259.h"
+#include "devices/mc146818.h"
+#include "devices/port61.h"
+#include "devices/port92.h"
 #include "devices/iobus.h"
 #include "devices/postcode.h"
 #include "machine/clock.h"
@@ -38,6 +43,9 @@ struct machine_options {
     int no_dbt;                  /* run the interpreter instead of the translator */
     uint64_t max_insns;          /* stop after this many instructions; 0: no limit */
     enum clock_mode clock_mode;  /* virtual (default, deterministic) or host */
+    FILE *seabios_log_out;       /* port 0x402 output (not owned); NULL discards */
+    const char *boot_order;      /* boot devices in order: 'a' floppy, 'c' disk,
+                                    'd' CD-ROM, 'n' network; NULL: "cd" */
     int rtc_base_set;            /* rtc_base given (else the clock's default) */
     int64_t rtc_base;            /* wall-clock seconds since 1970 at power-on */
 };
@@ -65,6 +73,14 @@ struct machine {
     struct clock clock;
     struct i8259 pic;
     int intr_level;              /* the PIC's INTR output */
+    struct i8254 pit;
+    struct port61 port61;
+    struct mc146818 rtc;
+    struct port92 port92;
+    struct fw_cfg fw_cfg;
+    struct debugcon seabios_log; /* port 0x402 */
+    uint8_t a20_sources;         /* BOARD_A20_* bits: A20 is on if any is set */
+    int reset_requested;         /* port 0x92 / keyboard controller reset line */
 
     int exit_requested;          /* set by the exit port, seen after cpu_run */
     uint32_t exit_value;

@@ -35,7 +35,8 @@ static FILE *open_output(const char *what, const char *path, char *err, size_t e
 
 /* -debugcon DEST: "stdio", "none", "file:NAME" or NAME. Sets *out (NULL
  * discards) and *owned when the stream must be closed. */
-static int open_debugcon(const char *dest, FILE **out, int *owned, char *err, size_t errsz)
+static int open_debugcon(const char *what, const char *dest, FILE **out, int *owned, char *err,
+                         size_t errsz)
 {
     *owned = 0;
     if (!dest || strcmp(dest, "stdio") == 0) {
@@ -48,7 +49,7 @@ static int open_debugcon(const char *dest, FILE **out, int *owned, char *err, si
     }
     if (strncmp(dest, "file:", 5) == 0)
         dest += 5;
-    *out = open_output("-debugcon", dest, err, errsz);
+    *out = open_output(what, dest, err, errsz);
     if (!*out)
         return -1;
     *owned = 1;
@@ -99,8 +100,8 @@ int main(int argc, char **argv)
 {
     char err[MACHINE_ERR_MAX];
     struct cli_options opt;
-    FILE *debugcon = NULL, *trace_out = NULL;
-    int debugcon_owned = 0;
+    FILE *debugcon = NULL, *trace_out = NULL, *seabios_log = NULL;
+    int debugcon_owned = 0, seabios_log_owned = 0;
     struct trace trace;
     int tracing = 0;
 
@@ -123,6 +124,10 @@ int main(int argc, char **argv)
         .no_reboot = opt.no_reboot,
         .no_dbt = opt.no_dbt,
         .max_insns = opt.max_insns,
+        .clock_mode = opt.rtc_clock_host ? CLOCK_HOST : CLOCK_VIRTUAL,
+        .rtc_base_set = opt.rtc_base_set || opt.rtc_base_utc,
+        .rtc_base = opt.rtc_base_utc ? clock_host_wall_seconds() : opt.rtc_base,
+        .boot_order = opt.boot_order,
     };
     /* struct machine is large (port tables): keep it off the stack. */
     struct machine *m = malloc(sizeof *m);
@@ -136,9 +141,14 @@ int main(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
 
-    if (open_debugcon(opt.debugcon, &debugcon, &debugcon_owned, err, sizeof err) != 0)
+    if (open_debugcon("-debugcon", opt.debugcon, &debugcon, &debugcon_owned, err, sizeof err) != 0)
         goto fail;
     debugcon_set_output(&m->debugcon, debugcon);
+    if (opt.seabios_log) {
+        if (open_debugcon("-seabios-log", opt.seabios_log, &seabios_log, &seabios_log_owned, err, sizeof err) != 0)
+            goto fail;
+        debugcon_set_output(&m->seabios_log, seabios_log);
+    }
     if (opt.trace) {
         trace_out = stderr;
         if (opt.trace_file && !(trace_out = open_output("--trace-file", opt.trace_file, err,
@@ -155,6 +165,8 @@ int main(int argc, char **argv)
     /* Guest output first, so the closing line comes after it. */
     if (debugcon)
         fflush(debugcon);
+    if (seabios_log)
+        fflush(seabios_log);
     if (tracing)
         trace_close(&trace);
     int status = report_stop(m, why);
@@ -163,6 +175,11 @@ int main(int argc, char **argv)
 
     if (debugcon_owned && fclose(debugcon) != 0) {
         fprintf(stderr, "shadow86: -debugcon %s: %s\n", opt.debugcon, strerror(errno));
+        if (status == 0)
+            status = EXIT_BAD_INPUT;
+    }
+    if (seabios_log_owned && fclose(seabios_log) != 0) {
+        fprintf(stderr, "shadow86: -seabios-log %s: %s\n", opt.seabios_log, strerror(errno));
         if (status == 0)
             status = EXIT_BAD_INPUT;
     }
@@ -176,6 +193,8 @@ fail:
     print_error(err);
     if (debugcon_owned)
         fclose(debugcon);
+    if (seabios_log_owned)
+        fclose(seabios_log);
     if (trace_out && trace_out != stderr)
         fclose(trace_out);
     machine_destroy(m);

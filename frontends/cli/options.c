@@ -3,12 +3,13 @@
 #include <string.h>
 
 #include "debug/trace.h"
+#include "devices/mc146818.h"
 #include "frontends/cli/options.h"
 #include "machine/machine.h"
 
 enum opt_id {
     OPT_BIOS, OPT_KERNEL, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT,
-    OPT_TRACE, OPT_TRACE_FILE, OPT_STATS, OPT_MAX_INSNS, OPT_HELP,
+    OPT_TRACE, OPT_TRACE_FILE, OPT_STATS, OPT_MAX_INSNS, OPT_HELP, OPT_SEABIOS_LOG, OPT_RTC,
 };
 
 static const struct {
@@ -27,6 +28,8 @@ static const struct {
     { "trace-file", OPT_TRACE_FILE, 1 },
     { "stats", OPT_STATS, 0 },
     { "max-insns", OPT_MAX_INSNS, 1 },
+    { "seabios-log", OPT_SEABIOS_LOG, 1 },
+    { "rtc", OPT_RTC, 1 },
     { "help", OPT_HELP, 0 },
     { "h", OPT_HELP, 0 },
 };
@@ -34,13 +37,14 @@ static const struct {
 void cli_print_help(FILE *out)
 {
     fprintf(out,
-        "Usage: shadow86 [options] (-bios FILE | -kernel FILE)\n"
+        "Usage: shadow86 [options] [-bios FILE | -kernel FILE]\n"
         "\n"
         "Emulate a 32-bit x86 PC. Options take one or two dashes; values follow\n"
         "as the next argument or after '='.\n"
         "\n"
         "  -bios FILE        firmware image, mapped to end at 4 GiB (and at 1 MiB\n"
-        "                    if at most 128 KiB); size a multiple of 4 KiB, <= 16 MiB\n"
+        "                    if at most 128 KiB); size a multiple of 4 KiB, <= 16 MiB;\n"
+        "                    default (without -kernel): %s\n"
         "  -kernel FILE      multiboot (v1) kernel: ELF32 i386, or any image with the\n"
         "                    a.out-kludge header flag; started in flat 32-bit protected\n"
         "                    mode with EAX=0x2BADB002, EBX=multiboot info; no firmware\n"
@@ -49,6 +53,15 @@ void cli_print_help(FILE *out)
         "                    default %u\n"
         "  -debugcon DEST    where port 0xE9 output goes: stdio (default), none\n"
         "                    (or null), or a file name (file:NAME also accepted)\n"
+        "  -seabios-log DEST where port 0x402 output (SeaBIOS's debug log) goes:\n"
+        "                    none (default), stdio, or a file name (file:NAME too)\n"
+        "  -rtc OPTS         comma-separated: clock=vm (default: time follows the\n"
+        "                    instruction count, 100 M instructions per second; HLT\n"
+        "                    skips to the next timer; runs are repeatable) or\n"
+        "                    clock=host (wall-clock time; HLT sleeps);\n"
+        "                    base=utc (host's current time) or base=YYYY-MM-DD or\n"
+        "                    base=YYYY-MM-DDTHH:MM:SS (RTC start; default\n"
+        "                    2024-01-01T00:00:00 with clock=vm, now with clock=host)\n"
         "  -no-reboot        a triple fault ends the run instead of resetting\n"
         "  --no-dbt          run the interpreter (the reference engine) instead of\n"
         "                    the block-caching translator\n"
@@ -60,17 +73,21 @@ void cli_print_help(FILE *out)
         "  --stats           print counters at exit (stderr)\n"
         "  -h, --help        show this help\n"
         "\n"
+        "Board: i8259A PIC pair (+ELCR), i8254 PIT (+port 0x61), MC146818 RTC/CMOS,\n"
+        "port 0x92 (fast A20, reset), fw_cfg (0x510/0x511).\n"
         "Guest-visible debug devices: port 0xE9 console, port 0x80 POST code,\n"
-        "port 0xF4 exit (write V: shadow86 exits with status (V << 1) | 1).\n"
+        "port 0x402 SeaBIOS log, port 0xF4 exit (write V: shadow86 exits with\n"
+        "status (V << 1) | 1).\n"
         "\n"
         "Exit status:\n"
-        "  0    the CPU halted with nothing able to wake it (a line on stderr\n"
+        "  0    the CPU halted with nothing able to wake it: IF=0, every IRQ\n"
+        "       masked, or no timer armed (a line on stderr\n"
         "       gives CS:EIP, the instruction count and the last POST code)\n"
         "  odd  (V << 1) | 1 after the guest wrote V to port 0xF4 (8 bits kept)\n"
         "  2    bad command line or input file (one line on stderr)\n"
         "  4    triple fault with -no-reboot (one line on stderr)\n"
         "  6    --max-insns reached (one line on stderr)\n",
-        MACHINE_RAM_MIN_MIB, MACHINE_RAM_MAX_MIB, MACHINE_RAM_DEFAULT_MIB,
+        CLI_DEFAULT_BIOS, MACHINE_RAM_MIN_MIB, MACHINE_RAM_MAX_MIB, MACHINE_RAM_DEFAULT_MIB,
         TRACE_CATEGORY_NAMES);
 }
 
@@ -123,6 +140,55 @@ static int parse_count(const char *opt, const char *s, uint64_t *out, char *err,
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+/* "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS" to seconds since 1970 (UTC). */
+static int parse_date(const char *s, int64_t *out)
+{
+    unsigned y, mo, d, h = 0, mi = 0, se = 0;
+    int n = 0;
+    if (sscanf(s, "%4u-%2u-%2u%n", &y, &mo, &d, &n) != 3)
+        return -1;
+    if (s[n] == 'T') {
+        int n2 = 0;
+        if (sscanf(s + n + 1, "%2u:%2u:%2u%n", &h, &mi, &se, &n2) != 3)
+            return -1;
+        n += 1 + n2;
+    }
+    if (s[n] || y < 1970 || y > 2099 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+        mi > 59 || se > 59)
+        return -1;
+    *out = mc146818_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    return 0;
+}
+
+int cli_parse_rtc(const char *s, struct cli_options *o, char *err, size_t errsz)
+{
+    char buf[128];
+    if (strlen(s) >= sizeof buf || !*s) {
+        snprintf(err, errsz, "-rtc: '%s' is not a valid setting", s);
+        return -1;
+    }
+    strcpy(buf, s);
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (strcmp(tok, "clock=host") == 0) {
+            o->rtc_clock_host = 1;
+        } else if (strcmp(tok, "clock=vm") == 0) {
+            o->rtc_clock_host = 0;
+        } else if (strcmp(tok, "base=utc") == 0) {
+            o->rtc_base_utc = 1;
+            o->rtc_base_set = 0;
+        } else if (strncmp(tok, "base=", 5) == 0 && parse_date(tok + 5, &o->rtc_base) == 0) {
+            o->rtc_base_set = 1;
+            o->rtc_base_utc = 0;
+        } else {
+            snprintf(err, errsz, "-rtc: '%s' is not one of clock=vm, clock=host, base=utc, "
+                                 "base=YYYY-MM-DD[THH:MM:SS] (years 1970-2099)", tok);
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -189,14 +255,17 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
                 return -1;
             break;
         case OPT_HELP: o->help = 1; break;
+        case OPT_SEABIOS_LOG: o->seabios_log = val; break;
+        case OPT_RTC:
+            if (cli_parse_rtc(val, o, err, errsz) != 0)
+                return -1;
+            break;
         }
     }
     if (o->help)
         return 0;
-    if (!o->bios && !o->kernel) {
-        snprintf(err, errsz, "nothing to run: give -bios FILE or -kernel FILE (try --help)");
-        return -1;
-    }
+    if (!o->bios && !o->kernel)
+        o->bios = CLI_DEFAULT_BIOS;
     if (o->debugcon && !*o->debugcon) {
         snprintf(err, errsz, "-debugcon: empty destination");
         return -1;

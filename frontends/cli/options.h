@@ -21,6 +21,12 @@ struct cli_options {
     const char *trace_file;    /* --trace-file FILE (default: stderr) */
     int stats;                 /* --stats */
     uint64_t max_insns;        /* --max-insns N (0: unlimited) */
+    const char *seabios_log;   /* -seabios-log DEST (port 0x402) */
+    int rtc_clock_host;        /* -rtc clock=host */
+    int rtc_base_utc;          /* -rtc base=utc: the host's current time */
+    int rtc_base_set;          /* -rtc base=DATE given */
+    int64_t rtc_base;          /* ... as seconds since 1970 */
+    const char *boot_order;    /* boot order letters (a, c, d, n) */
     int help;                  /* --help / -h */
 };
 
@@ -30,6 +36,13 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
 /* Parse a RAM size: a number of MiB, optionally suffixed M or G.
  * Returns 0, or -1 with a message. */
 int cli_parse_ram_size(const char *s, uint32_t *mib, char *err, size_t errsz);
+
+/* Parse the -rtc value into o. Returns 0, or -1 with a message. */
+int cli_parse_rtc(const char *s, struct cli_options *o, char *err, size_t errsz);
+
+/* The firmware used when neither -bios nor -kernel is given (Debian's
+ * seabios package). */
+#define CLI_DEFAULT_BIOS "/usr/share/seabios/bios.bin"
 
 void cli_print_help(FILE *out);
 

@@ -115,7 +115,28 @@ END_TEST
 
 START_TEST(needs_bios_or_kernel)
 {
-    assert_error(PARSE("-m", "64"), "-bios FILE or -kernel FILE");
+    /* Without either, the distribution's SeaBIOS is the firmware. */
+    ck_assert_int_eq(PARSE("-m", "64"), 0);
+    ck_assert_str_eq(o.bios, CLI_DEFAULT_BIOS);
+    ck_assert_int_eq(PARSE("-kernel", "k.elf"), 0);
+    ck_assert_ptr_null(o.bios);
+}
+END_TEST
+
+START_TEST(rtc_settings)
+{
+    ck_assert_int_eq(PARSE("-rtc", "clock=host,base=2000-01-02T03:04:05"), 0);
+    ck_assert_int_eq(o.rtc_clock_host, 1);
+    ck_assert_int_eq(o.rtc_base_set, 1);
+    ck_assert_int_eq(o.rtc_base, 946782245);
+    ck_assert_int_eq(PARSE("-rtc", "base=1970-01-01"), 0);
+    ck_assert_int_eq(o.rtc_base, 0);
+    ck_assert_int_eq(o.rtc_clock_host, 0);
+    ck_assert_int_eq(PARSE("-rtc", "base=utc"), 0);
+    ck_assert_int_eq(o.rtc_base_utc, 1);
+    assert_error(PARSE("-rtc", "base=2000-13-01"), "-rtc: 'base=2000-13-01' is not one of");
+    assert_error(PARSE("-rtc", "clock=wall"), "-rtc: 'clock=wall'");
+    assert_error(PARSE("-rtc", "base=2000-01-01T25:00:00"), "-rtc:");
 }
 END_TEST
 
@@ -148,6 +169,7 @@ static Suite *options_suite(void)
     tcase_add_test(tc, stray_argument);
     tcase_add_test(tc, trace_categories);
     tcase_add_test(tc, needs_bios_or_kernel);
+    tcase_add_test(tc, rtc_settings);
     tcase_add_test(tc, help_needs_nothing_else);
     tcase_add_test(tc, max_insns_must_be_positive);
     suite_add_tcase(s, tc);

@@ -49,7 +49,7 @@ static const uint8_t rom_hi_exit[] = {
     0xB0, 0x11, 0xE6, 0x80,  /* mov al,11h; out 80h,al */
     0xB0, 'h', 0xE6, 0xE9,   /* mov al,'h'; out 0E9h,al */
     0xB0, 'i', 0xE6, 0xE9,   /* mov al,'i'; out 0E9h,al */
-    0xE4, 0x61,              /* in al,61h (nobody there) */
+    0xE4, 0x62,              /* in al,62h (nobody there) */
     0xB0, 0x2A, 0xE6, 0xF4,  /* mov al,2Ah; out 0F4h,al */
     0xF4,                    /* hlt (not reached) */
 };
@@ -120,7 +120,7 @@ START_TEST(exit_port_ends_run)
     assert_output(out, "hi");
     ck_assert_uint_eq(m->postcode.last, 0x11);
     ck_assert_uint_eq(m->bus.unmapped_reads, 1);
-    ck_assert_uint_eq(m->bus.unmapped_list[0].port, 0x61);
+    ck_assert_uint_eq(m->bus.unmapped_list[0].port, 0x62);
     /* jmp + 9 instructions up to and including the OUT to 0F4h. */
     ck_assert_uint_eq(machine_insn_total(m), 10);
     destroy(m);
@@ -278,8 +278,8 @@ START_TEST(trace_lines_real_mode)
     ck_assert_msg(strstr(text, "mov al, 0x11                         eax=00000011\n") != NULL,
                   "%s", text);
     /* the unmapped read is reported once, before its instruction's line */
-    ck_assert_msg(strstr(text, "7 f000:0000f00c in port 0061 size 1 -> ff (unmapped) first access\n"
-                               "7 f000:0000f00c e461             in al, 0x61 ") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "7 f000:0000f00c in port 0062 size 1 -> ff (unmapped) first access\n"
+                               "7 f000:0000f00c e462             in al, 0x62 ") != NULL, "%s", text);
     ck_assert_ptr_null(strstr(text, "(debugcon)"));  /* io category is off */
     free(text);
     destroy(m);

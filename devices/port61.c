@@ -1,0 +1,52 @@
+#include "devices/port61.h"
+
+uint32_t port61_io_read(void *opaque, uint16_t port, unsigned size)
+{
+    struct port61 *p = opaque;
+    (void)port;
+    uint32_t hi = size > 1 ? iobus_float_value(size) & ~0xFFu : 0;
+    uint32_t v = p->value & 0x0F;
+    if ((clock_now(p->clock) / PORT61_REFRESH_NS) & 1)
+        v |= 0x10;
+    if (i8254_get_out(p->pit, 2))
+        v |= 0x20;
+    return hi | v;
+}
+
+void port61_io_write(void *opaque, uint16_t port, unsigned size, uint32_t val)
+{
+    struct port61 *p = opaque;
+    (void)port;
+    (void)size;
+    p->value = (uint8_t)(val & 0x0F);
+    i8254_set_gate(p->pit, 2, val & 1);
+}
+
+void port61_reset(struct port61 *p)
+{
+    p->value = 0;
+    i8254_set_gate(p->pit, 2, 0);
+}
+
+int port61_init(struct port61 *p, struct iobus *bus, struct i8254 *pit, struct clock *clock)
+{
+    p->pit = pit;
+    p->clock = clock;
+    p->value = 0;
+    return iobus_register(bus, 0x61, 1, port61_io_read, port61_io_write, p, "port61");
+}
+
+void port61_save(const struct port61 *p, struct state_writer *w)
+{
+    state_begin(w, "P61 ");
+    state_put_u8(w, p->value);
+    state_end(w);
+}
+
+int port61_load(struct port61 *p, struct state_reader *r)
+{
+    if (state_open(r, "P61 ") != 0)
+        return -1;
+    p->value = state_get_u8(r) & 0x0F;
+    return state_close(r);   /* the gate itself is saved with the PIT */
+}

@@ -1,0 +1,33 @@
+/* System control port B (port 0x61) of the PC/AT: PIT channel 2's gate
+ * (bit 0) and the speaker enable (bit 1) are written here; reads also give
+ * the DRAM refresh toggle (bit 4, every 15.085 us, which BIOSes time
+ * short delays with) and channel 2's OUT (bit 5). Bits 2-3 (parity and
+ * channel-check enables) are kept; the NMI sources behind bits 6-7 do not
+ * exist on this board, so those read 0.
+ */
+#ifndef SHADOW86_DEVICES_PORT61_H
+#define SHADOW86_DEVICES_PORT61_H
+
+#include <stdint.h>
+
+#include "devices/i8254.h"
+#include "devices/iobus.h"
+#include "machine/clock.h"
+#include "machine/state.h"
+
+#define PORT61_REFRESH_NS 15085u
+
+struct port61 {
+    struct i8254 *pit;
+    struct clock *clock;
+    uint8_t value;   /* bits 0-3 as written */
+};
+
+int port61_init(struct port61 *p, struct iobus *bus, struct i8254 *pit, struct clock *clock);
+void port61_reset(struct port61 *p);
+uint32_t port61_io_read(void *opaque, uint16_t port, unsigned size);
+void port61_io_write(void *opaque, uint16_t port, unsigned size, uint32_t val);
+void port61_save(const struct port61 *p, struct state_writer *w);
+int port61_load(struct port61 *p, struct state_reader *r);
+
+#endif
