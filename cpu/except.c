@@ -1,9 +1,8 @@
 /* Raising and delivering exceptions and interrupts.
  *
  * Real mode: the IVT at IDTR.base, FLAGS/CS/IP pushed, IF/TF/AC cleared
- * (SDM Vol. 3, 20.1.4). Protected mode: interrupt and trap gates to a code
- * segment at the current privilege level. Privilege changes, task gates
- * and V86 exits are [system]'s and raise #UD-for-unimplemented until then.
+ * (SDM Vol. 3, 20.1.4). Protected mode: interrupt, trap and task gates,
+ * with the stack switch for inner levels and the exit from V86 mode.
  */
 #include <stdio.h>
 
@@ -11,6 +10,7 @@
 #include "cpu/mem.h"
 #include "cpu/seg.h"
 #include "cpu/stack.h"
+#include "cpu/task.h"
 
 _Noreturn void cpu_raise(struct cpu *cpu, int vec, uint32_t err)
 {
@@ -51,65 +51,130 @@ static void deliver_real(struct cpu *cpu, int vec)
     cpu->eip = new_ip;
 }
 
+/* The frame of an interrupt that changes privilege level (or leaves V86
+ * mode) goes on the inner stack named by the TSS (SDM 6.12.1, Figure 6-4;
+ * from V86 also GS FS DS ES, Figure 20-5). Everything is checked and
+ * written before SS:ESP and CS:EIP change. */
+static void deliver_inner(struct cpu *cpu, struct desc gate, uint16_t csel, struct desc cd,
+                          int has_error, uint32_t err, unsigned ext)
+{
+    unsigned new_cpl = desc_dpl(cd);
+    unsigned size = gate_is_32(gate) ? 4 : 2;
+    int from_v86 = (cpu->eflags & EFLAGS_VM) != 0;
+    uint32_t target = gate_offset(gate);
+    uint16_t ss_sel;
+    uint32_t esp;
+    struct stack_build sb;
+
+    task_stack_for_cpl(cpu, new_cpl, &ss_sel, &esp, ext);
+    seg_check_stack(cpu, ss_sel, new_cpl, VEC_TS, ext, VEC_TS, ext, &sb.ss);
+    sb.esp = esp;
+    stack_build_check(cpu, &sb, 5 + (has_error ? 1 : 0) + (from_v86 ? 4 : 0), size,
+                      VEC_SS, (ss_sel & ~3u) | ext);
+    if (target > desc_limit(cd))
+        cpu_raise(cpu, VEC_GP, ext);
+    if (from_v86) {
+        stack_build_push(cpu, &sb, size, cpu->seg[SEG_GS].sel);
+        stack_build_push(cpu, &sb, size, cpu->seg[SEG_FS].sel);
+        stack_build_push(cpu, &sb, size, cpu->seg[SEG_DS].sel);
+        stack_build_push(cpu, &sb, size, cpu->seg[SEG_ES].sel);
+    }
+    stack_build_push(cpu, &sb, size, cpu->seg[SEG_SS].sel);
+    stack_build_push(cpu, &sb, size, cpu->regs[REG_ESP]);
+    stack_build_push(cpu, &sb, size, cpu_get_eflags(cpu));
+    stack_build_push(cpu, &sb, size, cpu->seg[SEG_CS].sel);
+    stack_build_push(cpu, &sb, size, cpu->eip);
+    if (has_error)
+        stack_build_push(cpu, &sb, size, err);
+    struct desc ssd;
+    seg_read_desc(cpu, ss_sel, &ssd, VEC_TS, ext);
+    seg_mark_accessed(cpu, ss_sel, ssd.hi);
+    seg_mark_accessed(cpu, csel, cd.hi);
+    stack_build_commit(cpu, &sb);
+    if (from_v86) {
+        /* The handler runs with null data segments (SDM 20.3.1.1). */
+        static const int data[] = { SEG_ES, SEG_DS, SEG_FS, SEG_GS };
+        for (unsigned i = 0; i < 4; i++)
+            seg_set_null(&cpu->seg[data[i]], 0);
+        cpu->stats.v86_exits++;
+    }
+    seg_cache_from_descriptor(&cpu->seg[SEG_CS], (uint16_t)((csel & ~3u) | new_cpl), cd.lo,
+                              cd.hi | 0x100);
+    cpu->eip = target;
+}
+
+static void deliver_same_level(struct cpu *cpu, struct desc gate, uint16_t csel, struct desc cd,
+                               int has_error, uint32_t err, unsigned ext)
+{
+    unsigned size = gate_is_32(gate) ? 4 : 2;
+    uint32_t target = gate_offset(gate);
+    struct stack_build sb = { cpu->seg[SEG_SS], cpu->regs[REG_ESP] };
+    stack_build_check(cpu, &sb, has_error ? 4 : 3, size, VEC_SS, ext);
+    if (target > desc_limit(cd))
+        cpu_raise(cpu, VEC_GP, ext);
+    stack_build_push(cpu, &sb, size, cpu_get_eflags(cpu));
+    stack_build_push(cpu, &sb, size, cpu->seg[SEG_CS].sel);
+    stack_build_push(cpu, &sb, size, cpu->eip);
+    if (has_error)
+        stack_build_push(cpu, &sb, size, err);
+    seg_mark_accessed(cpu, csel, cd.hi);
+    cpu->regs[REG_ESP] = sb.esp;
+    seg_cache_from_descriptor(&cpu->seg[SEG_CS], (uint16_t)((csel & ~3u) | cpu_cpl(cpu)), cd.lo,
+                              cd.hi | 0x100);
+    cpu->eip = target;
+}
+
+/* Protected-mode delivery through the IDT (SDM 6.12 and the "INT n"
+ * pseudocode): task gates switch tasks; interrupt and trap gates go to the
+ * same level (conforming or DPL = CPL), to an inner level through the TSS
+ * stack, or out of V86 mode to ring 0. EXT (bit 0 of error codes) is set
+ * for everything but INT n, INT3 and INTO (SDM 6.13). */
 static void deliver_protected(struct cpu *cpu, int vec, enum int_source src,
                               int has_error, uint32_t err)
 {
     uint32_t off = (uint32_t)vec * 8;
-    uint32_t ext = (src == INT_SRC_EXTERNAL || src == INT_SRC_EXCEPTION) ? 1 : 0;
+    unsigned ext = src == INT_SRC_SOFTWARE ? 0 : 1;
+    struct desc gate, cd;
     if (off + 7 > cpu->idtr.limit)
         cpu_raise(cpu, VEC_GP, off + 2 + ext);
-    uint32_t lo = cpu_lin_read(cpu, cpu->idtr.base + off, 4);
-    uint32_t hi = cpu_lin_read(cpu, cpu->idtr.base + off + 4, 4);
-    unsigned type = (hi >> 8) & 0x1F;   /* S bit and type */
-    unsigned gate_dpl = (hi >> 13) & 3u;
-    int gate32;
-
-    switch (type) {
-    case 0x0E: case 0x0F: gate32 = 1; break;   /* 32-bit interrupt/trap gate */
-    case 0x06: case 0x07: gate32 = 0; break;   /* 16-bit interrupt/trap gate */
-    case 0x05:
-        cpu_raise_unimplemented(cpu, "task gate in the IDT");
-    default:
+    gate.lo = cpu_lin_read(cpu, cpu->idtr.base + off, 4);
+    gate.hi = cpu_lin_read(cpu, cpu->idtr.base + off + 4, 4);
+    unsigned type = desc_type(gate);
+    if (!desc_is_system(gate) || (type != DESC_TASK_GATE && type != DESC_INT_GATE16 &&
+        type != DESC_TRAP_GATE16 && type != DESC_INT_GATE32 && type != DESC_TRAP_GATE32))
         cpu_raise(cpu, VEC_GP, off + 2 + ext);
-    }
-    if (src == INT_SRC_SOFTWARE && gate_dpl < cpu_cpl(cpu))
+    if (src == INT_SRC_SOFTWARE && desc_dpl(gate) < cpu_cpl(cpu))
         cpu_raise(cpu, VEC_GP, off + 2);
-    if (!(hi & 0x8000))
+    if (!desc_present(gate))
         cpu_raise(cpu, VEC_NP, off + 2 + ext);
 
-    uint16_t sel = (uint16_t)(lo >> 16);
-    uint32_t target = (lo & 0xFFFF) | (gate32 ? (hi & 0xFFFF0000u) : 0);
-    if ((sel & ~3u) == 0)
-        cpu_raise(cpu, VEC_GP, ext);
-    uint32_t dlo, dhi;
-    seg_read_descriptor(cpu, sel, &dlo, &dhi);
-    unsigned dattr = (dhi >> 8) & 0xFF;
-    unsigned ddpl = (dattr >> 5) & 3u;
-    if (!(dattr & SEG_ATTR_S) || !(dattr & SEG_ATTR_CODE) || ddpl > cpu_cpl(cpu))
-        cpu_raise(cpu, VEC_GP, (sel & ~3u) + ext);
-    if (!(dattr & SEG_ATTR_P))
-        cpu_raise(cpu, VEC_NP, (sel & ~3u) + ext);
-    if (!(dattr & SEG_ATTR_DC) && ddpl < cpu_cpl(cpu)) {
-        cpu_raise_unimplemented(cpu, "inter-privilege interrupt");
+    if (type == DESC_TASK_GATE) {
+        struct desc tss;
+        uint16_t tsel = gate_selector(gate);
+        task_lookup(cpu, tsel, TASK_INT, ext, &tss);
+        task_switch(cpu, tsel, tss, TASK_INT, has_error, err, ext);
+        return;
     }
-    if (cpu->eflags & EFLAGS_VM)
-        cpu_raise_unimplemented(cpu, "interrupt from virtual-8086 mode");
 
-    struct seg_cache cs;
-    seg_cache_from_descriptor(&cs, (uint16_t)((sel & ~3u) | cpu_cpl(cpu)), dlo, dhi | 0x100);
-    if (target > cs.limit)
+    uint16_t csel = gate_selector(gate);
+    if ((csel & ~3u) == 0)
         cpu_raise(cpu, VEC_GP, ext);
-
-    unsigned size = gate32 ? 4 : 2;
-    stack_check_push(cpu, has_error ? 4 : 3, size);
-    stack_push(cpu, size, cpu_get_eflags(cpu));
-    stack_push(cpu, size, cpu->seg[SEG_CS].sel);
-    stack_push(cpu, size, cpu->eip);
-    if (has_error)
-        stack_push(cpu, size, err);
-    seg_mark_accessed(cpu, sel, dhi);
-    cpu->seg[SEG_CS] = cs;
-    cpu->eip = target;
+    seg_read_desc(cpu, csel, &cd, VEC_GP, ext);
+    unsigned cpl = cpu_cpl(cpu), dpl = desc_dpl(cd);
+    if (!desc_is_code(cd) || dpl > cpl)
+        cpu_raise(cpu, VEC_GP, (csel & ~3u) | ext);
+    if (!desc_present(cd))
+        cpu_raise(cpu, VEC_NP, (csel & ~3u) | ext);
+    if (cpu->eflags & EFLAGS_VM) {
+        /* Leaving V86 needs a non-conforming ring-0 handler. */
+        if (desc_conforming(cd) || dpl != 0)
+            cpu_raise(cpu, VEC_GP, (csel & ~3u) | ext);
+        deliver_inner(cpu, gate, csel, cd, has_error, err, ext);
+    } else if (!desc_conforming(cd) && dpl < cpl) {
+        deliver_inner(cpu, gate, csel, cd, has_error, err, ext);
+    } else {
+        deliver_same_level(cpu, gate, csel, cd, has_error, err, ext);
+    }
     /* Interrupt gates clear IF; trap gates leave it (SDM 6.12.1.2). */
     if (!(type & 1))
         cpu->eflags &= ~EFLAGS_IF;

@@ -1,27 +1,13 @@
 /* Far transfers, software interrupts, IRET, BOUND and segment register
- * moves. Real mode and same-privilege protected mode are handled here;
- * privilege changes, gates, tasks and V86 are [system]'s (seg.c refuses
- * them explicitly). Each handler reads and checks everything before it
- * changes any register. */
+ * moves: the handlers decode operands and call cpu/transfer.c, cpu/iret.c
+ * and cpu/v86.c, which hold the mode and privilege rules. */
 #include "cpu/except.h"
 #include "cpu/ops.h"
 #include "cpu/operand.h"
 #include "cpu/seg.h"
 #include "cpu/stack.h"
-
-static void far_call(struct cpu *cpu, const struct insn *in, uint16_t sel, uint32_t off)
-{
-    struct seg_cache target;
-    unsigned size = in->opsize;
-    if (size == 2)
-        off &= 0xFFFF;
-    seg_check_far_target(cpu, sel, off, &target);
-    stack_check_push(cpu, 2, size);
-    stack_push(cpu, size, cpu->seg[SEG_CS].sel);
-    stack_push(cpu, size, cpu->eip);
-    cpu->seg[SEG_CS] = target;
-    cpu->eip = off;
-}
+#include "cpu/transfer.h"
+#include "cpu/v86.h"
 
 /* Read a far pointer (offset of operand size, then a selector). */
 static void read_far_pointer(struct cpu *cpu, const struct insn *in, uint16_t *sel, uint32_t *off)
@@ -32,7 +18,7 @@ static void read_far_pointer(struct cpu *cpu, const struct insn *in, uint16_t *s
 
 void op_jmp_far(struct cpu *cpu, const struct insn *in)
 {
-    seg_far_jump(cpu, (uint16_t)in->imm2, in->imm, in->opsize);
+    cpu_far_jmp(cpu, (uint16_t)in->imm2, in->imm, in->opsize);
 }
 
 void op_jmp_far_ind(struct cpu *cpu, const struct insn *in)
@@ -40,12 +26,12 @@ void op_jmp_far_ind(struct cpu *cpu, const struct insn *in)
     uint16_t sel;
     uint32_t off;
     read_far_pointer(cpu, in, &sel, &off);
-    seg_far_jump(cpu, sel, off, in->opsize);
+    cpu_far_jmp(cpu, sel, off, in->opsize);
 }
 
 void op_call_far(struct cpu *cpu, const struct insn *in)
 {
-    far_call(cpu, in, (uint16_t)in->imm2, in->imm);
+    cpu_far_call(cpu, (uint16_t)in->imm2, in->imm, in->opsize);
 }
 
 void op_call_far_ind(struct cpu *cpu, const struct insn *in)
@@ -53,70 +39,26 @@ void op_call_far_ind(struct cpu *cpu, const struct insn *in)
     uint16_t sel;
     uint32_t off;
     read_far_pointer(cpu, in, &sel, &off);
-    far_call(cpu, in, sel, off);
+    cpu_far_call(cpu, sel, off, in->opsize);
 }
 
 void op_retf(struct cpu *cpu, const struct insn *in)
 {
-    unsigned size = in->opsize;
-    uint32_t off = stack_peek(cpu, 0, size);
-    uint16_t sel = (uint16_t)stack_peek(cpu, size, size);
-    struct seg_cache target;
-    if (size == 2)
-        off &= 0xFFFF;
-    if (cpu_protected(cpu) && (sel & 3u) > cpu_cpl(cpu))
-        cpu_raise_unimplemented(cpu, "far return to an outer privilege level");
-    seg_check_far_target(cpu, sel, off, &target);
-    stack_set_sp(cpu, stack_sp(cpu) + 2 * size + (in->nopnd ? (in->imm & 0xFFFF) : 0));
-    cpu->seg[SEG_CS] = target;
-    cpu->eip = off;
+    cpu_far_ret(cpu, in->opsize, in->nopnd ? (in->imm & 0xFFFF) : 0);
 }
 
 void op_iret(struct cpu *cpu, const struct insn *in)
 {
-    unsigned size = in->opsize;
-    uint32_t off = stack_peek(cpu, 0, size);
-    uint16_t sel = (uint16_t)stack_peek(cpu, size, size);
-    uint32_t flags = stack_peek(cpu, 2 * size, size);
-    uint32_t old = cpu_get_eflags(cpu), mask;
-    struct seg_cache target;
-
-    if (size == 2)
-        off &= 0xFFFF;
-    if (cpu->eflags & EFLAGS_VM) {
-        if ((old & EFLAGS_IOPL) != EFLAGS_IOPL)
-            cpu_raise(cpu, VEC_GP, 0);
-        mask = EFLAGS_ARITH | EFLAGS_TF | EFLAGS_IF | EFLAGS_DF | EFLAGS_NT |
-               EFLAGS_RF | EFLAGS_AC | EFLAGS_ID;
-    } else if (cpu->cr0 & CR0_PE) {
-        unsigned cpl = cpu_cpl(cpu);
-        /* Task returns, returns to outer levels and to V86: [system]. */
-        if ((old & EFLAGS_NT) || (sel & 3u) > cpl || (size == 4 && (flags & EFLAGS_VM) && cpl == 0))
-            cpu_raise_unimplemented(cpu, "IRET to another task, level or V86");
-        mask = EFLAGS_ARITH | EFLAGS_TF | EFLAGS_DF | EFLAGS_NT | EFLAGS_RF |
-               EFLAGS_AC | EFLAGS_ID | EFLAGS_IF | EFLAGS_IOPL;
-        if (cpl > 0)
-            mask &= ~EFLAGS_IOPL;
-        if (cpl > ((old >> 12) & 3u))
-            mask &= ~EFLAGS_IF;
-    } else {
-        /* Real mode: everything but VM, VIF and VIP (SDM "IRET"). */
-        mask = 0x257FD5u;
-    }
-    if (size == 2)
-        mask &= 0xFFFF;
-    seg_check_far_target(cpu, sel, off, &target);
-    stack_set_sp(cpu, stack_sp(cpu) + 3 * size);
-    cpu->seg[SEG_CS] = target;
-    cpu->eip = off;
-    cpu_set_eflags(cpu, (old & ~mask) | (flags & mask));
+    cpu_iret(cpu, in->opsize);
 }
 
+/* INT n, INT3 and INTO are IOPL-sensitive in V86 mode (redirected under
+ * CR4.VME by the TSS bitmap); INT1 (ICEBP) is not. */
 static void software_interrupt(struct cpu *cpu, int vec, enum int_source src)
 {
-    if ((cpu->eflags & EFLAGS_VM) && (cpu->eflags & EFLAGS_IOPL) != EFLAGS_IOPL &&
-        src == INT_SRC_SOFTWARE)
-        cpu_raise(cpu, VEC_GP, 0);
+    if ((cpu->eflags & EFLAGS_VM) && src == INT_SRC_SOFTWARE &&
+        v86_software_interrupt(cpu, vec))
+        return;
     cpu_deliver_interrupt(cpu, vec, src, 0, 0);
 }
 

@@ -2,6 +2,7 @@
 #include "cpu/except.h"
 #include "cpu/ops.h"
 #include "cpu/seg.h"
+#include "cpu/v86.h"
 
 void op_flag_insn(struct cpu *cpu, const struct insn *in)
 {
@@ -14,24 +15,19 @@ void op_flag_insn(struct cpu *cpu, const struct insn *in)
     }
 }
 
-/* CLI/STI need CPL <= IOPL in protected mode and IOPL = 3 in V86
- * (virtual interrupt flags under CR4.VME/PVI are [system]'s). */
-static void check_iopl(struct cpu *cpu)
-{
-    unsigned iopl = (cpu->eflags & EFLAGS_IOPL) >> 12;
-    if ((cpu->cr0 & CR0_PE) && cpu_cpl(cpu) > iopl)
-        cpu_raise(cpu, VEC_GP, 0);
-}
-
+/* CLI/STI need CPL <= IOPL in protected mode and IOPL = 3 in V86; under
+ * CR4.VME (V86) or CR4.PVI (CPL 3) they act on VIF instead (cpu/v86.c). */
 void op_cli(struct cpu *cpu, const struct insn *in)
 {
-    check_iopl(cpu);
+    if (v86_virtual_cli(cpu))
+        return;
     cpu->eflags &= ~EFLAGS_IF;
 }
 
 void op_sti(struct cpu *cpu, const struct insn *in)
 {
-    check_iopl(cpu);
+    if (v86_virtual_sti(cpu))
+        return;
     /* STI delays interrupts by one instruction only when it sets IF. */
     if (!(cpu->eflags & EFLAGS_IF))
         cpu->irq_shadow = IRQ_SHADOW_STI;

@@ -6,6 +6,7 @@
 #include "cpu/operand.h"
 #include "cpu/seg.h"
 #include "cpu/stack.h"
+#include "cpu/v86.h"
 
 void op_push(struct cpu *cpu, const struct insn *in)
 {
@@ -72,10 +73,16 @@ void op_popa(struct cpu *cpu, const struct insn *in)
 
 void op_pushf(struct cpu *cpu, const struct insn *in)
 {
-    if ((cpu->eflags & EFLAGS_VM) && (cpu->eflags & EFLAGS_IOPL) != EFLAGS_IOPL)
-        cpu_raise(cpu, VEC_GP, 0);   /* VME's virtual flags are [system]'s */
+    uint32_t f = cpu_get_eflags(cpu) & ~(EFLAGS_VM | EFLAGS_RF);
+    if ((cpu->eflags & EFLAGS_VM) && (cpu->eflags & EFLAGS_IOPL) != EFLAGS_IOPL) {
+        /* V86 with IOPL < 3: #GP, except 16-bit PUSHF under CR4.VME,
+         * which shows VIF as IF and IOPL as 3 (SDM 20.3.1). */
+        if (!v86_vme_applies(cpu) || in->opsize != 2)
+            cpu_raise(cpu, VEC_GP, 0);
+        f = (f & ~EFLAGS_IF) | EFLAGS_IOPL | ((cpu->eflags & EFLAGS_VIF) ? EFLAGS_IF : 0);
+    }
     /* VM and RF are never seen in the pushed image. */
-    stack_push(cpu, in->opsize, cpu_get_eflags(cpu) & ~(EFLAGS_VM | EFLAGS_RF));
+    stack_push(cpu, in->opsize, f);
 }
 
 void op_popf(struct cpu *cpu, const struct insn *in)
@@ -86,8 +93,20 @@ void op_popf(struct cpu *cpu, const struct insn *in)
     unsigned cpl = cpu_cpl(cpu), iopl = (old >> 12) & 3;
 
     if (cpu->eflags & EFLAGS_VM) {
-        if (iopl != 3)
-            cpu_raise(cpu, VEC_GP, 0);
+        if (iopl != 3) {
+            /* 16-bit POPF under CR4.VME: IF goes to VIF; TF set, or IF
+             * set with VIP pending, faults (SDM "POPF"). */
+            if (!v86_vme_applies(cpu) || in->opsize != 2)
+                cpu_raise(cpu, VEC_GP, 0);
+            uint32_t v = stack_peek(cpu, 0, 2);
+            if ((v & EFLAGS_TF) || ((v & EFLAGS_IF) && (old & EFLAGS_VIP)))
+                cpu_raise(cpu, VEC_GP, 0);
+            stack_pop(cpu, 2);
+            mask = (EFLAGS_ARITH | EFLAGS_DF | EFLAGS_NT) & 0xFFFF;
+            old = (old & ~EFLAGS_VIF) | ((v & EFLAGS_IF) ? EFLAGS_VIF : 0);
+            cpu_set_eflags(cpu, (old & ~mask) | (v & mask));
+            return;
+        }
         mask &= ~EFLAGS_IOPL;
     } else if (cpu->cr0 & CR0_PE) {
         /* SDM "POPF": IOPL changes only at CPL 0, IF only at CPL <= IOPL. */

@@ -8,6 +8,7 @@
 #define SHADOW86_CPU_SEG_H
 
 #include "cpu/cpu.h"
+#include "cpu/descriptor.h"
 
 static inline int cpu_protected(const struct cpu *cpu)
 {
@@ -33,6 +34,11 @@ static inline int seg_is_32(const struct seg_cache *s)
  * A selector beyond the table limit raises #GP(sel & ~3). */
 void seg_read_descriptor(struct cpu *cpu, uint16_t sel, uint32_t *lo, uint32_t *hi);
 
+/* Read the descriptor named by `sel`; a selector beyond its table (or an
+ * LDT selector without a usable LDT) raises `vec` with error code
+ * (sel & ~3) | ext. */
+void seg_read_desc(struct cpu *cpu, uint16_t sel, struct desc *d, int vec, unsigned ext);
+
 /* Fill a descriptor cache from a raw descriptor. */
 void seg_cache_from_descriptor(struct seg_cache *c, uint16_t sel, uint32_t lo, uint32_t hi);
 
@@ -43,12 +49,30 @@ void seg_mark_accessed(struct cpu *cpu, uint16_t sel, uint32_t hi);
  * MOV, POP and LDS/LES/LFS/LGS/LSS do, with every protected-mode check. */
 void seg_load(struct cpu *cpu, int seg, uint16_t sel);
 
-/* Far transfer of control to sel:off (JMP/CALL/RET/IRET targets at the
- * same privilege level). Checks the code segment and the offset against
- * its limit before changing anything; `opsize` truncates the offset. */
-void seg_far_jump(struct cpu *cpu, uint16_t sel, uint32_t off, unsigned opsize);
+/* The same checks for a task switch: every failure but not-present is
+ * #TS(sel), not-present is #NP(sel) (#SS(sel) for SS); CPL is `cpl`. */
+void seg_load_for_task(struct cpu *cpu, int seg, uint16_t sel, unsigned cpl);
 
-/* Check a far transfer's target without changing state; fills `out`. */
-void seg_check_far_target(struct cpu *cpu, uint16_t sel, uint32_t off, struct seg_cache *out);
+/* Load a V86/real-mode style segment: base = sel << 4, 64 KiB writable
+ * data at DPL 3 (V86; SDM 20.1.1). */
+void seg_load_v86(struct seg_cache *c, uint16_t sel);
+
+/* Make a segment register unusable (null selector loaded). */
+void seg_set_null(struct seg_cache *c, uint16_t sel);
+
+/* Whether `size` bytes at offset `off` lie within the segment (expand-down
+ * aware, 16-bit or 32-bit upper bound); no type checks. */
+int seg_offset_ok(const struct seg_cache *c, uint32_t off, unsigned size);
+
+/* Checks for a stack segment about to become SS at privilege `cpl`
+ * (inter-privilege CALL/INT from the TSS, outer RET/IRET from the stack).
+ * A null selector raises null_vec(null_err); a bad type, RPL or DPL raises
+ * bad_vec(sel|ext); not present #SS(sel|ext). Fills `out`. */
+void seg_check_stack(struct cpu *cpu, uint16_t sel, unsigned cpl, int null_vec, uint32_t null_err,
+                     int bad_vec, unsigned ext, struct seg_cache *out);
+
+/* After a return to an outer level: data segments (and non-conforming
+ * code) that the new CPL may not use are nulled (SDM "RET", "IRET"). */
+void seg_null_invalid_for_cpl(struct cpu *cpu, unsigned cpl);
 
 #endif

@@ -1,5 +1,7 @@
 #include "cpu/stack.h"
 #include "cpu/mem.h"
+#include "cpu/except.h"
+#include "cpu/seg.h"
 
 void stack_check_push(struct cpu *cpu, unsigned count, unsigned size)
 {
@@ -26,4 +28,32 @@ uint32_t stack_pop(struct cpu *cpu, unsigned size)
 uint32_t stack_peek(struct cpu *cpu, uint32_t offset, unsigned size)
 {
     return cpu_read(cpu, SEG_SS, (stack_sp(cpu) + offset) & stack_mask(cpu), size);
+}
+
+static uint32_t build_mask(const struct stack_build *sb)
+{
+    return (sb->ss.attr & SEG_ATTR_DB) ? 0xFFFFFFFFu : 0xFFFFu;
+}
+
+void stack_build_check(struct cpu *cpu, const struct stack_build *sb, unsigned count,
+                       unsigned size, int vec, uint32_t err)
+{
+    uint32_t m = build_mask(sb);
+    for (unsigned i = 1; i <= count; i++)
+        if (!seg_offset_ok(&sb->ss, (sb->esp - i * size) & m, size))
+            cpu_raise(cpu, vec, err);
+}
+
+void stack_build_push(struct cpu *cpu, struct stack_build *sb, unsigned size, uint32_t val)
+{
+    uint32_t m = build_mask(sb);
+    uint32_t sp = (sb->esp - size) & m;
+    cpu_lin_write(cpu, sb->ss.base + sp, size, val);
+    sb->esp = (sb->esp & ~m) | sp;
+}
+
+void stack_build_commit(struct cpu *cpu, const struct stack_build *sb)
+{
+    cpu->seg[SEG_SS] = sb->ss;
+    cpu->regs[REG_ESP] = sb->esp;
 }

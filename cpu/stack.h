@@ -30,4 +30,19 @@ uint32_t stack_pop(struct cpu *cpu, unsigned size);
 /* Read `size` bytes at SP + `offset` without popping. */
 uint32_t stack_peek(struct cpu *cpu, uint32_t offset, unsigned size);
 
+/* A stack being built on a segment that is not SS yet: inter-privilege
+ * CALL and interrupt delivery check and fill the new stack before any
+ * register changes, then install it (stack_build_commit). */
+struct stack_build {
+    struct seg_cache ss;
+    uint32_t esp;
+};
+
+/* Raise vec(err) unless `count` pushes of `size` bytes fit below esp. */
+void stack_build_check(struct cpu *cpu, const struct stack_build *sb, unsigned count,
+                       unsigned size, int vec, uint32_t err);
+void stack_build_push(struct cpu *cpu, struct stack_build *sb, unsigned size, uint32_t val);
+/* SS and ESP become the built stack. */
+void stack_build_commit(struct cpu *cpu, const struct stack_build *sb);
+
 #endif
