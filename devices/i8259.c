@@ -74,8 +74,14 @@ static void chip_set_line(struct i8259_chip *c, int irq, int level)
 
 static void update(struct i8259 *p)
 {
-    /* The slave's INTR is the master's IR2. */
-    chip_set_line(&p->chip[0], 2, chip_pending(&p->chip[1], 0) >= 0);
+    /* The slave's INTR is the master's IR2. It is followed as a level: when
+     * the slave's request goes away before INTA, so does IR2's (the
+     * datasheet's IRR is the edge latch AND the input), and an INTA then
+     * gets the master's spurious IRQ 7. */
+    int slave = chip_pending(&p->chip[1], 0) >= 0;
+    chip_set_line(&p->chip[0], 2, slave);
+    if (!slave)
+        p->chip[0].irr &= (uint8_t)~0x04u;
     irq_set(&p->intr, chip_pending(&p->chip[0], 1) >= 0);
 }
 

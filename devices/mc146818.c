@@ -396,5 +396,10 @@ int mc146818_load(struct mc146818 *r, struct state_reader *rd)
     r->ref_sec = (int64_t)state_get_u64(rd);
     r->ref_ns = state_get_u64(rd);
     r->checked_ns = state_get_u64(rd);
-    return state_close(rd);
+    if (state_close(rd) != 0)
+        return -1;
+    /* Drive IRQ 8 as the restored register C says; the timer deadline
+     * comes back with the clock. */
+    irq_set(&r->irq, r->cmos[RTC_REG_C] & RTC_C_IRQF);
+    return 0;
 }

@@ -106,6 +106,9 @@ int clock_idle(struct clock *c, uint64_t max_sleep_ns);
 /* Host wall-clock seconds since 1970 (for `-rtc base=utc` and host mode). */
 int64_t clock_host_wall_seconds(void);
 
+/* The timers must be registered as in the saved machine; `insns` must
+ * report the saved instruction count once the whole state is restored
+ * (the CPU is restored with its count). */
 void clock_save(const struct clock *c, struct state_writer *w);
 int clock_load(struct clock *c, struct state_reader *r);
 
