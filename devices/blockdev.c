@@ -1,0 +1,212 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "devices/blockdev.h"
+
+static void blockdev_clear(struct blockdev *bd)
+{
+    memset(bd, 0, sizeof *bd);
+    bd->fd = -1;
+}
+
+/* Lock the whole file. F_SETLK never waits: a second shadow86 fails at
+ * once with a message rather than hanging. */
+static int lock_image(int fd, int exclusive)
+{
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = exclusive ? F_WRLCK : F_RDLCK;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = 0;
+    fl.l_len = 0;
+    return fcntl(fd, F_SETLK, &fl);
+}
+
+int blockdev_open(struct blockdev *bd, const char *what, const char *path,
+                  uint32_t sector_size, int read_only, int snapshot, char *err, size_t errsz)
+{
+    struct stat st;
+    blockdev_clear(bd);
+    if (!path || !*path) {
+        snprintf(err, errsz, "%s: empty file name", what);
+        return -1;
+    }
+    /* A snapshot never writes the file, so it needs only read access. */
+    int writable = !read_only && !snapshot;
+    int fd = open(path, writable ? O_RDWR : O_RDONLY);
+    if (fd < 0) {
+        snprintf(err, errsz, "%s %s: %s", what, path, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) != 0) {
+        snprintf(err, errsz, "%s %s: %s", what, path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+        snprintf(err, errsz, "%s %s: not a regular file", what, path);
+        close(fd);
+        return -1;
+    }
+    if (st.st_size <= 0) {
+        snprintf(err, errsz, "%s %s: image is empty", what, path);
+        close(fd);
+        return -1;
+    }
+    if ((uint64_t)st.st_size % sector_size != 0) {
+        snprintf(err, errsz, "%s %s: size %lld is not a multiple of the %u-byte sector",
+                 what, path, (long long)st.st_size, sector_size);
+        close(fd);
+        return -1;
+    }
+    if (lock_image(fd, writable) != 0) {
+        if (errno == EACCES || errno == EAGAIN)
+            snprintf(err, errsz, "%s %s: image is in use by another process (locked)", what,
+                     path);
+        else
+            snprintf(err, errsz, "%s %s: cannot lock: %s", what, path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    bd->path = strdup(path);
+    if (!bd->path) {
+        snprintf(err, errsz, "%s %s: out of memory", what, path);
+        close(fd);
+        return -1;
+    }
+    bd->fd = fd;
+    bd->sector_size = sector_size;
+    bd->sectors = (uint64_t)st.st_size / sector_size;
+    bd->read_only = read_only;
+    bd->snapshot = snapshot;
+    if (snapshot && !read_only) {
+        bd->nchunks = (bd->sectors + BLOCKDEV_CHUNK_SECTORS - 1) / BLOCKDEV_CHUNK_SECTORS;
+        bd->chunk = calloc(bd->nchunks, sizeof *bd->chunk);
+        bd->chunk_valid[0] = calloc(bd->nchunks, sizeof(uint64_t));
+        bd->chunk_valid[1] = calloc(bd->nchunks, sizeof(uint64_t));
+        if (!bd->chunk || !bd->chunk_valid[0] || !bd->chunk_valid[1]) {
+            snprintf(err, errsz, "%s %s: out of memory for the snapshot overlay", what, path);
+            blockdev_close(bd);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void blockdev_close(struct blockdev *bd)
+{
+    if (bd->fd >= 0) {
+        if (bd->dirty)
+            blockdev_flush(bd);
+        close(bd->fd);   /* also drops the lock */
+    }
+    for (uint64_t i = 0; bd->chunk && i < bd->nchunks; i++)
+        free(bd->chunk[i]);
+    free(bd->chunk);
+    free(bd->chunk_valid[0]);
+    free(bd->chunk_valid[1]);
+    free(bd->path);
+    blockdev_clear(bd);
+}
+
+static int in_range(const struct blockdev *bd, uint64_t lba, uint32_t count)
+{
+    return bd->fd >= 0 && lba <= bd->sectors && count <= bd->sectors - lba;
+}
+
+/* pread/pwrite the whole range, retrying short transfers. */
+static int file_io(int fd, int write, void *buf, size_t len, off_t off)
+{
+    uint8_t *p = buf;
+    while (len) {
+        ssize_t n = write ? pwrite(fd, p, len, off) : pread(fd, p, len, off);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+        off += n;
+    }
+    return 0;
+}
+
+static int overlay_has(const struct blockdev *bd, uint64_t lba, uint8_t **data)
+{
+    uint64_t c = lba / BLOCKDEV_CHUNK_SECTORS;
+    unsigned s = (unsigned)(lba % BLOCKDEV_CHUNK_SECTORS);
+    if (!bd->chunk || !bd->chunk[c] || !(bd->chunk_valid[s >> 6][c] >> (s & 63) & 1))
+        return 0;
+    *data = bd->chunk[c] + (size_t)s * bd->sector_size;
+    return 1;
+}
+
+int blockdev_read(struct blockdev *bd, uint64_t lba, uint32_t count, void *buf)
+{
+    uint8_t *out = buf;
+    if (!in_range(bd, lba, count))
+        return -1;
+    bd->reads++;
+    if (!bd->chunk)
+        return file_io(bd->fd, 0, buf, (size_t)count * bd->sector_size,
+                       (off_t)(lba * bd->sector_size)) == 0 ? 0 : (bd->io_error = 1, -1);
+    for (uint32_t i = 0; i < count; i++) {
+        uint8_t *src;
+        uint8_t *dst = out + (size_t)i * bd->sector_size;
+        if (overlay_has(bd, lba + i, &src))
+            memcpy(dst, src, bd->sector_size);
+        else if (file_io(bd->fd, 0, dst, bd->sector_size,
+                         (off_t)((lba + i) * bd->sector_size)) != 0) {
+            bd->io_error = 1;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int blockdev_write(struct blockdev *bd, uint64_t lba, uint32_t count, const void *buf)
+{
+    const uint8_t *in = buf;
+    if (bd->read_only || !in_range(bd, lba, count))
+        return -1;
+    bd->writes++;
+    if (!bd->chunk) {
+        if (file_io(bd->fd, 1, (void *)(uintptr_t)buf, (size_t)count * bd->sector_size,
+                    (off_t)(lba * bd->sector_size)) != 0) {
+            bd->io_error = 1;
+            return -1;
+        }
+        bd->dirty = 1;
+        return 0;
+    }
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t s = lba + i;
+        uint64_t c = s / BLOCKDEV_CHUNK_SECTORS;
+        unsigned k = (unsigned)(s % BLOCKDEV_CHUNK_SECTORS);
+        if (!bd->chunk[c]) {
+            bd->chunk[c] = malloc((size_t)BLOCKDEV_CHUNK_SECTORS * bd->sector_size);
+            if (!bd->chunk[c])
+                return -1;
+        }
+        memcpy(bd->chunk[c] + (size_t)k * bd->sector_size, in + (size_t)i * bd->sector_size,
+               bd->sector_size);
+        bd->chunk_valid[k >> 6][c] |= 1ull << (k & 63);
+    }
+    return 0;
+}
+
+int blockdev_flush(struct blockdev *bd)
+{
+    if (bd->fd < 0)
+        return -1;
+    bd->flushes++;
+    if (bd->chunk || bd->read_only || !bd->dirty)
+        return 0;
+    bd->dirty = 0;
+    return fsync(bd->fd) == 0 ? 0 : -1;
+}
