@@ -25,16 +25,14 @@ void ide_log_once(struct ide *ide, uint8_t *seen, unsigned code, const char *fmt
         return;
     seen[code >> 3] |= (uint8_t)(1u << (code & 7));
     if (ide->log) {
-        char msg[160];
-        snprintf(msg, sizeof msg, fmt, code);
-        ide->log(ide->log_opaque, msg);
+        fprintf(ide->log, fmt, code);
+        fputc('\n', ide->log);
     }
 }
 
-void ide_set_irq(struct ide *ide, int channel, ide_irq_fn fn, void *opaque)
+void ide_set_irq(struct ide *ide, int channel, struct irq_line line)
 {
-    ide->ch[channel].irq = fn;
-    ide->ch[channel].irq_opaque = opaque;
+    ide->ch[channel].irq = line;
 }
 
 void ide_set_dma_mem(struct ide *ide, ide_dma_mem_fn read, ide_dma_mem_fn write, void *opaque)
@@ -50,8 +48,7 @@ void ide_update_irq(struct ide_channel *ch)
     int level = ch->intrq && !(ch->devctl & ATA_DC_NIEN);
     if (level != ch->irq_level) {
         ch->irq_level = level;
-        if (ch->irq)
-            ch->irq(ch->irq_opaque, level);
+        irq_set(&ch->irq, level);
     }
 }
 

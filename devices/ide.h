@@ -21,6 +21,8 @@
 
 #include "devices/blockdev.h"
 #include "devices/iobus.h"
+#include "devices/irq.h"
+#include <stdio.h>
 
 #define IDE_CHANNELS 2
 #define IDE_SECTOR 512u
@@ -46,8 +48,6 @@
 #define ATA_DC_SRST 0x04
 #define ATA_DC_HOB 0x80
 
-/* Raise or lower an interrupt line. Wired by the board to the PIC. */
-typedef void (*ide_irq_fn)(void *opaque, int level);
 /* Guest physical memory for bus-master DMA. */
 typedef void (*ide_dma_mem_fn)(void *opaque, uint32_t addr, void *buf, uint32_t len);
 
@@ -111,9 +111,8 @@ struct ide_channel {
     uint8_t devctl;
     int cur;                 /* selected drive (DEV bit of the last select write) */
     int intrq;               /* the channel's INTRQ (before nIEN) */
-    int irq_level;           /* level last given to irq() */
-    ide_irq_fn irq;
-    void *irq_opaque;
+    int irq_level;           /* level last given to the line */
+    struct irq_line irq;     /* IRQ 14 / 15 */
     struct ide_busmaster bm;
     uint16_t base, ctl;      /* port bases, for messages */
     struct ide *ide;
@@ -127,8 +126,7 @@ struct ide {
     /* Commands and packets we do not implement, each logged once. */
     uint8_t unknown_cmd_seen[256 / 8];
     uint8_t unknown_packet_seen[256 / 8];
-    void (*log)(void *opaque, const char *msg);
-    void *log_opaque;
+    FILE *log;               /* one-line notices; NULL: silent */
     uint64_t commands, packets, dma_transfers;
 };
 
@@ -136,7 +134,7 @@ struct ide {
 void ide_init(struct ide *ide);
 /* Put the legacy ports of both channels on the bus. */
 int ide_register_ports(struct ide *ide, struct iobus *bus);
-void ide_set_irq(struct ide *ide, int channel, ide_irq_fn fn, void *opaque);
+void ide_set_irq(struct ide *ide, int channel, struct irq_line line);
 void ide_set_dma_mem(struct ide *ide, ide_dma_mem_fn read, ide_dma_mem_fn write, void *opaque);
 
 /* Attach a disk (media is a 512-byte-sector blockdev) or a CD-ROM drive

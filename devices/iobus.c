@@ -11,13 +11,24 @@ int iobus_register(struct iobus *bus, uint16_t first, uint32_t count,
                    iobus_read_fn read, iobus_write_fn write, void *opaque,
                    const char *name)
 {
-    if (count == 0 || (uint32_t)first + count > IOBUS_PORTS || bus->nranges >= IOBUS_MAX_RANGES)
+    if (count == 0 || (uint32_t)first + count > IOBUS_PORTS)
         return -1;
     for (uint32_t p = first; p < (uint32_t)first + count; p++)
         if (bus->owner[p])
             return -1;
 
-    struct iobus_range *r = &bus->ranges[bus->nranges++];
+    /* Reuse a slot freed by iobus_unregister(), else append. */
+    unsigned slot = bus->nranges;
+    for (unsigned i = 0; i < bus->nranges; i++)
+        if (bus->ranges[i].first > bus->ranges[i].last) {
+            slot = i;
+            break;
+        }
+    if (slot >= IOBUS_MAX_RANGES)
+        return -1;
+    if (slot == bus->nranges)
+        bus->nranges++;
+    struct iobus_range *r = &bus->ranges[slot];
     r->first = first;
     r->last = (uint16_t)(first + count - 1);
     r->read = read;
@@ -25,7 +36,20 @@ int iobus_register(struct iobus *bus, uint16_t first, uint32_t count,
     r->opaque = opaque;
     r->name = name;
     for (uint32_t p = first; p < (uint32_t)first + count; p++)
-        bus->owner[p] = (uint8_t)bus->nranges;
+        bus->owner[p] = (uint8_t)(slot + 1);
+    return 0;
+}
+
+int iobus_unregister(struct iobus *bus, uint16_t first)
+{
+    unsigned o = bus->owner[first];
+    if (!o || bus->ranges[o - 1].first != first)
+        return -1;
+    struct iobus_range *r = &bus->ranges[o - 1];
+    for (uint32_t p = r->first; p <= r->last; p++)
+        bus->owner[p] = 0;
+    memset(r, 0, sizeof *r);
+    r->first = 1;   /* first > last marks a free slot */
     return 0;
 }
 

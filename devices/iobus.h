@@ -77,6 +77,10 @@ int iobus_register(struct iobus *bus, uint16_t first, uint32_t count,
                    iobus_read_fn read, iobus_write_fn write, void *opaque,
                    const char *name);
 
+/* Remove the range that starts at `first` (a PCI BAR moving or being
+ * disabled). Returns 0, or -1 if no range starts there. */
+int iobus_unregister(struct iobus *bus, uint16_t first);
+
 /* Access from the CPU side. `size` is 1, 2 or 4. */
 uint32_t iobus_read(struct iobus *bus, uint16_t port, unsigned size);
 void iobus_write(struct iobus *bus, uint16_t port, unsigned size, uint32_t val);
