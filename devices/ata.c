@@ -439,6 +439,11 @@ void ata_execute(struct ide_channel *ch, struct ide_drive *d, uint8_t cmd)
     case 0xE0: case 0xE1: case 0xE2: case 0xE3: /* standby / idle */
         ata_finish(ch, d);
         return;
+    case 0xA0: case 0xA1:
+        /* PACKET and IDENTIFY PACKET DEVICE abort on a disk: that is how
+         * hosts tell it from an ATAPI device (ATA-6 8.16.3). */
+        ata_abort(ch, d);
+        return;
     case 0xE5:                               /* CHECK POWER MODE: active */
         d->nsector = 0xFF;
         ata_finish(ch, d);

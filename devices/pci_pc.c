@@ -77,8 +77,6 @@ void pci_pc_reset(struct pci_pc *pc)
     i[0x70] = 0x80;                    /* MBIRQ0 disabled */
     i[0x76] = i[0x77] = 0x0C;          /* MBDMA disabled */
     i[0xA0] = 0x08;                    /* SMICNTL etc. as reset */
-
-    pci_config_write(NULL, -1, 0, 1, 0);   /* no-op: keeps the signature honest */
 }
 
 int pci_pc_pirq_irq(const struct pci_pc *pc, int pirq)

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "machine/board.h"
+#include "machine/board_storage.h"
 #include "machine/machine.h"
 
 struct irq_line board_isa_irq(struct machine *m, int irq)
@@ -118,6 +119,8 @@ int board_wire_pc(struct machine *m, char *err, size_t errsz)
         snprintf(err, errsz, "internal error: cannot wire the %s (ports or timers taken)", what);
         return -1;
     }
+    if (board_storage_wire(m, err, errsz) != 0)
+        return -1;
     fill_cmos(m);
     m->a20_sources = BOARD_A20_KBC;   /* A20 on at power-on, as the PC's KBC leaves it */
     physmem_set_a20(&m->mem, 1);
@@ -136,6 +139,7 @@ void board_reset(struct machine *m)
     m->a20_sources = BOARD_A20_KBC;
     physmem_set_a20(&m->mem, 1);
     m->reset_requested = 0;
+    board_storage_reset(m);
 }
 
 void board_free(struct machine *m)

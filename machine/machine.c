@@ -4,6 +4,7 @@
 
 #include "cpu/except.h"
 #include "machine/board.h"
+#include "machine/board_storage.h"
 #include "machine/image_file.h"
 #include "machine/machine.h"
 #include "dbt/dbt.h"
@@ -161,6 +162,7 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
 
 void machine_destroy(struct machine *m)
 {
+    board_storage_destroy(m);
     dbt_destroy(m->dbt);
     m->dbt = NULL;
     board_free(m);

@@ -42,6 +42,11 @@ struct machine_options {
     int no_reboot;               /* triple fault ends the run instead of resetting */
     int no_dbt;                  /* run the interpreter instead of the translator */
     uint64_t max_insns;          /* stop after this many instructions; 0: no limit */
+    /* Storage and display (machine/board_storage.c). */
+    const char *hd_paths[4];     /* -hda..-hdd: IDE disks, primary/secondary master/slave */
+    const char *cdrom_path;      /* -cdrom: ATAPI CD-ROM image on the secondary master */
+    int snapshot;                /* -snapshot: disk writes stay in memory */
+    const char *vga_bios_path;   /* -vga-bios FILE, or NULL for the packaged one */
     enum clock_mode clock_mode;  /* virtual (default, deterministic) or host */
     FILE *seabios_log_out;       /* port 0x402 output (not owned); NULL discards */
     const char *boot_order;      /* boot devices in order: 'a' floppy, 'c' disk,
@@ -72,6 +77,7 @@ struct machine {
     /* The board (machine/board.c wires these). */
     struct clock clock;
     struct i8259 pic;
+    struct board_storage *storage;   /* PCI, IDE, VGA (machine/board_storage.c) */
     int intr_level;              /* the PIC's INTR output */
     struct i8254 pit;
     struct port61 port61;

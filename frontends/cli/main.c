@@ -8,7 +8,10 @@
 
 #include "debug/stats.h"
 #include "debug/trace.h"
+#include "frontends/cli/display_text.h"
 #include "frontends/cli/options.h"
+#include "frontends/cli/screendump.h"
+#include "machine/board_storage.h"
 #include "machine/machine.h"
 
 enum {
@@ -128,7 +131,12 @@ int main(int argc, char **argv)
         .rtc_base_set = opt.rtc_base_set || opt.rtc_base_utc,
         .rtc_base = opt.rtc_base_utc ? clock_host_wall_seconds() : opt.rtc_base,
         .boot_order = opt.boot_order,
+        .hd_paths = { opt.hd[0], opt.hd[1], opt.hd[2], opt.hd[3] },
+        .cdrom_path = opt.cdrom,
+        .snapshot = opt.snapshot,
+        .vga_bios_path = opt.vga_bios,
     };
+    struct display_text display;
     /* struct machine is large (port tables): keep it off the stack. */
     struct machine *m = malloc(sizeof *m);
     if (!m) {
@@ -160,7 +168,20 @@ int main(int argc, char **argv)
         trace_attach(&trace, &m->cpu, &m->bus);
     }
 
+    if (opt.display_text) {
+        display_text_init(&display, &m->storage->vga, stdout);
+        if (board_storage_set_display(m, display_text_refresh, &display,
+                                      DISPLAY_TEXT_PERIOD_NS) != 0) {
+            snprintf(err, sizeof err, "-display text: no timer left for the display");
+            goto fail;
+        }
+    }
+
     enum machine_stop why = machine_run(m);
+    if (opt.display_text) {
+        display_text_refresh(&display);
+        display_text_finish(&display);
+    }
 
     /* Guest output first, so the closing line comes after it. */
     if (debugcon)
@@ -170,6 +191,11 @@ int main(int argc, char **argv)
     if (tracing)
         trace_close(&trace);
     int status = report_stop(m, why);
+    if (opt.screendump && screendump_write(&m->storage->vga, opt.screendump, err, sizeof err) != 0) {
+        print_error(err);
+        if (status == 0)
+            status = EXIT_BAD_INPUT;
+    }
     if (opt.stats)
         stats_print(stderr, m);
 

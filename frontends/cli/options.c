@@ -10,6 +10,8 @@
 enum opt_id {
     OPT_BIOS, OPT_KERNEL, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT,
     OPT_TRACE, OPT_TRACE_FILE, OPT_STATS, OPT_MAX_INSNS, OPT_HELP, OPT_SEABIOS_LOG, OPT_RTC,
+    OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_VGA_BIOS, OPT_DISPLAY,
+    OPT_SCREENDUMP,
 };
 
 static const struct {
@@ -32,6 +34,15 @@ static const struct {
     { "rtc", OPT_RTC, 1 },
     { "help", OPT_HELP, 0 },
     { "h", OPT_HELP, 0 },
+    { "hda", OPT_HDA, 1 },
+    { "hdb", OPT_HDB, 1 },
+    { "hdc", OPT_HDC, 1 },
+    { "hdd", OPT_HDD, 1 },
+    { "cdrom", OPT_CDROM, 1 },
+    { "snapshot", OPT_SNAPSHOT, 0 },
+    { "vga-bios", OPT_VGA_BIOS, 1 },
+    { "display", OPT_DISPLAY, 1 },
+    { "screendump", OPT_SCREENDUMP, 1 },
 };
 
 void cli_print_help(FILE *out)
@@ -71,6 +82,19 @@ void cli_print_help(FILE *out)
         "  --trace-file FILE write the trace to FILE instead of stderr\n"
         "  --max-insns N     stop after N instructions\n"
         "  --stats           print counters at exit (stderr)\n"
+        "  -hda/-hdb/-hdc/-hdd FILE\n"
+        "                    raw disk image (size a multiple of 512) as IDE primary\n"
+        "                    master/slave, secondary master/slave; locked against a\n"
+        "                    second user; writes are whole sectors, flushed on FLUSH\n"
+        "                    CACHE and at exit\n"
+        "  -cdrom FILE       raw CD image (ISO, size a multiple of 2048) in an ATAPI\n"
+        "                    drive on the secondary master (instead of -hdc)\n"
+        "  -snapshot         disk writes stay in memory; image files are not written\n"
+        "  -vga-bios FILE    VGA option ROM (default /usr/share/seabios/vgabios-stdvga.bin)\n"
+        "  -display text|none  text: draw the VGA text screen in the terminal (ANSI\n"
+        "                    colours); none (default): no screen\n"
+        "  --screendump FILE at exit, save the screen: text modes as UTF-8 text (one\n"
+        "                    line per row), graphics modes as a PPM image\n"
         "  -h, --help        show this help\n"
         "\n"
         "Board: i8259A PIC pair (+ELCR), i8254 PIT (+port 0x61), MC146818 RTC/CMOS,\n"
@@ -259,6 +283,29 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         case OPT_RTC:
             if (cli_parse_rtc(val, o, err, errsz) != 0)
                 return -1;
+            break;
+        case OPT_HDA: case OPT_HDB: case OPT_HDC: case OPT_HDD:
+            o->hd[opt_table[found].id - OPT_HDA] = val;
+            break;
+        case OPT_CDROM: o->cdrom = val; break;
+        case OPT_SNAPSHOT: o->snapshot = 1; break;
+        case OPT_VGA_BIOS: o->vga_bios = val; break;
+        case OPT_DISPLAY:
+            if (strcmp(val, "text") == 0) {
+                o->display_text = 1;
+            } else if (strcmp(val, "none") == 0) {
+                o->display_text = 0;
+            } else {
+                snprintf(err, errsz, "-display: '%s' is not a display (text or none)", val);
+                return -1;
+            }
+            break;
+        case OPT_SCREENDUMP:
+            if (!*val) {
+                snprintf(err, errsz, "--screendump: empty file name");
+                return -1;
+            }
+            o->screendump = val;
             break;
         }
     }

@@ -28,6 +28,13 @@ struct cli_options {
     int64_t rtc_base;          /* ... as seconds since 1970 */
     const char *boot_order;    /* boot order letters (a, c, d, n) */
     int help;                  /* --help / -h */
+    /* Storage and display. */
+    const char *hd[4];         /* -hda..-hdd FILE */
+    const char *cdrom;         /* -cdrom FILE */
+    int snapshot;              /* -snapshot */
+    const char *vga_bios;      /* -vga-bios FILE */
+    int display_text;          /* -display text (else none) */
+    const char *screendump;    /* --screendump FILE */
 };
 
 /* Parse argv. Returns 0, or -1 with a one-line message in err. */
