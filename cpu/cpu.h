@@ -176,6 +176,12 @@ struct cpu {
     uint8_t fault_chain[8];
     uint8_t fault_chain_len;
 
+    /* Debug bookkeeping (cpu/debug.c): DR6 bits of traps the instruction
+     * in flight caused (B0-B3 data hits, BT), and whether the fault being
+     * raised is an instruction breakpoint (which pushes RF = 0). */
+    uint32_t dbg_pending;
+    uint8_t dbg_code_fault;
+
     int halted;
     int shutdown;
     uint8_t irq_shadow;       /* enum irq_shadow: no interrupt before the next insn */

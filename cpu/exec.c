@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu/debug.h"
 #include "cpu/decode.h"
 #include "cpu/except.h"
 #include "cpu/exec.h"
@@ -71,13 +72,25 @@ static void step(struct cpu *cpu)
     int trap_tf = (cpu->eflags & EFLAGS_TF) != 0;
     uint8_t shadow = cpu->irq_shadow;
 
+    uint64_t switches = cpu->stats.task_switches;
+
     cpu->insn_eip = cpu->eip;
     cpu->insn_esp = cpu->regs[REG_ESP];
+    cpu->dbg_pending = 0;
+    cpu->dbg_code_fault = 0;
     if (cpu->hooks.insn_retired)
         before = *cpu;
+    if (cpu->dr[7] & 0xFF)
+        cpu_debug_insn_check(cpu);
     cpu_decode_current(cpu, &in);
     cpu_execute(cpu, &in);
     cpu->icount++;
+    /* RF suppresses instruction breakpoints for one instruction; it is
+     * cleared when an instruction completes, except by IRET and task
+     * switches, which load it (SDM 17.3.1.1). */
+    if ((cpu->eflags & EFLAGS_RF) && in.op != OP_IRET && cpu->stats.task_switches == switches)
+        cpu->eflags &= ~EFLAGS_RF;
+    uint32_t traps = cpu_debug_take_traps(cpu);
     /* An interrupt shadow lasts for exactly one instruction; the one MOV SS
      * or POP SS starts also defers a single-step trap past the next
      * instruction, so one trap covers both. */
@@ -87,9 +100,11 @@ static void step(struct cpu *cpu)
         trap_tf = 0;
     if (cpu->hooks.insn_retired)
         cpu->hooks.insn_retired(cpu->hooks.opaque, cpu, &in, &before);
-    if (trap_tf) {
-        /* Single-step trap after the instruction (SDM 17.3.1.4). */
-        cpu->dr[6] |= 0x4000;
+    if (trap_tf)
+        traps |= DR6_BS;   /* single-step trap after the instruction (SDM 17.3.1.4) */
+    if (traps) {
+        /* One #DB reports every trap condition of the instruction. */
+        cpu->dr[6] = (cpu->dr[6] & ~0xFu) | traps;
         cpu->insn_eip = cpu->eip;
         cpu->insn_esp = cpu->regs[REG_ESP];
         cpu_deliver_interrupt(cpu, VEC_DB, INT_SRC_EXCEPTION, 0, 0);
@@ -153,9 +168,15 @@ void cpu_handle_fault(struct cpu *cpu)
         }
         /* Otherwise the second exception is handled serially. */
     }
-    /* Faults restart the instruction: EIP and ESP as before it ran. */
+    /* Faults restart the instruction: EIP and ESP as before it ran. The
+     * EFLAGS image of a fault carries RF = 1, so the restarted instruction
+     * does not hit its own instruction breakpoint again (SDM 17.3.1.1);
+     * instruction breakpoints themselves push RF = 0. */
     cpu->eip = cpu->insn_eip;
     cpu->regs[REG_ESP] = cpu->insn_esp;
+    if (!cpu->dbg_code_fault && vec != VEC_DF)
+        cpu->eflags |= EFLAGS_RF;
+    cpu->dbg_code_fault = 0;
     cpu->delivering = vec;
     cpu_deliver_interrupt(cpu, vec, INT_SRC_EXCEPTION, has_err, err);
     cpu->delivering = -1;

@@ -1,5 +1,6 @@
 /* Segmented and linear memory access for the CPU. */
 #include "cpu/mem.h"
+#include "cpu/debug.h"
 #include "cpu/except.h"
 
 /* Linear → physical. Paging ([mmu]) is not modelled yet: a guest that sets
@@ -84,12 +85,16 @@ uint32_t cpu_check_access(struct cpu *cpu, int seg, uint32_t off, unsigned size,
 uint32_t cpu_read(struct cpu *cpu, int seg, uint32_t off, unsigned size)
 {
     uint32_t lin = cpu_check_access(cpu, seg, off, size, 0);
+    if (cpu_access_hook_needed(cpu))
+        cpu_access_hook(cpu, lin, size, 0);   /* [system]: #AC, data breakpoints */
     return cpu_lin_read(cpu, lin, size);
 }
 
 void cpu_write(struct cpu *cpu, int seg, uint32_t off, unsigned size, uint32_t val)
 {
     uint32_t lin = cpu_check_access(cpu, seg, off, size, 1);
+    if (cpu_access_hook_needed(cpu))
+        cpu_access_hook(cpu, lin, size, 1);   /* [system]: #AC, data breakpoints */
     cpu_lin_write(cpu, lin, size, val);
 }
 

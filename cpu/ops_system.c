@@ -3,6 +3,7 @@
  * gate. Each is a separate function: these are the translator's callout
  * targets. Privilege checks follow the SDM's per-instruction pages. */
 #include "cpu/control_regs.h"
+#include "cpu/debug.h"
 #include "cpu/except.h"
 #include "cpu/mem.h"
 #include "cpu/msr.h"
@@ -126,6 +127,7 @@ static unsigned debug_reg_index(struct cpu *cpu, unsigned r)
 void op_mov_to_dr(struct cpu *cpu, const struct insn *in)
 {
     require_cpl0(cpu);
+    cpu_debug_general_detect(cpu);
     unsigned r = debug_reg_index(cpu, in->opnd[0].reg);
     uint32_t v = cpu->regs[in->opnd[1].reg];
     if (r == 6)
@@ -138,6 +140,7 @@ void op_mov_to_dr(struct cpu *cpu, const struct insn *in)
 void op_mov_from_dr(struct cpu *cpu, const struct insn *in)
 {
     require_cpl0(cpu);
+    cpu_debug_general_detect(cpu);
     cpu->regs[in->opnd[0].reg] = cpu->dr[debug_reg_index(cpu, in->opnd[1].reg)];
 }
 

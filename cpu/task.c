@@ -7,6 +7,7 @@
  * EIP and ESP), which is how the SDM describes faults in step 13. */
 #include "cpu/task.h"
 #include "cpu/control_regs.h"
+#include "cpu/debug.h"
 #include "cpu/except.h"
 #include "cpu/mem.h"
 #include "cpu/seg.h"
@@ -211,5 +212,5 @@ void task_switch(struct cpu *cpu, uint16_t tsel, struct desc nd, enum task_reaso
     }
     /* The T bit asks for a debug trap on entry to the task (SDM 17.3.1.5). */
     if (t.trap)
-        cpu->dr[6] |= 0x8000u;
+        cpu->dbg_pending |= DR6_BT;
 }

@@ -58,7 +58,9 @@ const struct dbt_stats *dbt_get_stats(const struct dbt *d)
  * interrupt shadow must expire after exactly one. */
 static int needs_interpreter(const struct cpu *cpu)
 {
-    return (cpu->eflags & EFLAGS_TF) || cpu->hooks.insn_retired || cpu->irq_shadow;
+    return (cpu->eflags & EFLAGS_TF) || cpu->hooks.insn_retired || cpu->irq_shadow ||
+           /* [system]: RF clearing and breakpoint checks live in step() */
+           (cpu->eflags & EFLAGS_RF) || (cpu->dr[7] & 0xFF);
 }
 
 static uint32_t jc_index(uint32_t lin)

@@ -121,7 +121,7 @@ r3a:    mov eax, cs
         ; The inter-privilege frame on the TSS ring-0 stack.
         CHECK32 dword [px_esp], TSS_ESP0 - 20, "CPL 3 -> 0: frame at ESP0 - 20 (+ error code)"
         CHECK32 dword [px_frame + 4], SEL_CODE3, "frame: CS"
-        CHECK32 dword [px_frame + 8], 0x0002, "frame: EFLAGS"
+        CHECK32 dword [px_frame + 8], 0x10002, "frame: EFLAGS (RF set for a fault)"
         CHECK32 dword [px_frame + 12], R3_STACK, "frame: ESP"
         CHECK32 dword [px_frame + 16], SEL_DATA3, "frame: SS"
 

@@ -1,0 +1,39 @@
+/* Debug registers and the checks around every instruction (SDM Vol. 3,
+ * chapter 17): instruction breakpoints (faults), data breakpoints and the
+ * task-switch T bit (traps), general detect (DR7.GD), the resume flag, and
+ * alignment checking (#AC), which shares the data-access hook. */
+#ifndef SHADOW86_CPU_DEBUG_H
+#define SHADOW86_CPU_DEBUG_H
+
+#include "cpu/cpu.h"
+
+#define DR6_BD 0x2000u   /* general detect */
+#define DR6_BS 0x4000u   /* single step */
+#define DR6_BT 0x8000u   /* task switch with the T bit */
+#define DR7_GD 0x2000u
+
+/* Before the instruction at CS:EIP: an enabled execute breakpoint on its
+ * linear address raises #DB (a fault: EIP stays) unless EFLAGS.RF is set. */
+void cpu_debug_insn_check(struct cpu *cpu);
+
+/* Whether the hook below has anything to do (mem.c asks before calling). */
+static inline int cpu_access_hook_needed(const struct cpu *cpu)
+{
+    return (cpu->dr[7] & 0xFF) || (cpu->cr0 & CR0_AM);
+}
+
+/* A data access of `size` bytes at linear `lin` by the instruction in
+ * flight: #AC(0) if misaligned under CR0.AM + EFLAGS.AC at CPL 3, and
+ * records data-breakpoint hits (write breakpoints on writes, read/write
+ * ones on both) to be reported after the instruction. */
+void cpu_access_hook(struct cpu *cpu, uint32_t lin, unsigned size, int write);
+
+/* MOV to/from a debug register with DR7.GD set: #DB with DR6.BD, GD
+ * cleared so the handler can use the registers. */
+void cpu_debug_general_detect(struct cpu *cpu);
+
+/* After an instruction completed: the DR6 bits of the debug traps it
+ * caused (data breakpoints, task T bit), 0 if none; clears them. */
+uint32_t cpu_debug_take_traps(struct cpu *cpu);
+
+#endif
