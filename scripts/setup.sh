@@ -8,7 +8,7 @@ packages=(
   build-essential cmake pkg-config
   libcapstone-dev libelf-dev libsdl2-dev check zlib1g-dev
   nasm gcc-multilib
-  seabios vgabios
+  seabios vgabios xorriso
 )
 
 missing=()

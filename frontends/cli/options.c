@@ -11,7 +11,7 @@ enum opt_id {
     OPT_BIOS, OPT_KERNEL, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT,
     OPT_TRACE, OPT_TRACE_FILE, OPT_STATS, OPT_MAX_INSNS, OPT_HELP, OPT_SEABIOS_LOG, OPT_RTC,
     OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_VGA_BIOS, OPT_DISPLAY,
-    OPT_SCREENDUMP,
+    OPT_SCREENDUMP, OPT_BOOT,
 };
 
 static const struct {
@@ -43,6 +43,7 @@ static const struct {
     { "vga-bios", OPT_VGA_BIOS, 1 },
     { "display", OPT_DISPLAY, 1 },
     { "screendump", OPT_SCREENDUMP, 1 },
+    { "boot", OPT_BOOT, 1 },
 };
 
 void cli_print_help(FILE *out)
@@ -90,6 +91,9 @@ void cli_print_help(FILE *out)
         "  -cdrom FILE       raw CD image (ISO, size a multiple of 2048) in an ATAPI\n"
         "                    drive on the secondary master (instead of -hdc)\n"
         "  -snapshot         disk writes stay in memory; image files are not written\n"
+        "  -boot ORDER       boot devices in order, up to three of: c (hard disk),\n"
+        "                    d (CD-ROM), a (floppy), n (network); default cd.\n"
+        "                    Given to SeaBIOS in CMOS 0x3D/0x38 (also order=ORDER)\n"
         "  -vga-bios FILE    VGA option ROM (default /usr/share/seabios/vgabios-stdvga.bin)\n"
         "  -display text|none  text: draw the VGA text screen in the terminal (ANSI\n"
         "                    colours); none (default): no screen\n"
@@ -300,6 +304,17 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
                 return -1;
             }
             break;
+        case OPT_BOOT: {
+            const char *ord = strncmp(val, "order=", 6) == 0 ? val + 6 : val;
+            size_t n = strlen(ord);
+            if (n == 0 || n > 3 || strspn(ord, "acdn") != n) {
+                snprintf(err, errsz, "-boot: '%s' is not a boot order (up to three of a, c, d, n)",
+                         val);
+                return -1;
+            }
+            o->boot_order = ord;
+            break;
+        }
         case OPT_SCREENDUMP:
             if (!*val) {
                 snprintf(err, errsz, "--screendump: empty file name");

@@ -1,0 +1,109 @@
+#!/bin/sh
+# run_boot.sh -- build a disk or CD image around a boot-sector guest, boot it
+# through SeaBIOS under shadow86, and judge the run.
+#
+#   run_boot.sh EMU MKDISK MODE BIN EXPECTED_OUT EXPECTED_SCREEN
+#
+# MODE:
+#   snapshot  4 MiB disk image (mkdisk), -hda IMG -snapshot: the image file
+#             must be byte-for-byte unchanged afterwards
+#   write     the same without -snapshot: the image must afterwards equal the
+#             original with exactly the guest's two written sectors (LBA 2000
+#             "WRIT", LBA 2016 "CHSW", both padded with 0xC3) replaced
+#   display   like snapshot, with -display text: the terminal output must
+#             show the guest's last line (and ANSI colour sequences)
+#   cd        El Torito ISO (xorriso, no-emulation boot image), -cdrom -boot d
+# Always: stdout (port 0xE9) equal to EXPECTED_OUT (except display mode),
+# exit status 1 (the guest wrote 0 to port 0xF4), and the text screen at exit
+# (--screendump) equal to EXPECTED_SCREEN.
+# Images are made in a temporary directory and removed: never committed.
+
+set -u
+if [ $# -ne 6 ]; then
+    echo "usage: $0 EMU MKDISK MODE BIN EXPECTED_OUT EXPECTED_SCREEN" >&2
+    exit 2
+fi
+emu=$1 mkdisk=$2 mode=$3 bin=$4 expected=$5 screen=$6
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/shadow86-boot.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+timeout_s=${SHADOW86_GUEST_TIMEOUT:-60}
+fail=0
+
+case $mode in
+cd)
+    if ! command -v xorriso >/dev/null 2>&1; then
+        echo "run_boot: FAIL: xorriso is missing (bash scripts/setup.sh installs it)"
+        exit 1
+    fi
+    mkdir "$tmp/root" && cp "$bin" "$tmp/root/boot.bin" && echo "shadow86 test CD" >"$tmp/root/readme.txt"
+    if ! xorriso -as mkisofs -quiet -o "$tmp/cd.iso" -b boot.bin -no-emul-boot \
+            -boot-load-size 4 "$tmp/root" 2>"$tmp/xorriso.err"; then
+        echo "run_boot: FAIL: xorriso could not build the ISO:"; cat "$tmp/xorriso.err"
+        exit 1
+    fi
+    set -- -cdrom "$tmp/cd.iso" -boot d
+    ;;
+snapshot|write|display)
+    "$mkdisk" "$tmp/disk.img" 4194304 "$bin" || exit 1
+    cp "$tmp/disk.img" "$tmp/pristine.img"
+    set -- -hda "$tmp/disk.img"
+    [ "$mode" = write ] || set -- "$@" -snapshot
+    [ "$mode" = display ] && set -- "$@" -display text -debugcon none
+    ;;
+*)
+    echo "run_boot: unknown mode $mode" >&2
+    exit 2
+    ;;
+esac
+
+# shellcheck disable=SC2086
+set -- ${SHADOW86_GUEST_FLAGS:-} -no-reboot --screendump "$tmp/screen.txt" "$@"
+echo "run_boot: $emu $*"
+timeout -k 5 "$timeout_s" "$emu" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+status=$?
+if [ "$status" -ne 1 ]; then
+    echo "run_boot: FAIL: exit status $status, expected 1 (guest passed)"
+    fail=1
+fi
+if [ "$mode" = display ]; then
+    if ! grep -q "boot_disk: all checks passed" "$tmp/stdout" || ! grep -q "$(printf '\033')\[0;" "$tmp/stdout"; then
+        echo "run_boot: FAIL: -display text output lacks the guest's last line or colours"
+        fail=1
+    fi
+elif ! cmp -s "$expected" "$tmp/stdout"; then
+    echo "run_boot: FAIL: guest output differs from $expected:"
+    diff -u "$expected" "$tmp/stdout" | sed 's/^/    /'
+    fail=1
+fi
+if ! cmp -s "$screen" "$tmp/screen.txt"; then
+    echo "run_boot: FAIL: screen at exit differs from $screen:"
+    diff -u "$screen" "$tmp/screen.txt" | sed 's/^/    /'
+    fail=1
+fi
+case $mode in
+snapshot|display)
+    if ! cmp -s "$tmp/disk.img" "$tmp/pristine.img"; then
+        echo "run_boot: FAIL: -snapshot run changed the image file"
+        fail=1
+    fi
+    ;;
+write)
+    # The expected image: the original with the two sectors the guest wrote.
+    cp "$tmp/pristine.img" "$tmp/want.img"
+    { printf 'WRIT'; head -c 508 /dev/zero | tr '\000' '\303'; } >"$tmp/s2000"
+    { printf 'CHSW'; head -c 508 /dev/zero | tr '\000' '\303'; } >"$tmp/s2016"
+    dd if="$tmp/s2000" of="$tmp/want.img" bs=512 seek=2000 conv=notrunc 2>/dev/null
+    dd if="$tmp/s2016" of="$tmp/want.img" bs=512 seek=2016 conv=notrunc 2>/dev/null
+    if ! cmp "$tmp/disk.img" "$tmp/want.img"; then
+        echo "run_boot: FAIL: the image does not hold exactly the guest's writes"
+        fail=1
+    fi
+    ;;
+esac
+if [ "$fail" -ne 0 ]; then
+    echo "run_boot: emulator stderr (last 20 lines):"
+    tail -n 20 "$tmp/stderr" | sed 's/^/    /'
+    exit 1
+fi
+echo "run_boot: ok ($mode)"
+exit 0
