@@ -112,6 +112,11 @@ int board_wire_pc(struct machine *m, char *err, size_t errsz)
         what = "port 0x92";
     else if (fw_cfg_init(&m->fw_cfg, &m->bus, log) != 0 || fill_fw_cfg(m) != 0)
         what = "fw_cfg";
+    else if (uart16550_init(&m->com[0], &m->bus, 0x3F8, "com1", &m->clock, board_isa_irq(m, 4),
+                            log) != 0 ||
+             uart16550_init(&m->com[1], &m->bus, 0x2F8, "com2", &m->clock, board_isa_irq(m, 3),
+                            log) != 0)
+        what = "serial ports";
     else if (debugcon_init_at(&m->seabios_log, &m->bus, 0x402, "seabios-log",
                               m->opts.seabios_log_out) != 0)
         what = "port 0x402";
@@ -136,6 +141,8 @@ void board_reset(struct machine *m)
     mc146818_reset(&m->rtc);
     port92_reset(&m->port92);
     fw_cfg_reset(&m->fw_cfg);
+    uart16550_reset(&m->com[0]);
+    uart16550_reset(&m->com[1]);
     m->a20_sources = BOARD_A20_KBC;
     physmem_set_a20(&m->mem, 1);
     m->reset_requested = 0;

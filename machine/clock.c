@@ -72,6 +72,13 @@ void clock_cancel(struct clock *c, int id)
         c->timers[id].deadline = CLOCK_NEVER;
 }
 
+uint64_t clock_deadline(const struct clock *c, int id)
+{
+    if (id < 0 || (unsigned)id >= c->ntimers)
+        return CLOCK_NEVER;
+    return c->timers[id].deadline;
+}
+
 uint64_t clock_next_deadline(const struct clock *c)
 {
     uint64_t best = CLOCK_NEVER;

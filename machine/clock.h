@@ -88,6 +88,8 @@ int clock_timer_add(struct clock *c, const char *name, clock_timer_fn fn, void *
  * fires at the next clock_run_due(). Re-arming replaces the deadline. */
 void clock_schedule(struct clock *c, int id, uint64_t when);
 void clock_cancel(struct clock *c, int id);
+/* Timer `id`'s deadline, or CLOCK_NEVER. */
+uint64_t clock_deadline(const struct clock *c, int id);
 /* Earliest armed deadline, or CLOCK_NEVER. */
 uint64_t clock_next_deadline(const struct clock *c);
 

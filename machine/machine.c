@@ -196,6 +196,12 @@ void machine_reset(struct machine *m)
         enter_kernel(m);
 }
 
+void machine_request_quit(struct machine *m)
+{
+    m->quit_requested = 1;
+    cpu_request_stop(&m->cpu);
+}
+
 uint64_t machine_insn_total(const struct machine *m)
 {
     return m->insns_before_reset + m->cpu.icount;
@@ -292,6 +298,8 @@ enum machine_stop machine_run(struct machine *m)
         enum cpu_exit why = m->dbt ? dbt_exec(m->dbt, budget) : cpu_run(&m->cpu, budget);
         if (m->exit_requested)
             return MACHINE_STOP_EXIT_PORT;
+        if (m->quit_requested)
+            return MACHINE_STOP_QUIT;
         if (m->reset_requested) {
             machine_reset(m);
             continue;
@@ -310,6 +318,8 @@ enum machine_stop machine_run(struct machine *m)
             /* Idle: skip (or, in host mode, sleep) to the next timer. */
             if (clock_idle(&m->clock, MACHINE_MAX_SLEEP_NS) != 0)
                 return MACHINE_STOP_HALTED;
+            if (m->quit_requested)
+                return MACHINE_STOP_QUIT;
             break;
         case CPU_EXIT_SHUTDOWN:
             if (machine_shutdown(m))

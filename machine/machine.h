@@ -21,6 +21,7 @@
 #include "devices/mc146818.h"
 #include "devices/port61.h"
 #include "devices/port92.h"
+#include "devices/uart16550.h"
 #include "devices/iobus.h"
 #include "devices/postcode.h"
 #include "machine/clock.h"
@@ -61,7 +62,8 @@ enum machine_stop {
     MACHINE_STOP_HALTED,      /* HLT and nothing can ever wake the CPU (IF=0,
                                  no timer armed, or every IRQ masked) */
     MACHINE_STOP_SHUTDOWN,    /* triple fault with no_reboot */
-    MACHINE_STOP_INSN_LIMIT   /* max_insns reached */
+    MACHINE_STOP_INSN_LIMIT,  /* max_insns reached */
+    MACHINE_STOP_QUIT         /* machine_request_quit() (the user, via the frontend) */
 };
 
 struct machine {
@@ -85,6 +87,8 @@ struct machine {
     struct port92 port92;
     struct fw_cfg fw_cfg;
     struct debugcon seabios_log; /* port 0x402 */
+    struct uart16550 com[2];     /* COM1 0x3F8 IRQ 4, COM2 0x2F8 IRQ 3 */
+    int quit_requested;          /* the user asked to end the run (frontend) */
     uint8_t a20_sources;         /* BOARD_A20_* bits: A20 is on if any is set */
     int reset_requested;         /* port 0x92 / keyboard controller reset line */
 
@@ -114,6 +118,10 @@ void machine_reset(struct machine *m);
 
 /* Run until the guest ends the run (see enum machine_stop). */
 enum machine_stop machine_run(struct machine *m);
+
+/* End machine_run() after the current instruction (frontends: the user
+ * typed the quit key). */
+void machine_request_quit(struct machine *m);
 
 /* Instructions retired since the machine was created (across resets). */
 uint64_t machine_insn_total(const struct machine *m);

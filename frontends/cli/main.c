@@ -12,6 +12,7 @@
 #include "frontends/cli/options.h"
 #include "frontends/cli/screendump.h"
 #include "machine/board_storage.h"
+#include "frontends/cli/serial_backend.h"
 #include "machine/machine.h"
 
 enum {
@@ -92,6 +93,9 @@ static int report_stop(const struct machine *m, enum machine_stop why)
         fprintf(stderr, "shadow86: triple fault (%s) %s\n", chain, where);
         return EXIT_TRIPLE_FAULT;
     }
+    case MACHINE_STOP_QUIT:
+        fprintf(stderr, "shadow86: quit by the user %s\n", where);
+        return EXIT_HALTED;
     case MACHINE_STOP_INSN_LIMIT:
         fprintf(stderr, "shadow86: instruction limit reached %s\n", where);
         return EXIT_INSN_LIMIT;
@@ -105,6 +109,8 @@ int main(int argc, char **argv)
     struct cli_options opt;
     FILE *debugcon = NULL, *trace_out = NULL, *seabios_log = NULL;
     int debugcon_owned = 0, seabios_log_owned = 0;
+    struct cli_serial serial[2];
+    int nserial = 0, status_override = 0;
     struct trace trace;
     int tracing = 0;
 
@@ -157,6 +163,10 @@ int main(int argc, char **argv)
             goto fail;
         debugcon_set_output(&m->seabios_log, seabios_log);
     }
+    for (; nserial < opt.nserial; nserial++)
+        if (cli_serial_open(&serial[nserial], opt.serial[nserial], m, &m->com[nserial], err,
+                            sizeof err) != 0)
+            goto fail;
     if (opt.trace) {
         trace_out = stderr;
         if (opt.trace_file && !(trace_out = open_output("--trace-file", opt.trace_file, err,
@@ -188,9 +198,17 @@ int main(int argc, char **argv)
         fflush(debugcon);
     if (seabios_log)
         fflush(seabios_log);
+    for (int i = 0; i < nserial; i++)
+        if (cli_serial_close(&serial[i]) != 0) {
+            fprintf(stderr, "shadow86: -serial %s: write error\n", opt.serial[i]);
+            status_override = EXIT_BAD_INPUT;
+        }
+    nserial = 0;
     if (tracing)
         trace_close(&trace);
     int status = report_stop(m, why);
+    if (status == 0 && status_override)
+        status = status_override;
     if (opt.screendump && screendump_write(&m->storage->vga, opt.screendump, err, sizeof err) != 0) {
         print_error(err);
         if (status == 0)
@@ -216,6 +234,8 @@ int main(int argc, char **argv)
     return status;
 
 fail:
+    for (int i = 0; i < nserial; i++)
+        cli_serial_close(&serial[i]);
     print_error(err);
     if (debugcon_owned)
         fclose(debugcon);

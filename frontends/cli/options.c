@@ -5,6 +5,7 @@
 #include "debug/trace.h"
 #include "devices/mc146818.h"
 #include "frontends/cli/options.h"
+#include "frontends/cli/serial_backend.h"
 #include "machine/machine.h"
 
 enum opt_id {
@@ -12,6 +13,7 @@ enum opt_id {
     OPT_TRACE, OPT_TRACE_FILE, OPT_STATS, OPT_MAX_INSNS, OPT_HELP, OPT_SEABIOS_LOG, OPT_RTC,
     OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_VGA_BIOS, OPT_DISPLAY,
     OPT_SCREENDUMP, OPT_BOOT,
+    OPT_SERIAL, OPT_NOGRAPHIC,
 };
 
 static const struct {
@@ -32,6 +34,8 @@ static const struct {
     { "max-insns", OPT_MAX_INSNS, 1 },
     { "seabios-log", OPT_SEABIOS_LOG, 1 },
     { "rtc", OPT_RTC, 1 },
+    { "serial", OPT_SERIAL, 1 },
+    { "nographic", OPT_NOGRAPHIC, 0 },
     { "help", OPT_HELP, 0 },
     { "h", OPT_HELP, 0 },
     { "hda", OPT_HDA, 1 },
@@ -74,6 +78,10 @@ void cli_print_help(FILE *out)
         "                    base=utc (host's current time) or base=YYYY-MM-DD or\n"
         "                    base=YYYY-MM-DDTHH:MM:SS (RTC start; default\n"
         "                    2024-01-01T00:00:00 with clock=vm, now with clock=host)\n"
+        "  -serial DEST      host end of COM1 (given twice: then COM2): stdio (terminal\n"
+        "                    in raw mode; Ctrl-A x quits), file:NAME (output only),\n"
+        "                    or none (default)\n"
+        "  -nographic        COM1 on stdio (unless -serial is given)\n"
         "  -no-reboot        a triple fault ends the run instead of resetting\n"
         "  --no-dbt          run the interpreter (the reference engine) instead of\n"
         "                    the block-caching translator\n"
@@ -102,7 +110,8 @@ void cli_print_help(FILE *out)
         "  -h, --help        show this help\n"
         "\n"
         "Board: i8259A PIC pair (+ELCR), i8254 PIT (+port 0x61), MC146818 RTC/CMOS,\n"
-        "port 0x92 (fast A20, reset), fw_cfg (0x510/0x511).\n"
+        "16550A UARTs (COM1 0x3F8 IRQ 4, COM2 0x2F8 IRQ 3), port 0x92 (fast A20,\n"
+        "reset), fw_cfg (0x510/0x511).\n"
         "Guest-visible debug devices: port 0xE9 console, port 0x80 POST code,\n"
         "port 0x402 SeaBIOS log, port 0xF4 exit (write V: shadow86 exits with\n"
         "status (V << 1) | 1).\n"
@@ -284,6 +293,16 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             break;
         case OPT_HELP: o->help = 1; break;
         case OPT_SEABIOS_LOG: o->seabios_log = val; break;
+        case OPT_SERIAL:
+            if (o->nserial >= 2) {
+                snprintf(err, errsz, "-serial: at most two (COM1 and COM2)");
+                return -1;
+            }
+            if (cli_serial_check(val, err, errsz) != 0)
+                return -1;
+            o->serial[o->nserial++] = val;
+            break;
+        case OPT_NOGRAPHIC: o->nographic = 1; break;
         case OPT_RTC:
             if (cli_parse_rtc(val, o, err, errsz) != 0)
                 return -1;
@@ -328,6 +347,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         return 0;
     if (!o->bios && !o->kernel)
         o->bios = CLI_DEFAULT_BIOS;
+    if (o->nographic && o->nserial == 0)
+        o->serial[o->nserial++] = "stdio";
     if (o->debugcon && !*o->debugcon) {
         snprintf(err, errsz, "-debugcon: empty destination");
         return -1;

@@ -27,6 +27,9 @@ struct cli_options {
     int rtc_base_set;          /* -rtc base=DATE given */
     int64_t rtc_base;          /* ... as seconds since 1970 */
     const char *boot_order;    /* boot order letters (a, c, d, n) */
+    const char *serial[2];     /* -serial DEST for COM1, COM2 */
+    int nserial;
+    int nographic;             /* -nographic: COM1 on stdio unless -serial given */
     int help;                  /* --help / -h */
     /* Storage and display. */
     const char *hd[4];         /* -hda..-hdd FILE */
