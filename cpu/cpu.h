@@ -182,6 +182,9 @@ struct cpu {
     uint32_t dbg_pending;
     uint8_t dbg_code_fault;
 
+    uint8_t nmi_pending;      /* NMI raised, not yet delivered */
+    uint8_t nmi_blocked;      /* an NMI handler runs: until the next IRET */
+
     int halted;
     int shutdown;
     uint8_t irq_shadow;       /* enum irq_shadow: no interrupt before the next insn */

@@ -45,4 +45,12 @@ int cpu_interrupts_enabled(const struct cpu *cpu);
  * delivery ended in a shutdown. */
 int cpu_external_interrupt(struct cpu *cpu, int vec);
 
+/* Non-maskable interrupt: the platform raises the line (cpu_raise_nmi);
+ * at an instruction boundary where cpu_nmi_ready(), it calls
+ * cpu_deliver_nmi() (0, or -1 for a shutdown). Further NMIs wait for the
+ * handler's IRET. */
+void cpu_raise_nmi(struct cpu *cpu);
+int cpu_nmi_ready(const struct cpu *cpu);
+int cpu_deliver_nmi(struct cpu *cpu);
+
 #endif

@@ -223,7 +223,9 @@ enum cpu_exit cpu_run(struct cpu *cpu, uint64_t budget)
     return why;
 }
 
-int cpu_external_interrupt(struct cpu *cpu, int vec)
+/* Deliver an event from outside the instruction stream (INTR or NMI) at
+ * an instruction boundary, with the double-fault logic of cpu_run(). */
+static int deliver_event(struct cpu *cpu, int vec)
 {
     jmp_buf jb;
     jmp_buf *outer = cpu->fault_jmp;
@@ -244,4 +246,28 @@ int cpu_external_interrupt(struct cpu *cpu, int vec)
     }
     cpu->fault_jmp = outer;
     return rc;
+}
+
+int cpu_external_interrupt(struct cpu *cpu, int vec)
+{
+    return deliver_event(cpu, vec);
+}
+
+void cpu_raise_nmi(struct cpu *cpu)
+{
+    cpu->nmi_pending = 1;
+}
+
+int cpu_nmi_ready(const struct cpu *cpu)
+{
+    /* NMI ignores IF but not the MOV SS shadow; one NMI at a time: the
+     * next is held until an IRET (SDM 6.7.1, 6.8.3). */
+    return cpu->nmi_pending && !cpu->nmi_blocked && cpu->irq_shadow != IRQ_SHADOW_MOV_SS;
+}
+
+int cpu_deliver_nmi(struct cpu *cpu)
+{
+    cpu->nmi_pending = 0;
+    cpu->nmi_blocked = 1;
+    return deliver_event(cpu, VEC_NMI);
 }

@@ -90,6 +90,8 @@ static void iret_task_return(struct cpu *cpu)
     task_switch(cpu, link, d, TASK_IRET, 0, 0, 0);
 }
 
+static void iret_body(struct cpu *cpu, unsigned size);
+
 /* EFLAGS bits a protected-mode IRET may change at `cpl` (SDM "IRET"). */
 static uint32_t iret_mask(const struct cpu *cpu, unsigned cpl, unsigned size)
 {
@@ -108,6 +110,14 @@ static uint32_t iret_mask(const struct cpu *cpu, unsigned cpl, unsigned size)
 }
 
 void cpu_iret(struct cpu *cpu, unsigned size)
+{
+    /* An IRET ends NMI blocking (SDM 6.7.1); one that faults is restarted
+     * with nothing changed, so the flag drops only when it completes. */
+    iret_body(cpu, size);
+    cpu->nmi_blocked = 0;
+}
+
+static void iret_body(struct cpu *cpu, unsigned size)
 {
     if (!(cpu->cr0 & CR0_PE)) {
         iret_real(cpu, size);

@@ -8,6 +8,7 @@
 
 #include "cpu/cpu.h"
 #include "cpu/descriptor.h"
+#include "cpu/except.h"
 #include "cpu/exec.h"
 #include "cpu/msr.h"
 #include "cpu/sensitive.h"
@@ -405,6 +406,33 @@ START_TEST(sysenter_sysexit)
 }
 END_TEST
 
+START_TEST(nmi_blocking)
+{
+    static const uint8_t iret[] = { 0xCF };
+    ck_assert_int_eq(physmem_init(&pm, 1u << 20), 0);
+    cpu_init(&cpu, &pm, NULL);
+    cpu_load_real_seg(&cpu, SEG_CS, 0);
+    cpu_load_real_seg(&cpu, SEG_SS, 0);
+    cpu.regs[REG_ESP] = 0x8000;
+    cpu.eip = 0x1234;
+    physmem_write(&pm, 2 * 4, 2, CODE_BASE);   /* IVT[2] = 0000:CODE_BASE */
+    physmem_write(&pm, 2 * 4 + 2, 2, 0);
+    ck_assert(!cpu_nmi_ready(&cpu));
+    cpu_raise_nmi(&cpu);
+    ck_assert(cpu_nmi_ready(&cpu));            /* IF = 0 does not mask it */
+    ck_assert_int_eq(cpu_deliver_nmi(&cpu), 0);
+    ck_assert_uint_eq(cpu.eip, CODE_BASE);
+    ck_assert_uint_eq(physmem_read(&pm, 0x7FFA, 2), 0x1234);   /* pushed IP */
+    cpu_raise_nmi(&cpu);
+    ck_assert(!cpu_nmi_ready(&cpu));           /* held until IRET */
+    ck_assert_int_eq(run1(iret, 1, NULL), -1);
+    ck_assert_uint_eq(cpu.eip, 0x1234);
+    ck_assert(cpu_nmi_ready(&cpu));
+    ck_assert_uint_eq(cpu.stats.interrupts, 1);
+    teardown_pm();
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("system");
@@ -421,6 +449,7 @@ int main(void)
     tcase_add_test(tc, privileged_at_cpl3);
     tcase_add_test(tc, msrs);
     tcase_add_test(tc, sysenter_sysexit);
+    tcase_add_test(tc, nmi_blocking);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
