@@ -34,6 +34,11 @@ static void port92_reset_line(void *opaque)
     board_request_reset(opaque);
 }
 
+static void kbc_a20(void *opaque, int enabled)
+{
+    board_set_a20(opaque, BOARD_A20_KBC, enabled);
+}
+
 /* CMOS boot-device codes (Bochs/QEMU convention, read by SeaBIOS). */
 static unsigned boot_code(char c)
 {
@@ -68,7 +73,7 @@ static void fill_cmos(struct machine *m)
     mc146818_set_cmos(r, 0x31, (uint8_t)(ext >> 8));
     mc146818_set_cmos(r, 0x34, (uint8_t)above16);
     mc146818_set_cmos(r, 0x35, (uint8_t)(above16 >> 8));
-    mc146818_set_cmos(r, 0x14, 0x00);   /* no floppy, no FPU claimed, VGA */
+    mc146818_set_cmos(r, 0x14, 0x04);   /* PS/2 mouse; no floppy, no FPU claimed; VGA */
     mc146818_set_cmos(r, 0x5F, 0);      /* CPUs - 1 */
     const char *order = m->opts.boot_order ? m->opts.boot_order : "cd";
     unsigned codes[3] = { 0, 0, 0 };
@@ -112,6 +117,9 @@ int board_wire_pc(struct machine *m, char *err, size_t errsz)
         what = "port 0x92";
     else if (fw_cfg_init(&m->fw_cfg, &m->bus, log) != 0 || fill_fw_cfg(m) != 0)
         what = "fw_cfg";
+    else if (i8042_init(&m->kbc, &m->bus, &m->clock, board_isa_irq(m, 1), board_isa_irq(m, 12),
+                        kbc_a20, port92_reset_line, m, log) != 0)
+        what = "keyboard controller";
     else if (uart16550_init(&m->com[0], &m->bus, 0x3F8, "com1", &m->clock, board_isa_irq(m, 4),
                             log) != 0 ||
              uart16550_init(&m->com[1], &m->bus, 0x2F8, "com2", &m->clock, board_isa_irq(m, 3),
@@ -141,6 +149,7 @@ void board_reset(struct machine *m)
     mc146818_reset(&m->rtc);
     port92_reset(&m->port92);
     fw_cfg_reset(&m->fw_cfg);
+    i8042_reset(&m->kbc);
     uart16550_reset(&m->com[0]);
     uart16550_reset(&m->com[1]);
     m->a20_sources = BOARD_A20_KBC;

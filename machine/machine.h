@@ -16,6 +16,7 @@
 #include "devices/debugcon.h"
 #include "devices/exitport.h"
 #include "devices/fw_cfg.h"
+#include "devices/i8042.h"
 #include "devices/i8254.h"
 #include "devices/i8259.h"
 #include "devices/mc146818.h"
@@ -88,6 +89,7 @@ struct machine {
     struct fw_cfg fw_cfg;
     struct debugcon seabios_log; /* port 0x402 */
     struct uart16550 com[2];     /* COM1 0x3F8 IRQ 4, COM2 0x2F8 IRQ 3 */
+    struct i8042 kbc;            /* keyboard controller, keyboard and mouse */
     int quit_requested;          /* the user asked to end the run (frontend) */
     uint8_t a20_sources;         /* BOARD_A20_* bits: A20 is on if any is set */
     int reset_requested;         /* port 0x92 / keyboard controller reset line */
