@@ -66,6 +66,29 @@ main32:
 .l8:    CHECK_EXC32 13, 0, .f8, "write to read-only data: #GP(0)"
         PASS32 "segment loads: #NP, #GP error codes, null selectors, accessed bit"
 
+; ---------------------------------------------------------------- LDT
+ldt_tests:
+        mov dword [LDT_BASE + 8], 0x0000FFFF        ; LDT 1: data DPL3, base 20000h
+        mov dword [LDT_BASE + 12], 0x00CFF202
+        mov ax, SEL_LDT
+        lldt ax
+        sldt eax
+        CHECK32 eax, SEL_LDT, "SLDT after LLDT"
+        mov dword [0x20010], 0x0BADCAFE
+        mov ax, 0x0F                                ; LDT index 1, RPL 3
+        mov fs, ax
+        mov eax, [fs:0x10]
+        CHECK32 eax, 0x0BADCAFE, "data segment from the LDT"
+        movzx eax, byte [LDT_BASE + 13]
+        CHECK32 eax, 0xF3, "LDT descriptor marked accessed"
+        EXPECT32 .b1
+        mov ax, 0x24                                ; LDT index 4: beyond limit 1Fh
+.f1:    mov gs, ax
+.b1:    CHECK_EXC32 13, 0x24, .f1, "LDT selector beyond the LDT limit: #GP(sel)"
+        xor eax, eax
+        lldt ax
+        PASS32 "LDT: LLDT, SLDT, loads through the LDT, its limit"
+
 ; ---------------------------------------------------------------- limits
         mov ax, SEL_SMALL3                  ; base 10000h, limit FFFh
         mov es, ax
