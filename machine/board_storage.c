@@ -242,6 +242,16 @@ int board_storage_wire(struct machine *m, char *err, size_t errsz)
         return -1;
     }
     s->vga_window_mapped = 1;
+    /* Without a screen, ask SeaBIOS to copy INT 10h text output to COM1
+     * (its "sercon", read from fw_cfg as a little-endian port number), so
+     * the banner and a boot sector's messages reach the serial console. */
+    if (m->opts.sercon) {
+        uint8_t port[2] = { 0xF8, 0x03 };
+        if (fw_cfg_add_file(&m->fw_cfg, "etc/sercon-port", port, sizeof port) != 0) {
+            snprintf(err, errsz, "internal error: fw_cfg has no room for etc/sercon-port");
+            return -1;
+        }
+    }
     return 0;
 }
 

@@ -49,6 +49,8 @@ struct machine_options {
     const char *cdrom_path;      /* -cdrom: ATAPI CD-ROM image on the secondary master */
     int snapshot;                /* -snapshot: disk writes stay in memory */
     const char *vga_bios_path;   /* -vga-bios FILE, or NULL for the packaged one */
+    int sercon;                  /* -nographic: SeaBIOS mirrors its text console on
+                                    COM1 (fw_cfg etc/sercon-port) */
     enum clock_mode clock_mode;  /* virtual (default, deterministic) or host */
     FILE *seabios_log_out;       /* port 0x402 output (not owned); NULL discards */
     const char *boot_order;      /* boot devices in order: 'a' floppy, 'c' disk,

@@ -1,7 +1,10 @@
+#include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "frontends/cli/cp437.h"
 #include "frontends/cli/display_text.h"
+#include "frontends/cli/keymap.h"
 
 /* The CGA/EGA default palette, in ANSI colour order (black, red, green,
  * yellow, blue, magenta, cyan, white, then the bright ones). */
@@ -36,6 +39,99 @@ void display_text_init(struct display_text *d, const struct vga *v, FILE *out)
     d->out = out;
     d->vga = v;
     d->last_kind = VGA_SCREEN_OFF;
+    d->in_fd = -1;
+}
+
+void display_text_attach_input(struct display_text *d, int fd,
+                               void (*key)(void *opaque, unsigned code, int down),
+                               void (*quit)(void *opaque), void *opaque)
+{
+    d->in_fd = fd;
+    d->key = key;
+    d->quit = quit;
+    d->input_opaque = opaque;
+    if (isatty(fd) && tcgetattr(fd, &d->saved) == 0) {
+        struct termios raw = d->saved;
+        /* Keys as typed: no line editing, no echo, no signals from ^C
+         * (the guest gets it), no CR/NL translation. */
+        raw.c_lflag &= (tcflag_t)~(ICANON | ECHO | ISIG | IEXTEN);
+        raw.c_iflag &= (tcflag_t)~(IXON | ICRNL | INLCR);
+        raw.c_cc[VMIN] = 0;
+        raw.c_cc[VTIME] = 0;
+        if (tcsetattr(fd, TCSANOW, &raw) == 0) {
+            d->raw = 1;
+            d->term_fd = fd;
+        }
+    }
+}
+
+static void send_key(struct display_text *d, const struct keymap_key *k)
+{
+    if (k->ctrl)
+        d->key(d->input_opaque, KEYMAP_CTRL, 1);
+    if (k->shift)
+        d->key(d->input_opaque, KEYMAP_SHIFT, 1);
+    d->key(d->input_opaque, k->code, 1);
+    d->key(d->input_opaque, k->code, 0);
+    if (k->shift)
+        d->key(d->input_opaque, KEYMAP_SHIFT, 0);
+    if (k->ctrl)
+        d->key(d->input_opaque, KEYMAP_CTRL, 0);
+    d->keys_sent++;
+}
+
+/* Take what the terminal sent and pass on at most one key. */
+static void poll_input(struct display_text *d)
+{
+    if (d->in_fd < 0 || !d->key)
+        return;
+    struct pollfd p = { .fd = d->in_fd, .events = POLLIN };
+    if (d->inlen < sizeof d->inbuf && poll(&p, 1, 0) == 1 && (p.revents & POLLIN)) {
+        ssize_t n = read(d->in_fd, d->inbuf + d->inlen, sizeof d->inbuf - d->inlen);
+        if (n > 0)
+            d->inlen += (size_t)n;
+        else if (n == 0)
+            d->in_fd = -1;             /* end of input: stop polling */
+    }
+    while (d->inlen) {
+        struct keymap_key k;
+        size_t used;
+        if (d->ctrl_a) {
+            d->ctrl_a = 0;
+            if (d->inbuf[0] == 'x' || d->inbuf[0] == 'X') {
+                memmove(d->inbuf, d->inbuf + 1, --d->inlen);
+                if (d->quit)
+                    d->quit(d->input_opaque);
+                return;
+            }
+            if (d->inbuf[0] == 'a' && keymap_decode(d->inbuf, 1, 0, &k) == 1) {
+                k.ctrl = 1;            /* Ctrl-A a: a literal Ctrl-A */
+                memmove(d->inbuf, d->inbuf + 1, --d->inlen);
+                send_key(d, &k);
+                return;
+            }
+        } else if (d->inbuf[0] == 0x01) {
+            d->ctrl_a = 1;
+            memmove(d->inbuf, d->inbuf + 1, --d->inlen);
+            continue;
+        }
+        /* An escape sequence may arrive split; after one refresh of
+         * waiting, what is there is taken as complete (a lone Esc). */
+        int r = keymap_decode(d->inbuf, d->inlen,
+                              d->inlen < sizeof d->inbuf && d->partial_ticks < 1, &k);
+        if (r < 0) {
+            d->partial_ticks++;
+            return;
+        }
+        d->partial_ticks = 0;
+        used = r ? (size_t)r : 1;      /* unknown byte: dropped */
+        memmove(d->inbuf, d->inbuf + used, d->inlen - used);
+        d->inlen -= used;
+        if (r > 0) {
+            send_key(d, &k);
+            return;
+        }
+    }
 }
 
 static void sgr(FILE *f, unsigned fg, unsigned bg)
@@ -80,6 +176,7 @@ static void draw_text(struct display_text *d, const struct vga_text_screen *t)
 void display_text_refresh(void *opaque)
 {
     struct display_text *d = opaque;
+    poll_input(d);
     enum vga_screen_kind kind = vga_screen_kind(d->vga);
     if (kind == VGA_SCREEN_TEXT) {
         struct vga_text_screen t;
@@ -105,6 +202,10 @@ void display_text_refresh(void *opaque)
 
 void display_text_finish(struct display_text *d)
 {
+    if (d->raw) {
+        tcsetattr(d->term_fd, TCSANOW, &d->saved);
+        d->raw = 0;
+    }
     if (!d->drawn)
         return;
     unsigned rows = d->last_kind == VGA_SCREEN_TEXT ? d->last.rows : 1;

@@ -141,6 +141,7 @@ int main(int argc, char **argv)
         .cdrom_path = opt.cdrom,
         .snapshot = opt.snapshot,
         .vga_bios_path = opt.vga_bios,
+        .sercon = opt.nographic,
     };
     struct display_text display;
     /* struct machine is large (port tables): keep it off the stack. */

@@ -347,6 +347,10 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         return 0;
     if (!o->bios && !o->kernel)
         o->bios = CLI_DEFAULT_BIOS;
+    if (o->nographic && o->display_text) {
+        snprintf(err, errsz, "-display text and -nographic both want the terminal; give one");
+        return -1;
+    }
     if (o->nographic && o->nserial == 0)
         o->serial[o->nserial++] = "stdio";
     if (o->debugcon && !*o->debugcon) {

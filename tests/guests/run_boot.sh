@@ -12,6 +12,11 @@
 #             "WRIT", LBA 2016 "CHSW", both padded with 0xC3) replaced
 #   display   like snapshot, with -display text: the terminal output must
 #             show the guest's last line (and ANSI colour sequences)
+#   nographic like snapshot, with -nographic: SeaBIOS mirrors its text
+#             console on COM1 (stdout), which must show the SeaBIOS banner,
+#             "Booting from Hard Disk..." and the guest's video line (not its
+#             very last line: bytes still in the UART's transmit FIFO when
+#             the guest exits are not written out yet)
 #   cd        El Torito ISO (xorriso, no-emulation boot image), -cdrom -boot d
 # Always: stdout (port 0xE9) equal to EXPECTED_OUT (except display mode),
 # exit status 1 (the guest wrote 0 to port 0xF4), and the text screen at exit
@@ -43,12 +48,13 @@ cd)
     fi
     set -- -cdrom "$tmp/cd.iso" -boot d
     ;;
-snapshot|write|display)
+snapshot|write|display|nographic)
     "$mkdisk" "$tmp/disk.img" 4194304 "$bin" || exit 1
     cp "$tmp/disk.img" "$tmp/pristine.img"
     set -- -hda "$tmp/disk.img"
     [ "$mode" = write ] || set -- "$@" -snapshot
     [ "$mode" = display ] && set -- "$@" -display text -debugcon none
+    [ "$mode" = nographic ] && set -- "$@" -nographic -debugcon none
     ;;
 *)
     echo "run_boot: unknown mode $mode" >&2
@@ -70,6 +76,13 @@ if [ "$mode" = display ]; then
         echo "run_boot: FAIL: -display text output lacks the guest's last line or colours"
         fail=1
     fi
+elif [ "$mode" = nographic ]; then
+    for want in "SeaBIOS (version" "Booting from Hard Disk..." "video: mode 3, cursor, mode 13h pixel ok"; do
+        if ! grep -q "$want" "$tmp/stdout"; then
+            echo "run_boot: FAIL: -nographic serial output lacks '$want'"
+            fail=1
+        fi
+    done
 elif ! cmp -s "$expected" "$tmp/stdout"; then
     echo "run_boot: FAIL: guest output differs from $expected:"
     diff -u "$expected" "$tmp/stdout" | sed 's/^/    /'
@@ -81,7 +94,7 @@ if ! cmp -s "$screen" "$tmp/screen.txt"; then
     fail=1
 fi
 case $mode in
-snapshot|display)
+snapshot|display|nographic)
     if ! cmp -s "$tmp/disk.img" "$tmp/pristine.img"; then
         echo "run_boot: FAIL: -snapshot run changed the image file"
         fail=1
