@@ -1,0 +1,125 @@
+#include "machine/cpu_state.h"
+
+static void put_seg(struct state_writer *w, const struct seg_cache *s)
+{
+    state_put_u16(w, s->sel);
+    state_put_u16(w, s->attr);
+    state_put_u32(w, s->base);
+    state_put_u32(w, s->limit);
+}
+
+static void get_seg(struct state_reader *r, struct seg_cache *s)
+{
+    s->sel = state_get_u16(r);
+    s->attr = state_get_u16(r);
+    s->base = state_get_u32(r);
+    s->limit = state_get_u32(r);
+}
+
+void cpu_state_save(const struct cpu *c, struct state_writer *w)
+{
+    state_begin(w, "CPU0");
+    for (int i = 0; i < 8; i++)
+        state_put_u32(w, c->regs[i]);
+    state_put_u32(w, c->eip);
+    state_put_u32(w, c->eflags);
+    state_put_u8(w, c->lf.op);
+    state_put_u8(w, c->lf.size);
+    state_put_u8(w, c->lf.cin);
+    state_put_u32(w, c->lf.dst);
+    state_put_u32(w, c->lf.src);
+    state_put_u32(w, c->lf.res);
+    for (int i = 0; i < SEG_COUNT; i++)
+        put_seg(w, &c->seg[i]);
+    state_put_u32(w, c->gdtr.base);
+    state_put_u16(w, c->gdtr.limit);
+    state_put_u32(w, c->idtr.base);
+    state_put_u16(w, c->idtr.limit);
+    put_seg(w, &c->ldtr);
+    put_seg(w, &c->tr);
+    state_put_u32(w, c->cr0);
+    state_put_u32(w, c->cr2);
+    state_put_u32(w, c->cr3);
+    state_put_u32(w, c->cr4);
+    for (int i = 0; i < 8; i++)
+        state_put_u32(w, c->dr[i]);
+    state_put_u64(w, c->tsc_offset);
+    state_put_u64(w, c->efer);
+    state_put_u32(w, c->msr.sysenter_cs);
+    state_put_u32(w, c->msr.sysenter_esp);
+    state_put_u32(w, c->msr.sysenter_eip);
+    state_put_u64(w, c->msr.apic_base);
+    state_put_u64(w, c->msr.pat);
+    state_put_u64(w, c->msr.mtrr_def_type);
+    for (int i = 0; i < 2 * CPU_MTRR_VAR_COUNT; i++)
+        state_put_u64(w, c->msr.mtrr_var[i]);
+    for (int i = 0; i < CPU_MTRR_FIXED_COUNT; i++)
+        state_put_u64(w, c->msr.mtrr_fixed[i]);
+    state_put_u64(w, c->icount);
+    state_put_u8(w, (uint8_t)c->halted);
+    state_put_u8(w, (uint8_t)c->shutdown);
+    state_put_u8(w, c->irq_shadow);
+    state_put_u8(w, c->nmi_pending);
+    state_put_u8(w, c->nmi_blocked);
+    state_put_u32(w, c->dbg_pending);
+    state_end(w);
+}
+
+int cpu_state_load(struct cpu *c, struct state_reader *r)
+{
+    if (state_open(r, "CPU0") != 0)
+        return -1;
+    for (int i = 0; i < 8; i++)
+        c->regs[i] = state_get_u32(r);
+    c->eip = state_get_u32(r);
+    c->eflags = state_get_u32(r);
+    c->lf.op = state_get_u8(r);
+    c->lf.size = state_get_u8(r);
+    c->lf.cin = state_get_u8(r);
+    c->lf.dst = state_get_u32(r);
+    c->lf.src = state_get_u32(r);
+    c->lf.res = state_get_u32(r);
+    /* The lazy-flags record selects a flag function by op and shifts by
+     * size: out-of-range values from a damaged state must not reach it. */
+    if (c->lf.op > LF_SAR ||
+        (c->lf.op != LF_NONE && c->lf.size != 1 && c->lf.size != 2 && c->lf.size != 4))
+        state_fail(r);
+    for (int i = 0; i < SEG_COUNT; i++)
+        get_seg(r, &c->seg[i]);
+    c->gdtr.base = state_get_u32(r);
+    c->gdtr.limit = state_get_u16(r);
+    c->idtr.base = state_get_u32(r);
+    c->idtr.limit = state_get_u16(r);
+    get_seg(r, &c->ldtr);
+    get_seg(r, &c->tr);
+    c->cr0 = state_get_u32(r);
+    c->cr2 = state_get_u32(r);
+    c->cr3 = state_get_u32(r);
+    c->cr4 = state_get_u32(r);
+    for (int i = 0; i < 8; i++)
+        c->dr[i] = state_get_u32(r);
+    c->tsc_offset = state_get_u64(r);
+    c->efer = state_get_u64(r);
+    c->msr.sysenter_cs = state_get_u32(r);
+    c->msr.sysenter_esp = state_get_u32(r);
+    c->msr.sysenter_eip = state_get_u32(r);
+    c->msr.apic_base = state_get_u64(r);
+    c->msr.pat = state_get_u64(r);
+    c->msr.mtrr_def_type = state_get_u64(r);
+    for (int i = 0; i < 2 * CPU_MTRR_VAR_COUNT; i++)
+        c->msr.mtrr_var[i] = state_get_u64(r);
+    for (int i = 0; i < CPU_MTRR_FIXED_COUNT; i++)
+        c->msr.mtrr_fixed[i] = state_get_u64(r);
+    c->icount = state_get_u64(r);
+    c->halted = state_get_u8(r) & 1;
+    c->shutdown = state_get_u8(r) & 1;
+    c->irq_shadow = state_get_u8(r);
+    if (c->irq_shadow > IRQ_SHADOW_MOV_SS)
+        state_fail(r);
+    c->nmi_pending = state_get_u8(r) & 1;
+    c->nmi_blocked = state_get_u8(r) & 1;
+    c->dbg_pending = state_get_u32(r);
+    c->delivering = -1;
+    c->stop_requested = 0;
+    return state_close(r);
+}

@@ -1,0 +1,138 @@
+#include <string.h>
+
+#include "dbt/dbt.h"
+#include "machine/cpu_state.h"
+#include "machine/machine.h"
+#include "machine/snapshot.h"
+
+#define PAGE PHYSMEM_PAGE_SIZE
+#define RAM_END_MARK 0xFFFFFFFFu
+
+static int page_is_zero(const uint8_t *p)
+{
+    for (unsigned i = 0; i < PAGE; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+/* RAM is saved from the pages physmem has allocated, read directly (not
+ * through PAM or MMIO, which could show ROM or device registers instead
+ * of the RAM beneath). */
+static void ram_save(const struct machine *m, struct state_writer *w)
+{
+    const struct physmem *pm = &m->mem;
+    state_begin(w, "RAM0");
+    state_put_u32(w, pm->ram_size);
+    state_put_u8(w, pm->a20_mask == 0xFFFFFFFFu);
+    state_put_u8(w, m->a20_sources);
+    for (unsigned i = 0; i < PHYSMEM_PAM_CHUNKS; i++)
+        state_put_u8(w, (uint8_t)physmem_get_pam(pm, i));
+    for (uint32_t a = 0; a < pm->ram_size; a += PAGE) {
+        struct p2m_entry scratch;
+        const struct p2m_entry *e = physmem_peek(pm, a, &scratch);
+        if (!e->ram || page_is_zero(e->ram))
+            continue;
+        state_put_u32(w, a);
+        state_put_bytes(w, e->ram, PAGE);
+    }
+    state_put_u32(w, RAM_END_MARK);
+    state_end(w);
+}
+
+static int ram_load(struct machine *m, struct state_reader *r)
+{
+    struct physmem *pm = &m->mem;
+    if (state_open(r, "RAM0") != 0)
+        return -1;
+    if (state_get_u32(r) != pm->ram_size) {
+        state_fail(r);
+        return -1;
+    }
+    int a20 = state_get_u8(r) & 1;
+    m->a20_sources = state_get_u8(r) & 3;
+    uint8_t pam[PHYSMEM_PAM_CHUNKS];
+    state_get_bytes(r, pam, sizeof pam);
+    /* Open the ROM area to RAM while the pages go in, then set the saved
+     * modes. */
+    for (unsigned i = 0; i < PHYSMEM_PAM_CHUNKS; i++)
+        physmem_set_pam(pm, i, PHYSMEM_PAM_READ_RAM | PHYSMEM_PAM_WRITE_RAM);
+    physmem_set_a20(pm, 1);
+    for (;;) {
+        uint32_t a = state_get_u32(r);
+        if (r->failed || a == RAM_END_MARK)
+            break;
+        uint8_t *dst = (a % PAGE == 0 && a < pm->ram_size) ? physmem_ram_ptr(pm, a, PAGE) : NULL;
+        if (!dst) {
+            state_fail(r);   /* not a RAM page of this machine */
+            break;
+        }
+        state_get_bytes(r, dst, PAGE);
+    }
+    for (unsigned i = 0; i < PHYSMEM_PAM_CHUNKS; i++)
+        physmem_set_pam(pm, i, pam[i] & 3);
+    physmem_set_a20(pm, a20);
+    return state_close(r);
+}
+
+int machine_save(const struct machine *m, struct state_writer *w)
+{
+    cpu_state_save(&m->cpu, w);
+    ram_save(m, w);
+    clock_save(&m->clock, w);
+    i8259_save(&m->pic, w);
+    i8254_save(&m->pit, w);
+    port61_save(&m->port61, w);
+    mc146818_save(&m->rtc, w);
+    port92_save(&m->port92, w);
+    fw_cfg_save(&m->fw_cfg, w);
+    uart16550_save(&m->com[0], w, "COM1");
+    uart16550_save(&m->com[1], w, "COM2");
+    i8042_save(&m->kbc, w);
+    return state_writer_failed(w) ? -1 : 0;
+}
+
+int machine_load(struct machine *m, const uint8_t *buf, size_t len, char *err, size_t errsz)
+{
+    struct state_reader r;
+    state_reader_init(&r, buf, len);
+    const char *what = NULL;
+    /* The CPU first: the clock counts from its instruction count. The
+     * PIC before the devices that drive its lines. */
+    if (cpu_state_load(&m->cpu, &r) != 0)
+        what = "CPU";
+    else if (ram_load(m, &r) != 0)
+        what = "memory";
+    else if (clock_load(&m->clock, &r) != 0)
+        what = "clock";
+    else if (i8259_load(&m->pic, &r) != 0)
+        what = "PIC";
+    else if (i8254_load(&m->pit, &r) != 0)
+        what = "PIT";
+    else if (port61_load(&m->port61, &r) != 0)
+        what = "port 0x61";
+    else if (mc146818_load(&m->rtc, &r) != 0)
+        what = "RTC";
+    else if (port92_load(&m->port92, &r) != 0)
+        what = "port 0x92";
+    else if (fw_cfg_load(&m->fw_cfg, &r) != 0)
+        what = "fw_cfg";
+    else if (uart16550_load(&m->com[0], &r, "COM1") != 0 ||
+             uart16550_load(&m->com[1], &r, "COM2") != 0)
+        what = "serial port";
+    else if (i8042_load(&m->kbc, &r) != 0)
+        what = "keyboard controller";
+    if (what) {
+        snprintf(err, errsz, "saved state: the %s record is missing or damaged", what);
+        return -1;
+    }
+    /* Translated code belongs to the old memory contents. */
+    if (m->dbt)
+        dbt_flush(m->dbt);
+    m->intr_level = i8259_intr_pending(&m->pic);
+    m->cpu.stop_requested = 0;
+    m->exit_requested = 0;
+    m->reset_requested = 0;
+    m->quit_requested = 0;
+    return 0;
+}

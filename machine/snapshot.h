@@ -1,0 +1,29 @@
+/* A whole machine's state as one byte stream (machine/state.h records):
+ * the CPU, guest RAM (pages that are not all zero), the A20 gate and PAM
+ * modes, the clock with its timer deadlines, and every board device.
+ *
+ * machine_load() restores into a machine created with the same options
+ * (RAM size, firmware, wiring); the stream says which parts it holds and
+ * each part checks its own record. Taken between two run-loop slices, a
+ * saved machine and its restored copy then run identically.
+ *
+ * Not yet included: the PCI/IDE/VGA side of the board
+ * (machine/board_storage.c). Until it saves its own records, a state taken
+ * after firmware has programmed those devices does not restore them.
+ */
+#ifndef SHADOW86_MACHINE_SNAPSHOT_H
+#define SHADOW86_MACHINE_SNAPSHOT_H
+
+#include <stddef.h>
+
+#include "machine/state.h"
+
+struct machine;
+
+/* Returns 0, or -1 if memory ran out (w is failed). */
+int machine_save(const struct machine *m, struct state_writer *w);
+/* Returns 0, or -1 with a one-line message (missing or damaged record,
+ * a machine of another shape). The machine is unusable after a failure. */
+int machine_load(struct machine *m, const uint8_t *buf, size_t len, char *err, size_t errsz);
+
+#endif
