@@ -52,35 +52,32 @@ void op_iret(struct cpu *cpu, const struct insn *in)
     cpu_iret(cpu, in->opsize);
 }
 
-/* INT n, INT3 and INTO are IOPL-sensitive in V86 mode (redirected under
- * CR4.VME by the TSS bitmap); INT1 (ICEBP) is not. */
-static void software_interrupt(struct cpu *cpu, int vec, enum int_source src)
-{
-    if ((cpu->eflags & EFLAGS_VM) && src == INT_SRC_SOFTWARE &&
-        v86_software_interrupt(cpu, vec))
-        return;
-    cpu_deliver_interrupt(cpu, vec, src, 0, 0);
-}
-
+/* In V86 mode only INT n (CD) is IOPL-sensitive and subject to the
+ * CR4.VME redirection bitmap; INT3 and INTO go to the IDT like any
+ * exception, and INT1 (ICEBP) is not a software interrupt at all (SDM
+ * "INT n/INTO/INT3/INT1": "IF VM = 1 and IOPL < 3 AND INT n"). */
 void op_int(struct cpu *cpu, const struct insn *in)
 {
-    software_interrupt(cpu, (int)(in->imm & 0xFF), INT_SRC_SOFTWARE);
+    int vec = (int)(in->imm & 0xFF);
+    if ((cpu->eflags & EFLAGS_VM) && v86_software_interrupt(cpu, vec))
+        return;
+    cpu_deliver_interrupt(cpu, vec, INT_SRC_SOFTWARE, 0, 0);
 }
 
 void op_int3(struct cpu *cpu, const struct insn *in)
 {
-    software_interrupt(cpu, VEC_BP, INT_SRC_SOFTWARE);
+    cpu_deliver_interrupt(cpu, VEC_BP, INT_SRC_SOFTWARE, 0, 0);
 }
 
 void op_into(struct cpu *cpu, const struct insn *in)
 {
     if (flags_of(cpu))
-        software_interrupt(cpu, VEC_OF, INT_SRC_SOFTWARE);
+        cpu_deliver_interrupt(cpu, VEC_OF, INT_SRC_SOFTWARE, 0, 0);
 }
 
 void op_int1(struct cpu *cpu, const struct insn *in)
 {
-    software_interrupt(cpu, VEC_DB, INT_SRC_ICEBP);
+    cpu_deliver_interrupt(cpu, VEC_DB, INT_SRC_ICEBP, 0, 0);
 }
 
 void op_bound(struct cpu *cpu, const struct insn *in)

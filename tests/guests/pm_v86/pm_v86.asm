@@ -70,12 +70,21 @@ main32:
         ENTER_V86 v2f, 0x23002              ; IOPL 3 still checks the bitmap
 .b6:    CHECK_EXC32 13, 0, v2f.f - $$, "IN AL, 81h in V86 with the bit set: #GP(0)"
         and byte [TSS_A + TSS_A_IOMAP + 0x81/8], ~(1 << (0x81 & 7))
+        ; INT3 is not IOPL-sensitive: it goes to the IDT, gate DPL checked.
+        EXPECT32 .b7
+        ENTER_V86 v2g, 0x20002
+.b7:    CHECK_EXC32 13, 3*8 + 2, v2g - $$, "INT3 in V86 through a DPL 0 gate: #GP(1Ah)"
+        SETGATE 3, 0xEE, SEL_CODE0, pm_stub_3
+        EXPECT32 .b8
+        ENTER_V86 v2g, 0x20002
+.b8:    CHECK_EXC32 3, 0, v2g.after - $$, "INT3 in V86 at IOPL 0 through a DPL 3 gate"
+        SETGATE 3, 0x8E, SEL_CODE0, pm_stub_3
         PASS32 "IOPL-sensitive instructions fault at IOPL 0; I/O bitmap; #UD"
 
 ; ---------------------------------------------------------------- IOPL 3
-        EXPECT32 .b7
+        EXPECT32 .b9
         ENTER_V86 v3, 0x23202
-.b7:    CHECK_EXC32 0x31, 0, v3.after - $$, "INT 31h in V86 at IOPL 3 through a DPL 3 gate"
+.b9:    CHECK_EXC32 0x31, 0, v3.after - $$, "INT 31h in V86 at IOPL 3 through a DPL 3 gate"
         CHECK32 dword [px_frame + 8], 0x23002, "INT 31h frame: EFLAGS (VM, IOPL 3, IF cleared by CLI)"
         CHECK32 dword [px_frame + 12], V86_SP, "INT 31h frame: ESP"
         CHECK32 dword [pm_scratch], 0x3002, "PUSHF after CLI at IOPL 3"
@@ -88,9 +97,9 @@ main32:
         mov word [0x21*4], v86_int21 - $$
         mov word [0x21*4 + 2], 0xF000
         or byte [REDIR + 0x22/8], 1 << (0x22 & 7)
-        EXPECT32 .b8
+        EXPECT32 .b10
         ENTER_V86 v4, 0x20002 | 0x80000     ; VIF set, IOPL 0
-.b8:    CHECK_EXC32 13, 0, v4.hlt - $$, "VME: ends with HLT"
+.b10:    CHECK_EXC32 13, 0, v4.hlt - $$, "VME: ends with HLT"
         CHECK32 dword [pm_scratch], 0x3202, "VME: PUSHF shows IF = VIF and IOPL 3"
         CHECK32 dword [pm_scratch + 4], 0x3002, "VME: PUSHF after CLI shows IF = 0"
         CHECK32 dword [pm_scratch + 8], 0x3202, "VME: INT 21h redirected, FLAGS image IF = VIF"
@@ -99,9 +108,9 @@ main32:
         CHECK32 dword [pm_scratch + 20], 0x3002, "VME: inside the redirected handler VIF = 0"
         CHECK32 dword [pm_scratch + 24], 0xABCD, "VME: the handler ran and IRET returned"
         CHECK32 dword [px_frame + 8], 0xB0002, "VME: EFLAGS at the end (VIF set by STI, VM, RF)"
-        EXPECT32 .b9
+        EXPECT32 .b11
         ENTER_V86 v5, 0x20002
-.b9:    CHECK_EXC32 13, 0, v5 - $$, "VME: INT 22h with its redirection bit set: #GP(0)"
+.b11:    CHECK_EXC32 13, 0, v5 - $$, "VME: INT 22h with its redirection bit set: #GP(0)"
         mov eax, cr4
         and eax, ~1
         mov cr4, eax
@@ -127,6 +136,8 @@ v2d:    iret
 v2e:    lar ax, bx
 v2f:    in al, 0x80
 .f:     in al, 0x81
+v2g:    int3
+.after:
 v3:     cli
         pushf
         pop word [ss:pm_scratch]
