@@ -53,6 +53,8 @@ void cpu_msr_reset(struct cpu *cpu)
     m->apic_base = 0xFEE00000u | (1u << 11) | (1u << 8);
     m->pat = 0x0007040600070406ull;
     cpu->efer = 0;
+    /* The TSC restarts from 0 at reset (SDM 17.17); icount does not. */
+    cpu->tsc_offset = 0 - cpu->icount;
 }
 
 uint64_t cpu_read_tsc(const struct cpu *cpu)

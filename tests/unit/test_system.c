@@ -372,6 +372,12 @@ START_TEST(msrs)
     ck_assert_int_eq(cpu_msr_write(&cpu, MSR_TSC, 5000), 0);
     cpu.icount = 1010;
     ck_assert_uint_eq(cpu_read_tsc(&cpu), 5010);
+    cpu_reset(&cpu);                                   /* TSC back to 0 */
+    ck_assert_uint_eq(cpu_read_tsc(&cpu), 0);
+    cpu.icount += 7;
+    ck_assert_uint_eq(cpu_read_tsc(&cpu), 7);
+    ck_assert_int_eq(cpu_msr_read(&cpu, MSR_PAT, &v), 0);
+    ck_assert_uint_eq(v, 0x0007040600070406ull);       /* reset value again */
     teardown_pm();
 }
 END_TEST
