@@ -90,13 +90,99 @@ struct cpu_io {
     void (*out)(void *opaque, uint16_t port, unsigned size, uint32_t val);
 };
 
-/* Observation hooks (debug/ registers these); NULL when unused. */
+/* Observation hooks (debug/ registers these); NULL when unused.
+ *
+ * Each hook is called from one guarded line at its event's source, so with
+ * no observer the cost is one well-predicted branch. Hooks observe: they
+ * must not change guest state (the gdb stub changes it only between
+ * instructions, through the same functions the CPU uses). Their printers
+ * and the event structures' meaning are documented in docs/debug.md. */
+struct cpu;
+
+/* A data access through segmentation (cpu_read/cpu_write): `lin` is the
+ * linear address, `value` the value read or written. Called after the
+ * access succeeded. Instruction fetches and descriptor-table reads are not
+ * reported. */
+enum cpu_mem_kind { CPU_MEM_READ, CPU_MEM_WRITE };
+
+/* MMU events, raised by mmu/ and softtlb/ ([mmu] calls the hook; debug/
+ * prints them). `level` counts from the top of the walk (1 = page
+ * directory or PDPT, ...); `stage` is 1 for the guest's tables and 2 for
+ * a nested second-stage reference under a stage-1 one. */
+enum cpu_mmu_event_kind {
+    CPU_MMU_TLB_MISS,       /* lin, access (0 read, 1 write, 2 fetch) */
+    CPU_MMU_WALK_REF,       /* stage, level, addr (GPA or HPA), entry */
+    CPU_MMU_AD_UPDATE,      /* stage, level, addr, entry (the value written) */
+    CPU_MMU_WALK_DONE,      /* lin, addr = resulting physical address, entry = PTE */
+    CPU_MMU_WALK_FAULT,     /* lin, entry = #PF error code */
+    CPU_MMU_SHADOW_HIT,     /* lin, addr = shadow table */
+    CPU_MMU_SHADOW_BUILD,   /* lin, addr = guest table mirrored */
+    CPU_MMU_SHADOW_WRTRAP,  /* addr = guest page-table page written, entry = value */
+    CPU_MMU_SHADOW_RESYNC,  /* addr = guest table, entry = cause (enum below) */
+    CPU_MMU_EVENT_COUNT
+};
+enum cpu_mmu_resync_cause { CPU_MMU_RESYNC_WRITE, CPU_MMU_RESYNC_INVLPG, CPU_MMU_RESYNC_CR3 };
+struct cpu_mmu_event {
+    uint8_t kind;           /* enum cpu_mmu_event_kind */
+    uint8_t stage;          /* 1 or 2 */
+    uint8_t level;          /* 1 = top */
+    uint8_t access;         /* 0 read, 1 write, 2 fetch */
+    uint32_t lin;
+    uint64_t addr;
+    uint64_t entry;
+};
+
+/* Sensitive-instruction callouts (dbt/, and the interpreter's sensitive
+ * path): `sens` is the class (enum cpu_sensitivity of cpu/sensitive.h),
+ * `outcome` says what happened. */
+enum cpu_callout_outcome {
+    CPU_CALLOUT_EMULATED,   /* executed by the callout */
+    CPU_CALLOUT_FAULTED,    /* raised an exception (e.g. #GP at CPL > 0) */
+    CPU_CALLOUT_BLOCK_END   /* executed, and ended the block (mode may change) */
+};
+
+/* Translator block events ([dbt] calls the hook). */
+enum cpu_block_event_kind {
+    CPU_BLOCK_TRANSLATE,    /* pa, lin, len = guest bytes, ninsn */
+    CPU_BLOCK_CHAIN,        /* pa -> to_pa */
+    CPU_BLOCK_INVALIDATE,   /* pa, cause (enum below) */
+    CPU_BLOCK_FLUSH,        /* everything, cause */
+    CPU_BLOCK_EVENT_COUNT
+};
+enum cpu_block_cause {
+    CPU_BLOCK_CAUSE_NONE, CPU_BLOCK_CAUSE_CODE_WRITE, CPU_BLOCK_CAUSE_SELF_MODIFY,
+    CPU_BLOCK_CAUSE_CR3, CPU_BLOCK_CAUSE_MODE, CPU_BLOCK_CAUSE_CACHE_FULL,
+    CPU_BLOCK_CAUSE_DEBUGGER, CPU_BLOCK_CAUSE_COUNT
+};
+struct cpu_block_event {
+    uint8_t kind;           /* enum cpu_block_event_kind */
+    uint8_t cause;          /* enum cpu_block_cause */
+    uint32_t pa, lin, to_pa;
+    uint32_t len, ninsn;
+};
+
 struct cpu_hooks {
     void *opaque;
     /* Called after an instruction retired, with its decoded form and the
      * state before it ran (`before`). */
     void (*insn_retired)(void *opaque, const struct cpu *cpu, const struct insn *in,
                          const struct cpu *before);
+    /* cpu/mem.c, after each segmented data access. */
+    void (*mem_access)(void *opaque, const struct cpu *cpu, enum cpu_mem_kind kind,
+                       uint32_t lin, unsigned size, uint32_t value);
+    /* cpu/except.c, when delivery of an interrupt or exception begins
+     * (`src` is enum int_source of cpu/except.h); cpu->eip is the return
+     * address. The gate is read from the IDT/IVT by the observer. */
+    void (*interrupt)(void *opaque, const struct cpu *cpu, int vec, int src, int has_error,
+                      uint32_t error);
+    /* mmu/, softtlb/: see struct cpu_mmu_event. */
+    void (*mmu)(void *opaque, const struct cpu *cpu, const struct cpu_mmu_event *ev);
+    /* dbt/ (and the interpreter): a sensitive instruction reached its
+     * callout. */
+    void (*callout)(void *opaque, const struct cpu *cpu, const struct insn *in, int sens,
+                    enum cpu_callout_outcome outcome);
+    /* dbt/: see struct cpu_block_event. */
+    void (*block)(void *opaque, const struct cpu *cpu, const struct cpu_block_event *ev);
 };
 
 /* Why cpu_run() returned. */

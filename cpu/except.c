@@ -184,6 +184,8 @@ static void deliver_protected(struct cpu *cpu, int vec, enum int_source src,
 void cpu_deliver_interrupt(struct cpu *cpu, int vec, enum int_source src,
                            int has_error, uint32_t err)
 {
+    if (cpu->hooks.interrupt)  /* debug/: int trace, gdb */
+        cpu->hooks.interrupt(cpu->hooks.opaque, cpu, vec, (int)src, has_error, err);
     if (src == INT_SRC_EXCEPTION)
         cpu->stats.exceptions[vec & 31]++;
     else

@@ -87,7 +87,10 @@ uint32_t cpu_read(struct cpu *cpu, int seg, uint32_t off, unsigned size)
     uint32_t lin = cpu_check_access(cpu, seg, off, size, 0);
     if (cpu_access_hook_needed(cpu))
         cpu_access_hook(cpu, lin, size, 0);   /* [system]: #AC, data breakpoints */
-    return cpu_lin_read(cpu, lin, size);
+    uint32_t v = cpu_lin_read(cpu, lin, size);
+    if (cpu->hooks.mem_access)  /* debug/: traces, watchpoints */
+        cpu->hooks.mem_access(cpu->hooks.opaque, cpu, CPU_MEM_READ, lin, size, v);
+    return v;
 }
 
 void cpu_write(struct cpu *cpu, int seg, uint32_t off, unsigned size, uint32_t val)
@@ -96,6 +99,8 @@ void cpu_write(struct cpu *cpu, int seg, uint32_t off, unsigned size, uint32_t v
     if (cpu_access_hook_needed(cpu))
         cpu_access_hook(cpu, lin, size, 1);   /* [system]: #AC, data breakpoints */
     cpu_lin_write(cpu, lin, size, val);
+    if (cpu->hooks.mem_access)  /* debug/: traces, watchpoints */
+        cpu->hooks.mem_access(cpu->hooks.opaque, cpu, CPU_MEM_WRITE, lin, size, val);
 }
 
 unsigned cpu_fetch(struct cpu *cpu, uint32_t eip, uint8_t *buf, unsigned max)

@@ -49,6 +49,15 @@ void disasm_close(struct disasm *d)
     d->insn16 = d->insn32 = NULL;
 }
 
+void disasm_set_att(struct disasm *d, int att)
+{
+    size_t syntax = att ? CS_OPT_SYNTAX_ATT : CS_OPT_SYNTAX_INTEL;
+    if (d->handle16)
+        cs_option((csh)d->handle16, CS_OPT_SYNTAX, syntax);
+    if (d->handle32)
+        cs_option((csh)d->handle32, CS_OPT_SYNTAX, syntax);
+}
+
 unsigned disasm_format(struct disasm *d, const uint8_t *bytes, size_t len, uint32_t eip,
                        int code32, char *out, size_t outsz)
 {

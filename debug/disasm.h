@@ -1,4 +1,5 @@
-/* Disassembly through Capstone (Intel syntax), for traces and tools.
+/* Disassembly through Capstone (Intel syntax, or AT&T on request), for
+ * traces and tools.
  *
  * A disassembler holds one Capstone handle per code size, opened once per
  * session: opening a handle costs far more than disassembling one
@@ -18,6 +19,8 @@ struct disasm {
 /* Returns 0, or -1 if Capstone cannot be opened. */
 int disasm_open(struct disasm *d);
 void disasm_close(struct disasm *d);
+/* Switch both handles to AT&T syntax (`att` = 1) or back to Intel. */
+void disasm_set_att(struct disasm *d, int att);
 
 /* Disassemble the instruction at `bytes` (`len` valid bytes) located at
  * offset `eip`, as 16-bit (`code32` = 0) or 32-bit code, into `out`

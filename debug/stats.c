@@ -1,5 +1,8 @@
+#include <string.h>
+
+#include "cpu/except.h"
 #include "debug/stats.h"
-#include "dbt/dbt.h"
+#include "machine/host_time.h"
 
 const char *stats_vector_name(unsigned vector)
 {
@@ -12,73 +15,279 @@ const char *stats_vector_name(unsigned vector)
     return vector < 32 ? names[vector] : NULL;
 }
 
-/* Sensitive instructions (cpu/sensitive.h): totals per class, then each
- * operation that ran at least once. */
-static void stats_print_sensitive(FILE *out, const struct cpu_stats *cs)
+/* ------------------------------------------------------------ emitters */
+
+void stats_group_begin(struct stats_out *o, const char *name)
 {
-    fprintf(out, "stats: sensitive");
-    for (unsigned c = CPU_SENS_PRIVILEGED; c < CPU_SENS_COUNT; c++)
-        fprintf(out, " %s=%llu", cpu_sensitive_class_name((enum cpu_sensitivity)c),
-                (unsigned long long)cs->sensitive[c]);
-    fprintf(out, "\n");
-    for (unsigned c = CPU_SENS_PRIVILEGED; c < CPU_SENS_COUNT; c++) {
-        if (!cs->sensitive[c])
-            continue;
-        fprintf(out, "stats:   %s:", cpu_sensitive_class_name((enum cpu_sensitivity)c));
-        for (unsigned op = 0; op < OP_COUNT; op++)
-            if (cs->sensitive_op[op] && cpu_sensitive_class_of_op(op) == c)
-                fprintf(out, " %s=%llu", insn_op_name(op), (unsigned long long)cs->sensitive_op[op]);
-        fprintf(out, "\n");
+    if (o->format == STATS_JSON) {
+        json_begin_object(&o->json, name);
+    } else {
+        size_t len = strlen(o->path);
+        if (o->depth < JSON_MAX_DEPTH)
+            o->path_len[o->depth] = len;
+        snprintf(o->path + len, sizeof o->path - len, "%s%s", len ? "." : "", name);
     }
-    fprintf(out, "stats: task switches %llu, V86 exits %llu\n",
-            (unsigned long long)cs->task_switches, (unsigned long long)cs->v86_exits);
+    o->depth++;
 }
 
-void stats_print(FILE *out, const struct machine *m)
+void stats_group_end(struct stats_out *o)
+{
+    if (o->depth == 0)
+        return;
+    o->depth--;
+    if (o->format == STATS_JSON)
+        json_end_object(&o->json);
+    else if (o->depth < JSON_MAX_DEPTH)
+        o->path[o->path_len[o->depth]] = 0;
+}
+
+static void text_name(struct stats_out *o, const char *name)
+{
+    fprintf(o->out, "stats: %s%s%s ", o->path, o->path[0] ? "." : "", name);
+}
+
+void stats_u64(struct stats_out *o, const char *name, uint64_t v)
+{
+    if (o->format == STATS_JSON) {
+        json_u64(&o->json, name, v);
+    } else {
+        text_name(o, name);
+        fprintf(o->out, "%llu\n", (unsigned long long)v);
+    }
+}
+
+void stats_double(struct stats_out *o, const char *name, double v)
+{
+    if (o->format == STATS_JSON) {
+        json_double(&o->json, name, v);
+    } else {
+        text_name(o, name);
+        fprintf(o->out, "%.3f\n", v);
+    }
+}
+
+void stats_str(struct stats_out *o, const char *name, const char *v)
+{
+    if (o->format == STATS_JSON) {
+        json_string(&o->json, name, v);
+    } else {
+        text_name(o, name);
+        fprintf(o->out, "%s\n", v);
+    }
+}
+
+/* ------------------------------------------------------------ counters */
+
+void stats_registry_init(struct stats_registry *r)
+{
+    memset(r, 0, sizeof(*r));
+}
+
+int stats_register(struct stats_registry *r, const char *name, stats_section_fn fn,
+                   void *opaque)
+{
+    if (r->n >= STATS_MAX_SECTIONS)
+        return -1;
+    r->v[r->n].name = name;
+    r->v[r->n].fn = fn;
+    r->v[r->n].opaque = opaque;
+    r->n++;
+    return 0;
+}
+
+void stats_counters_init(struct stats_counters *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->host_start_ns = machine_host_monotonic_ns();
+}
+
+void stats_count_interrupt(struct stats_counters *c, int vec, int src)
+{
+    c->vectors[vec & 0xFF][src & 3]++;
+}
+
+void stats_count_io(struct stats_counters *c, const char *device, int is_write)
+{
+    const char *name = device ? device : "unmapped";
+    unsigned i;
+    /* Device names are static strings from the bus: pointer equality
+     * first, then the text, so two buses' copies still merge. */
+    for (i = 0; i < c->ndev; i++)
+        if (c->dev[i].name == name || strcmp(c->dev[i].name, name) == 0)
+            break;
+    if (i == c->ndev) {
+        if (c->ndev == STATS_MAX_DEVICES)
+            i = STATS_MAX_DEVICES - 1;   /* the last slot absorbs the rest */
+        else
+            c->dev[c->ndev++].name = name;
+    }
+    if (is_write)
+        c->dev[i].writes++;
+    else
+        c->dev[i].reads++;
+}
+
+/* ------------------------------------------------------------ sections */
+
+static void section_run(struct stats_out *o, const struct machine *m,
+                        const struct stats_counters *c)
+{
+    uint64_t insns = machine_insn_total(m);
+    stats_group_begin(o, "run");
+    stats_u64(o, "instructions", insns);
+    stats_u64(o, "resets", m->resets);
+    if (c && c->host_start_ns) {
+        uint64_t now = machine_host_monotonic_ns();
+        double secs = now > c->host_start_ns ? (double)(now - c->host_start_ns) / 1e9 : 0.0;
+        stats_double(o, "host_seconds", secs);
+        stats_double(o, "mips", secs > 0 ? (double)insns / secs / 1e6 : 0.0);
+    }
+    stats_group_end(o);
+}
+
+static void vector_key(unsigned v, char *buf, size_t bufsz)
+{
+    const char *name = stats_vector_name(v);
+    if (name)
+        snprintf(buf, bufsz, "%u_%s", v, name);
+    else
+        snprintf(buf, bufsz, "%u", v);
+}
+
+static void section_cpu(struct stats_out *o, const struct machine *m,
+                        const struct stats_counters *c)
 {
     const struct cpu_stats *cs = &m->cpu.stats;
-    const struct iobus *bus = &m->bus;
-
-    fprintf(out, "stats: instructions %llu\n", (unsigned long long)machine_insn_total(m));
-    fprintf(out, "stats: resets %llu\n", (unsigned long long)m->resets);
-    fprintf(out, "stats: invalid-opcode #UD %llu\n", (unsigned long long)cs->ud_count);
-
-    fprintf(out, "stats: exceptions");
-    int any = 0;
+    char key[32];
+    stats_group_begin(o, "cpu");
+    stats_u64(o, "invalid_opcode_ud", cs->ud_count);
+    stats_u64(o, "unimplemented", cs->unimplemented);
+    stats_u64(o, "interrupts", cs->interrupts);
+    uint64_t total = 0;
+    for (unsigned v = 0; v < 32; v++)
+        total += cs->exceptions[v];
+    stats_u64(o, "exceptions", total);
+    stats_group_begin(o, "exceptions_per_vector");
     for (unsigned v = 0; v < 32; v++) {
         if (!cs->exceptions[v])
             continue;
-        const char *name = stats_vector_name(v);
-        if (name)
-            fprintf(out, " #%s=%llu", name, (unsigned long long)cs->exceptions[v]);
-        else
-            fprintf(out, " vec%u=%llu", v, (unsigned long long)cs->exceptions[v]);
-        any = 1;
+        vector_key(v, key, sizeof key);
+        stats_u64(o, key, cs->exceptions[v]);
     }
-    fprintf(out, "%s\n", any ? "" : " none");
-    fprintf(out, "stats: interrupts %llu\n", (unsigned long long)cs->interrupts);
-    stats_print_sensitive(out, cs);
-    if (m->dbt)
-        dbt_stats_print(m->dbt, out);
+    stats_group_end(o);
+    if (c) {
+        /* Software, external and ICEBP deliveries per vector (exceptions
+         * are above, from the CPU's own counters). */
+        static const struct { int src; const char *name; } kinds[] = {
+            { INT_SRC_SOFTWARE, "software_interrupts_per_vector" },
+            { INT_SRC_EXTERNAL, "external_interrupts_per_vector" },
+            { INT_SRC_ICEBP, "icebp_per_vector" },
+        };
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+            stats_group_begin(o, kinds[k].name);
+            for (unsigned v = 0; v < 256; v++) {
+                if (!c->vectors[v][kinds[k].src])
+                    continue;
+                snprintf(key, sizeof key, "%u", v);
+                stats_u64(o, key, c->vectors[v][kinds[k].src]);
+            }
+            stats_group_end(o);
+        }
+    }
+    stats_group_end(o);
+}
 
-    fprintf(out, "stats: debugcon bytes %llu\n", (unsigned long long)m->debugcon.bytes);
-    if (m->postcode.writes)
-        fprintf(out, "stats: POST codes %llu, last 0x%02x\n",
-                (unsigned long long)m->postcode.writes, m->postcode.last);
-    else
-        fprintf(out, "stats: POST codes 0\n");
+/* Sensitive instructions (cpu/sensitive.h): totals per class, then each
+ * operation that ran at least once, under its class. */
+static void section_sensitive(struct stats_out *o, const struct machine *m)
+{
+    const struct cpu_stats *cs = &m->cpu.stats;
+    stats_group_begin(o, "sensitive");
+    for (unsigned c = CPU_SENS_PRIVILEGED; c < CPU_SENS_COUNT; c++) {
+        stats_group_begin(o, cpu_sensitive_class_name((enum cpu_sensitivity)c));
+        stats_u64(o, "total", cs->sensitive[c]);
+        for (unsigned op = 0; op < OP_COUNT; op++)
+            if (cs->sensitive_op[op] && cpu_sensitive_class_of_op(op) == c)
+                stats_u64(o, insn_op_name(op), cs->sensitive_op[op]);
+        stats_group_end(o);
+    }
+    stats_u64(o, "task_switches", cs->task_switches);
+    stats_u64(o, "v86_exits", cs->v86_exits);
+    stats_group_end(o);
+}
 
-    fprintf(out, "stats: unmapped ports: %llu reads, %llu writes, %u distinct",
-            (unsigned long long)bus->unmapped_reads, (unsigned long long)bus->unmapped_writes,
-            bus->unmapped_distinct);
+static void section_io(struct stats_out *o, const struct machine *m,
+                       const struct stats_counters *c)
+{
+    const struct iobus *bus = &m->bus;
+    char key[16];
+    stats_group_begin(o, "io");
+    if (c) {
+        stats_group_begin(o, "ports_per_device");
+        for (unsigned i = 0; i < c->ndev; i++) {
+            stats_group_begin(o, c->dev[i].name);
+            stats_u64(o, "reads", c->dev[i].reads);
+            stats_u64(o, "writes", c->dev[i].writes);
+            stats_group_end(o);
+        }
+        stats_group_end(o);
+    }
+    stats_group_begin(o, "unmapped");
+    stats_u64(o, "reads", bus->unmapped_reads);
+    stats_u64(o, "writes", bus->unmapped_writes);
+    stats_u64(o, "distinct_ports", bus->unmapped_distinct);
     unsigned n = bus->unmapped_distinct < IOBUS_UNMAPPED_LIST ? bus->unmapped_distinct
                                                                : IOBUS_UNMAPPED_LIST;
+    stats_group_begin(o, "first_ports");
     for (unsigned i = 0; i < n; i++) {
         const struct iobus_unmapped_port *p = &bus->unmapped_list[i];
-        fprintf(out, "%s %04x(r%llu,w%llu)", i ? "," : ":", p->port,
-                (unsigned long long)p->reads, (unsigned long long)p->writes);
+        snprintf(key, sizeof key, "%04x", p->port);
+        stats_group_begin(o, key);
+        stats_u64(o, "reads", p->reads);
+        stats_u64(o, "writes", p->writes);
+        stats_group_end(o);
     }
-    if (bus->unmapped_distinct > n)
-        fprintf(out, ", ...");
-    fprintf(out, "\n");
+    stats_group_end(o);
+    stats_group_end(o);
+    stats_group_end(o);
+}
+
+static void section_devices(struct stats_out *o, const struct machine *m)
+{
+    stats_group_begin(o, "debug_devices");
+    stats_u64(o, "debugcon_bytes", m->debugcon.bytes);
+    stats_u64(o, "post_code_writes", m->postcode.writes);
+    if (m->postcode.writes)
+        stats_u64(o, "post_code_last", m->postcode.last);
+    stats_group_end(o);
+}
+
+void stats_print(FILE *out, enum stats_format format, const struct machine *m,
+                 const struct stats_counters *c, const struct stats_registry *r)
+{
+    struct stats_out o;
+    memset(&o, 0, sizeof o);
+    o.format = format;
+    o.out = out;
+    if (format == STATS_JSON) {
+        json_init(&o.json, out);
+        json_begin_object(&o.json, NULL);
+    }
+    section_run(&o, m, c);
+    section_cpu(&o, m, c);
+    section_sensitive(&o, m);
+    section_io(&o, m, c);
+    section_devices(&o, m);
+    if (r) {
+        for (unsigned i = 0; i < r->n; i++) {
+            stats_group_begin(&o, r->v[i].name);
+            r->v[i].fn(r->v[i].opaque, &o);
+            stats_group_end(&o);
+        }
+    }
+    if (format == STATS_JSON) {
+        json_end_object(&o.json);
+        json_finish(&o.json);
+    }
+    fflush(out);
 }

@@ -1,6 +1,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpu/except.h"
+#include "cpu/seg.h"
+#include "debug/guestmem.h"
 #include "debug/trace.h"
 
 static const struct {
@@ -10,6 +13,11 @@ static const struct {
     { "insn", TRACE_INSN },
     { "io", TRACE_IO },
     { "unmapped", TRACE_UNMAPPED },
+    { "int", TRACE_INT },
+    { "mmu", TRACE_MMU },
+    { "callout", TRACE_CALLOUT },
+    { "block", TRACE_BLOCK },
+    { "all", TRACE_INSN | TRACE_IO | TRACE_INT | TRACE_MMU | TRACE_CALLOUT | TRACE_BLOCK },
 };
 
 int trace_parse_categories(const char *spec, unsigned *mask, char *err, size_t errsz)
@@ -40,16 +48,15 @@ int trace_parse_categories(const char *spec, unsigned *mask, char *err, size_t e
     }
 }
 
-/* The instruction's bytes as the CPU fetched them: from the linear address
- * CS.base + EIP, read as physical because paging does not exist yet. When
- * it does, this is the one place that must translate through the MMU.
- * (Code that rewrote its own bytes shows the new ones.) */
-static size_t trace_fetch_code(const struct cpu *before, uint8_t *buf, size_t len)
+const char *trace_vector_name(unsigned vec)
 {
-    uint32_t linear = before->seg[SEG_CS].base + before->eip;
-    for (size_t i = 0; i < len; i++)
-        buf[i] = physmem_read8(before->mem, linear + (uint32_t)i);
-    return len;
+    static const char *const names[32] = {
+        [0] = "#DE", [1] = "#DB", [2] = "NMI", [3] = "#BP", [4] = "#OF", [5] = "#BR",
+        [6] = "#UD", [7] = "#NM", [8] = "#DF", [9] = "#CSO", [10] = "#TS", [11] = "#NP",
+        [12] = "#SS", [13] = "#GP", [14] = "#PF", [16] = "#MF", [17] = "#AC", [18] = "#MC",
+        [19] = "#XM",
+    };
+    return vec < 32 ? names[vec] : NULL;
 }
 
 /* 32-bit code only in protected mode outside VM86 with CS.D set; real and
@@ -62,79 +69,264 @@ static int code_is_32bit(const struct cpu *c)
 static const char *const gp_names[8] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi" };
 static const char *const seg_names[SEG_COUNT] = { "es", "cs", "ss", "ds", "fs", "gs" };
 
-/* Append " name=value" for each register that differs between the two
- * states (EIP excluded: it always changes). */
-static size_t format_changes(const struct cpu *after, const struct cpu *before, char *buf,
-                             size_t bufsz)
+void trace_regs_capture(struct trace_regs *r, const struct cpu *cpu)
 {
-    size_t n = 0;
-#define APPEND(...)                                                              \
+    memcpy(r->gp, cpu->regs, sizeof r->gp);
+    r->eflags = cpu_get_eflags(cpu);
+    for (int s = 0; s < SEG_COUNT; s++)
+        r->sel[s] = cpu->seg[s].sel;
+    r->cr0 = cpu->cr0;
+    r->cr2 = cpu->cr2;
+    r->cr3 = cpu->cr3;
+    r->cr4 = cpu->cr4;
+}
+
+void trace_record_insn(struct trace_insn_record *r, const struct cpu *cpu,
+                       const struct insn *in, const struct cpu *before)
+{
+    r->icount = before->icount;
+    r->cpl = (uint8_t)cpu_cpl(before);
+    r->code32 = (uint8_t)code_is_32bit(before);
+    r->cs = before->seg[SEG_CS].sel;
+    r->eip = before->eip;
+    r->lin = before->seg[SEG_CS].base + before->eip;
+    r->len = (uint8_t)(in && in->len && in->len <= INSN_MAX_LEN ? in->len : INSN_MAX_LEN);
+    /* The bytes as they are now (code that rewrote itself shows the new
+     * ones); unreadable bytes show as zero. */
+    if (debug_read_linear(before, r->lin, r->bytes, r->len) != 0)
+        memset(r->bytes, 0, sizeof r->bytes);
+    trace_regs_capture(&r->before, before);
+    trace_regs_capture(&r->after, cpu);
+}
+
+#define APPEND(buf, n, bufsz, ...)                                               \
     do {                                                                         \
-        if (n < bufsz) {                                                         \
-            int w_ = snprintf(buf + n, bufsz - n, __VA_ARGS__);                  \
-            n += w_ > 0 ? (size_t)w_ : 0;                                        \
+        if ((n) < (bufsz)) {                                                     \
+            int w_ = snprintf((buf) + (n), (bufsz) - (n), __VA_ARGS__);          \
+            (n) += w_ > 0 ? (size_t)w_ : 0;                                      \
+            if ((n) > (bufsz))                                                   \
+                (n) = (bufsz);                                                   \
         }                                                                        \
     } while (0)
 
+/* Arithmetic and control flags by name: "ZF+ CF-" reads faster than two
+ * EFLAGS images. */
+static size_t format_flag_changes(uint32_t fb, uint32_t fa, char *buf, size_t bufsz)
+{
+    static const struct { uint32_t bit; const char *name; } flags[] = {
+        { EFLAGS_CF, "cf" }, { EFLAGS_PF, "pf" }, { EFLAGS_AF, "af" }, { EFLAGS_ZF, "zf" },
+        { EFLAGS_SF, "sf" }, { EFLAGS_TF, "tf" }, { EFLAGS_IF, "if" }, { EFLAGS_DF, "df" },
+        { EFLAGS_OF, "of" }, { EFLAGS_NT, "nt" }, { EFLAGS_RF, "rf" }, { EFLAGS_VM, "vm" },
+        { EFLAGS_AC, "ac" },
+    };
+    size_t n = 0;
+    APPEND(buf, n, bufsz, " eflags=%08x(", fa);
+    int first = 1;
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        if ((fa ^ fb) & flags[i].bit) {
+            APPEND(buf, n, bufsz, "%s%s%c", first ? "" : " ", flags[i].name,
+                   (fa & flags[i].bit) ? '+' : '-');
+            first = 0;
+        }
+    }
+    if ((fa ^ fb) & EFLAGS_IOPL) {
+        APPEND(buf, n, bufsz, "%siopl=%u", first ? "" : " ", (fa >> 12) & 3u);
+        first = 0;
+    }
+    APPEND(buf, n, bufsz, ")");
+    return n;
+}
+
+/* Append " name=value" for each register that differs between the two
+ * states (EIP excluded: it always changes). */
+static size_t format_changes(const struct trace_regs *b, const struct trace_regs *a, char *buf,
+                             size_t bufsz)
+{
+    size_t n = 0;
     for (int r = 0; r < 8; r++)
-        if (after->regs[r] != before->regs[r])
-            APPEND(" %s=%08x", gp_names[r], after->regs[r]);
-    uint32_t fa = cpu_get_eflags(after), fb = cpu_get_eflags(before);
-    if (fa != fb)
-        APPEND(" eflags=%08x", fa);
+        if (a->gp[r] != b->gp[r])
+            APPEND(buf, n, bufsz, " %s=%08x", gp_names[r], a->gp[r]);
+    if (a->eflags != b->eflags && n < bufsz)
+        n += format_flag_changes(b->eflags, a->eflags, buf + n, bufsz - n);
     for (int s = 0; s < SEG_COUNT; s++)
-        if (after->seg[s].sel != before->seg[s].sel)
-            APPEND(" %s=%04x", seg_names[s], after->seg[s].sel);
-    if (after->cr0 != before->cr0)
-        APPEND(" cr0=%08x", after->cr0);
-    if (after->cr2 != before->cr2)
-        APPEND(" cr2=%08x", after->cr2);
-    if (after->cr3 != before->cr3)
-        APPEND(" cr3=%08x", after->cr3);
-    if (after->cr4 != before->cr4)
-        APPEND(" cr4=%08x", after->cr4);
-#undef APPEND
+        if (a->sel[s] != b->sel[s])
+            APPEND(buf, n, bufsz, " %s=%04x", seg_names[s], a->sel[s]);
+    if (a->cr0 != b->cr0)
+        APPEND(buf, n, bufsz, " cr0=%08x", a->cr0);
+    if (a->cr2 != b->cr2)
+        APPEND(buf, n, bufsz, " cr2=%08x", a->cr2);
+    if (a->cr3 != b->cr3)
+        APPEND(buf, n, bufsz, " cr3=%08x", a->cr3);
+    if (a->cr4 != b->cr4)
+        APPEND(buf, n, bufsz, " cr4=%08x", a->cr4);
     return n < bufsz ? n : bufsz;
+}
+
+void trace_format_record(struct disasm *dis, struct symbols *syms,
+                         const struct trace_insn_record *r, const struct trace_mem *mem,
+                         unsigned nmem, char *buf, size_t bufsz)
+{
+    char hex[2 * INSN_MAX_LEN + 1];
+    char text[160];
+    char sym[160];
+    char tail[768];
+    size_t n = 0;
+
+    disasm_format(dis, r->bytes, r->len, r->eip, r->code32, text, sizeof text);
+    for (size_t i = 0; i < r->len; i++)
+        snprintf(hex + 2 * i, 3, "%02x", r->bytes[i]);
+    hex[2 * r->len] = 0;
+
+    tail[0] = 0;
+    if (syms && symbols_format(syms, r->lin, sym, sizeof sym) == 0)
+        APPEND(tail, n, sizeof tail, " <%s>", sym);
+    if (n < sizeof tail)
+        n += format_changes(&r->before, &r->after, tail + n, sizeof tail - n);
+    unsigned shown = nmem < TRACE_MEM_MAX ? nmem : TRACE_MEM_MAX;
+    for (unsigned i = 0; i < shown; i++)
+        APPEND(tail, n, sizeof tail, " %c%u[%08x]=%0*x", mem[i].write ? 'w' : 'r', mem[i].size,
+               mem[i].lin, 2 * mem[i].size, mem[i].value);
+    if (nmem > shown)
+        APPEND(tail, n, sizeof tail, " (+%u more accesses)", nmem - shown);
+
+    /* Columns are padded only when something follows them, so lines carry
+     * no trailing blanks. */
+    if (tail[0])
+        snprintf(buf, bufsz, "%llu r%u %04x:%08x @%08x %-16s %-36s%s",
+                 (unsigned long long)r->icount, r->cpl, r->cs, r->eip, r->lin, hex, text, tail);
+    else
+        snprintf(buf, bufsz, "%llu r%u %04x:%08x @%08x %-16s %s", (unsigned long long)r->icount,
+                 r->cpl, r->cs, r->eip, r->lin, hex, text);
 }
 
 void trace_format_insn(struct trace *t, const struct cpu *cpu, const struct insn *in,
                        const struct cpu *before, char *buf, size_t bufsz)
 {
-    uint8_t bytes[INSN_MAX_LEN];
-    char hex[2 * INSN_MAX_LEN + 1];
-    char text[160];
-    char changes[256];
-    size_t len = in && in->len && in->len <= INSN_MAX_LEN ? in->len : INSN_MAX_LEN;
-
-    trace_fetch_code(before, bytes, len);
-    disasm_format(&t->dis, bytes, len, before->eip, code_is_32bit(before), text, sizeof text);
-    for (size_t i = 0; i < len; i++)
-        snprintf(hex + 2 * i, 3, "%02x", bytes[i]);
-    hex[2 * len] = 0;
-    changes[0] = 0;
-    format_changes(cpu, before, changes, sizeof changes);
-    /* Columns are padded only when something follows them, so lines carry
-     * no trailing blanks. */
-    if (changes[0])
-        snprintf(buf, bufsz, "%llu %04x:%08x %-16s %-36s%s", (unsigned long long)before->icount,
-                 before->seg[SEG_CS].sel, before->eip, hex, text, changes);
-    else
-        snprintf(buf, bufsz, "%llu %04x:%08x %-16s %s", (unsigned long long)before->icount,
-                 before->seg[SEG_CS].sel, before->eip, hex, text);
+    struct trace_insn_record r;
+    trace_record_insn(&r, cpu, in, before);
+    trace_format_record(&t->dis, t->syms, &r, t->mem, t->nmem, buf, bufsz);
 }
 
-static void trace_insn_hook(void *opaque, const struct cpu *cpu, const struct insn *in,
-                            const struct cpu *before)
+/* Whether an event at this point passes the filters. */
+static int filter_pass(const struct trace *t, uint64_t icount, uint32_t lin, unsigned cpl)
+{
+    const struct trace_filter *f = &t->filter;
+    if (icount < f->insn_from || icount > f->insn_to)
+        return 0;
+    if (lin < f->lin_lo || lin > f->lin_hi)
+        return 0;
+    return f->cpl < 0 || (unsigned)f->cpl == cpl;
+}
+
+static int filter_pass_cpu(const struct trace *t, const struct cpu *c)
+{
+    return filter_pass(t, c->icount, c->seg[SEG_CS].base + c->insn_eip, cpu_cpl(c));
+}
+
+void trace_on_insn(void *opaque, const struct cpu *cpu, const struct insn *in,
+                   const struct cpu *before)
 {
     struct trace *t = opaque;
-    char line[512];
-    trace_format_insn(t, cpu, in, before, line, sizeof line);
-    fputs(line, t->out);
-    fputc('\n', t->out);
+    if (filter_pass(t, before->icount, before->seg[SEG_CS].base + before->eip,
+                    cpu_cpl(before))) {
+        char line[1024];
+        trace_format_insn(t, cpu, in, before, line, sizeof line);
+        fputs(line, t->out);
+        fputc('\n', t->out);
+        t->lines++;
+    }
+    t->nmem = 0;
+}
+
+void trace_on_mem(void *opaque, const struct cpu *cpu, enum cpu_mem_kind kind, uint32_t lin,
+                  unsigned size, uint32_t value)
+{
+    struct trace *t = opaque;
+    (void)cpu;
+    if (t->nmem < TRACE_MEM_MAX) {
+        struct trace_mem *m = &t->mem[t->nmem];
+        m->write = kind == CPU_MEM_WRITE;
+        m->size = (uint8_t)size;
+        m->lin = lin;
+        m->value = value;
+    }
+    t->nmem++;
+}
+
+static const char *int_source_name(int src)
+{
+    switch (src) {
+    case INT_SRC_EXCEPTION: return "exception";
+    case INT_SRC_SOFTWARE: return "software";
+    case INT_SRC_ICEBP: return "icebp";
+    case INT_SRC_EXTERNAL: return "external";
+    }
+    return "?";
+}
+
+/* The gate the CPU is about to use, read from the IVT/IDT without side
+ * effects. Delivery itself may still fault on it (the next int line then
+ * says so). */
+static void format_gate(const struct cpu *c, int vec, char *buf, size_t bufsz)
+{
+    if (!(c->cr0 & CR0_PE)) {
+        uint8_t e[4];
+        if ((uint32_t)vec * 4 + 3 > c->idtr.limit ||
+            debug_read_linear(c, c->idtr.base + (uint32_t)vec * 4, e, 4) != 0) {
+            snprintf(buf, bufsz, "ivt entry beyond IDTR limit");
+            return;
+        }
+        snprintf(buf, bufsz, "ivt -> %04x:%04x", e[2] | e[3] << 8, e[0] | e[1] << 8);
+        return;
+    }
+    uint8_t e[8];
+    if ((uint32_t)vec * 8 + 7 > c->idtr.limit ||
+        debug_read_linear(c, c->idtr.base + (uint32_t)vec * 8, e, 8) != 0) {
+        snprintf(buf, bufsz, "idt entry beyond IDTR limit");
+        return;
+    }
+    unsigned type = e[5] & 0x1F, dpl = (e[5] >> 5) & 3u, present = e[5] >> 7;
+    unsigned sel = e[2] | e[3] << 8;
+    uint32_t off = (uint32_t)(e[0] | e[1] << 8);
+    const char *kind;
+    switch (type) {
+    case 0x0E: kind = "int32"; off |= (uint32_t)(e[6] | e[7] << 8) << 16; break;
+    case 0x0F: kind = "trap32"; off |= (uint32_t)(e[6] | e[7] << 8) << 16; break;
+    case 0x06: kind = "int16"; break;
+    case 0x07: kind = "trap16"; break;
+    case 0x05: kind = "task"; break;
+    default: kind = "invalid"; break;
+    }
+    if (type == 0x05)
+        snprintf(buf, bufsz, "idt %s gate dpl%u%s -> tss %04x", kind, dpl,
+                 present ? "" : " not-present", sel);
+    else
+        snprintf(buf, bufsz, "idt %s gate dpl%u%s -> %04x:%08x", kind, dpl,
+                 present ? "" : " not-present", sel, off);
+}
+
+void trace_on_interrupt(void *opaque, const struct cpu *c, int vec, int src, int has_error,
+                        uint32_t error)
+{
+    struct trace *t = opaque;
+    /* The instruction that faulted does not retire: its accesses belong
+     * to no line. */
+    t->nmem = 0;
+    if (!(t->categories & TRACE_INT) || !filter_pass_cpu(t, c))
+        return;
+    char gate[96], err[24] = "";
+    const char *name = trace_vector_name((unsigned)vec);
+    format_gate(c, vec, gate, sizeof gate);
+    if (has_error)
+        snprintf(err, sizeof err, " error=%04x", error);
+    fprintf(t->out, "%llu r%u %04x:%08x int %02x%s%s %s%s return=%04x:%08x %s\n",
+            (unsigned long long)c->icount, cpu_cpl(c), c->seg[SEG_CS].sel, c->insn_eip,
+            (unsigned)vec & 0xFF, name ? " " : "", name ? name : "", int_source_name(src), err,
+            c->seg[SEG_CS].sel, c->eip, gate);
     t->lines++;
 }
 
-static void trace_io_hook(void *opaque, const struct iobus_access *a)
+void trace_on_io(void *opaque, const struct iobus_access *a)
 {
     struct trace *t = opaque;
     const struct cpu *c = t->cpu;
@@ -153,12 +345,109 @@ static void trace_io_hook(void *opaque, const struct iobus_access *a)
     }
 }
 
+static const char *const mmu_event_names[CPU_MMU_EVENT_COUNT] = {
+    [CPU_MMU_TLB_MISS] = "tlb-miss", [CPU_MMU_WALK_REF] = "ref",
+    [CPU_MMU_AD_UPDATE] = "ad-update", [CPU_MMU_WALK_DONE] = "walk-done",
+    [CPU_MMU_WALK_FAULT] = "walk-fault", [CPU_MMU_SHADOW_HIT] = "shadow-hit",
+    [CPU_MMU_SHADOW_BUILD] = "shadow-build", [CPU_MMU_SHADOW_WRTRAP] = "shadow-wrtrap",
+    [CPU_MMU_SHADOW_RESYNC] = "shadow-resync",
+};
+
+void trace_on_mmu(void *opaque, const struct cpu *c, const struct cpu_mmu_event *ev)
+{
+    struct trace *t = opaque;
+    static const char *const access[] = { "read", "write", "fetch", "?" };
+    if (!(t->categories & TRACE_MMU) || !filter_pass_cpu(t, c))
+        return;
+    const char *name = ev->kind < CPU_MMU_EVENT_COUNT ? mmu_event_names[ev->kind] : "?";
+    fprintf(t->out, "%llu mmu ", (unsigned long long)c->icount);
+    switch (ev->kind) {
+    case CPU_MMU_TLB_MISS:
+        fprintf(t->out, "%s lin=%08x %s\n", name, ev->lin, access[ev->access & 3]);
+        break;
+    case CPU_MMU_WALK_REF:
+    case CPU_MMU_AD_UPDATE:
+        /* Second-stage references are indented under their stage-1 one. */
+        fprintf(t->out, "%s%s stage%u level%u %s=%09llx entry=%016llx\n",
+                ev->stage == 2 ? "  " : "", name, ev->stage, ev->level,
+                ev->stage == 2 ? "hpa" : "gpa", (unsigned long long)ev->addr,
+                (unsigned long long)ev->entry);
+        break;
+    case CPU_MMU_WALK_DONE:
+        fprintf(t->out, "%s lin=%08x pa=%09llx pte=%016llx\n", name, ev->lin,
+                (unsigned long long)ev->addr, (unsigned long long)ev->entry);
+        break;
+    case CPU_MMU_WALK_FAULT:
+        fprintf(t->out, "%s lin=%08x #PF error=%04llx\n", name, ev->lin,
+                (unsigned long long)ev->entry);
+        break;
+    default:
+        fprintf(t->out, "%s lin=%08x addr=%09llx value=%016llx\n", name, ev->lin,
+                (unsigned long long)ev->addr, (unsigned long long)ev->entry);
+        break;
+    }
+    t->lines++;
+}
+
+void trace_on_callout(void *opaque, const struct cpu *c, const struct insn *in, int sens,
+                      enum cpu_callout_outcome outcome)
+{
+    struct trace *t = opaque;
+    static const char *const classes[] = { "none", "privileged", "iopl-sensitive",
+                                           "sensitive-unprivileged" };
+    static const char *const outcomes[] = { "emulated", "faulted", "block-end" };
+    if (!(t->categories & TRACE_CALLOUT) || !filter_pass_cpu(t, c))
+        return;
+    char text[160] = "?";
+    uint8_t bytes[INSN_MAX_LEN];
+    unsigned len = in && in->len && in->len <= INSN_MAX_LEN ? in->len : 1;
+    uint32_t lin = c->seg[SEG_CS].base + c->insn_eip;
+    if (t->dis_open && debug_read_linear(c, lin, bytes, len) == 0)
+        disasm_format(&t->dis, bytes, len, c->insn_eip, code_is_32bit(c), text, sizeof text);
+    fprintf(t->out, "%llu r%u %04x:%08x callout %s %s: %s\n", (unsigned long long)c->icount,
+            cpu_cpl(c), c->seg[SEG_CS].sel, c->insn_eip,
+            sens >= 0 && sens < 4 ? classes[sens] : "?",
+            (unsigned)outcome < 3 ? outcomes[outcome] : "?", text);
+    t->lines++;
+}
+
+void trace_on_block(void *opaque, const struct cpu *c, const struct cpu_block_event *ev)
+{
+    struct trace *t = opaque;
+    static const char *const kinds[CPU_BLOCK_EVENT_COUNT] = { "translate", "chain",
+                                                             "invalidate", "flush" };
+    static const char *const causes[CPU_BLOCK_CAUSE_COUNT] = {
+        "-", "code-write", "self-modify", "cr3", "mode", "cache-full", "debugger" };
+    if (!(t->categories & TRACE_BLOCK) || !filter_pass_cpu(t, c))
+        return;
+    const char *kind = ev->kind < CPU_BLOCK_EVENT_COUNT ? kinds[ev->kind] : "?";
+    const char *cause = ev->cause < CPU_BLOCK_CAUSE_COUNT ? causes[ev->cause] : "?";
+    switch (ev->kind) {
+    case CPU_BLOCK_TRANSLATE:
+        fprintf(t->out, "%llu block %s pa=%08x lin=%08x bytes=%u insns=%u\n",
+                (unsigned long long)c->icount, kind, ev->pa, ev->lin, ev->len, ev->ninsn);
+        break;
+    case CPU_BLOCK_CHAIN:
+        fprintf(t->out, "%llu block %s pa=%08x -> pa=%08x\n", (unsigned long long)c->icount,
+                kind, ev->pa, ev->to_pa);
+        break;
+    default:
+        fprintf(t->out, "%llu block %s pa=%08x cause=%s\n", (unsigned long long)c->icount,
+                kind, ev->pa, cause);
+        break;
+    }
+    t->lines++;
+}
+
 int trace_open(struct trace *t, unsigned categories, FILE *out, char *err, size_t errsz)
 {
     memset(t, 0, sizeof(*t));
     t->out = out;
     t->categories = categories;
-    if (categories & TRACE_INSN) {
+    t->filter.insn_to = UINT64_MAX;
+    t->filter.lin_hi = UINT32_MAX;
+    t->filter.cpl = -1;
+    if (categories & (TRACE_INSN | TRACE_CALLOUT)) {
         if (disasm_open(&t->dis) != 0) {
             snprintf(err, errsz, "cannot open the Capstone disassembler");
             return -1;
@@ -168,18 +457,38 @@ int trace_open(struct trace *t, unsigned categories, FILE *out, char *err, size_
     return 0;
 }
 
+void trace_set_att(struct trace *t, int att)
+{
+    if (t->dis_open)
+        disasm_set_att(&t->dis, att);
+}
+
+void trace_set_symbols(struct trace *t, struct symbols *syms)
+{
+    t->syms = syms;
+}
+
 void trace_attach(struct trace *t, struct cpu *cpu, struct iobus *bus)
 {
     if (cpu) {
         t->cpu = cpu;
+        cpu->hooks.opaque = t;
         if (t->categories & TRACE_INSN) {
-            cpu->hooks.opaque = t;
-            cpu->hooks.insn_retired = trace_insn_hook;
+            cpu->hooks.insn_retired = trace_on_insn;
+            cpu->hooks.mem_access = trace_on_mem;
         }
+        if (t->categories & (TRACE_INT | TRACE_INSN))
+            cpu->hooks.interrupt = trace_on_interrupt;
+        if (t->categories & TRACE_MMU)
+            cpu->hooks.mmu = trace_on_mmu;
+        if (t->categories & TRACE_CALLOUT)
+            cpu->hooks.callout = trace_on_callout;
+        if (t->categories & TRACE_BLOCK)
+            cpu->hooks.block = trace_on_block;
     }
     if (bus && (t->categories & (TRACE_IO | TRACE_UNMAPPED))) {
         bus->observer.opaque = t;
-        bus->observer.access = trace_io_hook;
+        bus->observer.access = trace_on_io;
     }
 }
 

@@ -304,6 +304,16 @@ enum machine_stop machine_run(struct machine *m)
             machine_reset(m);
             continue;
         }
+        /* A debug stop waits for the run's own ends (HLT, shutdown), which
+         * must not be lost by returning early. */
+        if (why == CPU_EXIT_BUDGET || why == CPU_EXIT_STOP) {
+            if (m->debug_poll.fn && m->debug_poll.fn(m->debug_poll.opaque))
+                m->debug_stop = 1;
+            if (m->debug_stop) {
+                m->debug_stop = 0;
+                return MACHINE_STOP_DEBUG;
+            }
+        }
 
         switch (why) {
         case CPU_EXIT_BUDGET:

@@ -66,7 +66,18 @@ enum machine_stop {
                                  no timer armed, or every IRQ masked) */
     MACHINE_STOP_SHUTDOWN,    /* triple fault with no_reboot */
     MACHINE_STOP_INSN_LIMIT,  /* max_insns reached */
-    MACHINE_STOP_QUIT         /* machine_request_quit() (the user, via the frontend) */
+    MACHINE_STOP_QUIT,        /* machine_request_quit() (the user, via the frontend) */
+    MACHINE_STOP_DEBUG        /* an observer asked (debugger, signal): see debug_stop */
+};
+
+/* Observers (debug/) that must act between instructions or slices: a hook
+ * sets `debug_stop` and calls cpu_request_stop() to end machine_run() after
+ * the current instruction; `poll`, when set, is called between run slices
+ * (every MACHINE_SLICE instructions at most) and returns nonzero to stop
+ * the run the same way. Neither changes guest state. */
+struct machine_debug_poll {
+    void *opaque;
+    int (*fn)(void *opaque);
 };
 
 struct machine {
@@ -96,6 +107,8 @@ struct machine {
     uint8_t a20_sources;         /* BOARD_A20_* bits: A20 is on if any is set */
     int reset_requested;         /* port 0x92 / keyboard controller reset line */
 
+    int debug_stop;              /* set by a debug observer: machine_run returns DEBUG */
+    struct machine_debug_poll debug_poll;
     int exit_requested;          /* set by the exit port, seen after cpu_run */
     uint32_t exit_value;
     uint64_t resets;             /* resets after triple faults */

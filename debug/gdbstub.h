@@ -1,0 +1,97 @@
+/* gdb remote serial protocol stub (the protocol as the gdb manual,
+ * appendix "Remote Protocol", describes it), over TCP.
+ *
+ * -gdb tcp:HOST:PORT listens on HOST (loopback when HOST is empty, as in
+ * "tcp::1234"); -s is tcp:127.0.0.1:1234; -S starts the machine stopped,
+ * waiting for gdb. Port 0 picks a free port; the chosen one is printed.
+ *
+ * Target: i386 with a target description (qXfer:features:read):
+ * org.gnu.gdb.i386.core (eax..edi, eip, eflags, cs..gs, and the x87
+ * registers, which read as zero until the FPU exists — writes to them are
+ * ignored), and org.shadow86.i386.sys (cr0, cr2, cr3, cr4, read-only).
+ * Memory is read and written by linear address (debug/guestmem.h: through
+ * paging once it exists); bytes not backed by RAM/ROM give an error.
+ *
+ * Breakpoints (Z0 software and Z1 hardware alike) are address compares on
+ * the linear address of the next instruction, checked after each retired
+ * instruction: guest memory is never patched, so they are exact with the
+ * translator too and invisible to the guest. Watchpoints (Z2 write, Z3
+ * read, Z4 access) are checked in the CPU's memory-access hook and stop
+ * after the accessing instruction. Single step, continue, Ctrl-C (checked
+ * between run slices), detach (the run goes on) and kill (the run ends).
+ * A client that misbehaves or disconnects never crashes the emulator: bad
+ * packets get an error reply, a lost connection counts as a detach.
+ */
+#ifndef SHADOW86_DEBUG_GDBSTUB_H
+#define SHADOW86_DEBUG_GDBSTUB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "debug/symbols.h"
+#include "machine/machine.h"
+
+#define GDBSTUB_MAX_BREAKPOINTS 64
+#define GDBSTUB_MAX_WATCHPOINTS 16
+#define GDBSTUB_PACKET_MAX 4096
+
+enum gdbstub_stop {
+    GDBSTUB_STOP_NONE,
+    GDBSTUB_STOP_STEP,
+    GDBSTUB_STOP_BREAK,
+    GDBSTUB_STOP_WATCH,
+    GDBSTUB_STOP_INTERRUPT,   /* Ctrl-C */
+    GDBSTUB_STOP_ATTACH       /* a client connected */
+};
+
+struct gdbstub {
+    struct machine *m;
+    FILE *log;                 /* one-line notices (listening, connected) */
+    int listen_fd, fd;
+    int attached;              /* a client is connected and in control */
+    int killed;                /* 'k' received: end the run */
+    int stepping;
+    enum gdbstub_stop stop;
+    int watch_type;            /* 2 write, 3 read, 4 access: of the hit */
+    uint32_t watch_addr;
+    struct { uint32_t addr; uint8_t type; } bp[GDBSTUB_MAX_BREAKPOINTS];
+    unsigned nbp;
+    struct { uint32_t addr, len; uint8_t type; } wp[GDBSTUB_MAX_WATCHPOINTS];
+    unsigned nwp;
+    char in[GDBSTUB_PACKET_MAX + 1];
+    uint8_t rx[512];
+    size_t rx_len, rx_pos;
+};
+
+/* Parse "tcp:HOST:PORT" and listen. Returns 0, or -1 with a one-line
+ * message naming the flag and the problem. */
+int gdbstub_open(struct gdbstub *g, struct machine *m, const char *spec, FILE *log,
+                 char *err, size_t errsz);
+void gdbstub_close(struct gdbstub *g);
+
+/* Block until a client connects (for -S). Returns 0, or -1. */
+int gdbstub_wait_client(struct gdbstub *g);
+/* Between run slices: accept a pending client, or see a Ctrl-C. Returns
+ * nonzero when the machine must stop for the debugger. Never blocks. */
+int gdbstub_poll(struct gdbstub *g);
+
+/* The CPU hooks' share (debug/session.c dispatches). */
+void gdbstub_on_insn(struct gdbstub *g, const struct cpu *cpu);
+void gdbstub_on_mem(struct gdbstub *g, enum cpu_mem_kind kind, uint32_t lin, unsigned size);
+void gdbstub_on_interrupt(struct gdbstub *g);
+
+/* The machine stopped for the debugger: report why and serve packets until
+ * the client resumes (returns 0), detaches (returns 0, attached = 0) or
+ * kills (returns 0, killed = 1). */
+int gdbstub_serve(struct gdbstub *g);
+/* The run ended on its own: tell the client (W/X packet) with `status`. */
+void gdbstub_report_exit(struct gdbstub *g, int status);
+
+/* Whether the CPU hooks are needed (a client is attached). */
+static inline int gdbstub_active(const struct gdbstub *g)
+{
+    return g->attached;
+}
+
+#endif
