@@ -60,6 +60,8 @@ void cpu_execute(struct cpu *cpu, const struct insn *in)
     if (sc != CPU_SENS_NONE) {
         cpu->stats.sensitive[sc]++;
         cpu->stats.sensitive_op[in->op]++;
+        if (cpu->hooks.callout)  /* debug/: callout trace */
+            cpu->hooks.callout(cpu->hooks.opaque, cpu, in, (int)sc, CPU_CALLOUT_REACHED);
     }
     cpu_handler_for(in)(cpu, in);
 }

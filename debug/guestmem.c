@@ -7,15 +7,19 @@ int debug_linear_to_phys(const struct cpu *cpu, uint32_t lin, uint32_t *pa)
     return 0;
 }
 
-/* Whether physical `pa` is backed by RAM or ROM (mmu/physmem.h layout). */
+/* Whether physical `pa` is backed by RAM or ROM (mmu/physmem.h's p2m):
+ * open bus and MMIO count as unmapped, so a debugger never triggers a
+ * device's side effects. */
 static int phys_backed(const struct physmem *pm, uint32_t pa, int for_write)
 {
-    int rom = pm->rom && (pa >= (uint32_t)(0u - pm->rom_size) ||
-                          (pm->rom_size <= (128u << 10) && pa < 0x100000u &&
-                           pa >= 0x100000u - pm->rom_size));
-    if (rom)
+    struct p2m_entry scratch;
+    const struct p2m_entry *e = physmem_peek(pm, pa & pm->a20_mask, &scratch);
+    if (e->kind == P2M_RAM)
+        return for_write ? (e->access & PHYSMEM_PAM_WRITE_RAM) != 0
+                         : ((e->access & PHYSMEM_PAM_READ_RAM) || e->rom);
+    if (e->kind == P2M_ROM)
         return !for_write;
-    return pa < pm->ram_size;
+    return 0;
 }
 
 int debug_read_linear(const struct cpu *cpu, uint32_t lin, uint8_t *buf, size_t len)

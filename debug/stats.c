@@ -1,8 +1,9 @@
 #include <string.h>
 
 #include "cpu/except.h"
+#include "dbt/dbt.h"
 #include "debug/stats.h"
-#include "machine/host_time.h"
+#include "machine/clock.h"
 
 const char *stats_vector_name(unsigned vector)
 {
@@ -98,7 +99,7 @@ int stats_register(struct stats_registry *r, const char *name, stats_section_fn 
 void stats_counters_init(struct stats_counters *c)
 {
     memset(c, 0, sizeof(*c));
-    c->host_start_ns = machine_host_monotonic_ns();
+    c->host_start_ns = clock_host_monotonic_ns();
 }
 
 void stats_count_interrupt(struct stats_counters *c, int vec, int src)
@@ -137,7 +138,7 @@ static void section_run(struct stats_out *o, const struct machine *m,
     stats_u64(o, "instructions", insns);
     stats_u64(o, "resets", m->resets);
     if (c && c->host_start_ns) {
-        uint64_t now = machine_host_monotonic_ns();
+        uint64_t now = clock_host_monotonic_ns();
         double secs = now > c->host_start_ns ? (double)(now - c->host_start_ns) / 1e9 : 0.0;
         stats_double(o, "host_seconds", secs);
         stats_double(o, "mips", secs > 0 ? (double)insns / secs / 1e6 : 0.0);
@@ -252,6 +253,45 @@ static void section_io(struct stats_out *o, const struct machine *m,
     stats_group_end(o);
 }
 
+static void section_dbt(struct stats_out *o, const struct machine *m)
+{
+    stats_group_begin(o, "dbt");
+    if (!m->dbt) {
+        stats_str(o, "engine", "interpreter");
+        stats_group_end(o);
+        return;
+    }
+    const struct dbt_stats *d = dbt_get_stats(m->dbt);
+    uint64_t lookups = d->cache_hits + d->cache_misses;
+    stats_str(o, "engine", "translator");
+    stats_u64(o, "blocks_translated", d->blocks_translated);
+    stats_u64(o, "insns_translated", d->insns_translated);
+    stats_u64(o, "block_runs", d->block_runs);
+    stats_u64(o, "cache_hits", d->cache_hits);
+    stats_u64(o, "cache_misses", d->cache_misses);
+    stats_double(o, "cache_hit_rate", lookups ? (double)d->cache_hits / (double)lookups : 0.0);
+    stats_u64(o, "chain_hits", d->chain_hits);
+    stats_double(o, "chain_hit_rate",
+                 d->block_runs ? (double)d->chain_hits / (double)d->block_runs : 0.0);
+    stats_u64(o, "invalidations", d->invalidations);
+    stats_u64(o, "flushes", d->flushes);
+    stats_u64(o, "interpreted", d->interpreted);
+    stats_group_end(o);
+}
+
+static void section_physmem(struct stats_out *o, const struct machine *m)
+{
+    const struct physmem_stats *p = &m->mem.stats;
+    stats_group_begin(o, "physmem");
+    stats_u64(o, "pages_allocated", p->pages_allocated);
+    stats_u64(o, "leaves_allocated", p->leaves_allocated);
+    stats_u64(o, "mmio_reads", p->mmio_reads);
+    stats_u64(o, "mmio_writes", p->mmio_writes);
+    stats_u64(o, "code_write_hooks", p->code_write_hooks);
+    stats_u64(o, "pt_write_hooks", p->pt_write_hooks);
+    stats_group_end(o);
+}
+
 static void section_devices(struct stats_out *o, const struct machine *m)
 {
     stats_group_begin(o, "debug_devices");
@@ -278,6 +318,8 @@ void stats_print(FILE *out, enum stats_format format, const struct machine *m,
     section_sensitive(&o, m);
     section_io(&o, m, c);
     section_devices(&o, m);
+    section_dbt(&o, m);
+    section_physmem(&o, m);
     if (r) {
         for (unsigned i = 0; i < r->n; i++) {
             stats_group_begin(&o, r->v[i].name);

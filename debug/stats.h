@@ -61,7 +61,7 @@ struct stats_counters {
         uint64_t reads, writes;
     } dev[STATS_MAX_DEVICES];
     unsigned ndev;
-    uint64_t host_start_ns;      /* machine_host_monotonic_ns() at the start */
+    uint64_t host_start_ns;      /* clock_host_monotonic_ns() at the start */
 };
 
 void stats_registry_init(struct stats_registry *r);
@@ -74,8 +74,8 @@ void stats_counters_init(struct stats_counters *c);
 void stats_count_interrupt(struct stats_counters *c, int vec, int src);
 void stats_count_io(struct stats_counters *c, const char *device, int is_write);
 
-/* Print every section. `c` and `r` may be NULL. `final` = 0 for a
- * snapshot mid-run (SIGUSR1). */
+/* Print every section (at exit, or mid-run on SIGUSR1). `c` and `r` may
+ * be NULL. */
 void stats_print(FILE *out, enum stats_format format, const struct machine *m,
                  const struct stats_counters *c, const struct stats_registry *r);
 

@@ -395,7 +395,7 @@ void trace_on_callout(void *opaque, const struct cpu *c, const struct insn *in, 
     struct trace *t = opaque;
     static const char *const classes[] = { "none", "privileged", "iopl-sensitive",
                                            "sensitive-unprivileged" };
-    static const char *const outcomes[] = { "emulated", "faulted", "block-end" };
+    static const char *const outcomes[] = { "reached", "emulated", "faulted", "block-end" };
     if (!(t->categories & TRACE_CALLOUT) || !filter_pass_cpu(t, c))
         return;
     char text[160] = "?";
@@ -407,7 +407,7 @@ void trace_on_callout(void *opaque, const struct cpu *c, const struct insn *in, 
     fprintf(t->out, "%llu r%u %04x:%08x callout %s %s: %s\n", (unsigned long long)c->icount,
             cpu_cpl(c), c->seg[SEG_CS].sel, c->insn_eip,
             sens >= 0 && sens < 4 ? classes[sens] : "?",
-            (unsigned)outcome < 3 ? outcomes[outcome] : "?", text);
+            (unsigned)outcome < 4 ? outcomes[outcome] : "?", text);
     t->lines++;
 }
 

@@ -9,6 +9,11 @@ static uint64_t host_monotonic_ns(void)
     return (uint64_t)ts.tv_sec * CLOCK_NS_PER_SEC + (uint64_t)ts.tv_nsec;
 }
 
+uint64_t clock_host_monotonic_ns(void)
+{
+    return host_monotonic_ns();
+}
+
 int64_t clock_host_wall_seconds(void)
 {
     return (int64_t)time(NULL);

@@ -105,6 +105,10 @@ void clock_run_due(struct clock *c);
  * when no timer is armed (nothing will ever happen). */
 int clock_idle(struct clock *c, uint64_t max_sleep_ns);
 
+/* Host monotonic nanoseconds, for figures about the emulator itself
+ * (debug/'s MIPS); never guest-visible. */
+uint64_t clock_host_monotonic_ns(void);
+
 /* Host wall-clock seconds since 1970 (for `-rtc base=utc` and host mode). */
 int64_t clock_host_wall_seconds(void);
 

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <signal.h>
+
+#include "debug/session.h"
 #include "debug/stats.h"
 #include "debug/trace.h"
 #include "frontends/cli/display_text.h"
@@ -20,7 +23,97 @@ enum {
     EXIT_BAD_INPUT = 2,
     EXIT_TRIPLE_FAULT = 4,
     EXIT_INSN_LIMIT = 6,
+    EXIT_DEBUGGER_KILL = 8,
+    EXIT_SIGNAL_BASE = 128,
 };
+
+/* Signals, the one place with process-wide state: a handler can reach
+ * nothing else. Each only records that its signal arrived; the run loop
+ * looks between slices (debug_session_run's poll) and acts there. */
+static volatile sig_atomic_t pending_stats;   /* SIGUSR1: print --stats now */
+static volatile sig_atomic_t pending_ring;    /* SIGUSR2: print the --trace-ring now */
+static volatile sig_atomic_t pending_stop;    /* SIGINT/SIGTERM: signal number */
+
+static void on_signal(int sig)
+{
+    if (sig == SIGUSR1)
+        pending_stats = 1;
+    else if (sig == SIGUSR2)
+        pending_ring = 1;
+    else
+        pending_stop = sig;
+}
+
+static void catch_signal(int sig)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(sig, &sa, NULL);
+}
+
+struct frontend {
+    struct debug_session dbg;
+    const struct cli_options *opt;
+};
+
+static void print_stats(struct frontend *f)
+{
+    stats_print(stderr, f->opt->stats_json ? STATS_JSON : STATS_TEXT, f->dbg.m,
+                &f->dbg.counters, &f->dbg.registry);
+}
+
+/* Between run slices: act on signals. Returns 1 to stop the run. */
+static int frontend_poll(void *opaque)
+{
+    struct frontend *f = opaque;
+    if (pending_stats) {
+        pending_stats = 0;
+        if (f->dbg.stats_on)
+            print_stats(f);
+    }
+    if (pending_ring) {
+        pending_ring = 0;
+        if (f->dbg.ring_on)
+            trace_ring_dump(&f->dbg.ring, stderr, &f->dbg.syms, "on request, SIGUSR2");
+    }
+    return pending_stop != 0;
+}
+
+/* --trace-addr: "LO-HI" in hex, or a symbol's extent. */
+static int resolve_trace_addr(struct debug_session *d, const char *spec, uint32_t *lo,
+                              uint32_t *hi, char *err, size_t errsz)
+{
+    char *end;
+    unsigned long long a, b;
+    errno = 0;
+    a = strtoull(spec, &end, 16);
+    if (end != spec && *end == '-' && !errno) {
+        const char *second = end + 1;
+        b = strtoull(second, &end, 16);
+        if (end != second && !*end && !errno && a <= b && b <= 0xFFFFFFFFull) {
+            *lo = (uint32_t)a;
+            *hi = (uint32_t)b;
+            return 0;
+        }
+        snprintf(err, errsz, "--trace-addr: '%s' is not a range LO-HI of hex addresses", spec);
+        return -1;
+    }
+    uint32_t addr;
+    if (symbols_find(&d->syms, spec, &addr) != 0) {
+        snprintf(err, errsz, "--trace-addr: '%s' is neither LO-HI nor a known symbol%s", spec,
+                 d->syms.n ? "" : " (no symbols loaded)");
+        return -1;
+    }
+    const struct symbol *sym = symbols_lookup(&d->syms, addr);
+    uint32_t size = sym && sym->addr == addr && sym->size ? sym->size : 1;
+    *lo = addr;
+    *hi = addr + size - 1;
+    return 0;
+}
+
 
 static void print_error(const char *msg)
 {
@@ -99,6 +192,13 @@ static int report_stop(const struct machine *m, enum machine_stop why)
     case MACHINE_STOP_INSN_LIMIT:
         fprintf(stderr, "shadow86: instruction limit reached %s\n", where);
         return EXIT_INSN_LIMIT;
+    case MACHINE_STOP_DEBUG:
+        if (pending_stop) {
+            fprintf(stderr, "shadow86: stopped by signal %d %s\n", (int)pending_stop, where);
+            return EXIT_SIGNAL_BASE + (int)pending_stop;
+        }
+        fprintf(stderr, "shadow86: killed by the debugger %s\n", where);
+        return EXIT_DEBUGGER_KILL;
     }
     return EXIT_BAD_INPUT;
 }
@@ -111,8 +211,6 @@ int main(int argc, char **argv)
     int debugcon_owned = 0, seabios_log_owned = 0;
     struct cli_serial serial[2];
     int nserial = 0, status_override = 0;
-    struct trace trace;
-    int tracing = 0;
 
     if (cli_parse(argc, argv, &opt, err, sizeof err) != 0) {
         print_error(err);
@@ -144,17 +242,38 @@ int main(int argc, char **argv)
         .sercon = opt.nographic,
     };
     struct display_text display;
-    /* struct machine is large (port tables): keep it off the stack. */
+    /* struct machine and the debug session are large: keep them off the
+     * stack. */
     struct machine *m = malloc(sizeof *m);
-    if (!m) {
+    struct frontend *f = calloc(1, sizeof *f);
+    if (!m || !f) {
         print_error("out of memory");
+        free(m);
+        free(f);
         return EXIT_BAD_INPUT;
     }
     if (machine_create(m, &mo, err, sizeof err) != 0) {
         print_error(err);
         free(m);
+        free(f);
         return EXIT_BAD_INPUT;
     }
+    struct debug_session *d = &f->dbg;
+    f->opt = &opt;
+    debug_session_init(d, m);
+
+    /* Inputs first (symbols), outputs after, so a rejected run writes
+     * nothing. A -kernel ELF's own symbols load quietly when it has any. */
+    if (opt.kernel && symbols_load_file(&d->syms, opt.kernel, err, sizeof err) < 0)
+        err[0] = 0;
+    for (unsigned i = 0; i < opt.nsymbols; i++)
+        if (symbols_load_file(&d->syms, opt.symbols[i], err, sizeof err) < 0)
+            goto fail;
+    symbols_finish(&d->syms);
+    uint32_t addr_lo = 0, addr_hi = UINT32_MAX;
+    if (opt.trace_addr &&
+        resolve_trace_addr(d, opt.trace_addr, &addr_lo, &addr_hi, err, sizeof err) != 0)
+        goto fail;
 
     if (open_debugcon("-debugcon", opt.debugcon, &debugcon, &debugcon_owned, err, sizeof err) != 0)
         goto fail;
@@ -173,11 +292,46 @@ int main(int argc, char **argv)
         if (opt.trace_file && !(trace_out = open_output("--trace-file", opt.trace_file, err,
                                                         sizeof err)))
             goto fail;
-        if (trace_open(&trace, opt.trace, trace_out, err, sizeof err) != 0)
+        if (trace_open(&d->trace, opt.trace, trace_out, err, sizeof err) != 0)
             goto fail;
-        tracing = 1;
-        trace_attach(&trace, &m->cpu, &m->bus);
+        d->tracing = 1;
+        trace_set_att(&d->trace, opt.trace_att);
+        trace_set_symbols(&d->trace, &d->syms);
+        d->trace.filter.insn_from = opt.trace_from;
+        d->trace.filter.insn_to = opt.trace_to;
+        d->trace.filter.lin_lo = addr_lo;
+        d->trace.filter.lin_hi = addr_hi;
+        d->trace.filter.cpl = opt.trace_cpl;
     }
+    if (opt.trace_ring) {
+        if (trace_ring_init(&d->ring, opt.trace_ring, err, sizeof err) != 0)
+            goto fail;
+        d->ring_on = 1;
+        trace_ring_set_att(&d->ring, opt.trace_att);
+        catch_signal(SIGUSR2);
+        catch_signal(SIGINT);
+        catch_signal(SIGTERM);
+    }
+    if (opt.stats) {
+        d->stats_on = 1;
+        catch_signal(SIGUSR1);
+    }
+    if (opt.report_pg) {
+        pg_report_init(&d->report);
+        d->report_on = 1;
+    }
+    if (opt.gdb) {
+        if (gdbstub_open(&d->gdb, m, opt.gdb, stderr, err, sizeof err) != 0)
+            goto fail;
+        d->gdb_on = 1;
+        if (opt.start_stopped && gdbstub_wait_client(&d->gdb) != 0) {
+            snprintf(err, sizeof err, "-S: no gdb client connected");
+            goto fail;
+        }
+    }
+    d->user_poll = frontend_poll;
+    d->user_opaque = f;
+    debug_session_attach(d);
 
     if (opt.display_text) {
         display_text_init(&display, &m->storage->vga, stdout);
@@ -188,7 +342,7 @@ int main(int argc, char **argv)
         }
     }
 
-    enum machine_stop why = machine_run(m);
+    enum machine_stop why = debug_session_run(d);
     if (opt.display_text) {
         display_text_refresh(&display);
         display_text_finish(&display);
@@ -205,8 +359,8 @@ int main(int argc, char **argv)
             status_override = EXIT_BAD_INPUT;
         }
     nserial = 0;
-    if (tracing)
-        trace_close(&trace);
+    if (d->tracing)
+        fflush(d->trace.out);
     int status = report_stop(m, why);
     if (status == 0 && status_override)
         status = status_override;
@@ -215,8 +369,15 @@ int main(int argc, char **argv)
         if (status == 0)
             status = EXIT_BAD_INPUT;
     }
+    if (d->ring_on && (why == MACHINE_STOP_SHUTDOWN || (why == MACHINE_STOP_DEBUG && pending_stop)))
+        trace_ring_dump(&d->ring, stderr, &d->syms,
+                        why == MACHINE_STOP_SHUTDOWN ? "triple fault" : "stopped by a signal");
+    if (d->gdb_on)
+        gdbstub_report_exit(&d->gdb, status);
     if (opt.stats)
-        stats_print(stderr, m);
+        print_stats(f);
+    if (opt.report_pg)
+        pg_report_print(&d->report, stderr, &d->syms);
 
     if (debugcon_owned && fclose(debugcon) != 0) {
         fprintf(stderr, "shadow86: -debugcon %s: %s\n", opt.debugcon, strerror(errno));
@@ -228,10 +389,12 @@ int main(int argc, char **argv)
         if (status == 0)
             status = EXIT_BAD_INPUT;
     }
+    debug_session_free(d);
     if (trace_out && trace_out != stderr)
         fclose(trace_out);
     machine_destroy(m);
     free(m);
+    free(f);
     return status;
 
 fail:
@@ -242,9 +405,11 @@ fail:
         fclose(debugcon);
     if (seabios_log_owned)
         fclose(seabios_log);
+    debug_session_free(d);
     if (trace_out && trace_out != stderr)
         fclose(trace_out);
     machine_destroy(m);
     free(m);
+    free(f);
     return EXIT_BAD_INPUT;
 }

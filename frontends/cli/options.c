@@ -14,6 +14,8 @@ enum opt_id {
     OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_VGA_BIOS, OPT_DISPLAY,
     OPT_SCREENDUMP, OPT_BOOT,
     OPT_SERIAL, OPT_NOGRAPHIC,
+    OPT_TRACE_SYNTAX, OPT_TRACE_INSNS, OPT_TRACE_ADDR, OPT_TRACE_CPL, OPT_TRACE_RING,
+    OPT_SYMBOLS, OPT_STATS_FORMAT, OPT_REPORT, OPT_GDB, OPT_GDB_DEFAULT, OPT_START_STOPPED,
 };
 
 static const struct {
@@ -31,6 +33,17 @@ static const struct {
     { "trace", OPT_TRACE, 1 },
     { "trace-file", OPT_TRACE_FILE, 1 },
     { "stats", OPT_STATS, 0 },
+    { "trace-syntax", OPT_TRACE_SYNTAX, 1 },
+    { "trace-insns", OPT_TRACE_INSNS, 1 },
+    { "trace-addr", OPT_TRACE_ADDR, 1 },
+    { "trace-cpl", OPT_TRACE_CPL, 1 },
+    { "trace-ring", OPT_TRACE_RING, 1 },
+    { "symbols", OPT_SYMBOLS, 1 },
+    { "stats-format", OPT_STATS_FORMAT, 1 },
+    { "report", OPT_REPORT, 1 },
+    { "gdb", OPT_GDB, 1 },
+    { "s", OPT_GDB_DEFAULT, 0 },
+    { "S", OPT_START_STOPPED, 0 },
     { "max-insns", OPT_MAX_INSNS, 1 },
     { "seabios-log", OPT_SEABIOS_LOG, 1 },
     { "rtc", OPT_RTC, 1 },
@@ -86,11 +99,33 @@ void cli_print_help(FILE *out)
         "  --no-dbt          run the interpreter (the reference engine) instead of\n"
         "                    the block-caching translator\n"
         "  --trace LIST      comma-separated trace categories: %s\n"
-        "                    insn: index, CS:EIP, bytes, disassembly, changed registers\n"
-        "                    io: every port access; unmapped: first access per unowned port\n"
+        "                    insn: count, ring, CS:EIP, linear address, bytes,\n"
+        "                    disassembly, symbol, changed registers/flags, memory\n"
+        "                    accesses; int: interrupts/exceptions with vector, error\n"
+        "                    code, source and gate; io: every port access; unmapped:\n"
+        "                    first access per unowned port; mmu, block: page walks and\n"
+        "                    translator events (as those parts report them); callout:\n"
+        "                    sensitive instructions (interpreter: with --no-dbt)\n"
         "  --trace-file FILE write the trace to FILE instead of stderr\n"
+        "  --trace-syntax S  intel (default) or att disassembly\n"
+        "  --trace-insns A-B trace only instructions A..B (count from 0; B may be empty)\n"
+        "  --trace-addr R    trace only code at linear LO-HI (hex) or in SYMBOL\n"
+        "  --trace-cpl N     trace only code running at CPL N (0-3)\n"
+        "  --trace-ring N    keep the last N instructions; print them if the run ends\n"
+        "                    abnormally (triple fault, signal) and on SIGUSR2\n"
+        "  --symbols FILE    guest symbols: an ELF or a System.map/kallsyms text file\n"
+        "                    (repeatable; a -kernel ELF's own symbols load by default)\n"
         "  --max-insns N     stop after N instructions\n"
-        "  --stats           print counters at exit (stderr)\n"
+        "  --stats           print counters at exit and on SIGUSR1 (stderr)\n"
+        "  --stats-format F  text (default) or json\n"
+        "  --report popek-goldberg\n"
+        "                    after the run, list the sensitive-unprivileged\n"
+        "                    instructions the guest executed and what each would do\n"
+        "                    wrong under trap-and-emulate at ring 1 (stderr)\n"
+        "  -gdb tcp:HOST:PORT  gdb remote stub; HOST empty = 127.0.0.1; PORT 0 = any\n"
+        "                    free port (the chosen one is printed)\n"
+        "  -s                same as -gdb tcp:127.0.0.1:1234\n"
+        "  -S                wait for gdb before the first instruction\n"
         "  -hda/-hdb/-hdc/-hdd FILE\n"
         "                    raw disk image (size a multiple of 512) as IDE primary\n"
         "                    master/slave, secondary master/slave; locked against a\n"
@@ -123,7 +158,9 @@ void cli_print_help(FILE *out)
         "  odd  (V << 1) | 1 after the guest wrote V to port 0xF4 (8 bits kept)\n"
         "  2    bad command line or input file (one line on stderr)\n"
         "  4    triple fault with -no-reboot (one line on stderr)\n"
-        "  6    --max-insns reached (one line on stderr)\n",
+        "  6    --max-insns reached (one line on stderr)\n"
+        "  8    the gdb client killed the run\n"
+        "  128+N  ended by signal N (SIGINT, SIGTERM; the --trace-ring is printed)\n",
         CLI_DEFAULT_BIOS, MACHINE_RAM_MIN_MIB, MACHINE_RAM_MAX_MIB, MACHINE_RAM_DEFAULT_MIB,
         TRACE_CATEGORY_NAMES);
 }
@@ -229,10 +266,46 @@ int cli_parse_rtc(const char *s, struct cli_options *o, char *err, size_t errsz)
     return 0;
 }
 
+/* "A-B", "A-" or "A" (decimal instruction counts). */
+static int parse_insn_range(const char *arg, uint64_t *from, uint64_t *to, char *err,
+                            size_t errsz)
+{
+    const char *s = arg;
+    char *end;
+    if (*s < '0' || *s > '9')
+        goto bad;
+    errno = 0;
+    *from = strtoull(s, &end, 10);
+    if (errno)
+        goto bad;
+    if (!*end) {
+        *to = *from;
+        return 0;
+    }
+    if (*end != '-')
+        goto bad;
+    s = end + 1;
+    if (!*s) {
+        *to = UINT64_MAX;
+        return 0;
+    }
+    if (*s < '0' || *s > '9')
+        goto bad;
+    *to = strtoull(s, &end, 10);
+    if (errno || *end || *to < *from)
+        goto bad;
+    return 0;
+bad:
+    snprintf(err, errsz, "--trace-insns: '%s' is not a range FROM-TO of instruction counts", arg);
+    return -1;
+}
+
 int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t errsz)
 {
     memset(o, 0, sizeof(*o));
     o->ram_mib = MACHINE_RAM_DEFAULT_MIB;
+    o->trace_to = UINT64_MAX;
+    o->trace_cpl = -1;
 
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -341,6 +414,73 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             }
             o->screendump = val;
             break;
+        case OPT_TRACE_SYNTAX:
+            if (strcmp(val, "att") == 0) {
+                o->trace_att = 1;
+            } else if (strcmp(val, "intel") == 0) {
+                o->trace_att = 0;
+            } else {
+                snprintf(err, errsz, "--trace-syntax: '%s' is neither intel nor att", val);
+                return -1;
+            }
+            break;
+        case OPT_TRACE_INSNS:
+            if (parse_insn_range(val, &o->trace_from, &o->trace_to, err, errsz) != 0)
+                return -1;
+            break;
+        case OPT_TRACE_ADDR:
+            if (!*val) {
+                snprintf(err, errsz, "--trace-addr: empty (LO-HI in hex, or a symbol)");
+                return -1;
+            }
+            o->trace_addr = val;
+            break;
+        case OPT_TRACE_CPL:
+            if (!(val[0] >= '0' && val[0] <= '3' && !val[1])) {
+                snprintf(err, errsz, "--trace-cpl: '%s' is not a privilege level (0-3)", val);
+                return -1;
+            }
+            o->trace_cpl = val[0] - '0';
+            break;
+        case OPT_TRACE_RING: {
+            uint64_t n;
+            if (parse_count("trace-ring", val, &n, err, errsz) != 0)
+                return -1;
+            if (n > 1000000) {
+                snprintf(err, errsz, "--trace-ring: %s is too large (at most 1000000)", val);
+                return -1;
+            }
+            o->trace_ring = (uint32_t)n;
+            break;
+        }
+        case OPT_SYMBOLS:
+            if (o->nsymbols == CLI_MAX_SYMBOL_FILES) {
+                snprintf(err, errsz, "--symbols: at most %d files", CLI_MAX_SYMBOL_FILES);
+                return -1;
+            }
+            o->symbols[o->nsymbols++] = val;
+            break;
+        case OPT_STATS_FORMAT:
+            if (strcmp(val, "json") == 0) {
+                o->stats_json = 1;
+            } else if (strcmp(val, "text") == 0) {
+                o->stats_json = 0;
+            } else {
+                snprintf(err, errsz, "--stats-format: '%s' is neither text nor json", val);
+                return -1;
+            }
+            break;
+        case OPT_REPORT:
+            if (strcmp(val, "popek-goldberg") != 0) {
+                snprintf(err, errsz, "--report: unknown report '%s' (known: popek-goldberg)",
+                         val);
+                return -1;
+            }
+            o->report_pg = 1;
+            break;
+        case OPT_GDB: o->gdb = val; break;
+        case OPT_GDB_DEFAULT: o->gdb = "tcp:127.0.0.1:1234"; break;
+        case OPT_START_STOPPED: o->start_stopped = 1; break;
         }
     }
     if (o->help)
@@ -359,6 +499,10 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
     }
     if (o->trace_file && !o->trace) {
         snprintf(err, errsz, "--trace-file needs --trace");
+        return -1;
+    }
+    if (o->start_stopped && !o->gdb) {
+        snprintf(err, errsz, "-S needs a gdb stub (-s or -gdb tcp:HOST:PORT)");
         return -1;
     }
     return 0;

@@ -20,6 +20,19 @@ struct cli_options {
     unsigned trace;            /* --trace=LIST: enum trace_category mask */
     const char *trace_file;    /* --trace-file FILE (default: stderr) */
     int stats;                 /* --stats */
+    /* debug/ options (docs/debug.md) */
+    int trace_att;             /* --trace-syntax att */
+    uint64_t trace_from, trace_to;   /* --trace-insns FROM-TO (to = UINT64_MAX: open) */
+    const char *trace_addr;    /* --trace-addr LO-HI | SYMBOL (resolved after symbols load) */
+    int trace_cpl;             /* --trace-cpl N; -1 any */
+    uint32_t trace_ring;       /* --trace-ring N; 0 off */
+#define CLI_MAX_SYMBOL_FILES 8
+    const char *symbols[CLI_MAX_SYMBOL_FILES];  /* --symbols FILE (repeatable) */
+    unsigned nsymbols;
+    int stats_json;            /* --stats-format json */
+    int report_pg;             /* --report popek-goldberg */
+    const char *gdb;           /* -gdb tcp:HOST:PORT, or -s's default */
+    int start_stopped;         /* -S */
     uint64_t max_insns;        /* --max-insns N (0: unlimited) */
     const char *seabios_log;   /* -seabios-log DEST (port 0x402) */
     int rtc_clock_host;        /* -rtc clock=host */
