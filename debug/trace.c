@@ -242,7 +242,11 @@ void trace_on_mem(void *opaque, const struct cpu *cpu, enum cpu_mem_kind kind, u
                   unsigned size, uint32_t value)
 {
     struct trace *t = opaque;
-    (void)cpu;
+    /* Frames pushed while delivering an exception or external interrupt
+     * belong to no instruction (the int line stands for them); a software
+     * INT's pushes are its own and stay on its line. */
+    if (cpu->delivering >= 0)
+        return;
     if (t->nmem < TRACE_MEM_MAX) {
         struct trace_mem *m = &t->mem[t->nmem];
         m->write = kind == CPU_MEM_WRITE;

@@ -251,7 +251,7 @@ START_TEST(multiboot_entry_state)
     trace_close(&t);
     char *text = slurp(tf);
     ck_assert_str_eq(text, "0 0008:00200020 out port 00f4 size 1 <- 02 (exitport)\n"
-                           "0 0008:00200020 e6f4             out 0xf4, al\n");
+                           "0 r0 0008:00200020 @00200020 e6f4             out 0xf4, al\n");
     free(text);
     fclose(tf);
     ck_assert_uint_eq(m->exit_value, 0x02);
@@ -272,14 +272,15 @@ START_TEST(trace_lines_real_mode)
     ck_assert_int_eq(machine_run(m), MACHINE_STOP_EXIT_PORT);
     trace_close(&t);
     char *text = slurp(tf);
-    /* index, CS:EIP, bytes, 16-bit disassembly; no changes, no padding */
-    ck_assert_msg(strstr(text, "0 f000:0000fff0 e90df0           jmp 0xf000\n") == text, "%s", text);
-    ck_assert_msg(strstr(text, "\n1 f000:0000f000 b011             mov al, 0x11") != NULL, "%s", text);
+    /* index, CPL, CS:EIP, linear, bytes, 16-bit disassembly; no changes,
+     * no padding */
+    ck_assert_msg(strstr(text, "0 r0 f000:0000fff0 @fffffff0 e90df0           jmp 0xf000\n") == text, "%s", text);
+    ck_assert_msg(strstr(text, "\n1 r0 f000:0000f000 @fffff000 b011             mov al, 0x11") != NULL, "%s", text);
     ck_assert_msg(strstr(text, "mov al, 0x11                         eax=00000011\n") != NULL,
                   "%s", text);
     /* the unmapped read is reported once, before its instruction's line */
     ck_assert_msg(strstr(text, "7 f000:0000f00c in port 0062 size 1 -> ff (unmapped) first access\n"
-                               "7 f000:0000f00c e462             in al, 0x62 ") != NULL, "%s", text);
+                               "7 r0 f000:0000f00c @fffff00c e462             in al, 0x62 ") != NULL, "%s", text);
     ck_assert_ptr_null(strstr(text, "(debugcon)"));  /* io category is off */
     free(text);
     destroy(m);
