@@ -136,8 +136,8 @@ struct cpu_mmu_event {
  * path): `sens` is the class (enum cpu_sensitivity of cpu/sensitive.h),
  * `outcome` says what happened. */
 enum cpu_callout_outcome {
-    CPU_CALLOUT_REACHED,    /* interpreter: about to execute (a fault, if any,
-                               follows as an interrupt event) */
+    CPU_CALLOUT_REACHED,    /* about to execute (interpreter and dbt/ today);
+                               a fault, if any, follows as an interrupt event */
     CPU_CALLOUT_EMULATED,   /* executed by the callout */
     CPU_CALLOUT_FAULTED,    /* raised an exception (e.g. #GP at CPL > 0) */
     CPU_CALLOUT_BLOCK_END   /* executed, and ended the block (mode may change) */

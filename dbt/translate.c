@@ -70,6 +70,8 @@ static void uop_callout(struct cpu *cpu, const struct dbt_uop *u)
     cpu->stats.sensitive[sc]++;
     cpu->stats.sensitive_op[in->op]++;
     (*u->callout_count)++;
+    if (cpu->hooks.callout)  /* debug/: callout trace */
+        cpu->hooks.callout(cpu->hooks.opaque, cpu, in, (int)sc, CPU_CALLOUT_REACHED);
     u->handler(cpu, in);
 }
 

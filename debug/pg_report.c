@@ -25,7 +25,7 @@ const char *pg_report_consequence(unsigned op)
                          "guest's virtual CR0";
     case OP_PUSHF: return "pushes the real IF and IOPL: the guest sees IF the monitor keeps on "
                           "and an IOPL below its own ring";
-    case OP_POPF: return "at ring 1 (CPL > IOPL) silently keeps IF: a guest 'popf' that should "
+    case OP_POPF: return "silently keeps IF (CPL > IOPL): a guest 'popf' that should "
                          "enable or disable interrupts does nothing, and no trap tells the monitor";
     case OP_LAR: return "reports descriptor rights with the monitor's DPL changes (DPL 1 where "
                         "the guest wrote 0), or fails where the guest expects success";
@@ -42,14 +42,14 @@ const char *pg_report_consequence(unsigned op)
         return "checks DPL/RPL against ring 1: loading a DPL-0 selector faults where the guest "
                "expects it to work, or the RPL the guest reads back is wrong";
     case OP_CALL_FAR: case OP_CALL_FAR_IND: case OP_JMP_FAR: case OP_JMP_FAR_IND:
-        return "privilege checks use CPL 1: a transfer to a DPL-0 (guest-kernel) segment faults "
+        return "is checked against CPL 1: a transfer to a DPL-0 (guest-kernel) segment faults "
                "or lands with RPL 1";
     case OP_RETF: return "returning to 'ring 0' RPL 0 is a privilege raise from ring 1: #GP, "
                          "or a return to the wrong ring when the guest used RPL 1";
     case OP_INT: case OP_INT3: case OP_INTO: case OP_INT1:
         return "goes through the monitor's IDT: gate DPL checks use the real CPL, so the guest's "
                "own gates and their semantics are not what it set up";
-    case OP_IRET: return "at ring 1 silently keeps IF and IOPL from the popped EFLAGS, and a "
+    case OP_IRET: return "silently keeps IF and IOPL from the popped EFLAGS, and a "
                          "return to RPL 0 faults";
     case OP_SYSENTER: return "enters ring 0 through the MSRs the monitor owns, bypassing the "
                              "guest's kernel entry";
@@ -117,10 +117,10 @@ void pg_report_print(const struct pg_report *r, FILE *out, struct symbols *syms)
                 (unsigned long long)r->per_op_cpl[op][2], (unsigned long long)r->per_op_cpl[op][3]);
         const char *why = cpu_sensitive_reason(op);
         if (why)
-            fprintf(out, "    sensitive because it %s\n", why);
+            fprintf(out, "    sensitive: %s\n", why);
         const char *wrong = pg_report_consequence(op);
         if (wrong)
-            fprintf(out, "    at ring 1 it %s\n", wrong);
+            fprintf(out, "    de-privileged to ring 1, it %s\n", wrong);
         /* Top call sites: selection of the PG_REPORT_TOP largest counts
          * (ties: lower address first), so the listing is deterministic. */
         const struct pg_site *shown[PG_REPORT_TOP];

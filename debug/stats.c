@@ -262,20 +262,27 @@ static void section_dbt(struct stats_out *o, const struct machine *m)
         return;
     }
     const struct dbt_stats *d = dbt_get_stats(m->dbt);
-    uint64_t lookups = d->cache_hits + d->cache_misses;
+    /* As dbt/stats.c counts them: a successor is found by a chain link,
+     * by the cache, or translated. */
+    uint64_t lookups = d->cache_hits + d->cache_misses + d->chain_hits;
     stats_str(o, "engine", "translator");
     stats_u64(o, "blocks_translated", d->blocks_translated);
     stats_u64(o, "insns_translated", d->insns_translated);
+    stats_double(o, "mean_block_insns", d->blocks_translated
+                     ? (double)d->insns_translated / (double)d->blocks_translated : 0.0);
     stats_u64(o, "block_runs", d->block_runs);
+    stats_u64(o, "chain_hits", d->chain_hits);
     stats_u64(o, "cache_hits", d->cache_hits);
     stats_u64(o, "cache_misses", d->cache_misses);
+    stats_double(o, "chain_hit_rate", lookups ? (double)d->chain_hits / (double)lookups : 0.0);
     stats_double(o, "cache_hit_rate", lookups ? (double)d->cache_hits / (double)lookups : 0.0);
-    stats_u64(o, "chain_hits", d->chain_hits);
-    stats_double(o, "chain_hit_rate",
-                 d->block_runs ? (double)d->chain_hits / (double)d->block_runs : 0.0);
     stats_u64(o, "invalidations", d->invalidations);
     stats_u64(o, "flushes", d->flushes);
     stats_u64(o, "interpreted", d->interpreted);
+    stats_group_begin(o, "callouts");
+    for (unsigned c = CPU_SENS_PRIVILEGED; c < CPU_SENS_COUNT; c++)
+        stats_u64(o, cpu_sensitive_class_name((enum cpu_sensitivity)c), d->callouts[c]);
+    stats_group_end(o);
     stats_group_end(o);
 }
 

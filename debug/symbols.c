@@ -115,6 +115,28 @@ int symbols_format(struct symbols *s, uint32_t addr, char *buf, size_t bufsz)
     return 0;
 }
 
+int symbols_extent(struct symbols *s, const char *name, uint32_t *lo, uint32_t *hi)
+{
+    symbols_finish(s);
+    for (size_t i = 0; i < s->n; i++) {
+        if (strcmp(s->v[i].name, name) != 0)
+            continue;
+        uint32_t a = s->v[i].addr;
+        *lo = a;
+        if (s->v[i].size) {
+            *hi = a + s->v[i].size - 1;
+            return 0;
+        }
+        size_t j = i + 1;
+        while (j < s->n && s->v[j].addr == a)
+            j++;
+        *hi = j < s->n ? s->v[j].addr - 1 : (a > UINT32_MAX - SYMBOLS_UNSIZED_REACH
+                                                  ? UINT32_MAX : a + SYMBOLS_UNSIZED_REACH - 1);
+        return 0;
+    }
+    return -1;
+}
+
 int symbols_find(struct symbols *s, const char *name, uint32_t *addr)
 {
     for (size_t i = 0; i < s->n; i++) {

@@ -49,6 +49,10 @@ const struct symbol *symbols_lookup(struct symbols *s, uint32_t addr);
 /* Format "name+0xoff" (or "name") into buf; returns 0, or -1 when no
  * symbol covers the address (buf is then empty). */
 int symbols_format(struct symbols *s, uint32_t addr, char *buf, size_t bufsz);
+/* The extent [*lo, *hi] of symbol `name`: its size when known, else up to
+ * the next symbol's address (text maps have no sizes). Returns 0, or -1
+ * when unknown. */
+int symbols_extent(struct symbols *s, const char *name, uint32_t *lo, uint32_t *hi);
 /* Address of `name`; returns 0, or -1 when unknown. */
 int symbols_find(struct symbols *s, const char *name, uint32_t *addr);
 

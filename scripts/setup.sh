@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config
   libcapstone-dev libelf-dev libsdl2-dev check zlib1g-dev
   nasm gcc-multilib
+  gdb python3
   seabios vgabios xorriso
 )
 

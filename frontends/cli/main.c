@@ -101,16 +101,11 @@ static int resolve_trace_addr(struct debug_session *d, const char *spec, uint32_
         snprintf(err, errsz, "--trace-addr: '%s' is not a range LO-HI of hex addresses", spec);
         return -1;
     }
-    uint32_t addr;
-    if (symbols_find(&d->syms, spec, &addr) != 0) {
+    if (symbols_extent(&d->syms, spec, lo, hi) != 0) {
         snprintf(err, errsz, "--trace-addr: '%s' is neither LO-HI nor a known symbol%s", spec,
                  d->syms.n ? "" : " (no symbols loaded)");
         return -1;
     }
-    const struct symbol *sym = symbols_lookup(&d->syms, addr);
-    uint32_t size = sym && sym->addr == addr && sym->size ? sym->size : 1;
-    *lo = addr;
-    *hi = addr + size - 1;
     return 0;
 }
 
@@ -275,6 +270,17 @@ int main(int argc, char **argv)
         resolve_trace_addr(d, opt.trace_addr, &addr_lo, &addr_hi, err, sizeof err) != 0)
         goto fail;
 
+    if (opt.trace_ring) {
+        if (trace_ring_init(&d->ring, opt.trace_ring, err, sizeof err) != 0)
+            goto fail;
+        d->ring_on = 1;
+        trace_ring_set_att(&d->ring, opt.trace_att);
+    }
+    if (opt.gdb) {
+        if (gdbstub_open(&d->gdb, m, opt.gdb, stderr, err, sizeof err) != 0)
+            goto fail;
+        d->gdb_on = 1;
+    }
     if (open_debugcon("-debugcon", opt.debugcon, &debugcon, &debugcon_owned, err, sizeof err) != 0)
         goto fail;
     debugcon_set_output(&m->debugcon, debugcon);
@@ -303,15 +309,6 @@ int main(int argc, char **argv)
         d->trace.filter.lin_hi = addr_hi;
         d->trace.filter.cpl = opt.trace_cpl;
     }
-    if (opt.trace_ring) {
-        if (trace_ring_init(&d->ring, opt.trace_ring, err, sizeof err) != 0)
-            goto fail;
-        d->ring_on = 1;
-        trace_ring_set_att(&d->ring, opt.trace_att);
-        catch_signal(SIGUSR2);
-        catch_signal(SIGINT);
-        catch_signal(SIGTERM);
-    }
     if (opt.stats) {
         d->stats_on = 1;
         catch_signal(SIGUSR1);
@@ -320,14 +317,14 @@ int main(int argc, char **argv)
         pg_report_init(&d->report);
         d->report_on = 1;
     }
-    if (opt.gdb) {
-        if (gdbstub_open(&d->gdb, m, opt.gdb, stderr, err, sizeof err) != 0)
-            goto fail;
-        d->gdb_on = 1;
-        if (opt.start_stopped && gdbstub_wait_client(&d->gdb) != 0) {
-            snprintf(err, sizeof err, "-S: no gdb client connected");
-            goto fail;
-        }
+    if (d->ring_on) {
+        catch_signal(SIGUSR2);
+        catch_signal(SIGINT);
+        catch_signal(SIGTERM);
+    }
+    if (d->gdb_on && opt.start_stopped && gdbstub_wait_client(&d->gdb) != 0) {
+        snprintf(err, sizeof err, "-S: no gdb client connected");
+        goto fail;
     }
     d->user_poll = frontend_poll;
     d->user_opaque = f;

@@ -1,0 +1,93 @@
+#!/bin/sh
+# debug_checks.sh -- checks of debug/ that are not plain golden files.
+#
+#   debug_checks.sh MODE EMULATOR ARGS...
+#
+#   json ROM          --stats-format=json parses back (python3's json), and
+#                     its figures agree with the run: instructions with the
+#                     closing line, debugcon writes with the bytes printed
+#   ring ROM          --trace-ring 4 on a triple-faulting ROM prints the last
+#                     4 instructions after the triple-fault line
+#   elf ELF CMDLINE   a -kernel ELF's own symbols: the first instruction is
+#                     <_start>, --trace-addr guest_main traces only it
+#   errors ROM        bad symbol inputs: one line naming the file, status 2,
+#                     and no trace file created
+set -u
+mode=$1 emu=$2
+shift 2
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/shadow86-dbg.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "debug_checks $mode: FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/    /' "$tmp/err" | tail -20; exit 1; }
+
+case $mode in
+json)
+    rom=$1
+    "$emu" -no-reboot -bios "$rom" --stats --stats-format json >"$tmp/out" 2>"$tmp/err"
+    [ $? -eq 0 ] || fail "status $? (the demo halts: 0)"
+    n=$(sed -n 's/.* after \([0-9][0-9]*\) instructions.*/\1/p' "$tmp/err")
+    [ -n "$n" ] || fail "no closing line"
+    sed -n '/^{/,$p' "$tmp/err" >"$tmp/json"
+    bytes=$(wc -c <"$tmp/out")
+    python3 - "$tmp/json" "$n" "$bytes" <<'PY' || fail "JSON check"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+insns, nbytes = int(sys.argv[2]), int(sys.argv[3])
+assert doc["run"]["instructions"] == insns, (doc["run"], insns)
+assert doc["run"]["mips"] >= 0
+assert doc["io"]["ports_per_device"]["debugcon"]["writes"] == nbytes, doc["io"]
+assert doc["debug_devices"]["debugcon_bytes"] == nbytes
+assert isinstance(doc["cpu"]["exceptions_per_vector"], dict)
+assert doc["sensitive"]["iopl-sensitive"]["OUT"] >= nbytes
+print("json ok:", insns, "instructions,", nbytes, "debugcon bytes")
+PY
+    ;;
+ring)
+    rom=$1
+    "$emu" -no-reboot -bios "$rom" --trace-ring 4 >"$tmp/out" 2>"$tmp/err"
+    st=$?
+    [ $st -eq 4 ] || fail "status $st, expected 4 (triple fault)"
+    grep -q '^shadow86: triple fault' "$tmp/err" || fail "no triple-fault line"
+    grep -q '^shadow86: last 4 of [0-9]* instructions (triple fault):$' "$tmp/err" || fail "no ring header"
+    lines=$(sed -n '/^shadow86: last 4 of/,$p' "$tmp/err" | tail -n +2 |
+            grep -c -E '^[0-9]+ r[0-3] [0-9a-f]{4}:[0-9a-f]{8} @[0-9a-f]{8} [0-9a-f]+ +[a-z]')
+    [ "$lines" -eq 4 ] || fail "$lines ring lines, expected 4"
+    echo "ring ok"
+    ;;
+elf)
+    elf=$1 cmdline=$2
+    "$emu" -no-reboot -kernel "$elf" -append "$cmdline" --trace insn --max-insns 2 \
+        --trace-file "$tmp/t1" >"$tmp/out" 2>"$tmp/err"
+    head -n 1 "$tmp/t1" | grep -q ' <_start> ' || fail "first line lacks <_start>: $(head -n 1 "$tmp/t1")"
+    "$emu" -no-reboot -kernel "$elf" -append "$cmdline" --trace insn --trace-addr guest_main \
+        --max-insns 20000 --trace-file "$tmp/t2" >"$tmp/out" 2>"$tmp/err"
+    total=$(wc -l <"$tmp/t2")
+    inside=$(grep -c -E ' <guest_main(\+0x[0-9a-f]+)?>( |$)' "$tmp/t2")
+    [ "$total" -gt 10 ] || fail "only $total lines traced in guest_main"
+    [ "$total" -eq "$inside" ] || fail "$((total - inside)) lines outside guest_main"
+    echo "elf ok: $total instructions in guest_main"
+    ;;
+errors)
+    rom=$1
+    "$emu" -bios "$rom" --symbols "$tmp/missing.map" --trace insn --trace-file "$tmp/t" \
+        >"$tmp/out" 2>"$tmp/err"
+    st=$?
+    [ $st -eq 2 ] || fail "missing file: status $st"
+    [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -q "missing.map" "$tmp/err" || fail "missing file: message"
+    [ ! -e "$tmp/t" ] || fail "trace file created by a rejected run"
+    printf '000f0000 T ok\nthis is not a map\n' >"$tmp/bad.map"
+    "$emu" -bios "$rom" --symbols "$tmp/bad.map" >"$tmp/out" 2>"$tmp/err"
+    st=$?
+    [ $st -eq 2 ] || fail "bad map: status $st"
+    grep -q "bad.map:2: not a System.map/kallsyms line" "$tmp/err" || fail "bad map: message"
+    printf '\177ELF garbage' >"$tmp/bad.elf"
+    "$emu" -bios "$rom" --symbols "$tmp/bad.elf" >"$tmp/out" 2>"$tmp/err"
+    [ $? -eq 2 ] && grep -q "bad.elf: " "$tmp/err" || fail "bad ELF"
+    "$emu" -bios "$rom" --trace insn --trace-addr no_such_symbol >"$tmp/out" 2>"$tmp/err"
+    [ $? -eq 2 ] && grep -q "no_such_symbol" "$tmp/err" || fail "unknown --trace-addr symbol"
+    echo "errors ok"
+    ;;
+*)
+    echo "debug_checks: unknown mode '$mode'" >&2
+    exit 2
+    ;;
+esac

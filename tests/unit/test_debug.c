@@ -1,0 +1,143 @@
+/* debug/ parts that need no machine: the JSON writer's escaping and
+ * structure, and symbol tables from text maps (lookups, extents, errors). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "debug/json.h"
+#include "debug/symbols.h"
+
+static char *slurp(FILE *f)
+{
+    long n = ftell(f);
+    rewind(f);
+    char *buf = calloc(1, (size_t)n + 1);
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+    return buf;
+}
+
+START_TEST(json_escapes_everything)
+{
+    FILE *f = tmpfile();
+    /* quote, backslash, newline, tab, a control byte, valid UTF-8 (é),
+     * an invalid byte (0xFF) and a truncated sequence (0xC3 at the end) */
+    json_write_escaped(f, "a\"b\\c\nd\te\x01" "f\xc3\xa9g\xffh\xc3");
+    char *s = slurp(f);
+    ck_assert_str_eq(s, "\"a\\\"b\\\\c\\nd\\te\\u0001f\xc3\xa9g\\ufffdh\\ufffd\"");
+    free(s);
+    fclose(f);
+}
+END_TEST
+
+START_TEST(json_structure)
+{
+    FILE *f = tmpfile();
+    struct json_writer w;
+    json_init(&w, f);
+    json_begin_object(&w, NULL);
+    json_u64(&w, "n", 18446744073709551615ull);
+    json_begin_array(&w, "list");
+    json_i64(&w, NULL, -3);
+    json_double(&w, NULL, 1.0 / 0.0);   /* not representable: null */
+    json_bool(&w, NULL, 1);
+    json_end_array(&w);
+    json_begin_object(&w, "empty");
+    json_end_object(&w);
+    json_string(&w, "k\"ey", "v");
+    json_end_object(&w);
+    ck_assert_int_eq(json_finish(&w), 0);
+    char *s = slurp(f);
+    ck_assert_str_eq(s, "{\n  \"n\": 18446744073709551615,\n  \"list\": [\n    -3,\n    null,\n"
+                        "    true\n  ],\n  \"empty\": {},\n  \"k\\\"ey\": \"v\"\n}\n");
+    free(s);
+    fclose(f);
+
+    f = tmpfile();
+    json_init(&w, f);
+    json_begin_object(&w, NULL);
+    ck_assert_int_eq(json_finish(&w), -1);   /* unbalanced */
+    fclose(f);
+}
+END_TEST
+
+static const char map[] =
+    "c0100000 T startup_32\n"
+    "c0100000 t _text\n"
+    "c0100040 T schedule\r\n"
+    "00000010 A an_absolute\n"
+    "c0100100 t helper\t[mymod]\n"
+    "\n";
+
+START_TEST(symbols_from_a_map)
+{
+    struct symbols s;
+    char err[256], buf[64];
+    uint32_t a, lo, hi;
+    symbols_init(&s);
+    ck_assert_int_eq(symbols_load_map_text(&s, map, strlen(map), "System.map", err, sizeof err),
+                     4);
+    symbols_finish(&s);
+    /* At one address the global-looking name wins over "_text". */
+    ck_assert_int_eq(symbols_format(&s, 0xc0100000, buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "startup_32");
+    ck_assert_int_eq(symbols_format(&s, 0xc010007c, buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "schedule+0x3c");
+    ck_assert_int_eq(symbols_format(&s, 0xc0100104, buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "helper+0x4");
+    ck_assert_int_eq(symbols_format(&s, 0xbfffffff, buf, sizeof buf), -1);
+    ck_assert_str_eq(buf, "");
+    ck_assert_int_eq(symbols_find(&s, "schedule", &a), 0);
+    ck_assert_uint_eq(a, 0xc0100040);
+    ck_assert_int_eq(symbols_find(&s, "an_absolute", &a), -1);   /* 'A': not a place */
+    ck_assert_int_eq(symbols_extent(&s, "schedule", &lo, &hi), 0);
+    ck_assert_uint_eq(lo, 0xc0100040);
+    ck_assert_uint_eq(hi, 0xc01000ff);   /* up to the next symbol */
+    symbols_free(&s);
+}
+END_TEST
+
+START_TEST(symbols_sized_and_errors)
+{
+    struct symbols s;
+    char err[256], buf[64];
+    uint32_t lo, hi;
+    symbols_init(&s);
+    ck_assert_int_eq(symbols_add(&s, 0x1000, 0x10, "f"), 0);
+    ck_assert_int_eq(symbols_format(&s, 0x100f, buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "f+0xf");
+    ck_assert_int_eq(symbols_format(&s, 0x1010, buf, sizeof buf), -1);   /* past its size */
+    ck_assert_int_eq(symbols_extent(&s, "f", &lo, &hi), 0);
+    ck_assert_uint_eq(hi, 0x100f);
+
+    const char *bad = "c0100000 T ok\nnot a symbol line\n";
+    ck_assert_int_eq(symbols_load_map_text(&s, bad, strlen(bad), "m.map", err, sizeof err), -1);
+    ck_assert_str_eq(err, "m.map:2: not a System.map/kallsyms line ('ADDR TYPE NAME')");
+    const char *wide = "1c0100000 T too_wide\n";
+    ck_assert_int_eq(symbols_load_map_text(&s, wide, strlen(wide), "w.map", err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "beyond 32 bits") != NULL, "%s", err);
+    ck_assert_int_eq(symbols_load_map_text(&s, "\n\n", 2, "e.map", err, sizeof err), -1);
+    ck_assert_str_eq(err, "e.map: no symbols in the map");
+    ck_assert_int_eq(symbols_load_elf_mem(&s, "\177ELFxx", 6, "x.elf", err, sizeof err), -1);
+    ck_assert_msg(strncmp(err, "x.elf: ", 7) == 0, "%s", err);
+    ck_assert_int_eq(symbols_load_file(&s, "/nonexistent/System.map", err, sizeof err), -1);
+    ck_assert_msg(strstr(err, "/nonexistent/System.map") == err, "%s", err);
+    symbols_free(&s);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *suite = suite_create("debug");
+    TCase *tc = tcase_create("parts");
+    tcase_add_test(tc, json_escapes_everything);
+    tcase_add_test(tc, json_structure);
+    tcase_add_test(tc, symbols_from_a_map);
+    tcase_add_test(tc, symbols_sized_and_errors);
+    suite_add_tcase(suite, tc);
+    SRunner *sr = srunner_create(suite);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
