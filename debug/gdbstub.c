@@ -206,7 +206,7 @@ int gdbstub_open(struct gdbstub *g, struct machine *m, const char *spec, FILE *l
     const char *hp = spec + 4;
     const char *colon = strrchr(hp, ':');
     if (!colon) {
-        snprintf(err, errsz, "-gdb: '%s' has no port (tcp:HOST:PORT)", spec);
+        snprintf(err, errsz, "-gdb: '%s' needs tcp:HOST:PORT (tcp::PORT for loopback)", spec);
         return -1;
     }
     char host[256];
@@ -391,7 +391,8 @@ static size_t put_le(char *out, uint64_t v, unsigned bytes)
 {
     static const char hex[] = "0123456789abcdef";
     for (unsigned i = 0; i < bytes; i++) {
-        unsigned b = (unsigned)(v >> (8 * i)) & 0xFF;
+        /* Bytes past the value's 8 (an 80-bit x87 register) are zero. */
+        unsigned b = i < 8 ? (unsigned)(v >> (8 * i)) & 0xFF : 0;
         out[2 * i] = hex[b >> 4];
         out[2 * i + 1] = hex[b & 15];
     }
