@@ -23,7 +23,7 @@ void cpu_write_cr3(struct cpu *cpu, uint32_t v)
  * PCE. Those whose feature is not built yet are refused as unimplemented
  * (CPUID does not report them either). */
 #define CR4_KNOWN 0x000001FFu
-#define CR4_IMPLEMENTED 0x00000007u   /* VME PVI ([system]: cpu/v86.c) TSD */
+#define CR4_IMPLEMENTED 0x0000000Fu   /* VME PVI ([system]: cpu/v86.c) TSD DE (cpu/debug.c) */
 
 void cpu_write_cr4(struct cpu *cpu, uint32_t v)
 {

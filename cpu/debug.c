@@ -56,6 +56,20 @@ void cpu_access_hook(struct cpu *cpu, uint32_t lin, unsigned size, int write)
     }
 }
 
+void cpu_debug_io(struct cpu *cpu, uint16_t port, unsigned size)
+{
+    if (!(cpu->cr4 & 0x8u) || !(cpu->dr[7] & 0xFF))
+        return;
+    for (unsigned n = 0; n < 4; n++) {
+        if (!bp_enabled(cpu, n) || bp_rw(cpu, n) != 2)
+            continue;
+        uint32_t len = bp_len(cpu, n);
+        uint32_t start = (cpu->dr[n] & 0xFFFFu) & ~(len - 1);
+        if ((uint32_t)(port - start) < len || (uint32_t)(start - port) < size)
+            cpu->dbg_pending |= 1u << n;
+    }
+}
+
 void cpu_debug_general_detect(struct cpu *cpu)
 {
     if (!(cpu->dr[7] & DR7_GD))

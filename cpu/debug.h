@@ -28,6 +28,10 @@ static inline int cpu_access_hook_needed(const struct cpu *cpu)
  * ones on both) to be reported after the instruction. */
 void cpu_access_hook(struct cpu *cpu, uint32_t lin, unsigned size, int write);
 
+/* IN/OUT/INS/OUTS touching ports [port, port+size): with CR4.DE, I/O
+ * breakpoints (RW = 10) that overlap are recorded as traps. */
+void cpu_debug_io(struct cpu *cpu, uint16_t port, unsigned size);
+
 /* MOV to/from a debug register with DR7.GD set: #DB with DR6.BD, GD
  * cleared so the handler can use the registers. */
 void cpu_debug_general_detect(struct cpu *cpu);

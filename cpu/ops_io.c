@@ -1,4 +1,5 @@
 /* IN and OUT, and the I/O permission check shared with INS/OUTS. */
+#include "cpu/debug.h"
 #include "cpu/except.h"
 #include "cpu/io.h"
 #include "cpu/mem.h"
@@ -9,6 +10,7 @@
 void cpu_io_check(struct cpu *cpu, uint16_t port, unsigned size)
 {
     unsigned iopl = (cpu->eflags & EFLAGS_IOPL) >> 12;
+    cpu_debug_io(cpu, port, size);
     if (!(cpu->cr0 & CR0_PE))
         return;
     if (!(cpu->eflags & EFLAGS_VM) && cpu_cpl(cpu) <= iopl)

@@ -157,6 +157,7 @@ void op_invlpg(struct cpu *cpu, const struct insn *in)
 
 /* CPUID leaf 1 EDX: exactly the features implemented. */
 #define CPUID_VME  (1u << 1)    /* CR4.VME and CR4.PVI (cpu/v86.c) */
+#define CPUID_DE   (1u << 2)    /* CR4.DE: I/O breakpoints, DR4/DR5 #UD (cpu/debug.c) */
 #define CPUID_TSC  (1u << 4)
 #define CPUID_MSR  (1u << 5)
 #define CPUID_CX8  (1u << 8)
@@ -179,7 +180,7 @@ void op_cpuid(struct cpu *cpu, const struct insn *in)
         break;
     case 1:
         a = 0x00000633;   /* family 6, model 3, stepping 3 */
-        d = CPUID_VME | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP | CPUID_MTRR | CPUID_CMOV |
+        d = CPUID_VME | CPUID_DE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP | CPUID_MTRR | CPUID_CMOV |
             CPUID_PAT;
         break;
     default:

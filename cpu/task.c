@@ -210,7 +210,12 @@ void task_switch(struct cpu *cpu, uint16_t tsel, struct desc nd, enum task_reaso
         cpu_lin_write(cpu, lin, size, err);
         cpu->regs[REG_ESP] = (cpu->regs[REG_ESP] & ~m) | sp;
     }
-    /* The T bit asks for a debug trap on entry to the task (SDM 17.3.1.5). */
-    if (t.trap)
-        cpu->dbg_pending |= DR6_BT;
+    /* The T bit asks for a debug trap once the switch completes, before
+     * the new task's first instruction (SDM 17.3.1.5). The switch is the
+     * last thing its instruction or event does, so the trap is delivered
+     * here: every engine (interpreter or translator callout) gets it. */
+    if (t.trap) {
+        cpu->dr[6] |= DR6_BT;
+        cpu_deliver_interrupt(cpu, VEC_DB, INT_SRC_EXCEPTION, 0, 0);
+    }
 }

@@ -109,6 +109,35 @@ ibp_after:
         mov dr7, eax
         PASS32 "data breakpoints: write, read/write, overlap, traps"
 
+; ---------------------------------------------------------------- I/O breakpoint
+iobp:   mov eax, cr4
+        or eax, 8                           ; CR4.DE
+        mov cr4, eax
+        mov eax, 0x80
+        mov dr2, eax
+        mov eax, 0x02000010                 ; L2, RW2 = I/O (10), LEN2 = 1
+        mov dr7, eax
+        xor eax, eax
+        mov dr6, eax
+        in al, 0x81                         ; another port: no hit
+        EXPECT32 .b1
+        out 0x80, al
+.a1:
+.b1:    CHECK_EXC32 1, 0, .a1, "I/O breakpoint on port 80h: #DB trap after OUT"
+        mov eax, dr6
+        CHECK32 eax, 0xFFFF0FF4, "I/O breakpoint: DR6.B2"
+        xor eax, eax
+        mov dr7, eax
+        EXPECT32 .b2
+.f2:    mov eax, dr4                        ; with CR4.DE: #UD
+.b2:    CHECK_EXC32 6, 0, .f2, "MOV from DR4 with CR4.DE: #UD"
+        mov eax, cr4
+        and eax, ~8
+        mov cr4, eax
+        mov eax, dr4                        ; without: an alias of DR6
+        CHECK32 eax, 0xFFFF0FF4, "MOV from DR4 without CR4.DE reads DR6"
+        PASS32 "CR4.DE: I/O breakpoints, DR4/DR5"
+
 ; ---------------------------------------------------------------- general detect
         mov eax, 0x2000
         mov dr7, eax

@@ -154,7 +154,26 @@ t16_back:
         CHECK32 eax, SEL_TSS_A, "failed switches leave TR alone"
         PASS32 "busy, short and not-present TSS faults"
 
+; ---------------------------------------------------------------- T bit (last: stays in task B)
+        INIT_TSS_B taskb_t
+        mov word [TSS_B + 0x64], 1          ; T: debug trap on entry
+        xor eax, eax
+        mov dr6, eax
+        EXPECT32 tbit_back
+        jmp SEL_TSS_B:0
+tbit_back:
+        CHECK_EXC32 1, 0, taskb_t, "T bit: #DB before task B's first instruction"
+        mov eax, dr6
+        and eax, 0x8000
+        CHECK32 eax, 0x8000, "T bit: DR6.BT"
+        str eax
+        CHECK32 eax, SEL_TSS_B, "T bit: the handler runs in task B"
+        PASS32 "debug trap on task switch (TSS T bit)"
+
         PASS_EXIT32
+
+taskb_t:
+        FAIL32 "T bit: task B ran before the trap"
 
 ; ---------------------------------------------------------------- task B bodies
 taskb_jmp:
