@@ -10,6 +10,9 @@
 #                     4 instructions after the triple-fault line
 #   elf ELF CMDLINE   a -kernel ELF's own symbols: the first instruction is
 #                     <_start>, --trace-addr guest_main traces only it
+#   signals ROM       on a guest that never ends: SIGUSR1 prints --stats and
+#                     SIGUSR2 the --trace-ring while the run goes on; SIGINT
+#                     ends it with status 130 and prints the ring
 #   errors ROM        bad symbol inputs: one line naming the file, status 2,
 #                     and no trace file created
 set -u
@@ -85,6 +88,28 @@ errors)
     "$emu" -bios "$rom" --trace insn --trace-addr no_such_symbol >"$tmp/out" 2>"$tmp/err"
     [ $? -eq 2 ] && grep -q "no_such_symbol" "$tmp/err" || fail "unknown --trace-addr symbol"
     echo "errors ok"
+    ;;
+signals)
+    rom=$1
+    "$emu" -bios "$rom" --trace-ring 2 --stats >"$tmp/out" 2>"$tmp/err" &
+    pid=$!
+    sleep 1
+    kill -USR1 "$pid"
+    sleep 0.5
+    kill -USR2 "$pid"
+    sleep 0.5
+    kill -INT "$pid"
+    wait "$pid"
+    st=$?
+    [ $st -eq 130 ] || fail "status $st, expected 130"
+    [ "$(grep -c '^stats: run.instructions ' "$tmp/err")" -eq 2 ] || fail "want stats twice (SIGUSR1, exit)"
+    grep -q '^shadow86: last 2 of [0-9]* instructions (on request, SIGUSR2):$' "$tmp/err" ||
+        fail "no ring on SIGUSR2"
+    grep -q '^shadow86: stopped by signal 2 at ' "$tmp/err" || fail "no stop line"
+    grep -q '^shadow86: last 2 of [0-9]* instructions (stopped by a signal):$' "$tmp/err" ||
+        fail "no ring at the stop"
+    grep -q ' inc ax ' "$tmp/err" || fail "ring lacks the guest's instructions"
+    echo "signals ok"
     ;;
 *)
     echo "debug_checks: unknown mode '$mode'" >&2

@@ -1,11 +1,13 @@
 /* debug/ parts that need no machine: the JSON writer's escaping and
- * structure, and symbol tables from text maps (lookups, extents, errors). */
+ * structure, symbol tables from text maps (lookups, extents, errors), and
+ * the mmu/block trace printers fed synthetic events. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "debug/json.h"
 #include "debug/symbols.h"
+#include "debug/trace.h"
 
 static char *slurp(FILE *f)
 {
@@ -126,6 +128,56 @@ START_TEST(symbols_sized_and_errors)
 }
 END_TEST
 
+/* The mmu and block printers, fed the events [mmu] and [dbt] will raise. */
+START_TEST(mmu_and_block_lines)
+{
+    static struct cpu cpu;   /* zeroed: icount 0, CPL 0 */
+    struct trace t;
+    char err[128];
+    FILE *f = tmpfile();
+    memset(&cpu, 0, sizeof cpu);
+    cpu.icount = 42;
+    ck_assert_int_eq(trace_open(&t, TRACE_MMU | TRACE_BLOCK, f, err, sizeof err), 0);
+    struct cpu_mmu_event miss = { .kind = CPU_MMU_TLB_MISS, .lin = 0xc0001234, .access = 1 };
+    struct cpu_mmu_event ref1 = { .kind = CPU_MMU_WALK_REF, .stage = 1, .level = 1,
+                                  .addr = 0x1000c00, .entry = 0x2003 };
+    struct cpu_mmu_event ref2 = { .kind = CPU_MMU_WALK_REF, .stage = 2, .level = 2,
+                                  .addr = 0x7f001c00, .entry = 0x1000007 };
+    struct cpu_mmu_event done = { .kind = CPU_MMU_WALK_DONE, .lin = 0xc0001234,
+                                  .addr = 0x5234, .entry = 0x5067 };
+    struct cpu_mmu_event pf = { .kind = CPU_MMU_WALK_FAULT, .lin = 0x10, .entry = 0x6 };
+    trace_on_mmu(&t, &cpu, &miss);
+    trace_on_mmu(&t, &cpu, &ref1);
+    trace_on_mmu(&t, &cpu, &ref2);
+    trace_on_mmu(&t, &cpu, &done);
+    trace_on_mmu(&t, &cpu, &pf);
+    struct cpu_block_event tr = { .kind = CPU_BLOCK_TRANSLATE, .pa = 0x100000, .lin = 0x100000,
+                                  .len = 12, .ninsn = 4 };
+    struct cpu_block_event ch = { .kind = CPU_BLOCK_CHAIN, .pa = 0x100000, .to_pa = 0x10000c };
+    struct cpu_block_event inv = { .kind = CPU_BLOCK_INVALIDATE, .pa = 0x100000,
+                                   .cause = CPU_BLOCK_CAUSE_CODE_WRITE };
+    trace_on_block(&t, &cpu, &tr);
+    trace_on_block(&t, &cpu, &ch);
+    trace_on_block(&t, &cpu, &inv);
+    /* Filtered out: the instruction count is past the range. */
+    t.filter.insn_to = 41;
+    trace_on_block(&t, &cpu, &inv);
+    trace_close(&t);
+    char *text = slurp(f);
+    ck_assert_str_eq(text,
+        "42 mmu tlb-miss lin=c0001234 write\n"
+        "42 mmu ref stage1 level1 gpa=001000c00 entry=0000000000002003\n"
+        "42 mmu   ref stage2 level2 hpa=07f001c00 entry=0000000001000007\n"
+        "42 mmu walk-done lin=c0001234 pa=000005234 pte=0000000000005067\n"
+        "42 mmu walk-fault lin=00000010 #PF error=0006\n"
+        "42 block translate pa=00100000 lin=00100000 bytes=12 insns=4\n"
+        "42 block chain pa=00100000 -> pa=0010000c\n"
+        "42 block invalidate pa=00100000 cause=code-write\n");
+    free(text);
+    fclose(f);
+}
+END_TEST
+
 int main(void)
 {
     Suite *suite = suite_create("debug");
@@ -134,6 +186,7 @@ int main(void)
     tcase_add_test(tc, json_structure);
     tcase_add_test(tc, symbols_from_a_map);
     tcase_add_test(tc, symbols_sized_and_errors);
+    tcase_add_test(tc, mmu_and_block_lines);
     suite_add_tcase(suite, tc);
     SRunner *sr = srunner_create(suite);
     srunner_run_all(sr, CK_NORMAL);
