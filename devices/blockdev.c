@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "devices/blockdev.h"
+#include "machine/state.h"
 
 static void blockdev_clear(struct blockdev *bd)
 {
@@ -209,4 +210,65 @@ int blockdev_flush(struct blockdev *bd)
         return 0;
     bd->dirty = 0;
     return fsync(bd->fd) == 0 ? 0 : -1;
+}
+
+void blockdev_save(const struct blockdev *bd, const char *tag, struct state_writer *w)
+{
+    uint64_t used = 0;
+    for (uint64_t i = 0; bd->chunk && i < bd->nchunks; i++)
+        used += bd->chunk[i] != NULL;
+    state_begin(w, tag);
+    state_put_u64(w, bd->sectors);
+    state_put_u32(w, bd->sector_size);
+    state_put_u8(w, (uint8_t)bd->snapshot);
+    state_put_u64(w, used);
+    for (uint64_t i = 0; bd->chunk && i < bd->nchunks; i++) {
+        if (!bd->chunk[i])
+            continue;
+        state_put_u64(w, i);
+        state_put_u64(w, bd->chunk_valid[0][i]);
+        state_put_u64(w, bd->chunk_valid[1][i]);
+        state_put_bytes(w, bd->chunk[i], (size_t)BLOCKDEV_CHUNK_SECTORS * bd->sector_size);
+    }
+    state_end(w);
+}
+
+int blockdev_load(struct blockdev *bd, const char *tag, struct state_reader *r)
+{
+    if (state_open(r, tag) != 0)
+        return -1;
+    uint64_t sectors = state_get_u64(r);
+    uint32_t ssize = state_get_u32(r);
+    int snapshot = state_get_u8(r);
+    uint64_t used = state_get_u64(r);
+    if (r->failed || sectors != bd->sectors || ssize != bd->sector_size ||
+        snapshot != bd->snapshot || (used && !bd->chunk) || used > bd->nchunks) {
+        state_fail(r);
+        state_close(r);
+        return -1;
+    }
+    /* The overlay is replaced by the saved one. */
+    for (uint64_t i = 0; bd->chunk && i < bd->nchunks; i++) {
+        free(bd->chunk[i]);
+        bd->chunk[i] = NULL;
+        bd->chunk_valid[0][i] = bd->chunk_valid[1][i] = 0;
+    }
+    size_t bytes = (size_t)BLOCKDEV_CHUNK_SECTORS * bd->sector_size;
+    for (uint64_t k = 0; k < used && !r->failed; k++) {
+        uint64_t i = state_get_u64(r);
+        uint64_t v0 = state_get_u64(r), v1 = state_get_u64(r);
+        if (i >= bd->nchunks || bd->chunk[i]) {
+            state_fail(r);
+            break;
+        }
+        bd->chunk[i] = malloc(bytes);
+        if (!bd->chunk[i]) {
+            state_fail(r);
+            break;
+        }
+        state_get_bytes(r, bd->chunk[i], bytes);
+        bd->chunk_valid[0][i] = v0;
+        bd->chunk_valid[1][i] = v1;
+    }
+    return state_close(r);
 }

@@ -55,6 +55,15 @@ int blockdev_read(struct blockdev *bd, uint64_t lba, uint32_t count, void *buf);
 int blockdev_write(struct blockdev *bd, uint64_t lba, uint32_t count, const void *buf);
 int blockdev_flush(struct blockdev *bd);
 
+/* Snapshot record `tag` (4 characters): the medium's size and, for a
+ * -snapshot image, the overlay of written sectors -- the guest-visible
+ * disk contents that live only in memory. A write-through image's
+ * contents are in its file. Loading needs the same image size and mode. */
+struct state_writer;
+struct state_reader;
+void blockdev_save(const struct blockdev *bd, const char *tag, struct state_writer *w);
+int blockdev_load(struct blockdev *bd, const char *tag, struct state_reader *r);
+
 static inline int blockdev_is_open(const struct blockdev *bd)
 {
     return bd->fd >= 0;

@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "devices/pci.h"
@@ -177,4 +178,59 @@ int pci_bus_register_ports(struct pci_bus *bus, struct iobus *io)
     if (iobus_register(io, 0xCF8, 1, pci_port_read, pci_port_write, bus, "pci-address") != 0)
         return -1;
     return iobus_register(io, 0xCFC, 4, pci_port_read, pci_port_write, bus, "pci-data");
+}
+
+void pci_save(const struct pci_bus *bus, struct state_writer *w)
+{
+    unsigned n = 0;
+    for (int i = 0; i < PCI_SLOTS; i++)
+        n += bus->dev[i] != NULL;
+    state_begin(w, "PCI0");
+    state_put_u32(w, bus->address);
+    state_put_u16(w, (uint16_t)n);
+    for (int i = 0; i < PCI_SLOTS; i++) {
+        if (!bus->dev[i])
+            continue;
+        state_put_u8(w, (uint8_t)i);
+        state_put_bytes(w, bus->dev[i]->config, 256);
+    }
+    state_end(w);
+}
+
+int pci_load(struct pci_bus *bus, struct state_reader *r)
+{
+    uint8_t (*config)[256] = malloc(sizeof(uint8_t[PCI_SLOTS][256]));
+    int seen[PCI_SLOTS] = { 0 };
+    if (!config)
+        return -1;
+    if (state_open(r, "PCI0") != 0)
+        return -1;
+    uint32_t address = state_get_u32(r);
+    unsigned n = state_get_u16(r);
+    for (unsigned k = 0; k < n && k < PCI_SLOTS; k++) {
+        unsigned devfn = state_get_u8(r);
+        state_get_bytes(r, config[devfn], 256);
+        if (!bus->dev[devfn] || seen[devfn])
+            state_fail(r);             /* a function this machine lacks */
+        seen[devfn] = 1;
+    }
+    for (int i = 0; i < PCI_SLOTS; i++)
+        if (bus->dev[i] && !seen[i])
+            state_fail(r);
+    if (state_close(r) != 0) {
+        free(config);
+        return -1;
+    }
+    bus->address = address & 0x80FFFFFCu;
+    for (int i = 0; i < PCI_SLOTS; i++) {
+        struct pci_device *d = bus->dev[i];
+        if (!d)
+            continue;
+        memcpy(d->config, config[i], 256);
+        update_bars(d);
+        if (d->written)
+            d->written(d, 0, 256);
+    }
+    free(config);
+    return 0;
 }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "devices/iobus.h"
+#include "machine/state.h"
 
 #define PCI_SLOTS 256          /* devfn on bus 0 */
 #define PCI_BARS 7             /* six BARs and the expansion ROM */
@@ -69,6 +70,12 @@ int pci_bus_add(struct pci_bus *bus, struct pci_device *d, int devfn);
  * and by the firmware-independent unit tests). */
 uint32_t pci_config_read(struct pci_bus *bus, int devfn, unsigned off, unsigned size);
 void pci_config_write(struct pci_bus *bus, int devfn, unsigned off, unsigned size, uint32_t val);
+
+/* Snapshot record "PCI0": the address register and every function's
+ * configuration space; loading re-derives the BAR mappings and calls each
+ * function's `written` hook over its whole space (PAM and the like). */
+void pci_save(const struct pci_bus *bus, struct state_writer *w);
+int pci_load(struct pci_bus *bus, struct state_reader *r);
 
 static inline void pci_set16(struct pci_device *d, unsigned off, uint16_t v)
 {

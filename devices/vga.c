@@ -228,7 +228,7 @@ static void vga_write8(struct vga *v, uint16_t port, uint8_t val)
 
 /* --------------------------------------------------------------- VBE */
 
-static void vbe_update_layout(struct vga *v)
+void vga_vbe_relayout(struct vga *v)
 {
     unsigned bpp = v->vbe[VBE_INDEX_BPP];
     unsigned bytes = bpp == 15 ? 2 : bpp / 8;
@@ -300,7 +300,7 @@ static void vbe_write(struct vga *v, uint16_t val)
             v->vbe[VBE_INDEX_VIRT_HEIGHT] = v->vbe[VBE_INDEX_YRES];
             v->vbe[VBE_INDEX_X_OFFSET] = 0;
             v->vbe[VBE_INDEX_Y_OFFSET] = 0;
-            vbe_update_layout(v);
+            vga_vbe_relayout(v);
             if (!(val & VBE_NOCLEARMEM)) {
                 uint64_t n = (uint64_t)v->vbe_line_offset * v->vbe[VBE_INDEX_YRES];
                 memset(v->vram, 0, n < VGA_VRAM_SIZE ? (size_t)n : VGA_VRAM_SIZE);
@@ -317,7 +317,7 @@ static void vbe_write(struct vga *v, uint16_t val)
     case VBE_INDEX_VIRT_WIDTH:
         if (val >= v->vbe[VBE_INDEX_XRES] && val <= 8192) {
             v->vbe[i] = val;
-            vbe_update_layout(v);
+            vga_vbe_relayout(v);
         }
         return;
     case VBE_INDEX_VIRT_HEIGHT:
@@ -326,7 +326,7 @@ static void vbe_write(struct vga *v, uint16_t val)
     case VBE_INDEX_X_OFFSET:
     case VBE_INDEX_Y_OFFSET:
         v->vbe[i] = val;
-        vbe_update_layout(v);
+        vga_vbe_relayout(v);
         return;
     case VBE_INDEX_VIDEO_MEMORY_64K:
         return;                    /* read-only */

@@ -89,6 +89,9 @@ void vga_mem_write(struct vga *v, uint32_t offset, uint8_t val);
 uint8_t vga_lfb_read(struct vga *v, uint32_t offset);
 void vga_lfb_write(struct vga *v, uint32_t offset, uint8_t val);
 
+/* Recompute the VBE line offset and start from the VBE registers. */
+void vga_vbe_relayout(struct vga *v);
+
 /* Logged once per kind (bit), then silent. */
 void vga_log_once(struct vga *v, unsigned bit, const char *what, unsigned value);
 

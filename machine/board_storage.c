@@ -5,7 +5,9 @@
 #include "machine/board_storage.h"
 #include "machine/image_file.h"
 #include "machine/machine.h"
+#include "devices/ide_state.h"
 #include "devices/vga_pci.h"
+#include "devices/vga_state.h"
 
 static const char *const unit_flag[BOARD_IDE_UNITS] = { "-hda", "-hdb", "-hdc", "-hdd" };
 
@@ -286,4 +288,28 @@ void board_storage_destroy(struct machine *m)
     vga_free(&s->vga);
     free(s);
     m->storage = NULL;
+}
+
+static const char *const disk_tag[BOARD_IDE_UNITS] = { "DSK0", "DSK1", "DSK2", "DSK3" };
+
+void board_storage_save(const struct machine *m, struct state_writer *w)
+{
+    const struct board_storage *s = m->storage;
+    pci_save(&s->pci, w);
+    ide_save(&s->ide, w);
+    vga_save(&s->vga, w);
+    for (int u = 0; u < BOARD_IDE_UNITS; u++)
+        if (s->media[u].fd >= 0)
+            blockdev_save(&s->media[u], disk_tag[u], w);
+}
+
+int board_storage_load(struct machine *m, struct state_reader *r)
+{
+    struct board_storage *s = m->storage;
+    if (pci_load(&s->pci, r) != 0 || ide_load(&s->ide, r) != 0 || vga_load(&s->vga, r) != 0)
+        return -1;
+    for (int u = 0; u < BOARD_IDE_UNITS; u++)
+        if (s->media[u].fd >= 0 && blockdev_load(&s->media[u], disk_tag[u], r) != 0)
+            return -1;
+    return 0;
 }

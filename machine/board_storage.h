@@ -54,6 +54,15 @@ void board_storage_destroy(struct machine *m);
 /* The reset line: chipset registers, PAM, drives. Images and VRAM kept. */
 void board_storage_reset(struct machine *m);
 
+/* Snapshot records of the PCI functions, IDE, VGA and the -snapshot disk
+ * overlays ("PCI0", "IDE0", "VGA0", "DSK0".."DSK3"). Loading needs a
+ * machine made with the same drives; mappings (BARs, PAM) are re-derived.
+ * Returns 0 or -1. */
+struct state_writer;
+struct state_reader;
+void board_storage_save(const struct machine *m, struct state_writer *w);
+int board_storage_load(struct machine *m, struct state_reader *r);
+
 /* Have `fn` called every `period_ns` of machine time (0 stops it). */
 int board_storage_set_display(struct machine *m, board_display_fn fn, void *opaque,
                               uint64_t period_ns);

@@ -10,6 +10,8 @@
 
 #include "devices/blockdev.h"
 #include "devices/ide.h"
+#include "devices/ide_state.h"
+#include "machine/state.h"
 
 #define DISK_SECTORS 20160u   /* 20 cylinders of 16 heads x 63 sectors */
 
@@ -515,6 +517,79 @@ START_TEST(atapi_dma_read)
 }
 END_TEST
 
+START_TEST(state_round_trip_mid_transfer)
+{
+    uint8_t a[512], b[512];
+    lba28(pri(), 4321, 2);
+    ide_cmd_write(pri(), 7, 1, 0x20);
+    (void)status(pri());
+    read_words(pri(), a, 200);                       /* part of the first sector */
+    struct state_writer w;
+    state_writer_init(&w);
+    ide_save(ide, &w);
+    ck_assert(!state_writer_failed(&w));
+
+    struct ide *copy = calloc(1, sizeof *copy);
+    ide_init(copy);
+    ide_attach_disk(copy, 0, &disk);
+    ide_attach_cdrom(copy, 2, &cd);
+    struct state_reader r;
+    state_reader_init(&r, w.buf, w.len);
+    ck_assert_int_eq(ide_load(copy, &r), 0);
+    /* Both continue identically: the rest of sector 4321, then 4322. */
+    read_words(pri(), a + 200, 312);
+    read_words(&copy->ch[0], b + 200, 312);
+    ck_assert_int_eq(memcmp(a + 200, b + 200, 312), 0);
+    check_sector(a, 4321, 512);
+    (void)ide_cmd_read(&copy->ch[0], 7, 1);
+    read_words(&copy->ch[0], b, 512);
+    check_sector(b, 4322, 512);
+    ck_assert_uint_eq(ide_cmd_read(&copy->ch[0], 7, 1), ATA_SR_DRDY | ATA_SR_DSC);
+
+    /* A machine with other drives refuses the state; so does a corrupt one. */
+    struct ide *other = calloc(1, sizeof *other);
+    ide_init(other);
+    ide_attach_disk(other, 0, &disk);
+    state_reader_init(&r, w.buf, w.len);
+    ck_assert_int_eq(ide_load(other, &r), -1);
+    ide_attach_cdrom(other, 2, &cd);
+    state_reader_init(&r, w.buf, w.len - 1);
+    ck_assert_int_eq(ide_load(other, &r), -1);
+    free(other);
+    free(copy);
+    state_writer_free(&w);
+}
+END_TEST
+
+START_TEST(blockdev_overlay_in_state)
+{
+    char err[BLOCKDEV_ERR_MAX];
+    struct blockdev s1, s2;
+    uint8_t buf[512];
+    blockdev_close(&disk);
+    ck_assert_int_eq(blockdev_open(&s1, "-hda", disk_path, 512, 0, 1, err, sizeof err), 0);
+    memset(buf, 0x77, sizeof buf);
+    ck_assert_int_eq(blockdev_write(&s1, 300, 1, buf), 0);
+    struct state_writer w;
+    state_writer_init(&w);
+    blockdev_save(&s1, "DSK0", &w);
+    blockdev_close(&s1);
+    ck_assert_int_eq(blockdev_open(&s2, "-hda", disk_path, 512, 0, 1, err, sizeof err), 0);
+    ck_assert_int_eq(blockdev_read(&s2, 300, 1, buf), 0);
+    check_sector(buf, 300, 512);                         /* fresh: the file's data */
+    struct state_reader r;
+    state_reader_init(&r, w.buf, w.len);
+    ck_assert_int_eq(blockdev_load(&s2, "DSK0", &r), 0);
+    ck_assert_int_eq(blockdev_read(&s2, 300, 1, buf), 0);
+    ck_assert_uint_eq(buf[0], 0x77);
+    ck_assert_int_eq(blockdev_read(&s2, 301, 1, buf), 0);
+    check_sector(buf, 301, 512);
+    blockdev_close(&s2);
+    state_writer_free(&w);
+    ck_assert_int_eq(blockdev_open(&disk, "-hda", disk_path, 512, 0, 0, err, sizeof err), 0);
+}
+END_TEST
+
 static Suite *ide_suite(void)
 {
     Suite *s = suite_create("ide");
@@ -534,6 +609,8 @@ static Suite *ide_suite(void)
     tcase_add_test(tc, atapi_inquiry_capacity_read);
     tcase_add_test(tc, atapi_errors_and_media_change);
     tcase_add_test(tc, atapi_dma_read);
+    tcase_add_test(tc, state_round_trip_mid_transfer);
+    tcase_add_test(tc, blockdev_overlay_in_state);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -11,6 +11,8 @@
 #include "devices/vga.h"
 #include "devices/vga_pci.h"
 #include "devices/vga_screen.h"
+#include "devices/vga_state.h"
+#include "machine/state.h"
 
 static struct iobus *bus;
 static struct pci_bus *pci;
@@ -397,6 +399,84 @@ START_TEST(vga_pci_function)
 }
 END_TEST
 
+START_TEST(pci_state_restores_pam_and_bars)
+{
+    cfg_write(0, 0, 0x59, 1, 0x30);
+    cfg_write(0, 0, 0x5A, 1, 0x11);
+    cfg_write(1, 1, 0x20, 4, 0xC000);
+    cfg_write(1, 1, 0x04, 2, 0x0001);
+    struct state_writer w;
+    state_writer_init(&w);
+    pci_save(pci, &w);
+    /* A fresh board: PAM at reset, BAR4 unmapped. */
+    teardown();
+    setup();
+    memset(pam_mode, 0, sizeof pam_mode);
+    ck_assert_ptr_null(iobus_owner_name(bus, 0xC000));
+    struct state_reader r;
+    state_reader_init(&r, w.buf, w.len);
+    ck_assert_int_eq(pci_load(pci, &r), 0);
+    ck_assert_uint_eq(pam_mode[15], 3);
+    ck_assert_uint_eq(pam_mode[0], 1);
+    ck_assert_uint_eq(pam_mode[1], 1);
+    ck_assert_str_eq(iobus_owner_name(bus, 0xC000), "ide-busmaster");
+    ck_assert_uint_eq(cfg_read(1, 1, 0x20, 4), 0xC001u);
+    /* A bus without the VGA function cannot take a state that has one. */
+    struct pci_device d;
+    state_writer_free(&w);
+    state_writer_init(&w);
+    struct vga tmp;
+    ck_assert_int_eq(vga_init(&tmp, NULL), 0);
+    vga_pci_init(&d, &tmp, NULL, NULL);
+    ck_assert_int_eq(pci_bus_add(pci, &d, 0x10), 0);
+    pci_save(pci, &w);
+    teardown();
+    setup();
+    state_reader_init(&r, w.buf, w.len);
+    ck_assert_int_eq(pci_load(pci, &r), -1);
+    vga_free(&tmp);
+    state_writer_free(&w);
+}
+END_TEST
+
+START_TEST(vga_state_round_trip)
+{
+    vga_port_write(v, 0x3C8, 1, 7);
+    vga_port_write(v, 0x3C9, 1, 0x11);               /* DAC mid-entry */
+    seq(2, 0x0A);
+    gc(5, 0x02);
+    v->latch[2] = 0x5C;
+    vga_lfb_write(v, VGA_VRAM_SIZE - 1, 0xEE);
+    vga_port_write(v, 0x1CE, 2, VBE_INDEX_XRES);
+    vga_port_write(v, 0x1CF, 2, 800);
+    struct state_writer w;
+    state_writer_init(&w);
+    vga_save(v, &w);
+    struct vga *c = malloc(sizeof *c);
+    ck_assert_int_eq(vga_init(c, NULL), 0);
+    struct state_reader r;
+    state_reader_init(&r, w.buf, w.len);
+    ck_assert_int_eq(vga_load(c, &r), 0);
+    ck_assert_uint_eq(c->seq[2], 0x0A);
+    ck_assert_uint_eq(c->gc[5], 0x02);
+    ck_assert_uint_eq(c->latch[2], 0x5C);
+    ck_assert_uint_eq(vga_lfb_read(c, VGA_VRAM_SIZE - 1), 0xEE);
+    ck_assert_uint_eq(c->vbe[VBE_INDEX_XRES], 800);
+    /* Both continue the DAC write at the same component. */
+    vga_port_write(v, 0x3C9, 1, 0x22);
+    vga_port_write(c, 0x3C9, 1, 0x22);
+    ck_assert_int_eq(memcmp(v->dac, c->dac, sizeof v->dac), 0);
+    ck_assert_uint_eq(c->dac[7 * 3 + 1], 0x22);
+    /* An out-of-range DAC component index is refused. */
+    w.buf[w.len - VGA_VRAM_SIZE - 2 - 2 * VBE_INDEX_COUNT - 4 - 4 - 768 - 2] = 7;
+    state_reader_init(&r, w.buf, w.len);
+    ck_assert_int_eq(vga_load(c, &r), -1);
+    vga_free(c);
+    free(c);
+    state_writer_free(&w);
+}
+END_TEST
+
 static Suite *pci_vga_suite(void)
 {
     Suite *s = suite_create("pci_vga");
@@ -406,6 +486,7 @@ static Suite *pci_vga_suite(void)
     tcase_add_test(tc, pam_registers_switch_chunks);
     tcase_add_test(tc, pirq_routing);
     tcase_add_test(tc, ide_bar4_sizing_and_mapping);
+    tcase_add_test(tc, pci_state_restores_pam_and_bars);
     suite_add_tcase(s, tc);
     TCase *tv = tcase_create("vga");
     tcase_add_checked_fixture(tv, setup, teardown);
@@ -416,6 +497,7 @@ static Suite *pci_vga_suite(void)
     tcase_add_test(tv, vga_text_mode_odd_even_and_snapshot);
     tcase_add_test(tv, vga_vbe_interface);
     tcase_add_test(tv, vga_pci_function);
+    tcase_add_test(tv, vga_state_round_trip);
     suite_add_tcase(s, tv);
     return s;
 }

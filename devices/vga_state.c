@@ -1,0 +1,70 @@
+/* VGA save/restore (machine/state.h records): registers, DAC, latches,
+ * VBE registers and all of video memory, in record "VGA0". Derived
+ * values (the VBE line layout) are recomputed, never trusted. */
+#include "devices/vga.h"
+#include "devices/vga_state.h"
+
+void vga_save(const struct vga *v, struct state_writer *w)
+{
+    state_begin(w, "VGA0");
+    state_put_u8(w, v->misc);
+    state_put_u8(w, v->feature);
+    state_put_u8(w, v->seq_index);
+    state_put_bytes(w, v->seq, sizeof v->seq);
+    state_put_u8(w, v->crtc_index);
+    state_put_bytes(w, v->crtc, sizeof v->crtc);
+    state_put_u8(w, v->gc_index);
+    state_put_bytes(w, v->gc, sizeof v->gc);
+    state_put_u8(w, v->ar_index);
+    state_put_bytes(w, v->ar, sizeof v->ar);
+    state_put_u8(w, (uint8_t)v->ar_flipflop);
+    state_put_u8(w, v->dac_mask);
+    state_put_u8(w, v->dac_read_index);
+    state_put_u8(w, v->dac_write_index);
+    state_put_u8(w, v->dac_sub);
+    state_put_u8(w, v->dac_state);
+    state_put_bytes(w, v->dac, sizeof v->dac);
+    state_put_bytes(w, v->latch, sizeof v->latch);
+    state_put_u32(w, v->status_reads);
+    state_put_u16(w, v->vbe_index);
+    for (unsigned i = 0; i < VBE_INDEX_COUNT; i++)
+        state_put_u16(w, v->vbe[i]);
+    state_put_bytes(w, v->vram, VGA_VRAM_SIZE);
+    state_end(w);
+}
+
+int vga_load(struct vga *v, struct state_reader *r)
+{
+    if (state_open(r, "VGA0") != 0)
+        return -1;
+    v->misc = state_get_u8(r);
+    v->feature = state_get_u8(r);
+    v->seq_index = state_get_u8(r);
+    state_get_bytes(r, v->seq, sizeof v->seq);
+    v->crtc_index = state_get_u8(r);
+    state_get_bytes(r, v->crtc, sizeof v->crtc);
+    v->gc_index = state_get_u8(r);
+    state_get_bytes(r, v->gc, sizeof v->gc);
+    v->ar_index = state_get_u8(r);
+    state_get_bytes(r, v->ar, sizeof v->ar);
+    v->ar_flipflop = state_get_u8(r) & 1;
+    v->dac_mask = state_get_u8(r);
+    v->dac_read_index = state_get_u8(r);
+    v->dac_write_index = state_get_u8(r);
+    v->dac_sub = state_get_u8(r);
+    v->dac_state = state_get_u8(r);
+    state_get_bytes(r, v->dac, sizeof v->dac);
+    state_get_bytes(r, v->latch, sizeof v->latch);
+    v->status_reads = state_get_u32(r);
+    v->vbe_index = state_get_u16(r);
+    for (unsigned i = 0; i < VBE_INDEX_COUNT; i++)
+        v->vbe[i] = state_get_u16(r);
+    state_get_bytes(r, v->vram, VGA_VRAM_SIZE);
+    /* dac_sub indexes a DAC entry's three components. */
+    if (v->dac_sub > 2)
+        state_fail(r);
+    if (state_close(r) != 0)
+        return -1;
+    vga_vbe_relayout(v);
+    return 0;
+}
