@@ -1,8 +1,24 @@
 /* VGA save/restore (machine/state.h records): registers, DAC, latches,
  * VBE registers and all of video memory, in record "VGA0". Derived
  * values (the VBE line layout) are recomputed, never trusted. */
+#include <string.h>
+
 #include "devices/vga.h"
 #include "devices/vga_state.h"
+
+/* Video memory goes in 64 KiB blocks, all-zero blocks left out: a text
+ * screen costs a few blocks, not 16 MiB. */
+#define VRAM_BLOCK 0x10000u
+#define VRAM_BLOCKS (VGA_VRAM_SIZE / VRAM_BLOCK)
+
+static int block_is_zero(const uint8_t *p)
+{
+    static const uint8_t zero[256];
+    for (unsigned i = 0; i < VRAM_BLOCK; i += sizeof zero)
+        if (memcmp(p + i, zero, sizeof zero) != 0)
+            return 0;
+    return 1;
+}
 
 void vga_save(const struct vga *v, struct state_writer *w)
 {
@@ -29,7 +45,16 @@ void vga_save(const struct vga *v, struct state_writer *w)
     state_put_u16(w, v->vbe_index);
     for (unsigned i = 0; i < VBE_INDEX_COUNT; i++)
         state_put_u16(w, v->vbe[i]);
-    state_put_bytes(w, v->vram, VGA_VRAM_SIZE);
+    uint16_t used = 0;
+    for (unsigned b = 0; b < VRAM_BLOCKS; b++)
+        used += !block_is_zero(v->vram + b * VRAM_BLOCK);
+    state_put_u16(w, used);
+    for (unsigned b = 0; b < VRAM_BLOCKS; b++) {
+        if (block_is_zero(v->vram + b * VRAM_BLOCK))
+            continue;
+        state_put_u16(w, (uint16_t)b);
+        state_put_bytes(w, v->vram + b * VRAM_BLOCK, VRAM_BLOCK);
+    }
     state_end(w);
 }
 
@@ -59,7 +84,18 @@ int vga_load(struct vga *v, struct state_reader *r)
     v->vbe_index = state_get_u16(r);
     for (unsigned i = 0; i < VBE_INDEX_COUNT; i++)
         v->vbe[i] = state_get_u16(r);
-    state_get_bytes(r, v->vram, VGA_VRAM_SIZE);
+    memset(v->vram, 0, VGA_VRAM_SIZE);
+    unsigned used = state_get_u16(r);
+    for (unsigned k = 0; k < used && k < VRAM_BLOCKS && !r->failed; k++) {
+        unsigned b = state_get_u16(r);
+        if (b >= VRAM_BLOCKS) {
+            state_fail(r);
+            break;
+        }
+        state_get_bytes(r, v->vram + b * VRAM_BLOCK, VRAM_BLOCK);
+    }
+    if (used > VRAM_BLOCKS)
+        state_fail(r);
     /* dac_sub indexes a DAC entry's three components. */
     if (v->dac_sub > 2)
         state_fail(r);

@@ -3,6 +3,7 @@
 #include "dbt/dbt.h"
 #include "machine/cpu_state.h"
 #include "machine/machine.h"
+#include "machine/board_storage.h"
 #include "machine/snapshot.h"
 
 #define PAGE PHYSMEM_PAGE_SIZE
@@ -89,6 +90,7 @@ int machine_save(const struct machine *m, struct state_writer *w)
     uart16550_save(&m->com[0], w, "COM1");
     uart16550_save(&m->com[1], w, "COM2");
     i8042_save(&m->kbc, w);
+    board_storage_save(m, w);
     return state_writer_failed(w) ? -1 : 0;
 }
 
@@ -122,6 +124,8 @@ int machine_load(struct machine *m, const uint8_t *buf, size_t len, char *err, s
         what = "serial port";
     else if (i8042_load(&m->kbc, &r) != 0)
         what = "keyboard controller";
+    else if (board_storage_load(m, &r) != 0)
+        what = "PCI, IDE, VGA or disk overlay";
     if (what) {
         snprintf(err, errsz, "saved state: the %s record is missing or damaged", what);
         return -1;

@@ -12,6 +12,7 @@
 #include "debug/stats.h"
 #include "debug/trace.h"
 #include "frontends/cli/display_text.h"
+#include "frontends/cli/keymap.h"
 #include "frontends/cli/options.h"
 #include "frontends/cli/screendump.h"
 #include "machine/board_storage.h"
@@ -198,6 +199,20 @@ static int report_stop(const struct machine *m, enum machine_stop why)
     return EXIT_BAD_INPUT;
 }
 
+/* -display text input: keys to the PS/2 keyboard, Ctrl-A x to the run. */
+_Static_assert(KEYMAP_E0 == PS2_KEY_E0, "keymap and PS/2 agree on the E0 flag");
+
+static void display_key(void *opaque, unsigned code, int down)
+{
+    struct machine *m = opaque;
+    ps2kbd_key(&m->kbc.kbd, code, down);
+}
+
+static void display_quit(void *opaque)
+{
+    machine_request_quit(opaque);
+}
+
 int main(int argc, char **argv)
 {
     char err[MACHINE_ERR_MAX];
@@ -332,6 +347,7 @@ int main(int argc, char **argv)
 
     if (opt.display_text) {
         display_text_init(&display, &m->storage->vga, stdout);
+        display_text_attach_input(&display, 0, display_key, display_quit, m);
         if (board_storage_set_display(m, display_text_refresh, &display,
                                       DISPLAY_TEXT_PERIOD_NS) != 0) {
             snprintf(err, sizeof err, "-display text: no timer left for the display");

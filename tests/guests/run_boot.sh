@@ -17,6 +17,10 @@
 #             "Booting from Hard Disk..." and the guest's video line (not its
 #             very last line: bytes still in the UART's transmit FIFO when
 #             the guest exits are not written out yet)
+#   keys      1 MiB disk, -display text with keys typed on stdin two seconds
+#             after start (after SeaBIOS has set up the keyboard): "Hi!", Up,
+#             Ctrl-C, Enter; the guest's port 0xE9 output (-debugcon file)
+#             lists the scan code and character INT 16h returned for each
 #   cd        El Torito ISO (xorriso, no-emulation boot image), -cdrom -boot d
 # Always: stdout (port 0xE9) equal to EXPECTED_OUT (except display mode),
 # exit status 1 (the guest wrote 0 to port 0xF4), and the text screen at exit
@@ -48,6 +52,10 @@ cd)
     fi
     set -- -cdrom "$tmp/cd.iso" -boot d
     ;;
+keys)
+    "$mkdisk" "$tmp/disk.img" 1048576 "$bin" || exit 1
+    set -- -hda "$tmp/disk.img" -snapshot -display text -debugcon "file:$tmp/guest.out"
+    ;;
 snapshot|write|display|nographic)
     "$mkdisk" "$tmp/disk.img" 4194304 "$bin" || exit 1
     cp "$tmp/disk.img" "$tmp/pristine.img"
@@ -65,8 +73,15 @@ esac
 # shellcheck disable=SC2086
 set -- ${SHADOW86_GUEST_FLAGS:-} -no-reboot --screendump "$tmp/screen.txt" "$@"
 echo "run_boot: $emu $*"
-timeout -k 5 "$timeout_s" "$emu" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-status=$?
+if [ "$mode" = keys ]; then
+    (sleep 2; printf 'Hi!\033[A\003\r') |
+        timeout -k 5 "$timeout_s" "$emu" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    status=$?
+    cp "$tmp/guest.out" "$tmp/stdout" 2>/dev/null || : >"$tmp/stdout"
+else
+    timeout -k 5 "$timeout_s" "$emu" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    status=$?
+fi
 if [ "$status" -ne 1 ]; then
     echo "run_boot: FAIL: exit status $status, expected 1 (guest passed)"
     fail=1

@@ -447,6 +447,7 @@ START_TEST(vga_state_round_trip)
     gc(5, 0x02);
     v->latch[2] = 0x5C;
     vga_lfb_write(v, VGA_VRAM_SIZE - 1, 0xEE);
+    vga_lfb_write(v, 0, 0x01);
     vga_port_write(v, 0x1CE, 2, VBE_INDEX_XRES);
     vga_port_write(v, 0x1CF, 2, 800);
     struct state_writer w;
@@ -461,6 +462,8 @@ START_TEST(vga_state_round_trip)
     ck_assert_uint_eq(c->gc[5], 0x02);
     ck_assert_uint_eq(c->latch[2], 0x5C);
     ck_assert_uint_eq(vga_lfb_read(c, VGA_VRAM_SIZE - 1), 0xEE);
+    ck_assert_uint_eq(vga_lfb_read(c, 0), 0x01);
+    ck_assert_uint_eq(vga_lfb_read(c, 0x10000), 0x00);
     ck_assert_uint_eq(c->vbe[VBE_INDEX_XRES], 800);
     /* Both continue the DAC write at the same component. */
     vga_port_write(v, 0x3C9, 1, 0x22);
@@ -468,7 +471,12 @@ START_TEST(vga_state_round_trip)
     ck_assert_int_eq(memcmp(v->dac, c->dac, sizeof v->dac), 0);
     ck_assert_uint_eq(c->dac[7 * 3 + 1], 0x22);
     /* An out-of-range DAC component index is refused. */
-    w.buf[w.len - VGA_VRAM_SIZE - 2 - 2 * VBE_INDEX_COUNT - 4 - 4 - 768 - 2] = 7;
+    /* Layout from the end: the two non-zero 64 KiB blocks of video memory
+     * (0 and 255) with their numbers and count, the VBE registers and
+     * index, status reads, latches, the DAC, the DAC state, then the
+     * component index. */
+    size_t vram_part = 2 + 2 * (2 + 0x10000);
+    w.buf[w.len - vram_part - 2 * VBE_INDEX_COUNT - 2 - 4 - 4 - 768 - 2] = 7;
     state_reader_init(&r, w.buf, w.len);
     ck_assert_int_eq(vga_load(c, &r), -1);
     vga_free(c);
