@@ -1,25 +1,9 @@
 /* Two-operand arithmetic/logic (ADD OR ADC SBB AND SUB XOR CMP TEST) and
  * the one-operand INC DEC NEG NOT. Flags are recorded lazily. */
+#include "cpu/alu.h"
 #include "cpu/except.h"
 #include "cpu/ops.h"
 #include "cpu/operand.h"
-
-/* dst OP src; returns the lazy-flags kind and stores the result. ADC/SBB
- * read CF here; flags_set_lazy() captures the same CF as carry-in. */
-static enum lf_op alu_compute(const struct cpu *cpu, unsigned op, uint32_t a, uint32_t b,
-                              uint32_t *r)
-{
-    switch (op) {
-    case OP_ADD: *r = a + b; return LF_ADD;
-    case OP_ADC: *r = a + b + (uint32_t)flags_cf(cpu); return LF_ADC;
-    case OP_SBB: *r = a - b - (uint32_t)flags_cf(cpu); return LF_SBB;
-    case OP_SUB:
-    case OP_CMP: *r = a - b; return LF_SUB;
-    case OP_OR:  *r = a | b; return LF_LOGIC;
-    case OP_XOR: *r = a ^ b; return LF_LOGIC;
-    default:     *r = a & b; return LF_LOGIC;   /* AND, TEST */
-    }
-}
 
 void op_alu(struct cpu *cpu, const struct insn *in)
 {

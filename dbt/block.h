@@ -28,14 +28,31 @@
 
 #define DBT_BLOCK_MAX 64
 
+struct dbt;
 struct dbt_uop;
-typedef void (*dbt_uop_fn)(struct cpu *cpu, const struct dbt_uop *u);
+/* A micro-op returns nonzero to end the block after itself (a store hit
+ * translated code). */
+typedef int (*dbt_uop_fn)(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
 
+/* Micro-ops come in two kinds:
+ * - register forms (dbt/uop_reg.c, dbt/uop_branch.c): cannot fault, read
+ *   no EIP and touch no memory or device, so they skip all bookkeeping:
+ *   EIP and the instruction count are brought up to date by the next
+ *   micro-op that needs them or at the end of the block;
+ * - full forms (dbt/uop_full.c): bring the instruction count and EIP up to
+ *   date, record the instruction start for a fault, and call the cpu/
+ *   handler. Faults, devices (which read the clock) and RDTSC therefore
+ *   always see exact state. */
 struct dbt_uop {
-    dbt_uop_fn fn;          /* the micro-op: a specialised form or the generic binder */
-    insn_handler handler;   /* cpu/ semantics bound at translation time */
+    dbt_uop_fn fn;
+    uint8_t r0, r1;         /* register operands of register forms */
+    uint8_t sets_eip;       /* this micro-op leaves cpu->eip up to date */
+    uint8_t flags_live;     /* its flag results may be read later */
+    uint16_t idx;           /* position in the block */
+    uint32_t imm;           /* immediate, or a direct branch's target EIP */
     uint32_t eip;
     uint32_t next_eip;
+    insn_handler handler;   /* cpu/ semantics, for full forms */
     uint64_t *callout_count;  /* callouts: the translator's per-class counter */
     struct insn in;         /* operands and address recipe, pre-decoded */
 };

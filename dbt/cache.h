@@ -42,6 +42,7 @@ struct dbt {
     /* Bumped by every invalidation; a running block compares it after each
      * instruction so a store into its own code takes effect at once. */
     uint32_t code_gen;
+    uint64_t icount0;                  /* instruction count at the running block's start */
     unsigned block_limit;              /* instructions per block (1..DBT_BLOCK_MAX) */
     uint32_t next_stamp;
     struct dbt_stats stats;

@@ -199,18 +199,20 @@ static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *u
 
         d->stats.block_runs++;
         prev = NULL;
-        uint32_t gen = d->code_gen;
-        unsigned i;
-        for (i = 0; i < b->n; i++) {
-            const struct dbt_uop *u = &b->uops[i];
-            u->fn(cpu, u);
-            cpu->icount++;
-            /* A store into translated code (possibly this block's own)
-             * ends the block at once: the next instruction is re-fetched. */
-            if (d->code_gen != gen)
+        d->icount0 = cpu->icount;
+        const struct dbt_uop *u = b->uops, *e = u + b->n;
+        /* A micro-op returns nonzero when a store hit translated code
+         * (possibly this block's own): the block ends right after it and
+         * the next instruction is fetched anew. */
+        while (u < e) {
+            const struct dbt_uop *cur = u++;
+            if (cur->fn(cpu, cur, d))
                 break;
         }
-        if (i == b->n && b->valid && b->chainable)
+        cpu->icount = d->icount0 + (uint64_t)(u - b->uops);
+        if (!u[-1].sets_eip)
+            cpu->eip = u[-1].next_eip;
+        if (u == e && b->valid && b->chainable)
             prev = b;
         if (single)
             break;

@@ -6,9 +6,9 @@
 #include "cpu/decode.h"
 #include "cpu/mem.h"
 #include "cpu/operand.h"
-#include "cpu/sensitive.h"
 #include "dbt/cache.h"
 #include "dbt/translate.h"
+#include "dbt/uops.h"
 
 /* Instructions after which the block must end: control transfers (the
  * next EIP is not known at translation time), and instructions that may
@@ -54,40 +54,6 @@ static int direct_exit(const struct insn *in)
     }
 }
 
-/* A sensitive instruction (cpu/sensitive.h): a callout into its cpu/
- * system function, counted per class as the interpreter counts it and as
- * a translator callout. */
-static void uop_callout(struct cpu *cpu, const struct dbt_uop *u)
-{
-    const struct insn *in = &u->in;
-    enum cpu_sensitivity sc = cpu_sensitive_class(in);
-    cpu->insn_eip = u->eip;
-    cpu->insn_esp = cpu->regs[REG_ESP];
-    if (in->has_ea)
-        cpu->ea = insn_ea(cpu, in);
-    cpu->cur = in;
-    cpu->eip = u->next_eip;
-    cpu->stats.sensitive[sc]++;
-    cpu->stats.sensitive_op[in->op]++;
-    (*u->callout_count)++;
-    if (cpu->hooks.callout)  /* debug/: callout trace */
-        cpu->hooks.callout(cpu->hooks.opaque, cpu, in, (int)sc, CPU_CALLOUT_REACHED);
-    u->handler(cpu, in);
-}
-
-/* The generic micro-op: exactly what the interpreter does after decoding. */
-static void uop_generic(struct cpu *cpu, const struct dbt_uop *u)
-{
-    const struct insn *in = &u->in;
-    cpu->insn_eip = u->eip;
-    cpu->insn_esp = cpu->regs[REG_ESP];
-    if (in->has_ea)
-        cpu->ea = insn_ea(cpu, in);
-    cpu->cur = in;
-    cpu->eip = u->next_eip;
-    u->handler(cpu, in);
-}
-
 struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
 {
     struct cpu *cpu = d->cpu;
@@ -115,11 +81,8 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
             break;
         if (straddles)
             second_page_phys = dbt_code_phys(cpu, page_end);
-        struct dbt_uop *u = &tmp[n++];
-        enum cpu_sensitivity sc = cpu_sensitive_class(&in);
-        u->fn = sc == CPU_SENS_NONE ? uop_generic : uop_callout;
-        u->callout_count = &d->stats.callouts[sc];
-        u->handler = cpu_handler_for(&in);
+        struct dbt_uop *u = &tmp[n];
+        u->idx = (uint16_t)n++;
         u->eip = eip;
         u->next_eip = code32 ? next : (next & 0xFFFF);
         u->in = in;
@@ -134,6 +97,20 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
     }
     if (n == 0)
         return NULL;
+
+    /* Flag liveness, backward: a flag result matters unless a later
+     * instruction overwrites all flags before anything reads them. The
+     * block's successor may read them, so they are live at its end. */
+    int live = 1;
+    for (unsigned i = n; i-- > 0;) {
+        tmp[i].flags_live = (uint8_t)live;
+        if (dbt_insn_kills_flags(&tmp[i].in))
+            live = 0;
+        else if (!dbt_insn_flag_transparent(&tmp[i].in))
+            live = 1;
+    }
+    for (unsigned i = 0; i < n; i++)
+        dbt_bind_uop(d, &tmp[i], cs->limit);
 
     struct dbt_block *b = calloc(1, sizeof *b + n * sizeof(struct dbt_uop));
     if (!b)

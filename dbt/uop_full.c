@@ -1,0 +1,42 @@
+/* Full micro-ops: the exact interpreter sequence after decoding, with the
+ * instruction count and EIP brought up to date first. */
+#include "cpu/operand.h"
+#include "cpu/sensitive.h"
+#include "dbt/uops.h"
+
+static inline void enter_insn(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+{
+    const struct insn *in = &u->in;
+    cpu->icount = d->icount0 + u->idx;
+    cpu->insn_eip = u->eip;
+    cpu->insn_esp = cpu->regs[REG_ESP];
+    if (in->has_ea)
+        cpu->ea = insn_ea(cpu, in);
+    cpu->cur = in;
+    cpu->eip = u->next_eip;
+}
+
+int dbt_uop_full(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+{
+    uint32_t gen = d->code_gen;
+    enter_insn(cpu, u, d);
+    u->handler(cpu, &u->in);
+    return d->code_gen != gen;
+}
+
+/* A sensitive instruction (cpu/sensitive.h): a callout into its cpu/
+ * system function, counted per class as the interpreter counts it and as
+ * a translator callout. */
+int dbt_uop_callout(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+{
+    uint32_t gen = d->code_gen;
+    enum cpu_sensitivity sc = cpu_sensitive_class(&u->in);
+    enter_insn(cpu, u, d);
+    cpu->stats.sensitive[sc]++;
+    cpu->stats.sensitive_op[u->in.op]++;
+    (*u->callout_count)++;
+    if (cpu->hooks.callout)  /* debug/: callout trace */
+        cpu->hooks.callout(cpu->hooks.opaque, cpu, &u->in, (int)sc, CPU_CALLOUT_REACHED);
+    u->handler(cpu, &u->in);
+    return d->code_gen != gen;
+}

@@ -1,0 +1,176 @@
+/* Register forms: instructions whose operands are all registers or
+ * immediates. They cannot fault and touch nothing but registers and
+ * flags, so they run without bookkeeping (see dbt/block.h). Results and
+ * flag records come from cpu/alu.h and cpu/operand.h — the interpreter's
+ * own definitions; each form is instantiated per operation, size and
+ * whether its flags are live (dead flags are not recorded at all). */
+#include "cpu/alu.h"
+#include "cpu/operand.h"
+#include "dbt/uops.h"
+
+#define UOP(name) static int name(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+
+static inline void alu_flags(struct cpu *cpu, unsigned op, enum lf_op kind, unsigned size,
+                             uint32_t a, uint32_t b, uint32_t r)
+{
+    if (op == OP_ADC || op == OP_SBB)
+        flags_set_lazy(cpu, kind, size, a, b, r);   /* captures the carry in */
+    else
+        flags_record(cpu, kind, size, a, b, r);
+}
+
+static inline int alu_rr(struct cpu *cpu, const struct dbt_uop *u, unsigned op, unsigned size,
+                         int live)
+{
+    uint32_t a = reg_read(cpu, u->r0, size), b = reg_read(cpu, u->r1, size), r;
+    enum lf_op kind = alu_compute(cpu, op, a, b, &r);
+    if (op != OP_CMP && op != OP_TEST)
+        reg_write(cpu, u->r0, size, r);
+    if (live)
+        alu_flags(cpu, op, kind, size, a, b, r);
+    return 0;
+}
+
+static inline int alu_ri(struct cpu *cpu, const struct dbt_uop *u, unsigned op, unsigned size,
+                         int live)
+{
+    uint32_t a = reg_read(cpu, u->r0, size), b = u->imm & size_mask(size), r;
+    enum lf_op kind = alu_compute(cpu, op, a, b, &r);
+    if (op != OP_CMP && op != OP_TEST)
+        reg_write(cpu, u->r0, size, r);
+    if (live)
+        alu_flags(cpu, op, kind, size, a, b, r);
+    return 0;
+}
+
+/* One function per (form, operation, size, liveness). */
+#define ALU_FORMS(OP) \
+    UOP(rr_##OP##_1_0) { (void)d; return alu_rr(cpu, u, OP_##OP, 1, 0); } \
+    UOP(rr_##OP##_1_1) { (void)d; return alu_rr(cpu, u, OP_##OP, 1, 1); } \
+    UOP(rr_##OP##_2_0) { (void)d; return alu_rr(cpu, u, OP_##OP, 2, 0); } \
+    UOP(rr_##OP##_2_1) { (void)d; return alu_rr(cpu, u, OP_##OP, 2, 1); } \
+    UOP(rr_##OP##_4_0) { (void)d; return alu_rr(cpu, u, OP_##OP, 4, 0); } \
+    UOP(rr_##OP##_4_1) { (void)d; return alu_rr(cpu, u, OP_##OP, 4, 1); } \
+    UOP(ri_##OP##_1_0) { (void)d; return alu_ri(cpu, u, OP_##OP, 1, 0); } \
+    UOP(ri_##OP##_1_1) { (void)d; return alu_ri(cpu, u, OP_##OP, 1, 1); } \
+    UOP(ri_##OP##_2_0) { (void)d; return alu_ri(cpu, u, OP_##OP, 2, 0); } \
+    UOP(ri_##OP##_2_1) { (void)d; return alu_ri(cpu, u, OP_##OP, 2, 1); } \
+    UOP(ri_##OP##_4_0) { (void)d; return alu_ri(cpu, u, OP_##OP, 4, 0); } \
+    UOP(ri_##OP##_4_1) { (void)d; return alu_ri(cpu, u, OP_##OP, 4, 1); }
+
+ALU_FORMS(ADD) ALU_FORMS(OR) ALU_FORMS(ADC) ALU_FORMS(SBB)
+ALU_FORMS(AND) ALU_FORMS(SUB) ALU_FORMS(XOR) ALU_FORMS(CMP) ALU_FORMS(TEST)
+
+#define ALU_ROW(OP) { { rr_##OP##_1_0, rr_##OP##_1_1 }, { rr_##OP##_2_0, rr_##OP##_2_1 }, \
+                      { rr_##OP##_4_0, rr_##OP##_4_1 } }
+#define ALU_ROW_I(OP) { { ri_##OP##_1_0, ri_##OP##_1_1 }, { ri_##OP##_2_0, ri_##OP##_2_1 }, \
+                        { ri_##OP##_4_0, ri_##OP##_4_1 } }
+/* Indexed [op - OP_ADD][size 1,2,4 → 0,1,2][flags live]; TEST is row 8. */
+static const dbt_uop_fn alu_rr_table[9][3][2] = {
+    ALU_ROW(ADD), ALU_ROW(OR), ALU_ROW(ADC), ALU_ROW(SBB),
+    ALU_ROW(AND), ALU_ROW(SUB), ALU_ROW(XOR), ALU_ROW(CMP), ALU_ROW(TEST) };
+static const dbt_uop_fn alu_ri_table[9][3][2] = {
+    ALU_ROW_I(ADD), ALU_ROW_I(OR), ALU_ROW_I(ADC), ALU_ROW_I(SBB),
+    ALU_ROW_I(AND), ALU_ROW_I(SUB), ALU_ROW_I(XOR), ALU_ROW_I(CMP), ALU_ROW_I(TEST) };
+
+UOP(mov_rr_4) { (void)d; cpu->regs[u->r0] = cpu->regs[u->r1]; return 0; }
+UOP(mov_rr_2) { (void)d; reg_write(cpu, u->r0, 2, reg_read(cpu, u->r1, 2)); return 0; }
+UOP(mov_rr_1) { (void)d; reg_write(cpu, u->r0, 1, reg_read(cpu, u->r1, 1)); return 0; }
+UOP(mov_ri_4) { (void)d; cpu->regs[u->r0] = u->imm; return 0; }
+UOP(mov_ri_2) { (void)d; reg_write(cpu, u->r0, 2, u->imm); return 0; }
+UOP(mov_ri_1) { (void)d; reg_write(cpu, u->r0, 1, u->imm); return 0; }
+
+UOP(lea_4) { (void)d; cpu->regs[u->r0] = insn_ea(cpu, &u->in); return 0; }
+UOP(lea_2) { (void)d; reg_write(cpu, u->r0, 2, insn_ea(cpu, &u->in)); return 0; }
+
+static inline int incdec(struct cpu *cpu, const struct dbt_uop *u, int dec, unsigned size, int live)
+{
+    uint32_t a = reg_read(cpu, u->r0, size), r = dec ? a - 1 : a + 1;
+    reg_write(cpu, u->r0, size, r);
+    if (live)
+        flags_set_lazy(cpu, dec ? LF_DEC : LF_INC, size, a, 1, r);
+    return 0;
+}
+
+UOP(inc_4_0) { (void)d; return incdec(cpu, u, 0, 4, 0); }
+UOP(inc_4_1) { (void)d; return incdec(cpu, u, 0, 4, 1); }
+UOP(dec_4_0) { (void)d; return incdec(cpu, u, 1, 4, 0); }
+UOP(dec_4_1) { (void)d; return incdec(cpu, u, 1, 4, 1); }
+UOP(inc_2_1) { (void)d; return incdec(cpu, u, 0, 2, 1); }
+UOP(dec_2_1) { (void)d; return incdec(cpu, u, 1, 2, 1); }
+
+UOP(not_4) { (void)d; cpu->regs[u->r0] = ~cpu->regs[u->r0]; return 0; }
+
+UOP(xchg_4)
+{
+    (void)d;
+    uint32_t t = cpu->regs[u->r0];
+    cpu->regs[u->r0] = cpu->regs[u->r1];
+    cpu->regs[u->r1] = t;
+    return 0;
+}
+
+UOP(movzx_b_4) { (void)d; cpu->regs[u->r0] = reg_read(cpu, u->r1, 1); return 0; }
+UOP(movzx_w_4) { (void)d; cpu->regs[u->r0] = cpu->regs[u->r1] & 0xFFFF; return 0; }
+UOP(movsx_b_4) { (void)d; cpu->regs[u->r0] = (uint32_t)(int32_t)(int8_t)reg_read(cpu, u->r1, 1); return 0; }
+UOP(movsx_w_4) { (void)d; cpu->regs[u->r0] = (uint32_t)(int32_t)(int16_t)cpu->regs[u->r1]; return 0; }
+
+static unsigned size_index(unsigned size)
+{
+    return size == 1 ? 0 : size == 2 ? 1 : 2;
+}
+
+dbt_uop_fn dbt_reg_form(const struct insn *in, int live, struct dbt_uop *u)
+{
+    const struct opnd *o0 = &in->opnd[0], *o1 = &in->opnd[1];
+    unsigned size = o0->size;
+    if (in->lock)
+        return NULL;
+    u->r0 = o0->reg;
+    u->r1 = o1->reg;
+    u->imm = in->imm;
+
+    switch (in->op) {
+    case OP_ADD: case OP_OR: case OP_ADC: case OP_SBB:
+    case OP_AND: case OP_SUB: case OP_XOR: case OP_CMP: case OP_TEST: {
+        unsigned row = in->op == OP_TEST ? 8 : (unsigned)(in->op - OP_ADD);
+        if (o0->kind != OPK_REG || in->nopnd != 2)
+            return NULL;
+        if (o1->kind == OPK_REG)
+            return alu_rr_table[row][size_index(size)][live ? 1 : 0];
+        if (o1->kind == OPK_IMM)
+            return alu_ri_table[row][size_index(size)][live ? 1 : 0];
+        return NULL;
+    }
+    case OP_MOV:
+        if (o0->kind != OPK_REG)
+            return NULL;
+        if (o1->kind == OPK_REG)
+            return size == 4 ? mov_rr_4 : size == 2 ? mov_rr_2 : mov_rr_1;
+        if (o1->kind == OPK_IMM)
+            return size == 4 ? mov_ri_4 : size == 2 ? mov_ri_2 : mov_ri_1;
+        return NULL;
+    case OP_LEA:
+        return size == 4 ? lea_4 : lea_2;
+    case OP_INC: case OP_DEC:
+        if (o0->kind != OPK_REG || size == 1)
+            return NULL;
+        if (size == 2)
+            return in->op == OP_INC ? inc_2_1 : dec_2_1;
+        if (in->op == OP_INC)
+            return live ? inc_4_1 : inc_4_0;
+        return live ? dec_4_1 : dec_4_0;
+    case OP_NOT:
+        return o0->kind == OPK_REG && size == 4 ? not_4 : NULL;
+    case OP_XCHG:
+        return o0->kind == OPK_REG && o1->kind == OPK_REG && size == 4 ? xchg_4 : NULL;
+    case OP_MOVZX: case OP_MOVSX:
+        if (o0->kind != OPK_REG || o1->kind != OPK_REG || size != 4)
+            return NULL;
+        if (in->op == OP_MOVZX)
+            return o1->size == 1 ? movzx_b_4 : movzx_w_4;
+        return o1->size == 1 ? movsx_b_4 : movsx_w_4;
+    default:
+        return NULL;
+    }
+}
