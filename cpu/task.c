@@ -186,10 +186,13 @@ void task_switch(struct cpu *cpu, uint16_t tsel, struct desc nd, enum task_reaso
     for (int s = 0; s < SEG_COUNT; s++)
         seg_set_null(&cpu->seg[s], t.seg[s]);
     if (cpu->eflags & EFLAGS_VM) {
-        /* A 32-bit TSS may resume a virtual-8086 task (SDM 20.2.5). */
-        load_ldt_for_task(cpu, t.ldt);
+        /* A 32-bit TSS may resume a virtual-8086 task (SDM 20.2.5). Its
+         * segments cannot fault, so they are loaded before the LDT, which
+         * can: a #TS then finds a well-formed V86 state. */
         for (int s = 0; s < SEG_COUNT; s++)
             seg_load_v86(&cpu->seg[s], t.seg[s]);
+        cpu->seg[SEG_CS].attr |= SEG_ATTR_CODE;
+        load_ldt_for_task(cpu, t.ldt);
     } else {
         /* Step 13: LDTR, CS, SS, then the data segments. */
         load_ldt_for_task(cpu, t.ldt);
