@@ -5,6 +5,7 @@
 #include "cpu/cpu.h"
 #include "cpu/msr.h"
 #include "cpu/seg.h"
+#include "mmu/mmu.h"
 
 void cpu_init(struct cpu *cpu, struct physmem *mem, const struct cpu_io *io)
 {
@@ -29,6 +30,7 @@ void cpu_reset(struct cpu *cpu)
 {
     /* SDM Vol. 3, 9.1.1 "Processor State After Reset". */
     struct physmem *mem = cpu->mem;
+    struct mmu *mmu = cpu->mmu;   /* [mmu]: the MMU outlives resets; its caches do not */
     struct cpu_io io = cpu->io;
     struct cpu_hooks hooks = cpu->hooks;
     struct cpu_stats stats = cpu->stats;
@@ -36,6 +38,9 @@ void cpu_reset(struct cpu *cpu)
 
     memset(cpu, 0, sizeof(*cpu));
     cpu->mem = mem;
+    cpu->mmu = mmu;
+    if (mmu)
+        mmu_reset(mmu);
     cpu->io = io;
     cpu->hooks = hooks;
     cpu->stats = stats;

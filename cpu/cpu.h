@@ -16,6 +16,9 @@
 #include "cpu/flags.h"
 #include "cpu/sensitive.h"
 #include "mmu/physmem.h"
+#include "softtlb/softtlb.h"
+
+struct mmu;
 
 /* EFLAGS bits. */
 #define EFLAGS_CF   0x00000001u
@@ -279,6 +282,11 @@ struct cpu {
     int stop_requested;
 
     struct physmem *mem;
+    /* Paging ([mmu]): the MMU is owned by the machine (NULL: paging
+     * cannot be enabled); the software TLB is this CPU's and zeroing it
+     * is a full flush, so cpu_reset's memset flushes it. */
+    struct mmu *mmu;
+    struct softtlb tlb;
     struct cpu_io io;
     struct cpu_hooks hooks;
     struct cpu_stats stats;

@@ -37,8 +37,8 @@ void cpu_decode_current(struct cpu *cpu, struct insn *in)
     case DECODE_OK:
         return;
     case DECODE_NEED_MORE:
-        /* The bytes stop at the CS limit (paging will add #PF here). */
-        cpu_raise(cpu, VEC_GP, 0);
+        /* The bytes stop at the CS limit (#GP) or a page paging refuses (#PF). */
+        cpu_raise_fetch_fault(cpu, cpu->eip + n);
     case DECODE_TOO_LONG:
         cpu_raise(cpu, VEC_GP, 0);
     case DECODE_UD:

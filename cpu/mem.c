@@ -1,49 +1,173 @@
-/* Segmented and linear memory access for the CPU. */
+/* Segmented and linear memory access for the CPU: segmentation checks,
+ * then the software TLB's fast path, and on a miss the slow path that
+ * translates through mmu/ (paging) and reaches physmem.
+ *
+ * Privilege: cpu_read/cpu_write/cpu_fetch access memory at the CPL (CPL 3
+ * is a user access); cpu_lin_read/cpu_lin_write are the implicit
+ * supervisor accesses of the system structures (GDT, LDT, IDT, TSS),
+ * which paging checks as supervisor whatever the CPL (SDM Vol. 3, 4.6).
+ */
 #include "cpu/mem.h"
 #include "cpu/debug.h"
 #include "cpu/except.h"
+#include "cpu/seg.h"
+#include "mmu/mmu.h"
 
-/* Linear → physical. Paging ([mmu]) is not modelled yet: a guest that sets
- * CR0.PG is refused at the MOV to CR0, so linear is physical here. */
-static inline uint32_t lin_to_phys(struct cpu *cpu, uint32_t lin)
+static unsigned priv_of(const struct cpu *cpu)
 {
-    (void)cpu;
-    return lin;
+    return cpu_cpl(cpu) == 3 ? SOFTTLB_USER : SOFTTLB_SUPERVISOR;
 }
 
-static int crosses_page(uint32_t addr, unsigned size)
+static uint32_t le_load(const uint8_t *p, unsigned size)
 {
-    return (addr & ~PHYSMEM_PAGE_MASK) + size > PHYSMEM_PAGE_SIZE;
+    switch (size) {
+    case 1: return p[0];
+    case 2: return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+    default: return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                    (uint32_t)p[3] << 24;
+    }
+}
+
+static void le_store(uint8_t *p, unsigned size, uint32_t v)
+{
+    for (unsigned i = 0; i < size; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static unsigned acc_of(unsigned priv, unsigned type)
+{
+    return (type == SOFTTLB_WRITE ? MMU_ACC_WRITE : 0) |
+           (type == SOFTTLB_FETCH ? MMU_ACC_FETCH : 0) |
+           (priv == SOFTTLB_USER ? MMU_ACC_USER : 0);
+}
+
+/* Translate `lin` for an access, fill the TLB entry of its page with
+ * everything the translation allows, and return the guest-physical
+ * address (≥ 4 GiB: nothing there). A fault raises #PF with CR2 = lin,
+ * or, if !raise, returns -1. */
+static int translate(struct cpu *cpu, uint32_t lin, unsigned priv, unsigned type, int raise,
+                     uint64_t *gpa_out)
+{
+    struct physmem *pm = cpu->mem;
+    uint64_t gpa;
+    unsigned allow = 0;
+    int global = 0;
+
+    physmem_add_listener(pm, softtlb_physmem_changed, &cpu->tlb);
+    if (!(cpu->cr0 & CR0_PG) || !cpu->mmu) {
+        gpa = lin & pm->a20_mask;
+        allow = (1u << (SOFTTLB_PRIVS * SOFTTLB_ACCESS_TYPES)) - 1;
+    } else {
+        struct mmu_regs r = { cpu->cr0, cpu->cr3, cpu->cr4, cpu->efer, cpu->mmu->pdpte };
+        struct mmu_walk w;
+        if (mmu_translate(cpu->mmu, &r, lin, acc_of(priv, type), &w) != 0) {
+            if (!raise)
+                return -1;
+            cpu->cr2 = lin;
+            cpu_raise(cpu, VEC_PF, w.error);
+        }
+        gpa = w.gpa;
+        if (!(gpa >> 32))
+            gpa &= pm->a20_mask;   /* A20 masks physical addresses, paging or not */
+        for (unsigned p = 0; p < SOFTTLB_PRIVS; p++)
+            for (unsigned t = 0; t < SOFTTLB_ACCESS_TYPES; t++)
+                if (mmu_rights_allow(&w, acc_of(p, t), cpu->cr0) &&
+                    (t != SOFTTLB_WRITE || w.dirty))
+                    allow |= 1u << (p * SOFTTLB_ACCESS_TYPES + t);
+        global = w.global;
+    }
+
+    const uint8_t *rd;
+    uint8_t *wr;
+    if (gpa >> 32) {
+        rd = pm->ones_page;
+        wr = NULL;
+    } else {
+        /* Writable page first: allocating it changes what reads see. */
+        wr = type == SOFTTLB_WRITE ? physmem_write_page(pm, (uint32_t)gpa)
+                                   : physmem_peek_write_page(pm, (uint32_t)gpa);
+        rd = physmem_read_page(pm, (uint32_t)gpa);
+    }
+    softtlb_install(&cpu->tlb, lin, (uint32_t)gpa & PHYSMEM_PAGE_MASK, !(gpa >> 32), rd, wr,
+                    allow, global);
+    *gpa_out = gpa;
+    return 0;
+}
+
+static uint32_t phys_read(struct cpu *cpu, uint64_t gpa, unsigned size)
+{
+    if (gpa >> 32)
+        return size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
+    return physmem_read(cpu->mem, (uint32_t)gpa, size);
+}
+
+static void phys_write(struct cpu *cpu, uint64_t gpa, unsigned size, uint32_t val)
+{
+    if (!(gpa >> 32))
+        physmem_write(cpu->mem, (uint32_t)gpa, size, val);
+}
+
+/* Slow path: a miss, MMIO/ROM/open bus, or a page-crossing access. Both
+ * pages of a crossing access are translated (and may fault) before any
+ * byte moves, so the instruction stays restartable. */
+static uint32_t read_slow(struct cpu *cpu, uint32_t lin, unsigned size, unsigned priv,
+                          unsigned type)
+{
+    uint64_t g0, g1;
+    cpu->tlb.stats.miss[type]++;
+    translate(cpu, lin, priv, type, 1, &g0);
+    unsigned first = 0x1000u - (lin & 0xFFFu);
+    if (first >= size)
+        return phys_read(cpu, g0, size);
+    translate(cpu, lin + first, priv, type, 1, &g1);
+    uint32_t v = 0;
+    for (unsigned i = 0; i < size; i++)
+        v |= phys_read(cpu, i < first ? g0 + i : g1 + (i - first), 1) << (8 * i);
+    return v;
+}
+
+static void write_slow(struct cpu *cpu, uint32_t lin, unsigned size, uint32_t val, unsigned priv)
+{
+    uint64_t g0, g1;
+    cpu->tlb.stats.miss[SOFTTLB_WRITE]++;
+    translate(cpu, lin, priv, SOFTTLB_WRITE, 1, &g0);
+    unsigned first = 0x1000u - (lin & 0xFFFu);
+    if (first >= size) {
+        phys_write(cpu, g0, size, val);
+        return;
+    }
+    translate(cpu, lin + first, priv, SOFTTLB_WRITE, 1, &g1);
+    for (unsigned i = 0; i < size; i++)
+        phys_write(cpu, i < first ? g0 + i : g1 + (i - first), 1, (uint8_t)(val >> (8 * i)));
+}
+
+static inline uint32_t mem_read(struct cpu *cpu, uint32_t lin, unsigned size, unsigned priv)
+{
+    const uint8_t *p = softtlb_lookup_read(&cpu->tlb, lin, size, priv, SOFTTLB_READ);
+    if (p)
+        return le_load(p, size);
+    return read_slow(cpu, lin, size, priv, SOFTTLB_READ);
+}
+
+static inline void mem_write(struct cpu *cpu, uint32_t lin, unsigned size, uint32_t val,
+                             unsigned priv)
+{
+    uint8_t *p = softtlb_lookup_write(&cpu->tlb, lin, size, priv);
+    if (p) {
+        le_store(p, size, val);
+        return;
+    }
+    write_slow(cpu, lin, size, val, priv);
 }
 
 uint32_t cpu_lin_read(struct cpu *cpu, uint32_t lin, unsigned size)
 {
-    uint32_t pa = lin_to_phys(cpu, lin) & cpu->mem->a20_mask;
-    const uint8_t *page = crosses_page(pa, size) ? NULL : physmem_read_page(cpu->mem, pa);
-    if (page) {
-        const uint8_t *p = page + (pa & ~PHYSMEM_PAGE_MASK);
-        switch (size) {
-        case 1: return p[0];
-        case 2: return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-        default: return (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-                        (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-        }
-    }
-    /* Slow path: MMIO, page crossing, 4 GiB and A20 wrap. */
-    return physmem_read(cpu->mem, lin_to_phys(cpu, lin), size);
+    return mem_read(cpu, lin, size, SOFTTLB_SUPERVISOR);
 }
 
 void cpu_lin_write(struct cpu *cpu, uint32_t lin, unsigned size, uint32_t val)
 {
-    uint32_t pa = lin_to_phys(cpu, lin) & cpu->mem->a20_mask;
-    uint8_t *page = crosses_page(pa, size) ? NULL : physmem_write_page(cpu->mem, pa);
-    if (page) {
-        uint8_t *p = page + (pa & ~PHYSMEM_PAGE_MASK);
-        for (unsigned i = 0; i < size; i++)
-            p[i] = (uint8_t)(val >> (8 * i));
-        return;
-    }
-    physmem_write(cpu->mem, lin_to_phys(cpu, lin), size, val);
+    mem_write(cpu, lin, size, val, SOFTTLB_SUPERVISOR);
 }
 
 static _Noreturn void seg_fault(struct cpu *cpu, int seg)
@@ -53,7 +177,7 @@ static _Noreturn void seg_fault(struct cpu *cpu, int seg)
     cpu_raise(cpu, VEC_GP, 0);
 }
 
-uint32_t cpu_check_access(struct cpu *cpu, int seg, uint32_t off, unsigned size, int write)
+static uint32_t check_segment(struct cpu *cpu, int seg, uint32_t off, unsigned size, int write)
 {
     const struct seg_cache *s = &cpu->seg[seg];
     uint64_t last = (uint64_t)off + size - 1;
@@ -82,12 +206,28 @@ uint32_t cpu_check_access(struct cpu *cpu, int seg, uint32_t off, unsigned size,
     return s->base + off;
 }
 
+uint32_t cpu_check_access(struct cpu *cpu, int seg, uint32_t off, unsigned size, int write)
+{
+    uint32_t lin = check_segment(cpu, seg, off, size, write);
+    if (cpu->cr0 & CR0_PG) {
+        /* Paging faults are part of "may this be accessed": probe every
+         * page the access touches now, before the caller changes state. */
+        unsigned priv = priv_of(cpu);
+        unsigned type = write ? SOFTTLB_WRITE : SOFTTLB_READ;
+        uint64_t gpa;
+        translate(cpu, lin, priv, type, 1, &gpa);
+        if ((lin & 0xFFFu) + size > 0x1000u)
+            translate(cpu, lin + size - 1, priv, type, 1, &gpa);
+    }
+    return lin;
+}
+
 uint32_t cpu_read(struct cpu *cpu, int seg, uint32_t off, unsigned size)
 {
-    uint32_t lin = cpu_check_access(cpu, seg, off, size, 0);
+    uint32_t lin = check_segment(cpu, seg, off, size, 0);
     if (cpu_access_hook_needed(cpu))
         cpu_access_hook(cpu, lin, size, 0);   /* [system]: #AC, data breakpoints */
-    uint32_t v = cpu_lin_read(cpu, lin, size);
+    uint32_t v = mem_read(cpu, lin, size, priv_of(cpu));
     if (cpu->hooks.mem_access)  /* debug/: traces, watchpoints */
         cpu->hooks.mem_access(cpu->hooks.opaque, cpu, CPU_MEM_READ, lin, size, v);
     return v;
@@ -95,26 +235,66 @@ uint32_t cpu_read(struct cpu *cpu, int seg, uint32_t off, unsigned size)
 
 void cpu_write(struct cpu *cpu, int seg, uint32_t off, unsigned size, uint32_t val)
 {
-    uint32_t lin = cpu_check_access(cpu, seg, off, size, 1);
+    uint32_t lin = check_segment(cpu, seg, off, size, 1);
     if (cpu_access_hook_needed(cpu))
         cpu_access_hook(cpu, lin, size, 1);   /* [system]: #AC, data breakpoints */
-    cpu_lin_write(cpu, lin, size, val);
+    mem_write(cpu, lin, size, val, priv_of(cpu));
     if (cpu->hooks.mem_access)  /* debug/: traces, watchpoints */
         cpu->hooks.mem_access(cpu->hooks.opaque, cpu, CPU_MEM_WRITE, lin, size, val);
 }
 
-unsigned cpu_fetch(struct cpu *cpu, uint32_t eip, uint8_t *buf, unsigned max)
+/* CS-relative offset of the fetch `n` bytes after `eip`, or -1 past the
+ * limit. 16-bit code wraps IP within the segment. */
+static int64_t fetch_offset(const struct cpu *cpu, uint32_t eip)
 {
     const struct seg_cache *cs = &cpu->seg[SEG_CS];
+    uint32_t off = eip;
+    if (!(cs->attr & SEG_ATTR_DB))
+        off &= 0xFFFF;
+    return off > cs->limit ? -1 : (int64_t)off;
+}
+
+unsigned cpu_fetch(struct cpu *cpu, uint32_t eip, uint8_t *buf, unsigned max)
+{
+    uint32_t base = cpu->seg[SEG_CS].base;
+    unsigned priv = priv_of(cpu);
     unsigned n = 0;
     while (n < max) {
-        uint32_t off = eip + n;
-        /* 16-bit code wraps IP within the segment. */
-        if (!(cs->attr & SEG_ATTR_DB))
-            off &= 0xFFFF;
-        if (off > cs->limit)
+        int64_t off = fetch_offset(cpu, eip + n);
+        if (off < 0)
             break;
-        buf[n++] = (uint8_t)cpu_lin_read(cpu, cs->base + off, 1);
+        uint32_t lin = base + (uint32_t)off;
+        const uint8_t *p = softtlb_lookup_read(&cpu->tlb, lin, 1, priv, SOFTTLB_FETCH);
+        if (p) {
+            buf[n++] = *p;
+            continue;
+        }
+        uint64_t gpa;
+        cpu->tlb.stats.miss[SOFTTLB_FETCH]++;
+        if (translate(cpu, lin, priv, SOFTTLB_FETCH, 0, &gpa) != 0)
+            break;   /* the decoder decides whether it needed this byte */
+        buf[n++] = (uint8_t)phys_read(cpu, gpa, 1);
     }
     return n;
+}
+
+void cpu_raise_fetch_fault(struct cpu *cpu, uint32_t eip)
+{
+    int64_t off = fetch_offset(cpu, eip);
+    if (off >= 0) {
+        uint64_t gpa;
+        /* Raises #PF (CR2 = the byte's linear address) if paging refuses. */
+        translate(cpu, cpu->seg[SEG_CS].base + (uint32_t)off, priv_of(cpu), SOFTTLB_FETCH, 1,
+                  &gpa);
+    }
+    cpu_raise(cpu, VEC_GP, 0);
+}
+
+int cpu_code_phys(struct cpu *cpu, uint32_t lin, uint32_t *gpa)
+{
+    uint64_t g;
+    if (translate(cpu, lin, priv_of(cpu), SOFTTLB_FETCH, 0, &g) != 0 || (g >> 32))
+        return -1;
+    *gpa = (uint32_t)g;
+    return 0;
 }

@@ -165,6 +165,8 @@ void op_invlpg(struct cpu *cpu, const struct insn *in)
 #define CPUID_MTRR (1u << 12)
 #define CPUID_CMOV (1u << 15)
 #define CPUID_PAT  (1u << 16)
+#define CPUID_PAGING ((1u << 3) | (1u << 6) | (1u << 13))   /* [mmu]: PSE, PAE, PGE */
+#define CPUID_EXT_NX (1u << 20)                               /* [mmu]: 80000001h EDX */
 
 void op_cpuid(struct cpu *cpu, const struct insn *in)
 {
@@ -181,7 +183,13 @@ void op_cpuid(struct cpu *cpu, const struct insn *in)
     case 1:
         a = 0x00000633;   /* family 6, model 3, stepping 3 */
         d = CPUID_VME | CPUID_DE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP | CPUID_MTRR | CPUID_CMOV |
-            CPUID_PAT;
+            CPUID_PAT | CPUID_PAGING;
+        break;
+    case 0x80000000u:
+        a = 0x80000001u;   /* [mmu]: highest extended leaf, for NX */
+        break;
+    case 0x80000001u:
+        d = CPUID_EXT_NX;
         break;
     default:
         break;   /* leaves above the maximum return zeros here */

@@ -88,7 +88,9 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
 
     const struct seg_cache *cs = &cpu->seg[SEG_CS];
     uint32_t lin = cs->base + eip;
-    uint32_t phys = dbt_code_phys(cpu, lin);
+    uint32_t phys;
+    if (dbt_code_phys(cpu, lin, &phys) != 0)
+        return NULL;   /* [mmu] paging refuses the page: the interpreter faults */
     uint32_t mode = dbt_mode_bits(cpu);
     struct dbt_jc_entry *jc = &d->jc[jc_index(lin)];
     struct dbt_block *b = jc->block;

@@ -79,8 +79,8 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
         int straddles = lin + in.len > page_end;
         if (lin >= page_end)
             break;
-        if (straddles)
-            second_page_phys = dbt_code_phys(cpu, page_end);
+        if (straddles && dbt_code_phys(cpu, page_end, &second_page_phys) != 0)
+            break;   /* [mmu] cannot happen: the bytes were just fetched */
         struct dbt_uop *u = &tmp[n];
         u->idx = (uint16_t)n++;
         u->eip = eip;

@@ -2,14 +2,16 @@
 #ifndef SHADOW86_DBT_TRANSLATE_H
 #define SHADOW86_DBT_TRANSLATE_H
 
+#include "cpu/mem.h"
 #include "dbt/cache.h"
 
-/* Guest-physical address of the code byte at linear address `lin`
- * (no fault: the caller only asks for bytes the fetch path can read). */
-static inline uint32_t dbt_code_phys(const struct cpu *cpu, uint32_t lin)
+/* Guest-physical address of the code byte at linear `lin` (no fault: a
+ * fetch translation through the software TLB and paging, cpu/mem.h).
+ * Returns 0, or -1 when paging refuses the page (the interpreter then
+ * raises the fault). */
+static inline int dbt_code_phys(struct cpu *cpu, uint32_t lin, uint32_t *phys)
 {
-    /* Linear is physical until paging exists; A20 applies. */
-    return lin & cpu->mem->a20_mask;
+    return cpu_code_phys(cpu, lin, phys);
 }
 
 /* Translate the block at CS:EIP whose first byte is at `phys`. Returns

@@ -327,6 +327,8 @@ void stats_print(FILE *out, enum stats_format format, const struct machine *m,
     section_devices(&o, m);
     section_dbt(&o, m);
     section_physmem(&o, m);
+    stats_section_softtlb(&o, m);   /* [mmu]: debug/stats_mmu.c */
+    stats_section_mmu(&o, m);
     if (r) {
         for (unsigned i = 0; i < r->n; i++) {
             stats_group_begin(&o, r->v[i].name);

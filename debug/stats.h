@@ -76,6 +76,10 @@ void stats_count_io(struct stats_counters *c, const char *device, int is_write);
 
 /* Print every section (at exit, or mid-run on SIGUSR1). `c` and `r` may
  * be NULL. */
+/* [mmu]'s sections (debug/stats_mmu.c). */
+void stats_section_softtlb(struct stats_out *o, const struct machine *m);
+void stats_section_mmu(struct stats_out *o, const struct machine *m);
+
 void stats_print(FILE *out, enum stats_format format, const struct machine *m,
                  const struct stats_counters *c, const struct stats_registry *r);
 

@@ -136,6 +136,12 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
     /* The CPU first: the clock counts its instructions. */
     struct cpu_io io = { .opaque = m, .in = machine_port_in, .out = machine_port_out };
     cpu_init(&m->cpu, &m->mem, &io);
+    if (mmu_init(&m->mmu, &m->mem, opts->mmu_mode) != 0) {
+        snprintf(err, errsz, "internal error: the MMU's page-table watch is taken");
+        machine_destroy(m);
+        return -1;
+    }
+    m->cpu.mmu = &m->mmu;
     if (!opts->no_dbt && !(m->dbt = dbt_create(&m->cpu))) {
         snprintf(err, errsz, "out of memory for the translator");
         machine_destroy(m);
@@ -166,6 +172,7 @@ void machine_destroy(struct machine *m)
     dbt_destroy(m->dbt);
     m->dbt = NULL;
     board_free(m);
+    mmu_free(&m->mmu);
     physmem_free(&m->mem);
     free(m->kernel_image);
     m->kernel_image = NULL;

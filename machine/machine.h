@@ -27,6 +27,7 @@
 #include "devices/postcode.h"
 #include "machine/clock.h"
 #include "machine/multiboot.h"
+#include "mmu/mmu.h"
 #include "mmu/physmem.h"
 
 #define MACHINE_ERR_MAX 512
@@ -43,6 +44,7 @@ struct machine_options {
     FILE *log;                   /* one-line notices (resets); NULL: silent */
     int no_reboot;               /* triple fault ends the run instead of resetting */
     int no_dbt;                  /* run the interpreter instead of the translator */
+    enum mmu_mode mmu_mode;      /* how paging is emulated: nested or shadow */
     uint64_t max_insns;          /* stop after this many instructions; 0: no limit */
     /* Storage and display (machine/board_storage.c). */
     const char *hd_paths[4];     /* -hda..-hdd: IDE disks, primary/secondary master/slave */
@@ -83,6 +85,7 @@ struct machine_debug_poll {
 struct machine {
     struct machine_options opts;
     struct physmem mem;
+    struct mmu mmu;              /* the CPU's paging unit ([mmu]) */
     struct cpu cpu;
     struct iobus bus;
     struct debugcon debugcon;

@@ -293,6 +293,9 @@ unsigned physmem_watched(const struct physmem *pm, uint32_t gpa)
 
 int physmem_add_listener(struct physmem *pm, physmem_change_hook fn, void *opaque)
 {
+    for (unsigned i = 0; i < pm->listener_count; i++)
+        if (pm->listener[i].fn == fn && pm->listener[i].opaque == opaque)
+            return 0;   /* already listening */
     if (pm->listener_count >= PHYSMEM_LISTENERS_MAX)
         return -1;
     pm->listener[pm->listener_count].fn = fn;
@@ -333,6 +336,15 @@ static uint8_t *allocate_ram(struct physmem *pm, struct p2m_entry *e, uint32_t g
     pm->stats.pages_allocated++;
     notify(pm, gpa & PHYSMEM_PAGE_MASK, PHYSMEM_PAGE_SIZE);
     return e->ram;
+}
+
+uint8_t *physmem_peek_write_page(const struct physmem *pm, uint32_t gpa)
+{
+    struct p2m_entry scratch;
+    const struct p2m_entry *pe = physmem_peek(pm, gpa, &scratch);
+    if (pe->kind != P2M_RAM || !(pe->access & PHYSMEM_PAM_WRITE_RAM) || pe->watch)
+        return NULL;
+    return pe->ram;
 }
 
 uint8_t *physmem_write_page(struct physmem *pm, uint32_t gpa)
@@ -406,7 +418,8 @@ static uint32_t read_in_page(struct physmem *pm, uint32_t addr, unsigned size)
     return v;
 }
 
-static void write_in_page(struct physmem *pm, uint32_t addr, unsigned size, uint32_t val)
+static void write_in_page(struct physmem *pm, uint32_t addr, unsigned size, uint32_t val,
+                          unsigned skip_watch)
 {
     struct p2m_entry scratch;
     const struct p2m_entry *pe = physmem_peek(pm, addr, &scratch);
@@ -417,14 +430,14 @@ static void write_in_page(struct physmem *pm, uint32_t addr, unsigned size, uint
             r->ops->write(r->opaque, addr - r->base, size, val);
         } else if (size > 1) {
             for (unsigned i = 0; i < size; i++)
-                write_in_page(pm, addr + i, 1, (uint8_t)(val >> (8 * i)));
+                write_in_page(pm, addr + i, 1, (uint8_t)(val >> (8 * i)), skip_watch);
         }
         return;
     }
     if (pe->kind != P2M_RAM || !(pe->access & PHYSMEM_PAM_WRITE_RAM))
         return;   /* ROM, open bus, or a write-disabled ROM-area chunk */
-    if (pe->watch)
-        run_watch_hooks(pm, pe->watch, addr, size);
+    if (pe->watch & ~skip_watch)
+        run_watch_hooks(pm, pe->watch & ~skip_watch, addr, size);
     uint8_t *page = pe->ram;
     if (!page) {
         /* Storing zeros into a never-written page changes nothing. */
@@ -452,7 +465,7 @@ uint8_t physmem_read8(struct physmem *pm, uint32_t addr)
 
 void physmem_write8(struct physmem *pm, uint32_t addr, uint8_t val)
 {
-    write_in_page(pm, addr & pm->a20_mask, 1, val);
+    write_in_page(pm, addr & pm->a20_mask, 1, val, 0);
 }
 
 uint32_t physmem_read(struct physmem *pm, uint32_t addr, unsigned size)
@@ -468,11 +481,16 @@ uint32_t physmem_read(struct physmem *pm, uint32_t addr, unsigned size)
 void physmem_write(struct physmem *pm, uint32_t addr, unsigned size, uint32_t val)
 {
     if (!crosses_page(addr, size)) {
-        write_in_page(pm, addr & pm->a20_mask, size, val);
+        write_in_page(pm, addr & pm->a20_mask, size, val, 0);
         return;
     }
     for (unsigned i = 0; i < size; i++)
         physmem_write8(pm, addr + i, (uint8_t)(val >> (8 * i)));
+}
+
+void physmem_write_status(struct physmem *pm, uint32_t addr, uint32_t val)
+{
+    write_in_page(pm, addr, 4, val, PHYSMEM_WATCH_PT);
 }
 
 void physmem_read_buf(struct physmem *pm, uint32_t addr, void *buf, size_t len)

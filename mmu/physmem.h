@@ -183,7 +183,8 @@ void physmem_watch(struct physmem *pm, uint32_t gpa, unsigned watch);
 void physmem_unwatch(struct physmem *pm, uint32_t gpa, unsigned watch);
 unsigned physmem_watched(const struct physmem *pm, uint32_t gpa);
 
-/* Register a cache of host pointers to be told of mapping changes. */
+/* Register a cache of host pointers to be told of mapping changes
+ * (registering the same fn/opaque again is a no-op). */
 int physmem_add_listener(struct physmem *pm, physmem_change_hook fn, void *opaque);
 
 /* The p2m entry of the page holding `gpa` (A20 not applied), read-only:
@@ -200,6 +201,9 @@ const uint8_t *physmem_read_page(const struct physmem *pm, uint32_t gpa);
  * bus, ignored writes, MMIO, watched pages). */
 uint8_t *physmem_write_page(struct physmem *pm, uint32_t gpa);
 
+/* The same without allocating: NULL also for a never-written page. */
+uint8_t *physmem_peek_write_page(const struct physmem *pm, uint32_t gpa);
+
 /* Writable host pointer to `len` bytes of RAM at `addr` if they lie in one
  * page of plain writable RAM (allocating it), else NULL. */
 uint8_t *physmem_ram_ptr(struct physmem *pm, uint32_t addr, uint32_t len);
@@ -211,6 +215,10 @@ void physmem_write8(struct physmem *pm, uint32_t addr, uint8_t val);
 /* Little-endian, size 1, 2 or 4; split at region and page edges. */
 uint32_t physmem_read(struct physmem *pm, uint32_t addr, unsigned size);
 void physmem_write(struct physmem *pm, uint32_t addr, unsigned size, uint32_t val);
+/* The MMU's own 4-byte update of a paging entry's status bits (A/D), at
+ * a 4-aligned GPA: like physmem_write, but the page-table watch is not
+ * told (the guest did not change its tables; the code watch still is). */
+void physmem_write_status(struct physmem *pm, uint32_t addr, uint32_t val);
 void physmem_read_buf(struct physmem *pm, uint32_t addr, void *buf, size_t len);
 void physmem_write_buf(struct physmem *pm, uint32_t addr, const void *buf, size_t len);
 

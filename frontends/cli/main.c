@@ -240,6 +240,7 @@ int main(int argc, char **argv)
         .log = stderr,
         .no_reboot = opt.no_reboot,
         .no_dbt = opt.no_dbt,
+        .mmu_mode = opt.mmu_mode,
         .max_insns = opt.max_insns,
         .clock_mode = opt.rtc_clock_host ? CLOCK_HOST : CLOCK_VIRTUAL,
         .rtc_base_set = opt.rtc_base_set || opt.rtc_base_utc,

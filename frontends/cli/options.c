@@ -9,7 +9,7 @@
 #include "machine/machine.h"
 
 enum opt_id {
-    OPT_BIOS, OPT_KERNEL, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT,
+    OPT_BIOS, OPT_KERNEL, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT, OPT_MMU,
     OPT_TRACE, OPT_TRACE_FILE, OPT_STATS, OPT_MAX_INSNS, OPT_HELP, OPT_SEABIOS_LOG, OPT_RTC,
     OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_VGA_BIOS, OPT_DISPLAY,
     OPT_SCREENDUMP, OPT_BOOT,
@@ -30,6 +30,7 @@ static const struct {
     { "debugcon", OPT_DEBUGCON, 1 },
     { "no-reboot", OPT_NO_REBOOT, 0 },
     { "no-dbt", OPT_NO_DBT, 0 },
+    { "mmu", OPT_MMU, 1 },
     { "trace", OPT_TRACE, 1 },
     { "trace-file", OPT_TRACE_FILE, 1 },
     { "stats", OPT_STATS, 0 },
@@ -98,6 +99,10 @@ void cli_print_help(FILE *out)
         "  -no-reboot        a triple fault ends the run instead of resetting\n"
         "  --no-dbt          run the interpreter (the reference engine) instead of\n"
         "                    the block-caching translator\n"
+        "  --mmu MODE        how guest paging is emulated: nested (walk the guest's\n"
+        "                    tables and the p2m on every TLB miss, as EPT/NPT do;\n"
+        "                    the default) or shadow (cached shadow tables per CR3,\n"
+        "                    guest page tables write-tracked); same guest results\n"
         "  --trace LIST      comma-separated trace categories: %s\n"
         "                    insn: count, ring, CS:EIP, linear address, bytes,\n"
         "                    disassembly, symbol, changed registers/flags, memory\n"
@@ -354,6 +359,12 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         case OPT_DEBUGCON: o->debugcon = val; break;
         case OPT_NO_REBOOT: o->no_reboot = 1; break;
         case OPT_NO_DBT: o->no_dbt = 1; break;
+        case OPT_MMU:
+            if (mmu_parse_mode(val, &o->mmu_mode) != 0) {
+                snprintf(err, errsz, "--mmu: '%s' is not a mode (nested or shadow)", val);
+                return -1;
+            }
+            break;
         case OPT_TRACE:
             if (trace_parse_categories(val, &o->trace, err, errsz) != 0)
                 return -1;

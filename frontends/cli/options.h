@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "mmu/mmu.h"
+
 struct cli_options {
     const char *bios;          /* -bios FILE */
     const char *kernel;        /* -kernel FILE */
@@ -17,6 +19,7 @@ struct cli_options {
     const char *debugcon;      /* -debugcon stdio|none|FILE */
     int no_reboot;             /* -no-reboot */
     int no_dbt;                /* --no-dbt */
+    enum mmu_mode mmu_mode;    /* --mmu=nested|shadow */
     unsigned trace;            /* --trace=LIST: enum trace_category mask */
     const char *trace_file;    /* --trace-file FILE (default: stderr) */
     int stats;                 /* --stats */

@@ -1,0 +1,75 @@
+/* Software TLB maintenance: fills and the three kinds of flush. */
+#include <string.h>
+
+#include "softtlb/softtlb.h"
+
+static void clear_entry(struct softtlb_entry *e)
+{
+    memset(e, 0, sizeof(*e));
+}
+
+void softtlb_flush_all(struct softtlb *t)
+{
+    t->stats.flush_all++;
+    memset(t->e, 0, sizeof(t->e));
+}
+
+void softtlb_flush_nonglobal(struct softtlb *t)
+{
+    t->stats.flush_nonglobal++;
+    for (unsigned i = 0; i < SOFTTLB_SIZE; i++)
+        if (!t->e[i].global)
+            clear_entry(&t->e[i]);
+}
+
+void softtlb_flush_page(struct softtlb *t, uint32_t lin)
+{
+    t->stats.flush_page++;
+    struct softtlb_entry *e = softtlb_slot(t, lin);
+    /* Any tag of the entry names its page; global entries go too (INVLPG
+     * invalidates global translations, SDM Vol. 3, 4.10.4.1). */
+    for (unsigned p = 0; p < SOFTTLB_PRIVS; p++)
+        for (unsigned a = 0; a < SOFTTLB_ACCESS_TYPES; a++)
+            if (e->tag[p][a] == softtlb_tag(lin)) {
+                clear_entry(e);
+                return;
+            }
+}
+
+void softtlb_physmem_changed(void *tlb, uint32_t gpa, uint32_t len)
+{
+    struct softtlb *t = tlb;
+    uint64_t lo = gpa & 0xFFFFF000u, hi = (uint64_t)gpa + len;
+    t->stats.flush_phys++;
+    for (unsigned i = 0; i < SOFTTLB_SIZE; i++) {
+        struct softtlb_entry *e = &t->e[i];
+        if (e->gpa_valid && e->gpa >= lo && e->gpa < hi)
+            clear_entry(e);
+    }
+}
+
+void softtlb_install(struct softtlb *t, uint32_t lin, uint32_t gpa, int gpa_valid,
+                     const uint8_t *rd, uint8_t *wr, unsigned allow, int global)
+{
+    struct softtlb_entry *e = softtlb_slot(t, lin);
+    uint32_t tag = softtlb_tag(lin);
+    /* Keep what the entry already allows for this page (the other
+     * privilege's tags) only if it is the same translation. */
+    int same = e->gpa == gpa && e->gpa_valid == (gpa_valid != 0) && e->rd == rd && e->wr == wr;
+    for (unsigned p = 0; p < SOFTTLB_PRIVS; p++)
+        for (unsigned a = 0; a < SOFTTLB_ACCESS_TYPES; a++) {
+            int set = (allow >> (p * SOFTTLB_ACCESS_TYPES + a)) & 1;
+            if (a == SOFTTLB_WRITE ? !wr : !rd)
+                set = 0;
+            if (set)
+                e->tag[p][a] = tag;
+            else if (!same || e->tag[p][a] != tag)
+                e->tag[p][a] = 0;
+        }
+    e->gpa = gpa;
+    e->gpa_valid = gpa_valid != 0;
+    e->global = global != 0;
+    e->rd = rd;
+    e->wr = wr;
+}
+
