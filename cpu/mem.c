@@ -94,6 +94,19 @@ static int translate(struct cpu *cpu, uint32_t lin, unsigned priv, unsigned type
     return 0;
 }
 
+/* The guest-physical address of an access: from the TLB's translation
+ * tags when it holds one, else by translating (which may fault). */
+static int resolve(struct cpu *cpu, uint32_t lin, unsigned priv, unsigned type, int raise,
+                   uint64_t *gpa)
+{
+    const struct softtlb_entry *e = softtlb_slot(&cpu->tlb, lin);
+    if (e->xtag[priv][type] == softtlb_tag(lin)) {
+        *gpa = e->gpa_valid ? (uint64_t)(e->gpa | (lin & 0xFFFu)) : 1ull << 32;
+        return 0;
+    }
+    return translate(cpu, lin, priv, type, raise, gpa);
+}
+
 static uint32_t phys_read(struct cpu *cpu, uint64_t gpa, unsigned size)
 {
     if (gpa >> 32)
@@ -115,11 +128,11 @@ static uint32_t read_slow(struct cpu *cpu, uint32_t lin, unsigned size, unsigned
 {
     uint64_t g0, g1;
     cpu->tlb.stats.miss[type]++;
-    translate(cpu, lin, priv, type, 1, &g0);
+    resolve(cpu, lin, priv, type, 1, &g0);
     unsigned first = 0x1000u - (lin & 0xFFFu);
     if (first >= size)
         return phys_read(cpu, g0, size);
-    translate(cpu, lin + first, priv, type, 1, &g1);
+    resolve(cpu, lin + first, priv, type, 1, &g1);
     uint32_t v = 0;
     for (unsigned i = 0; i < size; i++)
         v |= phys_read(cpu, i < first ? g0 + i : g1 + (i - first), 1) << (8 * i);
@@ -130,13 +143,13 @@ static void write_slow(struct cpu *cpu, uint32_t lin, unsigned size, uint32_t va
 {
     uint64_t g0, g1;
     cpu->tlb.stats.miss[SOFTTLB_WRITE]++;
-    translate(cpu, lin, priv, SOFTTLB_WRITE, 1, &g0);
+    resolve(cpu, lin, priv, SOFTTLB_WRITE, 1, &g0);
     unsigned first = 0x1000u - (lin & 0xFFFu);
     if (first >= size) {
         phys_write(cpu, g0, size, val);
         return;
     }
-    translate(cpu, lin + first, priv, SOFTTLB_WRITE, 1, &g1);
+    resolve(cpu, lin + first, priv, SOFTTLB_WRITE, 1, &g1);
     for (unsigned i = 0; i < size; i++)
         phys_write(cpu, i < first ? g0 + i : g1 + (i - first), 1, (uint8_t)(val >> (8 * i)));
 }
@@ -215,9 +228,9 @@ uint32_t cpu_check_access(struct cpu *cpu, int seg, uint32_t off, unsigned size,
         unsigned priv = priv_of(cpu);
         unsigned type = write ? SOFTTLB_WRITE : SOFTTLB_READ;
         uint64_t gpa;
-        translate(cpu, lin, priv, type, 1, &gpa);
+        resolve(cpu, lin, priv, type, 1, &gpa);
         if ((lin & 0xFFFu) + size > 0x1000u)
-            translate(cpu, lin + size - 1, priv, type, 1, &gpa);
+            resolve(cpu, lin + size - 1, priv, type, 1, &gpa);
     }
     return lin;
 }
@@ -271,7 +284,7 @@ unsigned cpu_fetch(struct cpu *cpu, uint32_t eip, uint8_t *buf, unsigned max)
         }
         uint64_t gpa;
         cpu->tlb.stats.miss[SOFTTLB_FETCH]++;
-        if (translate(cpu, lin, priv, SOFTTLB_FETCH, 0, &gpa) != 0)
+        if (resolve(cpu, lin, priv, SOFTTLB_FETCH, 0, &gpa) != 0)
             break;   /* the decoder decides whether it needed this byte */
         buf[n++] = (uint8_t)phys_read(cpu, gpa, 1);
     }
@@ -293,7 +306,8 @@ void cpu_raise_fetch_fault(struct cpu *cpu, uint32_t eip)
 int cpu_code_phys(struct cpu *cpu, uint32_t lin, uint32_t *gpa)
 {
     uint64_t g;
-    if (translate(cpu, lin, priv_of(cpu), SOFTTLB_FETCH, 0, &g) != 0 || (g >> 32))
+    /* The translator asks at every block lookup: mostly a TLB hit. */
+    if (resolve(cpu, lin, priv_of(cpu), SOFTTLB_FETCH, 0, &g) != 0 || (g >> 32))
         return -1;
     *gpa = (uint32_t)g;
     return 0;

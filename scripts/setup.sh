@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcapstone-dev libelf-dev libsdl2-dev check zlib1g-dev
-  nasm gcc-multilib
+  nasm gcc-multilib time
   gdb python3
   seabios vgabios xorriso
 )

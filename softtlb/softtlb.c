@@ -30,7 +30,7 @@ void softtlb_flush_page(struct softtlb *t, uint32_t lin)
      * invalidates global translations, SDM Vol. 3, 4.10.4.1). */
     for (unsigned p = 0; p < SOFTTLB_PRIVS; p++)
         for (unsigned a = 0; a < SOFTTLB_ACCESS_TYPES; a++)
-            if (e->tag[p][a] == softtlb_tag(lin)) {
+            if (e->xtag[p][a] == softtlb_tag(lin)) {
                 clear_entry(e);
                 return;
             }
@@ -58,10 +58,13 @@ void softtlb_install(struct softtlb *t, uint32_t lin, uint32_t gpa, int gpa_vali
     int same = e->gpa == gpa && e->gpa_valid == (gpa_valid != 0) && e->rd == rd && e->wr == wr;
     for (unsigned p = 0; p < SOFTTLB_PRIVS; p++)
         for (unsigned a = 0; a < SOFTTLB_ACCESS_TYPES; a++) {
-            int set = (allow >> (p * SOFTTLB_ACCESS_TYPES + a)) & 1;
-            if (a == SOFTTLB_WRITE ? !wr : !rd)
-                set = 0;
-            if (set)
+            int ok = (allow >> (p * SOFTTLB_ACCESS_TYPES + a)) & 1;
+            int direct = ok && (a == SOFTTLB_WRITE ? wr != NULL : rd != NULL);
+            if (ok)
+                e->xtag[p][a] = tag;
+            else if (!same || e->xtag[p][a] != tag)
+                e->xtag[p][a] = 0;
+            if (direct)
                 e->tag[p][a] = tag;
             else if (!same || e->tag[p][a] != tag)
                 e->tag[p][a] = 0;

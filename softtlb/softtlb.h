@@ -31,7 +31,12 @@ enum softtlb_access { SOFTTLB_READ, SOFTTLB_WRITE, SOFTTLB_FETCH, SOFTTLB_ACCESS
 enum softtlb_priv { SOFTTLB_SUPERVISOR, SOFTTLB_USER, SOFTTLB_PRIVS };
 
 struct softtlb_entry {
+    /* Fast-path tags: the access may use rd/wr directly. */
     uint32_t tag[SOFTTLB_PRIVS][SOFTTLB_ACCESS_TYPES];
+    /* Translation tags: the access is allowed and goes to `gpa`, but
+     * through physmem (MMIO, ROM, a watched page): the slow path uses them
+     * instead of translating again, as a hardware TLB would. */
+    uint32_t xtag[SOFTTLB_PRIVS][SOFTTLB_ACCESS_TYPES];
     uint32_t gpa;          /* guest-physical page the linear page maps to */
     uint8_t global;        /* survives non-global flushes (CR4.PGE and G) */
     uint8_t gpa_valid;     /* gpa is below 4 GiB (else nothing is there) */
