@@ -38,4 +38,49 @@ static inline void flags_record(struct cpu *cpu, enum lf_op op, unsigned size,
     cpu->lf.res = res & m;
 }
 
+/* Condition codes evaluated straight from the lazy record for the common
+ * producers (compare/subtract and the logic group), falling back to the
+ * general flags_cond(). Same results by construction: for LF_SUB the
+ * flags describe dst - src, for LF_LOGIC CF = OF = 0. */
+static inline int flags_cond_fast(const struct cpu *cpu, unsigned cc)
+{
+    const struct lazy_flags *lf = &cpu->lf;
+    if (lf->op == LF_SUB) {
+        uint32_t a = lf->dst, b = lf->src;
+        unsigned shift = 32 - lf->size * 8u;
+        int32_t sa = (int32_t)(a << shift), sb = (int32_t)(b << shift);
+        switch (cc) {
+        case 0x2: return a < b;     /* B */
+        case 0x3: return a >= b;    /* AE */
+        case 0x4: return a == b;    /* E */
+        case 0x5: return a != b;    /* NE */
+        case 0x6: return a <= b;    /* BE */
+        case 0x7: return a > b;     /* A */
+        case 0xC: return sa < sb;   /* L */
+        case 0xD: return sa >= sb;  /* GE */
+        case 0xE: return sa <= sb;  /* LE */
+        case 0xF: return sa > sb;   /* G */
+        default: break;
+        }
+    } else if (lf->op == LF_LOGIC) {
+        int zf = lf->res == 0, sf = (lf->res & size_sign(lf->size)) != 0;
+        switch (cc) {
+        case 0x2: case 0x0: return 0;   /* B, O: CF = OF = 0 */
+        case 0x3: case 0x1: return 1;   /* AE, NO */
+        case 0x4: return zf;
+        case 0x5: return !zf;
+        case 0x6: return zf;            /* BE = CF | ZF */
+        case 0x7: return !zf;
+        case 0x8: return sf;
+        case 0x9: return !sf;
+        case 0xC: return sf;            /* L = SF != OF */
+        case 0xD: return !sf;
+        case 0xE: return zf || sf;
+        case 0xF: return !zf && !sf;
+        default: break;
+        }
+    }
+    return flags_cond(cpu, cc);
+}
+
 #endif

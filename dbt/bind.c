@@ -59,5 +59,9 @@ void dbt_bind_uop(struct dbt *d, struct dbt_uop *u, uint32_t cs_limit)
         u->sets_eip = 0;
         return;
     }
+    if ((fn = dbt_mem_form(in, u, cs_limit)) != NULL) {
+        u->fn = fn;
+        return;
+    }
     u->fn = dbt_uop_full;
 }

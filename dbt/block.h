@@ -75,6 +75,7 @@ struct dbt_block {
     uint32_t stamp;
     uint8_t valid;
     uint8_t chainable;            /* ends in a direct transfer or fall-through */
+    uint8_t ends_slow;            /* its last micro-op may halt, stop or change mode */
     uint16_t n;
     struct dbt_block *hash_next;
     struct dbt_block *all_next;   /* every block, for the full flush */

@@ -43,6 +43,11 @@ struct dbt {
      * instruction so a store into its own code takes effect at once. */
     uint32_t code_gen;
     uint64_t icount0;                  /* instruction count at the running block's start */
+    /* The current run (dbt_exec): kept here so they survive a fault's
+     * longjmp out of the hot loop. */
+    uint64_t run_end;
+    uint64_t run_faults;
+    jmp_buf *run_jmp;
     unsigned block_limit;              /* instructions per block (1..DBT_BLOCK_MAX) */
     uint32_t next_stamp;
     struct dbt_stats stats;

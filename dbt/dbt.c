@@ -133,74 +133,51 @@ static enum cpu_exit interpret(struct dbt *d, uint64_t n)
     return cpu_run(d->cpu, n);
 }
 
-/* The run loop. With `single`, return after one block (or one interpreted
- * step): lockstep checking compares the engines at every such boundary.
- * *used receives the budget units consumed (instructions and faults). */
-static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *used)
+/* The hot loop, kept out of the function that calls setjmp so its locals
+ * live in registers. The run's budget end and fault count are in *d (they
+ * survive a longjmp). Returns an exit reason; CPU_EXIT_BUDGET also when
+ * `single` ends the loop after one block. */
+static enum cpu_exit run_loop(struct dbt *d, int single)
 {
     struct cpu *cpu = d->cpu;
-    jmp_buf jb;
-    jmp_buf *outer = cpu->fault_jmp;
-    volatile enum cpu_exit why = CPU_EXIT_BUDGET;
-    /* Kept in memory: these survive the longjmp from a fault. */
-    volatile uint64_t end = cpu->icount + budget;
-    volatile uint64_t start = cpu->icount, faults = 0;
-    struct dbt_block *volatile prev = NULL;
+    struct dbt_block *prev = NULL;
+    /* Whether halt, stop, single-step, hooks or an interrupt shadow may
+     * have changed: only callouts and full micro-ops can change them, so
+     * blocks ending in a register, branch or memory form skip the checks. */
+    int check = 1;
 
-    cpu->fault_jmp = &jb;
-    if (setjmp(jb)) {
-        cpu_handle_fault(cpu);
-        prev = NULL;
-        if (cpu->shutdown) {
-            cpu->fault_jmp = outer;
-            return CPU_EXIT_SHUTDOWN;
+    while (cpu->icount < d->run_end) {
+        if (check) {
+            if (cpu->halted)
+                return CPU_EXIT_HLT;
+            if (cpu->stop_requested) {
+                cpu->stop_requested = 0;
+                return CPU_EXIT_STOP;
+            }
         }
-        /* A delivered fault uses one unit of the budget, as in cpu_run(). */
-        faults++;
-        if (end > cpu->icount)
-            end--;
-        if (single)
-            goto out;
-    }
-    while (cpu->icount < end) {
-        if (cpu->halted) {
-            why = CPU_EXIT_HLT;
-            break;
-        }
-        if (cpu->stop_requested) {
-            cpu->stop_requested = 0;
-            why = CPU_EXIT_STOP;
-            break;
-        }
-        struct dbt_block *b = needs_interpreter(cpu) ? NULL : find_block(d, prev);
-        if (!b || b->n > end - cpu->icount) {
+        struct dbt_block *b = (check && needs_interpreter(cpu)) ? NULL : find_block(d, prev);
+        if (!b || b->n > d->run_end - cpu->icount) {
             /* One instruction (or the budget's tail) through the
              * interpreter keeps the count exact. */
-            uint64_t n = b ? end - cpu->icount : 1;
+            uint64_t n = b ? d->run_end - cpu->icount : 1;
             uint64_t before = cpu->icount;
             enum cpu_exit e = interpret(d, n);
-            cpu->fault_jmp = &jb;
+            cpu->fault_jmp = d->run_jmp;
             prev = NULL;
+            check = 1;
             /* cpu_run() shortened its own end by one for each fault it
              * delivered; those units come off our budget too. */
             uint64_t f = (before + n) - cpu->run_end;
-            faults += f;
-            end -= f;
-            if (e == CPU_EXIT_SHUTDOWN) {
-                why = e;
-                break;
-            }
-            if (e == CPU_EXIT_STOP) {
-                why = e;
-                break;
-            }
+            d->run_faults += f;
+            d->run_end -= f;
+            if (e == CPU_EXIT_SHUTDOWN || e == CPU_EXIT_STOP)
+                return e;
             if (single)
-                break;
+                return CPU_EXIT_BUDGET;
             continue;
         }
 
         d->stats.block_runs++;
-        prev = NULL;
         d->icount0 = cpu->icount;
         const struct dbt_uop *u = b->uops, *e = u + b->n;
         /* A micro-op returns nonzero when a store hit translated code
@@ -214,17 +191,55 @@ static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *u
         cpu->icount = d->icount0 + (uint64_t)(u - b->uops);
         if (!u[-1].sets_eip)
             cpu->eip = u[-1].next_eip;
-        if (u == e && b->valid && b->chainable)
-            prev = b;
+        if (u == e) {
+            prev = (b->valid && b->chainable) ? b : NULL;
+            check = b->ends_slow;
+        } else {
+            prev = NULL;
+            check = 1;
+        }
         if (single)
-            break;
+            return CPU_EXIT_BUDGET;
     }
+    return CPU_EXIT_BUDGET;
+}
+
+/* The run: a fault longjmps back here, is delivered, and the loop goes on.
+ * With `single`, return after one block (or one interpreted step, or one
+ * fault): lockstep checking compares the engines at every such boundary.
+ * *used receives the budget units consumed (instructions and faults). */
+static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *used)
+{
+    struct cpu *cpu = d->cpu;
+    jmp_buf jb;
+    jmp_buf *outer = cpu->fault_jmp;
+    volatile enum cpu_exit why = CPU_EXIT_BUDGET;
+    uint64_t start = cpu->icount;
+
+    d->run_end = cpu->icount + budget;
+    d->run_faults = 0;
+    d->run_jmp = &jb;
+    cpu->fault_jmp = &jb;
+    if (setjmp(jb)) {
+        cpu_handle_fault(cpu);
+        if (cpu->shutdown) {
+            cpu->fault_jmp = outer;
+            return CPU_EXIT_SHUTDOWN;
+        }
+        /* A delivered fault uses one unit of the budget, as in cpu_run(). */
+        d->run_faults++;
+        if (d->run_end > cpu->icount)
+            d->run_end--;
+        if (single)
+            goto out;
+    }
+    why = run_loop(d, single);
 out:
     if (why == CPU_EXIT_BUDGET && cpu->halted)
         why = CPU_EXIT_HLT;
     cpu->fault_jmp = outer;
     if (used)
-        *used = (cpu->icount - start) + faults;
+        *used = (cpu->icount - start) + d->run_faults;
     return why;
 }
 

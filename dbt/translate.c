@@ -111,6 +111,7 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
     }
     for (unsigned i = 0; i < n; i++)
         dbt_bind_uop(d, &tmp[i], cs->limit);
+    int ends_slow = tmp[n - 1].fn == dbt_uop_full || tmp[n - 1].fn == dbt_uop_callout;
 
     struct dbt_block *b = calloc(1, sizeof *b + n * sizeof(struct dbt_uop));
     if (!b)
@@ -128,6 +129,7 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
     b->first_len = (uint16_t)(b->span < 0x1000 - (phys & 0xFFF) ? b->span : 0x1000 - (phys & 0xFFF));
     b->valid = 1;
     b->chainable = (uint8_t)chainable;
+    b->ends_slow = (uint8_t)ends_slow;
     b->stamp = ++d->next_stamp;
     d->stats.blocks_translated++;
     d->stats.insns_translated += n;

@@ -1,7 +1,7 @@
 /* Direct branches whose target lies within the CS limit the block was
  * translated for (part of its key): the limit check is done once, here,
  * at translation; the flag test is cpu/'s. */
-#include "cpu/flags.h"
+#include "cpu/alu.h"
 #include "dbt/uops.h"
 
 static int uop_jmp(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
@@ -14,7 +14,7 @@ static int uop_jmp(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
 static int uop_jcc(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
 {
     (void)d;
-    cpu->eip = flags_cond(cpu, u->in.cond) ? u->imm : u->next_eip;
+    cpu->eip = flags_cond_fast(cpu, u->in.cond) ? u->imm : u->next_eip;
     return 0;
 }
 

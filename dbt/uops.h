@@ -12,6 +12,9 @@ void dbt_bind_uop(struct dbt *d, struct dbt_uop *u, uint32_t cs_limit);
 
 /* Register forms: NULL when `in` has none. */
 dbt_uop_fn dbt_reg_form(const struct insn *in, int flags_live, struct dbt_uop *u);
+/* Memory forms (MOV, PUSH/POP, CALL, RET with 32-bit operands): NULL
+ * when `in` has none. */
+dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_limit);
 /* Direct branches with a target inside the segment: NULL otherwise. */
 dbt_uop_fn dbt_branch_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_limit);
 
