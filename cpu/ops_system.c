@@ -43,6 +43,13 @@ void op_fpu(struct cpu *cpu, const struct insn *in)
     cpu_raise_unimplemented(cpu, "x87 instruction");
 }
 
+/* RSM outside system-management mode is #UD (SDM "RSM"); shadow86 has no
+ * SMM, so that is every RSM. */
+void op_rsm(struct cpu *cpu, const struct insn *in)
+{
+    cpu_raise(cpu, VEC_UD, 0);
+}
+
 void op_ud2(struct cpu *cpu, const struct insn *in)
 {
     cpu_raise(cpu, VEC_UD, 0);

@@ -15,14 +15,21 @@ static inline int cpu_protected(const struct cpu *cpu)
     return (cpu->cr0 & CR0_PE) && !(cpu->eflags & EFLAGS_VM);
 }
 
-/* Current privilege level: 0 in real mode, 3 in V86, else CS.RPL. */
+/* Current privilege level: 0 in real mode, 3 in V86, else SS.DPL.
+ *
+ * Protected-mode code keeps SS.DPL = CPL (every SS load checks it, every
+ * privilege change loads SS), and CS.RPL = CPL once CS is reloaded. The
+ * two differ in the window between setting CR0.PE and the far jump that
+ * reloads CS: the CS selector is then a real-mode paragraph with any low
+ * bits, while the CPL is still 0 (SDM 9.9.1) -- which SS.DPL, 0 since
+ * real mode, gives. */
 static inline unsigned cpu_cpl(const struct cpu *cpu)
 {
     if (!(cpu->cr0 & CR0_PE))
         return 0;
     if (cpu->eflags & EFLAGS_VM)
         return 3;
-    return cpu->seg[SEG_CS].sel & 3u;
+    return (cpu->seg[SEG_SS].attr & SEG_ATTR_DPL) >> 5;
 }
 
 static inline int seg_is_32(const struct seg_cache *s)

@@ -21,7 +21,9 @@ static const struct sensitive_entry table[OP_COUNT] = {
     P(HLT, "halts the processor") P(INVD, "invalidates caches") P(WBINVD, "writes back caches")
     P(INVLPG, "invalidates a TLB entry") P(RDMSR, "reads an MSR") P(WRMSR, "writes an MSR")
     P(SYSEXIT, "returns to CPL 3 from SYSENTER") P(RDPMC, "reads a performance counter (CR4.PCE)")
-    P(RSM, "leaves system-management mode")
+    /* Not listed: RSM (#UD outside SMM, at any CPL; no SMM is modelled),
+     * CPUID (unprivileged and harmless on the 386 family, where it did not
+     * exist; a modern VMM traps it for other reasons). */
     /* IOPL-sensitive (SDM Vol. 1, 18.2.1; Vol. 3, 20.2.7 for V86). */
     I(CLI, "clears IF") I(STI, "sets IF")
     I(IN, "port input") I(OUT, "port output") I(INS, "port input string")

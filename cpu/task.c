@@ -198,6 +198,9 @@ void task_switch(struct cpu *cpu, uint16_t tsel, struct desc nd, enum task_reaso
         load_ldt_for_task(cpu, t.ldt);
         load_cs_for_task(cpu, t.seg[SEG_CS]);
         unsigned cpl = t.seg[SEG_CS] & 3u;
+        /* The new task's CPL is CS.RPL; SS (still unloaded) carries it
+         * for cpu_cpl() should its load fault. */
+        cpu->seg[SEG_SS].attr = (uint16_t)(cpl << 5);
         seg_load_for_task(cpu, SEG_SS, t.seg[SEG_SS], cpl);
         static const int data[] = { SEG_DS, SEG_ES, SEG_FS, SEG_GS };
         for (unsigned i = 0; i < 4; i++)

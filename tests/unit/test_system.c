@@ -116,7 +116,7 @@ START_TEST(sensitive_table)
             privileged++;
             ck_assert_ptr_nonnull(cpu_sensitive_reason(op));
         }
-    ck_assert_uint_eq(privileged, 19);
+    ck_assert_uint_eq(privileged, 18);
 }
 END_TEST
 

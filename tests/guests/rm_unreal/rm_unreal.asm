@@ -2,7 +2,9 @@
 ; protected mode with a 4 GiB data segment, real-mode code keeps the 4 GiB
 ; limit in FS (unreal mode) even across real-mode loads of FS, which set
 ; only the selector and base; a segment whose cache still holds 64 KiB
-; faults past FFFFh (#GP, vector 13, in real mode).
+; faults past FFFFh (#GP, vector 13, in real mode). Protected mode is
+; entered from a code segment whose selector has RPL bits 3: the CPL is 0
+; until CS is reloaded (SDM 9.9.1).
 
 %define GUEST_NAME "rm_unreal"
 %include "rom16.inc"
@@ -18,7 +20,10 @@ main:
         mov word [GDTR], 15
         mov dword [GDTR + 2], GDT
         lgdt [GDTR]
-        mov eax, cr0
+        ; Enter protected mode from CS = EFF3h (RPL bits 3): until CS is
+        ; reloaded the CPL stays 0, so the DPL 0 load below must work.
+        jmp 0xEFF3:.odd + 0x00D0
+.odd:   mov eax, cr0
         or al, 1
         mov cr0, eax
         mov bx, 0x08
