@@ -342,6 +342,12 @@ void ata_execute(struct ide_channel *ch, struct ide_drive *d, uint8_t cmd)
         }
     }
 
+    /* The board never attaches a disk without an image; a drive without
+     * one would answer nothing but aborts. */
+    if (!d->media) {
+        ata_abort(ch, d);
+        return;
+    }
     switch (cmd) {
     case 0xEC:                               /* IDENTIFY DEVICE (8.15) */
         ata_identify(d);
