@@ -1,7 +1,7 @@
 /* --screendump FILE: what the VGA shows when the run ends.
  * A text mode is written as UTF-8 text, one line per screen row with
  * trailing blanks removed (CP437 mapped to Unicode); a graphics or VBE
- * mode as a binary PPM (P6) image. */
+ * mode as a PNG image if FILE ends in .png, else as a binary PPM (P6). */
 #ifndef SHADOW86_CLI_SCREENDUMP_H
 #define SHADOW86_CLI_SCREENDUMP_H
 

@@ -17,10 +17,15 @@
 #             "Booting from Hard Disk..." and the guest's video line (not its
 #             very last line: bytes still in the UART's transmit FIFO when
 #             the guest exits are not written out yet)
-#   keys      1 MiB disk, -display text with keys typed on stdin two seconds
-#             after start (after SeaBIOS has set up the keyboard): "Hi!", Up,
-#             Ctrl-C, Enter; the guest's port 0xE9 output (-debugcon file)
-#             lists the scan code and character INT 16h returned for each
+#   keys      1 MiB disk, -display text with keys typed on stdin once the
+#             guest says it waits for them (keys typed before SeaBIOS resets
+#             the keyboard are lost, as on a PC): "Hi!", Up, Ctrl-C, Enter;
+#             the guest's port 0xE9 output (-debugcon file) lists the scan
+#             code and character INT 16h returned for each
+#   gfx       1 MiB disk, --screendump FILE.ppm: a 320x200 PPM whose pixels
+#             (x, y) show default-palette colour (x + 320 y) & 0x3F; checked
+#             at pixels with known colours (EXPECTED_OUT and EXPECTED_SCREEN
+#             are not used)
 #   cd        El Torito ISO (xorriso, no-emulation boot image), -cdrom -boot d
 # Always: stdout (port 0xE9) equal to EXPECTED_OUT (except display mode),
 # exit status 1 (the guest wrote 0 to port 0xF4), and the text screen at exit
@@ -52,6 +57,10 @@ cd)
     fi
     set -- -cdrom "$tmp/cd.iso" -boot d
     ;;
+gfx)
+    "$mkdisk" "$tmp/disk.img" 1048576 "$bin" || exit 1
+    set -- -hda "$tmp/disk.img" -snapshot -debugcon none
+    ;;
 keys)
     "$mkdisk" "$tmp/disk.img" 1048576 "$bin" || exit 1
     set -- -hda "$tmp/disk.img" -snapshot -display text -debugcon "file:$tmp/guest.out"
@@ -70,11 +79,17 @@ snapshot|write|display|nographic)
     ;;
 esac
 
+dump=$tmp/screen.txt
+[ "$mode" = gfx ] && dump=$tmp/screen.ppm
 # shellcheck disable=SC2086
-set -- ${SHADOW86_GUEST_FLAGS:-} -no-reboot --screendump "$tmp/screen.txt" "$@"
+set -- ${SHADOW86_GUEST_FLAGS:-} -no-reboot --screendump "$dump" "$@"
 echo "run_boot: $emu $*"
 if [ "$mode" = keys ]; then
-    (sleep 2; printf 'Hi!\033[A\003\r') |
+    # The screen (flushed at every redraw) says when the guest waits.
+    : >"$tmp/stdout"
+    (i=0; while ! grep -q "boot_keys: type" "$tmp/stdout" && [ $i -lt $((timeout_s * 10)) ]; do
+         sleep 0.1; i=$((i + 1)); done
+     printf 'Hi!\033[A\003\r') |
         timeout -k 5 "$timeout_s" "$emu" "$@" >"$tmp/stdout" 2>"$tmp/stderr"
     status=$?
     cp "$tmp/guest.out" "$tmp/stdout" 2>/dev/null || : >"$tmp/stdout"
@@ -86,7 +101,29 @@ if [ "$status" -ne 1 ]; then
     echo "run_boot: FAIL: exit status $status, expected 1 (guest passed)"
     fail=1
 fi
-if [ "$mode" = display ]; then
+# pixel X Y: the RGB bytes of pixel (X, Y) of a 320-wide P6 dump (15-byte header).
+pixel() {
+    od -An -tu1 -j $((15 + ($2 * 320 + $1) * 3)) -N3 "$tmp/screen.ppm" | tr -s ' ' | sed 's/^ //'
+}
+if [ "$mode" = gfx ]; then
+    if [ "$(head -c 15 "$tmp/screen.ppm" 2>/dev/null)" != "$(printf 'P6\n320 200\n255\n')" ]; then
+        echo "run_boot: FAIL: the dump is not a 320x200 P6 image"
+        fail=1
+    else
+        # Default palette: 0 black, 1 blue, 4 red, 7 light grey, 15 white,
+        # 16-31 a grey ramp from black to white; (1, 1) has colour
+        # 321 & 63 = 1, (0, 199) colour 63680 & 63 = 0.
+        for want in "0 0 0 0 0" "1 0 0 0 170" "4 0 170 0 0" "7 0 170 170 170" "15 0 255 255 255" \
+                    "16 0 0 0 0" "31 0 255 255 255" "1 1 0 0 170" "0 199 0 0 0"; do
+            set -- $want
+            got=$(pixel "$1" "$2")
+            if [ "$got" != "$3 $4 $5" ]; then
+                echo "run_boot: FAIL: pixel ($1, $2) is $got, expected $3 $4 $5"
+                fail=1
+            fi
+        done
+    fi
+elif [ "$mode" = display ]; then
     if ! grep -q "boot_disk: all checks passed" "$tmp/stdout" || ! grep -q "$(printf '\033')\[0;" "$tmp/stdout"; then
         echo "run_boot: FAIL: -display text output lacks the guest's last line or colours"
         fail=1
@@ -103,7 +140,7 @@ elif ! cmp -s "$expected" "$tmp/stdout"; then
     diff -u "$expected" "$tmp/stdout" | sed 's/^/    /'
     fail=1
 fi
-if ! cmp -s "$screen" "$tmp/screen.txt"; then
+if [ "$mode" != gfx ] && ! cmp -s "$screen" "$tmp/screen.txt"; then
     echo "run_boot: FAIL: screen at exit differs from $screen:"
     diff -u "$screen" "$tmp/screen.txt" | sed 's/^/    /'
     fail=1
