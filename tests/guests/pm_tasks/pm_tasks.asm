@@ -154,6 +154,27 @@ t16_back:
         CHECK32 eax, SEL_TSS_A, "failed switches leave TR alone"
         PASS32 "busy, short and not-present TSS faults"
 
+; ---------------------------------------------------------------- #TS through a task gate
+        INIT_TSS_B taskb_ts
+        mov word [IDT_BASE + 10*8 + 2], SEL_TSS_B
+        mov word [IDT_BASE + 10*8 + 4], 0x8500
+        mov word [TSS_A + 8], SEL_RODATA        ; SS0 unusable as a stack
+        SETGATE 0x31, 0xEE, SEL_CODE0, pm_stub_49
+        EXPECT32 ts_back
+        TO_RING3 r3ts, 0x0002
+r3ts:   int 0x31
+.after:
+ts_back:
+        CHECK32 dword [pm_scratch], SEL_RODATA, "#TS on the ring-0 stack: error code = SS0"
+        CHECK32 dword [pm_scratch + 4], r3ts, "#TS: task A's saved EIP = the INT"
+        CHECK32 dword [pm_scratch + 8], SEL_CODE3, "#TS: task A's saved CS"
+        CHECK32 dword [pm_scratch + 12], R3_STACK, "#TS: task A's saved ESP"
+        CHECK_EXC32 0x31, 0, r3ts.after, "INT 31h restarted once the #TS task fixed SS0"
+        CHECK32 dword [px_frame + 16], SEL_DATA3, "restarted INT: frame SS"
+        mov word [IDT_BASE + 10*8 + 2], SEL_CODE0
+        mov word [IDT_BASE + 10*8 + 4], 0x8E00
+        PASS32 "#TS from an inter-privilege INT, handled by a task"
+
 ; ---------------------------------------------------------------- T bit (last: stays in task B)
         INIT_TSS_B taskb_t
         mov word [TSS_B + 0x64], 1          ; T: debug trap on entry
@@ -210,6 +231,19 @@ taskb_call:
         mov [pm_scratch + 8], eax
         mov eax, [TSS_A + 0x20]
         mov [pm_scratch + 12], eax
+        iretd
+
+taskb_ts:
+        mov eax, [esp]
+        mov [pm_scratch], eax
+        mov eax, [TSS_A + 0x20]
+        mov [pm_scratch + 4], eax
+        movzx eax, word [TSS_A + 0x4C]
+        mov [pm_scratch + 8], eax
+        mov eax, [TSS_A + 0x38]
+        mov [pm_scratch + 12], eax
+        mov word [TSS_A + 8], SEL_DATA0
+        add esp, 4
         iretd
 
 taskb_int:
