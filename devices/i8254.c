@@ -121,26 +121,47 @@ int i8254_get_out(struct i8254 *p, int ch)
     return out_at(c, elapsed(p, c));
 }
 
-/* Channel 0: send OUT to IRQ 0 and schedule the next change. */
-static void update_irq0(struct i8254 *p)
+/* Channel 0: send OUT as it is after `d` ticks to IRQ 0 and schedule the
+ * next change. */
+static void drive_irq0(struct i8254 *p, uint64_t d)
 {
     const struct i8254_channel *c = &p->ch[0];
-    uint64_t d = elapsed(p, c);
     int out = out_at(c, d);
     if (out != p->out0) {
         p->out0 = (uint8_t)out;
         irq_set(&p->irq0, out);
     }
     uint64_t e = next_edge(c, d);
+    if (e != NO_TICK) {
+        /* Far behind (a host-clock machine that could not keep up):
+         * skip the edges that are long past rather than replay them. */
+        uint64_t now_d = elapsed(p, c);
+        uint64_t slack = 2ull * c->count;
+        if (now_d > e + slack)
+            e = next_edge(c, now_d - 1);
+    }
+    p->edge_tick = e;
     if (e == NO_TICK)
         clock_cancel(p->clock, p->timer);
     else
         clock_schedule(p->clock, p->timer, c->start + ticks_to_ns(e));
 }
 
+static void update_irq0(struct i8254 *p)
+{
+    drive_irq0(p, elapsed(p, &p->ch[0]));
+}
+
+/* The timer fires at (or, with the host clock, some time after) the edge
+ * it was armed for: the edge is produced as of its own tick, so a short
+ * pulse (mode 2's one-tick low) is never missed because the clock was
+ * read late. */
 static void timer_fired(void *opaque)
 {
-    update_irq0(opaque);
+    struct i8254 *p = opaque;
+    if (p->edge_tick == NO_TICK)
+        return;
+    drive_irq0(p, p->edge_tick);
 }
 
 static void after_change(struct i8254 *p, int ch)
@@ -356,6 +377,7 @@ void i8254_reset(struct i8254 *p)
         p->ch[i].gate = i != 2;
     }
     clock_cancel(p->clock, p->timer);
+    p->edge_tick = NO_TICK;
     /* IRQ 0 starts low, so the first OUT rise (when the BIOS programs
      * channel 0) is an edge the PIC sees. */
     p->out0 = 0;
@@ -393,6 +415,7 @@ void i8254_save(const struct i8254 *p, struct state_writer *w)
         state_put_u64(w, c->start);
     }
     state_put_u8(w, p->out0);
+    state_put_u64(w, p->edge_tick);
     state_end(w);
 }
 
@@ -418,5 +441,6 @@ int i8254_load(struct i8254 *p, struct state_reader *r)
             state_fail(r);
     }
     p->out0 = state_get_u8(r) & 1;
+    p->edge_tick = state_get_u64(r);
     return state_close(r);
 }

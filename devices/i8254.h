@@ -48,6 +48,7 @@ struct i8254 {
     int timer;             /* clock timer id for channel 0's OUT */
     struct irq_line irq0;
     uint8_t out0;          /* level last sent on IRQ 0 */
+    uint64_t edge_tick;    /* channel 0 tick the timer is armed for (UINT64_MAX: none) */
     FILE *log;
     uint32_t logged;
 };

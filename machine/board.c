@@ -120,6 +120,8 @@ int board_wire_pc(struct machine *m, char *err, size_t errsz)
     else if (i8042_init(&m->kbc, &m->bus, &m->clock, board_isa_irq(m, 1), board_isa_irq(m, 12),
                         kbc_a20, port92_reset_line, m, log) != 0)
         what = "keyboard controller";
+    else if (resetctl_init(&m->resetctl, &m->bus, port92_reset_line, m) != 0)
+        what = "reset control register";
     else if (uart16550_init(&m->com[0], &m->bus, 0x3F8, "com1", &m->clock, board_isa_irq(m, 4),
                             log) != 0 ||
              uart16550_init(&m->com[1], &m->bus, 0x2F8, "com2", &m->clock, board_isa_irq(m, 3),
@@ -150,6 +152,7 @@ void board_reset(struct machine *m)
     port92_reset(&m->port92);
     fw_cfg_reset(&m->fw_cfg);
     i8042_reset(&m->kbc);
+    resetctl_reset(&m->resetctl);
     uart16550_reset(&m->com[0]);
     uart16550_reset(&m->com[1]);
     m->a20_sources = BOARD_A20_KBC;

@@ -308,6 +308,8 @@ enum machine_stop machine_run(struct machine *m)
         if (m->quit_requested)
             return MACHINE_STOP_QUIT;
         if (m->reset_requested) {
+            if (m->opts.no_reboot)
+                return MACHINE_STOP_RESET;
             machine_reset(m);
             continue;
         }

@@ -22,6 +22,7 @@
 #include "devices/mc146818.h"
 #include "devices/port61.h"
 #include "devices/port92.h"
+#include "devices/resetctl.h"
 #include "devices/uart16550.h"
 #include "devices/iobus.h"
 #include "devices/postcode.h"
@@ -42,7 +43,8 @@ struct machine_options {
     const char *cmdline;         /* kernel command line, or NULL */
     FILE *debugcon_out;          /* port 0xE9 output (not owned); NULL discards */
     FILE *log;                   /* one-line notices (resets); NULL: silent */
-    int no_reboot;               /* triple fault ends the run instead of resetting */
+    int no_reboot;               /* a triple fault or a guest reset ends the run
+                                    instead of resetting */
     int no_dbt;                  /* run the interpreter instead of the translator */
     enum mmu_mode mmu_mode;      /* how paging is emulated: nested or shadow */
     uint64_t max_insns;          /* stop after this many instructions; 0: no limit */
@@ -69,7 +71,9 @@ enum machine_stop {
     MACHINE_STOP_SHUTDOWN,    /* triple fault with no_reboot */
     MACHINE_STOP_INSN_LIMIT,  /* max_insns reached */
     MACHINE_STOP_QUIT,        /* machine_request_quit() (the user, via the frontend) */
-    MACHINE_STOP_DEBUG        /* an observer asked (debugger, signal): see debug_stop */
+    MACHINE_STOP_DEBUG,       /* an observer asked (debugger, signal): see debug_stop */
+    MACHINE_STOP_RESET        /* the guest reset the machine (port 0x92, 0xCF9, the
+                                 keyboard controller) with no_reboot */
 };
 
 /* Observers (debug/) that must act between instructions or slices: a hook
@@ -106,6 +110,7 @@ struct machine {
     struct debugcon seabios_log; /* port 0x402 */
     struct uart16550 com[2];     /* COM1 0x3F8 IRQ 4, COM2 0x2F8 IRQ 3 */
     struct i8042 kbc;            /* keyboard controller, keyboard and mouse */
+    struct resetctl resetctl;    /* port 0xCF9 */
     int quit_requested;          /* the user asked to end the run (frontend) */
     uint8_t a20_sources;         /* BOARD_A20_* bits: A20 is on if any is set */
     int reset_requested;         /* port 0x92 / keyboard controller reset line */

@@ -91,6 +91,7 @@ int machine_save(const struct machine *m, struct state_writer *w)
     uart16550_save(&m->com[1], w, "COM2");
     i8042_save(&m->kbc, w);
     board_storage_save(m, w);
+    resetctl_save(&m->resetctl, w);
     return state_writer_failed(w) ? -1 : 0;
 }
 
@@ -126,6 +127,8 @@ int machine_load(struct machine *m, const uint8_t *buf, size_t len, char *err, s
         what = "keyboard controller";
     else if (board_storage_load(m, &r) != 0)
         what = "PCI, IDE, VGA or disk overlay";
+    else if (resetctl_load(&m->resetctl, &r) != 0)
+        what = "reset control register";
     if (what) {
         snprintf(err, errsz, "saved state: the %s record is missing or damaged", what);
         return -1;

@@ -26,6 +26,7 @@ enum {
     EXIT_INSN_LIMIT = 6,
     EXIT_DEBUGGER_KILL = 8,
     EXIT_SIGNAL_BASE = 128,
+    EXIT_GUEST_RESET = 10,
 };
 
 /* Signals, the one place with process-wide state: a handler can reach
@@ -182,6 +183,9 @@ static int report_stop(const struct machine *m, enum machine_stop why)
         fprintf(stderr, "shadow86: triple fault (%s) %s\n", chain, where);
         return EXIT_TRIPLE_FAULT;
     }
+    case MACHINE_STOP_RESET:
+        fprintf(stderr, "shadow86: the guest reset the machine (-no-reboot) %s\n", where);
+        return EXIT_GUEST_RESET;
     case MACHINE_STOP_QUIT:
         fprintf(stderr, "shadow86: quit by the user %s\n", where);
         return EXIT_HALTED;

@@ -96,7 +96,9 @@ void cli_print_help(FILE *out)
         "                    in raw mode; Ctrl-A x quits), file:NAME (output only),\n"
         "                    or none (default)\n"
         "  -nographic        COM1 on stdio (unless -serial is given)\n"
-        "  -no-reboot        a triple fault ends the run instead of resetting\n"
+        "  -no-reboot        a triple fault or a guest-requested reset (port 0x92,\n"
+        "                    0xCF9, keyboard controller) ends the run instead of\n"
+        "                    resetting\n"
         "  --no-dbt          run the interpreter (the reference engine) instead of\n"
         "                    the block-caching translator\n"
         "  --mmu MODE        how guest paging is emulated: nested (walk the guest's\n"
@@ -166,6 +168,7 @@ void cli_print_help(FILE *out)
         "  4    triple fault with -no-reboot (one line on stderr)\n"
         "  6    --max-insns reached (one line on stderr)\n"
         "  8    the gdb client killed the run\n"
+        "  10   the guest reset the machine with -no-reboot (one line on stderr)\n"
         "  128+N  ended by signal N (SIGINT, SIGTERM; the --trace-ring is printed)\n",
         CLI_DEFAULT_BIOS, MACHINE_RAM_MIN_MIB, MACHINE_RAM_MAX_MIB, MACHINE_RAM_DEFAULT_MIB,
         TRACE_CATEGORY_NAMES);

@@ -1,0 +1,46 @@
+#include "devices/resetctl.h"
+
+uint32_t resetctl_io_read(void *opaque, uint16_t port, unsigned size)
+{
+    struct resetctl *r = opaque;
+    (void)port;
+    return (size > 1 ? iobus_float_value(size) & ~0xFFu : 0) | r->value;
+}
+
+void resetctl_io_write(void *opaque, uint16_t port, unsigned size, uint32_t val)
+{
+    struct resetctl *r = opaque;
+    (void)port;
+    (void)size;
+    r->value = (uint8_t)(val & 0x0A);
+    if (val & 0x04)
+        r->reset(r->opaque);
+}
+
+void resetctl_reset(struct resetctl *r)
+{
+    r->value = 0;
+}
+
+int resetctl_init(struct resetctl *r, struct iobus *bus, void (*reset)(void *), void *opaque)
+{
+    r->value = 0;
+    r->reset = reset;
+    r->opaque = opaque;
+    return iobus_register(bus, 0xCF9, 1, resetctl_io_read, resetctl_io_write, r, "reset-control");
+}
+
+void resetctl_save(const struct resetctl *r, struct state_writer *w)
+{
+    state_begin(w, "RCR0");
+    state_put_u8(w, r->value);
+    state_end(w);
+}
+
+int resetctl_load(struct resetctl *r, struct state_reader *rd)
+{
+    if (state_open(rd, "RCR0") != 0)
+        return -1;
+    r->value = state_get_u8(rd) & 0x0A;
+    return state_close(rd);
+}
