@@ -219,6 +219,24 @@ r3h:    mov [ss:pm_scratch], esp
 .back:  CHECK32 dword [pm_scratch], R3_STACK - 0x40 + 8, "RETF 8 to CPL 3: ESP = popped ESP + 8"
         CHECK32 dword [pm_scratch + 4], SEL_CODE3, "RETF 8 to CPL 3: CS"
 
+        ; A 16-bit RETF to CPL 3 pops IP, CS, SP, SS as words.
+        mov esp, R0_STACK
+        push word SEL_DATA3
+        push word R3_STACK - 0x20
+        push word SEL_CODE3
+        push word r3h16 - $$
+        o16 retf
+r3h16:  mov [ss:pm_scratch], esp
+        mov eax, cs
+        mov [ss:pm_scratch + 4], eax
+        mov eax, ss
+        mov [ss:pm_scratch + 8], eax
+        EXPECT32 .back
+        int 0x31
+.back:  CHECK32 dword [pm_scratch], R3_STACK - 0x20, "16-bit RETF to CPL 3: SP"
+        CHECK32 dword [pm_scratch + 4], SEL_CODE3, "16-bit RETF to CPL 3: CS"
+        CHECK32 dword [pm_scratch + 8], SEL_DATA3, "16-bit RETF to CPL 3: SS"
+
         ; RETF to CPL 1, then an interrupt from CPL 1 uses ESP0 too.
         push dword SEL_DATA1
         push dword 0x7000
