@@ -112,13 +112,15 @@ static void deliver_same_level(struct cpu *cpu, struct desc gate, uint16_t csel,
     stack_build_check(cpu, &sb, has_error ? 4 : 3, size, VEC_SS, ext);
     if (target > desc_limit(cd))
         cpu_raise(cpu, VEC_GP, ext);
-    stack_build_push(cpu, &sb, size, cpu_get_eflags(cpu));
-    stack_build_push(cpu, &sb, size, cpu->seg[SEG_CS].sel);
-    stack_build_push(cpu, &sb, size, cpu->eip);
+    /* The pushes are ordinary stack accesses at the current privilege
+     * level (user pages at CPL 3), unlike an inner-level frame. */
+    uint32_t flags = cpu_get_eflags(cpu);
+    stack_push(cpu, size, flags);
+    stack_push(cpu, size, cpu->seg[SEG_CS].sel);
+    stack_push(cpu, size, cpu->eip);
     if (has_error)
-        stack_build_push(cpu, &sb, size, err);
+        stack_push(cpu, size, err);
     seg_mark_accessed(cpu, csel, cd.hi);
-    cpu->regs[REG_ESP] = sb.esp;
     seg_cache_from_descriptor(&cpu->seg[SEG_CS], (uint16_t)((csel & ~3u) | cpu_cpl(cpu)), cd.lo,
                               cd.hi | 0x100);
     cpu->eip = target;
