@@ -167,6 +167,41 @@ static int load_vga_bios(struct board_storage *s, const struct machine_options *
     return 0;
 }
 
+/* ---------------------------------------------------------------- CMOS */
+
+/* The AT CMOS fields for the first two disks (the layout Bochs and QEMU
+ * use, which DOS-era software reads): 0x12 drive types (0xF = "see 0x19/
+ * 0x1A"), 0x19/0x1A extended type 47 (user defined), and the user-defined
+ * parameter blocks at 0x1B (disk 0) and 0x24 (disk 1): cylinders, heads,
+ * write precompensation (none), control byte (bit 3: more than 8 heads),
+ * landing zone, sectors per track. 0x39 bits 0-3: LBA translation for
+ * disks 0 and 1. The board computes the checksum afterwards. */
+static void set_cmos_disks(struct machine *m)
+{
+    struct board_storage *s = m->storage;
+    uint8_t types = 0, trans = 0;
+    for (int u = 0; u < 2; u++) {
+        const struct ide_drive *d = &s->ide.ch[0].drive[u];
+        if (!d->present || d->is_cdrom)
+            continue;
+        unsigned base = u ? 0x24 : 0x1B;
+        types |= (uint8_t)(u ? 0x0F : 0xF0);
+        mc146818_set_cmos(&m->rtc, u ? 0x1A : 0x19, 47);
+        mc146818_set_cmos(&m->rtc, base + 0, (uint8_t)d->def_cyls);
+        mc146818_set_cmos(&m->rtc, base + 1, (uint8_t)(d->def_cyls >> 8));
+        mc146818_set_cmos(&m->rtc, base + 2, (uint8_t)d->def_heads);
+        mc146818_set_cmos(&m->rtc, base + 3, 0xFF);
+        mc146818_set_cmos(&m->rtc, base + 4, 0xFF);
+        mc146818_set_cmos(&m->rtc, base + 5, (uint8_t)(0xC0 | (d->def_heads > 8 ? 0x08 : 0)));
+        mc146818_set_cmos(&m->rtc, base + 6, (uint8_t)d->def_cyls);
+        mc146818_set_cmos(&m->rtc, base + 7, (uint8_t)(d->def_cyls >> 8));
+        mc146818_set_cmos(&m->rtc, base + 8, (uint8_t)d->def_spt);
+        trans |= (uint8_t)(1u << (2 * u));   /* 01 = LBA translation */
+    }
+    mc146818_set_cmos(&m->rtc, 0x12, types);
+    mc146818_set_cmos(&m->rtc, 0x39, trans);
+}
+
 /* ---------------------------------------------------------------- wiring */
 
 static void display_tick(void *opaque)
@@ -244,6 +279,7 @@ int board_storage_wire(struct machine *m, char *err, size_t errsz)
         return -1;
     }
     s->vga_window_mapped = 1;
+    set_cmos_disks(m);
     /* Without a screen, ask SeaBIOS to copy INT 10h text output to COM1
      * (its "sercon", read from fw_cfg as a little-endian port number), so
      * the banner and a boot sector's messages reach the serial console. */

@@ -91,6 +91,30 @@ stage2:
         cmp byte [dp_dl], 1
         FAIL_IF ne, 6, "AH=08h drive count"
 
+        ; B2. the AT CMOS disk fields: type F0h (disk 0 in 0x19), 47,
+        ; and the user-defined geometry block at 0x1B
+        mov al, 0x12
+        call cmos_read
+        cmp al, 0xF0
+        FAIL_IF ne, 32, "CMOS 0x12 disk types"
+        mov al, 0x19
+        call cmos_read
+        cmp al, 47
+        FAIL_IF ne, 33, "CMOS 0x19 extended type"
+        mov al, 0x1B
+        call cmos_read
+        cmp al, 8
+        FAIL_IF ne, 34, "CMOS 0x1B cylinders"
+        mov al, 0x1D
+        call cmos_read
+        cmp al, 16
+        FAIL_IF ne, 35, "CMOS 0x1D heads"
+        mov al, 0x23
+        call cmos_read
+        cmp al, 63
+        FAIL_IF ne, 36, "CMOS 0x23 sectors"
+        PUTS msg_cmos
+
         ; C. INT 13h AH=41h extensions present
         mov ah, 0x41
         mov bx, 0x55AA
@@ -286,6 +310,12 @@ ext_io_1000:
         int 0x13
         ret
 
+; cmos_read: AL = CMOS register -> AL = its value (NMI left enabled).
+cmos_read:
+        out 0x70, al
+        in al, 0x71
+        ret
+
 ; check_pattern: segment AX holds sector EBX as mkdisk wrote it? CF=1 if not.
 check_pattern:
         push es
@@ -321,6 +351,7 @@ msg_heads:      db " heads ", 0
 msg_spt:        db " sectors ", 0
 msg_drives:     db " drives ", 0
 msg_edd:        db "INT 13h extensions present", 13, 10, 0
+msg_cmos:       db "CMOS disk 0: type 47, 8/16/63", 13, 10, 0
 msg_total:      db "total sectors ", 0
 msg_lba_read:   db "extended read ok", 13, 10, 0
 msg_chs_read:   db "CHS read ok", 13, 10, 0

@@ -1,0 +1,162 @@
+/* Snapshots through a whole SeaBIOS disk boot: the boot_disk guest
+ * (tests/guests/boot_disk) on a -snapshot image is saved at points in
+ * SeaBIOS's POST, in the VGA BIOS, and in the middle of the guest's INT
+ * 13h reads and writes; the state is restored into a fresh machine and
+ * both run to the end. Output after the snapshot, exit, instruction
+ * count, registers, the text screen and the disk overlay must agree --
+ * so PCI, PAM, IDE transfers in progress, the VGA and the overlay all
+ * round-trip. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "devices/vga_screen.h"
+#include "machine/board_storage.h"
+#include "machine/machine.h"
+#include "machine/snapshot.h"
+
+#ifndef BOOT_DISK_BIN
+#error "BOOT_DISK_BIN must name the assembled tests/guests boot_disk.bin"
+#endif
+#ifndef MKDISK
+#error "MKDISK must name the mkdisk tool"
+#endif
+#define SEABIOS "/usr/share/seabios/bios-256k.bin"
+
+static char err[MACHINE_ERR_MAX];
+static char image[64];
+
+static void setup(void)
+{
+    char cmd[512];
+    strcpy(image, "/tmp/shadow86-bootsnap-XXXXXX");
+    int fd = mkstemp(image);
+    ck_assert_int_ge(fd, 0);
+    close(fd);
+    snprintf(cmd, sizeof cmd, "%s %s 4194304 %s", MKDISK, image, BOOT_DISK_BIN);
+    ck_assert_int_eq(system(cmd), 0);
+    ck_assert_msg(access(SEABIOS, R_OK) == 0, SEABIOS " is missing: run scripts/setup.sh");
+}
+
+static void teardown(void)
+{
+    unlink(image);
+}
+
+static struct machine *create(FILE *out)
+{
+    struct machine_options o = {
+        .ram_mib = 64,
+        .bios_path = SEABIOS,
+        .debugcon_out = out,
+        .no_reboot = 1,
+        .hd_paths = { image },
+        .snapshot = 1,
+    };
+    struct machine *m = malloc(sizeof *m);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_msg(machine_create(m, &o, err, sizeof err) == 0, "%s", err);
+    return m;
+}
+
+static char *rest_of(FILE *f, long from)
+{
+    fflush(f);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    char *buf = calloc(1, (size_t)(n - from) + 1);
+    fseek(f, from, SEEK_SET);
+    ck_assert_uint_eq(fread(buf, 1, (size_t)(n - from), f), (size_t)(n - from));
+    return buf;
+}
+
+/* A whole run retires about 6.5 M instructions, nearly all in SeaBIOS
+ * and the VGA BIOS; the guest's own INT 13h and INT 10h work is the last
+ * ~110,000. Points: fractions of the run (POST, VGA BIOS, boot menu
+ * wait), then instruction counts before the end (inside the guest). */
+static const double fractions[] = { 0.05, 0.3, 0.6 };
+static const uint64_t before_end[] = { 90000, 60000, 40000, 20000, 8000 };
+#define NPOINTS (sizeof fractions / sizeof fractions[0] + sizeof before_end / sizeof before_end[0])
+
+static uint64_t whole_run(void)
+{
+    struct machine *m = create(NULL);
+    ck_assert_int_eq(machine_run(m), MACHINE_STOP_EXIT_PORT);
+    uint64_t n = machine_insn_total(m);
+    machine_destroy(m);
+    free(m);
+    return n;
+}
+
+START_TEST(boot_survives_snapshot)
+{
+    uint64_t total = whole_run();
+    size_t nf = sizeof fractions / sizeof fractions[0];
+    uint64_t at = (size_t)_i < nf ? (uint64_t)((double)total * fractions[_i])
+                                  : total - before_end[_i - (int)nf];
+    FILE *fa = tmpfile(), *fb = tmpfile();
+    struct machine *a = create(fa);
+    a->opts.max_insns = at;
+    ck_assert_int_eq(machine_run(a), MACHINE_STOP_INSN_LIMIT);
+    fflush(fa);
+    long mark = ftell(fa);
+    struct state_writer w;
+    state_writer_init(&w);
+    ck_assert_int_eq(machine_save(a, &w), 0);
+
+    struct machine *b = create(fb);
+    ck_assert_msg(machine_load(b, w.buf, w.len, err, sizeof err) == 0, "%s", err);
+    a->opts.max_insns = 0;
+    ck_assert_int_eq(machine_run(a), MACHINE_STOP_EXIT_PORT);
+    ck_assert_int_eq(machine_run(b), MACHINE_STOP_EXIT_PORT);
+    ck_assert_uint_eq(a->exit_value, 0);
+    ck_assert_uint_eq(b->exit_value, 0);
+    ck_assert_uint_eq(machine_insn_total(b), machine_insn_total(a));
+    ck_assert_mem_eq(b->cpu.regs, a->cpu.regs, sizeof a->cpu.regs);
+
+    char *ta = rest_of(fa, mark), *tb = rest_of(fb, 0);
+    ck_assert_str_eq(tb, ta);
+    free(ta);
+    free(tb);
+    ta = rest_of(fa, 0);
+    ck_assert_ptr_nonnull(strstr(ta, "boot_disk: all checks passed"));
+    free(ta);
+
+    struct vga_text_screen *sa = malloc(sizeof *sa), *sb = malloc(sizeof *sb);
+    ck_assert_int_eq(vga_text_snapshot(&a->storage->vga, sa), 0);
+    ck_assert_int_eq(vga_text_snapshot(&b->storage->vga, sb), 0);
+    ck_assert_int_eq(memcmp(sa, sb, sizeof *sa), 0);
+    /* The sectors the guest wrote live in both overlays alike. */
+    uint8_t da[512], db[512];
+    ck_assert_int_eq(blockdev_read(&a->storage->media[0], 2000, 1, da), 0);
+    ck_assert_int_eq(blockdev_read(&b->storage->media[0], 2000, 1, db), 0);
+    ck_assert_int_eq(memcmp(da, "WRIT", 4), 0);
+    ck_assert_int_eq(memcmp(da, db, 512), 0);
+    free(sa);
+    free(sb);
+    state_writer_free(&w);
+    machine_destroy(a);
+    machine_destroy(b);
+    free(a);
+    free(b);
+    fclose(fa);
+    fclose(fb);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("boot_snapshot");
+    TCase *tc = tcase_create("boot");
+    tcase_set_timeout(tc, 120);
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_add_loop_test(tc, boot_survives_snapshot, 0, (int)NPOINTS);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
