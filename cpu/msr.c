@@ -76,6 +76,11 @@ int cpu_msr_read(const struct cpu *cpu, uint32_t index, uint64_t *value)
     }
     switch (index) {
     case MSR_TSC:          *value = cpu_read_tsc(cpu); return 0;
+    /* Platform ID 0 (bits 52:50); microcode revision 0 in BIOS_SIGN_ID's
+     * high half: no update is ever loaded, so what the OS reads after
+     * "write 0, CPUID" is 0 (SDM Vol. 3, 10.11.7). */
+    case MSR_PLATFORM_ID:  *value = 0; return 0;
+    case MSR_BIOS_SIGN_ID: *value = 0; return 0;
     case MSR_APIC_BASE:    *value = m->apic_base; return 0;
     case MSR_MTRRCAP:      *value = MTRRCAP_VALUE; return 0;
     case MSR_SYSENTER_CS:  *value = m->sysenter_cs; return 0;
@@ -117,6 +122,12 @@ int cpu_msr_write(struct cpu *cpu, uint32_t index, uint64_t v)
         if (v & ~0xFFFFFF900ull)
             return -1;
         m->apic_base = (v & 0xFFFFFF800ull) | (m->apic_base & (1u << 8));
+        return 0;
+    case MSR_BIOS_SIGN_ID:
+        return 0;   /* the revision is the processor's to set: stays 0 */
+    case MSR_BIOS_UPDT_TRIG:
+        /* A microcode update is never accepted: the revision stays 0, which
+         * is how software sees a rejected update (SDM 10.11.6). */
         return 0;
     case MSR_SYSENTER_CS:  m->sysenter_cs = (uint32_t)v; return 0;
     case MSR_SYSENTER_ESP: m->sysenter_esp = (uint32_t)v; return 0;

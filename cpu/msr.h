@@ -5,7 +5,10 @@
 #include "cpu/cpu.h"
 
 #define MSR_TSC            0x010u
+#define MSR_PLATFORM_ID    0x017u
 #define MSR_APIC_BASE      0x01Bu
+#define MSR_BIOS_UPDT_TRIG 0x079u
+#define MSR_BIOS_SIGN_ID   0x08Bu
 #define MSR_MTRRCAP        0x0FEu
 #define MSR_SYSENTER_CS    0x174u
 #define MSR_SYSENTER_ESP   0x175u

@@ -367,6 +367,10 @@ START_TEST(msrs)
     ck_assert_int_eq(cpu_msr_read(&cpu, 0x26C, &v), 0);
     ck_assert_uint_eq(v, 0x0606060606060606ull);
     ck_assert_int_eq(cpu_msr_read(&cpu, 0x12345, &v), -1);
+    ck_assert_int_eq(cpu_msr_write(&cpu, MSR_BIOS_SIGN_ID, 0), 0);     /* Linux's probe */
+    ck_assert_int_eq(cpu_msr_read(&cpu, MSR_BIOS_SIGN_ID, &v), 0);
+    ck_assert_uint_eq(v, 0);
+    ck_assert_int_eq(cpu_msr_write(&cpu, MSR_PLATFORM_ID, 0), -1);     /* read-only */
     ck_assert_int_eq(cpu_msr_write(&cpu, MSR_MTRRCAP, 0), -1);         /* read-only */
     cpu.icount = 1000;
     ck_assert_int_eq(cpu_msr_write(&cpu, MSR_TSC, 5000), 0);
