@@ -1,15 +1,15 @@
 /* A whole machine's state as one byte stream (machine/state.h records):
  * the CPU, guest RAM (pages that are not all zero), the A20 gate and PAM
- * modes, the clock with its timer deadlines, and every board device.
+ * modes, the clock with its timer deadlines, every board device, and the
+ * PCI/IDE/VGA side through board_storage_save()/board_storage_load().
  *
  * machine_load() restores into a machine created with the same options
  * (RAM size, firmware, wiring); the stream says which parts it holds and
  * each part checks its own record. Taken between two run-loop slices, a
  * saved machine and its restored copy then run identically.
  *
- * Not yet included: the PCI/IDE/VGA side of the board
- * (machine/board_storage.c). Until it saves its own records, a state taken
- * after firmware has programmed those devices does not restore them.
+ * tests/unit/test_snapshot.c checks it on a device-heavy test ROM and on
+ * SeaBIOS mid-boot, with the interpreter and the translator.
  */
 #ifndef SHADOW86_MACHINE_SNAPSHOT_H
 #define SHADOW86_MACHINE_SNAPSHOT_H

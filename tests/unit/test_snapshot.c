@@ -112,6 +112,62 @@ START_TEST(restored_machine_continues_identically_dbt)
 }
 END_TEST
 
+/* SeaBIOS mid-boot (no media): saved during POST (before and after PCI
+ * set-up, shadowing, VGA BIOS, keyboard init) and in the boot attempts;
+ * the copy must write the same log and reach the same reset. */
+static struct machine *create_seabios(FILE *log, int dbt)
+{
+    struct machine_options o = {
+        .ram_mib = 64,
+        .bios_path = "/usr/share/seabios/bios.bin",
+        .seabios_log_out = log,
+        .no_reboot = 1,
+        .no_dbt = !dbt,
+    };
+    struct machine *m = malloc(sizeof *m);
+    ck_assert_ptr_nonnull(m);
+    ck_assert_msg(machine_create(m, &o, err, sizeof err) == 0, "%s", err);
+    return m;
+}
+
+static const uint64_t seabios_points[] = { 20000, 1500000, 3000000, 6000000 };
+
+START_TEST(seabios_mid_boot)
+{
+    int dbt = _i & 1;
+    uint64_t at = seabios_points[_i / 2];
+    FILE *fa = tmpfile(), *fb = tmpfile();
+    struct machine *a = create_seabios(fa, dbt);
+    a->opts.max_insns = at;
+    ck_assert_int_eq(machine_run(a), MACHINE_STOP_INSN_LIMIT);
+    fflush(fa);
+    long mark = ftell(fa);
+    struct state_writer w;
+    state_writer_init(&w);
+    ck_assert_int_eq(machine_save(a, &w), 0);
+    struct machine *b = create_seabios(fb, dbt);
+    ck_assert_msg(machine_load(b, w.buf, w.len, err, sizeof err) == 0, "%s", err);
+    a->opts.max_insns = 0;
+    ck_assert_int_eq(machine_run(a), MACHINE_STOP_RESET);
+    ck_assert_int_eq(machine_run(b), MACHINE_STOP_RESET);
+    ck_assert_uint_eq(machine_insn_total(b), machine_insn_total(a));
+    ck_assert_uint_eq(clock_now(&b->clock), clock_now(&a->clock));
+    ck_assert_mem_eq(b->cpu.regs, a->cpu.regs, sizeof a->cpu.regs);
+    char *ta = rest_of(fa, mark), *tb = rest_of(fb, 0);
+    ck_assert_str_eq(tb, ta);
+    ck_assert_ptr_nonnull(strstr(ta, "No bootable device"));
+    free(ta);
+    free(tb);
+    state_writer_free(&w);
+    machine_destroy(a);
+    machine_destroy(b);
+    free(a);
+    free(b);
+    fclose(fa);
+    fclose(fb);
+}
+END_TEST
+
 START_TEST(damaged_states_are_refused)
 {
     struct machine *a = create(NULL, 0);
@@ -149,6 +205,8 @@ int main(void)
     tcase_add_loop_test(tc, restored_machine_continues_identically_dbt, 0,
                         (int)(sizeof points / sizeof points[0]));
     tcase_add_test(tc, damaged_states_are_refused);
+    tcase_add_loop_test(tc, seabios_mid_boot, 0,
+                        2 * (int)(sizeof seabios_points / sizeof seabios_points[0]));
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
