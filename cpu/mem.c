@@ -41,6 +41,15 @@ static unsigned acc_of(unsigned priv, unsigned type)
            (priv == SOFTTLB_USER ? MMU_ACC_USER : 0);
 }
 
+/* Tell an observer (debug/'s mmu trace) what a fill did. */
+static void mmu_event(struct cpu *cpu, uint8_t kind, uint32_t lin, unsigned type, uint64_t addr,
+                      uint64_t entry)
+{
+    struct cpu_mmu_event ev = { .kind = kind, .stage = 1, .level = 0, .access = (uint8_t)type,
+                                .lin = lin, .addr = addr, .entry = entry };
+    cpu->hooks.mmu(cpu->hooks.opaque, cpu, &ev);
+}
+
 /* Translate `lin` for an access, fill the TLB entry of its page with
  * everything the translation allows, and return the guest-physical
  * address (≥ 4 GiB: nothing there). A fault raises #PF with CR2 = lin,
@@ -54,13 +63,25 @@ static int translate(struct cpu *cpu, uint32_t lin, unsigned priv, unsigned type
     int global = 0;
 
     physmem_add_listener(pm, softtlb_physmem_changed, &cpu->tlb);
+    if (cpu->hooks.mmu)
+        mmu_event(cpu, CPU_MMU_TLB_MISS, lin, type, 0, 0);
     if (!(cpu->cr0 & CR0_PG) || !cpu->mmu) {
         gpa = lin & pm->a20_mask;
         allow = (1u << (SOFTTLB_PRIVS * SOFTTLB_ACCESS_TYPES)) - 1;
     } else {
         struct mmu_regs r = { cpu->cr0, cpu->cr3, cpu->cr4, cpu->efer, cpu->mmu->pdpte };
         struct mmu_walk w;
-        if (mmu_translate(cpu->mmu, &r, lin, acc_of(priv, type), &w) != 0) {
+        uint64_t walks = cpu->mmu->stats.walks;
+        int rc = mmu_translate(cpu->mmu, &r, lin, acc_of(priv, type), &w);
+        if (cpu->hooks.mmu) {
+            if (rc != 0)
+                mmu_event(cpu, CPU_MMU_WALK_FAULT, lin, type, 0, w.error);
+            else if (cpu->mmu->stats.walks == walks)
+                mmu_event(cpu, CPU_MMU_SHADOW_HIT, lin, type, w.gpa, 0);
+            else
+                mmu_event(cpu, CPU_MMU_WALK_DONE, lin, type, w.gpa, 0);
+        }
+        if (rc != 0) {
             if (!raise)
                 return -1;
             cpu->cr2 = lin;
@@ -311,4 +332,34 @@ int cpu_code_phys(struct cpu *cpu, uint32_t lin, uint32_t *gpa)
         return -1;
     *gpa = (uint32_t)g;
     return 0;
+}
+
+int cpu_debug_linear_to_phys(const struct cpu *cpu, uint32_t lin, uint32_t *pa)
+{
+    if (!(cpu->cr0 & CR0_PG) || !cpu->mmu) {
+        *pa = lin & cpu->mem->a20_mask;
+        return 0;
+    }
+    struct mmu_regs r = { cpu->cr0, cpu->cr3, cpu->cr4, cpu->efer, cpu->mmu->pdpte };
+    struct mmu_walk w;
+    /* A read at supervisor level, changing nothing (no A/D, no stats). */
+    if (mmu_walk(cpu->mem, &r, lin, 0, MMU_WALK_PEEK, &w) != 0 || (w.gpa >> 32))
+        return -1;
+    *pa = (uint32_t)w.gpa & cpu->mem->a20_mask;
+    return 0;
+}
+
+void cpu_mmu_state_loaded(struct cpu *cpu)
+{
+    softtlb_flush_all(&cpu->tlb);
+    if (!cpu->mmu)
+        return;
+    mmu_reset(cpu->mmu);
+    /* The PDPTE registers are not in the saved state: reload them from
+     * the PDPT, which is what they hold unless the guest rewrote the PDPT
+     * without reloading CR3 since. */
+    if ((cpu->cr0 & CR0_PG) && (cpu->cr4 & MMU_CR4_PAE)) {
+        struct mmu_regs r = { cpu->cr0, cpu->cr3, cpu->cr4, cpu->efer, cpu->mmu->pdpte };
+        (void)mmu_load_cr3(cpu->mmu, &r);
+    }
 }

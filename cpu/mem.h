@@ -41,4 +41,13 @@ _Noreturn void cpu_raise_fetch_fault(struct cpu *cpu, uint32_t eip);
  * refuses it (the interpreter then raises the fault). */
 int cpu_code_phys(struct cpu *cpu, uint32_t lin, uint32_t *gpa);
 
+/* For debuggers: the physical address of `lin` through the guest's page
+ * tables as a supervisor read would see it, without side effects (no
+ * fault, no A/D bits, no TLB fill). 0, or -1 if not mapped. */
+int cpu_debug_linear_to_phys(const struct cpu *cpu, uint32_t lin, uint32_t *pa);
+
+/* Translation caches are stale after CR0/CR3/CR4/EFER or memory were set
+ * behind the CPU's back (snapshot restore): flush them all. */
+void cpu_mmu_state_loaded(struct cpu *cpu);
+
 #endif

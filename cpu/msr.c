@@ -147,6 +147,8 @@ int cpu_msr_write(struct cpu *cpu, uint32_t index, uint64_t v)
         /* Only NXE is writable on a 32-bit CPU (SCE/LME/LMA are 64-bit). */
         if (v & ~(uint64_t)EFER_NXE)
             return -1;
+        if ((cpu->efer ^ v) & EFER_NXE)
+            softtlb_flush_all(&cpu->tlb);   /* [mmu]: NX rights are cached */
         cpu->efer = v;
         return 0;
     default:

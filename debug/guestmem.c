@@ -1,10 +1,10 @@
+#include "cpu/mem.h"
 #include "debug/guestmem.h"
 
 int debug_linear_to_phys(const struct cpu *cpu, uint32_t lin, uint32_t *pa)
 {
-    /* No paging yet (CR0.PG is refused): linear is physical. */
-    *pa = lin & cpu->mem->a20_mask;
-    return 0;
+    /* [mmu]: a side-effect-free walk of the guest's tables. */
+    return cpu_debug_linear_to_phys(cpu, lin, pa);
 }
 
 /* Whether physical `pa` is backed by RAM or ROM (mmu/physmem.h's p2m):

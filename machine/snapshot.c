@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "cpu/mem.h"
 #include "dbt/dbt.h"
 #include "machine/cpu_state.h"
 #include "machine/machine.h"
@@ -133,6 +134,7 @@ int machine_load(struct machine *m, const uint8_t *buf, size_t len, char *err, s
         snprintf(err, errsz, "saved state: the %s record is missing or damaged", what);
         return -1;
     }
+    cpu_mmu_state_loaded(&m->cpu);   /* [mmu]: TLB, shadow tables, PDPTEs */
     /* Translated code belongs to the old memory contents. */
     if (m->dbt)
         dbt_flush(m->dbt);

@@ -69,7 +69,7 @@ int mmu_translate(struct mmu *m, const struct mmu_regs *r, uint32_t lin, unsigne
         }
         m->stats.shadow_misses++;
     }
-    int rc = mmu_walk(m->pm, r, lin, acc, m->mode == MMU_MODE_NESTED, w);
+    int rc = mmu_walk(m->pm, r, lin, acc, m->mode == MMU_MODE_NESTED ? MMU_WALK_NESTED : 0, w);
     m->stats.walks++;
     m->stats.walk_refs += w->refs;
     if (w->refs > m->stats.walk_refs_max)

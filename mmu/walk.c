@@ -9,10 +9,18 @@
 
 /* Guest-physical reads of table entries. Above 4 GiB nothing answers: the
  * bus floats to all ones, which any reserved-bit check then refuses. */
-static uint64_t read_entry(struct physmem *pm, uint64_t gpa, unsigned size)
+static uint64_t read_entry(struct physmem *pm, uint64_t gpa, unsigned size, unsigned flags)
 {
     if (gpa >> 32)
         return size == 8 ? ~0ull : 0xFFFFFFFFu;
+    if (flags & MMU_WALK_PEEK) {
+        /* No device side effects: a table in MMIO reads as all ones. */
+        const uint8_t *page = physmem_read_page(pm, (uint32_t)gpa);
+        uint64_t v = 0;
+        for (unsigned i = 0; i < size; i++)
+            v |= (uint64_t)(page ? page[(gpa & 0xFFFu) + i] : 0xFFu) << (8 * i);
+        return v;
+    }
     uint64_t v = physmem_read(pm, (uint32_t)gpa, 4);
     if (size == 8)
         v |= (uint64_t)physmem_read(pm, (uint32_t)gpa + 4, 4) << 32;
@@ -21,9 +29,9 @@ static uint64_t read_entry(struct physmem *pm, uint64_t gpa, unsigned size)
 
 /* One reference to a guest table entry: the entry itself, plus the p2m
  * levels that translate its guest-physical address in a nested walk. */
-static void count_ref(struct mmu_walk *w, int nested)
+static void count_ref(struct mmu_walk *w, unsigned flags)
 {
-    w->refs += 1 + (nested ? P2M_LEVELS : 0);
+    w->refs += 1 + ((flags & MMU_WALK_NESTED) ? P2M_LEVELS : 0);
 }
 
 int mmu_rights_allow(const struct mmu_walk *w, unsigned acc, uint32_t cr0)
@@ -65,19 +73,20 @@ static int fault(struct mmu_walk *w, const struct mmu_regs *r, unsigned acc, uin
  * writing only what changes. The update is a 4-byte store to the low half
  * of the entry; it runs the code watch but not the page-table watch: the
  * MMU updating its own status bits is not a guest change to the table. */
-static void set_status_bits(struct physmem *pm, uint64_t gpa, uint32_t old, uint32_t set)
+static void set_status_bits(struct physmem *pm, uint64_t gpa, uint32_t old, uint32_t set,
+                            unsigned flags)
 {
-    if ((old & set) == set || (gpa >> 32))
+    if ((old & set) == set || (gpa >> 32) || (flags & MMU_WALK_PEEK))
         return;
     physmem_write_status(pm, (uint32_t)gpa, old | set);
 }
 
 static int walk_2level(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, unsigned acc,
-                       int nested, struct mmu_walk *w)
+                       unsigned flags, struct mmu_walk *w)
 {
     uint64_t pde_at = (r->cr3 & 0xFFFFF000u) | ((lin >> 22) << 2);
-    uint32_t pde = (uint32_t)read_entry(pm, pde_at, 4);
-    count_ref(w, nested);
+    uint32_t pde = (uint32_t)read_entry(pm, pde_at, 4, flags);
+    count_ref(w, flags);
     w->table[w->ntables++] = (uint32_t)(pde_at & PHYSMEM_PAGE_MASK);
     if (!(pde & PTE_P))
         return fault(w, r, acc, 0);
@@ -89,7 +98,7 @@ static int walk_2level(struct physmem *pm, const struct mmu_regs *r, uint32_t li
         w->write_ok = (pde & PTE_RW) != 0;
         if (!mmu_rights_allow(w, acc, r->cr0))
             return fault(w, r, acc, PF_ERR_P);
-        set_status_bits(pm, pde_at, pde, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0));
+        set_status_bits(pm, pde_at, pde, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0), flags);
         w->gpa = (pde & 0xFFC00000u) | (lin & 0x003FFFFFu);
         w->page_size = 4u << 20;
         w->global = (pde & PTE_G) && (r->cr4 & MMU_CR4_PGE);
@@ -97,8 +106,8 @@ static int walk_2level(struct physmem *pm, const struct mmu_regs *r, uint32_t li
         return 0;
     }
     uint64_t pte_at = (pde & 0xFFFFF000u) | (((lin >> 12) & 0x3FFu) << 2);
-    uint32_t pte = (uint32_t)read_entry(pm, pte_at, 4);
-    count_ref(w, nested);
+    uint32_t pte = (uint32_t)read_entry(pm, pte_at, 4, flags);
+    count_ref(w, flags);
     w->table[w->ntables++] = (uint32_t)(pte_at & PHYSMEM_PAGE_MASK);
     if (!(pte & PTE_P))
         return fault(w, r, acc, 0);
@@ -106,8 +115,8 @@ static int walk_2level(struct physmem *pm, const struct mmu_regs *r, uint32_t li
     w->write_ok = (pde & pte & PTE_RW) != 0;
     if (!mmu_rights_allow(w, acc, r->cr0))
         return fault(w, r, acc, PF_ERR_P);
-    set_status_bits(pm, pde_at, pde, PTE_A);
-    set_status_bits(pm, pte_at, pte, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0));
+    set_status_bits(pm, pde_at, pde, PTE_A, flags);
+    set_status_bits(pm, pte_at, pte, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0), flags);
     w->gpa = (pte & 0xFFFFF000u) | (lin & 0xFFFu);
     w->page_size = 4096;
     w->global = (pte & PTE_G) && (r->cr4 & MMU_CR4_PGE);
@@ -121,15 +130,15 @@ static uint64_t pae_rsvd(const struct mmu_regs *r)
 }
 
 static int walk_pae(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, unsigned acc,
-                    int nested, struct mmu_walk *w)
+                    unsigned flags, struct mmu_walk *w)
 {
     uint64_t pdpte = r->pdpte[lin >> 30];
     /* The PDPTEs are registers, loaded (and checked) at MOV to CR3. */
     if (!(pdpte & PTE_P))
         return fault(w, r, acc, 0);
     uint64_t pde_at = (pdpte & PAE_ADDR_MASK) | (((lin >> 21) & 0x1FFu) << 3);
-    uint64_t pde = read_entry(pm, pde_at, 8);
-    count_ref(w, nested);
+    uint64_t pde = read_entry(pm, pde_at, 8, flags);
+    count_ref(w, flags);
     w->table[w->ntables++] = (uint32_t)(pde_at & PHYSMEM_PAGE_MASK);
     if (!(pde & PTE_P))
         return fault(w, r, acc, 0);
@@ -145,7 +154,7 @@ static int walk_pae(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, 
         w->nx = nxe && (pde & PAE_XD);
         if (!mmu_rights_allow(w, acc, r->cr0))
             return fault(w, r, acc, PF_ERR_P);
-        set_status_bits(pm, pde_at, (uint32_t)pde, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0));
+        set_status_bits(pm, pde_at, (uint32_t)pde, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0), flags);
         w->gpa = (pde & PAE_ADDR_MASK & ~0x1FFFFFull) | (lin & 0x1FFFFFu);
         w->page_size = 2u << 20;
         w->global = (pde & PTE_G) && (r->cr4 & MMU_CR4_PGE);
@@ -153,8 +162,8 @@ static int walk_pae(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, 
         return 0;
     }
     uint64_t pte_at = (pde & PAE_ADDR_MASK) | (((lin >> 12) & 0x1FFu) << 3);
-    uint64_t pte = read_entry(pm, pte_at, 8);
-    count_ref(w, nested);
+    uint64_t pte = read_entry(pm, pte_at, 8, flags);
+    count_ref(w, flags);
     w->table[w->ntables++] = (uint32_t)(pte_at & PHYSMEM_PAGE_MASK);
     if (!(pte & PTE_P))
         return fault(w, r, acc, 0);
@@ -165,8 +174,8 @@ static int walk_pae(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, 
     w->nx = nxe && ((pde | pte) & PAE_XD);
     if (!mmu_rights_allow(w, acc, r->cr0))
         return fault(w, r, acc, PF_ERR_P);
-    set_status_bits(pm, pde_at, (uint32_t)pde, PTE_A);
-    set_status_bits(pm, pte_at, (uint32_t)pte, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0));
+    set_status_bits(pm, pde_at, (uint32_t)pde, PTE_A, flags);
+    set_status_bits(pm, pte_at, (uint32_t)pte, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0), flags);
     w->gpa = (pte & PAE_ADDR_MASK) | (lin & 0xFFFu);
     w->page_size = 4096;
     w->global = (pte & PTE_G) && (r->cr4 & MMU_CR4_PGE);
@@ -175,13 +184,13 @@ static int walk_pae(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, 
 }
 
 int mmu_walk(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, unsigned acc,
-             int nested, struct mmu_walk *w)
+             unsigned flags, struct mmu_walk *w)
 {
     *w = (struct mmu_walk){ 0 };
-    int rc = (r->cr4 & MMU_CR4_PAE) ? walk_pae(pm, r, lin, acc, nested, w)
-                                    : walk_2level(pm, r, lin, acc, nested, w);
+    int rc = (r->cr4 & MMU_CR4_PAE) ? walk_pae(pm, r, lin, acc, flags, w)
+                                    : walk_2level(pm, r, lin, acc, flags, w);
     /* The final guest-physical address goes through stage 2 as well. */
-    if (rc == 0 && nested)
+    if (rc == 0 && (flags & MMU_WALK_NESTED))
         w->refs += P2M_LEVELS;
     return rc;
 }
@@ -192,7 +201,7 @@ int mmu_load_pdptes(struct physmem *pm, uint32_t cr3, uint64_t pdpte[4], unsigne
     /* PAE CR3 holds a 32-byte-aligned PDPT address (SDM 4.4.1). */
     uint32_t base = cr3 & 0xFFFFFFE0u;
     for (unsigned i = 0; i < 4; i++) {
-        v[i] = read_entry(pm, base + 8u * i, 8);
+        v[i] = read_entry(pm, base + 8u * i, 8, 0);
         *refs += 1;
         /* Reserved: bits 2:1, 8:5 and 63:MAXPHYADDR. */
         if ((v[i] & PTE_P) && (v[i] & (0x1E6ull | ~((1ull << MMU_MAXPHYADDR) - 1))))

@@ -70,15 +70,19 @@ struct mmu_walk {
 /* Are the rights of a completed walk enough for `acc` (SDM 4.6)? */
 int mmu_rights_allow(const struct mmu_walk *w, unsigned acc, uint32_t cr0);
 
+/* Walk flags. NESTED: each guest table address and the final address
+ * also count the references of a stage-2 walk of the p2m. PEEK: change
+ * nothing (no A/D bits, no device reads): debuggers use it. */
+#define MMU_WALK_NESTED 1u
+#define MMU_WALK_PEEK 2u
+
 /* Translate `lin` for an access of kind `acc`. On success returns 0 with
  * *w filled and the accessed (and, for a write, dirty) bits set in guest
  * memory; on a fault returns -1 with w->error the #PF error code and
  * guest memory unchanged (A/D are set only by a translation that
- * succeeds, as Bochs and the processors it was checked against do).
- * `nested` makes each guest table address and the final address count
- * the references of a stage-2 walk of the p2m. */
+ * succeeds, as Bochs does; SDM 4.8 leaves the faulting case open). */
 int mmu_walk(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, unsigned acc,
-             int nested, struct mmu_walk *w);
+             unsigned flags, struct mmu_walk *w);
 
 /* Load the four PDPTEs from CR3 (PAE), as MOV to CR3 does: returns 0, or
  * -1 if a present PDPTE has reserved bits set (the caller raises #GP(0)).

@@ -156,6 +156,18 @@ START_TEST(two_level_pse_large_pages)
 }
 END_TEST
 
+START_TEST(peek_changes_nothing)
+{
+    struct mmu_walk w;
+    struct mmu_regs r = regs2(0, 0);
+    map_2level(PTE_P | PTE_RW, PTE_P | PTE_RW);
+    ck_assert_int_eq(mmu_walk(&pm, &r, 0x00401234u, MMU_ACC_WRITE, MMU_WALK_PEEK, &w), 0);
+    ck_assert_uint_eq(w.gpa, 0x33234u);
+    ck_assert_uint_eq(get32(PD + 4), PT | PTE_P | PTE_RW);
+    ck_assert_uint_eq(get32(PT + 4), 0x33000u | PTE_P | PTE_RW);
+}
+END_TEST
+
 START_TEST(two_level_nested_reference_count)
 {
     struct mmu_walk w;
@@ -284,6 +296,7 @@ int main(void)
     tcase_add_test(tc, two_level_user_and_write_rights);
     tcase_add_test(tc, two_level_pse_large_pages);
     tcase_add_test(tc, two_level_nested_reference_count);
+    tcase_add_test(tc, peek_changes_nothing);
     tcase_add_test(tc, pae_4k_and_status_bits);
     tcase_add_test(tc, pae_2m_pages);
     tcase_add_test(tc, pae_nx);
