@@ -316,10 +316,75 @@ static int atapi_mode_sense(struct ide_drive *d, uint32_t *len)
     return 0;
 }
 
+/* GET CONFIGURATION (MMC-3 6.6): the feature header with the current
+ * profile (CD-ROM, 0008h, or none), then the Profile List feature (0000h)
+ * when asked for everything from feature 0. Enough for hosts to learn
+ * what kind of disc is in. */
+static uint32_t atapi_get_configuration(struct ide_drive *d)
+{
+    uint8_t *b = d->buf;
+    unsigned rt = d->packet[1] & 3;
+    unsigned start = get_be16(d->packet + 2);
+    memset(b, 0, 20);
+    put_be16(b + 6, d->media ? 0x0008 : 0x0000);
+    uint32_t n = 8;
+    if (start == 0 && rt != 3) {
+        put_be16(b + 8, 0x0000);         /* Profile List */
+        b[10] = 0x03;                    /* persistent, current */
+        b[11] = 4;
+        put_be16(b + 12, 0x0008);        /* CD-ROM */
+        b[14] = d->media ? 1 : 0;        /* current */
+        n = 16;
+    }
+    put_be32(b, n - 4);
+    return n;
+}
+
+/* GET EVENT STATUS NOTIFICATION, polled, media class only (MMC-3 6.7):
+ * a changed medium shows as "new media" once (the drive's UNIT
+ * ATTENTION stays pending for the next command, as SPC says). */
+static int atapi_event_status(struct ide_drive *d, uint32_t *len)
+{
+    uint8_t *b = d->buf;
+    if (!(d->packet[1] & 1))
+        return -1;                       /* asynchronous mode: not supported */
+    memset(b, 0, 8);
+    if (!(d->packet[4] & 0x10)) {        /* no media class requested */
+        put_be16(b, 2);
+        b[2] = 0x80;                     /* NEA: no event available */
+        b[3] = 0x10;
+        *len = 4;
+        return 0;
+    }
+    put_be16(b, 6);
+    b[2] = 0x04;                         /* media class */
+    b[3] = 0x10;                         /* supported: media */
+    b[4] = d->media_changed ? 0x02 : 0x00;   /* new media / no change */
+    b[5] = d->media ? 0x02 : 0x00;       /* media present */
+    *len = 8;
+    return 0;
+}
+
+/* READ DISC INFORMATION (MMC-3 6.22): a finalized single-session disc. */
+static uint32_t atapi_disc_info(struct ide_drive *d)
+{
+    uint8_t *b = d->buf;
+    memset(b, 0, 34);
+    put_be16(b, 32);
+    b[2] = 0x0E;                         /* last session complete, disc finalized */
+    b[3] = 1;                            /* first track */
+    b[4] = 1;                            /* sessions */
+    b[5] = 1;                            /* first track in last session */
+    b[6] = 1;                            /* last track in last session */
+    b[8] = 0x00;                         /* disc type: CD-DA or CD-ROM */
+    return 34;
+}
+
 /* Commands that need a disc in the drive. */
 static int needs_medium(uint8_t op)
 {
-    return op == 0x00 || op == 0x25 || op == 0x28 || op == 0xA8 || op == 0x43 || op == 0x2B;
+    return op == 0x00 || op == 0x25 || op == 0x28 || op == 0xA8 || op == 0x43 || op == 0x2B ||
+           op == 0x51;
 }
 
 void atapi_packet_received(struct ide_channel *ch, struct ide_drive *d)
@@ -334,8 +399,10 @@ void atapi_packet_received(struct ide_channel *ch, struct ide_drive *d)
     d->status = ATA_SR_DRDY | ATA_SR_BSY;
 
     /* A changed medium is reported once, to the first command that is
-     * not INQUIRY or REQUEST SENSE (SPC-3 5.9.7). */
-    if (d->media_changed && op != 0x12 && op != 0x03) {
+     * not INQUIRY, REQUEST SENSE or GET EVENT STATUS NOTIFICATION
+     * (SPC-3 5.9.7; MMC-3 6.7 lets that one run with an attention
+     * pending). */
+    if (d->media_changed && op != 0x12 && op != 0x03 && op != 0x4A) {
         d->media_changed = 0;
         atapi_fail(ch, d, SENSE_UNIT_ATTENTION, ASC_MEDIUM_CHANGED);
         return;
@@ -417,6 +484,27 @@ void atapi_packet_received(struct ide_channel *ch, struct ide_drive *d)
         }
         atapi_reply(ch, d, len, get_be16(p + 7));
         return;
+    case 0x46:                                   /* GET CONFIGURATION */
+        len = atapi_get_configuration(d);
+        atapi_reply(ch, d, len, get_be16(p + 7));
+        return;
+    case 0x4A:                                   /* GET EVENT STATUS NOTIFICATION */
+        if (atapi_event_status(d, &len) != 0) {
+            atapi_fail(ch, d, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD);
+            return;
+        }
+        atapi_reply(ch, d, len, get_be16(p + 7));
+        return;
+    case 0x51:                                   /* READ DISC INFORMATION */
+        len = atapi_disc_info(d);
+        atapi_reply(ch, d, len, get_be16(p + 7));
+        return;
+    case 0xBD: {                                 /* MECHANISM STATUS (MMC-3 6.11) */
+        uint8_t *b = d->buf;
+        memset(b, 0, 8);                         /* no changer, tray closed, no slots */
+        atapi_reply(ch, d, 8, get_be16(p + 8));
+        return;
+    }
     case 0x5A:                                   /* MODE SENSE(10) */
         if (atapi_mode_sense(d, &len) != 0) {
             atapi_fail(ch, d, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD);

@@ -498,6 +498,46 @@ START_TEST(atapi_errors_and_media_change)
 }
 END_TEST
 
+START_TEST(atapi_configuration_and_events)
+{
+    uint8_t buf[64];
+    uint8_t conf[12] = { 0x46, 0, 0, 0, 0, 0, 0, 0, 32 };
+    send_packet(sec(), conf, 0xFFFE);
+    ck_assert_uint_eq(data_bytes(sec()), 16);
+    read_words(sec(), buf, 16);
+    ck_assert_uint_eq(buf[6] << 8 | buf[7], 0x0008);      /* current profile CD-ROM */
+    ck_assert_uint_eq(buf[12] << 8 | buf[13], 0x0008);
+    ck_assert_uint_eq(buf[14], 1);
+    /* Polled media events: none, then "new media" after a change. */
+    uint8_t ev[12] = { 0x4A, 1, 0, 0, 0x10, 0, 0, 0, 8 };
+    send_packet(sec(), ev, 0xFFFE);
+    read_words(sec(), buf, 8);
+    ck_assert_uint_eq(buf[2], 0x04);
+    ck_assert_uint_eq(buf[4], 0x00);
+    ck_assert_uint_eq(buf[5], 0x02);
+    ide_cdrom_change(ide, 2, &cd);
+    send_packet(sec(), ev, 0xFFFE);                     /* runs despite the attention */
+    read_words(sec(), buf, 8);
+    ck_assert_uint_eq(buf[4], 0x02);
+    uint8_t tur[12] = { 0x00 };
+    send_packet(sec(), tur, 0xFFFE);
+    ck_assert_uint_eq(ide_cmd_read(sec(), 1, 1) >> 4, 0x06);
+    send_packet(sec(), ev, 0xFFFE);
+    read_words(sec(), buf, 8);
+    ck_assert_uint_eq(buf[4], 0x00);
+    /* Asynchronous event reporting is not offered. */
+    ev[1] = 0;
+    send_packet(sec(), ev, 0xFFFE);
+    ck_assert_uint_eq(ide_cmd_read(sec(), 1, 1) >> 4, 0x05);
+    uint8_t di[12] = { 0x51, 0, 0, 0, 0, 0, 0, 0, 34 };
+    send_packet(sec(), di, 0xFFFE);
+    ck_assert_uint_eq(data_bytes(sec()), 34);
+    read_words(sec(), buf, 34);
+    ck_assert_uint_eq(buf[2], 0x0E);
+    ck_assert_uint_eq(buf[6], 1);
+}
+END_TEST
+
 START_TEST(atapi_dma_read)
 {
     uint8_t prd[8] = { 0x00, 0x00, 0x04, 0x00, 0x00, 0x10, 0x00, 0x80 };   /* 4 KiB at 0x40000 */
@@ -609,6 +649,7 @@ static Suite *ide_suite(void)
     tcase_add_test(tc, atapi_inquiry_capacity_read);
     tcase_add_test(tc, atapi_errors_and_media_change);
     tcase_add_test(tc, atapi_dma_read);
+    tcase_add_test(tc, atapi_configuration_and_events);
     tcase_add_test(tc, state_round_trip_mid_transfer);
     tcase_add_test(tc, blockdev_overlay_in_state);
     suite_add_tcase(s, tc);
