@@ -26,6 +26,13 @@
 #             (x, y) show default-palette colour (x + 320 y) & 0x3F; checked
 #             at pixels with known colours (EXPECTED_OUT and EXPECTED_SCREEN
 #             are not used)
+#   lock      1 MiB disk with BIN (a guest that waits for keys): a first
+#             shadow86 holds the image; a second one, with and without
+#             -snapshot, must be refused (status 2, one line naming the
+#             image "in use"); the first is then stopped
+#   errors    bad images: missing, empty, not a whole number of sectors (disk
+#             and CD), -hdc with -cdrom: status 2 and one line on stderr
+#             naming the flag and the file, nothing on stdout
 #   cd        El Torito ISO (xorriso, no-emulation boot image), -cdrom -boot d
 # Always: stdout (port 0xE9) equal to EXPECTED_OUT (except display mode),
 # exit status 1 (the guest wrote 0 to port 0xF4), and the text screen at exit
@@ -43,7 +50,70 @@ trap 'rm -rf "$tmp"' EXIT
 timeout_s=${SHADOW86_GUEST_TIMEOUT:-60}
 fail=0
 
+# expect_refusal WHAT PATTERN ARGS...: shadow86 ARGS must exit 2 with one
+# stderr line matching PATTERN and print nothing else.
+expect_refusal() {
+    what=$1 pattern=$2
+    shift 2
+    timeout -k 5 "$timeout_s" "$emu" "$@" >"$tmp/r.out" 2>"$tmp/r.err" </dev/null
+    st=$?
+    if [ "$st" -ne 2 ] || [ "$(wc -l <"$tmp/r.err")" -ne 1 ] || [ -s "$tmp/r.out" ] ||
+       ! grep -q -- "$pattern" "$tmp/r.err"; then
+        echo "run_boot: FAIL: $what: status $st (want 2), stderr:"
+        sed 's/^/    /' "$tmp/r.err"
+        fail=1
+    else
+        echo "run_boot: ok: $what: $(cat "$tmp/r.err")"
+    fi
+}
+
 case $mode in
+errors)
+    : >"$tmp/empty.img"
+    head -c 1000 /dev/zero >"$tmp/odd.img"
+    head -c 3072 /dev/zero >"$tmp/odd.iso"
+    head -c 4096 /dev/zero >"$tmp/ok.iso"
+    head -c 4096 /dev/zero >"$tmp/ok.img"
+    expect_refusal "missing image" "^shadow86: -hda $tmp/none.img: No such file" -hda "$tmp/none.img"
+    expect_refusal "empty image" "^shadow86: -hdb $tmp/empty.img: image is empty" -hdb "$tmp/empty.img"
+    expect_refusal "ill-sized disk" "^shadow86: -hda $tmp/odd.img: size 1000 is not a multiple of the 512-byte sector" -hda "$tmp/odd.img"
+    expect_refusal "ill-sized CD" "^shadow86: -cdrom $tmp/odd.iso: size 3072 is not a multiple of the 2048-byte sector" -cdrom "$tmp/odd.iso"
+    expect_refusal "directory" "^shadow86: -hdd $tmp: Is a directory" -hdd "$tmp"
+    expect_refusal "-hdc and -cdrom" "^shadow86: -cdrom and -hdc both" -hdc "$tmp/ok.img" -cdrom "$tmp/ok.iso"
+    [ "$fail" -eq 0 ] && echo "run_boot: ok ($mode)"
+    exit "$fail"
+    ;;
+lock)
+    "$mkdisk" "$tmp/disk.img" 1048576 "$bin" || exit 1
+    mkfifo "$tmp/keys"
+    # The first holder waits for keys on a FIFO kept open by sleep.
+    sleep "$timeout_s" >"$tmp/keys" &
+    holder_in=$!
+    "$emu" -hda "$tmp/disk.img" -display text -debugcon none <"$tmp/keys" >"$tmp/first.out" 2>&1 &
+    first=$!
+    trap 'kill "$first" "$holder_in" 2>/dev/null; rm -rf "$tmp"' EXIT
+    i=0
+    while ! grep -q "boot_keys: type" "$tmp/first.out" && [ $i -lt $((timeout_s * 10)) ]; do
+        sleep 0.1; i=$((i + 1))
+    done
+    expect_refusal "second user" "^shadow86: -hda $tmp/disk.img: image is in use by another process" \
+        -hda "$tmp/disk.img"
+    expect_refusal "second user with -snapshot" "^shadow86: -hdb $tmp/disk.img: image is in use" \
+        -hdb "$tmp/disk.img" -snapshot
+    kill "$first" 2>/dev/null
+    kill "$holder_in" 2>/dev/null
+    wait "$first" 2>/dev/null
+    # Once the holder is gone the image is free again.
+    expect_refusal "after release (a bad flag, so nothing runs)" "^shadow86: -display: 'x'" \
+        -hda "$tmp/disk.img" -display x
+    timeout -k 5 "$timeout_s" "$emu" -hda "$tmp/disk.img" --max-insns 1000 >/dev/null 2>&1
+    if [ $? -ne 6 ]; then
+        echo "run_boot: FAIL: the image stays locked after its user ended"
+        fail=1
+    fi
+    [ "$fail" -eq 0 ] && echo "run_boot: ok ($mode)"
+    exit "$fail"
+    ;;
 cd)
     if ! command -v xorriso >/dev/null 2>&1; then
         echo "run_boot: FAIL: xorriso is missing (bash scripts/setup.sh installs it)"
