@@ -222,12 +222,14 @@ static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *u
     cpu->fault_jmp = &jb;
     if (setjmp(jb)) {
         cpu_handle_fault(cpu);
-        if (cpu->shutdown) {
-            cpu->fault_jmp = outer;
-            return CPU_EXIT_SHUTDOWN;
-        }
         /* A delivered fault uses one unit of the budget, as in cpu_run(). */
         d->run_faults++;
+        if (cpu->shutdown) {
+            cpu->fault_jmp = outer;
+            if (used)
+                *used = (cpu->icount - start) + d->run_faults;
+            return CPU_EXIT_SHUTDOWN;
+        }
         if (d->run_end > cpu->icount)
             d->run_end--;
         if (single)
@@ -235,8 +237,15 @@ static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *u
     }
     why = run_loop(d, single);
 out:
+    /* The same end-of-run rules as cpu_run(), so both engines leave the
+     * same state behind (a stop requested by the last instruction is
+     * reported now, not by the next run). */
     if (why == CPU_EXIT_BUDGET && cpu->halted)
         why = CPU_EXIT_HLT;
+    if (why == CPU_EXIT_BUDGET && cpu->stop_requested) {
+        cpu->stop_requested = 0;
+        why = CPU_EXIT_STOP;
+    }
     cpu->fault_jmp = outer;
     if (used)
         *used = (cpu->icount - start) + d->run_faults;

@@ -168,6 +168,11 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
 
 void machine_destroy(struct machine *m)
 {
+    if (m->lockstep_twin) {
+        machine_destroy(m->lockstep_twin);
+        free(m->lockstep_twin);
+        m->lockstep_twin = NULL;
+    }
     board_storage_destroy(m);
     dbt_destroy(m->dbt);
     m->dbt = NULL;
@@ -277,73 +282,99 @@ static int machine_shutdown(struct machine *m)
     return 0;
 }
 
-enum machine_stop machine_run(struct machine *m)
+/* The engine for one pass: the interpreter, the translator, or (lockstep)
+ * the translator one block at a time with the units used reported, or the
+ * interpreter held to exactly `cap` units. */
+static enum cpu_exit machine_engine(struct machine *m, uint64_t budget, uint64_t cap,
+                                    uint64_t *used)
 {
-    for (;;) {
-        clock_run_due(&m->clock);
-        if (m->intr_level && cpu_interrupts_enabled(&m->cpu) &&
-            machine_deliver_interrupt(m) != 0) {
-            if (machine_shutdown(m))
-                return MACHINE_STOP_SHUTDOWN;
-            continue;
-        }
+    if (m->lockstep_role == MACHINE_LOCKSTEP_TRANSLATOR)
+        return dbt_exec_block(m->dbt, budget, used);
+    /* Even a zero budget goes through cpu_run(): its end-of-run rules (a
+     * pending stop is taken) must match the translator's. */
+    if (m->lockstep_role == MACHINE_LOCKSTEP_REFERENCE)
+        budget = cap < budget ? cap : budget;
+    return m->dbt ? dbt_exec(m->dbt, budget) : cpu_run(&m->cpu, budget);
+}
 
-        uint64_t budget = clock_budget(&m->clock, MACHINE_SLICE);
-        /* INTR is waiting for IF (or the STI/MOV SS shadow): go one
-         * instruction at a time so it is taken at the first boundary
-         * where the CPU accepts it. */
-        if (m->intr_level && budget > 1)
-            budget = 1;
-        if (m->opts.max_insns) {
-            uint64_t done = machine_insn_total(m);
-            if (done >= m->opts.max_insns)
-                return MACHINE_STOP_INSN_LIMIT;
-            if (m->opts.max_insns - done < budget)
-                budget = m->opts.max_insns - done;
-        }
+int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
+{
+    if (used)
+        *used = 0;
+    clock_run_due(&m->clock);
+    if (m->intr_level && cpu_interrupts_enabled(&m->cpu) &&
+        machine_deliver_interrupt(m) != 0) {
+        if (machine_shutdown(m))
+            return MACHINE_STOP_SHUTDOWN;
+        return MACHINE_PASS_CONTINUE;
+    }
 
-        enum cpu_exit why = m->dbt ? dbt_exec(m->dbt, budget) : cpu_run(&m->cpu, budget);
-        if (m->exit_requested)
-            return MACHINE_STOP_EXIT_PORT;
-        if (m->quit_requested)
-            return MACHINE_STOP_QUIT;
-        if (m->reset_requested) {
-            if (m->opts.no_reboot)
-                return MACHINE_STOP_RESET;
-            machine_reset(m);
-            continue;
-        }
-        /* A debug stop waits for the run's own ends (HLT, shutdown), which
-         * must not be lost by returning early. */
-        if (why == CPU_EXIT_BUDGET || why == CPU_EXIT_STOP) {
-            if (m->debug_poll.fn && m->debug_poll.fn(m->debug_poll.opaque))
-                m->debug_stop = 1;
-            if (m->debug_stop) {
-                m->debug_stop = 0;
-                return MACHINE_STOP_DEBUG;
-            }
-        }
+    uint64_t budget = clock_budget(&m->clock, MACHINE_SLICE);
+    /* INTR is waiting for IF (or the STI/MOV SS shadow): go one
+     * instruction at a time so it is taken at the first boundary
+     * where the CPU accepts it. */
+    if (m->intr_level && budget > 1)
+        budget = 1;
+    if (m->opts.max_insns) {
+        uint64_t done = machine_insn_total(m);
+        if (done >= m->opts.max_insns)
+            return MACHINE_STOP_INSN_LIMIT;
+        if (m->opts.max_insns - done < budget)
+            budget = m->opts.max_insns - done;
+    }
 
-        switch (why) {
-        case CPU_EXIT_BUDGET:
-        case CPU_EXIT_STOP:
-            break;
-        case CPU_EXIT_HLT:
-            clock_run_due(&m->clock);
-            if (m->intr_level && cpu_interrupts_enabled(&m->cpu))
-                break;  /* delivered at the top of the loop */
-            if (!machine_halt_can_wake(m))
-                return MACHINE_STOP_HALTED;
-            /* Idle: skip (or, in host mode, sleep) to the next timer. */
-            if (clock_idle(&m->clock, MACHINE_MAX_SLEEP_NS) != 0)
-                return MACHINE_STOP_HALTED;
-            if (m->quit_requested)
-                return MACHINE_STOP_QUIT;
-            break;
-        case CPU_EXIT_SHUTDOWN:
-            if (machine_shutdown(m))
-                return MACHINE_STOP_SHUTDOWN;
-            break;
+    enum cpu_exit why = machine_engine(m, budget, cap, used);
+    if (m->exit_requested)
+        return MACHINE_STOP_EXIT_PORT;
+    if (m->quit_requested)
+        return MACHINE_STOP_QUIT;
+    if (m->reset_requested) {
+        if (m->opts.no_reboot)
+            return MACHINE_STOP_RESET;
+        machine_reset(m);
+        return MACHINE_PASS_CONTINUE;
+    }
+    /* A debug stop waits for the run's own ends (HLT, shutdown), which
+     * must not be lost by returning early. */
+    if (why == CPU_EXIT_BUDGET || why == CPU_EXIT_STOP) {
+        if (m->debug_poll.fn && m->debug_poll.fn(m->debug_poll.opaque))
+            m->debug_stop = 1;
+        if (m->debug_stop) {
+            m->debug_stop = 0;
+            return MACHINE_STOP_DEBUG;
         }
     }
+
+    switch (why) {
+    case CPU_EXIT_BUDGET:
+    case CPU_EXIT_STOP:
+        break;
+    case CPU_EXIT_HLT:
+        clock_run_due(&m->clock);
+        if (m->intr_level && cpu_interrupts_enabled(&m->cpu))
+            break;  /* delivered at the top of the next pass */
+        if (!machine_halt_can_wake(m))
+            return MACHINE_STOP_HALTED;
+        /* Idle: skip (or, in host mode, sleep) to the next timer. */
+        if (clock_idle(&m->clock, MACHINE_MAX_SLEEP_NS) != 0)
+            return MACHINE_STOP_HALTED;
+        if (m->quit_requested)
+            return MACHINE_STOP_QUIT;
+        break;
+    case CPU_EXIT_SHUTDOWN:
+        if (machine_shutdown(m))
+            return MACHINE_STOP_SHUTDOWN;
+        break;
+    }
+    return MACHINE_PASS_CONTINUE;
+}
+
+enum machine_stop machine_run(struct machine *m)
+{
+    int r;
+    if (m->lockstep_twin)
+        return machine_run_lockstep(m);
+    while ((r = machine_pass(m, UINT64_MAX, NULL)) == MACHINE_PASS_CONTINUE)
+        ;
+    return (enum machine_stop)r;
 }

@@ -46,6 +46,8 @@ struct machine_options {
     int no_reboot;               /* a triple fault or a guest reset ends the run
                                     instead of resetting */
     int no_dbt;                  /* run the interpreter instead of the translator */
+    int lockstep;                /* 1: check the translator against the interpreter
+                                    after every block; 2: after every instruction */
     enum mmu_mode mmu_mode;      /* how paging is emulated: nested or shadow */
     uint64_t max_insns;          /* stop after this many instructions; 0: no limit */
     /* Storage and display (machine/board_storage.c). */
@@ -63,6 +65,12 @@ struct machine_options {
     int64_t rtc_base;            /* wall-clock seconds since 1970 at power-on */
 };
 
+enum machine_lockstep_role {
+    MACHINE_LOCKSTEP_NONE,
+    MACHINE_LOCKSTEP_TRANSLATOR,  /* runs one block per pass and reports the units */
+    MACHINE_LOCKSTEP_REFERENCE    /* the interpreter twin, held to those units */
+};
+
 /* Why machine_run() returned. */
 enum machine_stop {
     MACHINE_STOP_EXIT_PORT,   /* guest wrote port 0xF4; see exit_value */
@@ -72,9 +80,13 @@ enum machine_stop {
     MACHINE_STOP_INSN_LIMIT,  /* max_insns reached */
     MACHINE_STOP_QUIT,        /* machine_request_quit() (the user, via the frontend) */
     MACHINE_STOP_DEBUG,       /* an observer asked (debugger, signal): see debug_stop */
-    MACHINE_STOP_RESET        /* the guest reset the machine (port 0x92, 0xCF9, the
+    MACHINE_STOP_RESET,       /* the guest reset the machine (port 0x92, 0xCF9, the
                                  keyboard controller) with no_reboot */
+    MACHINE_STOP_DIVERGED     /* lockstep: the engines disagreed (lockstep_report) */
 };
+
+/* machine_pass() result meaning "keep running". */
+#define MACHINE_PASS_CONTINUE (-1)
 
 /* Observers (debug/) that must act between instructions or slices: a hook
  * sets `debug_stop` and calls cpu_request_stop() to end machine_run() after
@@ -122,6 +134,12 @@ struct machine {
     uint64_t resets;             /* resets after triple faults */
     uint64_t insns_before_reset; /* retired instructions cpu.icount no longer counts (resets) */
 
+    /* Lockstep checking (machine/lockstep.c): this machine's role and its
+     * twin, which runs the interpreter on a copy of everything. */
+    int lockstep_role;           /* enum machine_lockstep_role */
+    struct machine *lockstep_twin;
+    char lockstep_report[1280];  /* the first divergence, when one was found */
+
     /* Direct kernel boot: kept so a reset can start the kernel again, as a
      * PC whose firmware boots it would. */
     uint8_t *kernel_image;
@@ -143,6 +161,18 @@ void machine_reset(struct machine *m);
 
 /* Run until the guest ends the run (see enum machine_stop). */
 enum machine_stop machine_run(struct machine *m);
+
+/* One pass of the run loop (timers, interrupt delivery, one engine call
+ * and its outcome): MACHINE_PASS_CONTINUE or an enum machine_stop. A
+ * lockstep translator reports the budget units it used in *used; a
+ * lockstep reference runs at most `cap` units. */
+int machine_pass(struct machine *m, uint64_t cap, uint64_t *used);
+
+/* Lockstep (machine/lockstep.c): create the interpreter twin of `m` (same
+ * options and inputs, outputs discarded) and run both, comparing the CPUs
+ * after every pass and guest RAM periodically and at the end. */
+int machine_lockstep_attach(struct machine *m, char *err, size_t errsz);
+enum machine_stop machine_run_lockstep(struct machine *m);
 
 /* End machine_run() after the current instruction (frontends: the user
  * typed the quit key). */

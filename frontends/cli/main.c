@@ -25,6 +25,7 @@ enum {
     EXIT_TRIPLE_FAULT = 4,
     EXIT_INSN_LIMIT = 6,
     EXIT_DEBUGGER_KILL = 8,
+    EXIT_DIVERGED = 12,
     EXIT_SIGNAL_BASE = 128,
     EXIT_GUEST_RESET = 10,
 };
@@ -199,6 +200,9 @@ static int report_stop(const struct machine *m, enum machine_stop why)
         }
         fprintf(stderr, "shadow86: killed by the debugger %s\n", where);
         return EXIT_DEBUGGER_KILL;
+    case MACHINE_STOP_DIVERGED:
+        fprintf(stderr, "shadow86: %s\n", m->lockstep_report);
+        return EXIT_DIVERGED;
     }
     return EXIT_BAD_INPUT;
 }
@@ -244,6 +248,7 @@ int main(int argc, char **argv)
         .log = stderr,
         .no_reboot = opt.no_reboot,
         .no_dbt = opt.no_dbt,
+        .lockstep = opt.lockstep,
         .mmu_mode = opt.mmu_mode,
         .max_insns = opt.max_insns,
         .clock_mode = opt.rtc_clock_host ? CLOCK_HOST : CLOCK_VIRTUAL,
@@ -269,6 +274,13 @@ int main(int argc, char **argv)
     }
     if (machine_create(m, &mo, err, sizeof err) != 0) {
         print_error(err);
+        free(m);
+        free(f);
+        return EXIT_BAD_INPUT;
+    }
+    if (mo.lockstep && machine_lockstep_attach(m, err, sizeof err) != 0) {
+        print_error(err);
+        machine_destroy(m);
         free(m);
         free(f);
         return EXIT_BAD_INPUT;

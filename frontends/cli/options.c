@@ -9,7 +9,7 @@
 #include "machine/machine.h"
 
 enum opt_id {
-    OPT_BIOS, OPT_KERNEL, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT, OPT_MMU,
+    OPT_BIOS, OPT_KERNEL, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT, OPT_LOCKSTEP, OPT_LOCKSTEP_INSN, OPT_MMU,
     OPT_TRACE, OPT_TRACE_FILE, OPT_STATS, OPT_MAX_INSNS, OPT_HELP, OPT_SEABIOS_LOG, OPT_RTC,
     OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_VGA_BIOS, OPT_DISPLAY,
     OPT_SCREENDUMP, OPT_BOOT,
@@ -30,6 +30,8 @@ static const struct {
     { "debugcon", OPT_DEBUGCON, 1 },
     { "no-reboot", OPT_NO_REBOOT, 0 },
     { "no-dbt", OPT_NO_DBT, 0 },
+    { "lockstep", OPT_LOCKSTEP, 0 },
+    { "lockstep-insn", OPT_LOCKSTEP_INSN, 0 },
     { "mmu", OPT_MMU, 1 },
     { "trace", OPT_TRACE, 1 },
     { "trace-file", OPT_TRACE_FILE, 1 },
@@ -101,6 +103,11 @@ void cli_print_help(FILE *out)
         "                    resetting\n"
         "  --no-dbt          run the interpreter (the reference engine) instead of\n"
         "                    the block-caching translator\n"
+        "  --lockstep        run the interpreter beside the translator on a twin\n"
+        "                    machine and compare the CPUs after every block (RAM\n"
+        "                    periodically and at the end); stop at the first\n"
+        "                    divergence (exit status 12) with a report\n"
+        "  --lockstep-insn   the same, comparing after every instruction\n"
         "  --mmu MODE        how guest paging is emulated: nested (walk the guest's\n"
         "                    tables and the p2m on every TLB miss, as EPT/NPT do;\n"
         "                    the default) or shadow (cached shadow tables per CR3,\n"
@@ -169,6 +176,7 @@ void cli_print_help(FILE *out)
         "  6    --max-insns reached (one line on stderr)\n"
         "  8    the gdb client killed the run\n"
         "  10   the guest reset the machine with -no-reboot (one line on stderr)\n"
+        "  12   --lockstep found the engines disagreeing (a report on stderr)\n"
         "  128+N  ended by signal N (SIGINT, SIGTERM; the --trace-ring is printed)\n",
         CLI_DEFAULT_BIOS, MACHINE_RAM_MIN_MIB, MACHINE_RAM_MAX_MIB, MACHINE_RAM_DEFAULT_MIB,
         TRACE_CATEGORY_NAMES);
@@ -363,6 +371,8 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         case OPT_DEBUGCON: o->debugcon = val; break;
         case OPT_NO_REBOOT: o->no_reboot = 1; break;
         case OPT_NO_DBT: o->no_dbt = 1; break;
+        case OPT_LOCKSTEP: o->lockstep = 1; break;
+        case OPT_LOCKSTEP_INSN: o->lockstep = 2; break;
         case OPT_MMU:
             if (mmu_parse_mode(val, &o->mmu_mode) != 0) {
                 snprintf(err, errsz, "--mmu: '%s' is not a mode (nested or shadow)", val);

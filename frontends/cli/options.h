@@ -19,6 +19,7 @@ struct cli_options {
     const char *debugcon;      /* -debugcon stdio|none|FILE */
     int no_reboot;             /* -no-reboot */
     int no_dbt;                /* --no-dbt */
+    int lockstep;              /* --lockstep (1), --lockstep-insn (2) */
     enum mmu_mode mmu_mode;    /* --mmu=nested|shadow */
     unsigned trace;            /* --trace=LIST: enum trace_category mask */
     const char *trace_file;    /* --trace-file FILE (default: stderr) */
