@@ -165,7 +165,9 @@ static void draw_text(struct display_text *d, const struct vga_text_screen *t)
             size_t n = cp437_to_utf8(t->ch[r][c], u);
             fwrite(u, 1, n, f);
         }
-        fputs("\x1b[0m\x1b[K\r\n", f);
+        /* No newline after the last row: a terminal exactly as tall as the
+         * screen must not scroll. */
+        fputs(r + 1 < t->rows ? "\x1b[0m\x1b[K\r\n" : "\x1b[0m\x1b[K", f);
     }
     fputs("\x1b[J", f);
     if (t->cursor_visible)
