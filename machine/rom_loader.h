@@ -1,5 +1,5 @@
-/* -bios: load a firmware image so it ends at 4 GiB (and, when small, at
- * 1 MiB too; see mmu/physmem.h), where the reset vector finds it.
+/* -bios: load a firmware image so it ends at 4 GiB (and its last 128 KiB
+ * at 1 MiB too; see mmu/physmem.h), where the reset vector finds it.
  */
 #ifndef SHADOW86_MACHINE_ROM_LOADER_H
 #define SHADOW86_MACHINE_ROM_LOADER_H

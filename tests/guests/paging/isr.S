@@ -69,3 +69,38 @@ probe_load_cr3:
 saved_esp: .long 0
 
         .section .note.GNU-stack, "", @progbits
+
+/* void run_user(u32 fn, u32 user_esp): IRET to ring 3 at fn with the user
+ * stack; returns here when the user code executes INT 0x80. */
+        .text
+        .globl run_user, syscall_stub
+run_user:
+        pushl %ebp
+        pushl %ebx
+        pushl %esi
+        pushl %edi
+        movl %esp, kernel_esp
+        movl 20(%esp), %eax
+        movl 24(%esp), %ecx
+        pushl $0x23              /* SS: user data, RPL 3 */
+        pushl %ecx               /* ESP */
+        pushfl
+        pushl $0x1B              /* CS: user code, RPL 3 */
+        pushl %eax               /* EIP */
+        movw $0x23, %dx
+        movw %dx, %ds
+        movw %dx, %es
+        iret
+syscall_stub:
+        movw $0x10, %ax
+        movw %ax, %ds
+        movw %ax, %es
+        movl kernel_esp, %esp    /* drop the ring-3 frame */
+        popl %edi
+        popl %esi
+        popl %ebx
+        popl %ebp
+        ret
+
+        .data
+kernel_esp: .long 0

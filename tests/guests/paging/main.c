@@ -3,7 +3,8 @@
  * not-present faults (data and instruction fetch, an instruction that
  * straddles into a missing page), aliases, writes to its own page tables
  * through a self-mapping, several address spaces switched by CR3, global
- * pages, PSE 4 MiB pages, demand paging from the #PF handler, then PAE:
+ * pages, PSE 4 MiB pages, user-mode (CPL 3) accesses against U/S and
+ * R/W, demand paging from the #PF handler, then PAE:
  * 2 MiB pages, NX with EFER.NXE, reserved bits, a PDPTE refused at MOV
  * to CR3, and a frame above 4 GiB. Every #PF's error code and CR2 are
  * printed: the output is the same under --mmu=nested and --mmu=shadow.
@@ -15,6 +16,7 @@
 #define FAULT_MARK 0xFA17FA17u
 #define P 0x001u
 #define RW 0x002u
+#define US 0x004u
 #define A 0x020u
 #define D 0x040u
 #define PS 0x080u
@@ -46,6 +48,8 @@ u32 probe_call(u32 addr);
 u32 probe_load_cr3(u32 value);
 void pf_stub(void);
 void gp_stub(void);
+void syscall_stub(void);
+void run_user(u32 fn, u32 user_esp);
 
 static volatile u32 pd_a[1024] __attribute__((aligned(4096)));
 static volatile u32 pd_b[1024] __attribute__((aligned(4096)));
@@ -60,7 +64,14 @@ static volatile u64 pae_pd0[512] __attribute__((aligned(4096)));
 static volatile u64 pae_pd1[512] __attribute__((aligned(4096)));
 static volatile u64 pae_pt[512] __attribute__((aligned(4096)));
 
-static u64 gdt[3] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull };
+/* Null, kernel code 0x08, kernel data 0x10, user code 0x1B, user data
+ * 0x23, TSS 0x28 (filled in at run time). */
+static u64 gdt[6] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull, 0x00CFFA000000FFFFull,
+                      0x00CFF2000000FFFFull, 0 };
+static u32 tss[26];
+static u8 ring0_stack[4096] __attribute__((aligned(16)));
+static u8 user_stack[4096] __attribute__((aligned(16)));
+static volatile u32 user_result[8];
 static u64 idt[256];
 
 static u32 cr0(void) { u32 v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
@@ -141,12 +152,21 @@ static void setup_cpu_tables(void)
 {
     struct { u16 limit; u32 base; } __attribute__((packed)) gdtr = { sizeof gdt - 1, (u32)gdt },
                                                             idtr = { sizeof idt - 1, (u32)idt };
-    u32 pf = (u32)pf_stub, gp = (u32)gp_stub;
+    u32 pf = (u32)pf_stub, gp = (u32)gp_stub, sc = (u32)syscall_stub;
     idt[14] = (pf & 0xFFFFu) | (0x08ull << 16) | (0x8E00ull << 32) | ((u64)(pf >> 16) << 48);
     idt[13] = (gp & 0xFFFFu) | (0x08ull << 16) | (0x8E00ull << 32) | ((u64)(gp >> 16) << 48);
+    /* INT 0x80 from ring 3 returns to the kernel: a DPL-3 interrupt gate. */
+    idt[0x80] = (sc & 0xFFFFu) | (0x08ull << 16) | (0xEE00ull << 32) | ((u64)(sc >> 16) << 48);
+    /* A 32-bit TSS: only SS0:ESP0 matter (the stack for ring 3 → 0). */
+    u32 t = (u32)tss;
+    tss[1] = (u32)ring0_stack + sizeof ring0_stack;   /* ESP0 */
+    tss[2] = 0x10;                                    /* SS0 */
+    gdt[5] = (sizeof tss - 1) | ((u64)(t & 0xFFFFFFu) << 16) | (0x89ull << 40) |
+             ((u64)(t >> 24) << 56);
     __asm__ volatile("lgdt %0\n\tlidt %1\n\t"
                      "ljmp $0x08, $1f\n1:\n\t"
-                     "mov $0x10, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\tmov %%ax, %%ss"
+                     "mov $0x10, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\tmov %%ax, %%ss\n\t"
+                     "mov $0x28, %%ax\n\tltr %%ax"
                      : : "m"(gdtr), "m"(idtr) : "eax", "memory");
 }
 
@@ -155,13 +175,13 @@ static void setup_cpu_tables(void)
 static void build_spaces(void)
 {
     for (u32 i = 0; i < 2048; i++)
-        pt_id[i >> 10][i & 1023] = (i << 12) | P | RW;
+        pt_id[i >> 10][i & 1023] = (i << 12) | P | RW | US;
     volatile u32 *pds[3] = { pd_a, pd_b, pd_c };
     volatile u32 *pts[3] = { pt_a, pt_b, pt_c };
     for (int s = 0; s < 3; s++) {
-        pds[s][0] = (u32)pt_id[0] | P | RW;
-        pds[s][1] = (u32)pt_id[1] | P | RW;
-        pds[s][VA >> 22] = (u32)pts[s] | P | RW;
+        pds[s][0] = (u32)pt_id[0] | P | RW | US;
+        pds[s][1] = (u32)pt_id[1] | P | RW | US;
+        pds[s][VA >> 22] = (u32)pts[s] | P | RW | US;
         pts[s][0] = FRAME(20 + s) | P | RW;
         wr(FRAME(20 + s), 0xA0A0A0A0u + (u32)s);
     }
@@ -291,6 +311,58 @@ static void test_address_spaces(void)
     set_cr3(pds[0]);
 }
 
+/* Runs at CPL 3: each probe's value (or FAULT_MARK) and each fault's
+ * error code and CR2 go to user_result[] (ring 3 cannot print). */
+static void user_code(void)
+{
+    user_result[0] = probe_read(VPAGE(15));          /* supervisor page */
+    user_result[1] = last_err;
+    user_result[2] = probe_write(VPAGE(16) + 8, 7);  /* user, read-only */
+    user_result[3] = last_err;
+    user_result[4] = probe_read(VPAGE(17));          /* not present */
+    user_result[5] = last_err;
+    user_result[6] = probe_read(VPAGE(16));          /* user, readable */
+    user_result[7] = probe_write(VPAGE(18), 0x05E4);   /* user, writable */
+    __asm__ volatile("int $0x80");
+}
+
+static void test_user_mode(void)
+{
+    wr(FRAME(15), 0x5E5E5E5Eu);
+    wr(FRAME(16), 0x05E40016u);
+    pt_a[15] = FRAME(15) | P | RW;        /* supervisor only */
+    pt_a[16] = FRAME(16) | P | US;        /* user, read-only */
+    pt_a[17] = 0;
+    pt_a[18] = FRAME(18) | P | RW | US;   /* user, writable */
+    for (u32 i = 15; i <= 18; i++)
+        invlpg(VPAGE(i));
+    run_user((u32)user_code, (u32)user_stack + sizeof user_stack);
+    puts("CPL 3: read of a supervisor page: value ");
+    puthex32(user_result[0]);
+    puts(" err ");
+    puthex32(user_result[1]);
+    putc('\n');
+    puts("CPL 3: write to a read-only page: value ");
+    puthex32(user_result[2]);
+    puts(" err ");
+    puthex32(user_result[3]);
+    putc('\n');
+    puts("CPL 3: read of a missing page: value ");
+    puthex32(user_result[4]);
+    puts(" err ");
+    puthex32(user_result[5]);
+    putc('\n');
+    show("CPL 3: read of a user page", user_result[6]);
+    show("CPL 3: write to a user page", user_result[7]);
+    show("CPL 3: written value", rd(FRAME(18)));
+    show("CPL 3: user page A/D", pt_a[18] & (A | D));
+    check(user_result[1] == 5 && user_result[3] == 7 && user_result[5] == 4 &&
+          user_result[0] == FAULT_MARK && user_result[2] == FAULT_MARK &&
+          user_result[4] == FAULT_MARK && user_result[6] == 0x05E40016u && user_result[7] == 0,
+          "CPL 3: U/S and R/W");
+    last_vec = last_err = last_cr2 = 0;
+}
+
 static void test_global_pages(void)
 {
     set_cr4(cr4() | CR4_PGE);
@@ -398,6 +470,7 @@ u32 guest_main(u32 magic, void *info)
     test_fetch_faults();
     test_alias_and_self_map();
     test_address_spaces();
+    test_user_mode();
     test_global_pages();
     test_pse();
     test_demand_paging();
