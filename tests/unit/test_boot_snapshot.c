@@ -147,6 +147,33 @@ START_TEST(boot_survives_snapshot)
 }
 END_TEST
 
+/* The VGA BIOS loads its 8x16 font into plane 2 at 32 bytes per
+ * character for text mode 3 (IBM VGA TR, "Character Map Select"): 'A' is
+ * the familiar IBM glyph. Checked after a full boot. */
+START_TEST(vga_bios_loaded_the_font)
+{
+    static const uint8_t glyph_A[16] = { 0x00, 0x00, 0x10, 0x38, 0x6C, 0xC6, 0xC6, 0xFE,
+                                         0xC6, 0xC6, 0xC6, 0xC6, 0x00, 0x00, 0x00, 0x00 };
+    struct machine *m = create(NULL);
+    ck_assert_int_eq(machine_run(m), MACHINE_STOP_EXIT_PORT);
+    const uint8_t *vram = m->storage->vga.vram;
+    for (unsigned line = 0; line < 16; line++)
+        ck_assert_msg(vram[('A' * 32 + line) * 4 + 2] == glyph_A[line],
+                      "font line %u of 'A': %02X, want %02X", line,
+                      vram[('A' * 32 + line) * 4 + 2], glyph_A[line]);
+    /* The screen is mode 3: 80x25 with the guest's last line on it. */
+    struct vga_text_screen *t = malloc(sizeof *t);
+    ck_assert_int_eq(vga_text_snapshot(&m->storage->vga, t), 0);
+    ck_assert_uint_eq(t->cols, 80);
+    ck_assert_uint_eq(t->rows, 25);
+    ck_assert_int_eq(memcmp(t->ch[1], "boot_disk: all checks passed", 28), 0);
+    ck_assert_uint_eq(t->attr[1][0], 0x07);
+    free(t);
+    machine_destroy(m);
+    free(m);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("boot_snapshot");
@@ -154,6 +181,7 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_loop_test(tc, boot_survives_snapshot, 0, (int)NPOINTS);
+    tcase_add_test(tc, vga_bios_loaded_the_font);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

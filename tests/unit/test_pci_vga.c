@@ -383,6 +383,66 @@ START_TEST(vga_vbe_interface)
 }
 END_TEST
 
+START_TEST(vga_planar_16_colour_render)
+{
+    /* Mode 12h's essentials: 640x480, one bit per plane per pixel,
+     * 80 bytes per line, attribute palette identity, default EGA colours
+     * in the DAC for entries 0-15 (here: entry 4 red, 9 light blue). */
+    vga_port_write(v, 0x3C2, 1, 0xE3);
+    seq(1, 0x01);
+    seq(2, 0x0F);
+    seq(4, 0x06);
+    gc(5, 0x02);                          /* write mode 2 */
+    gc(6, 0x05);
+    gc(8, 0xFF);
+    vga_port_write(v, 0x3D4, 2, 0x4F01);  /* 80 characters = 640 pixels */
+    vga_port_write(v, 0x3D4, 2, 0x0009);  /* one scan line per row */
+    vga_port_write(v, 0x3D4, 2, 0xDF12);  /* 480 - 1 = 0x1DF: low byte */
+    vga_port_write(v, 0x3D4, 2, 0x3E07);  /* overflow as mode 12h: VDE bit 8 (b1) set, bit 9 (b6) clear */
+    vga_port_write(v, 0x3D4, 2, 0x2813);  /* 40 words = 80 bytes per line */
+    (void)vga_port_read(v, 0x3DA, 1);
+    for (unsigned i = 0; i < 16; i++) {
+        vga_port_write(v, 0x3C0, 1, i);
+        vga_port_write(v, 0x3C0, 1, i);
+    }
+    vga_port_write(v, 0x3C0, 1, 0x10);
+    vga_port_write(v, 0x3C0, 1, 0x01);    /* graphics */
+    vga_port_write(v, 0x3C0, 1, 0x12);
+    vga_port_write(v, 0x3C0, 1, 0x0F);    /* all planes shown */
+    vga_port_write(v, 0x3C0, 1, 0x20);
+    vga_port_write(v, 0x3C8, 1, 4);
+    vga_port_write(v, 0x3C9, 1, 42);
+    vga_port_write(v, 0x3C9, 1, 0);
+    vga_port_write(v, 0x3C9, 1, 0);
+    vga_port_write(v, 0x3C8, 1, 9);
+    vga_port_write(v, 0x3C9, 1, 21);
+    vga_port_write(v, 0x3C9, 1, 21);
+    vga_port_write(v, 0x3C9, 1, 63);
+    /* Pixels 0-7 of line 0 colour 4; pixel 9 of line 479 colour 9 (bit
+     * mask picks bit 6 of byte 1). */
+    (void)vga_mem_read(v, 0);
+    vga_mem_write(v, 0, 4);
+    gc(8, 0x40);
+    (void)vga_mem_read(v, 479 * 80 + 1);
+    vga_mem_write(v, 479 * 80 + 1, 9);
+    uint8_t *rgb;
+    unsigned w, h;
+    ck_assert_int_eq(vga_screen_kind(v), VGA_SCREEN_GRAPHICS);
+    ck_assert_int_eq(vga_render_rgb(v, &rgb, &w, &h), 0);
+    ck_assert_uint_eq(w, 640);
+    ck_assert_uint_eq(h, 480);
+    ck_assert_uint_eq(rgb[0], 170);       /* 42 << 2 | 42 >> 4 */
+    ck_assert_uint_eq(rgb[1], 0);
+    ck_assert_uint_eq(rgb[7 * 3], 170);
+    ck_assert_uint_eq(rgb[8 * 3], 0);     /* pixel 8: colour 0, black */
+    size_t p = ((size_t)479 * 640 + 9) * 3;
+    ck_assert_uint_eq(rgb[p], 85);
+    ck_assert_uint_eq(rgb[p + 2], 255);
+    ck_assert_uint_eq(rgb[p - 3 + 2], 0);  /* pixel 8 of that line untouched */
+    free(rgb);
+}
+END_TEST
+
 START_TEST(vga_pci_function)
 {
     struct pci_device d;
@@ -505,6 +565,7 @@ static Suite *pci_vga_suite(void)
     tcase_add_test(tv, vga_text_mode_odd_even_and_snapshot);
     tcase_add_test(tv, vga_vbe_interface);
     tcase_add_test(tv, vga_pci_function);
+    tcase_add_test(tv, vga_planar_16_colour_render);
     tcase_add_test(tv, vga_state_round_trip);
     suite_add_tcase(s, tv);
     return s;
