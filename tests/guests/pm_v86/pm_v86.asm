@@ -116,6 +116,36 @@ main32:
         mov cr4, eax
         PASS32 "CR4.VME: virtual IF, INT redirection bitmap"
 
+; ---------------------------------------------------------------- PVI
+        SETGATE 0x31, 0xEE, SEL_CODE0, pm_stub_49
+        mov eax, cr4
+        or eax, 2                           ; CR4.PVI
+        mov cr4, eax
+        TO_RING3 r3pvi, 0x0202 | 0x80000    ; CPL 3, IOPL 0, IF, VIF
+r3pvi:  cli                                 ; clears VIF, not IF
+        pushfd
+        pop dword [ss:pm_scratch]
+        sti                                 ; sets VIF again
+        pushfd
+        pop dword [ss:pm_scratch + 4]
+        push dword 0x0202 | 0x180000        ; VIF and VIP
+        popfd                               ; POPF never changes VIF/VIP
+        pushfd
+        pop dword [ss:pm_scratch + 8]
+        EXPECT32 .back
+        int 0x31
+.back:  TO_RING3 r3vip, 0x0202 | 0x100000   ; IRETD at CPL 0 may set VIP
+r3vip:  EXPECT32 .back
+.f:     sti                                 ; VIP pending: #GP(0)
+.back:  CHECK_EXC32 13, 0, r3vip.f, "PVI: STI with VIP set: #GP(0)"
+        CHECK32 dword [pm_scratch], 0x0202, "PVI: CLI at CPL 3 cleared VIF, kept IF"
+        CHECK32 dword [pm_scratch + 4], 0x80202, "PVI: STI at CPL 3 set VIF"
+        CHECK32 dword [pm_scratch + 8], 0x80202, "POPFD at CPL 3 leaves VIF and VIP alone"
+        mov eax, cr4
+        and eax, ~2
+        mov cr4, eax
+        PASS32 "CR4.PVI: CLI/STI at CPL 3 act on VIF"
+
         PASS_EXIT32
 
 ; ---------------------------------------------------------------- V86 code
