@@ -202,7 +202,7 @@ int main(void)
     Suite *s = suite_create("system-fuzz");
     TCase *tc = tcase_create("random");
     tcase_set_timeout(tc, 120);
-    tcase_add_loop_test(tc, random_system_code, 0, 25);
+    tcase_add_loop_test(tc, random_system_code, 0, 12);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
