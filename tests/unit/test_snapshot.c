@@ -130,7 +130,10 @@ static struct machine *create_seabios(FILE *log, int dbt)
     return m;
 }
 
-static const uint64_t seabios_points[] = { 20000, 1500000, 3000000, 6000000 };
+static const uint64_t seabios_points[] = { 20000, 1500000, 3000000, 5500000 };
+/* Both copies run this far past the snapshot (the last point reaches the
+ * boot attempts and the reset at about 6.9 M instructions). */
+#define SEABIOS_RUN_ON 1500000
 
 START_TEST(seabios_mid_boot)
 {
@@ -147,15 +150,18 @@ START_TEST(seabios_mid_boot)
     ck_assert_int_eq(machine_save(a, &w), 0);
     struct machine *b = create_seabios(fb, dbt);
     ck_assert_msg(machine_load(b, w.buf, w.len, err, sizeof err) == 0, "%s", err);
-    a->opts.max_insns = 0;
-    ck_assert_int_eq(machine_run(a), MACHINE_STOP_RESET);
-    ck_assert_int_eq(machine_run(b), MACHINE_STOP_RESET);
+    a->opts.max_insns = at + SEABIOS_RUN_ON;
+    b->opts.max_insns = at + SEABIOS_RUN_ON;
+    enum machine_stop why = machine_run(a);
+    ck_assert_int_eq(machine_run(b), why);
+    ck_assert_int_eq(why, _i / 2 == 3 ? MACHINE_STOP_RESET : MACHINE_STOP_INSN_LIMIT);
     ck_assert_uint_eq(machine_insn_total(b), machine_insn_total(a));
     ck_assert_uint_eq(clock_now(&b->clock), clock_now(&a->clock));
     ck_assert_mem_eq(b->cpu.regs, a->cpu.regs, sizeof a->cpu.regs);
     char *ta = rest_of(fa, mark), *tb = rest_of(fb, 0);
     ck_assert_str_eq(tb, ta);
-    ck_assert_ptr_nonnull(strstr(ta, "No bootable device"));
+    if (_i / 2 == 3)
+        ck_assert_ptr_nonnull(strstr(ta, "No bootable device"));
     free(ta);
     free(tb);
     state_writer_free(&w);
