@@ -30,9 +30,14 @@
 
 struct dbt;
 struct dbt_uop;
-/* A micro-op returns nonzero to end the block after itself (a store hit
- * translated code). */
-typedef int (*dbt_uop_fn)(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
+/* A micro-op runs and then continues with the next one (dbt/uops.h,
+ * DBT_NEXT): by a guaranteed tail call where the compiler offers one, else
+ * by returning the next micro-op to the block loop. It returns NULL, with
+ * the next micro-op in dbt->stop_at, to end the block early (a store hit
+ * translated code). Every block ends with a sentinel micro-op that returns
+ * itself, so a completed block yields &uops[n]. */
+typedef const struct dbt_uop *(*dbt_uop_fn)(struct cpu *cpu, const struct dbt_uop *u,
+                                            struct dbt *d);
 
 /* Micro-ops come in two kinds:
  * - register forms (dbt/uop_reg.c, dbt/uop_branch.c): cannot fault, read
@@ -84,7 +89,7 @@ struct dbt_block {
     struct dbt_block *succ[DBT_SLOT_COUNT];
     uint32_t succ_stamp[DBT_SLOT_COUNT];
     uint32_t succ_eip[DBT_SLOT_COUNT];
-    struct dbt_uop uops[];
+    struct dbt_uop uops[];        /* n micro-ops and the end sentinel */
 };
 
 #endif

@@ -48,6 +48,7 @@ struct dbt {
     uint64_t run_end;
     uint64_t run_faults;
     jmp_buf *run_jmp;
+    const struct dbt_uop *stop_at;     /* where a block ended early (DBT_STOP) */
     unsigned block_limit;              /* instructions per block (1..DBT_BLOCK_MAX) */
     uint32_t next_stamp;
     struct dbt_stats stats;

@@ -9,6 +9,7 @@
 #include "cpu/exec.h"
 #include "dbt/cache.h"
 #include "dbt/translate.h"
+#include "dbt/uops.h"
 
 /* physmem calls this before a store to a watched page completes. */
 static void dbt_code_write(void *opaque, uint32_t gpa, unsigned size)
@@ -180,15 +181,19 @@ static enum cpu_exit run_loop(struct dbt *d, int single)
         d->stats.block_runs++;
         d->icount0 = cpu->icount;
         const struct dbt_uop *u = b->uops, *e = u + b->n;
-        /* A micro-op returns nonzero when a store hit translated code
-         * (possibly this block's own): the block ends right after it and
-         * the next instruction is fetched anew. */
-        while (u < e) {
-            const struct dbt_uop *cur = u++;
-            if (cur->fn(cpu, cur, d))
-                break;
-        }
-        cpu->icount = d->icount0 + (uint64_t)(u - b->uops);
+        /* Run the block (see DBT_NEXT in dbt/uops.h). A micro-op returns
+         * NULL when a store hit translated code (possibly this block's
+         * own): the block ends right after it, at d->stop_at, and the next
+         * instruction is fetched anew. */
+#if DBT_THREADED
+        u = u->fn(cpu, u, d);
+#else
+        while (u != e && u)
+            u = u->fn(cpu, u, d);
+#endif
+        if (!u)
+            u = d->stop_at;
+        cpu->icount = d->icount0 + u->idx;
         if (!u[-1].sets_eip)
             cpu->eip = u[-1].next_eip;
         if (u == e) {

@@ -113,10 +113,12 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
         dbt_bind_uop(d, &tmp[i], cs->limit);
     int ends_slow = tmp[n - 1].fn == dbt_uop_full || tmp[n - 1].fn == dbt_uop_callout;
 
-    struct dbt_block *b = calloc(1, sizeof *b + n * sizeof(struct dbt_uop));
+    struct dbt_block *b = calloc(1, sizeof *b + (n + 1) * sizeof(struct dbt_uop));
     if (!b)
         abort();   /* host out of memory */
     memcpy(b->uops, tmp, n * sizeof(struct dbt_uop));
+    b->uops[n].fn = dbt_uop_end;   /* the sentinel */
+    b->uops[n].idx = (uint16_t)n;
     b->n = (uint16_t)n;
     b->eip = cpu->eip;
     b->cs_base = cs->base;

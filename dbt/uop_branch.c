@@ -4,18 +4,16 @@
 #include "cpu/alu.h"
 #include "dbt/uops.h"
 
-static int uop_jmp(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+DBT_UOP(uop_jmp)
 {
-    (void)d;
     cpu->eip = u->imm;
-    return 0;
+    DBT_NEXT(cpu, u, d);
 }
 
-static int uop_jcc(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+DBT_UOP(uop_jcc)
 {
-    (void)d;
     cpu->eip = flags_cond_fast(cpu, u->in.cond) ? u->imm : u->next_eip;
-    return 0;
+    DBT_NEXT(cpu, u, d);
 }
 
 dbt_uop_fn dbt_branch_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_limit)

@@ -16,18 +16,25 @@ static inline void enter_insn(struct cpu *cpu, const struct dbt_uop *u, struct d
     cpu->eip = u->next_eip;
 }
 
-int dbt_uop_full(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+const struct dbt_uop *dbt_uop_full(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
 {
     uint32_t gen = d->code_gen;
     enter_insn(cpu, u, d);
     u->handler(cpu, &u->in);
-    return d->code_gen != gen;
+    DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
+}
+
+const struct dbt_uop *dbt_uop_end(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+{
+    (void)cpu;
+    (void)d;
+    return u;
 }
 
 /* A sensitive instruction (cpu/sensitive.h): a callout into its cpu/
  * system function, counted per class as the interpreter counts it and as
  * a translator callout. */
-int dbt_uop_callout(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+const struct dbt_uop *dbt_uop_callout(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
 {
     uint32_t gen = d->code_gen;
     enum cpu_sensitivity sc = cpu_sensitive_class(&u->in);
@@ -38,5 +45,5 @@ int dbt_uop_callout(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
     if (cpu->hooks.callout)  /* debug/: callout trace */
         cpu->hooks.callout(cpu->hooks.opaque, cpu, &u->in, (int)sc, CPU_CALLOUT_REACHED);
     u->handler(cpu, &u->in);
-    return d->code_gen != gen;
+    DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }

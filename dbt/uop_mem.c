@@ -8,7 +8,7 @@
 #include "cpu/stack.h"
 #include "dbt/uops.h"
 
-#define UOP(name) static int name(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+#define UOP(name) DBT_UOP(name)
 
 static inline void mem_enter(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
 {
@@ -22,7 +22,7 @@ UOP(load_4)
 {
     mem_enter(cpu, u, d);
     cpu->regs[u->r0] = cpu_read(cpu, u->in.seg, insn_ea(cpu, &u->in), 4);
-    return 0;
+    DBT_NEXT(cpu, u, d);
 }
 
 UOP(store_r_4)
@@ -30,7 +30,7 @@ UOP(store_r_4)
     uint32_t gen = d->code_gen;
     mem_enter(cpu, u, d);
     cpu_write(cpu, u->in.seg, insn_ea(cpu, &u->in), 4, cpu->regs[u->r1]);
-    return d->code_gen != gen;
+    DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
 UOP(store_i_4)
@@ -38,7 +38,7 @@ UOP(store_i_4)
     uint32_t gen = d->code_gen;
     mem_enter(cpu, u, d);
     cpu_write(cpu, u->in.seg, insn_ea(cpu, &u->in), 4, u->imm);
-    return d->code_gen != gen;
+    DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
 UOP(push_r_4)
@@ -46,7 +46,7 @@ UOP(push_r_4)
     uint32_t gen = d->code_gen;
     mem_enter(cpu, u, d);
     stack_push(cpu, 4, cpu->regs[u->r0]);   /* PUSH ESP: the value before */
-    return d->code_gen != gen;
+    DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
 UOP(pop_r_4)
@@ -54,7 +54,7 @@ UOP(pop_r_4)
     mem_enter(cpu, u, d);
     uint32_t v = stack_pop(cpu, 4);
     cpu->regs[u->r0] = v;                    /* POP ESP: the popped value wins */
-    return 0;
+    DBT_NEXT(cpu, u, d);
 }
 
 /* CALL rel32 whose target was checked against the CS limit at translation. */
@@ -64,7 +64,7 @@ UOP(call_rel_4)
     mem_enter(cpu, u, d);
     stack_push(cpu, 4, u->next_eip);
     cpu->eip = u->imm;
-    return d->code_gen != gen;
+    DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
 UOP(ret_4)
@@ -74,7 +74,7 @@ UOP(ret_4)
     if (target > cpu->seg[SEG_CS].limit)
         cpu_raise(cpu, VEC_GP, 0);
     cpu->eip = target;
-    return 0;
+    DBT_NEXT(cpu, u, d);
 }
 
 dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_limit)

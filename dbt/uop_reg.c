@@ -8,7 +8,7 @@
 #include "cpu/operand.h"
 #include "dbt/uops.h"
 
-#define UOP(name) static int name(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+#define UOP(name) DBT_UOP(name)
 
 static inline void alu_flags(struct cpu *cpu, unsigned op, enum lf_op kind, unsigned size,
                              uint32_t a, uint32_t b, uint32_t r)
@@ -19,7 +19,7 @@ static inline void alu_flags(struct cpu *cpu, unsigned op, enum lf_op kind, unsi
         flags_record(cpu, kind, size, a, b, r);
 }
 
-static inline int alu_rr(struct cpu *cpu, const struct dbt_uop *u, unsigned op, unsigned size,
+static inline void alu_rr(struct cpu *cpu, const struct dbt_uop *u, unsigned op, unsigned size,
                          int live)
 {
     uint32_t a = reg_read(cpu, u->r0, size), b = reg_read(cpu, u->r1, size), r;
@@ -28,10 +28,9 @@ static inline int alu_rr(struct cpu *cpu, const struct dbt_uop *u, unsigned op, 
         reg_write(cpu, u->r0, size, r);
     if (live)
         alu_flags(cpu, op, kind, size, a, b, r);
-    return 0;
 }
 
-static inline int alu_ri(struct cpu *cpu, const struct dbt_uop *u, unsigned op, unsigned size,
+static inline void alu_ri(struct cpu *cpu, const struct dbt_uop *u, unsigned op, unsigned size,
                          int live)
 {
     uint32_t a = reg_read(cpu, u->r0, size), b = u->imm & size_mask(size), r;
@@ -40,23 +39,22 @@ static inline int alu_ri(struct cpu *cpu, const struct dbt_uop *u, unsigned op, 
         reg_write(cpu, u->r0, size, r);
     if (live)
         alu_flags(cpu, op, kind, size, a, b, r);
-    return 0;
 }
 
 /* One function per (form, operation, size, liveness). */
 #define ALU_FORMS(OP) \
-    UOP(rr_##OP##_1_0) { (void)d; return alu_rr(cpu, u, OP_##OP, 1, 0); } \
-    UOP(rr_##OP##_1_1) { (void)d; return alu_rr(cpu, u, OP_##OP, 1, 1); } \
-    UOP(rr_##OP##_2_0) { (void)d; return alu_rr(cpu, u, OP_##OP, 2, 0); } \
-    UOP(rr_##OP##_2_1) { (void)d; return alu_rr(cpu, u, OP_##OP, 2, 1); } \
-    UOP(rr_##OP##_4_0) { (void)d; return alu_rr(cpu, u, OP_##OP, 4, 0); } \
-    UOP(rr_##OP##_4_1) { (void)d; return alu_rr(cpu, u, OP_##OP, 4, 1); } \
-    UOP(ri_##OP##_1_0) { (void)d; return alu_ri(cpu, u, OP_##OP, 1, 0); } \
-    UOP(ri_##OP##_1_1) { (void)d; return alu_ri(cpu, u, OP_##OP, 1, 1); } \
-    UOP(ri_##OP##_2_0) { (void)d; return alu_ri(cpu, u, OP_##OP, 2, 0); } \
-    UOP(ri_##OP##_2_1) { (void)d; return alu_ri(cpu, u, OP_##OP, 2, 1); } \
-    UOP(ri_##OP##_4_0) { (void)d; return alu_ri(cpu, u, OP_##OP, 4, 0); } \
-    UOP(ri_##OP##_4_1) { (void)d; return alu_ri(cpu, u, OP_##OP, 4, 1); }
+    UOP(rr_##OP##_1_0) { alu_rr(cpu, u, OP_##OP, 1, 0); DBT_NEXT(cpu, u, d); } \
+    UOP(rr_##OP##_1_1) { alu_rr(cpu, u, OP_##OP, 1, 1); DBT_NEXT(cpu, u, d); } \
+    UOP(rr_##OP##_2_0) { alu_rr(cpu, u, OP_##OP, 2, 0); DBT_NEXT(cpu, u, d); } \
+    UOP(rr_##OP##_2_1) { alu_rr(cpu, u, OP_##OP, 2, 1); DBT_NEXT(cpu, u, d); } \
+    UOP(rr_##OP##_4_0) { alu_rr(cpu, u, OP_##OP, 4, 0); DBT_NEXT(cpu, u, d); } \
+    UOP(rr_##OP##_4_1) { alu_rr(cpu, u, OP_##OP, 4, 1); DBT_NEXT(cpu, u, d); } \
+    UOP(ri_##OP##_1_0) { alu_ri(cpu, u, OP_##OP, 1, 0); DBT_NEXT(cpu, u, d); } \
+    UOP(ri_##OP##_1_1) { alu_ri(cpu, u, OP_##OP, 1, 1); DBT_NEXT(cpu, u, d); } \
+    UOP(ri_##OP##_2_0) { alu_ri(cpu, u, OP_##OP, 2, 0); DBT_NEXT(cpu, u, d); } \
+    UOP(ri_##OP##_2_1) { alu_ri(cpu, u, OP_##OP, 2, 1); DBT_NEXT(cpu, u, d); } \
+    UOP(ri_##OP##_4_0) { alu_ri(cpu, u, OP_##OP, 4, 0); DBT_NEXT(cpu, u, d); } \
+    UOP(ri_##OP##_4_1) { alu_ri(cpu, u, OP_##OP, 4, 1); DBT_NEXT(cpu, u, d); }
 
 ALU_FORMS(ADD) ALU_FORMS(OR) ALU_FORMS(ADC) ALU_FORMS(SBB)
 ALU_FORMS(AND) ALU_FORMS(SUB) ALU_FORMS(XOR) ALU_FORMS(CMP) ALU_FORMS(TEST)
@@ -73,47 +71,45 @@ static const dbt_uop_fn alu_ri_table[9][3][2] = {
     ALU_ROW_I(ADD), ALU_ROW_I(OR), ALU_ROW_I(ADC), ALU_ROW_I(SBB),
     ALU_ROW_I(AND), ALU_ROW_I(SUB), ALU_ROW_I(XOR), ALU_ROW_I(CMP), ALU_ROW_I(TEST) };
 
-UOP(mov_rr_4) { (void)d; cpu->regs[u->r0] = cpu->regs[u->r1]; return 0; }
-UOP(mov_rr_2) { (void)d; reg_write(cpu, u->r0, 2, reg_read(cpu, u->r1, 2)); return 0; }
-UOP(mov_rr_1) { (void)d; reg_write(cpu, u->r0, 1, reg_read(cpu, u->r1, 1)); return 0; }
-UOP(mov_ri_4) { (void)d; cpu->regs[u->r0] = u->imm; return 0; }
-UOP(mov_ri_2) { (void)d; reg_write(cpu, u->r0, 2, u->imm); return 0; }
-UOP(mov_ri_1) { (void)d; reg_write(cpu, u->r0, 1, u->imm); return 0; }
+UOP(mov_rr_4) { cpu->regs[u->r0] = cpu->regs[u->r1]; DBT_NEXT(cpu, u, d); }
+UOP(mov_rr_2) { reg_write(cpu, u->r0, 2, reg_read(cpu, u->r1, 2)); DBT_NEXT(cpu, u, d); }
+UOP(mov_rr_1) { reg_write(cpu, u->r0, 1, reg_read(cpu, u->r1, 1)); DBT_NEXT(cpu, u, d); }
+UOP(mov_ri_4) { cpu->regs[u->r0] = u->imm; DBT_NEXT(cpu, u, d); }
+UOP(mov_ri_2) { reg_write(cpu, u->r0, 2, u->imm); DBT_NEXT(cpu, u, d); }
+UOP(mov_ri_1) { reg_write(cpu, u->r0, 1, u->imm); DBT_NEXT(cpu, u, d); }
 
-UOP(lea_4) { (void)d; cpu->regs[u->r0] = insn_ea(cpu, &u->in); return 0; }
-UOP(lea_2) { (void)d; reg_write(cpu, u->r0, 2, insn_ea(cpu, &u->in)); return 0; }
+UOP(lea_4) { cpu->regs[u->r0] = insn_ea(cpu, &u->in); DBT_NEXT(cpu, u, d); }
+UOP(lea_2) { reg_write(cpu, u->r0, 2, insn_ea(cpu, &u->in)); DBT_NEXT(cpu, u, d); }
 
-static inline int incdec(struct cpu *cpu, const struct dbt_uop *u, int dec, unsigned size, int live)
+static inline void incdec(struct cpu *cpu, const struct dbt_uop *u, int dec, unsigned size, int live)
 {
     uint32_t a = reg_read(cpu, u->r0, size), r = dec ? a - 1 : a + 1;
     reg_write(cpu, u->r0, size, r);
     if (live)
         flags_set_lazy(cpu, dec ? LF_DEC : LF_INC, size, a, 1, r);
-    return 0;
 }
 
-UOP(inc_4_0) { (void)d; return incdec(cpu, u, 0, 4, 0); }
-UOP(inc_4_1) { (void)d; return incdec(cpu, u, 0, 4, 1); }
-UOP(dec_4_0) { (void)d; return incdec(cpu, u, 1, 4, 0); }
-UOP(dec_4_1) { (void)d; return incdec(cpu, u, 1, 4, 1); }
-UOP(inc_2_1) { (void)d; return incdec(cpu, u, 0, 2, 1); }
-UOP(dec_2_1) { (void)d; return incdec(cpu, u, 1, 2, 1); }
+UOP(inc_4_0) { incdec(cpu, u, 0, 4, 0); DBT_NEXT(cpu, u, d); }
+UOP(inc_4_1) { incdec(cpu, u, 0, 4, 1); DBT_NEXT(cpu, u, d); }
+UOP(dec_4_0) { incdec(cpu, u, 1, 4, 0); DBT_NEXT(cpu, u, d); }
+UOP(dec_4_1) { incdec(cpu, u, 1, 4, 1); DBT_NEXT(cpu, u, d); }
+UOP(inc_2_1) { incdec(cpu, u, 0, 2, 1); DBT_NEXT(cpu, u, d); }
+UOP(dec_2_1) { incdec(cpu, u, 1, 2, 1); DBT_NEXT(cpu, u, d); }
 
-UOP(not_4) { (void)d; cpu->regs[u->r0] = ~cpu->regs[u->r0]; return 0; }
+UOP(not_4) { cpu->regs[u->r0] = ~cpu->regs[u->r0]; DBT_NEXT(cpu, u, d); }
 
 UOP(xchg_4)
 {
-    (void)d;
     uint32_t t = cpu->regs[u->r0];
     cpu->regs[u->r0] = cpu->regs[u->r1];
     cpu->regs[u->r1] = t;
-    return 0;
+    DBT_NEXT(cpu, u, d);
 }
 
-UOP(movzx_b_4) { (void)d; cpu->regs[u->r0] = reg_read(cpu, u->r1, 1); return 0; }
-UOP(movzx_w_4) { (void)d; cpu->regs[u->r0] = cpu->regs[u->r1] & 0xFFFF; return 0; }
-UOP(movsx_b_4) { (void)d; cpu->regs[u->r0] = (uint32_t)(int32_t)(int8_t)reg_read(cpu, u->r1, 1); return 0; }
-UOP(movsx_w_4) { (void)d; cpu->regs[u->r0] = (uint32_t)(int32_t)(int16_t)cpu->regs[u->r1]; return 0; }
+UOP(movzx_b_4) { cpu->regs[u->r0] = reg_read(cpu, u->r1, 1); DBT_NEXT(cpu, u, d); }
+UOP(movzx_w_4) { cpu->regs[u->r0] = cpu->regs[u->r1] & 0xFFFF; DBT_NEXT(cpu, u, d); }
+UOP(movsx_b_4) { cpu->regs[u->r0] = (uint32_t)(int32_t)(int8_t)reg_read(cpu, u->r1, 1); DBT_NEXT(cpu, u, d); }
+UOP(movsx_w_4) { cpu->regs[u->r0] = (uint32_t)(int32_t)(int16_t)cpu->regs[u->r1]; DBT_NEXT(cpu, u, d); }
 
 static unsigned size_index(unsigned size)
 {

@@ -4,6 +4,36 @@
 
 #include "dbt/cache.h"
 
+/* Dispatch. With clang's musttail each micro-op jumps straight to the next
+ * (threaded code: one indirect branch per site, well predicted); other
+ * compilers return to a tight loop in dbt.c. -DSHADOW86_DBT_LOOP forces the
+ * loop, so both paths can be built and tested with one compiler. */
+#if !defined(SHADOW86_DBT_LOOP) && defined(__clang__) && defined(__has_attribute)
+#if __has_attribute(musttail)
+#define DBT_THREADED 1
+#endif
+#endif
+#ifndef DBT_THREADED
+#define DBT_THREADED 0
+#endif
+
+#if DBT_THREADED
+#define DBT_NEXT(cpu, u, d) __attribute__((musttail)) return (u)[1].fn((cpu), (u) + 1, (d))
+#else
+#define DBT_NEXT(cpu, u, d) return (u) + 1
+#endif
+/* End the block after this micro-op. */
+#define DBT_STOP(u, d) do { (d)->stop_at = (u) + 1; return NULL; } while (0)
+/* Continue, unless a store of this micro-op hit translated code. */
+#define DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen) \
+    do { if ((d)->code_gen != (gen)) DBT_STOP(u, d); DBT_NEXT(cpu, u, d); } while (0)
+
+#define DBT_UOP(name) \
+    static const struct dbt_uop *name(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+
+/* The sentinel that ends every block. */
+const struct dbt_uop *dbt_uop_end(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
+
 /* Choose the micro-op for `u->in` (already filled with in, eip, next_eip,
  * idx, flags_live): a register form when one exists, else the full form
  * (a callout for sensitive instructions). `cs_limit` bounds direct branch
@@ -18,8 +48,8 @@ dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_li
 /* Direct branches with a target inside the segment: NULL otherwise. */
 dbt_uop_fn dbt_branch_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_limit);
 
-int dbt_uop_full(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
-int dbt_uop_callout(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
+const struct dbt_uop *dbt_uop_full(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
+const struct dbt_uop *dbt_uop_callout(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
 
 /* Flag liveness (backward over a block): does `in` write all six
  * arithmetic flags without reading any, or leave them alone entirely? */

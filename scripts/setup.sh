@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libcapstone-dev libelf-dev libsdl2-dev check zlib1g-dev
-  nasm gcc-multilib time
+  nasm gcc-multilib time clang
   gdb python3
   seabios vgabios xorriso
 )
