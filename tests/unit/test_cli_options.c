@@ -123,6 +123,23 @@ START_TEST(needs_bios_or_kernel)
 }
 END_TEST
 
+START_TEST(serial_settings)
+{
+    ck_assert_int_eq(PARSE("-serial", "file:out.txt", "-serial", "none"), 0);
+    ck_assert_int_eq(o.nserial, 2);
+    ck_assert_str_eq(o.serial[0], "file:out.txt");
+    ck_assert_str_eq(o.serial[1], "none");
+    ck_assert_int_eq(PARSE("-nographic"), 0);
+    ck_assert_int_eq(o.nserial, 1);
+    ck_assert_str_eq(o.serial[0], "stdio");
+    ck_assert_int_eq(PARSE("-nographic", "-serial", "file:x"), 0);
+    ck_assert_str_eq(o.serial[0], "file:x");   /* an explicit -serial wins */
+    assert_error(PARSE("-serial", "tcp:1234"), "-serial: 'tcp:1234' is not stdio, none or file:NAME");
+    assert_error(PARSE("-serial", "file:"), "-serial: 'file:'");
+    assert_error(PARSE("-serial", "none", "-serial", "none", "-serial", "none"), "at most two");
+}
+END_TEST
+
 START_TEST(rtc_settings)
 {
     ck_assert_int_eq(PARSE("-rtc", "clock=host,base=2000-01-02T03:04:05"), 0);
@@ -170,6 +187,7 @@ static Suite *options_suite(void)
     tcase_add_test(tc, trace_categories);
     tcase_add_test(tc, needs_bios_or_kernel);
     tcase_add_test(tc, rtc_settings);
+    tcase_add_test(tc, serial_settings);
     tcase_add_test(tc, help_needs_nothing_else);
     tcase_add_test(tc, max_insns_must_be_positive);
     suite_add_tcase(s, tc);
