@@ -1,7 +1,10 @@
 ; bench/guests/entry.asm -- the ROM around a benchmark workload.
 ;
 ; The same 64 KiB image boots in shadow86 (-bios), QEMU (-bios) and Bochs
-; (romimage): from the reset vector it enables A20, loads a flat GDT,
+; (romimage: file=X.rom with no address=, so that Bochs maps it to end at
+; 4 GiB, where the reset vector is fetched, and mirrors it below 1 MiB;
+; address=0xf0000 leaves the top of memory empty and the CPU runs 0xFF
+; bytes).  From the reset vector it enables A20, loads a flat GDT,
 ; enters 32-bit protected mode, copies the workload (PROG, linked to run at
 ; 1 MiB) from the ROM to RAM and calls it.  The workload prints through
 ; port 0xE9 and ends through bench_exit() (rt.c).
