@@ -142,12 +142,13 @@ int clock_idle(struct clock *c, uint64_t max_sleep_ns)
     uint64_t now = clock_now(c);
     if (next <= now)
         return 0;
-    if (c->mode == CLOCK_VIRTUAL) {
-        c->halt_skipped_ns += next - now;
-        c->base_ns += next - now;
-        return 0;
-    }
     uint64_t d = next - now;
+    if (c->mode == CLOCK_VIRTUAL) {
+        c->halt_skipped_ns += d;
+        c->base_ns += d;
+        if (!c->pace_idle)
+            return 0;
+    }
     if (d > max_sleep_ns)
         d = max_sleep_ns;
     struct timespec ts = { (time_t)(d / CLOCK_NS_PER_SEC), (long)(d % CLOCK_NS_PER_SEC) };

@@ -65,6 +65,11 @@ struct clock {
     /* Wall-clock seconds since 1970 (UTC) at time 0: what the RTC counts
      * from. */
     int64_t epoch;
+    /* Virtual mode with a person at the keyboard (-serial stdio, -display
+     * text): an idle CPU also waits the skipped time on the host clock,
+     * so a guest waiting for input does not spin the host. Only pacing:
+     * the guest sees the same times either way. */
+    int pace_idle;
     uint64_t halt_skipped_ns;   /* virtual time skipped over HLT */
     uint64_t halt_slept_ns;     /* host time slept in HLT (host mode) */
 

@@ -321,10 +321,14 @@ int main(int argc, char **argv)
             goto fail;
         debugcon_set_output(&m->seabios_log, seabios_log);
     }
-    for (; nserial < opt.nserial; nserial++)
+    for (; nserial < opt.nserial; nserial++) {
         if (cli_serial_open(&serial[nserial], opt.serial[nserial], m, &m->com[nserial], err,
                             sizeof err) != 0)
             goto fail;
+        /* Someone may type: an idle guest waits in host time too. */
+        if (serial[nserial].kind == CLI_SERIAL_STDIO)
+            m->clock.pace_idle = 1;
+    }
     if (opt.trace) {
         trace_out = stderr;
         if (opt.trace_file && !(trace_out = open_output("--trace-file", opt.trace_file, err,
@@ -363,6 +367,7 @@ int main(int argc, char **argv)
     debug_session_attach(d);
 
     if (opt.display_text) {
+        m->clock.pace_idle = 1;   /* keys are typed: idle in host time too */
         display_text_init(&display, &m->storage->vga, stdout);
         display_text_attach_input(&display, 0, display_key, display_quit, m);
         if (board_storage_set_display(m, display_text_refresh, &display,
