@@ -380,9 +380,31 @@ void gdbstub_on_mem(struct gdbstub *g, enum cpu_mem_kind kind, uint32_t lin, uns
 void gdbstub_on_interrupt(struct gdbstub *g)
 {
     /* A step that faults or traps stops at the handler's first
-     * instruction, as on hardware. */
-    if (g->stepping && g->stop == GDBSTUB_STOP_NONE)
+     * instruction, as on hardware. Otherwise, with breakpoints set, stop
+     * once the delivery is done and look at where it landed: no
+     * instruction retires between the delivery and the handler's first
+     * one, so the retire-time check alone would miss a breakpoint there. */
+    if (g->stop != GDBSTUB_STOP_NONE)
+        return;
+    if (g->stepping)
         request_stop(g, GDBSTUB_STOP_STEP);
+    else if (g->nbp)
+        request_stop(g, GDBSTUB_STOP_RECHECK);
+}
+
+int gdbstub_stop_is_real(struct gdbstub *g)
+{
+    if (g->stop != GDBSTUB_STOP_RECHECK)
+        return 1;
+    const struct cpu *cpu = &g->m->cpu;
+    uint32_t lin = cpu->seg[SEG_CS].base + cpu->eip;
+    for (unsigned i = 0; i < g->nbp; i++)
+        if (g->bp[i].addr == lin) {
+            g->stop = GDBSTUB_STOP_BREAK;
+            return 1;
+        }
+    g->stop = GDBSTUB_STOP_NONE;
+    return 0;
 }
 
 /* ------------------------------------------------------------ registers */

@@ -14,8 +14,9 @@
  *
  * Breakpoints (Z0 software and Z1 hardware alike) are address compares on
  * the linear address of the next instruction, checked after each retired
- * instruction: guest memory is never patched, so they are exact with the
- * translator too and invisible to the guest. Watchpoints (Z2 write, Z3
+ * instruction and after each interrupt or exception delivery (the
+ * handler's first instruction): guest memory is never patched, so they are
+ * exact with the translator too and invisible to the guest. Watchpoints (Z2 write, Z3
  * read, Z4 access) are checked in the CPU's memory-access hook and stop
  * after the accessing instruction. Single step, continue, Ctrl-C (checked
  * between run slices), detach (the run goes on) and kill (the run ends).
@@ -42,7 +43,8 @@ enum gdbstub_stop {
     GDBSTUB_STOP_BREAK,
     GDBSTUB_STOP_WATCH,
     GDBSTUB_STOP_INTERRUPT,   /* Ctrl-C */
-    GDBSTUB_STOP_ATTACH       /* a client connected */
+    GDBSTUB_STOP_ATTACH,      /* a client connected */
+    GDBSTUB_STOP_RECHECK      /* an interrupt was delivered: is its handler a breakpoint? */
 };
 
 struct gdbstub {
@@ -80,6 +82,10 @@ int gdbstub_poll(struct gdbstub *g);
 void gdbstub_on_insn(struct gdbstub *g, const struct cpu *cpu);
 void gdbstub_on_mem(struct gdbstub *g, enum cpu_mem_kind kind, uint32_t lin, unsigned size);
 void gdbstub_on_interrupt(struct gdbstub *g);
+
+/* After a stop: 1 when the client must hear of it, 0 when it was only an
+ * interrupt delivery whose handler is no breakpoint (run on). */
+int gdbstub_stop_is_real(struct gdbstub *g);
 
 /* The machine stopped for the debugger: report why and serve packets until
  * the client resumes (returns 0), detaches (returns 0, attached = 0) or

@@ -157,6 +157,8 @@ enum machine_stop debug_session_run(struct debug_session *s)
             return why;
         /* A debugger stop (attach, breakpoint, step, watchpoint, Ctrl-C):
          * hooks follow whether a client is attached. */
+        if (!gdbstub_stop_is_real(&s->gdb))
+            continue;
         debug_session_attach(s);
         gdbstub_serve(&s->gdb);
         if (s->gdb.killed)
