@@ -169,7 +169,10 @@ struct cpu_block_event {
 struct cpu_hooks {
     void *opaque;
     /* Called after an instruction retired, with its decoded form and the
-     * state before it ran (`before`). */
+     * state before it ran (`before`). `before` holds the fields of struct
+     * cpu that precede `tlb` (registers, segments, control registers,
+     * icount, the memory and MMU pointers); the TLB, io, hooks and stats
+     * after it are not copied and must not be read through `before`. */
     void (*insn_retired)(void *opaque, const struct cpu *cpu, const struct insn *in,
                          const struct cpu *before);
     /* cpu/mem.c, after each segmented data access. */

@@ -2,9 +2,10 @@
  * linear address, without side effects: no faults raised, no accessed or
  * dirty bits set, no device touched.
  *
- * Paging is not modelled yet, so linear = physical (after the A20 mask).
- * When [mmu] lands, debug_linear_to_phys() is the one place that must walk
- * the guest's tables through the MMU's side-effect-free translation.
+ * Translation goes through [mmu]'s side-effect-free walk
+ * (cpu_debug_linear_to_phys: no fault, no A/D bits, no TLB fill), once per
+ * page touched. It reads only the fields of struct cpu before `tlb`, so an
+ * insn_retired `before` snapshot is a valid argument.
  */
 #ifndef SHADOW86_DEBUG_GUESTMEM_H
 #define SHADOW86_DEBUG_GUESTMEM_H
