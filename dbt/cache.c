@@ -91,7 +91,7 @@ static void hash_unlink(struct dbt *d, struct dbt_block *b)
         *pp = b->hash_next;
 }
 
-static void block_invalidate(struct dbt *d, struct dbt_block *b)
+void dbt_cache_invalidate_block(struct dbt *d, struct dbt_block *b)
 {
     if (!b->valid)
         return;
@@ -163,7 +163,7 @@ void dbt_invalidate_phys(struct dbt *d, uint32_t gpa, uint32_t len)
         int hit = 0;
         for (struct dbt_block_ref *r = p->blocks; r; r = r->next) {
             if (r->block->valid && block_overlaps(r->block, gpa, len)) {
-                block_invalidate(d, r->block);
+                dbt_cache_invalidate_block(d, r->block);
                 hit = 1;
             }
         }

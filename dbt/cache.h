@@ -61,5 +61,7 @@ uint32_t dbt_mode_bits(const struct cpu *cpu);
 struct dbt_block *dbt_cache_lookup(struct dbt *d, uint32_t eip, uint32_t cs_base,
                                    uint32_t cs_limit, uint32_t mode, uint32_t phys);
 void dbt_cache_insert(struct dbt *d, struct dbt_block *b);
+/* Drop one block (its stamp changes; links to it break). */
+void dbt_cache_invalidate_block(struct dbt *d, struct dbt_block *b);
 
 #endif

@@ -72,6 +72,18 @@ static uint32_t jc_index(uint32_t lin)
 /* The block to run at CS:EIP, or NULL if the interpreter must run the
  * instruction (it does not decode here). `prev` is the block that just
  * completed, if it may be chained from. */
+/* A block whose last instruction runs onto a second page was found by its
+ * first page only: it is current only while the second linear page still
+ * maps where it did at translation (a remapping needs no code write). */
+static int second_page_current(struct dbt *d, const struct dbt_block *b)
+{
+    uint32_t phys2;
+    if (b->span <= b->first_len)
+        return 1;
+    return dbt_code_phys(d->cpu, b->cs_base + b->eip + b->first_len, &phys2) == 0 &&
+           phys2 == b->phys_page[1];
+}
+
 static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
 {
     struct cpu *cpu = d->cpu;
@@ -80,7 +92,8 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
     if (prev) {
         for (int s = 0; s < DBT_SLOT_COUNT; s++) {
             struct dbt_block *n = prev->succ[s];
-            if (n && prev->succ_eip[s] == eip && prev->succ_stamp[s] == n->stamp) {
+            if (n && prev->succ_eip[s] == eip && prev->succ_stamp[s] == n->stamp &&
+                second_page_current(d, n)) {
                 d->stats.chain_hits++;
                 return n;
             }
@@ -99,6 +112,10 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
     if (!(b && jc->stamp == b->stamp && b->eip == eip && b->cs_base == cs->base &&
           b->cs_limit == cs->limit && b->mode == mode && b->phys == phys)) {
         b = dbt_cache_lookup(d, eip, cs->base, cs->limit, mode, phys);
+        if (b && !second_page_current(d, b)) {
+            dbt_cache_invalidate_block(d, b);   /* its second page moved */
+            b = NULL;
+        }
         if (b) {
             d->stats.cache_hits++;
         } else {
@@ -108,6 +125,15 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
             dbt_cache_insert(d, b);
             d->stats.cache_misses++;
         }
+        jc->block = b;
+        jc->stamp = b->stamp;
+    } else if (!second_page_current(d, b)) {
+        dbt_cache_invalidate_block(d, b);
+        b = dbt_translate(d, phys, mode);
+        if (!b)
+            return NULL;
+        dbt_cache_insert(d, b);
+        d->stats.cache_misses++;
         jc->block = b;
         jc->stamp = b->stamp;
     } else {
