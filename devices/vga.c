@@ -304,6 +304,8 @@ static void vbe_write(struct vga *v, uint16_t val)
             if (!(val & VBE_NOCLEARMEM)) {
                 uint64_t n = (uint64_t)v->vbe_line_offset * v->vbe[VBE_INDEX_YRES];
                 memset(v->vram, 0, n < VGA_VRAM_SIZE ? (size_t)n : VGA_VRAM_SIZE);
+                for (uint64_t o = 0; o < n && o < VGA_VRAM_SIZE; o += 0x10000)
+                    vga_touch(v, (uint32_t)o);
             }
             /* The window at 0xA0000 now shows 64 KiB banks of the frame
              * buffer: graphics mode, chain-4, 64 KiB at 0xA0000. */

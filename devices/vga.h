@@ -66,6 +66,10 @@ struct vga {
     uint8_t *rom;                 /* option ROM (VGA BIOS), or NULL */
     uint32_t rom_size;
 
+    /* 64 KiB blocks of video memory ever written (not guest state: a
+     * snapshot saves and clears only these, instead of scanning 16 MiB). */
+    uint64_t vram_touched[VGA_VRAM_SIZE / 0x10000 / 64];
+
     FILE *log;
     uint32_t logged;              /* one-time notices already given (bit per kind) */
     uint64_t mem_reads, mem_writes;
@@ -88,6 +92,12 @@ void vga_mem_write(struct vga *v, uint32_t offset, uint8_t val);
 /* The linear frame buffer (BAR0), `offset` into video memory. */
 uint8_t vga_lfb_read(struct vga *v, uint32_t offset);
 void vga_lfb_write(struct vga *v, uint32_t offset, uint8_t val);
+
+static inline void vga_touch(struct vga *v, uint32_t offset)
+{
+    unsigned b = (offset >> 16) & (VGA_VRAM_SIZE / 0x10000 - 1);
+    v->vram_touched[b >> 6] |= 1ull << (b & 63);
+}
 
 /* Recompute the VBE line offset and start from the VBE registers. */
 void vga_vbe_relayout(struct vga *v);

@@ -97,10 +97,14 @@ void vga_mem_write(struct vga *v, uint32_t offset, uint8_t val)
         return;
     if (vbe_banked(v)) {
         uint32_t p = ((uint32_t)v->vbe[VBE_INDEX_BANK] << 16) + (uint32_t)(a & 0xFFFF);
-        if (p < VGA_VRAM_SIZE)
+        if (p < VGA_VRAM_SIZE) {
             v->vram[p] = val;
+            vga_touch(v, p);
+        }
         return;
     }
+    /* VGA addressing reaches the first 256 KiB (four 64 KiB blocks). */
+    v->vram_touched[0] |= 0x0F;
     uint8_t map_mask = v->seq[2] & 0x0F;
     if (v->seq[4] & 0x08) {                     /* chain-4 */
         if (map_mask & (1u << (a & 3)))
@@ -153,6 +157,8 @@ uint8_t vga_lfb_read(struct vga *v, uint32_t offset)
 
 void vga_lfb_write(struct vga *v, uint32_t offset, uint8_t val)
 {
-    if (offset < VGA_VRAM_SIZE)
+    if (offset < VGA_VRAM_SIZE) {
         v->vram[offset] = val;
+        vga_touch(v, offset);
+    }
 }

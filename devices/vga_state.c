@@ -7,9 +7,15 @@
 #include "devices/vga_state.h"
 
 /* Video memory goes in 64 KiB blocks, all-zero blocks left out: a text
- * screen costs a few blocks, not 16 MiB. */
+ * screen costs a few blocks, not 16 MiB. Only blocks ever written
+ * (vram_touched) are looked at. */
 #define VRAM_BLOCK 0x10000u
 #define VRAM_BLOCKS (VGA_VRAM_SIZE / VRAM_BLOCK)
+
+static int touched(const struct vga *v, unsigned b)
+{
+    return (v->vram_touched[b >> 6] >> (b & 63)) & 1;
+}
 
 static int block_is_zero(const uint8_t *p)
 {
@@ -47,10 +53,10 @@ void vga_save(const struct vga *v, struct state_writer *w)
         state_put_u16(w, v->vbe[i]);
     uint16_t used = 0;
     for (unsigned b = 0; b < VRAM_BLOCKS; b++)
-        used += !block_is_zero(v->vram + b * VRAM_BLOCK);
+        used += touched(v, b) && !block_is_zero(v->vram + b * VRAM_BLOCK);
     state_put_u16(w, used);
     for (unsigned b = 0; b < VRAM_BLOCKS; b++) {
-        if (block_is_zero(v->vram + b * VRAM_BLOCK))
+        if (!touched(v, b) || block_is_zero(v->vram + b * VRAM_BLOCK))
             continue;
         state_put_u16(w, (uint16_t)b);
         state_put_bytes(w, v->vram + b * VRAM_BLOCK, VRAM_BLOCK);
@@ -84,7 +90,11 @@ int vga_load(struct vga *v, struct state_reader *r)
     v->vbe_index = state_get_u16(r);
     for (unsigned i = 0; i < VBE_INDEX_COUNT; i++)
         v->vbe[i] = state_get_u16(r);
-    memset(v->vram, 0, VGA_VRAM_SIZE);
+    /* Blocks never written are zero already: clear only the others. */
+    for (unsigned b = 0; b < VRAM_BLOCKS; b++)
+        if (touched(v, b))
+            memset(v->vram + b * VRAM_BLOCK, 0, VRAM_BLOCK);
+    memset(v->vram_touched, 0, sizeof v->vram_touched);
     unsigned used = state_get_u16(r);
     for (unsigned k = 0; k < used && k < VRAM_BLOCKS && !r->failed; k++) {
         unsigned b = state_get_u16(r);
@@ -93,6 +103,7 @@ int vga_load(struct vga *v, struct state_reader *r)
             break;
         }
         state_get_bytes(r, v->vram + b * VRAM_BLOCK, VRAM_BLOCK);
+        vga_touch(v, b * VRAM_BLOCK);
     }
     if (used > VRAM_BLOCKS)
         state_fail(r);
