@@ -6,6 +6,7 @@
 
 #include "cpu/cpu.h"
 #include "cpu/mem.h"
+#include "cpu/mem_fast.h"
 
 static inline uint32_t reg_read(const struct cpu *cpu, unsigned r, unsigned size)
 {
@@ -45,7 +46,7 @@ static inline uint32_t opnd_read(struct cpu *cpu, const struct insn *in, unsigne
     const struct opnd *o = &in->opnd[i];
     switch (o->kind) {
     case OPK_REG:    return reg_read(cpu, o->reg, o->size);
-    case OPK_MEM:    return cpu_read(cpu, in->seg, cpu->ea, o->size);
+    case OPK_MEM:    return cpu_read_fast(cpu, in->seg, cpu->ea, o->size);
     case OPK_IMM:    return in->imm;
     case OPK_CONST1: return 1;
     case OPK_SREG:   return cpu->seg[o->reg].sel;
@@ -59,7 +60,7 @@ static inline void opnd_write(struct cpu *cpu, const struct insn *in, unsigned i
     if (o->kind == OPK_REG)
         reg_write(cpu, o->reg, o->size, v);
     else
-        cpu_write(cpu, in->seg, cpu->ea, o->size, v & size_mask(o->size));
+        cpu_write_fast(cpu, in->seg, cpu->ea, o->size, v & size_mask(o->size));
 }
 
 /* Address-size-dependent counter and index registers (string ops, LOOP). */

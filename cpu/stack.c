@@ -1,5 +1,6 @@
 #include "cpu/stack.h"
 #include "cpu/mem.h"
+#include "cpu/mem_fast.h"
 #include "cpu/except.h"
 #include "cpu/seg.h"
 
@@ -13,14 +14,14 @@ void stack_check_push(struct cpu *cpu, unsigned count, unsigned size)
 void stack_push(struct cpu *cpu, unsigned size, uint32_t val)
 {
     uint32_t sp = (stack_sp(cpu) - size) & stack_mask(cpu);
-    cpu_write(cpu, SEG_SS, sp, size, val);
+    cpu_write_fast(cpu, SEG_SS, sp, size, val);
     stack_set_sp(cpu, sp);
 }
 
 uint32_t stack_pop(struct cpu *cpu, unsigned size)
 {
     uint32_t sp = stack_sp(cpu);
-    uint32_t v = cpu_read(cpu, SEG_SS, sp, size);
+    uint32_t v = cpu_read_fast(cpu, SEG_SS, sp, size);
     stack_set_sp(cpu, sp + size);
     return v;
 }

@@ -4,6 +4,7 @@
  * first; the accesses themselves are cpu/'s (cpu_read, cpu_write,
  * stack_push, stack_pop), limit checks and paging included. */
 #include "cpu/except.h"
+#include "cpu/mem_fast.h"
 #include "cpu/operand.h"
 #include "cpu/stack.h"
 #include "dbt/uops.h"
@@ -21,7 +22,7 @@ static inline void mem_enter(struct cpu *cpu, const struct dbt_uop *u, struct db
 UOP(load_4)
 {
     mem_enter(cpu, u, d);
-    cpu->regs[u->r0] = cpu_read(cpu, u->in.seg, insn_ea(cpu, &u->in), 4);
+    cpu->regs[u->r0] = cpu_read_fast(cpu, u->in.seg, insn_ea(cpu, &u->in), 4);
     DBT_NEXT(cpu, u, d);
 }
 
@@ -29,7 +30,7 @@ UOP(store_r_4)
 {
     uint32_t gen = d->code_gen;
     mem_enter(cpu, u, d);
-    cpu_write(cpu, u->in.seg, insn_ea(cpu, &u->in), 4, cpu->regs[u->r1]);
+    cpu_write_fast(cpu, u->in.seg, insn_ea(cpu, &u->in), 4, cpu->regs[u->r1]);
     DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
@@ -37,7 +38,7 @@ UOP(store_i_4)
 {
     uint32_t gen = d->code_gen;
     mem_enter(cpu, u, d);
-    cpu_write(cpu, u->in.seg, insn_ea(cpu, &u->in), 4, u->imm);
+    cpu_write_fast(cpu, u->in.seg, insn_ea(cpu, &u->in), 4, u->imm);
     DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
