@@ -220,13 +220,19 @@ enum cpu_exit cpu_run(struct cpu *cpu, uint64_t budget)
         }
         step(cpu);
     }
+    why = cpu_run_exit(cpu, why);
+    cpu->fault_jmp = outer;
+    return why;
+}
+
+enum cpu_exit cpu_run_exit(struct cpu *cpu, enum cpu_exit why)
+{
     if (why == CPU_EXIT_BUDGET && cpu->halted)
         why = CPU_EXIT_HLT;
     if (why == CPU_EXIT_BUDGET && cpu->stop_requested) {
         cpu->stop_requested = 0;
         why = CPU_EXIT_STOP;
     }
-    cpu->fault_jmp = outer;
     return why;
 }
 

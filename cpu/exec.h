@@ -22,4 +22,9 @@ void cpu_execute(struct cpu *cpu, const struct insn *in);
  * or a shutdown). Every engine (interpreter, translator) calls this. */
 void cpu_handle_fault(struct cpu *cpu);
 
+/* The exit reason of a run that ended with `why`: a run that used up its
+ * budget reports HLT if the CPU halted, or STOP (taking the request) if a
+ * stop was requested by its last instruction. Every engine ends with it. */
+enum cpu_exit cpu_run_exit(struct cpu *cpu, enum cpu_exit why);
+
 #endif

@@ -109,35 +109,27 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
     struct dbt_jc_entry *jc = &d->jc[jc_index(lin)];
     struct dbt_block *b = jc->block;
 
-    if (!(b && jc->stamp == b->stamp && b->eip == eip && b->cs_base == cs->base &&
-          b->cs_limit == cs->limit && b->mode == mode && b->phys == phys)) {
+    int jc_hit = b && jc->stamp == b->stamp && b->eip == eip && b->cs_base == cs->base &&
+                 b->cs_limit == cs->limit && b->mode == mode && b->phys == phys;
+    if (!jc_hit)
         b = dbt_cache_lookup(d, eip, cs->base, cs->limit, mode, phys);
-        if (b && !second_page_current(d, b)) {
-            dbt_cache_invalidate_block(d, b);   /* its second page moved */
-            b = NULL;
-        }
-        if (b) {
-            d->stats.cache_hits++;
-        } else {
-            b = dbt_translate(d, phys, mode);
-            if (!b)
-                return NULL;
-            dbt_cache_insert(d, b);
-            d->stats.cache_misses++;
-        }
-        jc->block = b;
-        jc->stamp = b->stamp;
-    } else if (!second_page_current(d, b)) {
-        dbt_cache_invalidate_block(d, b);
+    if (b && !second_page_current(d, b)) {
+        dbt_cache_invalidate_block(d, b);   /* its second page moved */
+        b = NULL;
+        jc_hit = 0;
+    }
+    if (b) {
+        d->stats.cache_hits++;
+    } else {
         b = dbt_translate(d, phys, mode);
         if (!b)
             return NULL;
         dbt_cache_insert(d, b);
         d->stats.cache_misses++;
+    }
+    if (!jc_hit) {
         jc->block = b;
         jc->stamp = b->stamp;
-    } else {
-        d->stats.cache_hits++;
     }
 
     /* Link prev → b when both lie on the same page (links never cross a
@@ -269,14 +261,8 @@ static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *u
     why = run_loop(d, single);
 out:
     /* The same end-of-run rules as cpu_run(), so both engines leave the
-     * same state behind (a stop requested by the last instruction is
-     * reported now, not by the next run). */
-    if (why == CPU_EXIT_BUDGET && cpu->halted)
-        why = CPU_EXIT_HLT;
-    if (why == CPU_EXIT_BUDGET && cpu->stop_requested) {
-        cpu->stop_requested = 0;
-        why = CPU_EXIT_STOP;
-    }
+     * same state behind. */
+    why = cpu_run_exit(cpu, why);
     cpu->fault_jmp = outer;
     if (used)
         *used = (cpu->icount - start) + d->run_faults;
