@@ -52,6 +52,7 @@ struct dbt {
     unsigned block_limit;              /* instructions per block (1..DBT_BLOCK_MAX) */
     uint32_t next_stamp;
     struct dbt_stats stats;
+    uint64_t (*now_ns)(void);          /* host clock for translation time, or NULL */
 };
 
 /* Mode bits that select a translation (they change how bytes decode or

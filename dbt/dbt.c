@@ -37,6 +37,25 @@ void dbt_destroy(struct dbt *d)
     free(d);
 }
 
+void dbt_set_timer(struct dbt *d, uint64_t (*now_ns)(void))
+{
+    d->now_ns = now_ns;
+}
+
+/* Translate and insert, timing it when a host clock was given. */
+static struct dbt_block *translate_new(struct dbt *d, uint32_t phys, uint32_t mode)
+{
+    uint64_t t0 = d->now_ns ? d->now_ns() : 0;
+    struct dbt_block *b = dbt_translate(d, phys, mode);
+    if (b) {
+        dbt_cache_insert(d, b);
+        d->stats.cache_misses++;
+    }
+    if (d->now_ns)
+        d->stats.translate_ns += d->now_ns() - t0;
+    return b;
+}
+
 void dbt_set_block_limit(struct dbt *d, unsigned limit)
 {
     if (limit < 1)
@@ -120,12 +139,8 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
     }
     if (b) {
         d->stats.cache_hits++;
-    } else {
-        b = dbt_translate(d, phys, mode);
-        if (!b)
-            return NULL;
-        dbt_cache_insert(d, b);
-        d->stats.cache_misses++;
+    } else if (!(b = translate_new(d, phys, mode))) {
+        return NULL;
     }
     if (!jc_hit) {
         jc->block = b;

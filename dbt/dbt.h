@@ -29,7 +29,7 @@ struct dbt_stats {
                                      (single-step, hooks, budget tails) */
     uint64_t callouts[4];         /* sensitive instructions run as callouts,
                                      per enum cpu_sensitivity */
-    uint64_t translate_ns;        /* reserved: set by the caller's clock */
+    uint64_t translate_ns;        /* host time spent translating (when a timer is set) */
 };
 
 /* Create a translator for `cpu`. Returns NULL on allocation failure. */
@@ -54,11 +54,12 @@ void dbt_flush(struct dbt *dbt);
 
 const struct dbt_stats *dbt_get_stats(const struct dbt *dbt);
 
+/* Measure translation time with `now_ns` (a host monotonic clock in ns;
+ * machine/clock provides it — only statistics use it, never the guest). */
+void dbt_set_timer(struct dbt *dbt, uint64_t (*now_ns)(void));
+
 /* At most `limit` instructions per block (1 = one instruction per block,
  * for instruction-by-instruction lockstep). Flushes the cache. */
 void dbt_set_block_limit(struct dbt *dbt, unsigned limit);
-
-/* The translator's counters as "stats: dbt ..." lines. */
-void dbt_stats_print(const struct dbt *dbt, FILE *out);
 
 #endif

@@ -262,8 +262,7 @@ static void section_dbt(struct stats_out *o, const struct machine *m)
         return;
     }
     const struct dbt_stats *d = dbt_get_stats(m->dbt);
-    /* As dbt/stats.c counts them: a successor is found by a chain link,
-     * by the cache, or translated. */
+    /* A successor is found by a chain link, by the cache, or translated. */
     uint64_t lookups = d->cache_hits + d->cache_misses + d->chain_hits;
     stats_str(o, "engine", "translator");
     stats_u64(o, "blocks_translated", d->blocks_translated);
@@ -279,6 +278,9 @@ static void section_dbt(struct stats_out *o, const struct machine *m)
     stats_u64(o, "invalidations", d->invalidations);
     stats_u64(o, "flushes", d->flushes);
     stats_u64(o, "interpreted", d->interpreted);
+    stats_double(o, "translate_ms", (double)d->translate_ns / 1e6);
+    stats_double(o, "translate_us_per_block", d->blocks_translated
+                     ? (double)d->translate_ns / 1e3 / (double)d->blocks_translated : 0.0);
     stats_group_begin(o, "callouts");
     for (unsigned c = CPU_SENS_PRIVILEGED; c < CPU_SENS_COUNT; c++)
         stats_u64(o, cpu_sensitive_class_name((enum cpu_sensitivity)c), d->callouts[c]);

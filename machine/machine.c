@@ -147,6 +147,8 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
         machine_destroy(m);
         return -1;
     }
+    if (m->dbt)
+        dbt_set_timer(m->dbt, clock_host_monotonic_ns);   /* --stats only */
     if (wire_devices(m, err, errsz) != 0) {
         machine_destroy(m);
         return -1;
