@@ -111,6 +111,12 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
     }
     for (unsigned i = 0; i < n; i++)
         dbt_bind_uop(d, &tmp[i], cs->limit);
+    /* Fuse a compare with the conditional branch that ends the block. */
+    if (n >= 2) {
+        dbt_uop_fn f = dbt_fused_form(&tmp[n - 2], &tmp[n - 1]);
+        if (f)
+            tmp[n - 2].fn = f;
+    }
     int ends_slow = tmp[n - 1].fn == dbt_uop_full || tmp[n - 1].fn == dbt_uop_callout;
 
     struct dbt_block *b = calloc(1, sizeof *b + (n + 1) * sizeof(struct dbt_uop));

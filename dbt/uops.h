@@ -22,6 +22,12 @@
 #else
 #define DBT_NEXT(cpu, u, d) return (u) + 1
 #endif
+/* Continue with the micro-op after the next (a fused pair). */
+#if DBT_THREADED
+#define DBT_NEXT2(cpu, u, d) __attribute__((musttail)) return (u)[2].fn((cpu), (u) + 2, (d))
+#else
+#define DBT_NEXT2(cpu, u, d) return (u) + 2
+#endif
 /* End the block after this micro-op. */
 #define DBT_STOP(u, d) do { (d)->stop_at = (u) + 1; return NULL; } while (0)
 /* Continue, unless a store of this micro-op hit translated code. */
@@ -47,6 +53,10 @@ dbt_uop_fn dbt_reg_form(const struct insn *in, int flags_live, struct dbt_uop *u
 dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_limit);
 /* Direct branches with a target inside the segment: NULL otherwise. */
 dbt_uop_fn dbt_branch_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_limit);
+/* A CMP/TEST register form followed by a direct Jcc: the fused micro-op
+ * for the pair (bound to the first; it runs both and skips the second),
+ * or NULL when the pair has none. */
+dbt_uop_fn dbt_fused_form(const struct dbt_uop *first, const struct dbt_uop *jcc);
 
 const struct dbt_uop *dbt_uop_full(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
 const struct dbt_uop *dbt_uop_callout(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
