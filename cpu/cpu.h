@@ -157,7 +157,9 @@ enum cpu_block_event_kind {
 enum cpu_block_cause {
     CPU_BLOCK_CAUSE_NONE, CPU_BLOCK_CAUSE_CODE_WRITE, CPU_BLOCK_CAUSE_SELF_MODIFY,
     CPU_BLOCK_CAUSE_CR3, CPU_BLOCK_CAUSE_MODE, CPU_BLOCK_CAUSE_CACHE_FULL,
-    CPU_BLOCK_CAUSE_DEBUGGER, CPU_BLOCK_CAUSE_COUNT
+    CPU_BLOCK_CAUSE_DEBUGGER,
+    CPU_BLOCK_CAUSE_REMAP,  /* the page tables now map other bytes there */
+    CPU_BLOCK_CAUSE_COUNT
 };
 struct cpu_block_event {
     uint8_t kind;           /* enum cpu_block_event_kind */

@@ -91,10 +91,25 @@ static void hash_unlink(struct dbt *d, struct dbt_block *b)
         *pp = b->hash_next;
 }
 
-void dbt_cache_invalidate_block(struct dbt *d, struct dbt_block *b)
+void dbt_block_event(struct dbt *d, int kind, int cause, const struct dbt_block *b,
+                     const struct dbt_block *to)
+{
+    struct cpu *cpu = d->cpu;
+    if (!cpu->hooks.block)
+        return;
+    struct cpu_block_event ev = {
+        .kind = (uint8_t)kind, .cause = (uint8_t)cause,
+        .pa = b ? b->phys : 0, .lin = b ? b->cs_base + b->eip : 0, .to_pa = to ? to->phys : 0,
+        .len = b ? b->span : 0, .ninsn = b ? b->n : 0,
+    };
+    cpu->hooks.block(cpu->hooks.opaque, cpu, &ev);
+}
+
+void dbt_cache_invalidate_block(struct dbt *d, struct dbt_block *b, int cause)
 {
     if (!b->valid)
         return;
+    dbt_block_event(d, CPU_BLOCK_INVALIDATE, cause, b, NULL);
     b->valid = 0;
     b->stamp = ++d->next_stamp;   /* breaks chain links and jump-cache entries */
     hash_unlink(d, b);
@@ -163,7 +178,9 @@ void dbt_invalidate_phys(struct dbt *d, uint32_t gpa, uint32_t len)
         int hit = 0;
         for (struct dbt_block_ref *r = p->blocks; r; r = r->next) {
             if (r->block->valid && block_overlaps(r->block, gpa, len)) {
-                dbt_cache_invalidate_block(d, r->block);
+                dbt_cache_invalidate_block(d, r->block, r->block == d->running
+                                                            ? CPU_BLOCK_CAUSE_SELF_MODIFY
+                                                            : CPU_BLOCK_CAUSE_CODE_WRITE);
                 hit = 1;
             }
         }
@@ -175,6 +192,8 @@ void dbt_invalidate_phys(struct dbt *d, uint32_t gpa, uint32_t len)
 
 void dbt_flush(struct dbt *d)
 {
+    dbt_block_event(d, CPU_BLOCK_FLUSH, CPU_BLOCK_CAUSE_NONE, NULL, NULL);
+    d->running = NULL;
     struct dbt_block *b = d->all;
     while (b) {
         struct dbt_block *next = b->all_next;

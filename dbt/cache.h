@@ -53,6 +53,7 @@ struct dbt {
     uint32_t next_stamp;
     struct dbt_stats stats;
     uint64_t (*now_ns)(void);          /* host clock for translation time, or NULL */
+    const struct dbt_block *running;   /* the block executing, for event causes */
 };
 
 /* Mode bits that select a translation (they change how bytes decode or
@@ -62,7 +63,12 @@ uint32_t dbt_mode_bits(const struct cpu *cpu);
 struct dbt_block *dbt_cache_lookup(struct dbt *d, uint32_t eip, uint32_t cs_base,
                                    uint32_t cs_limit, uint32_t mode, uint32_t phys);
 void dbt_cache_insert(struct dbt *d, struct dbt_block *b);
-/* Drop one block (its stamp changes; links to it break). */
-void dbt_cache_invalidate_block(struct dbt *d, struct dbt_block *b);
+/* Drop one block (its stamp changes; links to it break); `cause` is an
+ * enum cpu_block_cause for the block trace. */
+void dbt_cache_invalidate_block(struct dbt *d, struct dbt_block *b, int cause);
+
+/* Tell the block observer (debug/, cpu->hooks.block) about an event. */
+void dbt_block_event(struct dbt *d, int kind, int cause, const struct dbt_block *b,
+                     const struct dbt_block *to);
 
 #endif

@@ -50,6 +50,7 @@ static struct dbt_block *translate_new(struct dbt *d, uint32_t phys, uint32_t mo
     if (b) {
         dbt_cache_insert(d, b);
         d->stats.cache_misses++;
+        dbt_block_event(d, CPU_BLOCK_TRANSLATE, CPU_BLOCK_CAUSE_NONE, b, NULL);
     }
     if (d->now_ns)
         d->stats.translate_ns += d->now_ns() - t0;
@@ -133,7 +134,7 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
     if (!jc_hit)
         b = dbt_cache_lookup(d, eip, cs->base, cs->limit, mode, phys);
     if (b && !second_page_current(d, b)) {
-        dbt_cache_invalidate_block(d, b);   /* its second page moved */
+        dbt_cache_invalidate_block(d, b, CPU_BLOCK_CAUSE_REMAP);   /* its second page moved */
         b = NULL;
         jc_hit = 0;
     }
@@ -152,6 +153,8 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
     if (prev && prev->phys_page[0] == b->phys_page[0]) {
         const struct dbt_uop *last = &prev->uops[prev->n - 1];
         int s = (eip == last->next_eip) ? DBT_SLOT_FALLTHROUGH : DBT_SLOT_TAKEN;
+        if (prev->succ[s] != b || prev->succ_stamp[s] != b->stamp)
+            dbt_block_event(d, CPU_BLOCK_CHAIN, CPU_BLOCK_CAUSE_NONE, prev, b);
         prev->succ[s] = b;
         prev->succ_stamp[s] = b->stamp;
         prev->succ_eip[s] = eip;
@@ -213,6 +216,7 @@ static enum cpu_exit run_loop(struct dbt *d, int single)
 
         d->stats.block_runs++;
         d->icount0 = cpu->icount;
+        d->running = b;
         const struct dbt_uop *u = b->uops, *e = u + b->n;
         /* Run the block (see DBT_NEXT in dbt/uops.h). A micro-op returns
          * NULL when a store hit translated code (possibly this block's
@@ -227,6 +231,7 @@ static enum cpu_exit run_loop(struct dbt *d, int single)
         if (!u)
             u = d->stop_at;
         cpu->icount = d->icount0 + u->idx;
+        d->running = NULL;
         if (!u[-1].sets_eip)
             cpu->eip = u[-1].next_eip;
         if (u == e) {

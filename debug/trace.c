@@ -421,7 +421,7 @@ void trace_on_block(void *opaque, const struct cpu *c, const struct cpu_block_ev
     static const char *const kinds[CPU_BLOCK_EVENT_COUNT] = { "translate", "chain",
                                                              "invalidate", "flush" };
     static const char *const causes[CPU_BLOCK_CAUSE_COUNT] = {
-        "-", "code-write", "self-modify", "cr3", "mode", "cache-full", "debugger" };
+        "-", "code-write", "self-modify", "cr3", "mode", "cache-full", "debugger", "remap" };
     if (!(t->categories & TRACE_BLOCK) || !filter_pass_cpu(t, c))
         return;
     const char *kind = ev->kind < CPU_BLOCK_EVENT_COUNT ? kinds[ev->kind] : "?";
