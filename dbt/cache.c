@@ -67,6 +67,15 @@ static void page_add(struct dbt *d, struct dbt_block *b, uint32_t phys, uint32_t
     p->blocks = r;
 }
 
+int dbt_page_too_hot(const struct dbt *d, uint32_t phys)
+{
+    const struct dbt_page *dir = d->pages[phys >> (DBT_PAGE_SHIFT + DBT_PAGE_DIR_BITS)];
+    if (!dir)
+        return 0;
+    return dir[(phys >> DBT_PAGE_SHIFT) & ((1u << DBT_PAGE_DIR_BITS) - 1)].invalidations >=
+           DBT_HOT_SMC_LIMIT;
+}
+
 void dbt_cache_insert(struct dbt *d, struct dbt_block *b)
 {
     uint32_t h = hash_key(b->eip, b->cs_base, b->mode);
@@ -184,8 +193,10 @@ void dbt_invalidate_phys(struct dbt *d, uint32_t gpa, uint32_t len)
                 hit = 1;
             }
         }
-        if (hit)
+        if (hit) {
             d->code_gen++;
+            p->invalidations++;
+        }
         page_prune(d, p, page);
     }
 }

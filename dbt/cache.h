@@ -19,7 +19,13 @@
 struct dbt_page {
     uint64_t granules;                 /* translated 64-byte granules */
     struct dbt_block_ref *blocks;
+    uint32_t invalidations;            /* code writes that hit translated bytes */
 };
+
+/* A page whose translations were invalidated this often is code that keeps
+ * rewriting itself: translating it again would cost more than it saves,
+ * so its instructions go through the interpreter until the next flush. */
+#define DBT_HOT_SMC_LIMIT 64
 
 struct dbt_block_ref {
     struct dbt_block *block;
@@ -63,6 +69,9 @@ uint32_t dbt_mode_bits(const struct cpu *cpu);
 struct dbt_block *dbt_cache_lookup(struct dbt *d, uint32_t eip, uint32_t cs_base,
                                    uint32_t cs_limit, uint32_t mode, uint32_t phys);
 void dbt_cache_insert(struct dbt *d, struct dbt_block *b);
+/* Whether code on the guest-physical page of `phys` is rewritten too often
+ * to be worth translating. */
+int dbt_page_too_hot(const struct dbt *d, uint32_t phys);
 /* Drop one block (its stamp changes; links to it break); `cause` is an
  * enum cpu_block_cause for the block trace. */
 void dbt_cache_invalidate_block(struct dbt *d, struct dbt_block *b, int cause);

@@ -140,6 +140,9 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
     }
     if (b) {
         d->stats.cache_hits++;
+    } else if (dbt_page_too_hot(d, phys)) {
+        d->stats.hot_smc_interpreted++;
+        return NULL;   /* self-modifying hot spot: interpret (DBT_HOT_SMC_LIMIT) */
     } else if (!(b = translate_new(d, phys, mode))) {
         return NULL;
     }

@@ -27,6 +27,8 @@ struct dbt_stats {
     uint64_t flushes;             /* full cache flushes */
     uint64_t interpreted;         /* instructions run by the interpreter
                                      (single-step, hooks, budget tails) */
+    uint64_t hot_smc_interpreted; /* instructions interpreted on pages that
+                                     keep rewriting their own code */
     uint64_t callouts[4];         /* sensitive instructions run as callouts,
                                      per enum cpu_sensitivity */
     uint64_t translate_ns;        /* host time spent translating (when a timer is set) */

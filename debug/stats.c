@@ -278,6 +278,7 @@ static void section_dbt(struct stats_out *o, const struct machine *m)
     stats_u64(o, "invalidations", d->invalidations);
     stats_u64(o, "flushes", d->flushes);
     stats_u64(o, "interpreted", d->interpreted);
+    stats_u64(o, "hot_smc_interpreted", d->hot_smc_interpreted);
     stats_double(o, "translate_ms", (double)d->translate_ns / 1e6);
     stats_double(o, "translate_us_per_block", d->blocks_translated
                      ? (double)d->translate_ns / 1e3 / (double)d->blocks_translated : 0.0);
