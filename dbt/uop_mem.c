@@ -3,6 +3,7 @@
  * so they record the instruction start (EIP, ESP) and the exact count
  * first; the accesses themselves are cpu/'s (cpu_read, cpu_write,
  * stack_push, stack_pop), limit checks and paging included. */
+#include "cpu/alu.h"
 #include "cpu/except.h"
 #include "cpu/mem_fast.h"
 #include "cpu/operand.h"
@@ -78,6 +79,52 @@ UOP(ret_4)
     DBT_NEXT(cpu, u, d);
 }
 
+/* Two-operand ALU with one memory operand (32-bit): the result and flag
+ * record of cpu/alu.h, the store first so a faulting write leaves the
+ * flags alone (as op_alu does). The flags are always recorded: a memory
+ * access can fault, so the flags before it count as live anyway. */
+static inline const struct dbt_uop *alu_mem(struct cpu *cpu, const struct dbt_uop *u,
+                                            struct dbt *d, int reg_dest)
+{
+    uint32_t gen = d->code_gen;
+    mem_enter(cpu, u, d);
+    uint32_t ea = insn_ea(cpu, &u->in), a, b, r;
+    unsigned op = u->in.op;
+    if (reg_dest) {
+        a = cpu->regs[u->r0];
+        b = cpu_read_fast(cpu, u->in.seg, ea, 4);
+    } else {
+        a = cpu_read_fast(cpu, u->in.seg, ea, 4);
+        b = u->in.opnd[1].kind == OPK_IMM ? u->imm : cpu->regs[u->r1];
+    }
+    enum lf_op kind = alu_compute(cpu, op, a, b, &r);
+    if (op != OP_CMP && op != OP_TEST) {
+        if (reg_dest)
+            cpu->regs[u->r0] = r;
+        else
+            cpu_write_fast(cpu, u->in.seg, ea, 4, r);
+    }
+    if (op == OP_ADC || op == OP_SBB)
+        flags_set_lazy(cpu, kind, 4, a, b, r);
+    else
+        flags_record(cpu, kind, 4, a, b, r);
+    return d->code_gen != gen ? NULL : u;
+}
+
+UOP(alu_rm_4)
+{
+    if (!alu_mem(cpu, u, d, 1))
+        DBT_STOP(u, d);
+    DBT_NEXT(cpu, u, d);
+}
+
+UOP(alu_mr_4)
+{
+    if (!alu_mem(cpu, u, d, 0))
+        DBT_STOP(u, d);
+    DBT_NEXT(cpu, u, d);
+}
+
 dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_limit)
 {
     const struct opnd *o0 = &in->opnd[0], *o1 = &in->opnd[1];
@@ -112,6 +159,15 @@ dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_li
     }
     case OP_RET:
         return in->nopnd == 0 ? ret_4 : NULL;
+    case OP_ADD: case OP_OR: case OP_ADC: case OP_SBB:
+    case OP_AND: case OP_SUB: case OP_XOR: case OP_CMP: case OP_TEST:
+        if (o0->size != 4 || in->nopnd != 2)
+            return NULL;
+        if (o0->kind == OPK_REG && o1->kind == OPK_MEM)
+            return alu_rm_4;
+        if (o0->kind == OPK_MEM && (o1->kind == OPK_REG || o1->kind == OPK_IMM))
+            return alu_mr_4;
+        return NULL;
     default:
         return NULL;
     }

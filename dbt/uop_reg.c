@@ -96,6 +96,41 @@ UOP(dec_4_1) { incdec(cpu, u, 1, 4, 1); DBT_NEXT(cpu, u, d); }
 UOP(inc_2_1) { incdec(cpu, u, 0, 2, 1); DBT_NEXT(cpu, u, d); }
 UOP(dec_2_1) { incdec(cpu, u, 1, 2, 1); DBT_NEXT(cpu, u, d); }
 
+/* Shifts of a 32-bit register by an immediate count (masked to 5 bits,
+ * non-zero: a zero count is not bound here since it changes nothing and
+ * keeps the flags). Flags as cpu/ops_shift.c records them. */
+static inline void shift_ri(struct cpu *cpu, const struct dbt_uop *u, enum lf_op kind, int live)
+{
+    uint32_t v = cpu->regs[u->r0], count = u->imm, r;
+    if (kind == LF_SHL)
+        r = v << count;
+    else if (kind == LF_SHR)
+        r = v >> count;
+    else
+        r = (uint32_t)((int32_t)v >> count);
+    cpu->regs[u->r0] = r;
+    if (live)
+        flags_set_lazy(cpu, kind, 4, v, count, r);
+}
+
+UOP(shl_ri_4_0) { shift_ri(cpu, u, LF_SHL, 0); DBT_NEXT(cpu, u, d); }
+UOP(shl_ri_4_1) { shift_ri(cpu, u, LF_SHL, 1); DBT_NEXT(cpu, u, d); }
+UOP(shr_ri_4_0) { shift_ri(cpu, u, LF_SHR, 0); DBT_NEXT(cpu, u, d); }
+UOP(shr_ri_4_1) { shift_ri(cpu, u, LF_SHR, 1); DBT_NEXT(cpu, u, d); }
+UOP(sar_ri_4_0) { shift_ri(cpu, u, LF_SAR, 0); DBT_NEXT(cpu, u, d); }
+UOP(sar_ri_4_1) { shift_ri(cpu, u, LF_SAR, 1); DBT_NEXT(cpu, u, d); }
+
+static inline void neg_r(struct cpu *cpu, const struct dbt_uop *u, int live)
+{
+    uint32_t a = cpu->regs[u->r0], r = 0 - a;
+    cpu->regs[u->r0] = r;
+    if (live)
+        flags_record(cpu, LF_SUB, 4, 0, a, r);   /* as op_neg: 0 - a */
+}
+
+UOP(neg_4_0) { neg_r(cpu, u, 0); DBT_NEXT(cpu, u, d); }
+UOP(neg_4_1) { neg_r(cpu, u, 1); DBT_NEXT(cpu, u, d); }
+
 UOP(not_4) { cpu->regs[u->r0] = ~cpu->regs[u->r0]; DBT_NEXT(cpu, u, d); }
 
 UOP(xchg_4)
@@ -158,6 +193,23 @@ dbt_uop_fn dbt_reg_form(const struct insn *in, int live, struct dbt_uop *u)
         return live ? dec_4_1 : dec_4_0;
     case OP_NOT:
         return o0->kind == OPK_REG && size == 4 ? not_4 : NULL;
+    case OP_NEG:
+        if (o0->kind != OPK_REG || size != 4)
+            return NULL;
+        return live ? neg_4_1 : neg_4_0;
+    case OP_SHL: case OP_SAL: case OP_SHR: case OP_SAR: {
+        if (o0->kind != OPK_REG || size != 4 ||
+            (o1->kind != OPK_IMM && o1->kind != OPK_CONST1))
+            return NULL;
+        u->imm = (o1->kind == OPK_CONST1 ? 1 : in->imm) & 0x1F;
+        if (u->imm == 0)
+            return NULL;
+        if (in->op == OP_SHR)
+            return live ? shr_ri_4_1 : shr_ri_4_0;
+        if (in->op == OP_SAR)
+            return live ? sar_ri_4_1 : sar_ri_4_0;
+        return live ? shl_ri_4_1 : shl_ri_4_0;
+    }
     case OP_XCHG:
         return o0->kind == OPK_REG && o1->kind == OPK_REG && size == 4 ? xchg_4 : NULL;
     case OP_MOVZX: case OP_MOVSX:
