@@ -81,6 +81,8 @@ struct dbt_block {
     uint8_t valid;
     uint8_t chainable;            /* ends in a direct transfer or fall-through */
     uint8_t ends_slow;            /* its last micro-op may halt, stop or change mode */
+    uint8_t ends_call;            /* ends in a near CALL (its return lands after it) */
+    uint8_t ends_ret;             /* ends in a near RET */
     uint16_t n;
     struct dbt_block *hash_next;
     struct dbt_block *all_next;   /* every block, for the full flush */
@@ -89,6 +91,10 @@ struct dbt_block {
     struct dbt_block *succ[DBT_SLOT_COUNT];
     uint32_t succ_stamp[DBT_SLOT_COUNT];
     uint32_t succ_eip[DBT_SLOT_COUNT];
+    /* For a block ending in CALL: the block its callee returned to, as a
+     * chain link (same stamp rule; same page as this block). */
+    struct dbt_block *ret_succ;
+    uint32_t ret_succ_stamp, ret_succ_eip;
     struct dbt_uop uops[];        /* n micro-ops and the end sentinel */
 };
 

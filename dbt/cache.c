@@ -234,6 +234,7 @@ void dbt_flush(struct dbt *d)
         free(dir);
         d->pages[i] = NULL;
     }
+    memset(d->rsb, 0, sizeof d->rsb);
     d->code_gen++;
     d->stats.flushes++;
 }

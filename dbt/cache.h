@@ -60,6 +60,10 @@ struct dbt {
     struct dbt_stats stats;
     uint64_t (*now_ns)(void);          /* host clock for translation time, or NULL */
     const struct dbt_block *running;   /* the block executing, for event causes */
+    /* Return prediction: the blocks that ended in a CALL, innermost last
+     * (a ring: a deeper call chain only loses predictions). */
+    struct dbt_block *rsb[16];
+    unsigned rsb_top;
 };
 
 /* Mode bits that select a translation (they change how bytes decode or

@@ -104,10 +104,21 @@ static int second_page_current(struct dbt *d, const struct dbt_block *b)
            phys2 == b->phys_page[1];
 }
 
-static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
+static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev,
+                                    struct dbt_block *caller)
 {
     struct cpu *cpu = d->cpu;
     uint32_t eip = cpu->eip;
+
+    /* After a RET: the block the same call returned to last time. */
+    if (caller) {
+        struct dbt_block *n = caller->ret_succ;
+        if (n && caller->ret_succ_eip == eip && caller->ret_succ_stamp == n->stamp &&
+            second_page_current(d, n)) {
+            d->stats.chain_hits++;
+            return n;
+        }
+    }
 
     if (prev) {
         for (int s = 0; s < DBT_SLOT_COUNT; s++) {
@@ -151,6 +162,12 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev)
         jc->stamp = b->stamp;
     }
 
+    if (caller && caller->phys_page[0] == b->phys_page[0]) {
+        caller->ret_succ = b;
+        caller->ret_succ_stamp = b->stamp;
+        caller->ret_succ_eip = eip;
+    }
+
     /* Link prev → b when both lie on the same page (links never cross a
      * page, so a remapped page cannot leave a stale link behind). */
     if (prev && prev->phys_page[0] == b->phys_page[0]) {
@@ -180,7 +197,7 @@ static enum cpu_exit interpret(struct dbt *d, uint64_t n)
 static enum cpu_exit run_loop(struct dbt *d, int single)
 {
     struct cpu *cpu = d->cpu;
-    struct dbt_block *prev = NULL;
+    struct dbt_block *prev = NULL, *caller = NULL;
     /* Whether halt, stop, single-step, hooks or an interrupt shadow may
      * have changed: only callouts and full micro-ops can change them, so
      * blocks ending in a register, branch or memory form skip the checks. */
@@ -195,7 +212,7 @@ static enum cpu_exit run_loop(struct dbt *d, int single)
                 return CPU_EXIT_STOP;
             }
         }
-        struct dbt_block *b = (check && needs_interpreter(cpu)) ? NULL : find_block(d, prev);
+        struct dbt_block *b = (check && needs_interpreter(cpu)) ? NULL : find_block(d, prev, caller);
         if (!b || b->n > d->run_end - cpu->icount) {
             /* One instruction (or the budget's tail) through the
              * interpreter keeps the count exact. */
@@ -204,6 +221,7 @@ static enum cpu_exit run_loop(struct dbt *d, int single)
             enum cpu_exit e = interpret(d, n);
             cpu->fault_jmp = d->run_jmp;
             prev = NULL;
+            caller = NULL;
             check = 1;
             /* cpu_run() shortened its own end by one for each fault it
              * delivered; those units come off our budget too. */
@@ -237,9 +255,14 @@ static enum cpu_exit run_loop(struct dbt *d, int single)
         d->running = NULL;
         if (!u[-1].sets_eip)
             cpu->eip = u[-1].next_eip;
+        caller = NULL;
         if (u == e) {
             prev = (b->valid && b->chainable) ? b : NULL;
             check = b->ends_slow;
+            if (b->ends_call)
+                d->rsb[d->rsb_top++ & 15u] = b;
+            else if (b->ends_ret)
+                caller = d->rsb[--d->rsb_top & 15u];
         } else {
             prev = NULL;
             check = 1;

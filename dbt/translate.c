@@ -138,6 +138,8 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
     b->valid = 1;
     b->chainable = (uint8_t)chainable;
     b->ends_slow = (uint8_t)ends_slow;
+    b->ends_call = (uint8_t)(tmp[n - 1].in.op == OP_CALL || tmp[n - 1].in.op == OP_CALL_IND);
+    b->ends_ret = (uint8_t)(tmp[n - 1].in.op == OP_RET);
     b->stamp = ++d->next_stamp;
     d->stats.blocks_translated++;
     d->stats.insns_translated += n;
