@@ -55,7 +55,7 @@ enum {
 
 enum fp80_rc { FP80_RC_NEAREST = 0, FP80_RC_DOWN = 1, FP80_RC_UP = 2, FP80_RC_ZERO = 3 };
 /* Precision control: 0 = 24 bits, 2 = 53 bits, 3 = 64 bits; 1 is
- * reserved (fp80.c says what shadow86 does with it, and why). */
+ * reserved (fp80_core.c says what shadow86 does with it, and why). */
 enum fp80_pc { FP80_PC_24 = 0, FP80_PC_RESERVED = 1, FP80_PC_53 = 2, FP80_PC_64 = 3 };
 
 struct fp80_ctx {

@@ -4,10 +4,10 @@
  * responses of SDM Vol. 1, 4.9 and 8.5).
  *
  * Reserved precision control (PC = 01b): the SDM lists it as "reserved"
- * (Vol. 1, table 8-2). Processors since the Pentium round such results to
- * the full 64-bit significand, which is what Bochs and QEMU also do; the
- * host-differential test in tests/unit/test_fp80.c checks it against the
- * host's x87, so shadow86 treats PC = 01b exactly like PC = 11b. */
+ * (Vol. 1, 8.1.5.2, table 8-2) and says nothing of its effect. The x87 of
+ * an x86-64 host rounds such results to the full 64-bit significand, as
+ * for PC = 11b; shadow86 does the same, and tests/unit/test_fp80.c checks
+ * it against the host for every operation that uses precision control. */
 #include "cpu/fp80_internal.h"
 
 int fp80_precision(const struct fp80_ctx *ctx)
