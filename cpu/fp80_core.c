@@ -66,7 +66,7 @@ struct fp80_unpacked fp80_unpack(struct fp80 a)
     u.sign = fp80_sign(a);
     u.exp = fp80_exp(a);
     u.sig = a.mant;
-    if (u.exp == 0) {
+    if (u.exp == 0 && u.sig != 0) {
         /* Denormals and pseudo-denormals both have the weight of
          * exponent 1 (SDM Vol. 1, 8.2.2). */
         int n = clz64(u.sig);
