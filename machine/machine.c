@@ -84,13 +84,38 @@ static int wire_devices(struct machine *m, char *err, size_t errsz)
 }
 
 /* Put the CPU where a multiboot loader leaves it (spec 3.2): flat 32-bit
- * protected mode, EAX = magic, EBX = info block, at the entry point. */
+ * protected mode, EAX = magic, EBX = info block, at the entry point.
+ * A Linux kernel gets the 32-bit boot protocol's state instead
+ * (boot.rst): the boot GDT loaded with __BOOT_CS/__BOOT_DS in the segment
+ * registers, ESI = zero page, EBP = EDI = EBX = 0, interrupts off. */
 static void enter_kernel(struct machine *m)
 {
     cpu_enter_flat32(&m->cpu);
+    if (m->kernel_is_linux) {
+        const struct linux_boot_start *ls = &m->linux_start;
+        m->cpu.gdtr.base = ls->gdt_base;
+        m->cpu.gdtr.limit = ls->gdt_limit;
+        for (int s = 0; s < SEG_COUNT; s++)
+            m->cpu.seg[s].sel = s == SEG_CS ? LINUX_BOOT_CS : LINUX_BOOT_DS;
+        m->cpu.eip = ls->entry;
+        m->cpu.regs[REG_ESI] = ls->zero_page;
+        m->cpu.regs[REG_EBP] = m->cpu.regs[REG_EDI] = m->cpu.regs[REG_EBX] = 0;
+        return;
+    }
     m->cpu.eip = m->kernel_start.entry;
     m->cpu.regs[REG_EAX] = MULTIBOOT_LOADER_MAGIC;
     m->cpu.regs[REG_EBX] = m->kernel_start.info_addr;
+}
+
+/* Load (again, after a reset) the kernel read at creation. */
+static int place_kernel(struct machine *m, char *err, size_t errsz)
+{
+    if (m->kernel_is_linux)
+        return linux_boot_load(&m->mem, m->opts.kernel_path, m->kernel_image, m->kernel_size,
+                               m->opts.initrd_path, m->initrd_image, m->initrd_size,
+                               m->opts.cmdline, &m->linux_start, err, errsz);
+    return multiboot_load_image(&m->mem, m->opts.kernel_path, m->kernel_image, m->kernel_size,
+                                m->opts.cmdline, &m->kernel_start, err, errsz);
 }
 
 static int load_kernel(struct machine *m, char *err, size_t errsz)
@@ -98,8 +123,17 @@ static int load_kernel(struct machine *m, char *err, size_t errsz)
     if (image_file_read(m->opts.kernel_path, m->mem.ram_size, &m->kernel_image,
                         &m->kernel_size, err, errsz) != 0)
         return -1;
-    return multiboot_load_image(&m->mem, m->opts.kernel_path, m->kernel_image,
-                                m->kernel_size, m->opts.cmdline, &m->kernel_start, err, errsz);
+    m->kernel_is_linux = linux_boot_is_bzimage(m->kernel_image, m->kernel_size);
+    if (m->opts.initrd_path) {
+        if (!m->kernel_is_linux) {
+            snprintf(err, errsz, "%s: -initrd needs a Linux kernel (bzImage)", m->opts.kernel_path);
+            return -1;
+        }
+        if (image_file_read(m->opts.initrd_path, m->mem.ram_size, &m->initrd_image,
+                            &m->initrd_size, err, errsz) != 0)
+            return -1;
+    }
+    return place_kernel(m, err, errsz);
 }
 
 int machine_create(struct machine *m, const struct machine_options *opts, char *err,
@@ -126,6 +160,10 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
     }
     if (opts->cmdline && !opts->kernel_path) {
         snprintf(err, errsz, "-append needs -kernel");
+        return -1;
+    }
+    if (opts->initrd_path && !opts->kernel_path) {
+        snprintf(err, errsz, "-initrd needs -kernel");
         return -1;
     }
     if (physmem_init(&m->mem, opts->ram_mib << 20) != 0) {
@@ -183,6 +221,8 @@ void machine_destroy(struct machine *m)
     physmem_free(&m->mem);
     free(m->kernel_image);
     m->kernel_image = NULL;
+    free(m->initrd_image);
+    m->initrd_image = NULL;
 }
 
 void machine_reset(struct machine *m)
@@ -204,9 +244,7 @@ void machine_reset(struct machine *m)
     m->insns_before_reset += icount - m->cpu.icount;
     /* The image was accepted at creation and RAM size has not changed, so
      * loading it again cannot fail. */
-    if (m->kernel_image &&
-        multiboot_load_image(&m->mem, m->opts.kernel_path, m->kernel_image, m->kernel_size,
-                             m->opts.cmdline, &m->kernel_start, err, sizeof err) == 0)
+    if (m->kernel_image && place_kernel(m, err, sizeof err) == 0)
         enter_kernel(m);
 }
 

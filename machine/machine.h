@@ -27,6 +27,7 @@
 #include "devices/iobus.h"
 #include "devices/postcode.h"
 #include "machine/clock.h"
+#include "machine/linux_boot.h"
 #include "machine/multiboot.h"
 #include "mmu/mmu.h"
 #include "mmu/physmem.h"
@@ -39,7 +40,8 @@
 struct machine_options {
     uint32_t ram_mib;
     const char *bios_path;       /* firmware image, or NULL */
-    const char *kernel_path;     /* multiboot kernel, or NULL */
+    const char *kernel_path;     /* Linux bzImage or multiboot kernel, or NULL */
+    const char *initrd_path;     /* Linux initrd, or NULL */
     const char *cmdline;         /* kernel command line, or NULL */
     FILE *debugcon_out;          /* port 0xE9 output (not owned); NULL discards */
     FILE *log;                   /* one-line notices (resets); NULL: silent */
@@ -144,7 +146,11 @@ struct machine {
      * PC whose firmware boots it would. */
     uint8_t *kernel_image;
     size_t kernel_size;
+    uint8_t *initrd_image;       /* -initrd, with a Linux kernel */
+    size_t initrd_size;
+    int kernel_is_linux;         /* kernel_image is a bzImage (else multiboot) */
     struct multiboot_start kernel_start;
+    struct linux_boot_start linux_start;
 };
 
 /* Set up a machine from `opts`: allocate RAM, wire the devices, load the

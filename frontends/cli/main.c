@@ -243,6 +243,7 @@ int main(int argc, char **argv)
         .ram_mib = opt.ram_mib,
         .bios_path = opt.bios,
         .kernel_path = opt.kernel,
+        .initrd_path = opt.initrd,
         .cmdline = opt.append,
         .debugcon_out = NULL,  /* set once the inputs are accepted */
         .log = stderr,

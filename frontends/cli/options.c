@@ -9,7 +9,7 @@
 #include "machine/machine.h"
 
 enum opt_id {
-    OPT_BIOS, OPT_KERNEL, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT, OPT_LOCKSTEP, OPT_LOCKSTEP_INSN, OPT_MMU,
+    OPT_BIOS, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT, OPT_LOCKSTEP, OPT_LOCKSTEP_INSN, OPT_MMU,
     OPT_TRACE, OPT_TRACE_FILE, OPT_STATS, OPT_MAX_INSNS, OPT_HELP, OPT_SEABIOS_LOG, OPT_RTC,
     OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_VGA_BIOS, OPT_DISPLAY,
     OPT_SCREENDUMP, OPT_BOOT,
@@ -25,6 +25,7 @@ static const struct {
 } opt_table[] = {
     { "bios", OPT_BIOS, 1 },
     { "kernel", OPT_KERNEL, 1 },
+    { "initrd", OPT_INITRD, 1 },
     { "append", OPT_APPEND, 1 },
     { "m", OPT_M, 1 },
     { "debugcon", OPT_DEBUGCON, 1 },
@@ -77,9 +78,12 @@ void cli_print_help(FILE *out)
         "  -bios FILE        firmware image, mapped to end at 4 GiB (its last 128 KiB\n"
         "                    also end at 1 MiB); size a multiple of 4 KiB, <= 16 MiB;\n"
         "                    default (without -kernel): %s\n"
-        "  -kernel FILE      multiboot (v1) kernel: ELF32 i386, or any image with the\n"
+        "  -kernel FILE      a Linux bzImage (boot protocol 2.02+, 32-bit entry:\n"
+        "                    zero page with e820 map, command line, initrd) or a\n"
+        "                    multiboot (v1) kernel: ELF32 i386, or any image with the\n"
         "                    a.out-kludge header flag; started in flat 32-bit protected\n"
         "                    mode with EAX=0x2BADB002, EBX=multiboot info; no firmware\n"
+        "  -initrd FILE      initial ramdisk for a Linux -kernel (loaded high in RAM)\n"
         "  -append STRING    kernel command line (needs -kernel)\n"
         "  -m SIZE           guest RAM in MiB (suffix M or G allowed), %u..%u;\n"
         "                    default %u\n"
@@ -365,6 +369,7 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         switch (opt_table[found].id) {
         case OPT_BIOS: o->bios = val; break;
         case OPT_KERNEL: o->kernel = val; break;
+        case OPT_INITRD: o->initrd = val; break;
         case OPT_APPEND: o->append = val; break;
         case OPT_M:
             if (cli_parse_ram_size(val, &o->ram_mib, err, errsz) != 0)

@@ -14,6 +14,7 @@
 struct cli_options {
     const char *bios;          /* -bios FILE */
     const char *kernel;        /* -kernel FILE */
+    const char *initrd;        /* -initrd FILE */
     const char *append;        /* -append STRING */
     uint32_t ram_mib;          /* -m SIZE */
     const char *debugcon;      /* -debugcon stdio|none|FILE */

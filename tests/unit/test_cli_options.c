@@ -36,12 +36,14 @@ END_TEST
 
 START_TEST(all_flags_both_spellings)
 {
-    ck_assert_int_eq(PARSE("--kernel=k.elf", "-append", "a b", "--m", "64", "-debugcon=out.txt",
+    ck_assert_int_eq(PARSE("--kernel=k.elf", "-initrd", "rd.gz", "-append", "a b", "--m", "64",
+                           "-debugcon=out.txt",
                            "--no-reboot", "-trace", "insn,io", "--trace-file=t.log", "-stats",
                            "--max-insns=1000"),
                      0);
     ck_assert_str_eq(o.kernel, "k.elf");
     ck_assert_str_eq(o.append, "a b");
+    ck_assert_str_eq(o.initrd, "rd.gz");
     ck_assert_uint_eq(o.ram_mib, 64);
     ck_assert_str_eq(o.debugcon, "out.txt");
     ck_assert_int_eq(o.no_reboot, 1);

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Set up the Linux guest: Debian bookworm's i386 kernels (686 and 686-pae)
+# and an initramfs built from busybox-static, in a cache folder that is
+# never committed:
+#
+#   ${SHADOW86_CACHE:-$HOME/.cache/shadow86}/linux/
+#     vmlinuz-686, vmlinuz-686-pae   the kernels (bzImage)
+#     initramfs.gz                   busybox + /init + the boot-test scripts
+#
+# The packages are fetched with `apt-get download` through a private apt
+# state (its own lists and archive cache under the cache folder, no dpkg
+# status, the i386 architecture only), so the system's apt configuration
+# and package lists are left as they were. A package index that fails to
+# download (a mirror caught mid-update gives "size mismatch") is retried a
+# few times; the set-up goes on when every package it needs resolves from
+# the indexes that did download.
+#
+# Idempotent: what is present is not fetched or built again (the initramfs
+# is rebuilt when its inputs in the repository are newer).
+# Usage: scripts/linux-guest.sh [--print-dir]
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cache="${SHADOW86_CACHE:-$HOME/.cache/shadow86}/linux"
+
+if [ "${1:-}" = "--print-dir" ]; then
+    echo "$cache"
+    exit 0
+fi
+
+die() { echo "linux-guest: $*" >&2; exit 1; }
+
+need_tool() { command -v "$1" >/dev/null 2>&1 || die "$1 not found (run scripts/setup.sh)"; }
+need_tool apt-get
+need_tool dpkg
+need_tool python3
+
+mkdir -p "$cache" || die "cannot create $cache"
+
+apt_opts=(
+    -o APT::Architectures::=i386 -o APT::Architecture=i386
+    -o Dir::State::Lists="$cache/apt/lists"
+    -o Dir::Cache="$cache/apt/cache"
+    -o Dir::State::status=/dev/null
+    -o APT::Sandbox::User=root
+    -q
+)
+
+apt_ready=0
+resolves() {
+    local out
+    out="$(apt-cache "${apt_opts[@]}" policy "$1" 2>/dev/null || true)"
+    case "$out" in *"Candidate: "[0-9]*) return 0 ;; esac
+    return 1
+}
+apt_update() {
+    [ "$apt_ready" = 1 ] && return 0
+    mkdir -p "$cache/apt/lists/partial" "$cache/apt/cache/archives/partial"
+    local try
+    for try in 1 2 3; do
+        if apt-get "${apt_opts[@]}" update >"$cache/apt/update.log" 2>&1; then
+            apt_ready=1
+            return 0
+        fi
+        # A failed index leaves the others usable: go on if what we need
+        # resolves, else wait and retry.
+        if resolves linux-image-686 && resolves linux-image-686-pae &&
+            resolves busybox-static; then
+            apt_ready=1
+            return 0
+        fi
+        sleep $((try * 5))
+    done
+    die "apt-get update failed 3 times (see $cache/apt/update.log)"
+}
+
+# The package a meta package (linux-image-686) depends on: the versioned
+# kernel image, e.g. linux-image-6.1.0-27-686.
+resolve_meta() {
+    apt-cache "${apt_opts[@]}" depends "$1" 2>/dev/null |
+        sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\).*/\1/p' | head -n1
+}
+
+download() {  # package -> path of the .deb in $cache/debs
+    local pkg="$1" deb
+    mkdir -p "$cache/debs"
+    deb="$(ls "$cache/debs/${pkg}"_*_i386.deb 2>/dev/null | head -n1 || true)"
+    if [ -z "$deb" ]; then
+        apt_update
+        local try
+        for try in 1 2 3; do
+            if (cd "$cache/debs" && apt-get "${apt_opts[@]}" download "$pkg" \
+                    >"$cache/apt/download.log" 2>&1); then
+                break
+            fi
+            [ "$try" = 3 ] && die "apt-get download $pkg failed (see $cache/apt/download.log)"
+            sleep $((try * 5))
+        done
+        deb="$(ls "$cache/debs/${pkg}"_*_i386.deb 2>/dev/null | head -n1 || true)"
+        [ -n "$deb" ] || die "apt-get download $pkg left no .deb in $cache/debs"
+    fi
+    echo "$deb"
+}
+
+# kernel FLAVOUR: vmlinuz-FLAVOUR from the current linux-image-*-FLAVOUR.
+kernel() {
+    local flavour="$1" out="$cache/vmlinuz-$1"
+    [ -s "$out" ] && return 0
+    apt_update
+    local pkg
+    pkg="$(resolve_meta "linux-image-$flavour")"
+    [ -n "$pkg" ] || die "cannot resolve linux-image-$flavour to a kernel package"
+    local deb
+    deb="$(download "$pkg")"
+    local tmp="$cache/tmp-$flavour"
+    rm -rf "$tmp"
+    dpkg -x "$deb" "$tmp" || die "dpkg -x $deb failed"
+    local img
+    img="$(ls "$tmp"/boot/vmlinuz-* 2>/dev/null | head -n1 || true)"
+    [ -n "$img" ] || die "$deb holds no /boot/vmlinuz-*"
+    cp "$img" "$out.part" && mv "$out.part" "$out"
+    echo "${pkg#linux-image-}" >"$out.version"
+    rm -rf "$tmp"
+    echo "linux-guest: $out ($pkg)" >&2
+}
+
+busybox() {
+    local out="$cache/busybox"
+    [ -s "$out" ] && return 0
+    local deb
+    deb="$(download busybox-static)"
+    local tmp="$cache/tmp-busybox"
+    rm -rf "$tmp"
+    dpkg -x "$deb" "$tmp" || die "dpkg -x $deb failed"
+    [ -s "$tmp/bin/busybox" ] || die "$deb holds no /bin/busybox"
+    cp "$tmp/bin/busybox" "$out.part" && chmod 755 "$out.part" && mv "$out.part" "$out"
+    rm -rf "$tmp"
+    echo "linux-guest: $out" >&2
+}
+
+initramfs() {
+    local out="$cache/initramfs.gz" src="$repo/tests/boot/initramfs"
+    local gen="$repo/scripts/mkinitramfs.py"
+    if [ -s "$out" ] && [ -z "$(find "$src" "$gen" "$cache/busybox" -newer "$out" 2>/dev/null)" ]; then
+        return 0
+    fi
+    python3 "$gen" --busybox "$cache/busybox" --tree "$src" -o "$out.part" ||
+        die "building the initramfs failed"
+    mv "$out.part" "$out"
+    echo "linux-guest: $out" >&2
+}
+
+kernel 686
+kernel 686-pae
+busybox
+initramfs

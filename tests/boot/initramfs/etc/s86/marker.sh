@@ -1,0 +1,2 @@
+# Bench: nothing beyond reaching init.
+true
