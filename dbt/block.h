@@ -33,9 +33,10 @@ struct dbt_uop;
 /* A micro-op runs and then continues with the next one (dbt/uops.h,
  * DBT_NEXT): by a guaranteed tail call where the compiler offers one, else
  * by returning the next micro-op to the block loop. It returns NULL, with
- * the next micro-op in dbt->stop_at, to end the block early (a store hit
- * translated code). Every block ends with a sentinel micro-op that returns
- * itself, so a completed block yields &uops[n]. */
+ * the next micro-op in dbt->stop_at, to end the run of blocks (a store hit
+ * translated code). Every block ends with a sentinel micro-op
+ * (dbt_uop_end) that continues into the successor block when it may, or
+ * returns NULL with dbt->stop_at = &uops[n] (the block completed). */
 typedef const struct dbt_uop *(*dbt_uop_fn)(struct cpu *cpu, const struct dbt_uop *u,
                                             struct dbt *d);
 

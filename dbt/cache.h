@@ -54,12 +54,15 @@ struct dbt {
     uint64_t run_end;
     uint64_t run_faults;
     jmp_buf *run_jmp;
-    const struct dbt_uop *stop_at;     /* where a block ended early (DBT_STOP) */
+    const struct dbt_uop *stop_at;     /* where the run of blocks ended (DBT_STOP, end sentinel) */
+    /* Blocks may follow each other without returning to the run loop
+     * (dbt_uop_end); off when the loop must see every block (lockstep). */
+    int chain_inline;
     unsigned block_limit;              /* instructions per block (1..DBT_BLOCK_MAX) */
     uint32_t next_stamp;
     struct dbt_stats stats;
     uint64_t (*now_ns)(void);          /* host clock for translation time, or NULL */
-    const struct dbt_block *running;   /* the block executing, for event causes */
+    struct dbt_block *running;         /* the block executing */
     /* Return prediction: the blocks that ended in a CALL, innermost last
      * (a ring: a deeper call chain only loses predictions). */
     struct dbt_block *rsb[16];

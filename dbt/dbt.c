@@ -182,6 +182,60 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev,
     return b;
 }
 
+/* The end sentinel of every block. A completed block goes straight on
+ * into its successor, without the run loop, when the loop would do nothing
+ * but find it through a chain link and run it: the run allows it (not one
+ * block at a time), the block's last micro-op cannot have halted, stopped
+ * or changed mode (ends_slow: those need the loop's checks), a link or the
+ * return prediction names a current successor on one page, and the budget
+ * holds the whole successor. Everything else goes back to the loop, which
+ * takes the same decisions the slow way. */
+const struct dbt_uop *dbt_uop_end(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+{
+    struct dbt_block *b = d->running, *n;
+    const struct dbt_uop *last = u - 1;
+    uint32_t eip;
+
+    if (!last->sets_eip)
+        cpu->eip = last->next_eip;
+    eip = cpu->eip;
+    if (!d->chain_inline || b->ends_slow)
+        goto out;
+    if (b->ends_ret) {
+        const struct dbt_block *c = d->rsb[(d->rsb_top - 1) & 15u];
+        if (!c || !(n = c->ret_succ) || c->ret_succ_eip != eip || c->ret_succ_stamp != n->stamp)
+            goto out;
+    } else {
+        if (!b->chainable || !b->valid)
+            goto out;
+        unsigned s = b->succ_eip[DBT_SLOT_TAKEN] == eip ? DBT_SLOT_TAKEN : DBT_SLOT_FALLTHROUGH;
+        n = b->succ[s];
+        if (!n || b->succ_eip[s] != eip || b->succ_stamp[s] != n->stamp)
+            goto out;
+    }
+    /* A successor straddling into a second page needs the loop's check
+     * that the page still maps where it did. */
+    uint64_t icount0 = d->icount0 + b->n;
+    if (n->span > n->first_len || n->n > d->run_end - icount0)
+        goto out;
+    if (b->ends_call)
+        d->rsb[d->rsb_top++ & 15u] = b;
+    else if (b->ends_ret)
+        d->rsb_top--;
+    d->icount0 = icount0;
+    d->running = n;
+    d->stats.block_runs++;
+    d->stats.chain_hits++;
+#if DBT_THREADED
+    __attribute__((musttail)) return n->uops[0].fn(cpu, n->uops, d);
+#else
+    return n->uops;
+#endif
+out:
+    d->stop_at = u;
+    return NULL;
+}
+
 /* Run the interpreter for `n` instructions, keeping our budget intact
  * (cpu_run() manages cpu->run_end for itself). */
 static enum cpu_exit interpret(struct dbt *d, uint64_t n)
@@ -238,19 +292,22 @@ static enum cpu_exit run_loop(struct dbt *d, int single)
         d->stats.block_runs++;
         d->icount0 = cpu->icount;
         d->running = b;
-        const struct dbt_uop *u = b->uops, *e = u + b->n;
-        /* Run the block (see DBT_NEXT in dbt/uops.h). A micro-op returns
-         * NULL when a store hit translated code (possibly this block's
-         * own): the block ends right after it, at d->stop_at, and the next
-         * instruction is fetched anew. */
+        const struct dbt_uop *u = b->uops;
+        /* Run the block, and the blocks its end sentinel goes on into (see
+         * DBT_NEXT in dbt/uops.h and dbt_uop_end). The run ends at
+         * d->stop_at, in the block d->running: the end sentinel of a
+         * completed block, or right after a store that hit translated code
+         * (possibly the running block's own), where the next instruction
+         * is fetched anew. */
 #if DBT_THREADED
         u = u->fn(cpu, u, d);
 #else
-        while (u != e && u)
-            u = u->fn(cpu, u, d);
+        while ((u = u->fn(cpu, u, d)) != NULL)
+            ;
 #endif
-        if (!u)
-            u = d->stop_at;
+        u = d->stop_at;
+        b = d->running;
+        const struct dbt_uop *e = b->uops + b->n;
         cpu->icount = d->icount0 + u->idx;
         d->running = NULL;
         if (!u[-1].sets_eip)
@@ -287,6 +344,7 @@ static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *u
 
     d->run_end = cpu->icount + budget;
     d->run_faults = 0;
+    d->chain_inline = !single;
     d->run_jmp = &jb;
     cpu->fault_jmp = &jb;
     if (setjmp(jb)) {

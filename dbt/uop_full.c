@@ -24,13 +24,6 @@ const struct dbt_uop *dbt_uop_full(struct cpu *cpu, const struct dbt_uop *u, str
     DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
-const struct dbt_uop *dbt_uop_end(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
-{
-    (void)cpu;
-    (void)d;
-    return u;
-}
-
 /* A sensitive instruction (cpu/sensitive.h): a callout into its cpu/
  * system function, counted per class as the interpreter counts it and as
  * a translator callout. */

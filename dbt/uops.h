@@ -28,7 +28,7 @@
 #else
 #define DBT_NEXT2(cpu, u, d) return (u) + 2
 #endif
-/* End the block after this micro-op. */
+/* End the run of blocks after this micro-op (back to the run loop). */
 #define DBT_STOP(u, d) do { (d)->stop_at = (u) + 1; return NULL; } while (0)
 /* Continue, unless a store of this micro-op hit translated code. */
 #define DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen) \
@@ -37,7 +37,9 @@
 #define DBT_UOP(name) \
     static const struct dbt_uop *name(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
 
-/* The sentinel that ends every block. */
+/* The sentinel that ends every block: it goes on into the successor block
+ * when a chain link, the budget and the block's kind allow it (dbt/dbt.c),
+ * else ends the run of blocks with DBT_STOP. */
 const struct dbt_uop *dbt_uop_end(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
 
 /* Choose the micro-op for `u->in` (already filled with in, eip, next_eip,
