@@ -58,6 +58,13 @@ struct dbt {
     /* Blocks may follow each other without returning to the run loop
      * (dbt_uop_end); off when the loop must see every block (lockstep). */
     int chain_inline;
+    /* For the memory forms' fast halves (dbt/uop_mem.c): no access hook is
+     * needed (cpu_access_hook_needed(), the memory observer) and the
+     * softtlb privilege of the CPL. Only callouts, full forms and faults
+     * can change what they depend on: dbt_mem_state() refreshes them after
+     * each and whenever the run loop enters a block. */
+    uint8_t mem_hooks_off;
+    uint8_t tlb_priv;
     unsigned block_limit;              /* instructions per block (1..DBT_BLOCK_MAX) */
     uint32_t next_stamp;
     struct dbt_stats stats;
@@ -68,6 +75,8 @@ struct dbt {
     struct dbt_block *rsb[16];
     unsigned rsb_top;
 };
+
+void dbt_mem_state(struct dbt *d);
 
 /* Mode bits that select a translation (they change how bytes decode or
  * what a block may assume). */

@@ -7,6 +7,7 @@
 
 #include "cpu/except.h"
 #include "cpu/exec.h"
+#include "cpu/mem_fast.h"
 #include "dbt/cache.h"
 #include "dbt/translate.h"
 #include "dbt/uops.h"
@@ -82,6 +83,13 @@ static int needs_interpreter(const struct cpu *cpu)
     return (cpu->eflags & EFLAGS_TF) || cpu->hooks.insn_retired || cpu->irq_shadow ||
            /* [system]: RF clearing and breakpoint checks live in step() */
            (cpu->eflags & EFLAGS_RF) || (cpu->dr[7] & 0xFF);
+}
+
+void dbt_mem_state(struct dbt *d)
+{
+    const struct cpu *cpu = d->cpu;
+    d->mem_hooks_off = !cpu_access_hook_needed(cpu) && !cpu->hooks.mem_access;
+    d->tlb_priv = (uint8_t)mem_fast_priv(cpu);
 }
 
 static uint32_t jc_index(uint32_t lin)
@@ -292,6 +300,7 @@ static enum cpu_exit run_loop(struct dbt *d, int single)
         d->stats.block_runs++;
         d->icount0 = cpu->icount;
         d->running = b;
+        dbt_mem_state(d);
         const struct dbt_uop *u = b->uops;
         /* Run the block, and the blocks its end sentinel goes on into (see
          * DBT_NEXT in dbt/uops.h and dbt_uop_end). The run ends at

@@ -21,6 +21,7 @@ const struct dbt_uop *dbt_uop_full(struct cpu *cpu, const struct dbt_uop *u, str
     uint32_t gen = d->code_gen;
     enter_insn(cpu, u, d);
     u->handler(cpu, &u->in);
+    dbt_mem_state(d);
     DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
@@ -38,5 +39,6 @@ const struct dbt_uop *dbt_uop_callout(struct cpu *cpu, const struct dbt_uop *u, 
     if (cpu->hooks.callout)  /* debug/: callout trace */
         cpu->hooks.callout(cpu->hooks.opaque, cpu, &u->in, (int)sc, CPU_CALLOUT_REACHED);
     u->handler(cpu, &u->in);
+    dbt_mem_state(d);
     DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }

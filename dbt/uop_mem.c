@@ -1,8 +1,21 @@
 /* Memory forms of the most frequent instructions: MOV between a register
- * and memory, PUSH/POP of a register, direct CALL and RET. They may fault,
- * so they record the instruction start (EIP, ESP) and the exact count
- * first; the accesses themselves are cpu/'s (cpu_read, cpu_write,
- * stack_push, stack_pop), limit checks and paging included. */
+ * (or an immediate) and memory of 1, 2 or 4 bytes, MOVZX/MOVSX from
+ * memory, the two-operand ALU group with one memory operand, PUSH/POP of a
+ * 32-bit register, direct CALL and RET.
+ *
+ * Each form has two halves:
+ * - the fast half handles the case that needs no decision: no access hook
+ *   (d->mem_hooks_off), the segment check passes and the softtlb hits
+ *   (cpu/mem_fast.h's hit path; a write hit is plain RAM with no watch,
+ *   so it cannot hit translated code). It cannot fault and touches no
+ *   device, so it skips all bookkeeping, like a register form: EIP and the
+ *   instruction count are brought up to date later (dbt/block.h). It
+ *   commits nothing until every access has hit.
+ * - otherwise it hands over, untouched, to the slow half: the exact
+ *   sequence of the interpreter's handler, through cpu_read/cpu_write
+ *   (limit checks, paging, faults, devices), after recording the
+ *   instruction start (EIP, ESP) and the exact count for a fault.
+ * The results and flag records are cpu/alu.h's, as in the interpreter. */
 #include "cpu/alu.h"
 #include "cpu/except.h"
 #include "cpu/mem_fast.h"
@@ -12,6 +25,13 @@
 
 #define UOP(name) DBT_UOP(name)
 
+/* Hand this micro-op over to another function of the same shape. */
+#if DBT_THREADED
+#define DBT_TAIL(fn, cpu, u, d) __attribute__((musttail)) return fn((cpu), (u), (d))
+#else
+#define DBT_TAIL(fn, cpu, u, d) return fn((cpu), (u), (d))
+#endif
+
 static inline void mem_enter(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
 {
     cpu->icount = d->icount0 + u->idx;
@@ -20,30 +40,91 @@ static inline void mem_enter(struct cpu *cpu, const struct dbt_uop *u, struct db
     cpu->eip = u->next_eip;
 }
 
-UOP(load_4)
+static inline const uint8_t *rd_hit(struct cpu *cpu, struct dbt *d, int seg, uint32_t off,
+                                    unsigned size)
+{
+    return d->mem_hooks_off ? cpu_read_hit(cpu, seg, off, size, d->tlb_priv) : NULL;
+}
+
+static inline uint8_t *wr_hit(struct cpu *cpu, struct dbt *d, int seg, uint32_t off,
+                              unsigned size)
+{
+    return d->mem_hooks_off ? cpu_write_hit(cpu, seg, off, size, d->tlb_priv) : NULL;
+}
+
+static inline uint32_t sext(uint32_t v, unsigned size)
+{
+    return size == 1 ? (uint32_t)(int32_t)(int8_t)v : (uint32_t)(int32_t)(int16_t)v;
+}
+
+/* ---- MOV r, m / MOVZX / MOVSX: the slow half ---------------------------- */
+
+/* u->imm: the access size; u->r1: 0 plain (MOV, destination of the same
+ * size), 1 zero-extend, 2 sign-extend into the 32-bit u->r0. */
+UOP(load_slow)
 {
     mem_enter(cpu, u, d);
-    cpu->regs[u->r0] = cpu_read_fast(cpu, u->in.seg, insn_ea(cpu, &u->in), 4);
+    unsigned size = u->imm;
+    uint32_t v = cpu_read(cpu, u->in.seg, insn_ea(cpu, &u->in), size);
+    if (u->r1 == 0)
+        reg_write(cpu, u->r0, size, v);
+    else
+        cpu->regs[u->r0] = u->r1 == 2 ? sext(v, size) : v;
     DBT_NEXT(cpu, u, d);
 }
 
-UOP(store_r_4)
+#define LOAD_FORM(name, size, EXPR) \
+    UOP(name) \
+    { \
+        const uint8_t *p = rd_hit(cpu, d, u->in.seg, insn_ea(cpu, &u->in), size); \
+        if (!p) \
+            DBT_TAIL(load_slow, cpu, u, d); \
+        uint32_t v = mem_fast_get(p, size); \
+        EXPR; \
+        DBT_NEXT(cpu, u, d); \
+    }
+
+LOAD_FORM(load_4, 4, cpu->regs[u->r0] = v)
+LOAD_FORM(load_2, 2, reg_write(cpu, u->r0, 2, v))
+LOAD_FORM(load_1, 1, reg_write(cpu, u->r0, 1, v))
+LOAD_FORM(loadzx_1, 1, cpu->regs[u->r0] = v)
+LOAD_FORM(loadzx_2, 2, cpu->regs[u->r0] = v)
+LOAD_FORM(loadsx_1, 1, cpu->regs[u->r0] = sext(v, 1))
+LOAD_FORM(loadsx_2, 2, cpu->regs[u->r0] = sext(v, 2))
+
+/* ---- MOV m, r / MOV m, imm ---------------------------------------------- */
+
+/* u->r0: the access size; u->r1 the source register, or 0xFF for u->imm. */
+UOP(store_slow)
 {
     uint32_t gen = d->code_gen;
     mem_enter(cpu, u, d);
-    cpu_write_fast(cpu, u->in.seg, insn_ea(cpu, &u->in), 4, cpu->regs[u->r1]);
+    unsigned size = u->r0;
+    uint32_t v = u->r1 == 0xFF ? u->imm : reg_read(cpu, u->r1, size);
+    cpu_write(cpu, u->in.seg, insn_ea(cpu, &u->in), size, v);
     DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
-UOP(store_i_4)
-{
-    uint32_t gen = d->code_gen;
-    mem_enter(cpu, u, d);
-    cpu_write_fast(cpu, u->in.seg, insn_ea(cpu, &u->in), 4, u->imm);
-    DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
-}
+#define STORE_FORM(name, size, VAL) \
+    UOP(name) \
+    { \
+        uint8_t *p = wr_hit(cpu, d, u->in.seg, insn_ea(cpu, &u->in), size); \
+        if (!p) \
+            DBT_TAIL(store_slow, cpu, u, d); \
+        mem_fast_put(p, size, VAL); \
+        DBT_NEXT(cpu, u, d); \
+    }
 
-UOP(push_r_4)
+STORE_FORM(store_r_4, 4, cpu->regs[u->r1])
+STORE_FORM(store_r_2, 2, cpu->regs[u->r1])
+STORE_FORM(store_r_1, 1, reg_read(cpu, u->r1, 1))
+STORE_FORM(store_i_4, 4, u->imm)
+STORE_FORM(store_i_2, 2, u->imm)
+STORE_FORM(store_i_1, 1, u->imm)
+
+/* ---- PUSH r32, POP r32, CALL rel32, RET (32-bit stack) ----------------- */
+
+UOP(push_slow)
 {
     uint32_t gen = d->code_gen;
     mem_enter(cpu, u, d);
@@ -51,7 +132,7 @@ UOP(push_r_4)
     DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
-UOP(pop_r_4)
+UOP(pop_slow)
 {
     mem_enter(cpu, u, d);
     uint32_t v = stack_pop(cpu, 4);
@@ -59,8 +140,7 @@ UOP(pop_r_4)
     DBT_NEXT(cpu, u, d);
 }
 
-/* CALL rel32 whose target was checked against the CS limit at translation. */
-UOP(call_rel_4)
+UOP(call_slow)
 {
     uint32_t gen = d->code_gen;
     mem_enter(cpu, u, d);
@@ -69,7 +149,7 @@ UOP(call_rel_4)
     DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
-UOP(ret_4)
+UOP(ret_slow)
 {
     mem_enter(cpu, u, d);
     uint32_t target = stack_pop(cpu, 4);
@@ -79,77 +159,221 @@ UOP(ret_4)
     DBT_NEXT(cpu, u, d);
 }
 
-/* Two-operand ALU with one memory operand (32-bit): the result and flag
- * record of cpu/alu.h, the store first so a faulting write leaves the
- * flags alone (as op_alu does). The flags are always recorded: a memory
- * access can fault, so the flags before it count as live anyway. */
-static inline const struct dbt_uop *alu_mem(struct cpu *cpu, const struct dbt_uop *u,
-                                            struct dbt *d, int reg_dest)
+/* The fast halves need a 32-bit stack (SS.B): ESP is the whole pointer. */
+static inline uint8_t *push_hit(struct cpu *cpu, struct dbt *d, uint32_t *sp)
+{
+    if (!(cpu->seg[SEG_SS].attr & SEG_ATTR_DB))
+        return NULL;
+    *sp = cpu->regs[REG_ESP] - 4;
+    return wr_hit(cpu, d, SEG_SS, *sp, 4);
+}
+
+static inline const uint8_t *pop_hit(struct cpu *cpu, struct dbt *d)
+{
+    if (!(cpu->seg[SEG_SS].attr & SEG_ATTR_DB))
+        return NULL;
+    return rd_hit(cpu, d, SEG_SS, cpu->regs[REG_ESP], 4);
+}
+
+UOP(push_r_4)
+{
+    uint32_t sp;
+    uint8_t *p = push_hit(cpu, d, &sp);
+    if (!p)
+        DBT_TAIL(push_slow, cpu, u, d);
+    mem_fast_put(p, 4, cpu->regs[u->r0]);
+    cpu->regs[REG_ESP] = sp;
+    DBT_NEXT(cpu, u, d);
+}
+
+UOP(pop_r_4)
+{
+    const uint8_t *p = pop_hit(cpu, d);
+    if (!p)
+        DBT_TAIL(pop_slow, cpu, u, d);
+    uint32_t v = mem_fast_get(p, 4);
+    cpu->regs[REG_ESP] += 4;
+    cpu->regs[u->r0] = v;
+    DBT_NEXT(cpu, u, d);
+}
+
+/* CALL rel32 whose target was checked against the CS limit at translation. */
+UOP(call_rel_4)
+{
+    uint32_t sp;
+    uint8_t *p = push_hit(cpu, d, &sp);
+    if (!p)
+        DBT_TAIL(call_slow, cpu, u, d);
+    mem_fast_put(p, 4, u->next_eip);
+    cpu->regs[REG_ESP] = sp;
+    cpu->eip = u->imm;
+    DBT_NEXT(cpu, u, d);
+}
+
+UOP(ret_4)
+{
+    const uint8_t *p = pop_hit(cpu, d);
+    uint32_t target;
+    if (!p || (target = mem_fast_get(p, 4)) > cpu->seg[SEG_CS].limit)
+        DBT_TAIL(ret_slow, cpu, u, d);   /* it raises the #GP */
+    cpu->regs[REG_ESP] += 4;
+    cpu->eip = target;
+    DBT_NEXT(cpu, u, d);
+}
+
+/* ---- ALU with one memory operand --------------------------------------- */
+
+static inline void alu_flags_mem(struct cpu *cpu, unsigned op, enum lf_op kind, unsigned size,
+                                 uint32_t a, uint32_t b, uint32_t r)
+{
+    if (op == OP_ADC || op == OP_SBB)
+        flags_set_lazy(cpu, kind, size, a, b, r);   /* captures the carry in */
+    else
+        flags_record(cpu, kind, size, a, b, r);
+}
+
+/* The slow half of every shape, as op_alu runs it: the store first so a
+ * faulting write leaves the flags alone. The flags are always recorded: a
+ * memory access can fault, so the flags before it count as live anyway.
+ * u->in: the operation; operand 0 decides the shape. */
+UOP(alu_mem_slow)
 {
     uint32_t gen = d->code_gen;
     mem_enter(cpu, u, d);
-    uint32_t ea = insn_ea(cpu, &u->in), a, b, r;
-    unsigned op = u->in.op;
+    const struct insn *in = &u->in;
+    unsigned op = in->op, size = in->opnd[0].size;
+    int reg_dest = in->opnd[0].kind == OPK_REG;
+    uint32_t ea = insn_ea(cpu, in), a, b, r;
     if (reg_dest) {
-        a = cpu->regs[u->r0];
-        b = cpu_read_fast(cpu, u->in.seg, ea, 4);
+        a = reg_read(cpu, u->r0, size);
+        b = cpu_read(cpu, in->seg, ea, size);
     } else {
-        a = cpu_read_fast(cpu, u->in.seg, ea, 4);
-        b = u->in.opnd[1].kind == OPK_IMM ? u->imm : cpu->regs[u->r1];
+        a = cpu_read(cpu, in->seg, ea, size);
+        b = in->opnd[1].kind == OPK_IMM ? u->imm & size_mask(size) : reg_read(cpu, u->r1, size);
     }
     enum lf_op kind = alu_compute(cpu, op, a, b, &r);
     if (op != OP_CMP && op != OP_TEST) {
         if (reg_dest)
-            cpu->regs[u->r0] = r;
+            reg_write(cpu, u->r0, size, r);
         else
-            cpu_write_fast(cpu, u->in.seg, ea, 4, r);
+            cpu_write(cpu, in->seg, ea, size, r);
     }
-    if (op == OP_ADC || op == OP_SBB)
-        flags_set_lazy(cpu, kind, 4, a, b, r);
-    else
-        flags_record(cpu, kind, 4, a, b, r);
-    return d->code_gen != gen ? NULL : u;
+    alu_flags_mem(cpu, op, kind, size, a, b, r);
+    DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
-UOP(alu_rm_4)
+enum alu_shape { SHAPE_RM, SHAPE_MR, SHAPE_MI };
+
+/* The fast half: 1 when done, 0 (nothing changed) for the slow half. */
+static inline int alu_mem_fast(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d,
+                               unsigned op, unsigned size, enum alu_shape shape)
 {
-    if (!alu_mem(cpu, u, d, 1))
-        DBT_STOP(u, d);
-    DBT_NEXT(cpu, u, d);
+    uint32_t ea = insn_ea(cpu, &u->in), a, b, r;
+    int writes = shape != SHAPE_RM && op != OP_CMP && op != OP_TEST;
+    const uint8_t *rp = rd_hit(cpu, d, u->in.seg, ea, size);
+    uint8_t *wp = NULL;
+    if (!rp || (writes && !(wp = wr_hit(cpu, d, u->in.seg, ea, size))))
+        return 0;
+    if (shape == SHAPE_RM) {
+        a = reg_read(cpu, u->r0, size);
+        b = mem_fast_get(rp, size);
+    } else {
+        a = mem_fast_get(rp, size);
+        b = shape == SHAPE_MI ? u->imm & size_mask(size) : reg_read(cpu, u->r1, size);
+    }
+    enum lf_op kind = alu_compute(cpu, op, a, b, &r);
+    if (op != OP_CMP && op != OP_TEST) {
+        if (shape == SHAPE_RM)
+            reg_write(cpu, u->r0, size, r);
+        else
+            mem_fast_put(wp, size, r);
+    }
+    alu_flags_mem(cpu, op, kind, size, a, b, r);
+    return 1;
 }
 
-UOP(alu_mr_4)
+#define ALU_MEM_1(OP, SH, S) \
+    UOP(alu_##SH##_##OP##_##S) \
+    { \
+        if (!alu_mem_fast(cpu, u, d, OP_##OP, S, SHAPE_##SH)) \
+            DBT_TAIL(alu_mem_slow, cpu, u, d); \
+        DBT_NEXT(cpu, u, d); \
+    }
+#define ALU_MEM_SIZES(OP, SH) ALU_MEM_1(OP, SH, 1) ALU_MEM_1(OP, SH, 2) ALU_MEM_1(OP, SH, 4)
+#define ALU_MEM_OP(OP) ALU_MEM_SIZES(OP, RM) ALU_MEM_SIZES(OP, MR) ALU_MEM_SIZES(OP, MI)
+
+ALU_MEM_OP(ADD) ALU_MEM_OP(OR) ALU_MEM_OP(ADC) ALU_MEM_OP(SBB)
+ALU_MEM_OP(AND) ALU_MEM_OP(SUB) ALU_MEM_OP(XOR) ALU_MEM_OP(CMP) ALU_MEM_OP(TEST)
+
+#define ALU_MEM_ROW(OP) \
+    { { alu_RM_##OP##_1, alu_RM_##OP##_2, alu_RM_##OP##_4 }, \
+      { alu_MR_##OP##_1, alu_MR_##OP##_2, alu_MR_##OP##_4 }, \
+      { alu_MI_##OP##_1, alu_MI_##OP##_2, alu_MI_##OP##_4 } }
+/* Indexed [op - OP_ADD (TEST: 8)][shape][size 1,2,4 → 0,1,2]. */
+static const dbt_uop_fn alu_mem_table[9][3][3] = {
+    ALU_MEM_ROW(ADD), ALU_MEM_ROW(OR), ALU_MEM_ROW(ADC), ALU_MEM_ROW(SBB),
+    ALU_MEM_ROW(AND), ALU_MEM_ROW(SUB), ALU_MEM_ROW(XOR), ALU_MEM_ROW(CMP), ALU_MEM_ROW(TEST) };
+
+/* ---- binding ----------------------------------------------------------- */
+
+static unsigned size_index(unsigned size)
 {
-    if (!alu_mem(cpu, u, d, 0))
-        DBT_STOP(u, d);
-    DBT_NEXT(cpu, u, d);
+    return size == 1 ? 0 : size == 2 ? 1 : 2;
+}
+
+static int sized(unsigned size)
+{
+    return size == 1 || size == 2 || size == 4;
 }
 
 dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_limit)
 {
     const struct opnd *o0 = &in->opnd[0], *o1 = &in->opnd[1];
-    if (in->lock || in->opsize != 4)
+    if (in->lock)
         return NULL;
     u->r0 = o0->reg;
     u->r1 = o1->reg;
     u->imm = in->imm;
+    /* The forms that do not branch (all but CALL and RET) leave EIP to the
+     * block's end, like register forms; their slow halves set it, which is
+     * the same value. */
     switch (in->op) {
     case OP_MOV:
-        if (o0->size != 4)
+        if (!sized(o0->size) || in->nopnd != 2)
             return NULL;
-        if (o0->kind == OPK_REG && o1->kind == OPK_MEM)
-            return load_4;
-        if (o0->kind == OPK_MEM && o1->kind == OPK_REG)
-            return store_r_4;
-        if (o0->kind == OPK_MEM && o1->kind == OPK_IMM)
-            return store_i_4;
+        u->sets_eip = 0;
+        if (o0->kind == OPK_REG && o1->kind == OPK_MEM) {
+            u->imm = o0->size;
+            u->r1 = 0;
+            return o0->size == 4 ? load_4 : o0->size == 2 ? load_2 : load_1;
+        }
+        if (o0->kind == OPK_MEM && (o1->kind == OPK_REG || o1->kind == OPK_IMM)) {
+            u->r0 = (uint8_t)o0->size;
+            if (o1->kind == OPK_IMM) {
+                u->r1 = 0xFF;
+                return o0->size == 4 ? store_i_4 : o0->size == 2 ? store_i_2 : store_i_1;
+            }
+            return o0->size == 4 ? store_r_4 : o0->size == 2 ? store_r_2 : store_r_1;
+        }
+        u->sets_eip = 1;
         return NULL;
-    case OP_PUSH:
-        return o0->kind == OPK_REG ? push_r_4 : NULL;
-    case OP_POP:
-        return o0->kind == OPK_REG ? pop_r_4 : NULL;
+    case OP_MOVZX: case OP_MOVSX:
+        if (o0->kind != OPK_REG || o0->size != 4 || o1->kind != OPK_MEM ||
+            (o1->size != 1 && o1->size != 2))
+            return NULL;
+        u->sets_eip = 0;
+        u->imm = o1->size;
+        u->r1 = in->op == OP_MOVZX ? 1 : 2;
+        if (in->op == OP_MOVZX)
+            return o1->size == 1 ? loadzx_1 : loadzx_2;
+        return o1->size == 1 ? loadsx_1 : loadsx_2;
+    case OP_PUSH: case OP_POP:
+        if (in->opsize != 4 || o0->kind != OPK_REG)
+            return NULL;
+        u->sets_eip = 0;
+        return in->op == OP_PUSH ? push_r_4 : pop_r_4;
     case OP_CALL: {
-        if (o0->kind != OPK_REL)
+        if (in->opsize != 4 || o0->kind != OPK_REL)
             return NULL;
         uint32_t target = u->next_eip + in->imm;
         if (target > cs_limit)
@@ -158,16 +382,25 @@ dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_li
         return call_rel_4;
     }
     case OP_RET:
-        return in->nopnd == 0 ? ret_4 : NULL;
+        return in->opsize == 4 && in->nopnd == 0 ? ret_4 : NULL;
     case OP_ADD: case OP_OR: case OP_ADC: case OP_SBB:
-    case OP_AND: case OP_SUB: case OP_XOR: case OP_CMP: case OP_TEST:
-        if (o0->size != 4 || in->nopnd != 2)
+    case OP_AND: case OP_SUB: case OP_XOR: case OP_CMP: case OP_TEST: {
+        unsigned row = in->op == OP_TEST ? 8 : (unsigned)(in->op - OP_ADD);
+        enum alu_shape shape;
+        if (!sized(o0->size) || in->nopnd != 2 ||
+            (o1->kind != OPK_IMM && o1->size != o0->size))
             return NULL;
         if (o0->kind == OPK_REG && o1->kind == OPK_MEM)
-            return alu_rm_4;
-        if (o0->kind == OPK_MEM && (o1->kind == OPK_REG || o1->kind == OPK_IMM))
-            return alu_mr_4;
-        return NULL;
+            shape = SHAPE_RM;
+        else if (o0->kind == OPK_MEM && o1->kind == OPK_REG)
+            shape = SHAPE_MR;
+        else if (o0->kind == OPK_MEM && o1->kind == OPK_IMM)
+            shape = SHAPE_MI;
+        else
+            return NULL;
+        u->sets_eip = 0;
+        return alu_mem_table[row][shape][size_index(o0->size)];
+    }
     default:
         return NULL;
     }
