@@ -38,6 +38,31 @@ static inline void flags_record(struct cpu *cpu, enum lf_op op, unsigned size,
     cpu->lf.res = res & m;
 }
 
+/* CF straight from the lazy record for the common producers, else
+ * flags_cf(); the same value by construction (cpu/flags.c). */
+static inline int flags_cf_fast(const struct cpu *cpu)
+{
+    const struct lazy_flags *lf = &cpu->lf;
+    uint32_t m = size_mask(lf->size);
+    switch (lf->op) {
+    case LF_LOGIC: return 0;
+    case LF_SUB:   return (lf->dst & m) < (lf->src & m);
+    case LF_ADD:   return (lf->res & m) < (lf->dst & m);
+    case LF_INC:
+    case LF_DEC:   return lf->cin;
+    default:       return flags_cf(cpu);
+    }
+}
+
+/* The record of INC or DEC (`op` LF_INC or LF_DEC): flags_set_lazy()'s,
+ * inline: CF is kept, captured from the record it replaces. */
+static inline void flags_record_incdec(struct cpu *cpu, enum lf_op op, unsigned size,
+                                       uint32_t dst, uint32_t res)
+{
+    cpu->lf.cin = (uint8_t)flags_cf_fast(cpu);
+    flags_record(cpu, op, size, dst, 1, res);
+}
+
 /* Condition codes evaluated straight from the lazy record for the common
  * producers (compare/subtract and the logic group), falling back to the
  * general flags_cond(). Same results by construction: for LF_SUB the
@@ -77,6 +102,16 @@ static inline int flags_cond_fast(const struct cpu *cpu, unsigned cc)
         case 0xD: return !sf;
         case 0xE: return zf || sf;
         case 0xF: return !zf && !sf;
+        default: break;
+        }
+    } else if (lf->op != LF_NONE) {
+        /* ZF and SF come from the result alone, whatever produced it. */
+        uint32_t res = lf->res & size_mask(lf->size);
+        switch (cc) {
+        case 0x4: return res == 0;
+        case 0x5: return res != 0;
+        case 0x8: return (res & size_sign(lf->size)) != 0;
+        case 0x9: return (res & size_sign(lf->size)) == 0;
         default: break;
         }
     }

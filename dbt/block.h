@@ -35,7 +35,7 @@ struct dbt_uop;
  * by returning the next micro-op to the block loop. It returns NULL, with
  * the next micro-op in dbt->stop_at, to end the run of blocks (a store hit
  * translated code). Every block ends with a sentinel micro-op
- * (dbt_uop_end) that continues into the successor block when it may, or
+ * (dbt_end_sentinel) that continues into the successor block when it may, or
  * returns NULL with dbt->stop_at = &uops[n] (the block completed). */
 typedef const struct dbt_uop *(*dbt_uop_fn)(struct cpu *cpu, const struct dbt_uop *u,
                                             struct dbt *d);
@@ -84,6 +84,7 @@ struct dbt_block {
     uint8_t ends_slow;            /* its last micro-op may halt, stop or change mode */
     uint8_t ends_call;            /* ends in a near CALL (its return lands after it) */
     uint8_t ends_ret;             /* ends in a near RET */
+    uint8_t straddles;            /* its last instruction runs onto a second page */
     uint16_t n;
     struct dbt_block *hash_next;
     struct dbt_block *all_next;   /* every block, for the full flush */

@@ -56,8 +56,10 @@ struct dbt {
     jmp_buf *run_jmp;
     const struct dbt_uop *stop_at;     /* where the run of blocks ended (DBT_STOP, end sentinel) */
     /* Blocks may follow each other without returning to the run loop
-     * (dbt_uop_end); off when the loop must see every block (lockstep). */
-    int chain_inline;
+     * (dbt_end_sentinel) while the count stays within this: the run's end,
+     * or 0 when the loop must see every block (lockstep). */
+    uint64_t chain_end;
+    uint64_t inline_runs;              /* blocks so entered, not yet in stats */
     /* For the memory forms' fast halves (dbt/uop_mem.c): no access hook is
      * needed (cpu_access_hook_needed(), the memory observer) and the
      * softtlb privilege of the CPL. Only callouts, full forms and faults

@@ -190,58 +190,107 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev,
     return b;
 }
 
-/* The end sentinel of every block. A completed block goes straight on
- * into its successor, without the run loop, when the loop would do nothing
- * but find it through a chain link and run it: the run allows it (not one
- * block at a time), the block's last micro-op cannot have halted, stopped
- * or changed mode (ends_slow: those need the loop's checks), a link or the
- * return prediction names a current successor on one page, and the budget
- * holds the whole successor. Everything else goes back to the loop, which
- * takes the same decisions the slow way. */
-const struct dbt_uop *dbt_uop_end(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+/* The end sentinels (dbt_end_sentinel() picks one per block at
+ * translation). A completed block goes straight on into its successor,
+ * without the run loop, when the loop would do nothing but find it through
+ * a chain link and run it: the run allows it (d->chain_end: not one block
+ * at a time), the block's last micro-op cannot have halted, stopped or
+ * changed mode (ends_slow blocks get end_stop: those need the loop's
+ * checks), a link or the return prediction names a current successor on
+ * one page, and the budget holds the whole successor. Everything else
+ * goes back to the loop, which takes the same decisions the slow way. */
+static inline const struct dbt_uop *end_stop(struct cpu *cpu, const struct dbt_uop *u,
+                                             struct dbt *d)
 {
-    struct dbt_block *b = d->running, *n;
-    const struct dbt_uop *last = u - 1;
-    uint32_t eip;
-
-    if (!last->sets_eip)
-        cpu->eip = last->next_eip;
-    eip = cpu->eip;
-    if (!d->chain_inline || b->ends_slow)
-        goto out;
-    if (b->ends_ret) {
-        const struct dbt_block *c = d->rsb[(d->rsb_top - 1) & 15u];
-        if (!c || !(n = c->ret_succ) || c->ret_succ_eip != eip || c->ret_succ_stamp != n->stamp)
-            goto out;
-    } else {
-        if (!b->chainable || !b->valid)
-            goto out;
-        unsigned s = b->succ_eip[DBT_SLOT_TAKEN] == eip ? DBT_SLOT_TAKEN : DBT_SLOT_FALLTHROUGH;
-        n = b->succ[s];
-        if (!n || b->succ_eip[s] != eip || b->succ_stamp[s] != n->stamp)
-            goto out;
-    }
-    /* A successor straddling into a second page needs the loop's check
-     * that the page still maps where it did. */
-    uint64_t icount0 = d->icount0 + b->n;
-    if (n->span > n->first_len || n->n > d->run_end - icount0)
-        goto out;
-    if (b->ends_call)
-        d->rsb[d->rsb_top++ & 15u] = b;
-    else if (b->ends_ret)
-        d->rsb_top--;
-    d->icount0 = icount0;
-    d->running = n;
-    d->stats.block_runs++;
-    d->stats.chain_hits++;
-#if DBT_THREADED
-    __attribute__((musttail)) return n->uops[0].fn(cpu, n->uops, d);
-#else
-    return n->uops;
-#endif
-out:
+    if (!u[-1].sets_eip)
+        cpu->eip = u[-1].next_eip;
     d->stop_at = u;
     return NULL;
+}
+
+/* The successor's stamp was checked by the caller. */
+static inline int may_enter(const struct dbt *d, const struct dbt_block *b,
+                            const struct dbt_block *n)
+{
+    /* A successor straddling into a second page needs the loop's check
+     * that the page still maps where it did. */
+    return d->icount0 + b->n + n->n <= d->chain_end && !n->straddles;
+}
+
+#if DBT_THREADED
+#define ENTER(cpu, n, d) __attribute__((musttail)) return (n)->uops[0].fn((cpu), (n)->uops, (d))
+#else
+#define ENTER(cpu, n, d) return (n)->uops
+#endif
+
+static const struct dbt_uop *dbt_end_stop(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+{
+    return end_stop(cpu, u, d);
+}
+
+/* The successor through a chain link, for blocks ending in a direct
+ * transfer or a fall-through. */
+static inline struct dbt_block *linked(struct dbt_block *b, uint32_t eip)
+{
+    unsigned s = b->succ_eip[DBT_SLOT_TAKEN] == eip ? DBT_SLOT_TAKEN : DBT_SLOT_FALLTHROUGH;
+    struct dbt_block *n = b->succ[s];
+    return n && b->succ_eip[s] == eip && b->succ_stamp[s] == n->stamp ? n : NULL;
+}
+
+static const struct dbt_uop *dbt_end_direct(struct cpu *cpu, const struct dbt_uop *u,
+                                            struct dbt *d)
+{
+    struct dbt_block *b = d->running, *n;
+    if (!u[-1].sets_eip)
+        cpu->eip = u[-1].next_eip;
+    if (!(n = linked(b, cpu->eip)) || !may_enter(d, b, n))
+        return end_stop(cpu, u, d);
+    d->icount0 += b->n;
+    d->running = n;
+    d->inline_runs++;
+    ENTER(cpu, n, d);
+}
+
+/* A direct CALL: also pushes the return prediction, as the loop does. */
+static const struct dbt_uop *dbt_end_call(struct cpu *cpu, const struct dbt_uop *u,
+                                          struct dbt *d)
+{
+    struct dbt_block *b = d->running, *n;
+    if (!(n = linked(b, cpu->eip)) || !may_enter(d, b, n))
+        return end_stop(cpu, u, d);
+    d->rsb[d->rsb_top++ & 15u] = b;
+    d->icount0 += b->n;
+    d->running = n;
+    d->inline_runs++;
+    ENTER(cpu, n, d);
+}
+
+/* A near RET: the block the predicted caller's callee returned to. */
+static const struct dbt_uop *dbt_end_ret(struct cpu *cpu, const struct dbt_uop *u,
+                                         struct dbt *d)
+{
+    struct dbt_block *b = d->running, *n;
+    const struct dbt_block *c = d->rsb[(d->rsb_top - 1) & 15u];
+    if (!c || !(n = c->ret_succ) || c->ret_succ_eip != cpu->eip ||
+        c->ret_succ_stamp != n->stamp || !may_enter(d, b, n))
+        return end_stop(cpu, u, d);
+    d->rsb_top--;
+    d->icount0 += b->n;
+    d->running = n;
+    d->inline_runs++;
+    ENTER(cpu, n, d);
+}
+
+dbt_uop_fn dbt_end_sentinel(const struct dbt_block *b)
+{
+    if (b->ends_slow)
+        return dbt_end_stop;
+    if (b->ends_ret)
+        return dbt_end_ret;
+    if (!b->chainable)
+        return dbt_end_stop;
+    /* A chainable block ending in CALL ends in a direct CALL, which sets EIP. */
+    return b->ends_call ? dbt_end_call : dbt_end_direct;
 }
 
 /* Run the interpreter for `n` instructions, keeping our budget intact
@@ -299,11 +348,12 @@ static enum cpu_exit run_loop(struct dbt *d, int single)
 
         d->stats.block_runs++;
         d->icount0 = cpu->icount;
+        d->chain_end = single ? 0 : d->run_end;
         d->running = b;
         dbt_mem_state(d);
         const struct dbt_uop *u = b->uops;
         /* Run the block, and the blocks its end sentinel goes on into (see
-         * DBT_NEXT in dbt/uops.h and dbt_uop_end). The run ends at
+         * DBT_NEXT in dbt/uops.h and dbt_end_sentinel). The run ends at
          * d->stop_at, in the block d->running: the end sentinel of a
          * completed block, or right after a store that hit translated code
          * (possibly the running block's own), where the next instruction
@@ -353,7 +403,6 @@ static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *u
 
     d->run_end = cpu->icount + budget;
     d->run_faults = 0;
-    d->chain_inline = !single;
     d->run_jmp = &jb;
     cpu->fault_jmp = &jb;
     if (setjmp(jb)) {
@@ -361,6 +410,9 @@ static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *u
         /* A delivered fault uses one unit of the budget, as in cpu_run(). */
         d->run_faults++;
         if (cpu->shutdown) {
+            d->stats.block_runs += d->inline_runs;
+            d->stats.chain_hits += d->inline_runs;
+            d->inline_runs = 0;
             cpu->fault_jmp = outer;
             if (used)
                 *used = (cpu->icount - start) + d->run_faults;
@@ -373,6 +425,10 @@ static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *u
     }
     why = run_loop(d, single);
 out:
+    /* Blocks entered from end sentinels count as chained block runs. */
+    d->stats.block_runs += d->inline_runs;
+    d->stats.chain_hits += d->inline_runs;
+    d->inline_runs = 0;
     /* The same end-of-run rules as cpu_run(), so both engines leave the
      * same state behind. */
     why = cpu_run_exit(cpu, why);

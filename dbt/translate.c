@@ -123,7 +123,6 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
     if (!b)
         abort();   /* host out of memory */
     memcpy(b->uops, tmp, n * sizeof(struct dbt_uop));
-    b->uops[n].fn = dbt_uop_end;   /* the sentinel */
     b->uops[n].idx = (uint16_t)n;
     b->n = (uint16_t)n;
     b->eip = cpu->eip;
@@ -140,6 +139,8 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
     b->ends_slow = (uint8_t)ends_slow;
     b->ends_call = (uint8_t)(tmp[n - 1].in.op == OP_CALL || tmp[n - 1].in.op == OP_CALL_IND);
     b->ends_ret = (uint8_t)(tmp[n - 1].in.op == OP_RET);
+    b->straddles = (uint8_t)(b->span > b->first_len);
+    b->uops[n].fn = dbt_end_sentinel(b);
     b->stamp = ++d->next_stamp;
     d->stats.blocks_translated++;
     d->stats.insns_translated += n;

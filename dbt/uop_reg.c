@@ -86,7 +86,7 @@ static inline void incdec(struct cpu *cpu, const struct dbt_uop *u, int dec, uns
     uint32_t a = reg_read(cpu, u->r0, size), r = dec ? a - 1 : a + 1;
     reg_write(cpu, u->r0, size, r);
     if (live)
-        flags_set_lazy(cpu, dec ? LF_DEC : LF_INC, size, a, 1, r);
+        flags_record_incdec(cpu, dec ? LF_DEC : LF_INC, size, a, r);
 }
 
 UOP(inc_4_0) { incdec(cpu, u, 0, 4, 0); DBT_NEXT(cpu, u, d); }
@@ -110,7 +110,7 @@ static inline void shift_ri(struct cpu *cpu, const struct dbt_uop *u, enum lf_op
         r = (uint32_t)((int32_t)v >> count);
     cpu->regs[u->r0] = r;
     if (live)
-        flags_set_lazy(cpu, kind, 4, v, count, r);
+        flags_record(cpu, kind, 4, v, count, r);   /* 32-bit: flags_set_lazy()'s record */
 }
 
 UOP(shl_ri_4_0) { shift_ri(cpu, u, LF_SHL, 0); DBT_NEXT(cpu, u, d); }

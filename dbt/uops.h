@@ -37,10 +37,11 @@
 #define DBT_UOP(name) \
     static const struct dbt_uop *name(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
 
-/* The sentinel that ends every block: it goes on into the successor block
- * when a chain link, the budget and the block's kind allow it (dbt/dbt.c),
- * else ends the run of blocks with DBT_STOP. */
-const struct dbt_uop *dbt_uop_end(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
+/* The sentinel that ends block `b` (its kind of exit decides): it goes on
+ * into the successor block when a chain link, the budget and the block's
+ * kind allow it (dbt/dbt.c), else ends the run of blocks with
+ * d->stop_at = itself. */
+dbt_uop_fn dbt_end_sentinel(const struct dbt_block *b);
 
 /* Choose the micro-op for `u->in` (already filled with in, eip, next_eip,
  * idx, flags_live): a register form when one exists, else the full form
