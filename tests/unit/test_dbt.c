@@ -1,6 +1,8 @@
 /* The translator against the interpreter on small hand-made programs:
  * stores by DMA invalidate translated code, the instruction budget is
- * exact whatever the block length, and a fault inside a block leaves the
+ * exact whatever the block length, blocks entered from the end of the
+ * previous one (with memory forms, calls and returns) leave the
+ * interpreter's state, and a fault inside a block leaves the
  * same state as the interpreter. (Guests, the host differential and
  * lockstep cover the rest: see docs/dbt.md.) */
 #include <check.h>
@@ -91,6 +93,47 @@ START_TEST(budget_is_exact_at_any_count)
 }
 END_TEST
 
+/* Loads, stores, ALU with memory of 1 and 4 bytes, CALL/RET, PUSH/POP and
+ * branches in blocks that follow each other without the run loop:
+ *   start: mov esi, 0x3000; mov ecx, 40
+ *   loop1: call sub1; mov [esi], cl; movzx eax, byte [esi]; add [esi+4], eax
+ *          cmp byte [esi], 7; jne skip; push eax; pop edx
+ *   skip:  inc esi; dec ecx; jnz loop1; jmp start
+ *   sub1:  mov ebx, [esi+4]; xor ebx, ecx; mov [esi+8], ebx; ret */
+static const uint8_t memory_loop[] = {
+    0xbe, 0x00, 0x30, 0x00, 0x00, 0xb9, 0x28, 0x00, 0x00, 0x00, 0xe8, 0x15,
+    0x00, 0x00, 0x00, 0x88, 0x0e, 0x0f, 0xb6, 0x06, 0x01, 0x46, 0x04, 0x80,
+    0x3e, 0x07, 0x75, 0x02, 0x50, 0x5a, 0x46, 0x49, 0x75, 0xe8, 0xeb, 0xdc,
+    0x8b, 0x5e, 0x04, 0x31, 0xcb, 0x89, 0x5e, 0x08, 0xc3 };
+
+START_TEST(chained_memory_forms_match_the_interpreter)
+{
+    static const uint64_t budgets[] = { 1, 7, 12, 50, 333, 1000, 5001 };
+    for (unsigned i = 0; i < sizeof budgets / sizeof budgets[0]; i++) {
+        struct rig a, b;
+        char diff[512];
+        rig_init(&a, memory_loop, sizeof memory_loop);
+        rig_init(&b, memory_loop, sizeof memory_loop);
+        a.cpu.regs[REG_ESP] = b.cpu.regs[REG_ESP] = 0x8000;
+        struct dbt *d = dbt_create(&a.cpu);
+        ck_assert_int_eq(dbt_exec(d, budgets[i]), CPU_EXIT_BUDGET);
+        ck_assert_int_eq(cpu_run(&b.cpu, budgets[i]), CPU_EXIT_BUDGET);
+        ck_assert_uint_eq(a.cpu.icount, budgets[i]);
+        ck_assert_msg(cpu_compare(&a.cpu, &b.cpu, diff, sizeof diff) == 0,
+                      "budget %llu: %s", (unsigned long long)budgets[i], diff);
+        for (uint32_t addr = 0x3000; addr < 0x3040; addr += 4)
+            ck_assert_uint_eq(physmem_read(&a.pm, addr, 4), physmem_read(&b.pm, addr, 4));
+        for (uint32_t addr = 0x7F00; addr < 0x8000; addr += 4)
+            ck_assert_uint_eq(physmem_read(&a.pm, addr, 4), physmem_read(&b.pm, addr, 4));
+        if (budgets[i] >= 1000)   /* most blocks were entered from a block's end */
+            ck_assert_uint_gt(dbt_get_stats(d)->chain_hits, dbt_get_stats(d)->block_runs / 2);
+        dbt_destroy(d);
+        rig_free(&a);
+        rig_free(&b);
+    }
+}
+END_TEST
+
 START_TEST(fault_inside_a_block_matches_the_interpreter)
 {
     /* mov eax, 1; inc ecx; ud2 — with an empty IDT the #UD escalates to a
@@ -124,6 +167,7 @@ int main(void)
     TCase *tc = tcase_create("dbt");
     tcase_add_test(tc, dma_write_invalidates_translated_code);
     tcase_add_test(tc, budget_is_exact_at_any_count);
+    tcase_add_test(tc, chained_memory_forms_match_the_interpreter);
     tcase_add_test(tc, fault_inside_a_block_matches_the_interpreter);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
