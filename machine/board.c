@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "machine/board.h"
+#include "machine/board_acpi.h"
 #include "machine/board_storage.h"
 #include "machine/machine.h"
 
@@ -22,6 +23,17 @@ void board_request_reset(struct machine *m)
 {
     m->reset_requested = 1;
     cpu_request_stop(&m->cpu);
+}
+
+void board_request_poweroff(struct machine *m)
+{
+    m->poweroff_requested = 1;
+    cpu_request_stop(&m->cpu);
+}
+
+void board_poweroff_line(void *opaque)
+{
+    board_request_poweroff(opaque);
 }
 
 static void port92_a20(void *opaque, int enabled)
@@ -134,7 +146,7 @@ int board_wire_pc(struct machine *m, char *err, size_t errsz)
         snprintf(err, errsz, "internal error: cannot wire the %s (ports or timers taken)", what);
         return -1;
     }
-    if (board_storage_wire(m, err, errsz) != 0)
+    if (board_storage_wire(m, err, errsz) != 0 || board_acpi_wire(m, err, errsz) != 0)
         return -1;
     fill_cmos(m);
     m->a20_sources = BOARD_A20_KBC;   /* A20 on at power-on, as the PC's KBC leaves it */
@@ -159,6 +171,7 @@ void board_reset(struct machine *m)
     physmem_set_a20(&m->mem, 1);
     m->reset_requested = 0;
     board_storage_reset(m);
+    board_acpi_reset(m);
 }
 
 void board_free(struct machine *m)

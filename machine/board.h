@@ -6,7 +6,8 @@
  * place that knows the PC's port map and IRQ assignment:
  *
  *   IRQ 0 PIT ch. 0   IRQ 1 keyboard  IRQ 2 cascade    IRQ 3 COM2
- *   IRQ 4 COM1        IRQ 8 RTC       IRQ 12 PS/2 mouse IRQ 14/15 IDE
+ *   IRQ 4 COM1        IRQ 8 RTC       IRQ 9 ACPI SCI   IRQ 12 PS/2 mouse
+ *   IRQ 14/15 IDE
  *
  * A device added to the board gets a line here with board_isa_irq(m, n).
  */
@@ -35,6 +36,11 @@ void board_set_a20(struct machine *m, unsigned source, int enabled);
 /* Pulse the CPU reset line: the run loop resets the machine after the
  * current instruction. */
 void board_request_reset(struct machine *m);
+
+/* The board's power is cut (ACPI S5 from the PM function): the run ends
+ * after the current instruction (MACHINE_STOP_POWEROFF). */
+void board_request_poweroff(struct machine *m);
+void board_poweroff_line(void *opaque);
 
 /* ISA interrupt line `irq` (0-15) of the machine's PIC pair. */
 struct irq_line board_isa_irq(struct machine *m, int irq);

@@ -265,6 +265,12 @@ int board_storage_wire(struct machine *m, char *err, size_t errsz)
         snprintf(err, errsz, "internal error: PCI/IDE/VGA ports overlap other devices");
         return -1;
     }
+    if (acpi_pm_init(&s->pm, &m->bus, &m->clock, board_isa_irq(m, ACPI_PM_SCI_IRQ),
+                     board_poweroff_line, m, m->opts.log) != 0 ||
+        pci_bus_add(&s->pci, &s->pm.fn, ACPI_PM_DEVFN) != 0) {
+        snprintf(err, errsz, "internal error: cannot wire the ACPI PM function");
+        return -1;
+    }
     vga_pci_init(&s->vga_fn, &s->vga, vga_bar_map, s);
     if (pci_bus_add(&s->pci, &s->vga_fn, 0x10) != 0) {   /* 02.0 */
         snprintf(err, errsz, "internal error: PCI slot 2 taken");
@@ -299,6 +305,7 @@ void board_storage_reset(struct machine *m)
     if (!s)
         return;
     pci_pc_reset(&s->chipset);
+    acpi_pm_reset(&s->pm);
     vga_reset(&s->vga);
     for (int c = 0; c < IDE_CHANNELS; c++) {
         struct ide_channel *ch = &s->ide.ch[c];
@@ -334,6 +341,7 @@ void board_storage_save(const struct machine *m, struct state_writer *w)
     pci_save(&s->pci, w);
     ide_save(&s->ide, w);
     vga_save(&s->vga, w);
+    acpi_pm_save(&s->pm, w);
     for (int u = 0; u < BOARD_IDE_UNITS; u++)
         if (s->media[u].fd >= 0)
             blockdev_save(&s->media[u], disk_tag[u], w);
@@ -342,7 +350,8 @@ void board_storage_save(const struct machine *m, struct state_writer *w)
 int board_storage_load(struct machine *m, struct state_reader *r)
 {
     struct board_storage *s = m->storage;
-    if (pci_load(&s->pci, r) != 0 || ide_load(&s->ide, r) != 0 || vga_load(&s->vga, r) != 0)
+    if (pci_load(&s->pci, r) != 0 || ide_load(&s->ide, r) != 0 || vga_load(&s->vga, r) != 0 ||
+        acpi_pm_load(&s->pm, r) != 0)
         return -1;
     for (int u = 0; u < BOARD_IDE_UNITS; u++)
         if (s->media[u].fd >= 0 && blockdev_load(&s->media[u], disk_tag[u], r) != 0)

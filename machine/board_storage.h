@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "devices/acpi_pm.h"
 #include "devices/blockdev.h"
 #include "devices/ide.h"
 #include "devices/pci.h"
@@ -32,6 +33,7 @@ struct board_storage {
     struct pci_bus pci;
     struct pci_pc chipset;
     struct pci_device vga_fn;
+    struct acpi_pm pm;         /* 01.3: PIIX4 power management (ACPI) */
     struct vga vga;
     struct ide ide;
     struct blockdev media[BOARD_IDE_UNITS];
@@ -54,8 +56,9 @@ void board_storage_destroy(struct machine *m);
 /* The reset line: chipset registers, PAM, drives. Images and VRAM kept. */
 void board_storage_reset(struct machine *m);
 
-/* Snapshot records of the PCI functions, IDE, VGA and the -snapshot disk
- * overlays ("PCI0", "IDE0", "VGA0", "DSK0".."DSK3"). Loading needs a
+/* Snapshot records of the PCI functions, IDE, VGA, the ACPI PM block and
+ * the -snapshot disk overlays ("PCI0", "IDE0", "VGA0", "APM0",
+ * "DSK0".."DSK3"). Loading needs a
  * machine made with the same drives; mappings (BARs, PAM) are re-derived.
  * Returns 0 or -1. */
 struct state_writer;

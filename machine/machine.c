@@ -368,6 +368,8 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
         return MACHINE_STOP_EXIT_PORT;
     if (m->quit_requested)
         return MACHINE_STOP_QUIT;
+    if (m->poweroff_requested)
+        return MACHINE_STOP_POWEROFF;
     if (m->reset_requested) {
         if (m->opts.no_reboot)
             return MACHINE_STOP_RESET;

@@ -84,7 +84,8 @@ enum machine_stop {
     MACHINE_STOP_DEBUG,       /* an observer asked (debugger, signal): see debug_stop */
     MACHINE_STOP_RESET,       /* the guest reset the machine (port 0x92, 0xCF9, the
                                  keyboard controller) with no_reboot */
-    MACHINE_STOP_DIVERGED     /* lockstep: the engines disagreed (lockstep_report) */
+    MACHINE_STOP_DIVERGED,    /* lockstep: the engines disagreed (lockstep_report) */
+    MACHINE_STOP_POWEROFF     /* the guest turned the power off (ACPI S5) */
 };
 
 /* machine_pass() result meaning "keep running". */
@@ -128,6 +129,7 @@ struct machine {
     int quit_requested;          /* the user asked to end the run (frontend) */
     uint8_t a20_sources;         /* BOARD_A20_* bits: A20 is on if any is set */
     int reset_requested;         /* port 0x92 / keyboard controller reset line */
+    int poweroff_requested;      /* ACPI S5 entered: the run ends */
 
     int debug_stop;              /* set by a debug observer: machine_run returns DEBUG */
     struct machine_debug_poll debug_poll;

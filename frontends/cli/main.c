@@ -190,6 +190,9 @@ static int report_stop(const struct machine *m, enum machine_stop why)
     case MACHINE_STOP_QUIT:
         fprintf(stderr, "shadow86: quit by the user %s\n", where);
         return EXIT_HALTED;
+    case MACHINE_STOP_POWEROFF:
+        fprintf(stderr, "shadow86: the guest powered off (ACPI S5) %s\n", where);
+        return EXIT_HALTED;
     case MACHINE_STOP_INSN_LIMIT:
         fprintf(stderr, "shadow86: instruction limit reached %s\n", where);
         return EXIT_INSN_LIMIT;

@@ -2,10 +2,13 @@
 # seabios_prompt.sh -- boot the distribution's SeaBIOS with no bootable
 # media and judge its debug log (port 0x402):
 #   seabios_prompt.sh EMULATOR
-# The run must get through POST (fw_cfg, RAM size, PCI, PS/2 keyboard,
-# serial ports, the e820 map), try the boot devices, print "No bootable
-# device", wait its 60 seconds (virtual time: HLT skips ahead) and reboot
-# through port 0xCF9, which -no-reboot turns into exit status 10.
+# The run must get through POST (fw_cfg, RAM size, PCI with the PIIX4 PM
+# function, whose ACPI PM timer SeaBIOS then keeps time with, PS/2
+# keyboard, serial ports, the e820 map with the 4 KiB at the top of RAM
+# that holds the board's ACPI tables, installed from fw_cfg), try the boot
+# devices, print "No bootable device", wait its 60 seconds (virtual time:
+# HLT skips ahead) and reboot through port 0xCF9, which -no-reboot turns
+# into exit status 10.
 set -u
 emu=$1
 bios=/usr/share/seabios/bios.bin
@@ -28,13 +31,15 @@ for line in \
     'SeaBIOS (version ' \
     'Found QEMU fw_cfg' \
     'qemu/e820: addr 0x0000000000000000 len 0x0000000004000000 [RAM]' \
-    'Found 4 PCI devices (max PCI bus is 00)' \
+    'Found 5 PCI devices (max PCI bus is 00)' \
     'PCI: init bdf=00:00.0 id=8086:1237' \
-    'CPU Mhz=100' \
+    'PCI: init bdf=00:01.3 id=8086:7113' \
+    'Using pmtimer, ioport 0x608' \
     'Found 2 serial ports' \
     'PS2 keyboard initialized' \
-    'e820 map has 5 items:' \
-    '  3: 0000000000100000 - 0000000004000000 = 1 RAM' \
+    'e820 map has 6 items:' \
+    '  3: 0000000000100000 - 0000000003fff000 = 1 RAM' \
+    '  4: 0000000003fff000 - 0000000004000000 = 2 RESERVED' \
     'Booting from Hard Disk...' \
     'No bootable device.  Retrying in 60 seconds.' \
     'Rebooting.'

@@ -1,0 +1,208 @@
+#include <string.h>
+
+#include "machine/acpi_aml.h"
+
+/* Opcodes (ACPI 6.4 section 20.3). */
+#define AML_NAME_OP 0x08
+#define AML_BYTE_PREFIX 0x0A
+#define AML_WORD_PREFIX 0x0B
+#define AML_DWORD_PREFIX 0x0C
+#define AML_SCOPE_OP 0x10
+#define AML_BUFFER_OP 0x11
+#define AML_PACKAGE_OP 0x12
+#define AML_EXT_PREFIX 0x5B
+#define AML_DEVICE_OP 0x82        /* after the ExtOpPrefix */
+#define AML_ROOT_CHAR '\\'
+#define AML_DUAL_NAME_PREFIX 0x2E
+#define AML_MULTI_NAME_PREFIX 0x2F
+
+void aml_init(struct aml *a)
+{
+    memset(a, 0, sizeof *a);
+}
+
+void aml_byte(struct aml *a, uint8_t v)
+{
+    if (a->overflow || a->len >= AML_MAX) {
+        a->overflow = 1;
+        return;
+    }
+    a->b[a->len++] = v;
+}
+
+void aml_bytes(struct aml *a, const void *p, size_t n)
+{
+    const uint8_t *s = p;
+    for (size_t i = 0; i < n; i++)
+        aml_byte(a, s[i]);
+}
+
+static void nameseg(struct aml *a, const char *s, size_t n)
+{
+    for (size_t i = 0; i < 4; i++)
+        aml_byte(a, (uint8_t)(i < n ? s[i] : '_'));
+}
+
+void aml_namestring(struct aml *a, const char *path)
+{
+    if (*path == AML_ROOT_CHAR) {
+        aml_byte(a, AML_ROOT_CHAR);
+        path++;
+    }
+    size_t segs = 1;
+    for (const char *p = path; *p; p++)
+        segs += *p == '.';
+    if (segs == 2)
+        aml_byte(a, AML_DUAL_NAME_PREFIX);
+    else if (segs > 2) {
+        aml_byte(a, AML_MULTI_NAME_PREFIX);
+        aml_byte(a, (uint8_t)segs);
+    }
+    while (*path) {
+        size_t n = strcspn(path, ".");
+        if (n > 4)
+            a->overflow = 1;   /* not a name segment: a builder bug, reported as failure */
+        nameseg(a, path, n);
+        path += n;
+        if (*path == '.')
+            path++;
+    }
+}
+
+void aml_integer(struct aml *a, uint32_t v)
+{
+    /* ZeroOp and OneOp are 0x00 and 0x01 (20.2.3). */
+    if (v <= 1) {
+        aml_byte(a, (uint8_t)v);
+    } else if (v <= 0xFF) {
+        aml_byte(a, AML_BYTE_PREFIX);
+        aml_byte(a, (uint8_t)v);
+    } else if (v <= 0xFFFF) {
+        aml_byte(a, AML_WORD_PREFIX);
+        aml_byte(a, (uint8_t)v);
+        aml_byte(a, (uint8_t)(v >> 8));
+    } else {
+        aml_byte(a, AML_DWORD_PREFIX);
+        for (int i = 0; i < 4; i++)
+            aml_byte(a, (uint8_t)(v >> (8 * i)));
+    }
+}
+
+static unsigned hexval(char c)
+{
+    return (unsigned)(c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10) & 0xF;
+}
+
+void aml_eisaid(struct aml *a, const char *id)
+{
+    /* Three letters of five bits each ('A' = 1), then four hex digits,
+     * stored most significant byte first (6.1.5 _HID). */
+    unsigned c1 = (unsigned)(id[0] - '@') & 0x1F, c2 = (unsigned)(id[1] - '@') & 0x1F,
+             c3 = (unsigned)(id[2] - '@') & 0x1F;
+    aml_byte(a, AML_DWORD_PREFIX);
+    aml_byte(a, (uint8_t)((c1 << 2) | (c2 >> 3)));
+    aml_byte(a, (uint8_t)(((c2 & 7) << 5) | c3));
+    aml_byte(a, (uint8_t)((hexval(id[3]) << 4) | hexval(id[4])));
+    aml_byte(a, (uint8_t)((hexval(id[5]) << 4) | hexval(id[6])));
+}
+
+void aml_name(struct aml *a, const char *path)
+{
+    aml_byte(a, AML_NAME_OP);
+    aml_namestring(a, path);
+}
+
+/* Remember where the PkgLength of the object being opened goes. */
+static void open_pkg(struct aml *a)
+{
+    if (a->depth >= AML_DEPTH) {
+        a->overflow = 1;
+        return;
+    }
+    a->open[a->depth++] = a->len;
+}
+
+void aml_close(struct aml *a)
+{
+    if (a->overflow || a->depth == 0) {
+        a->overflow = 1;
+        return;
+    }
+    size_t at = a->open[--a->depth];
+    size_t body = a->len - at;
+    /* PkgLength counts itself (20.2.4): one byte holds up to 63; longer
+     * ones take 1-3 more bytes, the lead byte keeping the low nibble. */
+    unsigned extra = body + 1 <= 0x3F ? 0 : body + 2 <= 0xFFF ? 1 : body + 3 <= 0xFFFFF ? 2 : 3;
+    size_t total = body + 1 + extra;
+    if (a->len + 1 + extra > AML_MAX) {
+        a->overflow = 1;
+        return;
+    }
+    memmove(a->b + at + 1 + extra, a->b + at, body);
+    if (extra == 0) {
+        a->b[at] = (uint8_t)total;
+    } else {
+        a->b[at] = (uint8_t)((extra << 6) | (total & 0xF));
+        for (unsigned i = 0; i < extra; i++)
+            a->b[at + 1 + i] = (uint8_t)(total >> (4 + 8 * i));
+    }
+    a->len += 1 + extra;
+}
+
+void aml_scope(struct aml *a, const char *path)
+{
+    aml_byte(a, AML_SCOPE_OP);
+    open_pkg(a);
+    aml_namestring(a, path);
+}
+
+void aml_device(struct aml *a, const char *path)
+{
+    aml_byte(a, AML_EXT_PREFIX);
+    aml_byte(a, AML_DEVICE_OP);
+    open_pkg(a);
+    aml_namestring(a, path);
+}
+
+void aml_package(struct aml *a, uint8_t n)
+{
+    aml_byte(a, AML_PACKAGE_OP);
+    open_pkg(a);
+    aml_byte(a, n);   /* NumElements */
+}
+
+void aml_buffer(struct aml *a, const uint8_t *data, uint8_t n)
+{
+    aml_byte(a, AML_BUFFER_OP);
+    open_pkg(a);
+    aml_integer(a, n);   /* BufferSize */
+    aml_bytes(a, data, n);
+    aml_close(a);
+}
+
+size_t aml_res_io(uint8_t *r, size_t len, uint16_t port, uint8_t count)
+{
+    /* I/O port descriptor (6.4.2.5): 16-bit decode, fixed at `port`. */
+    const uint8_t d[8] = { 0x47, 0x01, (uint8_t)port, (uint8_t)(port >> 8),
+                           (uint8_t)port, (uint8_t)(port >> 8), 0x01, count };
+    memcpy(r + len, d, sizeof d);
+    return len + sizeof d;
+}
+
+size_t aml_res_irq(uint8_t *r, size_t len, unsigned irq)
+{
+    /* IRQ descriptor without the flags byte (6.4.2.1): edge, active high. */
+    uint16_t mask = (uint16_t)(1u << (irq & 15));
+    r[len] = 0x22;
+    r[len + 1] = (uint8_t)mask;
+    r[len + 2] = (uint8_t)(mask >> 8);
+    return len + 3;
+}
+
+size_t aml_res_end(uint8_t *r, size_t len)
+{
+    /* End tag (6.4.2.9); a zero checksum means "treat as valid". */
+    r[len] = 0x79;
+    r[len + 1] = 0x00;
+    return len + 2;
+}
