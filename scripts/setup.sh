@@ -10,6 +10,7 @@ packages=(
   nasm gcc-multilib time clang
   gdb python3
   seabios vgabios xorriso
+  syslinux syslinux-common extlinux mtools
 )
 
 missing=()
