@@ -12,7 +12,10 @@
  *
  * If the machine is still running afterwards, the guest reports a failure
  * through port 0xF4; a run that ends with status 0 right after "powering
- * off" is one the platform ended. Built as a multiboot kernel: no BIOS. */
+ * off" is one the platform ended. Built as a multiboot kernel: no BIOS.
+ *
+ * With the command line "reset" it resets through the FADT's RESET_REG
+ * instead (ACPI 6.4 4.8.3.6), which -no-reboot turns into status 10. */
 #include "guest.h"
 
 static inline void outw(u16 port, u16 v)
@@ -128,9 +131,16 @@ static int find_s5(const volatile u8 *aml, u32 len, u32 *slp_typa)
     return -1;
 }
 
+static int cmdline_is(u32 info, const char *want)
+{
+    const volatile u32 *mbi = (const volatile u32 *)info;
+    if (!(mbi[0] & (1u << 2)))   /* flags: cmdline present */
+        return 0;
+    return strcmp((const char *)mbi[4], want) == 0;
+}
+
 u32 guest_main(u32 magic, u32 info)
 {
-    (void)info;
     if (magic != 0x2BADB002)
         return fail("multiboot magic", magic, 1);
 
@@ -179,6 +189,17 @@ u32 guest_main(u32 magic, u32 info)
         puts(" value ");
         putdec64(fadt[128]);
         puts("\n");
+        if (cmdline_is(info, "reset")) {
+            if (fadt[116] != 1)
+                return fail("RESET_REG not in system I/O space", fadt[116], 15);
+            puts("resetting\n");
+            outb((u16)rd32(fadt + 120), fadt[128]);
+            for (volatile int i = 0; i < 1000000; i++)
+                ;
+            return fail("still running after the reset register write", 0, 16);
+        }
+    } else if (cmdline_is(info, "reset")) {
+        return fail("no RESET_REG in the FADT", rd32(fadt + 112), 17);
     }
 
     /* The FACS is read/write memory (5.2.10): the OS writes the waking
