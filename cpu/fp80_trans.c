@@ -1,30 +1,284 @@
-/* Transcendentals: F2XM1, FYL2X, FYL2XP1, FPATAN, FSIN, FCOS, FPTAN.
+/* F2XM1, FYL2X, FYL2XP1, FPATAN: special operands by the tables of their
+ * SDM Vol. 2 pages, finite results computed in the 128-bit working format
+ * (fp80_xf.h) by series on reduced arguments and rounded once by RC.
+ * Precision control does not apply (SDM Vol. 1, 8.1.5.2).
  *
- * NOT YET IMPLEMENTED (intermediate merge so the instruction layer can
- * link): every function raises IE and returns the real indefinite. */
-#include "cpu/fp80_internal.h"
+ * The x87's own results are not correctly rounded; shadow86's are within
+ * one ulp of the correctly rounded value (and almost always equal to it),
+ * which tests/unit/test_fp80_trans.c checks against __float128. */
+#include "cpu/fp80_xf.h"
 
-static struct fp80 not_yet(struct fp80_ctx *ctx)
+/* e^t - 1 by its Taylor series; |t| < 1 (all callers: |t| <= ln 2). */
+static struct xf xf_expm1(struct xf t)
 {
-    ctx->c1 = 0;
-    return fp80_invalid(ctx);
-}
-
-struct fp80 fp80_f2xm1(struct fp80_ctx *ctx, struct fp80 a) { (void)a; return not_yet(ctx); }
-struct fp80 fp80_fyl2x(struct fp80_ctx *ctx, struct fp80 x, struct fp80 y) { (void)x; (void)y; return not_yet(ctx); }
-struct fp80 fp80_fyl2xp1(struct fp80_ctx *ctx, struct fp80 x, struct fp80 y) { (void)x; (void)y; return not_yet(ctx); }
-struct fp80 fp80_fpatan(struct fp80_ctx *ctx, struct fp80 y, struct fp80 x) { (void)x; (void)y; return not_yet(ctx); }
-
-static struct fp80 trig_not_yet(struct fp80_ctx *ctx, struct fp80 a, int *out_of_range)
-{
-    *out_of_range = 0;
-    if (!fp80_is_nan(a) && !fp80_is_unsupported(a) && !fp80_is_inf(a) && !fp80_is_zero(a) &&
-        fp80_unpack(a).exp - FP80_BIAS >= 63) {
-        *out_of_range = 1;
-        return a;
+    struct xf sum = t, term = t;
+    uint32_t k;
+    int stop;
+    for (k = 2; k < 100; k++) {
+        term = xf_div_small(xf_mul(term, t), k);
+        stop = negligible(term, sum);
+        sum = xf_add(sum, term);
+        if (stop)
+            break;
     }
-    return not_yet(ctx);
+    return sum;
 }
-struct fp80 fp80_sin(struct fp80_ctx *ctx, struct fp80 a, int *out_of_range) { return trig_not_yet(ctx, a, out_of_range); }
-struct fp80 fp80_cos(struct fp80_ctx *ctx, struct fp80 a, int *out_of_range) { return trig_not_yet(ctx, a, out_of_range); }
-struct fp80 fp80_tan(struct fp80_ctx *ctx, struct fp80 a, int *out_of_range) { return trig_not_yet(ctx, a, out_of_range); }
+
+/* 2 atanh(s) = ln((1 + s) / (1 - s)) by its series; |s| <= 0.18. */
+static struct xf xf_2atanh(struct xf s)
+{
+    struct xf s2 = xf_mul(s, s), p = s, sum = s;
+    uint32_t k;
+    int stop;
+    for (k = 3; k < 400; k += 2) {
+        struct xf term;
+        p = xf_mul(p, s2);
+        term = xf_div_small(p, k);
+        stop = negligible(term, sum);
+        sum = xf_add(sum, term);
+        if (stop)
+            break;
+    }
+    sum.exp++;
+    return sum;
+}
+
+/* log2(v) for v > 0: v = m 2^e with m in [sqrt(1/2), sqrt(2)), then
+ * ln m = 2 atanh((m - 1) / (m + 1)), |(m - 1) / (m + 1)| < 0.172. */
+static struct xf xf_log2(struct xf v, int *exact)
+{
+    struct xf m = v, one = xf_from_int(1), lnm;
+    int32_t e = v.exp;
+    m.exp = 0;
+    m.sign = 0;
+    if (m.sig.hi > 0xb504f333f9de6484ull) {
+        m.exp = -1;
+        e++;
+    }
+    lnm = xf_2atanh(xf_div(xf_sub(m, one), xf_add(m, one)));
+    *exact = xf_is_zero(lnm);   /* v a power of two */
+    return xf_add(xf_from_int(e), xf_mul(lnm, xf_log2e()));
+}
+
+/* atan(z) for 0 <= z <= 1: above tan(pi/8), atan z = pi/4 +
+ * atan((z - 1) / (z + 1)); then the series, |w| <= 0.4143. */
+static struct xf xf_atan01(struct xf z)
+{
+    struct xf w = z, base = xf_make(0, 0, 0, 0), w2, p, sum;
+    uint32_t k;
+    int stop;
+    int neg = 1;
+    if (z.exp >= -1 || (z.exp == -2 && z.sig.hi > 0xd413cccfe7799211ull)) {
+        struct xf one = xf_from_int(1), pio4 = xf_pi();
+        pio4.exp -= 2;
+        base = pio4;
+        w = xf_div(xf_sub(z, one), xf_add(z, one));
+    }
+    w2 = xf_mul(w, w);
+    p = w;
+    sum = w;
+    for (k = 3; k < 400; k += 2) {
+        struct xf term;
+        p = xf_mul(p, w2);
+        term = xf_div_small(p, k);
+        stop = negligible(term, sum);
+        sum = xf_add(sum, neg ? xf_neg(term) : term);
+        if (stop)
+            break;
+        neg = !neg;
+    }
+    return xf_add(base, sum);
+}
+
+/* NaN and unsupported operands of the two-operand functions; returns 1
+ * when *r is the result. */
+static int nan_operands(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b, struct fp80 *r)
+{
+    if (fp80_is_unsupported(a) || fp80_is_unsupported(b)) {
+        *r = fp80_invalid(ctx);
+        return 1;
+    }
+    if (fp80_is_nan(a) || fp80_is_nan(b)) {
+        *r = fp80_propagate_nan(ctx, a, b);
+        return 1;
+    }
+    return 0;
+}
+
+static void denormal_check(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b)
+{
+    if (fp80_is_denormal_operand(a) || fp80_is_denormal_operand(b))
+        ctx->flags |= FP80_DE;
+}
+
+static struct fp80 inf(int sign) { return fp80_make(sign, FP80_EXP_MAX, FP80_INT_BIT); }
+static struct fp80 zero(int sign) { return fp80_make(sign, 0, 0); }
+
+struct fp80 fp80_f2xm1(struct fp80_ctx *ctx, struct fp80 a)
+{
+    struct xf x, t, r;
+    ctx->c1 = 0;
+    if (fp80_is_unsupported(a))
+        return fp80_invalid(ctx);
+    if (fp80_is_nan(a))
+        return fp80_propagate_nan(ctx, a, a);
+    if (fp80_is_zero(a))
+        return a;
+    if (fp80_is_inf(a))
+        return fp80_sign(a) ? fp80_make(1, FP80_BIAS, FP80_INT_BIT) : a;   /* 2^-inf - 1 = -1 */
+    denormal_check(ctx, a, a);
+    x = xf_from_fp80(a);
+    if (x.exp >= 0 && !(x.exp == 0 && x.sig.hi == FP80_INT_BIT && x.sig.lo == 0)) {
+        /* Outside the defined domain -1..+1 (the SDM leaves the result
+         * undefined): 2^x - 1 computed as 2^n 2^f - 1, n = round(x). */
+        int64_t n;
+        if (x.exp > 20)
+            return x.sign ? fp80_make(1, FP80_BIAS, FP80_INT_BIT)
+                          : xf_to_fp80(ctx, xf_make(0, 1 << 20, FP80_INT_BIT, 0), 0);
+        n = (int64_t)(x.sig.hi >> (63 - x.exp));
+        if ((x.sig.hi >> (62 - x.exp)) & 1)
+            n++;
+        if (x.sign)
+            n = -n;
+        t = xf_sub(x, xf_from_int(n));
+        r = xf_add(xf_expm1(xf_mul(t, xf_ln2())), xf_from_int(1));
+        r.exp += (int32_t)n;
+        return xf_to_fp80(ctx, xf_sub(r, xf_from_int(1)), 0);
+    }
+    if (x.exp == 0)   /* x = +-1: 2^1 - 1 = 1, 2^-1 - 1 = -1/2, exact (PE all the same) */
+        return xf_to_fp80(ctx, x.sign ? xf_make(1, -1, FP80_INT_BIT, 0) : xf_from_int(1), 1);
+    return xf_to_fp80(ctx, xf_expm1(xf_mul(x, xf_ln2())), 0);
+}
+
+struct fp80 fp80_fyl2x(struct fp80_ctx *ctx, struct fp80 x, struct fp80 y)
+{
+    struct fp80 r;
+    struct xf l;
+    int exact, sy = fp80_sign(y), sx = fp80_sign(x);
+    ctx->c1 = 0;
+    if (nan_operands(ctx, x, y, &r))
+        return r;
+    if (sx && !fp80_is_zero(x))
+        return fp80_invalid(ctx);   /* log of a negative number */
+    if (fp80_is_zero(x)) {
+        if (fp80_is_zero(y))
+            return fp80_invalid(ctx);
+        if (fp80_is_inf(y))
+            return inf(!sy);
+        ctx->flags |= FP80_ZE;   /* outranks DE, as in FDIV */
+        return inf(!sy);
+    }
+    if (fp80_is_inf(x)) {
+        if (fp80_is_zero(y))
+            return fp80_invalid(ctx);
+        denormal_check(ctx, y, y);
+        return inf(sy);
+    }
+    /* x positive finite. */
+    if (x.se == FP80_BIAS && x.mant == FP80_INT_BIT) {   /* log2(1) = +0 */
+        if (fp80_is_inf(y))
+            return fp80_invalid(ctx);
+        denormal_check(ctx, y, y);
+        return zero(sy);
+    }
+    denormal_check(ctx, x, y);
+    l = xf_log2(xf_from_fp80(x), &exact);
+    if (fp80_is_inf(y))
+        return inf(sy ^ l.sign);
+    if (fp80_is_zero(y))
+        return zero(sy ^ l.sign);
+    return xf_to_fp80(ctx, xf_mul(xf_from_fp80(y), l), exact);
+}
+
+struct fp80 fp80_fyl2xp1(struct fp80_ctx *ctx, struct fp80 x, struct fp80 y)
+{
+    struct fp80 r;
+    struct xf xv, l, one = xf_from_int(1);
+    int sy = fp80_sign(y), sx = fp80_sign(x), exact = 0;
+    ctx->c1 = 0;
+    if (nan_operands(ctx, x, y, &r))
+        return r;
+    if (fp80_is_zero(x)) {
+        if (fp80_is_inf(y))
+            return fp80_invalid(ctx);
+        denormal_check(ctx, y, y);
+        return zero(sx ^ sy);
+    }
+    if (fp80_is_inf(x)) {
+        /* Outside the domain; as y * log2(x + 1) would give. */
+        if (sx || fp80_is_zero(y))
+            return fp80_invalid(ctx);
+        denormal_check(ctx, y, y);
+        return inf(sy);
+    }
+    xv = xf_from_fp80(x);
+    if (sx && xf_cmp_abs(xv, one) >= 0) {
+        /* x <= -1: outside the domain, log2 of a value <= 0. */
+        if (xf_cmp_abs(xv, one) > 0 || fp80_is_zero(y))
+            return fp80_invalid(ctx);
+        if (fp80_is_inf(y))
+            return inf(!sy);
+        ctx->flags |= FP80_ZE;
+        return inf(!sy);
+    }
+    denormal_check(ctx, x, y);
+    if (fp80_is_inf(y))
+        return inf(sy ^ sx);
+    if (fp80_is_zero(y))
+        return zero(sy ^ sx);
+    if (xv.exp < -2) {
+        /* |x| < 1/4 (the domain is |x| < 1 - sqrt(2)/2 ~ 0.29): ln(1 + x)
+         * = 2 atanh(x / (2 + x)) keeps the relative precision of small x. */
+        l = xf_mul(xf_2atanh(xf_div(xv, xf_add(xf_from_int(2), xv))), xf_log2e());
+    } else {
+        l = xf_log2(xf_add(one, xv), &exact);
+    }
+    return xf_to_fp80(ctx, xf_mul(xf_from_fp80(y), l), exact && xv.exp >= -1);
+}
+
+struct fp80 fp80_fpatan(struct fp80_ctx *ctx, struct fp80 y, struct fp80 x)
+{
+    struct fp80 r;
+    struct xf ay, ax, t, pi = xf_pi();
+    int sy = fp80_sign(y), sx = fp80_sign(x);
+    ctx->c1 = 0;
+    if (nan_operands(ctx, x, y, &r))
+        return r;
+    denormal_check(ctx, x, y);
+    /* SDM Vol. 2, FPATAN table. */
+    if (fp80_is_zero(y)) {
+        if (!sx)
+            return zero(sy);
+        return xf_to_fp80(ctx, sy ? xf_neg(pi) : pi, 0);
+    }
+    if (fp80_is_inf(y)) {
+        struct xf q = pi;
+        if (fp80_is_inf(x))
+            q = sx ? xf_sub(pi, xf_make(0, -1, pi.sig.hi, pi.sig.lo)) : xf_make(0, -1, pi.sig.hi, pi.sig.lo);   /* 3pi/4, pi/4 */
+        else
+            q.exp--;
+        return xf_to_fp80(ctx, sy ? xf_neg(q) : q, 0);
+    }
+    if (fp80_is_zero(x)) {
+        pi.exp--;
+        return xf_to_fp80(ctx, sy ? xf_neg(pi) : pi, 0);
+    }
+    if (fp80_is_inf(x)) {
+        if (!sx)
+            return zero(sy);
+        return xf_to_fp80(ctx, sy ? xf_neg(pi) : pi, 0);
+    }
+    ay = xf_abs(xf_from_fp80(y));
+    ax = xf_abs(xf_from_fp80(x));
+    if (xf_cmp_abs(ay, ax) <= 0) {
+        t = xf_atan01(xf_div(ay, ax));
+    } else {
+        struct xf pio2 = pi;
+        pio2.exp--;
+        t = xf_sub(pio2, xf_atan01(xf_div(ax, ay)));
+    }
+    if (sx)
+        t = xf_sub(pi, t);
+    t.sign = sy;
+    return xf_to_fp80(ctx, t, 0);
+}

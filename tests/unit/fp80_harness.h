@@ -18,6 +18,7 @@ enum h_op {
     H_FLD32, H_FLD64, H_FST32, H_FST64, H_FBLD, H_FBSTP, H_FILD64,
     H_CONST_1, H_CONST_L2T, H_CONST_L2E, H_CONST_PI, H_CONST_LG2, H_CONST_LN2, H_CONST_Z,
     H_ABS, H_CHS,
+    H_F2XM1, H_FYL2X, H_FYL2XP1, H_FPATAN, H_FSIN, H_FCOS, H_FPTAN,
     H_NOPS
 };
 
@@ -26,7 +27,13 @@ static const char *const h_op_name[H_NOPS] = {
     "fcom", "fucom", "ftst", "fist16", "fist32", "fist64", "fisttp16", "fisttp32", "fisttp64",
     "fld32", "fld64", "fst32", "fst64", "fbld", "fbstp", "fild64",
     "fld1", "fldl2t", "fldl2e", "fldpi", "fldlg2", "fldln2", "fldz", "fabs", "fchs",
+    "f2xm1", "fyl2x", "fyl2xp1", "fpatan", "fsin", "fcos", "fptan",
 };
+
+/* The transcendentals: the x87's results are not correctly rounded, so
+ * only their flags and special results are compared with it; their
+ * values are checked against __float128 references instead. */
+static inline int h_is_trans(int op) { return op >= H_F2XM1 && op <= H_FPTAN; }
 
 struct h_case {
     uint8_t op;
@@ -116,6 +123,18 @@ static inline void h_lib(const struct h_case *c, struct h_out *o)
     case H_FILD64: o->r = fp80_from_int((int64_t)h_get64(c->mem, 8)); break;
     case H_ABS: o->r = fp80_abs(c->a); break;
     case H_CHS: o->r = fp80_chs(c->a); break;
+    case H_F2XM1: o->r = fp80_f2xm1(&ctx, c->a); break;
+    case H_FYL2X: o->r = fp80_fyl2x(&ctx, c->a, c->b); break;      /* x = ST(0), y = ST(1) */
+    case H_FYL2XP1: o->r = fp80_fyl2xp1(&ctx, c->a, c->b); break;
+    case H_FPATAN: o->r = fp80_fpatan(&ctx, c->b, c->a); break;    /* atan(ST(1) / ST(0)) */
+    case H_FSIN:
+    case H_FCOS:
+    case H_FPTAN:
+        o->r = c->op == H_FSIN ? fp80_sin(&ctx, c->a, &ok) : c->op == H_FCOS ? fp80_cos(&ctx, c->a, &ok)
+                                                                         : fp80_tan(&ctx, c->a, &ok);
+        if (ok)
+            cc = H_SW_C2;
+        break;
     default:
         o->r = fp80_constant((enum fp80_const)(c->op - H_CONST_1), (enum fp80_rc)ctx.rc);
         break;
@@ -142,6 +161,12 @@ static inline int h_store_bytes(int op)
     }
 }
 
+static inline int h_finite_nonzero(struct fp80 v)
+{
+    int e = v.se & 0x7FFF;
+    return e != 0x7FFF && (v.mant & 0x8000000000000000ull ? 1 : e == 0) && v.mant != 0;
+}
+
 /* Returns NULL when equal, else a word naming what differs. */
 static inline const char *h_diff(const struct h_case *c, const struct h_out *want, const struct h_out *got)
 {
@@ -154,6 +179,8 @@ static inline const char *h_diff(const struct h_case *c, const struct h_out *wan
         ccmask = 0x3F | H_SW_C0 | H_SW_C1 | H_SW_C2 | H_SW_C3;
     if (c->op == H_COM || c->op == H_UCOM || c->op == H_TST)
         ccmask &= (uint16_t)~H_SW_C1;
+    if (h_is_trans(c->op))
+        ccmask = 0x3F | H_SW_C2;
     if (stop) {
         /* Only which pre-computation exception stopped it. */
         if ((want->sw & (FP80_IE | FP80_ZE | FP80_DE)) != (got->sw & (FP80_IE | FP80_ZE | FP80_DE)))
@@ -170,6 +197,10 @@ static inline const char *h_diff(const struct h_case *c, const struct h_out *wan
         return memcmp(want->mem, got->mem, (size_t)h_store_bytes(c->op)) ? "memory" : NULL;
     if (c->op == H_COM || c->op == H_UCOM || c->op == H_TST)
         return NULL;
+    if (h_is_trans(c->op) && (want->sw & FP80_PE) && !(want->sw & H_SW_C2) && h_finite_nonzero(want->r) &&
+        h_finite_nonzero(c->a) && ((c->op != H_FYL2X && c->op != H_FYL2XP1 && c->op != H_FPATAN) ||
+                                   h_finite_nonzero(c->b)))
+        return NULL;   /* an approximation: test_fp80_trans.c checks it */
     if (want->r.mant != got->r.mant || want->r.se != got->r.se)
         return "result";
     if (c->op == H_XTRACT && (want->r2.mant != got->r2.mant || want->r2.se != got->r2.se))
@@ -350,6 +381,44 @@ static inline void h_make_case(struct h_rng *rng, int op, uint16_t cw, struct h_
         }
     }
     switch (op) {
+    case H_F2XM1:
+        /* The defined domain, -1..+1, and special operands. */
+        if (h_finite_nonzero(c->a) && (c->a.se & 0x7FFF) >= 0x3FFF) {
+            c->a.se = (uint16_t)((c->a.se & 0x8000) | (0x3FFF - 1 - h_rand(rng) % 70));
+            if (h_rand(rng) % 16 == 0)
+                c->a.se = (uint16_t)((c->a.se & 0x8000) | 0x3FFF), c->a.mant = 0x8000000000000000ull;
+        }
+        break;
+    case H_FYL2X:
+        if (h_rand(rng) % 8)
+            c->a.se &= 0x7FFF;   /* mostly positive x */
+        if (h_rand(rng) % 4 == 0 && h_finite_nonzero(c->a)) {
+            c->a.se = (uint16_t)(0x3FFE + h_rand(rng) % 2);   /* near 1 */
+            c->a.mant = c->a.se == 0x3FFF ? 0x8000000000000000ull + (h_rand(rng) >> (h_rand(rng) % 64))
+                                          : ~0ull - (h_rand(rng) >> (h_rand(rng) % 64));
+        }
+        break;
+    case H_FYL2XP1:
+        /* The domain |x| < 1 - sqrt(2)/2. */
+        if (h_finite_nonzero(c->a) && (c->a.se & 0x7FFF) > 0x3FFC)
+            c->a.se = (uint16_t)((c->a.se & 0x8000) | (0x3FFC - h_rand(rng) % 70));
+        break;
+    case H_FSIN:
+    case H_FCOS:
+    case H_FPTAN:
+        if (h_finite_nonzero(c->a) && h_rand(rng) % 4) {
+            c->a.se = (uint16_t)((c->a.se & 0x8000) | (0x3FFF - 70 + h_rand(rng) % 140));
+            c->a.mant |= 0x8000000000000000ull;
+        }
+        if (h_rand(rng) % 8 == 0) {
+            /* Near a multiple of pi/2, where the reduction matters. */
+            struct fp80_ctx k = { 0, FP80_PC_64, 0x3F, 0, 0 };
+            struct fp80 pio2 = fp80_constant(FP80_PI, FP80_RC_NEAREST);
+            pio2.se--;
+            c->a = fp80_mul(&k, fp80_from_int((int64_t)(h_rand(rng) >> (h_rand(rng) % 64))), pio2);
+            c->a.mant += h_rand(rng) % 3 - 1;
+        }
+        break;
     case H_SCALE:
         /* A scale factor of moderate size, sometimes large. */
         if (h_rand(rng) % 4) {
@@ -532,6 +601,17 @@ static inline void h_host(const struct h_case *c, struct h_out *o)
     case H_CONST_LG2: H_PUSH("fldlg2"); break;
     case H_CONST_LN2: H_PUSH("fldln2"); break;
     case H_CONST_Z: H_PUSH("fldz"); break;
+    case H_F2XM1: H_BIN("f2xm1"); break;
+    case H_FYL2X: H_BIN("fyl2x"); break;
+    case H_FYL2XP1: H_BIN("fyl2xp1"); break;
+    case H_FPATAN: H_BIN("fpatan"); break;
+    case H_FSIN: H_BIN("fsin"); break;
+    case H_FCOS: H_BIN("fcos"); break;
+    case H_FPTAN:
+        H_BIN("fptan");
+        if (!(sw & H_SW_C2))
+            r = r2;   /* ST(0) is the 1.0 pushed, ST(1) the tangent */
+        break;
     default: break;
     }
     o->r = h_from_buf(r);

@@ -5,5 +5,6 @@
 #include <check.h>
 
 void fp80_trans_tcase(Suite *s);
+extern long fp80_trans_compared;   /* results checked against references */
 
 #endif
