@@ -64,6 +64,21 @@ int cpu_compare(const struct cpu *a, const struct cpu *b, char *buf, size_t size
         char name[4] = { 'd', 'r', (char)('0' + i), 0 };
         cmp32(&o, name, a->dr[i], b->dr[i]);
     }
+    cmp32(&o, "fcw", a->fpu.cw, b->fpu.cw);
+    cmp32(&o, "fsw", a->fpu.sw, b->fpu.sw);
+    cmp32(&o, "ftw", a->fpu.tw, b->fpu.tw);
+    for (int i = 0; i < 8; i++) {
+        const struct fp80 *x = &a->fpu.r[i], *y = &b->fpu.r[i];
+        if (x->mant != y->mant || x->se != y->se)
+            note(&o, "r%d %04x:%016llx != %04x:%016llx; ", i, x->se, (unsigned long long)x->mant,
+                 y->se, (unsigned long long)y->mant);
+    }
+    cmp32(&o, "fop", a->fpu.fop, b->fpu.fop);
+    cmp32(&o, "fcs", a->fpu.fcs, b->fpu.fcs);
+    cmp32(&o, "fip", a->fpu.fip, b->fpu.fip);
+    cmp32(&o, "fds", a->fpu.fds, b->fpu.fds);
+    cmp32(&o, "fdp", a->fpu.fdp, b->fpu.fdp);
+    cmp32(&o, "ferr", a->fpu.ferr, b->fpu.ferr);
     if (a->icount != b->icount)
         note(&o, "icount %llu != %llu; ", (unsigned long long)a->icount,
              (unsigned long long)b->icount);

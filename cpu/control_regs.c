@@ -61,10 +61,12 @@ void cpu_write_cr3(struct cpu *cpu, uint32_t v)
 }
 
 /* CR4 bits of the architecture up to P6: VME PVI TSD DE PSE PAE MCE PGE
- * PCE. Those whose feature is not built yet are refused as unimplemented
- * (CPUID does not report them either). */
-#define CR4_KNOWN 0x000001FFu
-#define CR4_IMPLEMENTED (0x0000000Fu | CR4_PAGING)   /* VME PVI ([system]: cpu/v86.c) TSD DE (cpu/debug.c); PSE PAE PGE ([mmu]) */
+ * PCE, and OSFXSR (bit 9), which came with FXSAVE. Those whose feature is
+ * not built yet are refused as unimplemented (CPUID does not report them
+ * either). */
+#define CR4_OSFXSR 0x00000200u
+#define CR4_KNOWN (0x000001FFu | CR4_OSFXSR)
+#define CR4_IMPLEMENTED (0x0000000Fu | CR4_PAGING | CR4_OSFXSR)   /* VME PVI ([system]: cpu/v86.c) TSD DE (cpu/debug.c); PSE PAE PGE ([mmu]); OSFXSR (cpu/ops_fpu.c: no XMM state) */
 
 void cpu_write_cr4(struct cpu *cpu, uint32_t v)
 {

@@ -66,6 +66,7 @@ void cpu_reset(struct cpu *cpu)
     cpu->dr[7] = 0x00000400u;
     cpu->delivering = -1;
     cpu_msr_reset(cpu);
+    fpu_reset(cpu);
 }
 
 void cpu_load_real_seg(struct cpu *cpu, int seg, uint16_t sel)

@@ -14,6 +14,7 @@
 
 #include "cpu/insn.h"
 #include "cpu/flags.h"
+#include "cpu/fpu.h"
 #include "cpu/sensitive.h"
 #include "mmu/physmem.h"
 #include "softtlb/softtlb.h"
@@ -91,6 +92,9 @@ struct cpu_io {
     void *opaque;
     uint32_t (*in)(void *opaque, uint16_t port, unsigned size);
     void (*out)(void *opaque, uint16_t port, unsigned size, uint32_t val);
+    /* The x87's FERR# output (cpu/fpu.h), wired by the board to IRQ 13
+     * through the port F0h logic; NULL: not connected. */
+    void (*ferr)(void *opaque, int level);
 };
 
 /* Observation hooks (debug/ registers these); NULL when unused.
@@ -250,6 +254,7 @@ struct cpu {
                                  the platform may drive it from its clock) */
     uint64_t efer;            /* IA32_EFER: only NXE (bit 11) is writable */
     struct cpu_msrs msr;
+    struct fpu fpu;           /* x87 state (cpu/fpu.h) */
 
     uint64_t icount;          /* instructions retired since power-on (kept across reset) */
     uint64_t run_end;         /* cpu_run() stops when icount reaches this */

@@ -170,7 +170,7 @@ const struct opdesc decode_map_0f[256] = {
     [0xA8] = E1(PUSH_SREG, 0, SREG(SEG_GS)), [0xA9] = E1(POP_SREG, 0, SREG(SEG_GS)),
     [0xAA] = E0(RSM, 0), [0xAB] = E2(BTS, M | L, Ev, Gv),
     [0xAC] = E3(SHRD, M, Ev, Gv, Ib), [0xAD] = E3(SHRD, M, Ev, Gv, CL),
-    [0xAF] = E2(IMUL, M, Gv, Ev),
+    [0xAE] = GRP(GRP15), [0xAF] = E2(IMUL, M, Gv, Ev),
     [0xB0] = E2(CMPXCHG, M | L, Eb, Gb), [0xB1] = E2(CMPXCHG, M | L, Ev, Gv),
     [0xB2] = E2(LSS, M, Gv, Mp), [0xB3] = E2(BTR, M | L, Ev, Gv),
     [0xB4] = E2(LFS, M, Gv, Mp), [0xB5] = E2(LGS, M, Gv, Mp),
@@ -227,5 +227,9 @@ const struct opdesc decode_groups[GRP_COUNT][8] = {
     [GRP8] = {
         BADM, BADM, BADM, BADM,
         E2(BT, M, Ev, Ib), E2(BTS, M | L, Ev, Ib), E2(BTR, M | L, Ev, Ib), E2(BTC, M | L, Ev, Ib) },
+    /* 0F AE: FXSAVE and FXRSTOR (CPUID FXSR); the rest of group 15
+     * (LDMXCSR, STMXCSR, the fences, CLFLUSH) came with SSE/SSE2. */
+    [GRP15] = { E1(FXSAVE, M | DF_MEMONLY, Mb), E1(FXRSTOR, M | DF_MEMONLY, Mb),
+                BADM, BADM, BADM, BADM, BADM, BADM },
     [GRP9] = { BADM, E1(CMPXCHG8B, M | L | DF_MEMONLY, Mq), BADM, BADM, BADM, BADM, BADM, BADM },
 };

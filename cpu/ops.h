@@ -49,7 +49,8 @@
     X(SLDT, op_sldt) X(STR, op_str) X(LLDT, op_lldt) X(LTR, op_ltr) \
     X(VERR, op_verr_verw) X(VERW, op_verr_verw) \
     X(LAR, op_lar) X(LSL, op_lsl) X(ARPL, op_arpl) \
-    X(SYSENTER, op_sysenter) X(SYSEXIT, op_sysexit)
+    X(SYSENTER, op_sysenter) X(SYSEXIT, op_sysexit) \
+    X(FXSAVE, op_fxsave) X(FXRSTOR, op_fxrstor)
 
 #define CPU_HANDLER_DECL(name, fn) void fn(struct cpu *cpu, const struct insn *in);
 CPU_HANDLER_TABLE(CPU_HANDLER_DECL)

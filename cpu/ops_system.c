@@ -1,7 +1,8 @@
 /* System instructions: descriptor-table registers, control and debug
- * registers, HLT, CPUID, RDTSC, MSRs, cache control, and the x87 escape
- * gate. Each is a separate function: these are the translator's callout
- * targets. Privilege checks follow the SDM's per-instruction pages. */
+ * registers, HLT, CPUID, RDTSC, MSRs, cache control (the x87 escapes
+ * and WAIT are in cpu/ops_fpu.c). Each is a separate function: these are
+ * the translator's callout targets. Privilege checks follow the SDM's
+ * per-instruction pages. */
 #include "cpu/control_regs.h"
 #include "cpu/debug.h"
 #include "cpu/except.h"
@@ -27,20 +28,6 @@ void op_hlt(struct cpu *cpu, const struct insn *in)
 {
     require_cpl0(cpu);
     cpu->halted = 1;
-}
-
-void op_wait(struct cpu *cpu, const struct insn *in)
-{
-    /* WAIT faults #NM when MP and TS are both set (SDM Table 2-1). */
-    if ((cpu->cr0 & (CR0_MP | CR0_TS)) == (CR0_MP | CR0_TS))
-        cpu_raise(cpu, VEC_NM, 0);
-}
-
-void op_fpu(struct cpu *cpu, const struct insn *in)
-{
-    if (cpu->cr0 & (CR0_EM | CR0_TS))
-        cpu_raise(cpu, VEC_NM, 0);
-    cpu_raise_unimplemented(cpu, "x87 instruction");
 }
 
 /* RSM outside system-management mode is #UD (SDM "RSM"); shadow86 has no

@@ -63,5 +63,9 @@ void dbt_bind_uop(struct dbt *d, struct dbt_uop *u, uint32_t cs_limit)
         u->fn = fn;
         return;
     }
+    if (in->op == OP_FPU || in->op == OP_WAIT || in->op == OP_FXRSTOR) {
+        u->fn = dbt_uop_full_x87;
+        return;
+    }
     u->fn = dbt_uop_full;
 }

@@ -117,7 +117,8 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
         if (f)
             tmp[n - 2].fn = f;
     }
-    int ends_slow = tmp[n - 1].fn == dbt_uop_full || tmp[n - 1].fn == dbt_uop_callout;
+    int ends_slow = tmp[n - 1].fn == dbt_uop_full || tmp[n - 1].fn == dbt_uop_callout ||
+                    tmp[n - 1].fn == dbt_uop_full_x87;
 
     struct dbt_block *b = calloc(1, sizeof *b + (n + 1) * sizeof(struct dbt_uop));
     if (!b)

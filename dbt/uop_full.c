@@ -25,6 +25,21 @@ const struct dbt_uop *dbt_uop_full(struct cpu *cpu, const struct dbt_uop *u, str
     DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
+/* x87 instructions, WAIT and FXRSTOR: the full sequence, and the block
+ * ends when the instruction froze the CPU (a pending exception in MS-DOS
+ * compatibility mode: cpu->halted with EIP back on it) or asked the run
+ * to stop (FERR# raised IRQ 13), as the interpreter stops after it. */
+const struct dbt_uop *dbt_uop_full_x87(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
+{
+    uint32_t gen = d->code_gen;
+    enter_insn(cpu, u, d);
+    u->handler(cpu, &u->in);
+    dbt_mem_state(d);
+    if (cpu->halted || cpu->stop_requested)
+        DBT_STOP(u, d);
+    DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
+}
+
 /* A sensitive instruction (cpu/sensitive.h): a callout into its cpu/
  * system function, counted per class as the interpreter counts it and as
  * a translator callout. */

@@ -62,6 +62,9 @@ dbt_uop_fn dbt_branch_form(const struct insn *in, struct dbt_uop *u, uint32_t cs
 dbt_uop_fn dbt_fused_form(const struct dbt_uop *first, const struct dbt_uop *jcc);
 
 const struct dbt_uop *dbt_uop_full(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
+/* The full form for x87 escapes, WAIT, FXSAVE/FXRSTOR: also ends the
+ * block when the instruction halted the CPU or requested a stop. */
+const struct dbt_uop *dbt_uop_full_x87(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
 const struct dbt_uop *dbt_uop_callout(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
 
 /* Flag liveness (backward over a block): does `in` write all six

@@ -421,6 +421,29 @@ static size_t put_le(char *out, uint64_t v, unsigned bytes)
     return 2 * bytes;
 }
 
+/* An x87 register as gdb's i387_ext: the 10 bytes of the memory format. */
+static size_t put_fp80(char *out, struct fp80 v)
+{
+    size_t n = put_le(out, v.mant, 8);
+    return n + put_le(out + n, v.se, 2);
+}
+
+/* fctrl fstat ftag fiseg fioff foseg fooff fop, in gdb's order. ftag is
+ * the full tag word as FSTENV stores it (gdb decodes its 2-bit tags). */
+static uint32_t fpu_gdb_reg(const struct fpu *f, int i)
+{
+    switch (i) {
+    case 0: return f->cw;
+    case 1: return f->sw;
+    case 2: return fpu_tag_word(f);
+    case 3: return f->fcs;
+    case 4: return f->fip;
+    case 5: return f->fds;
+    case 6: return f->fdp;
+    default: return f->fop;
+    }
+}
+
 static unsigned reg_size(int r)
 {
     return (r >= GDB_REG_ST0 && r < GDB_REG_FCTRL) ? 10 : 4;
@@ -439,11 +462,9 @@ static size_t format_reg(const struct cpu *c, int r, char *out)
     else if (r < GDB_REG_ST0)
         v = c->seg[gdb_seg_order[r - GDB_REG_CS]].sel;
     else if (r < GDB_REG_FCTRL)
-        return put_le(out, 0, 10);   /* no FPU yet: st0-7 read as zero */
-    else if (r == GDB_REG_FCTRL)
-        v = 0x037F;                  /* FNINIT's control word */
+        return put_fp80(out, fpu_st(&c->fpu, (unsigned)(r - GDB_REG_ST0)));
     else if (r < GDB_REG_CR0)
-        v = 0;
+        v = fpu_gdb_reg(&c->fpu, r - GDB_REG_FCTRL);
     else if (r == GDB_REG_CR0)
         v = c->cr0;
     else if (r == GDB_REG_CR0 + 1)
@@ -488,8 +509,13 @@ static int write_reg(struct cpu *c, int r, uint32_t v)
         if ((c->cr0 & CR0_PE) || s == SEG_CS)
             return -1;
         cpu_load_real_seg(c, s, (uint16_t)v);
+    } else if (r < GDB_REG_FCTRL) {
+        /* st0-7 through 'P'/'G' would need all 10 bytes; writing the
+         * value they already hold (as 'G' does) is accepted. */
+        struct fp80 st = fpu_st(&c->fpu, (unsigned)(r - GDB_REG_ST0));
+        return (uint32_t)st.mant == v ? 0 : -1;
     } else if (r < GDB_REG_CR0) {
-        return 0;   /* x87: no FPU yet, ignored */
+        return fpu_gdb_reg(&c->fpu, r - GDB_REG_FCTRL) == v ? 0 : -1;
     } else {
         const uint32_t *cr[4] = { &c->cr0, &c->cr2, &c->cr3, &c->cr4 };
         return *cr[r - GDB_REG_CR0] == v ? 0 : -1;

@@ -46,6 +46,13 @@ static void port92_reset_line(void *opaque)
     board_request_reset(opaque);
 }
 
+/* Port 0xF0's IGNNE# output goes to the CPU's pin. */
+static void board_ignne(void *opaque, int level)
+{
+    struct machine *m = opaque;
+    fpu_set_ignne(&m->cpu, level);
+}
+
 static void kbc_a20(void *opaque, int enabled)
 {
     board_set_a20(opaque, BOARD_A20_KBC, enabled);
@@ -134,6 +141,8 @@ int board_wire_pc(struct machine *m, char *err, size_t errsz)
         what = "keyboard controller";
     else if (resetctl_init(&m->resetctl, &m->bus, port92_reset_line, m) != 0)
         what = "reset control register";
+    else if (ferr_init(&m->ferr, &m->bus, board_isa_irq(m, 13), board_ignne, m) != 0)
+        what = "x87 error port 0xF0";
     else if (uart16550_init(&m->com[0], &m->bus, 0x3F8, "com1", &m->clock, board_isa_irq(m, 4),
                             log) != 0 ||
              uart16550_init(&m->com[1], &m->bus, 0x2F8, "com2", &m->clock, board_isa_irq(m, 3),
@@ -165,6 +174,7 @@ void board_reset(struct machine *m)
     fw_cfg_reset(&m->fw_cfg);
     i8042_reset(&m->kbc);
     resetctl_reset(&m->resetctl);
+    ferr_reset(&m->ferr);
     uart16550_reset(&m->com[0]);
     uart16550_reset(&m->com[1]);
     m->a20_sources = BOARD_A20_KBC;

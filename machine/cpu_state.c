@@ -16,6 +16,49 @@ static void get_seg(struct state_reader *r, struct seg_cache *s)
     s->limit = state_get_u32(r);
 }
 
+/* The x87 (record "FPU0"): registers, the three words, the pointers and
+ * opcode, and the FERR#/IGNNE# levels. */
+static void fpu_state_save(const struct fpu *f, struct state_writer *w)
+{
+    state_begin(w, "FPU0");
+    for (int i = 0; i < 8; i++) {
+        state_put_u64(w, f->r[i].mant);
+        state_put_u16(w, f->r[i].se);
+    }
+    state_put_u16(w, f->cw);
+    state_put_u16(w, f->sw);
+    state_put_u16(w, f->tw);
+    state_put_u16(w, f->fop);
+    state_put_u16(w, f->fcs);
+    state_put_u16(w, f->fds);
+    state_put_u32(w, f->fip);
+    state_put_u32(w, f->fdp);
+    state_put_u8(w, f->ferr);
+    state_put_u8(w, f->ignne);
+    state_end(w);
+}
+
+static int fpu_state_load(struct fpu *f, struct state_reader *r)
+{
+    if (state_open(r, "FPU0") != 0)
+        return -1;
+    for (int i = 0; i < 8; i++) {
+        f->r[i].mant = state_get_u64(r);
+        f->r[i].se = state_get_u16(r);
+    }
+    f->cw = state_get_u16(r);
+    f->sw = state_get_u16(r);
+    f->tw = state_get_u16(r);
+    f->fop = state_get_u16(r) & 0x7FF;
+    f->fcs = state_get_u16(r);
+    f->fds = state_get_u16(r);
+    f->fip = state_get_u32(r);
+    f->fdp = state_get_u32(r);
+    f->ferr = state_get_u8(r) & 1;
+    f->ignne = state_get_u8(r) & 1;
+    return state_close(r);
+}
+
 void cpu_state_save(const struct cpu *c, struct state_writer *w)
 {
     state_begin(w, "CPU0");
@@ -63,6 +106,7 @@ void cpu_state_save(const struct cpu *c, struct state_writer *w)
     state_put_u8(w, c->nmi_blocked);
     state_put_u32(w, c->dbg_pending);
     state_end(w);
+    fpu_state_save(&c->fpu, w);
 }
 
 int cpu_state_load(struct cpu *c, struct state_reader *r)
@@ -121,5 +165,7 @@ int cpu_state_load(struct cpu *c, struct state_reader *r)
     c->dbg_pending = state_get_u32(r);
     c->delivering = -1;
     c->stop_requested = 0;
-    return state_close(r);
+    if (state_close(r) != 0)
+        return -1;
+    return fpu_state_load(&c->fpu, r);
 }

@@ -5,7 +5,8 @@
  * fixed little-endian layout. What is saved is everything that survives
  * between two instructions: registers, lazy flags, segment caches,
  * descriptor tables, control/debug registers, MSRs, the TSC offset, the
- * instruction count, and the halt/interrupt-shadow/NMI state. The
+ * instruction count, and the halt/interrupt-shadow/NMI state; the x87
+ * state goes in a second record, "FPU0". The
  * bookkeeping of an instruction in flight is not (a state is only taken
  * between instructions), nor are the observers and counters.
  */

@@ -15,6 +15,7 @@
 #include "cpu/cpu.h"
 #include "devices/debugcon.h"
 #include "devices/exitport.h"
+#include "devices/ferr.h"
 #include "devices/fw_cfg.h"
 #include "devices/i8042.h"
 #include "devices/i8254.h"
@@ -126,6 +127,7 @@ struct machine {
     struct uart16550 com[2];     /* COM1 0x3F8 IRQ 4, COM2 0x2F8 IRQ 3 */
     struct i8042 kbc;            /* keyboard controller, keyboard and mouse */
     struct resetctl resetctl;    /* port 0xCF9 */
+    struct ferr ferr;            /* port 0xF0: x87 FERR# to IRQ 13, IGNNE# */
     int quit_requested;          /* the user asked to end the run (frontend) */
     uint8_t a20_sources;         /* BOARD_A20_* bits: A20 is on if any is set */
     int reset_requested;         /* port 0x92 / keyboard controller reset line */

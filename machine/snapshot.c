@@ -93,6 +93,7 @@ int machine_save(const struct machine *m, struct state_writer *w)
     i8042_save(&m->kbc, w);
     board_storage_save(m, w);
     resetctl_save(&m->resetctl, w);
+    ferr_save(&m->ferr, w);
     return state_writer_failed(w) ? -1 : 0;
 }
 
@@ -130,6 +131,8 @@ int machine_load(struct machine *m, const uint8_t *buf, size_t len, char *err, s
         what = "PCI, IDE, VGA or disk overlay";
     else if (resetctl_load(&m->resetctl, &r) != 0)
         what = "reset control register";
+    else if (ferr_load(&m->ferr, &r) != 0)
+        what = "x87 error (port 0xF0)";
     if (what) {
         snprintf(err, errsz, "saved state: the %s record is missing or damaged", what);
         return -1;

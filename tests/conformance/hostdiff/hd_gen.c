@@ -21,6 +21,7 @@
 
 #include "hd_emit.h"
 #include "hd_templates.h"
+#include "hd_x87.h"
 
 static uint64_t test_seed(uint32_t seed, uint32_t index)
 {
@@ -57,6 +58,14 @@ void hd_generate(struct hd_test *t, uint32_t seed, uint32_t index)
     t->undefined_flags = g.undef;
 }
 
+void hd_generate_family(struct hd_test *t, unsigned family, uint32_t seed, uint32_t index)
+{
+    if (family == HD_FAMILY_X87)
+        hd_generate_x87(t, seed, index);
+    else
+        hd_generate(t, seed, index);
+}
+
 uint32_t hd_tested_insns(const struct hd_test *t)
 {
     uint32_t n = 0;
@@ -84,6 +93,8 @@ uint32_t hd_test_hash(const struct hd_test *t, uint32_t h)
     for (unsigned r = 0; r < 8; r++)
         h = fnv32(h, t->regs[r]);
     h = fnv32(h, t->eflags);
+    if (t->family)
+        h = fnv32(h, 0x87000000u | t->family);   /* family 0 hashes as before */
     h = fnv32(h, t->undefined_flags);
     h = fnv(h, t->mem, HD_MEM_SIZE);
     h = fnv32(h, t->code_len);

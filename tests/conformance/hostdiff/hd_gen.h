@@ -24,8 +24,12 @@ struct hd_insn_note {
     uint16_t undefined;  /* flags this instruction left undefined */
 };
 
+/* Test families: the integer sequences, and the x87 ones (hd_x87.h). */
+enum hd_family { HD_FAMILY_INT, HD_FAMILY_X87 };
+
 struct hd_test {
     uint32_t index;
+    uint32_t family;             /* enum hd_family */
     uint32_t regs[8];            /* initial; regs[HD_ESP] == HD_ESP0 */
     uint32_t eflags;             /* initial */
     uint8_t mem[HD_MEM_SIZE];    /* initial buffer, then stack window */
@@ -38,6 +42,8 @@ struct hd_test {
 
 /* Build test `index` of the run seeded with `seed`. */
 void hd_generate(struct hd_test *t, uint32_t seed, uint32_t index);
+/* The same for a family (hd_generate is HD_FAMILY_INT). */
+void hd_generate_family(struct hd_test *t, unsigned family, uint32_t seed, uint32_t index);
 
 /* Number of tested (non-set-up) instructions in `t`. */
 uint32_t hd_tested_insns(const struct hd_test *t);

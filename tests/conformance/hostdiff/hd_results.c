@@ -7,14 +7,19 @@ static const char hd_magic[8] = { 'S', '8', '6', 'H', 'D', 'I', 'F', 'F' };
 
 static struct hd_test fp_test;   /* big; not on the stack */
 
-uint32_t hd_fingerprint(uint32_t seed, uint32_t count)
+uint32_t hd_fingerprint_family(unsigned family, uint32_t seed, uint32_t count)
 {
     uint32_t h = HD_FINGERPRINT_INIT;
     for (uint32_t i = 0; i < count; i++) {
-        hd_generate(&fp_test, seed, i);
+        hd_generate_family(&fp_test, family, seed, i);
         h = hd_test_hash(&fp_test, h);
     }
     return h;
+}
+
+uint32_t hd_fingerprint(uint32_t seed, uint32_t count)
+{
+    return hd_fingerprint_family(HD_FAMILY_INT, seed, count);
 }
 
 static int put(FILE *f, uint32_t v, unsigned size)

@@ -35,6 +35,7 @@ struct hd_result {
 
 /* Fingerprint of the `count` tests of `seed`. */
 uint32_t hd_fingerprint(uint32_t seed, uint32_t count);
+uint32_t hd_fingerprint_family(unsigned family, uint32_t seed, uint32_t count);
 
 /* 0 on success; -1 with a message in `err` (naming nothing: the caller
  * adds the file name). */

@@ -7,7 +7,9 @@
  * JMP to an epilogue that stores the registers and EFLAGS and returns to
  * C. The results go to an expectations file (hd_results.h).
  *
- *   hostdiff-native [--seed S] [--count N] --out FILE
+ *   hostdiff-native [--x87] [--seed S] [--count N] --out FILE
+ *
+ * --x87 runs the x87 family (hd_x87.h) instead of the integer one.
  */
 #include <errno.h>
 #include <signal.h>
@@ -166,6 +168,7 @@ static uint32_t parse_u32(const char *opt, const char *s)
 int main(int argc, char **argv)
 {
     uint32_t seed = 1, count = 3000;
+    unsigned family = HD_FAMILY_INT;
     const char *out = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--seed") && i + 1 < argc)
@@ -174,13 +177,15 @@ int main(int argc, char **argv)
             count = parse_u32("--count", argv[++i]);
         else if (!strcmp(argv[i], "--out") && i + 1 < argc)
             out = argv[++i];
+        else if (!strcmp(argv[i], "--x87"))
+            family = HD_FAMILY_X87;
         else {
-            fprintf(stderr, "usage: hostdiff-native [--seed S] [--count N] --out FILE\n");
+            fprintf(stderr, "usage: hostdiff-native [--x87] [--seed S] [--count N] --out FILE\n");
             return 1;
         }
     }
     if (!out) {
-        fprintf(stderr, "usage: hostdiff-native [--seed S] [--count N] --out FILE\n");
+        fprintf(stderr, "usage: hostdiff-native [--x87] [--seed S] [--count N] --out FILE\n");
         return 1;
     }
 
@@ -200,11 +205,11 @@ int main(int argc, char **argv)
         fprintf(stderr, "hostdiff-native: %s: %s\n", tmp, strerror(errno));
         return 1;
     }
-    struct hd_results_header h = { seed, count, hd_fingerprint(seed, count) };
+    struct hd_results_header h = { seed, count, hd_fingerprint_family(family, seed, count) };
     int bad = hd_results_write_header(f, &h);
     uint64_t insns = 0;
     for (uint32_t i = 0; i < count && !bad; i++) {
-        hd_generate(&test, seed, i);
+        hd_generate_family(&test, family, seed, i);
         current_test = (int)i;
         run_test(&test, &result);
         insns += hd_tested_insns(&test);

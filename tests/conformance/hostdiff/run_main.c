@@ -1,6 +1,6 @@
 /* hostdiff-run: the emulator side of the host differential.
  *
- *   hostdiff-run --expect FILE [--engine E] [--only N] [--details N] [--histogram]
+ *   hostdiff-run [--x87] --expect FILE [--engine E] [--only N] [--details N] [--histogram]
  *       regenerate every test of FILE's seed, run it on engine E (interp,
  *       the default; dbt; lockstep, the translator checked against the
  *       interpreter after every block; lockstep-insn, after every
@@ -8,7 +8,9 @@
  *   hostdiff-run --expect FRESH --against RECORDED
  *       compare two native expectation files (the committed one with a
  *       fresh native run), under the same undefined-flag masks.
- * Ends with "N passed, M failed"; exits nonzero if anything failed.
+ * --x87 selects the x87 family (hd_x87.h); FILE must come from a native
+ * --x87 run. Ends with "N passed, M failed"; exits nonzero if anything
+ * failed.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -29,6 +31,7 @@ struct options {
     unsigned details;
     int histogram;
     enum hd_engine engine;
+    unsigned family;
 };
 
 static struct hd_test test;
@@ -36,7 +39,7 @@ static struct hd_result expected, actual;
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: hostdiff-run --expect FILE [--against FILE] [--engine interp|dbt|lockstep|lockstep-insn] [--only N] [--details N] [--histogram]\n");
+    fprintf(stderr, "usage: hostdiff-run [--x87] --expect FILE [--against FILE] [--engine interp|dbt|lockstep|lockstep-insn] [--only N] [--details N] [--histogram]\n");
     exit(2);
 }
 
@@ -52,7 +55,7 @@ static unsigned long parse_num(const char *opt, const char *s)
     return v;
 }
 
-static FILE *open_results(const char *path, struct hd_results_header *h)
+static FILE *open_results(const char *path, struct hd_results_header *h, unsigned family)
 {
     char err[160];
     FILE *f = fopen(path, "rb");
@@ -64,7 +67,7 @@ static FILE *open_results(const char *path, struct hd_results_header *h)
         fprintf(stderr, "hostdiff-run: %s: %s\n", path, err);
         exit(2);
     }
-    if (h->fingerprint != hd_fingerprint(h->seed, h->count)) {
+    if (h->fingerprint != hd_fingerprint_family(family, h->seed, h->count)) {
         fprintf(stderr, "hostdiff-run: %s: made by a different generator (fingerprint %08" PRIx32
                         "); regenerate it (target hostdiff-record)\n", path, h->fingerprint);
         exit(2);
@@ -83,7 +86,7 @@ static void read_result(FILE *f, const char *path, struct hd_result *r)
 
 int main(int argc, char **argv)
 {
-    struct options o = { NULL, NULL, -1, 20, 0, HD_ENGINE_INTERP };
+    struct options o = { NULL, NULL, -1, 20, 0, HD_ENGINE_INTERP, HD_FAMILY_INT };
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--expect") && i + 1 < argc)
             o.expect = argv[++i];
@@ -93,6 +96,8 @@ int main(int argc, char **argv)
             o.only = (long)parse_num("--only", argv[++i]);
         else if (!strcmp(argv[i], "--details") && i + 1 < argc)
             o.details = (unsigned)parse_num("--details", argv[++i]);
+        else if (!strcmp(argv[i], "--x87"))
+            o.family = HD_FAMILY_X87;
         else if (!strcmp(argv[i], "--histogram"))
             o.histogram = 1;
         else if (!strcmp(argv[i], "--engine") && i + 1 < argc) {
@@ -111,10 +116,10 @@ int main(int argc, char **argv)
         usage();
 
     struct hd_results_header h, h2;
-    FILE *f = open_results(o.expect, &h);
+    FILE *f = open_results(o.expect, &h, o.family);
     FILE *g = NULL;
     if (o.against) {
-        g = open_results(o.against, &h2);
+        g = open_results(o.against, &h2, o.family);
         if (h2.seed != h.seed || h2.count != h.count) {
             fprintf(stderr, "hostdiff-run: %s and %s hold different runs (seed %" PRIu32 "/%" PRIu32
                             ", count %" PRIu32 "/%" PRIu32 ")\n",
@@ -132,7 +137,7 @@ int main(int argc, char **argv)
     unsigned passed = 0, failed = 0;
     uint64_t insns = 0;
     for (uint32_t i = 0; i < h.count; i++) {
-        hd_generate(&test, h.seed, i);
+        hd_generate_family(&test, o.family, h.seed, i);
         read_result(f, o.expect, &expected);
         if (g)
             read_result(g, o.against, &actual);
