@@ -144,14 +144,40 @@ int fpu_commit(struct fpu *f, const struct fp80_ctx *c, int mem_dest)
 {
     unsigned blocking = mem_dest ? (FPU_SW_IE | FPU_SW_DE | FPU_SW_ZE | FPU_SW_OE | FPU_SW_UE)
                                  : (FPU_SW_IE | FPU_SW_DE | FPU_SW_ZE);
-    fpu_signal(f, c->flags);
-    if (c->flags & ~f->cw & blocking)
-        return 0;
-    if (c->c1)
+    unsigned flags = c->flags, c1 = c->c1;
+    /* An unmasked IE, ZE or DE stops the x87 before it computes: the
+     * later flags fp80 also reported are not raised, nothing is rounded
+     * (C1 = 0) and nothing is stored (docs/fpu-arith.md). */
+    if (flags & ~f->cw & (FPU_SW_IE | FPU_SW_ZE | FPU_SW_DE)) {
+        flags &= FPU_SW_IE | FPU_SW_ZE | FPU_SW_DE;
+        c1 = 0;
+    }
+    fpu_signal(f, flags);
+    if (c1)
         f->sw |= FPU_SW_C1;
     else
         f->sw &= (uint16_t)~FPU_SW_C1;
-    return 1;
+    return !(flags & ~f->cw & blocking);
+}
+
+struct fp80 fpu_mem_real(struct fp80_ctx *c, uint64_t bits, unsigned size, struct fp80 other)
+{
+    unsigned fbits = size == 4 ? 23 : 52;
+    uint64_t frac = bits & ((1ull << fbits) - 1);
+    unsigned exp = (unsigned)(bits >> fbits) & (size == 4 ? 0xFF : 0x7FF);
+    uint16_t sign = (bits >> (size * 8 - 1)) & 1 ? 0x8000 : 0;
+    if (exp == (size == 4 ? 0xFFu : 0x7FFu) && frac) {
+        /* NaN: the exact 80-bit image, quiet bit as it was. */
+        struct fp80 v = { (1ull << 63) | (frac << (63 - fbits)), (uint16_t)(sign | 0x7FFF) };
+        return v;
+    }
+    struct fp80_ctx k = *c;
+    k.flags = 0;
+    struct fp80 v = size == 4 ? fp80_from_f32(&k, (uint32_t)bits) : fp80_from_f64(&k, bits);
+    if (fp80_is_nan(other) || fp80_classify(other) == FP80_CLASS_UNSUPPORTED)
+        k.flags &= (uint8_t)~FP80_DE;
+    c->flags |= k.flags;
+    return v;
 }
 
 void fpu_set_cc_cmp(struct fpu *f, enum fp80_cmp r)

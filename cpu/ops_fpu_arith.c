@@ -56,8 +56,8 @@ void fpu_arith_mem(struct cpu *cpu, const struct insn *in, unsigned esc, unsigne
     struct fp80 v;
     fpu_mem_read(cpu, in, 0, b, in->opnd[0].size);
     switch (esc) {
-    case 0: v = fp80_from_f32(&c, fpu_get32(b)); break;
-    case 4: v = fp80_from_f64(&c, fpu_get32(b) | ((uint64_t)fpu_get32(b + 4) << 32)); break;
+    case 0: v = fpu_mem_real(&c, fpu_get32(b), 4, fpu_st(f, 0)); break;
+    case 4: v = fpu_mem_real(&c, fpu_get32(b) | ((uint64_t)fpu_get32(b + 4) << 32), 8, fpu_st(f, 0)); break;
     case 2: v = fp80_from_int((int32_t)fpu_get32(b)); break;
     default: v = fp80_from_int((int16_t)fpu_get16(b)); break;
     }
@@ -127,7 +127,12 @@ static void prem(struct fpu *f, int ieee)
     if (!fpu_commit(f, &c, 0))
         return;
     fpu_set_st(f, 0, r);
-    f->sw = (uint16_t)((f->sw & ~FPU_SW_CC) | (cc & FPU_SW_CC));
+    /* A NaN result (NaN or invalid operands) reports a complete reduction
+     * (C2 = 0) and leaves C0, C1, C3 as they were, as the host's x87 does. */
+    if (fp80_is_nan(r))
+        f->sw &= (uint16_t)~FPU_SW_C2;
+    else
+        f->sw = (uint16_t)((f->sw & ~FPU_SW_CC) | (cc & FPU_SW_CC));
 }
 
 /* Instructions that replace ST(0) and push a second result: FXTRACT

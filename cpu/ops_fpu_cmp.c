@@ -57,8 +57,8 @@ void fpu_cmp_mem(struct cpu *cpu, const struct insn *in, unsigned esc, unsigned 
     struct fp80 v;
     fpu_mem_read(cpu, in, 0, b, in->opnd[0].size);
     switch (esc) {
-    case 0: v = fp80_from_f32(&c, fpu_get32(b)); break;
-    case 4: v = fp80_from_f64(&c, fpu_get32(b) | ((uint64_t)fpu_get32(b + 4) << 32)); break;
+    case 0: v = fpu_mem_real(&c, fpu_get32(b), 4, fpu_st(f, 0)); break;
+    case 4: v = fpu_mem_real(&c, fpu_get32(b) | ((uint64_t)fpu_get32(b + 4) << 32), 8, fpu_st(f, 0)); break;
     case 2: v = fp80_from_int((int32_t)fpu_get32(b)); break;
     default: v = fp80_from_int((int16_t)fpu_get16(b)); break;
     }

@@ -237,7 +237,8 @@ void fpu_move_reg(struct cpu *cpu, const struct insn *in, unsigned esc, unsigned
                 fpu_set_st(f, 0, fp80_indefinite());
             return;
         }
-        f->sw &= (uint16_t)~FPU_SW_C1;
+        /* C1 is left alone (only a stack fault clears it), as the host's
+         * x87 does. */
         if (cond)
             fpu_set_st(f, 0, fpu_st(f, rm));
         break;

@@ -150,6 +150,7 @@ void op_invlpg(struct cpu *cpu, const struct insn *in)
 }
 
 /* CPUID leaf 1 EDX: exactly the features implemented. */
+#define CPUID_FPU  (1u << 0)    /* x87 on chip (cpu/ops_fpu*.c) */
 #define CPUID_VME  (1u << 1)    /* CR4.VME and CR4.PVI (cpu/v86.c) */
 #define CPUID_DE   (1u << 2)    /* CR4.DE: I/O breakpoints, DR4/DR5 #UD (cpu/debug.c) */
 #define CPUID_TSC  (1u << 4)
@@ -159,6 +160,7 @@ void op_invlpg(struct cpu *cpu, const struct insn *in)
 #define CPUID_MTRR (1u << 12)
 #define CPUID_CMOV (1u << 15)
 #define CPUID_PAT  (1u << 16)
+#define CPUID_FXSR (1u << 24)   /* FXSAVE/FXRSTOR, CR4.OSFXSR (cpu/ops_fpu.c) */
 #define CPUID_PAGING ((1u << 3) | (1u << 6) | (1u << 13))   /* [mmu]: PSE, PAE, PGE */
 #define CPUID_EXT_NX (1u << 20)                               /* [mmu]: 80000001h EDX */
 
@@ -176,8 +178,8 @@ void op_cpuid(struct cpu *cpu, const struct insn *in)
         break;
     case 1:
         a = 0x00000633;   /* family 6, model 3, stepping 3 */
-        d = CPUID_VME | CPUID_DE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP | CPUID_MTRR | CPUID_CMOV |
-            CPUID_PAT | CPUID_PAGING;
+        d = CPUID_FPU | CPUID_VME | CPUID_DE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP |
+            CPUID_MTRR | CPUID_CMOV | CPUID_PAT | CPUID_FXSR | CPUID_PAGING;
         break;
     case 0x80000000u:
         a = 0x80000001u;   /* [mmu]: highest extended leaf, for NX */

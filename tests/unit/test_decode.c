@@ -517,12 +517,29 @@ START_TEST(test_invalid_opcodes)
         "0F 04", "0F 05", "0F 07", "0F 0A", "0F 0C", "0F 0D 00", "0F 0E", "0F 0F 00 00",
         "0F 10 00", "0F 17 00", "0F 24 C0", "0F 26 C0", "0F 27", "0F 28 00", "0F 36",
         "0F 37", "0F 38 00 00", "0F 3A 00 00 00", "0F 3F", "0F 50 00", "0F 6F 00",
-        "0F 77", "0F 7F 00", "0F A6", "0F A7", "0F AE 00", "0F B8 00", "0F B9 00",
+        "0F 77", "0F 7F 00", "0F A6", "0F A7", "0F AE 10", "0F AE C0", "0F B8 00", "0F B9 00",
         "0F C2 00 00", "0F C3 00", "0F C6 00 00", "0F D0 00", "0F FF 00", "0F 0F",
         "D9 08", "DB 08", "DB 20", "DB 30", "DD 08", "DD 28", "DF 08",
     };
     for (size_t i = 0; i < sizeof invalid / sizeof invalid[0]; i++)
         ud(MODE32, invalid[i]);
+}
+END_TEST
+
+/* 0F AE /0 and /1: FXSAVE and FXRSTOR (memory only); the rest of group
+ * 15 came with SSE and is #UD. */
+START_TEST(test_fxsave_fxrstor)
+{
+    struct insn in = ok(MODE32, "0F AE 00", 3);
+    ck_assert_uint_eq(in.op, OP_FXSAVE);
+    ck_assert(in.has_ea);
+    in = ok(MODE32, "0F AE 8C 24 00 02 00 00", 8);
+    ck_assert_uint_eq(in.op, OP_FXRSTOR);
+    in = ok(MODE16, "0F AE 0F", 3);
+    ck_assert_uint_eq(in.op, OP_FXRSTOR);
+    ud(MODE32, "0F AE C8");
+    ud(MODE32, "0F AE 18");
+    ud(MODE32, "F0 0F AE 00");
 }
 END_TEST
 
@@ -984,6 +1001,7 @@ int main(void)
     tcase_add_test(tc, test_0f_map);
     tcase_add_test(tc, test_fpu_memory_sizes);
     tcase_add_test(tc, test_fpu_register_forms);
+    tcase_add_test(tc, test_fxsave_fxrstor);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     sr = srunner_create(s);

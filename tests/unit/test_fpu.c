@@ -247,15 +247,16 @@ START_TEST(fnstenv_real16_and_real32)
     put80(0x12000, 0x8000000000000000ull, 0x3FFF);
     RUN(FNINIT, 0xDB, 0x2E, 0x00, 0x20,                           /* fld tword [2000h] */
         0x2E, 0xD9, 0x36, 0x00, 0x40);                            /* fnstenv cs:[4000h] */
+    /* FOP 32Eh: DB /5 with the 16-bit ModRM 2E (disp16). */
     const uint8_t want16[14] = { 0x7F, 0x03, 0x00, 0x38, 0xFF, 0x3F, 0x02, 0x30,
-                                 0x2D, 0x03, 0x00, 0x20, 0x00, 0x10 };
+                                 0x2E, 0x03, 0x00, 0x20, 0x00, 0x10 };
     expect_bytes(OUT, want16, sizeof want16);
 
     RUN(FNINIT, 0xDB, 0x2E, 0x00, 0x20,
         0x66, 0x2E, 0xD9, 0x36, 0x00, 0x40);                      /* o32 fnstenv */
     const uint8_t want32[28] = {
         0x7F, 0x03, 0xFF, 0xFF, 0x00, 0x38, 0xFF, 0xFF, 0xFF, 0x3F, 0xFF, 0xFF,
-        0x02, 0x30, 0xFF, 0xFF, 0x2D, 0x03, 0x00, 0x00,
+        0x02, 0x30, 0xFF, 0xFF, 0x2E, 0x03, 0x00, 0x00,
         0x00, 0x20, 0xFF, 0xFF, 0x00, 0x10, 0x00, 0x00 };
     expect_bytes(OUT, want32, sizeof want32);
 
@@ -468,7 +469,16 @@ START_TEST(snapshot_and_compare)
     struct state_reader r;
     state_reader_init(&r, w.buf, w.len);
     ck_assert_int_eq(cpu_state_load(&copy, &r), 0);
-    ck_assert(memcmp(&copy.fpu, &cpu.fpu, sizeof cpu.fpu) == 0);
+    for (int i = 0; i < 8; i++) {
+        ck_assert_uint_eq(copy.fpu.r[i].mant, cpu.fpu.r[i].mant);
+        ck_assert_uint_eq(copy.fpu.r[i].se, cpu.fpu.r[i].se);
+    }
+    ck_assert_uint_eq(copy.fpu.cw, cpu.fpu.cw);
+    ck_assert_uint_eq(copy.fpu.sw, cpu.fpu.sw);
+    ck_assert_uint_eq(copy.fpu.tw, cpu.fpu.tw);
+    ck_assert_uint_eq(copy.fpu.fop, cpu.fpu.fop);
+    ck_assert_uint_eq(copy.fpu.fip, cpu.fpu.fip);
+    ck_assert_uint_eq(copy.fpu.fdp, cpu.fpu.fdp);
     state_writer_free(&w);
     char buf[256];
     ck_assert_int_eq(cpu_compare(&cpu, &cpu, buf, sizeof buf), 0);

@@ -41,6 +41,13 @@
 /* Fill `t` with x87 test `index` of `seed` (t->family = HD_FAMILY_X87). */
 void hd_generate_x87(struct hd_test *t, uint32_t seed, uint32_t index);
 
+/* For tracing a failing test (hostdiff-native/-run --trace N): cut `t`
+ * after its first `k` instructions and append FNSAVE to the save area, so
+ * both runners can show the x87 state instruction by instruction. */
+void hd_x87_prefix(struct hd_test *t, uint32_t k);
+/* Print the FNSAVE image of `mem` on one line. */
+void hd_x87_print_state(const uint8_t *mem, uint32_t k);
+
 /* Whether two 10-byte values are within the tolerance (equal bits, or
  * finite with the same sign and at most HD_X87_TOL_ULPS apart). */
 int hd_x87_close(const uint8_t *a, const uint8_t *b);

@@ -24,6 +24,7 @@
 #include "hd_gen.h"
 #include "hd_layout.h"
 #include "hd_results.h"
+#include "hd_x87.h"
 
 #if !defined(__i386__)
 #error "hostdiff-native must be built for 32-bit x86 (-m32)"
@@ -169,6 +170,7 @@ int main(int argc, char **argv)
 {
     uint32_t seed = 1, count = 3000;
     unsigned family = HD_FAMILY_INT;
+    long trace = -1;   /* --trace N: the x87 state after each instruction of test N */
     const char *out = NULL;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--seed") && i + 1 < argc)
@@ -179,12 +181,14 @@ int main(int argc, char **argv)
             out = argv[++i];
         else if (!strcmp(argv[i], "--x87"))
             family = HD_FAMILY_X87;
+        else if (!strcmp(argv[i], "--trace") && i + 1 < argc)
+            trace = (long)parse_u32("--trace", argv[++i]);
         else {
             fprintf(stderr, "usage: hostdiff-native [--x87] [--seed S] [--count N] --out FILE\n");
             return 1;
         }
     }
-    if (!out) {
+    if (!out && trace < 0) {
         fprintf(stderr, "usage: hostdiff-native [--x87] [--seed S] [--count N] --out FILE\n");
         return 1;
     }
@@ -195,6 +199,20 @@ int main(int argc, char **argv)
     map_fixed(HD_SCRATCH_ADDR, HD_SCRATCH_SIZE, PROT_READ | PROT_WRITE);
     install_handlers();
     write_epilogue();
+
+    if (trace >= 0) {
+        hd_generate_family(&test, HD_FAMILY_X87, seed, (uint32_t)trace);
+        uint32_t n = test.ninsns;
+        for (uint32_t k = 1; k <= n; k++) {
+            hd_generate_family(&test, HD_FAMILY_X87, seed, (uint32_t)trace);
+            if (test.insns[k - 1].setup)
+                continue;
+            hd_x87_prefix(&test, k);
+            run_test(&test, &result);
+            hd_x87_print_state(result.mem, k);
+        }
+        return 0;
+    }
 
     /* Write to a temporary name and rename: a failed run leaves no
      * half-written expectations behind. */

@@ -22,6 +22,7 @@
 #include "hd_gen.h"
 #include "hd_report.h"
 #include "hd_results.h"
+#include "hd_x87.h"
 #include "mmu/physmem.h"
 
 struct options {
@@ -32,6 +33,7 @@ struct options {
     int histogram;
     enum hd_engine engine;
     unsigned family;
+    long trace;
 };
 
 static struct hd_test test;
@@ -86,7 +88,7 @@ static void read_result(FILE *f, const char *path, struct hd_result *r)
 
 int main(int argc, char **argv)
 {
-    struct options o = { NULL, NULL, -1, 20, 0, HD_ENGINE_INTERP, HD_FAMILY_INT };
+    struct options o = { NULL, NULL, -1, 20, 0, HD_ENGINE_INTERP, HD_FAMILY_INT, -1 };
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--expect") && i + 1 < argc)
             o.expect = argv[++i];
@@ -98,6 +100,8 @@ int main(int argc, char **argv)
             o.details = (unsigned)parse_num("--details", argv[++i]);
         else if (!strcmp(argv[i], "--x87"))
             o.family = HD_FAMILY_X87;
+        else if (!strcmp(argv[i], "--trace") && i + 1 < argc)
+            o.trace = (long)parse_num("--trace", argv[++i]);
         else if (!strcmp(argv[i], "--histogram"))
             o.histogram = 1;
         else if (!strcmp(argv[i], "--engine") && i + 1 < argc) {
@@ -111,6 +115,29 @@ int main(int argc, char **argv)
         }
         else
             usage();
+    }
+    if (o.trace >= 0) {
+        /* The x87 state after each instruction of one x87 test (seed 1),
+         * to set beside hostdiff-native --trace N. */
+        struct physmem tpm;
+        if (physmem_init(&tpm, HD_GUEST_RAM)) {
+            fprintf(stderr, "hostdiff-run: cannot allocate guest RAM\n");
+            return 2;
+        }
+        hd_generate_family(&test, HD_FAMILY_X87, 1, (uint32_t)o.trace);
+        uint32_t n = test.ninsns;
+        for (uint32_t k = 1; k <= n; k++) {
+            char why[200];
+            hd_generate_family(&test, HD_FAMILY_X87, 1, (uint32_t)o.trace);
+            if (test.insns[k - 1].setup)
+                continue;
+            hd_x87_prefix(&test, k);
+            if (hd_emulate(&tpm, &test, &actual, o.engine, why, sizeof why))
+                printf("%3u: %s\n", k, why);
+            hd_x87_print_state(actual.mem, k);
+        }
+        physmem_free(&tpm);
+        return 0;
     }
     if (!o.expect)
         usage();
