@@ -47,7 +47,12 @@ static uint32_t buf(unsigned off) { return HD_BUF_ADDR + off; }
 
 static uint64_t rand64(struct hd_gen *g)
 {
-    return (uint64_t)hd_rng_u32(&g->rng) << 32 | hd_rng_u32(&g->rng);
+    /* One draw per statement: the order of two calls in one expression
+     * is unspecified, and both runners (built by different compilers)
+     * must draw the same numbers in the same order. */
+    uint64_t hi = hd_rng_u32(&g->rng);
+    uint64_t lo = hd_rng_u32(&g->rng);
+    return hi << 32 | lo;
 }
 
 static void put_le(struct xg *x, unsigned off, uint64_t v, unsigned n)
@@ -69,7 +74,12 @@ static void rand_fp80(struct hd_gen *g, int lo, int hi, uint64_t *mant, uint16_t
     case 1: *mant = 1ull << 63; *se = sign | 0x7FFF; return;                 /* infinity */
     case 2: *mant = 3ull << 62 | (rand64(g) >> 2); *se = sign | 0x7FFF; return;   /* QNaN */
     case 3: *mant = 1ull << 63 | ((rand64(g) >> 2) | 1); *se = sign | 0x7FFF; return; /* SNaN */
-    case 4: *mant = rand64(g) >> (1 + hd_below(g, 62)); *se = sign; return;  /* denormal */
+    case 4: {                                                                /* denormal */
+        unsigned shift = 1 + hd_below(g, 62);
+        *mant = rand64(g) >> shift;
+        *se = sign;
+        return;
+    }
     case 5: *mant = (uint64_t)(1 + hd_below(g, 1000)) << 54; *se = sign | (16383 + 9); /* small ints */
         while (!(*mant >> 63)) { *mant <<= 1; (*se)--; }
         return;
@@ -152,8 +162,11 @@ static uint32_t pool_value(struct xg *x, char kind, unsigned size, int lo, int h
     } else if (kind == 'i') {
         put_le(x, off, rand_int(g, size), size);
     } else {
-        for (unsigned i = 0; i < 9; i++)
-            x->g->t->mem[off + i] = (uint8_t)(hd_below(g, 10) | hd_below(g, 10) << 4);
+        for (unsigned i = 0; i < 9; i++) {
+            unsigned d0 = hd_below(g, 10);
+            unsigned d1 = hd_below(g, 10);
+            x->g->t->mem[off + i] = (uint8_t)(d0 | d1 << 4);
+        }
         x->g->t->mem[off + 9] = hd_chance(g, 1, 2) ? 0x80 : 0;
     }
     return buf(off);
@@ -229,7 +242,9 @@ static uint16_t rand_cw(struct hd_gen *g)
     uint16_t pc = pcs[hd_below(g, 3)];
     if (hd_chance(g, 1, 2))
         pc = 3;
-    return (uint16_t)(0x007F | pc << 8 | hd_below(g, 4) << 10 | (hd_chance(g, 1, 8) ? 0x1000 : 0));
+    unsigned rc = hd_below(g, 4);
+    unsigned ic = hd_chance(g, 1, 8) ? 0x1000 : 0;
+    return (uint16_t)(0x007F | pc << 8 | rc << 10 | ic);
 }
 
 /* ------------------------------------------------------------ templates */
@@ -295,7 +310,8 @@ static void t_arith(struct xg *x)
 static void t_compare(struct xg *x)
 {
     struct hd_gen *g = x->g;
-    unsigned i = hd_below(g, 8), p = hd_below(g, 2);   /* p: the popping form */
+    unsigned i = hd_below(g, 8);
+    unsigned p = hd_below(g, 2);   /* p: the popping form */
     cc(x, CC_ALL);
     switch (hd_below(g, 12)) {
     case 0: mem_insn(x, 0xD8, 2 + p, pool_value(x, 'f', 4, 0, 0), 0); break;
@@ -339,7 +355,8 @@ static void t_fcmov(struct xg *x)
 {
     struct hd_gen *g = x->g;
     hd_need_flags(g, HD_ARITH);   /* FCMOV reads CF, PF, ZF */
-    reg_insn(x, hd_chance(g, 1, 2) ? 0xDA : 0xDB, 0xC0 + hd_below(g, 32));
+    unsigned esc = hd_chance(g, 1, 2) ? 0xDA : 0xDB;
+    reg_insn(x, esc, 0xC0 + hd_below(g, 32));
     cc(x, C1);
 }
 
@@ -388,7 +405,8 @@ static void t_transcendental(struct xg *x)
             /* Out of range (|x| >= 2^63): C2 = 1, ST(0) unchanged. */
             unsigned off = HD_X87_POOL_OFF + 10 * (x->pool++ % HD_X87_POOL_SLOTS);
             put_le(x, off, rand64(g) | 1ull << 63, 8);
-            put_le(x, off + 8, (uint16_t)((hd_chance(g, 1, 2) ? 0x8000 : 0) | (16383 + 63 + hd_below(g, 20))), 2);
+            uint16_t sign = hd_chance(g, 1, 2) ? 0x8000 : 0;
+            put_le(x, off + 8, (uint16_t)(sign | (16383 + 63 + hd_below(g, 20))), 2);
             mem_insn(x, 0xDB, 5, buf(off), 0);
             reg_insn(x, 0xD9, ops[hd_below(g, 4)]);
             cc(x, C2);
