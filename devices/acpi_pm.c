@@ -105,7 +105,7 @@ static void write_pm1(struct acpi_pm *pm, unsigned reg, uint16_t val, uint16_t m
         break;
     }
     case ACPI_PM1_EN:
-        pm->en = (uint16_t)((pm->en & ~mask) | (val & mask & (ACPI_PM1_TMR | ACPI_PM1_PWRBTN)));
+        pm->en = (uint16_t)((pm->en & ~mask) | (val & mask & ACPI_PM1_EN_BITS));
         break;
     case ACPI_PM1_CNT: {
         /* BM_RLD (1) and SLP_TYP are kept; GBL_RLS (2) would signal a BIOS
@@ -304,7 +304,7 @@ int acpi_pm_load(struct acpi_pm *pm, struct state_reader *r)
     if (state_open(r, "APM0") != 0)
         return -1;
     pm->sts = state_get_u16(r) & (ACPI_PM1_PWRBTN | ACPI_PM1_WAK_STS);
-    pm->en = state_get_u16(r) & (ACPI_PM1_TMR | ACPI_PM1_PWRBTN);
+    pm->en = state_get_u16(r) & ACPI_PM1_EN_BITS;
     pm->cnt = state_get_u16(r) & (0x0002u | ACPI_PM1_SLP_TYP_MASK);
     pm->tmr_sts = state_get_u8(r) != 0;
     pm->tmr_period = state_get_u64(r);

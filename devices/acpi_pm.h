@@ -14,7 +14,7 @@
  *
  * The I/O block (offsets from PMBA):
  *   0x00 PM1_STS  (PIIX4 PMSTS)  TMR_STS 0, PWRBTN_STS 8, WAK_STS 15: write 1 to clear
- *   0x02 PM1_EN   (PMEN)         TMR_EN 0, PWRBTN_EN 8
+ *   0x02 PM1_EN   (PMEN)         TMR_EN 0, GBL_EN 5, PWRBTN_EN 8, RTC_EN 10
  *   0x04 PM1_CNT  (PMCNTRL)      SCI_EN 0 (reads 1: the FADT has no SMI_CMD, so
  *                                the board is always in ACPI mode), SLP_TYP 12:10,
  *                                SLP_EN 13 (write-only)
@@ -62,7 +62,14 @@
 /* PM1_STS / PM1_EN bits (ACPI 6.4 tables 4.16, 4.17). */
 #define ACPI_PM1_TMR 0x0001u
 #define ACPI_PM1_PWRBTN 0x0100u
+#define ACPI_PM1_GBL 0x0020u
+#define ACPI_PM1_RTC 0x0400u
 #define ACPI_PM1_WAK_STS 0x8000u
+/* The enables PIIX4's PMEN has (290562 11.2.2): TMR, GBL, PWRBTN, RTC. GBL
+ * and RTC are kept, and an OS sees them stick, but their status bits are
+ * never set: no SMM firmware releases the global lock, and the RTC's alarm
+ * is not wired to the PM block (the FADT says FIX_RTC). */
+#define ACPI_PM1_EN_BITS (ACPI_PM1_TMR | ACPI_PM1_GBL | ACPI_PM1_PWRBTN | ACPI_PM1_RTC)
 /* PM1_CNT bits (ACPI 6.4 table 4.18). */
 #define ACPI_PM1_SCI_EN 0x0001u
 #define ACPI_PM1_SLP_TYP_SHIFT 10

@@ -180,29 +180,95 @@ void aml_buffer(struct aml *a, const uint8_t *data, uint8_t n)
     aml_close(a);
 }
 
-size_t aml_res_io(uint8_t *r, size_t len, uint16_t port, uint8_t count)
+void aml_res_init(struct aml_res *r)
 {
-    /* I/O port descriptor (6.4.2.5): 16-bit decode, fixed at `port`. */
-    const uint8_t d[8] = { 0x47, 0x01, (uint8_t)port, (uint8_t)(port >> 8),
-                           (uint8_t)port, (uint8_t)(port >> 8), 0x01, count };
-    memcpy(r + len, d, sizeof d);
-    return len + sizeof d;
+    memset(r, 0, sizeof *r);
 }
 
-size_t aml_res_irq(uint8_t *r, size_t len, unsigned irq)
+static void res_byte(struct aml_res *r, uint8_t v)
 {
-    /* IRQ descriptor without the flags byte (6.4.2.1): edge, active high. */
-    uint16_t mask = (uint16_t)(1u << (irq & 15));
-    r[len] = 0x22;
-    r[len + 1] = (uint8_t)mask;
-    r[len + 2] = (uint8_t)(mask >> 8);
-    return len + 3;
+    if (r->len >= AML_RES_MAX) {
+        r->overflow = 1;
+        return;
+    }
+    r->b[r->len++] = v;
 }
 
-size_t aml_res_end(uint8_t *r, size_t len)
+static void res_le(struct aml_res *r, uint32_t v, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        res_byte(r, (uint8_t)(v >> (8 * i)));
+}
+
+void aml_res_io(struct aml_res *r, uint16_t port, uint8_t count)
+{
+    /* I/O port descriptor (6.4.2.5): small item 0x47, 16-bit decode,
+     * minimum = maximum = port, alignment 1, length. */
+    res_byte(r, 0x47);
+    res_byte(r, 0x01);
+    res_le(r, port, 2);
+    res_le(r, port, 2);
+    res_byte(r, 0x01);
+    res_byte(r, count);
+}
+
+void aml_res_irq(struct aml_res *r, unsigned irq)
+{
+    /* IRQ descriptor without the flags byte (6.4.2.1): small item 0x22
+     * and the 16-bit mask. */
+    res_byte(r, 0x22);
+    res_le(r, 1u << (irq & 15), 2);
+}
+
+/* General flags of a producer's window: _MAF and _MIF set (fixed),
+ * positive decode (6.4.3.5.1). */
+#define RES_FIXED_WINDOW 0x0C
+
+void aml_res_word(struct aml_res *r, unsigned type, uint16_t min, uint16_t max)
+{
+    /* Large item 0x88 of 13 bytes: type, general flags, type-specific
+     * flags (I/O: EntireRange 3), granularity, min, max, translation,
+     * length. */
+    res_byte(r, 0x88);
+    res_le(r, 13, 2);
+    res_byte(r, (uint8_t)type);
+    res_byte(r, RES_FIXED_WINDOW);
+    res_byte(r, type == AML_RES_IO ? 0x03 : 0x00);
+    res_le(r, 0, 2);
+    res_le(r, min, 2);
+    res_le(r, max, 2);
+    res_le(r, 0, 2);
+    res_le(r, (uint32_t)max - min + 1, 2);
+}
+
+void aml_res_dword_memory(struct aml_res *r, uint32_t min, uint32_t max)
+{
+    /* Large item 0x87 of 23 bytes; type-specific flags: read/write,
+     * cacheable (bits 2:1 = 01). */
+    res_byte(r, 0x87);
+    res_le(r, 23, 2);
+    res_byte(r, AML_RES_MEMORY);
+    res_byte(r, RES_FIXED_WINDOW);
+    res_byte(r, 0x03);
+    res_le(r, 0, 4);
+    res_le(r, min, 4);
+    res_le(r, max, 4);
+    res_le(r, 0, 4);
+    res_le(r, max - min + 1, 4);
+}
+
+void aml_res_end(struct aml_res *r)
 {
     /* End tag (6.4.2.9); a zero checksum means "treat as valid". */
-    r[len] = 0x79;
-    r[len + 1] = 0x00;
-    return len + 2;
+    res_byte(r, 0x79);
+    res_byte(r, 0x00);
+}
+
+void aml_resources(struct aml *a, const struct aml_res *r)
+{
+    if (r->overflow || r->len > 0xFF) {
+        a->overflow = 1;
+        return;
+    }
+    aml_buffer(a, r->b, (uint8_t)r->len);
 }

@@ -48,10 +48,30 @@ void aml_package(struct aml *a, uint8_t n);
 void aml_buffer(struct aml *a, const uint8_t *data, uint8_t n);
 void aml_close(struct aml *a);
 
-/* Resource descriptors (ACPI 6.4 section 6.4), appended to a plain byte
- * array that becomes a _CRS buffer: returns the new length. */
-size_t aml_res_io(uint8_t *r, size_t len, uint16_t port, uint8_t count);
-size_t aml_res_irq(uint8_t *r, size_t len, unsigned irq);
-size_t aml_res_end(uint8_t *r, size_t len);
+/* Resource descriptors (ACPI 6.4 section 6.4) for a _CRS buffer, appended
+ * to a bounded byte array; running out of room sets `overflow`. */
+#define AML_RES_MAX 128
+struct aml_res {
+    uint8_t b[AML_RES_MAX];
+    size_t len;
+    int overflow;
+};
+void aml_res_init(struct aml_res *r);
+/* I/O port descriptor: 16-bit decode, fixed at `port`, `count` ports. */
+void aml_res_io(struct aml_res *r, uint16_t port, uint8_t count);
+/* IRQ descriptor without flags: edge, active high. */
+void aml_res_irq(struct aml_res *r, unsigned irq);
+/* Address space descriptors a bridge produces (6.4.3.5.2-3), with fixed
+ * minimum and maximum: WordBusNumber / WordIO, and DWordMemory. */
+#define AML_RES_MEMORY 0
+#define AML_RES_IO 1
+#define AML_RES_BUS 2
+void aml_res_word(struct aml_res *r, unsigned type, uint16_t min, uint16_t max);
+void aml_res_dword_memory(struct aml_res *r, uint32_t min, uint32_t max);
+/* The end tag; then r->b[0..len) is the buffer's contents. */
+void aml_res_end(struct aml_res *r);
+/* Buffer() { the descriptors }: a ResourceTemplate (an overflowed `r`
+ * makes `a` overflow too). */
+void aml_resources(struct aml *a, const struct aml_res *r);
 
 #endif

@@ -78,8 +78,8 @@ static void gas_io(uint8_t *p, uint16_t port, unsigned bytes)
 static void isa_device(struct aml *a, const char *name, const char *hid, int uid,
                        uint16_t io0, uint8_t n0, uint16_t io1, uint8_t n1, int irq)
 {
-    uint8_t crs[32];
-    size_t len = 0;
+    struct aml_res crs;
+    aml_res_init(&crs);
     aml_device(a, name);
     aml_name(a, "_HID");
     aml_eisaid(a, hid);
@@ -88,14 +88,14 @@ static void isa_device(struct aml *a, const char *name, const char *hid, int uid
         aml_integer(a, (uint32_t)uid);
     }
     if (n0)
-        len = aml_res_io(crs, len, io0, n0);
+        aml_res_io(&crs, io0, n0);
     if (n1)
-        len = aml_res_io(crs, len, io1, n1);
+        aml_res_io(&crs, io1, n1);
     if (irq >= 0)
-        len = aml_res_irq(crs, len, (unsigned)irq);
-    len = aml_res_end(crs, len);
+        aml_res_irq(&crs, (unsigned)irq);
+    aml_res_end(&crs);
     aml_name(a, "_CRS");
-    aml_buffer(a, crs, (uint8_t)len);
+    aml_resources(a, &crs);
     aml_close(a);
 }
 
@@ -123,6 +123,21 @@ static int build_dsdt_aml(struct aml *a, const struct acpi_board *b)
     aml_integer(a, 0);
     aml_name(a, "_UID");
     aml_integer(a, 0);
+    /* What the root bridge decodes (an OS checks BARs against it): buses
+     * 0-255, the I/O space but for the PCI configuration ports, which the
+     * bridge itself uses, the VGA window, and the memory hole above RAM
+     * up to where the firmware and the (absent) I/O APIC live. */
+    struct aml_res crs;
+    aml_res_init(&crs);
+    aml_res_word(&crs, AML_RES_BUS, 0x00, 0xFF);
+    aml_res_io(&crs, 0xCF8, 8);
+    aml_res_word(&crs, AML_RES_IO, 0x0000, 0x0CF7);
+    aml_res_word(&crs, AML_RES_IO, 0x0D00, 0xFFFF);
+    aml_res_dword_memory(&crs, 0x000A0000, 0x000BFFFF);
+    aml_res_dword_memory(&crs, b->pci_mem_start, 0xFEBFFFFF);
+    aml_res_end(&crs);
+    aml_name(a, "_CRS");
+    aml_resources(a, &crs);
     /* The PIIX3 ISA bridge, device 1 function 0 (_ADR: device << 16 | fn). */
     aml_device(a, "ISA");
     aml_name(a, "_ADR");

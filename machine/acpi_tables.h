@@ -55,6 +55,8 @@ struct acpi_board {
     uint16_t reset_port;
     uint8_t reset_value;
     uint8_t century;       /* CMOS index of the century byte */
+    uint32_t pci_mem_start;  /* the PCI memory window: from here (the end of
+                                RAM) to 0xFEBFFFFF */
 };
 
 struct acpi_tables {

@@ -15,7 +15,7 @@
  * SRST (bit 1) and RCPU (bit 2). */
 #define RESET_VALUE 0x06u
 
-static int build(struct acpi_tables *t, uint32_t base)
+static int build(const struct machine *m, struct acpi_tables *t, uint32_t base)
 {
     const struct acpi_board b = {
         .pm_base = ACPI_PM_IO_BASE,
@@ -24,6 +24,7 @@ static int build(struct acpi_tables *t, uint32_t base)
         .reset_port = 0xCF9,
         .reset_value = RESET_VALUE,
         .century = RTC_CENTURY,
+        .pci_mem_start = m->mem.ram_size,
     };
     return acpi_tables_build(t, &b, base);
 }
@@ -37,7 +38,7 @@ static void install_direct(struct machine *m)
 {
     struct board_storage *s = m->storage;
     struct acpi_tables t;
-    if (build(&t, BOARD_ACPI_TABLES) != 0)
+    if (build(m, &t, BOARD_ACPI_TABLES) != 0)
         return;   /* cannot happen: board_acpi_wire built them once already */
     uint32_t pam = pci_config_read(&s->pci, 0x00, PAM5, 1);
     pci_config_write(&s->pci, 0x00, PAM5, 1, (pam & 0xF0u) | PAM_RE | PAM_WE);
@@ -50,7 +51,7 @@ int board_acpi_wire(struct machine *m, char *err, size_t errsz)
 {
     struct acpi_tables t;
     uint8_t script[ACPI_LOADER_MAX];
-    if (build(&t, 0) != 0) {
+    if (build(m, &t, 0) != 0) {
         snprintf(err, errsz, "internal error: the ACPI tables do not fit their buffer");
         return -1;
     }

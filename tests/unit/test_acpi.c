@@ -145,6 +145,11 @@ START_TEST(power_button_status_and_sci)
     pm_out(ACPI_PM1_EN + 1, 1, ACPI_PM1_PWRBTN >> 8);
     ck_assert_uint_eq(pm_in(ACPI_PM1_EN, 2), ACPI_PM1_PWRBTN);
     ck_assert_int_eq(h.level[ACPI_PM_SCI_IRQ], 1);
+    /* Only PIIX4's enables stick: TMR, GBL, PWRBTN, RTC (an OS checks
+     * that the ones it needs do). */
+    pm_out(ACPI_PM1_EN, 2, 0xFFFF);
+    ck_assert_uint_eq(pm_in(ACPI_PM1_EN, 2), 0x0521);
+    pm_out(ACPI_PM1_EN, 2, ACPI_PM1_PWRBTN);
     /* Writing 0s clears nothing; a byte write of 1 to the high half does. */
     pm_out(ACPI_PM1_STS, 2, 0);
     ck_assert_int_eq(h.level[ACPI_PM_SCI_IRQ], 1);
@@ -251,12 +256,28 @@ START_TEST(aml_encodings)
     ck_assert_uint_eq(a.b[2], 0x06);
     ck_assert_uint_eq(a.b[3], '\\');
     ck_assert_int_eq(a.overflow, 0);
+
+    /* Resource descriptors stop at their buffer's end, and say so. */
+    struct aml_res r;
+    aml_res_init(&r);
+    aml_res_word(&r, AML_RES_IO, 0x0D00, 0xFFFF);
+    static const uint8_t wordio[] = { 0x88, 0x0D, 0x00, 0x01, 0x0C, 0x03, 0x00, 0x00,
+                                      0x00, 0x0D, 0xFF, 0xFF, 0x00, 0x00, 0x00, 0xF3 };
+    ck_assert_uint_eq(r.len, sizeof wordio);
+    ck_assert_int_eq(memcmp(r.b, wordio, sizeof wordio), 0);
+    for (int i = 0; i < 10; i++)
+        aml_res_dword_memory(&r, 0x1000, 0x1FFF);
+    ck_assert_uint_eq(r.len, AML_RES_MAX);
+    ck_assert_int_eq(r.overflow, 1);
+    aml_init(&a);
+    aml_resources(&a, &r);
+    ck_assert_int_eq(a.overflow, 1);
 }
 END_TEST
 
 static const struct acpi_board board = {
     .pm_base = 0x600, .sci_irq = 9, .s5_slp_typ = 0,
-    .reset_port = 0xCF9, .reset_value = 6, .century = 0x32,
+    .reset_port = 0xCF9, .reset_value = 6, .century = 0x32, .pci_mem_start = 0x08000000,
 };
 
 static uint32_t rd32(const uint8_t *p)
@@ -332,6 +353,14 @@ START_TEST(tables_are_consistent_with_right_checksums)
     ck_assert_int_eq(memcmp(d + 36, s5, sizeof s5), 0);
     static const uint8_t kbd[] = { 0x08, '_', 'H', 'I', 'D', 0x0C, 0x41, 0xD0, 0x03, 0x03 };
     ck_assert(contains(d, t.dsdt_len, kbd, sizeof kbd));
+    /* The root bridge's windows: buses 0-255 and memory from the end of
+     * RAM to 0xFEBFFFFF (length 0xF6C00000). */
+    static const uint8_t busnum[] = { 0x88, 0x0D, 0x00, 0x02, 0x0C, 0x00, 0x00, 0x00,
+                                   0x00, 0x00, 0xFF, 0x00, 0x00, 0x00, 0x00, 0x01 };
+    ck_assert(contains(d, t.dsdt_len, busnum, sizeof busnum));
+    static const uint8_t mem[] = { 0x00, 0x00, 0x00, 0x08, 0xFF, 0xFF, 0xBF, 0xFE,
+                                   0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xC0, 0xF6 };
+    ck_assert(contains(d, t.dsdt_len, mem, sizeof mem));
 }
 END_TEST
 
