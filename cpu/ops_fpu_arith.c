@@ -159,7 +159,9 @@ static void two_results(struct fpu *f, enum two_result k)
         break;
     case TR_PTAN:
         lo = fp80_tan(&c, v, &oor);
-        hi = fp80_constant(FP80_ONE, FP80_RC_NEAREST);
+        /* 1.0 goes above a tangent; above a NaN (NaN or invalid
+         * operand) goes the NaN again, as the host's x87 does. */
+        hi = fp80_is_nan(lo) ? lo : fp80_constant(FP80_ONE, FP80_RC_NEAREST);
         break;
     default:
         lo = fp80_sin(&c, v, &oor);

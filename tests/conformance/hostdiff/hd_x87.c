@@ -22,10 +22,9 @@
 #include "hd_emit.h"
 
 /* The transcendental templates (F2XM1 FYL2X FYL2XP1 FPATAN FSIN FCOS
- * FSINCOS FPTAN) wait for cpu/fp80's transcendentals: until they land,
- * fp80 answers them with IE and the indefinite and every such test would
- * fail. Switching this on changes the generated tests (re-record). */
-#define HD_X87_TRANSCENDENTALS 0
+ * FSINCOS FPTAN); 0 leaves them out (changing it changes the generated
+ * tests: re-record). */
+#define HD_X87_TRANSCENDENTALS 1
 
 #define C0 0x0100u
 #define C1 0x0200u
@@ -423,6 +422,14 @@ static void t_transcendental(struct xg *x)
     }
     for (unsigned r = 0; r < results; r++) {
         mem_insn(x, 0xDB, 7, buf(HD_X87_TOL_OFF + 10 * x->tol++), 0);   /* fstp m80 */
+    }
+    /* The popped registers still hold the results, and FNSAVE shows
+     * them: overwrite them with +0.0 (FLDZ into each, then pop again) so
+     * only the tolerant slots carry inexact values. */
+    for (unsigned r = 0; r < 2 * results; r++) {
+        hd_insn_begin(g, 1);
+        hd_e8(g, r < results ? 0xD9 : 0xDD);
+        hd_e8(g, r < results ? 0xEE : 0xD8);      /* fldz / fstp st(0) */
     }
     /* FYL2X/FYL2XP1/FPATAN popped one of their two operands. */
     cc(x, C1);
