@@ -169,8 +169,9 @@ static void reference(const struct h_case *c, __float128 *v, int *shift, int *ta
             *v = b * (log1pq(a) / M_LN2q);
         }
         break;
-    case H_FPATAN:
-        if (a > 0 && fabsq(b) < ldexpq(fabsq(a), -16000)) {
+    case H_FPATAN: {
+        int d = ilogbq(b) - ilogbq(a);
+        if (a > 0 && d < -16000) {
             /* atan z = z - z^3 / 3 ...: z, and the sign of the rest of
              * the quotient, or else of -z^3. */
             __float128 sb = ldexpq(b, 400), lo;
@@ -180,17 +181,15 @@ static void reference(const struct h_case *c, __float128 *v, int *shift, int *ta
             *tail = sign_of(lo) ? sign_of(lo) : (b > 0 ? -1 : 1);
             if (*v == 0)
                 *tail = b > 0 ? 1 : -1;   /* underflowed even so: a little above zero */
+        } else if (a > 0 && d < -8) {
+            struct dd r = dd_atan_small(b, a);
+            *v = r.hi;
+            *tail = sign_of(r.lo) ? sign_of(r.lo) : (b > 0 ? -1 : 1);
         } else {
             *v = atan2q(b, a);
-            if (a > 0 && fabsq(b) < ldexpq(fabsq(a), -8) && fabsq(b) > ldexpq(fabsq(a), -2000)) {
-                struct dd r = dd_atan_small(b, a);
-                *v = r.hi;
-                *tail = sign_of(r.lo);
-            } else if (a > 0 && fabsq(b) < ldexpq(fabsq(a), -40)) {
-                *tail = b > 0 ? -1 : 1;   /* below z = y / x in magnitude */
-            }
         }
         break;
+    }
     case H_FSIN:
         *v = sinq(a);
         if (tiny(a, -40))
