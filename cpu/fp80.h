@@ -26,7 +26,9 @@
  * - Unmasked OE/UE with a register destination deliver the result with
  *   its exponent wrapped by 24576 (6000h), as the x87 does; unmasked IE,
  *   ZE and DE on operands mean the instruction layer stores nothing, so
- *   the functions still return the masked result and the caller decides.
+ *   the functions still return the masked result and the caller decides
+ *   (the x87 stops at such an exception: of the flags raised, only IE,
+ *   ZE and DE then count; a later PE/UE/OE and C1 are to be dropped).
  * - Precision control applies only to add, sub, mul, div and sqrt (and
  *   FPREM's kin are exact); every other function ignores ctx->pc.
  */

@@ -2,24 +2,28 @@
  *
  * |x| >= 2^63 is out of range (SDM Vol. 2, FSIN: C2 = 1, operand left
  * alone, nothing raised). Otherwise x is reduced modulo pi/2 exactly:
- * x = m 2^(e-63) with a 64-bit m is an integer multiple of 2^-256 for
- * e >= -1, and pi/2 is held to 256 fraction bits, so r = x - k pi/2 is a
- * difference of two integers of at most 320 bits whose only error is k
- * times the truncation of pi/2, below 2^-192. The closest a 64-bit
- * significand below 2^63 gets to a multiple of pi/2 is about 2^-66, so r
- * keeps more than 120 correct bits however large x is. (The x87 itself
- * reduces with a 66-bit pi and is inaccurate near multiples of pi; the
- * SDM, 8.3.10, documents that. shadow86 follows the true function.)
- * sin r and cos r, |r| <= pi/4, come from their Taylor series in the
- * 128-bit working format. */
+ * x = m 2^(e-63) with a 64-bit m is an integer multiple of 2^-384 for
+ * e >= -1, and pi/2 is held to 384 fraction bits, so r = x - k pi/2 is a
+ * difference of two integers of at most 450 bits whose only error is k
+ * (< 2^63) times the truncation of pi/2: below 2^-320. r keeps its full
+ * 128 bits unless it is smaller than 2^-190, and no 64-bit significand
+ * below 2^63 comes anywhere near that close to a multiple of pi/2: a
+ * search over every exponent with the continued-fraction convergents of
+ * (pi/2) / 2^(e-63) puts the closest approach near 2^-68. The x87 itself reduces with a 66-bit pi
+ * and loses accuracy near multiples of pi (SDM Vol. 1, 8.3.10,
+ * "Transcendental Instruction Accuracy"); shadow86 follows the true
+ * function. sin r and cos r, |r| <= ~pi/4, come from their Taylor series
+ * in the 128-bit working format. */
 #include "cpu/fp80_xf.h"
 
-#define BN_WORDS 6
+#define BN_WORDS 8
+#define PIO2_FRAC_BITS 384
 
-/* floor(pi/2 * 2^256), least significant word first. */
+/* floor(pi/2 * 2^384), least significant word first (computed for this
+ * project with 300-digit decimal arithmetic). */
 static const uint64_t pio2_fixed[BN_WORDS] = {
-    0x04177d4c76273644ull, 0x52049c1114cf98e8ull, 0x898cc51701b839a2ull,
-    0x921fb54442d18469ull, 0x0000000000000001ull, 0,
+    0xdf2a33679a748636ull, 0xa29410f31c6809bbull, 0x04177d4c76273644ull, 0x52049c1114cf98e8ull,
+    0x898cc51701b839a2ull, 0x921fb54442d18469ull, 0x0000000000000001ull, 0,
 };
 
 static void bn_shl_u64(uint64_t out[BN_WORDS], uint64_t v, unsigned shift)
@@ -63,7 +67,7 @@ static void bn_sub(uint64_t out[BN_WORDS], const uint64_t a[BN_WORDS], const uin
     }
 }
 
-/* The value n * 2^-256 as a working float. */
+/* The value n * 2^-384 as a working float. */
 static struct xf bn_to_xf(const uint64_t n[BN_WORDS], int sign)
 {
     int top = BN_WORDS - 1, hb;
@@ -87,7 +91,7 @@ static struct xf bn_to_xf(const uint64_t n[BN_WORDS], int sign)
             }
         }
     }
-    return xf_make(sign, hb - 256, w.hi, w.lo);
+    return xf_make(sign, hb - PIO2_FRAC_BITS, w.hi, w.lo);
 }
 
 static struct xf xf_sin_series(struct xf r)
@@ -142,7 +146,7 @@ static struct xf reduce(struct fp80_unpacked u, int *quadrant)
             k++;
     }
     *quadrant = (int)(k & 3);
-    bn_shl_u64(X, u.sig, (unsigned)(e - 63 + 256));
+    bn_shl_u64(X, u.sig, (unsigned)(e - 63 + PIO2_FRAC_BITS));
     bn_mul_u64(P, pio2_fixed, k);
     if (bn_cmp(X, P) >= 0) {
         bn_sub(R, X, P);

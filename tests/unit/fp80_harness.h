@@ -164,7 +164,8 @@ static inline int h_store_bytes(int op)
 static inline int h_finite_nonzero(struct fp80 v)
 {
     int e = v.se & 0x7FFF;
-    return e != 0x7FFF && (v.mant & 0x8000000000000000ull ? 1 : e == 0) && v.mant != 0;
+    int integer_bit_ok = e == 0 || (v.mant >> 63);   /* not an unnormal */
+    return e != 0x7FFF && v.mant != 0 && integer_bit_ok;
 }
 
 /* Returns NULL when equal, else a word naming what differs. */
@@ -385,8 +386,10 @@ static inline void h_make_case(struct h_rng *rng, int op, uint16_t cw, struct h_
         /* The defined domain, -1..+1, and special operands. */
         if (h_finite_nonzero(c->a) && (c->a.se & 0x7FFF) >= 0x3FFF) {
             c->a.se = (uint16_t)((c->a.se & 0x8000) | (0x3FFF - 1 - h_rand(rng) % 70));
-            if (h_rand(rng) % 16 == 0)
-                c->a.se = (uint16_t)((c->a.se & 0x8000) | 0x3FFF), c->a.mant = 0x8000000000000000ull;
+            if (h_rand(rng) % 16 == 0) {   /* +-1 */
+                c->a.se = (uint16_t)((c->a.se & 0x8000) | 0x3FFF);
+                c->a.mant = 0x8000000000000000ull;
+            }
         }
         break;
     case H_FYL2X:
