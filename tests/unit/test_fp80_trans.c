@@ -278,7 +278,48 @@ START_TEST(test_ulp)
     ck_assert_int_eq(bad, 0);
 }
 END_TEST
+
+/* The register-format value closest to a multiple of pi/2 below 2^63
+ * (|x - k pi/2| ~ 2^-68.2; found by a continued-fraction search), and its
+ * neighbours: the reduction must keep the remainder's bits. */
+START_TEST(test_near_pi2)
+{
+    static const int ops[] = { H_FSIN, H_FCOS, H_FPTAN };
+    int i, d, rc, bad = 0;
+    for (i = 0; i < 3; i++)
+        for (d = -2; d <= 2; d++)
+            for (rc = 0; rc < 4; rc++) {
+                struct h_case c;
+                struct h_out got;
+                struct fp80 want;
+                __float128 ref;
+                int shift, tail;
+                memset(&c, 0, sizeof(c));
+                c.op = (uint8_t)ops[i];
+                c.cw = h_cw(rc, FP80_PC_64, 0x3F);
+                c.a.se = 0x402F;
+                c.a.mant = 0xfb3ab09a4ba1d149ull + (uint64_t)(int64_t)d;
+                h_lib(&c, &got);
+                reference(&c, &ref, &shift, &tail);
+                want = round_q(ref, rc, shift, tail);
+                if (got.r.se != want.se || got.r.mant != want.mant) {
+                    fprintf(stderr, "%s rc=%d x=%04x:%016llx: got %04x:%016llx, want %04x:%016llx\n",
+                            h_op_name[c.op], rc, c.a.se, (unsigned long long)c.a.mant, got.r.se,
+                            (unsigned long long)got.r.mant, want.se, (unsigned long long)want.mant);
+                    bad++;
+                }
+                fp80_trans_compared++;
+            }
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
 #else
+START_TEST(test_near_pi2)
+{
+    ck_abort_msg("libquadmath (__float128) is missing: the transcendentals cannot be checked on this host");
+}
+END_TEST
+
 START_TEST(test_ulp)
 {
     ck_abort_msg("libquadmath (__float128) is missing: the transcendentals cannot be checked on this host");
@@ -313,6 +354,7 @@ void fp80_trans_tcase(Suite *s)
     TCase *tc = tcase_create("trans");
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_out_of_range);
+    tcase_add_test(tc, test_near_pi2);
     tcase_add_loop_test(tc, test_ulp, 0, H_FPTAN - H_F2XM1 + 1);
     suite_add_tcase(s, tc);
 }
