@@ -105,13 +105,52 @@ struct fp80 fp80_mul(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b)
                                 fp80_precision(ctx));
 }
 
+/* floor(a / b * 2^127) for normalised 64-bit significands (a / b in
+ * (1/2, 2)), with bit 0 jammed when the division is inexact: value =
+ * result / 2^127 * (a / b) / (that). Three 128-by-64 divisions where the
+ * compiler has a 128-bit type, restoring division bit by bit otherwise;
+ * both give the same bits. */
+static struct u128 div_sig(uint64_t a, uint64_t b)
+{
+#if defined(__SIZEOF_INT128__) && !defined(FP80_PORTABLE)
+    unsigned __int128 n;
+    uint64_t q1 = a >= b, r = a - (q1 ? b : 0), q2, q3;
+    n = (unsigned __int128)r << 64;
+    q2 = (uint64_t)(n / b);
+    r = (uint64_t)(n % b);
+    n = (unsigned __int128)r << 64;
+    q3 = (uint64_t)(n / b);
+    r = (uint64_t)(n % b);
+    /* Quotient bits: q1 . q2 q3 (q1 weight 2^0); keep the top 128 of
+     * q1:q2:q3 as weight 2^0 at bit 127, jamming what is dropped. */
+    return u128_make(q1 << 63 | q2 >> 1, q2 << 63 | q3 >> 1 | (uint64_t)((q3 & 1) || r));
+#else
+    uint64_t rem = a, q_hi = 0, q_lo = 0;
+    int i;
+    if (rem >= b) {
+        rem -= b;
+        q_lo = 1;
+    }
+    for (i = 0; i < 127; i++) {
+        int top = (int)(rem >> 63);
+        rem <<= 1;
+        q_hi = (q_hi << 1) | (q_lo >> 63);
+        q_lo <<= 1;
+        if (top || rem >= b) {
+            rem -= b;
+            q_lo |= 1;
+        }
+    }
+    q_lo |= (uint64_t)(rem != 0);
+    return u128_make(q_hi, q_lo);
+#endif
+}
+
 struct fp80 fp80_div(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b)
 {
     struct fp80 r;
     struct fp80_unpacked ua, ub;
     int s = fp80_sign(a) ^ fp80_sign(b);
-    uint64_t rem, q_hi = 0, q_lo = 0;
-    int i;
     ctx->c1 = 0;
     if (nan_operands(ctx, a, b, &r))
         return r;
@@ -137,26 +176,7 @@ struct fp80 fp80_div(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b)
         return fp80_make(s, 0, 0);
     ua = fp80_unpack(a);
     ub = fp80_unpack(b);
-    /* Restoring division, 66 quotient bits: floor(sig_a / sig_b * 2^65). */
-    rem = ua.sig;
-    if (rem >= ub.sig) {
-        rem -= ub.sig;
-        q_lo = 1;
-    }
-    for (i = 0; i < 65; i++) {
-        int top = (int)(rem >> 63);
-        rem <<= 1;
-        q_hi = (q_hi << 1) | (q_lo >> 63);
-        q_lo <<= 1;
-        if (top || rem >= ub.sig) {
-            rem -= ub.sig;
-            q_lo |= 1;
-        }
-    }
-    /* One more position for the sticky bit: quotient / 2^66. */
-    q_hi = (q_hi << 1) | (q_lo >> 63);
-    q_lo = (q_lo << 1) | (rem != 0);
-    return fp80_norm_round_pack(ctx, s, ua.exp - ub.exp + FP80_BIAS + 61, u128_make(q_hi, q_lo),
+    return fp80_norm_round_pack(ctx, s, ua.exp - ub.exp + FP80_BIAS, div_sig(ua.sig, ub.sig),
                                 fp80_precision(ctx));
 }
 

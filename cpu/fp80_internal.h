@@ -17,7 +17,9 @@
 #define FP80_WRAP 24576
 
 /* --- 128-bit unsigned arithmetic, written out so that any C11 compiler
- * gives the same bits (no unsigned __int128 needed). ------------------ */
+ * gives the same bits (no unsigned __int128 needed). Compiler builtins
+ * and unsigned __int128 are used only as faster paths to the same bits;
+ * FP80_PORTABLE turns them off (test_fp80_portable builds that way). --- */
 struct u128 {
     uint64_t hi, lo;
 };
@@ -75,14 +77,17 @@ static inline struct u128 u128_shr(struct u128 a, unsigned n)
 static inline struct u128 u128_shr_jam(struct u128 a, unsigned n)
 {
     struct u128 r;
-    int lost;
+    uint64_t lost;
     if (n == 0)
         return a;
     if (n >= 128)
         return u128_make(0, !u128_is_zero(a));
     r = u128_shr(a, n);
-    lost = !u128_is_zero(u128_sub(a, u128_shl(r, n)));
-    r.lo |= (uint64_t)lost;
+    if (n < 64)
+        lost = a.lo << (64 - n);
+    else
+        lost = a.lo | (n > 64 ? a.hi << (128 - n) : 0);
+    r.lo |= (uint64_t)(lost != 0);
     return r;
 }
 static inline struct u128 u128_mul64(uint64_t a, uint64_t b)
@@ -97,6 +102,9 @@ static inline struct u128 u128_mul64(uint64_t a, uint64_t b)
 }
 static inline int clz64(uint64_t v)
 {
+#if (defined(__GNUC__) || defined(__clang__)) && !defined(FP80_PORTABLE)
+    return v ? __builtin_clzll(v) : 64;   /* unsigned long long is 64 bits on every target we build */
+#else
     int n = 0;
     if (v == 0)
         return 64;
@@ -105,6 +113,7 @@ static inline int clz64(uint64_t v)
         n++;
     }
     return n;
+#endif
 }
 static inline int u128_clz(struct u128 a)
 {
