@@ -216,6 +216,38 @@ START_TEST(block_follows_pmba_and_pmiose)
 }
 END_TEST
 
+START_TEST(state_round_trip)
+{
+    setup();
+    acpi_pm_press_power_button(&pm);
+    pm_out(ACPI_PM1_EN, 2, ACPI_PM1_TMR | ACPI_PM1_RTC);
+    pm_out(ACPI_PM1_CNT, 2, 3u << ACPI_PM1_SLP_TYP_SHIFT);
+    advance_to(ticks_ns(1u << 23) + 50);          /* TMR_STS latched, SCI up */
+    ck_assert_int_eq(h.level[ACPI_PM_SCI_IRQ], 1);
+    struct state_writer w;
+    state_writer_init(&w);
+    acpi_pm_save(&pm, &w);
+    ck_assert(!state_writer_failed(&w));
+    uint16_t sts = (uint16_t)pm_in(ACPI_PM1_STS, 2), en = (uint16_t)pm_in(ACPI_PM1_EN, 2),
+             cnt = (uint16_t)pm_in(ACPI_PM1_CNT, 2);
+    /* Change everything, then load the record back. */
+    pm_out(ACPI_PM1_STS, 2, 0xFFFF);
+    pm_out(ACPI_PM1_EN, 2, 0);
+    pm_out(ACPI_PM1_CNT, 2, 0);
+    struct state_reader r;
+    state_reader_init(&r, w.buf, w.len);
+    ck_assert_int_eq(acpi_pm_load(&pm, &r), 0);
+    ck_assert_uint_eq(pm_in(ACPI_PM1_STS, 2), sts);
+    ck_assert_uint_eq(sts, ACPI_PM1_PWRBTN | ACPI_PM1_TMR);
+    ck_assert_uint_eq(pm_in(ACPI_PM1_EN, 2), en);
+    ck_assert_uint_eq(pm_in(ACPI_PM1_CNT, 2), cnt);
+    /* A truncated record is refused. */
+    state_reader_init(&r, w.buf, w.len - 3);
+    ck_assert_int_ne(acpi_pm_load(&pm, &r), 0);
+    state_writer_free(&w);
+}
+END_TEST
+
 /* ------------------------------------------------------------ AML, tables */
 
 START_TEST(aml_encodings)
@@ -520,6 +552,7 @@ static Suite *acpi_suite(void)
     tcase_add_test(tc, power_button_status_and_sci);
     tcase_add_test(tc, sleep_type_0_powers_off_others_are_ignored);
     tcase_add_test(tc, block_follows_pmba_and_pmiose);
+    tcase_add_test(tc, state_round_trip);
     suite_add_tcase(s, tc);
     tc = tcase_create("tables");
     tcase_add_test(tc, aml_encodings);
