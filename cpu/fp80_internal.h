@@ -92,6 +92,10 @@ static inline struct u128 u128_shr_jam(struct u128 a, unsigned n)
 }
 static inline struct u128 u128_mul64(uint64_t a, uint64_t b)
 {
+#if defined(__SIZEOF_INT128__) && !defined(FP80_PORTABLE)
+    unsigned __int128 p = (unsigned __int128)a * b;
+    return u128_make((uint64_t)(p >> 64), (uint64_t)p);
+#else
     uint64_t a0 = a & 0xFFFFFFFFu, a1 = a >> 32, b0 = b & 0xFFFFFFFFu, b1 = b >> 32;
     uint64_t p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;
     uint64_t mid = (p00 >> 32) + (p01 & 0xFFFFFFFFu) + (p10 & 0xFFFFFFFFu);
@@ -99,6 +103,7 @@ static inline struct u128 u128_mul64(uint64_t a, uint64_t b)
     r.lo = (mid << 32) | (p00 & 0xFFFFFFFFu);
     r.hi = p11 + (p01 >> 32) + (p10 >> 32) + (mid >> 32);
     return r;
+#endif
 }
 static inline int clz64(uint64_t v)
 {
