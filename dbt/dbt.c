@@ -228,22 +228,40 @@ static const struct dbt_uop *dbt_end_stop(struct cpu *cpu, const struct dbt_uop 
     return end_stop(cpu, u, d);
 }
 
-/* The successor through a chain link, for blocks ending in a direct
- * transfer or a fall-through. */
-static inline struct dbt_block *linked(struct dbt_block *b, uint32_t eip)
+/* The successor through a chain link of slot `s`, for blocks ending in a
+ * direct transfer or a fall-through. */
+static inline struct dbt_block *linked(struct dbt_block *b, unsigned s, uint32_t eip)
 {
-    unsigned s = b->succ_eip[DBT_SLOT_TAKEN] == eip ? DBT_SLOT_TAKEN : DBT_SLOT_FALLTHROUGH;
     struct dbt_block *n = b->succ[s];
     return n && b->succ_eip[s] == eip && b->succ_stamp[s] == n->stamp ? n : NULL;
 }
 
+/* Ends in a direct JMP or Jcc (or LOOP), which set EIP: the slot as the
+ * run loop chooses it. */
 static const struct dbt_uop *dbt_end_direct(struct cpu *cpu, const struct dbt_uop *u,
                                             struct dbt *d)
 {
     struct dbt_block *b = d->running, *n;
-    if (!u[-1].sets_eip)
-        cpu->eip = u[-1].next_eip;
-    if (!(n = linked(b, cpu->eip)) || !may_enter(d, b, n))
+    uint32_t eip = cpu->eip;
+    unsigned s = eip == u[-1].next_eip ? DBT_SLOT_FALLTHROUGH : DBT_SLOT_TAKEN;
+    if (!(n = linked(b, s, eip)) || !may_enter(d, b, n))
+        return end_stop(cpu, u, d);
+    d->icount0 += b->n;
+    d->running = n;
+    d->inline_runs++;
+    ENTER(cpu, n, d);
+}
+
+/* Ends in an instruction that does not branch (a page end, the block size
+ * limit): EIP is brought up to date here, and the exit is the
+ * fall-through. */
+static const struct dbt_uop *dbt_end_fall(struct cpu *cpu, const struct dbt_uop *u,
+                                          struct dbt *d)
+{
+    struct dbt_block *b = d->running, *n;
+    uint32_t eip = u[-1].next_eip;
+    cpu->eip = eip;
+    if (!(n = linked(b, DBT_SLOT_FALLTHROUGH, eip)) || !may_enter(d, b, n))
         return end_stop(cpu, u, d);
     d->icount0 += b->n;
     d->running = n;
@@ -256,7 +274,7 @@ static const struct dbt_uop *dbt_end_call(struct cpu *cpu, const struct dbt_uop 
                                           struct dbt *d)
 {
     struct dbt_block *b = d->running, *n;
-    if (!(n = linked(b, cpu->eip)) || !may_enter(d, b, n))
+    if (!(n = linked(b, DBT_SLOT_TAKEN, cpu->eip)) || !may_enter(d, b, n))
         return end_stop(cpu, u, d);
     d->rsb[d->rsb_top++ & 15u] = b;
     d->icount0 += b->n;
@@ -289,8 +307,12 @@ dbt_uop_fn dbt_end_sentinel(const struct dbt_block *b)
         return dbt_end_ret;
     if (!b->chainable)
         return dbt_end_stop;
-    /* A chainable block ending in CALL ends in a direct CALL, which sets EIP. */
-    return b->ends_call ? dbt_end_call : dbt_end_direct;
+    /* A chainable block ending in CALL ends in a direct CALL, which sets
+     * EIP (its return address is not the fall-through slot's successor
+     * unless the callee is the next instruction). */
+    if (b->ends_call)
+        return dbt_end_call;
+    return b->uops[b->n - 1].sets_eip ? dbt_end_direct : dbt_end_fall;
 }
 
 /* Run the interpreter for `n` instructions, keeping our budget intact

@@ -264,8 +264,9 @@ UOP(alu_mem_slow)
 
 enum alu_shape { SHAPE_RM, SHAPE_MR, SHAPE_MI };
 
-/* The fast half: 1 when done, 0 (nothing changed) for the slow half. */
-static inline int alu_mem_fast(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d,
+/* The fast half: 1 when done, 0 (nothing changed) for the slow half.
+ * Always inlined: each form's operation, size and shape must fold. */
+static inline __attribute__((always_inline)) int alu_mem_fast(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d,
                                unsigned op, unsigned size, enum alu_shape shape)
 {
     uint32_t ea = insn_ea(cpu, &u->in), a, b, r;
