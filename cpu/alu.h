@@ -38,36 +38,47 @@ static inline void flags_record(struct cpu *cpu, enum lf_op op, unsigned size,
     cpu->lf.res = res & m;
 }
 
-/* CF straight from the lazy record for the common producers, else
- * flags_cf(); the same value by construction (cpu/flags.c). */
-static inline int flags_cf_fast(const struct cpu *cpu)
+/* The lazy record stores dst, src (but a shift count) and res truncated
+ * to the operand size (flags_record(), flags_set_lazy()); the evaluations
+ * below rely on that. */
+
+/* CF straight from the lazy record for the common producers: 1 with *cf
+ * set, or 0 when only flags_cf() can tell. The same value by construction
+ * (cpu/flags.c). */
+static inline int flags_cf_try(const struct cpu *cpu, int *cf)
 {
     const struct lazy_flags *lf = &cpu->lf;
-    uint32_t m = size_mask(lf->size);
     switch (lf->op) {
-    case LF_LOGIC: return 0;
-    case LF_SUB:   return (lf->dst & m) < (lf->src & m);
-    case LF_ADD:   return (lf->res & m) < (lf->dst & m);
+    case LF_LOGIC: *cf = 0; return 1;
+    case LF_SUB:   *cf = lf->dst < lf->src; return 1;
+    case LF_ADD:   *cf = lf->res < lf->dst; return 1;
     case LF_INC:
-    case LF_DEC:   return lf->cin;
-    default:       return flags_cf(cpu);
+    case LF_DEC:   *cf = lf->cin; return 1;
+    default:       return 0;
     }
 }
 
-/* The record of INC or DEC (`op` LF_INC or LF_DEC): flags_set_lazy()'s,
- * inline: CF is kept, captured from the record it replaces. */
-static inline void flags_record_incdec(struct cpu *cpu, enum lf_op op, unsigned size,
-                                       uint32_t dst, uint32_t res)
+static inline int flags_cf_fast(const struct cpu *cpu)
 {
-    cpu->lf.cin = (uint8_t)flags_cf_fast(cpu);
+    int cf;
+    return flags_cf_try(cpu, &cf) ? cf : flags_cf(cpu);
+}
+
+/* The record of INC or DEC (`op` LF_INC or LF_DEC) with the kept CF
+ * `cf`: flags_set_lazy()'s record, inline. */
+static inline void flags_record_incdec(struct cpu *cpu, enum lf_op op, unsigned size,
+                                       uint32_t dst, uint32_t res, int cf)
+{
+    cpu->lf.cin = (uint8_t)cf;
     flags_record(cpu, op, size, dst, 1, res);
 }
 
-/* Condition codes evaluated straight from the lazy record for the common
- * producers (compare/subtract and the logic group), falling back to the
- * general flags_cond(). Same results by construction: for LF_SUB the
- * flags describe dst - src, for LF_LOGIC CF = OF = 0. */
-static inline int flags_cond_fast(const struct cpu *cpu, unsigned cc)
+/* Condition code `cc` evaluated straight from the lazy record for the
+ * common producers (compare/subtract and the logic group; ZF and SF of
+ * any), 1 with *r set, or 0 when only the general flags_cond() can tell.
+ * Same results by construction: for LF_SUB the flags describe dst - src,
+ * for LF_LOGIC CF = OF = 0. */
+static inline int flags_cond_try(const struct cpu *cpu, unsigned cc, int *r)
 {
     const struct lazy_flags *lf = &cpu->lf;
     if (lf->op == LF_SUB) {
@@ -75,47 +86,52 @@ static inline int flags_cond_fast(const struct cpu *cpu, unsigned cc)
         unsigned shift = 32 - lf->size * 8u;
         int32_t sa = (int32_t)(a << shift), sb = (int32_t)(b << shift);
         switch (cc) {
-        case 0x2: return a < b;     /* B */
-        case 0x3: return a >= b;    /* AE */
-        case 0x4: return a == b;    /* E */
-        case 0x5: return a != b;    /* NE */
-        case 0x6: return a <= b;    /* BE */
-        case 0x7: return a > b;     /* A */
-        case 0xC: return sa < sb;   /* L */
-        case 0xD: return sa >= sb;  /* GE */
-        case 0xE: return sa <= sb;  /* LE */
-        case 0xF: return sa > sb;   /* G */
+        case 0x2: *r = a < b; return 1;     /* B */
+        case 0x3: *r = a >= b; return 1;    /* AE */
+        case 0x4: *r = a == b; return 1;    /* E */
+        case 0x5: *r = a != b; return 1;    /* NE */
+        case 0x6: *r = a <= b; return 1;    /* BE */
+        case 0x7: *r = a > b; return 1;     /* A */
+        case 0xC: *r = sa < sb; return 1;   /* L */
+        case 0xD: *r = sa >= sb; return 1;  /* GE */
+        case 0xE: *r = sa <= sb; return 1;  /* LE */
+        case 0xF: *r = sa > sb; return 1;   /* G */
         default: break;
         }
     } else if (lf->op == LF_LOGIC) {
-        int zf = lf->res == 0, sf = (lf->res & size_sign(lf->size)) != 0;
+        int zf = lf->res == 0, sf = (lf->res >> (lf->size * 8u - 1)) & 1;
         switch (cc) {
-        case 0x2: case 0x0: return 0;   /* B, O: CF = OF = 0 */
-        case 0x3: case 0x1: return 1;   /* AE, NO */
-        case 0x4: return zf;
-        case 0x5: return !zf;
-        case 0x6: return zf;            /* BE = CF | ZF */
-        case 0x7: return !zf;
-        case 0x8: return sf;
-        case 0x9: return !sf;
-        case 0xC: return sf;            /* L = SF != OF */
-        case 0xD: return !sf;
-        case 0xE: return zf || sf;
-        case 0xF: return !zf && !sf;
+        case 0x2: case 0x0: *r = 0; return 1;   /* B, O: CF = OF = 0 */
+        case 0x3: case 0x1: *r = 1; return 1;   /* AE, NO */
+        case 0x4: *r = zf; return 1;
+        case 0x5: *r = !zf; return 1;
+        case 0x6: *r = zf; return 1;            /* BE = CF | ZF */
+        case 0x7: *r = !zf; return 1;
+        case 0x8: *r = sf; return 1;
+        case 0x9: *r = !sf; return 1;
+        case 0xC: *r = sf; return 1;            /* L = SF != OF */
+        case 0xD: *r = !sf; return 1;
+        case 0xE: *r = zf || sf; return 1;
+        case 0xF: *r = !zf && !sf; return 1;
         default: break;
         }
     } else if (lf->op != LF_NONE) {
         /* ZF and SF come from the result alone, whatever produced it. */
-        uint32_t res = lf->res & size_mask(lf->size);
         switch (cc) {
-        case 0x4: return res == 0;
-        case 0x5: return res != 0;
-        case 0x8: return (res & size_sign(lf->size)) != 0;
-        case 0x9: return (res & size_sign(lf->size)) == 0;
+        case 0x4: *r = lf->res == 0; return 1;
+        case 0x5: *r = lf->res != 0; return 1;
+        case 0x8: *r = (lf->res >> (lf->size * 8u - 1)) & 1; return 1;
+        case 0x9: *r = !((lf->res >> (lf->size * 8u - 1)) & 1); return 1;
         default: break;
         }
     }
-    return flags_cond(cpu, cc);
+    return 0;
+}
+
+static inline int flags_cond_fast(const struct cpu *cpu, unsigned cc)
+{
+    int r;
+    return flags_cond_try(cpu, cc, &r) ? r : flags_cond(cpu, cc);
 }
 
 #endif

@@ -11,12 +11,23 @@ DBT_UOP(uop_jmp)
     DBT_NEXT(cpu, u, d);
 }
 
+/* A record only flags_cond() can read: out of line, so the forms below
+ * make no call (and need no stack frame). */
+DBT_UOP(uop_jcc_slow)
+{
+    cpu->eip = flags_cond(cpu, u->in.cond) ? u->imm : u->next_eip;
+    DBT_NEXT(cpu, u, d);
+}
+
 /* One Jcc per condition code, so the test folds to the few instructions
  * that condition needs. */
 #define JCC(CC) \
     DBT_UOP(uop_jcc_##CC) \
     { \
-        cpu->eip = flags_cond_fast(cpu, 0x##CC) ? u->imm : u->next_eip; \
+        int taken; \
+        if (!flags_cond_try(cpu, 0x##CC, &taken)) \
+            DBT_TAIL(uop_jcc_slow, cpu, u, d); \
+        cpu->eip = taken ? u->imm : u->next_eip; \
         DBT_NEXT(cpu, u, d); \
     }
 #define FOR_EACH_CC(X) X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) \

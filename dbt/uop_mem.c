@@ -25,13 +25,6 @@
 
 #define UOP(name) DBT_UOP(name)
 
-/* Hand this micro-op over to another function of the same shape. */
-#if DBT_THREADED
-#define DBT_TAIL(fn, cpu, u, d) __attribute__((musttail)) return fn((cpu), (u), (d))
-#else
-#define DBT_TAIL(fn, cpu, u, d) return fn((cpu), (u), (d))
-#endif
-
 static inline void mem_enter(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
 {
     cpu->icount = d->icount0 + u->idx;

@@ -81,20 +81,37 @@ UOP(mov_ri_1) { reg_write(cpu, u->r0, 1, u->imm); DBT_NEXT(cpu, u, d); }
 UOP(lea_4) { cpu->regs[u->r0] = insn_ea(cpu, &u->in); DBT_NEXT(cpu, u, d); }
 UOP(lea_2) { reg_write(cpu, u->r0, 2, insn_ea(cpu, &u->in)); DBT_NEXT(cpu, u, d); }
 
-static inline void incdec(struct cpu *cpu, const struct dbt_uop *u, int dec, unsigned size, int live)
+/* INC/DEC keep CF: when the record they replace is one only flags_cf()
+ * can read, the out-of-line form captures it (so the others make no call
+ * and need no stack frame). */
+UOP(incdec_slow)
 {
+    unsigned size = u->in.opnd[0].size;
+    int dec = u->in.op == OP_DEC;
     uint32_t a = reg_read(cpu, u->r0, size), r = dec ? a - 1 : a + 1;
     reg_write(cpu, u->r0, size, r);
-    if (live)
-        flags_record_incdec(cpu, dec ? LF_DEC : LF_INC, size, a, r);
+    flags_set_lazy(cpu, dec ? LF_DEC : LF_INC, size, a, 1, r);
+    DBT_NEXT(cpu, u, d);
 }
 
-UOP(inc_4_0) { incdec(cpu, u, 0, 4, 0); DBT_NEXT(cpu, u, d); }
-UOP(inc_4_1) { incdec(cpu, u, 0, 4, 1); DBT_NEXT(cpu, u, d); }
-UOP(dec_4_0) { incdec(cpu, u, 1, 4, 0); DBT_NEXT(cpu, u, d); }
-UOP(dec_4_1) { incdec(cpu, u, 1, 4, 1); DBT_NEXT(cpu, u, d); }
-UOP(inc_2_1) { incdec(cpu, u, 0, 2, 1); DBT_NEXT(cpu, u, d); }
-UOP(dec_2_1) { incdec(cpu, u, 1, 2, 1); DBT_NEXT(cpu, u, d); }
+#define INCDEC_LIVE(name, dec, size) \
+    UOP(name) \
+    { \
+        int cf; \
+        if (!flags_cf_try(cpu, &cf)) \
+            DBT_TAIL(incdec_slow, cpu, u, d); \
+        uint32_t a = reg_read(cpu, u->r0, size), r = dec ? a - 1 : a + 1; \
+        reg_write(cpu, u->r0, size, r); \
+        flags_record_incdec(cpu, dec ? LF_DEC : LF_INC, size, a, r, cf); \
+        DBT_NEXT(cpu, u, d); \
+    }
+
+UOP(inc_4_0) { cpu->regs[u->r0]++; DBT_NEXT(cpu, u, d); }
+UOP(dec_4_0) { cpu->regs[u->r0]--; DBT_NEXT(cpu, u, d); }
+INCDEC_LIVE(inc_4_1, 0, 4)
+INCDEC_LIVE(dec_4_1, 1, 4)
+INCDEC_LIVE(inc_2_1, 0, 2)
+INCDEC_LIVE(dec_2_1, 1, 2)
 
 /* Shifts of a 32-bit register by an immediate count (masked to 5 bits,
  * non-zero: a zero count is not bound here since it changes nothing and

@@ -28,6 +28,13 @@
 #else
 #define DBT_NEXT2(cpu, u, d) return (u) + 2
 #endif
+/* Hand this micro-op over to another function of the same shape (an out
+ * of line slow half, so the fast half makes no call). */
+#if DBT_THREADED
+#define DBT_TAIL(fn, cpu, u, d) __attribute__((musttail)) return fn((cpu), (u), (d))
+#else
+#define DBT_TAIL(fn, cpu, u, d) return fn((cpu), (u), (d))
+#endif
 /* End the run of blocks after this micro-op (back to the run loop). */
 #define DBT_STOP(u, d) do { (d)->stop_at = (u) + 1; return NULL; } while (0)
 /* Continue, unless a store of this micro-op hit translated code. */
