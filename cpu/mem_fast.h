@@ -4,7 +4,10 @@
  * with the whole access inside its limit, no alignment check or data
  * breakpoint armed, no memory observer, and a software-TLB hit. Anything
  * else calls cpu_read()/cpu_write(), which check, translate and fault; so
- * the results are those of cpu/mem.c by construction. */
+ * the results are those of cpu/mem.c by construction. The pieces (segment
+ * check, flat segments, softtlb hit) are also offered apart, for the
+ * translator's memory forms, which decide the hook and privilege parts
+ * once per run of blocks (dbt/uop_mem.c). */
 #ifndef SHADOW86_CPU_MEM_FAST_H
 #define SHADOW86_CPU_MEM_FAST_H
 
@@ -64,27 +67,47 @@ static inline int mem_fast_seg_ok(const struct seg_cache *s, uint32_t off, unsig
     return (s->attr & mask) == need && off <= s->limit && s->limit - off >= size - 1;
 }
 
-/* Hit paths for callers that already know no access hook is needed
- * (cpu_access_hook_needed() false, no memory observer) and pass the
- * softtlb privilege of the current CPL (mem_fast_priv()): the segment
- * check and the softtlb hit, nothing else. They return 0, having changed
- * nothing, when the access needs the slow path. */
-static inline const uint8_t *cpu_read_hit(struct cpu *cpu, int seg, uint32_t off, unsigned size,
-                                          unsigned priv)
+/* Whether every access through segment `s` passes its segment check but
+ * for the 4 GiB wrap: base 0, limit 4 GiB - 1, present expand-up data
+ * (writable for `write`). For such a segment the linear address is the
+ * offset, and the softtlb hit below, which refuses any access running
+ * past its page, also refuses the accesses that wrap. */
+static inline int mem_fast_seg_flat(const struct seg_cache *s, int write)
 {
-    const struct seg_cache *s = &cpu->seg[seg];
-    if (!mem_fast_seg_ok(s, off, size, 0))
-        return NULL;
-    return softtlb_lookup_read(&cpu->tlb, s->base + off, size, priv, SOFTTLB_READ);
+    return s->base == 0 && s->limit == 0xFFFFFFFFu && mem_fast_seg_ok(s, 0, 1, write);
 }
 
-static inline uint8_t *cpu_write_hit(struct cpu *cpu, int seg, uint32_t off, unsigned size,
-                                     unsigned priv)
+/* The softtlb hit alone, for `size` bytes at linear `lin`, for callers
+ * that did the segment check and know no access hook is needed
+ * (cpu_access_hook_needed() false, no memory observer) and pass the
+ * softtlb privilege of the CPL (mem_fast_priv()): 1 with the
+ * host pointer in *p, or 0. The tag compared is that of the access's
+ * last byte, which is one compare for both the page and the page
+ * crossing: an access running into the next page (or wrapping at 4 GiB)
+ * cannot match the slot of its first byte's page, since two adjacent
+ * pages never share a slot. */
+_Static_assert(SOFTTLB_SIZE >= 2, "adjacent pages must not share a softtlb slot");
+
+static inline int mem_fast_tlb_read(struct cpu *cpu, uint32_t lin, unsigned size, unsigned priv,
+                                    const uint8_t **p)
 {
-    const struct seg_cache *s = &cpu->seg[seg];
-    if (!mem_fast_seg_ok(s, off, size, 1))
-        return NULL;
-    return softtlb_lookup_write(&cpu->tlb, s->base + off, size, priv);
+    const struct softtlb_entry *e = softtlb_slot(&cpu->tlb, lin);
+    if (e->tag[priv][SOFTTLB_READ] != softtlb_tag(lin + (size - 1)))
+        return 0;
+    cpu->tlb.stats.hit[SOFTTLB_READ]++;
+    *p = e->rd + (lin & 0xFFFu);
+    return 1;
+}
+
+static inline int mem_fast_tlb_write(struct cpu *cpu, uint32_t lin, unsigned size, unsigned priv,
+                                     uint8_t **p)
+{
+    const struct softtlb_entry *e = softtlb_slot(&cpu->tlb, lin);
+    if (e->tag[priv][SOFTTLB_WRITE] != softtlb_tag(lin + (size - 1)))
+        return 0;
+    cpu->tlb.stats.hit[SOFTTLB_WRITE]++;
+    *p = e->wr + (lin & 0xFFFu);
+    return 1;
 }
 
 static inline uint32_t cpu_read_fast(struct cpu *cpu, int seg, uint32_t off, unsigned size)

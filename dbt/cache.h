@@ -67,6 +67,9 @@ struct dbt {
      * each and whenever the run loop enters a block. */
     uint8_t mem_hooks_off;
     uint8_t tlb_priv;
+    /* Segments (bit per SEG_*) whose reads / writes need no check but the
+     * softtlb's (mem_fast_seg_flat()), none while an access hook is. */
+    uint8_t flat_rd, flat_wr;
     unsigned block_limit;              /* instructions per block (1..DBT_BLOCK_MAX) */
     uint32_t next_stamp;
     struct dbt_stats stats;

@@ -90,6 +90,13 @@ void dbt_mem_state(struct dbt *d)
     const struct cpu *cpu = d->cpu;
     d->mem_hooks_off = !cpu_access_hook_needed(cpu) && !cpu->hooks.mem_access;
     d->tlb_priv = (uint8_t)mem_fast_priv(cpu);
+    d->flat_rd = d->flat_wr = 0;
+    if (d->mem_hooks_off) {
+        for (int s = 0; s < SEG_COUNT; s++) {
+            d->flat_rd |= (uint8_t)(mem_fast_seg_flat(&cpu->seg[s], 0) << s);
+            d->flat_wr |= (uint8_t)(mem_fast_seg_flat(&cpu->seg[s], 1) << s);
+        }
+    }
 }
 
 static uint32_t jc_index(uint32_t lin)

@@ -33,16 +33,44 @@ static inline void mem_enter(struct cpu *cpu, const struct dbt_uop *u, struct db
     cpu->eip = u->next_eip;
 }
 
-static inline const uint8_t *rd_hit(struct cpu *cpu, struct dbt *d, int seg, uint32_t off,
-                                    unsigned size)
+/* The fast half's access: 1 with the host pointer in *p when the segment
+ * check passes (nothing to check for a flat segment, d->flat_rd/flat_wr)
+ * and the softtlb hits; 0, having changed nothing, otherwise. */
+static inline int rd_hit(struct cpu *cpu, struct dbt *d, int seg, uint32_t off, unsigned size,
+                         const uint8_t **p)
 {
-    return d->mem_hooks_off ? cpu_read_hit(cpu, seg, off, size, d->tlb_priv) : NULL;
+    uint32_t lin;
+    if ((d->flat_rd >> seg) & 1)
+        lin = off;
+    else if (d->mem_hooks_off && mem_fast_seg_ok(&cpu->seg[seg], off, size, 0))
+        lin = cpu->seg[seg].base + off;
+    else
+        return 0;
+    return mem_fast_tlb_read(cpu, lin, size, d->tlb_priv, p);
 }
 
-static inline uint8_t *wr_hit(struct cpu *cpu, struct dbt *d, int seg, uint32_t off,
-                              unsigned size)
+static inline int wr_hit(struct cpu *cpu, struct dbt *d, int seg, uint32_t off, unsigned size,
+                         uint8_t **p)
 {
-    return d->mem_hooks_off ? cpu_write_hit(cpu, seg, off, size, d->tlb_priv) : NULL;
+    uint32_t lin;
+    if ((d->flat_wr >> seg) & 1)
+        lin = off;
+    else if (d->mem_hooks_off && mem_fast_seg_ok(&cpu->seg[seg], off, size, 1))
+        lin = cpu->seg[seg].base + off;
+    else
+        return 0;
+    return mem_fast_tlb_write(cpu, lin, size, d->tlb_priv, p);
+}
+
+/* Effective addresses: the general recipe, and the most common one bound
+ * apart (the `_bd` forms: 32-bit addressing, base register and
+ * displacement, no index). */
+#define EA_GEN insn_ea(cpu, &u->in)
+#define EA_BD (cpu->regs[u->in.ea_base] + (uint32_t)u->in.disp)
+
+static int ea_is_bd(const struct insn *in)
+{
+    return in->addrsize == 4 && in->ea_base != EA_NONE && in->ea_index == EA_NONE;
 }
 
 static inline uint32_t sext(uint32_t v, unsigned size)
@@ -66,16 +94,18 @@ UOP(load_slow)
     DBT_NEXT(cpu, u, d);
 }
 
-#define LOAD_FORM(name, size, EXPR) \
+#define LOAD_FORM_EA(name, size, EXPR, EA) \
     UOP(name) \
     { \
-        const uint8_t *p = rd_hit(cpu, d, u->in.seg, insn_ea(cpu, &u->in), size); \
-        if (!p) \
+        const uint8_t *p; \
+        if (!rd_hit(cpu, d, u->in.seg, EA, size, &p)) \
             DBT_TAIL(load_slow, cpu, u, d); \
         uint32_t v = mem_fast_get(p, size); \
         EXPR; \
         DBT_NEXT(cpu, u, d); \
     }
+#define LOAD_FORM(name, size, EXPR) \
+    LOAD_FORM_EA(name, size, EXPR, EA_GEN) LOAD_FORM_EA(name##_bd, size, EXPR, EA_BD)
 
 LOAD_FORM(load_4, 4, cpu->regs[u->r0] = v)
 LOAD_FORM(load_2, 2, reg_write(cpu, u->r0, 2, v))
@@ -98,15 +128,17 @@ UOP(store_slow)
     DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 
-#define STORE_FORM(name, size, VAL) \
+#define STORE_FORM_EA(name, size, VAL, EA) \
     UOP(name) \
     { \
-        uint8_t *p = wr_hit(cpu, d, u->in.seg, insn_ea(cpu, &u->in), size); \
-        if (!p) \
+        uint8_t *p; \
+        if (!wr_hit(cpu, d, u->in.seg, EA, size, &p)) \
             DBT_TAIL(store_slow, cpu, u, d); \
         mem_fast_put(p, size, VAL); \
         DBT_NEXT(cpu, u, d); \
     }
+#define STORE_FORM(name, size, VAL) \
+    STORE_FORM_EA(name, size, VAL, EA_GEN) STORE_FORM_EA(name##_bd, size, VAL, EA_BD)
 
 STORE_FORM(store_r_4, 4, cpu->regs[u->r1])
 STORE_FORM(store_r_2, 2, cpu->regs[u->r1])
@@ -153,26 +185,26 @@ UOP(ret_slow)
 }
 
 /* The fast halves need a 32-bit stack (SS.B): ESP is the whole pointer. */
-static inline uint8_t *push_hit(struct cpu *cpu, struct dbt *d, uint32_t *sp)
+static inline int push_hit(struct cpu *cpu, struct dbt *d, uint32_t *sp, uint8_t **p)
 {
     if (!(cpu->seg[SEG_SS].attr & SEG_ATTR_DB))
-        return NULL;
+        return 0;
     *sp = cpu->regs[REG_ESP] - 4;
-    return wr_hit(cpu, d, SEG_SS, *sp, 4);
+    return wr_hit(cpu, d, SEG_SS, *sp, 4, p);
 }
 
-static inline const uint8_t *pop_hit(struct cpu *cpu, struct dbt *d)
+static inline int pop_hit(struct cpu *cpu, struct dbt *d, const uint8_t **p)
 {
     if (!(cpu->seg[SEG_SS].attr & SEG_ATTR_DB))
-        return NULL;
-    return rd_hit(cpu, d, SEG_SS, cpu->regs[REG_ESP], 4);
+        return 0;
+    return rd_hit(cpu, d, SEG_SS, cpu->regs[REG_ESP], 4, p);
 }
 
 UOP(push_r_4)
 {
     uint32_t sp;
-    uint8_t *p = push_hit(cpu, d, &sp);
-    if (!p)
+    uint8_t *p;
+    if (!push_hit(cpu, d, &sp, &p))
         DBT_TAIL(push_slow, cpu, u, d);
     mem_fast_put(p, 4, cpu->regs[u->r0]);
     cpu->regs[REG_ESP] = sp;
@@ -181,8 +213,8 @@ UOP(push_r_4)
 
 UOP(pop_r_4)
 {
-    const uint8_t *p = pop_hit(cpu, d);
-    if (!p)
+    const uint8_t *p;
+    if (!pop_hit(cpu, d, &p))
         DBT_TAIL(pop_slow, cpu, u, d);
     uint32_t v = mem_fast_get(p, 4);
     cpu->regs[REG_ESP] += 4;
@@ -194,8 +226,8 @@ UOP(pop_r_4)
 UOP(call_rel_4)
 {
     uint32_t sp;
-    uint8_t *p = push_hit(cpu, d, &sp);
-    if (!p)
+    uint8_t *p;
+    if (!push_hit(cpu, d, &sp, &p))
         DBT_TAIL(call_slow, cpu, u, d);
     mem_fast_put(p, 4, u->next_eip);
     cpu->regs[REG_ESP] = sp;
@@ -205,9 +237,9 @@ UOP(call_rel_4)
 
 UOP(ret_4)
 {
-    const uint8_t *p = pop_hit(cpu, d);
+    const uint8_t *p;
     uint32_t target;
-    if (!p || (target = mem_fast_get(p, 4)) > cpu->seg[SEG_CS].limit)
+    if (!pop_hit(cpu, d, &p) || (target = mem_fast_get(p, 4)) > cpu->seg[SEG_CS].limit)
         DBT_TAIL(ret_slow, cpu, u, d);   /* it raises the #GP */
     cpu->regs[REG_ESP] += 4;
     cpu->eip = target;
@@ -260,13 +292,14 @@ enum alu_shape { SHAPE_RM, SHAPE_MR, SHAPE_MI };
 /* The fast half: 1 when done, 0 (nothing changed) for the slow half.
  * Always inlined: each form's operation, size and shape must fold. */
 static inline __attribute__((always_inline)) int alu_mem_fast(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d,
-                               unsigned op, unsigned size, enum alu_shape shape)
+                               uint32_t ea, unsigned op, unsigned size, enum alu_shape shape)
 {
-    uint32_t ea = insn_ea(cpu, &u->in), a, b, r;
+    uint32_t a, b, r;
     int writes = shape != SHAPE_RM && op != OP_CMP && op != OP_TEST;
-    const uint8_t *rp = rd_hit(cpu, d, u->in.seg, ea, size);
+    const uint8_t *rp;
     uint8_t *wp = NULL;
-    if (!rp || (writes && !(wp = wr_hit(cpu, d, u->in.seg, ea, size))))
+    if (!rd_hit(cpu, d, u->in.seg, ea, size, &rp) ||
+        (writes && !wr_hit(cpu, d, u->in.seg, ea, size, &wp)))
         return 0;
     if (shape == SHAPE_RM) {
         a = reg_read(cpu, u->r0, size);
@@ -286,25 +319,27 @@ static inline __attribute__((always_inline)) int alu_mem_fast(struct cpu *cpu, c
     return 1;
 }
 
-#define ALU_MEM_1(OP, SH, S) \
-    UOP(alu_##SH##_##OP##_##S) \
+#define ALU_MEM_1(OP, SH, S, EA, SUFFIX) \
+    UOP(alu_##SH##_##OP##_##S##SUFFIX) \
     { \
-        if (!alu_mem_fast(cpu, u, d, OP_##OP, S, SHAPE_##SH)) \
+        if (!alu_mem_fast(cpu, u, d, EA, OP_##OP, S, SHAPE_##SH)) \
             DBT_TAIL(alu_mem_slow, cpu, u, d); \
         DBT_NEXT(cpu, u, d); \
     }
-#define ALU_MEM_SIZES(OP, SH) ALU_MEM_1(OP, SH, 1) ALU_MEM_1(OP, SH, 2) ALU_MEM_1(OP, SH, 4)
+#define ALU_MEM_SIZES(OP, SH) \
+    ALU_MEM_1(OP, SH, 1, EA_GEN, ) ALU_MEM_1(OP, SH, 2, EA_GEN, ) ALU_MEM_1(OP, SH, 4, EA_GEN, ) \
+    ALU_MEM_1(OP, SH, 1, EA_BD, _bd) ALU_MEM_1(OP, SH, 2, EA_BD, _bd) ALU_MEM_1(OP, SH, 4, EA_BD, _bd)
 #define ALU_MEM_OP(OP) ALU_MEM_SIZES(OP, RM) ALU_MEM_SIZES(OP, MR) ALU_MEM_SIZES(OP, MI)
 
 ALU_MEM_OP(ADD) ALU_MEM_OP(OR) ALU_MEM_OP(ADC) ALU_MEM_OP(SBB)
 ALU_MEM_OP(AND) ALU_MEM_OP(SUB) ALU_MEM_OP(XOR) ALU_MEM_OP(CMP) ALU_MEM_OP(TEST)
 
-#define ALU_MEM_ROW(OP) \
-    { { alu_RM_##OP##_1, alu_RM_##OP##_2, alu_RM_##OP##_4 }, \
-      { alu_MR_##OP##_1, alu_MR_##OP##_2, alu_MR_##OP##_4 }, \
-      { alu_MI_##OP##_1, alu_MI_##OP##_2, alu_MI_##OP##_4 } }
-/* Indexed [op - OP_ADD (TEST: 8)][shape][size 1,2,4 → 0,1,2]. */
-static const dbt_uop_fn alu_mem_table[9][3][3] = {
+#define ALU_MEM_SH(OP, SH) \
+    { { alu_##SH##_##OP##_1, alu_##SH##_##OP##_1_bd }, { alu_##SH##_##OP##_2, alu_##SH##_##OP##_2_bd }, \
+      { alu_##SH##_##OP##_4, alu_##SH##_##OP##_4_bd } }
+#define ALU_MEM_ROW(OP) { ALU_MEM_SH(OP, RM), ALU_MEM_SH(OP, MR), ALU_MEM_SH(OP, MI) }
+/* Indexed [op - OP_ADD (TEST: 8)][shape][size 1,2,4 → 0,1,2][base+disp]. */
+static const dbt_uop_fn alu_mem_table[9][3][3][2] = {
     ALU_MEM_ROW(ADD), ALU_MEM_ROW(OR), ALU_MEM_ROW(ADC), ALU_MEM_ROW(SBB),
     ALU_MEM_ROW(AND), ALU_MEM_ROW(SUB), ALU_MEM_ROW(XOR), ALU_MEM_ROW(CMP), ALU_MEM_ROW(TEST) };
 
@@ -323,6 +358,7 @@ static int sized(unsigned size)
 dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_limit)
 {
     const struct opnd *o0 = &in->opnd[0], *o1 = &in->opnd[1];
+    int bd = ea_is_bd(in);
     if (in->lock)
         return NULL;
     u->r0 = o0->reg;
@@ -339,15 +375,25 @@ dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_li
         if (o0->kind == OPK_REG && o1->kind == OPK_MEM) {
             u->imm = o0->size;
             u->r1 = 0;
-            return o0->size == 4 ? load_4 : o0->size == 2 ? load_2 : load_1;
+            if (o0->size == 4)
+                return bd ? load_4_bd : load_4;
+            return o0->size == 2 ? (bd ? load_2_bd : load_2) : (bd ? load_1_bd : load_1);
         }
         if (o0->kind == OPK_MEM && (o1->kind == OPK_REG || o1->kind == OPK_IMM)) {
             u->r0 = (uint8_t)o0->size;
             if (o1->kind == OPK_IMM) {
                 u->r1 = 0xFF;
-                return o0->size == 4 ? store_i_4 : o0->size == 2 ? store_i_2 : store_i_1;
+                if (o0->size == 4)
+                    return bd ? store_i_4_bd : store_i_4;
+                if (o0->size == 2)
+                    return bd ? store_i_2_bd : store_i_2;
+                return bd ? store_i_1_bd : store_i_1;
             }
-            return o0->size == 4 ? store_r_4 : o0->size == 2 ? store_r_2 : store_r_1;
+            if (o0->size == 4)
+                return bd ? store_r_4_bd : store_r_4;
+            if (o0->size == 2)
+                return bd ? store_r_2_bd : store_r_2;
+            return bd ? store_r_1_bd : store_r_1;
         }
         u->sets_eip = 1;
         return NULL;
@@ -359,8 +405,8 @@ dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_li
         u->imm = o1->size;
         u->r1 = in->op == OP_MOVZX ? 1 : 2;
         if (in->op == OP_MOVZX)
-            return o1->size == 1 ? loadzx_1 : loadzx_2;
-        return o1->size == 1 ? loadsx_1 : loadsx_2;
+            return o1->size == 1 ? (bd ? loadzx_1_bd : loadzx_1) : (bd ? loadzx_2_bd : loadzx_2);
+        return o1->size == 1 ? (bd ? loadsx_1_bd : loadsx_1) : (bd ? loadsx_2_bd : loadsx_2);
     case OP_PUSH: case OP_POP:
         if (in->opsize != 4 || o0->kind != OPK_REG)
             return NULL;
@@ -393,7 +439,7 @@ dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_li
         else
             return NULL;
         u->sets_eip = 0;
-        return alu_mem_table[row][shape][size_index(o0->size)];
+        return alu_mem_table[row][shape][size_index(o0->size)][bd];
     }
     default:
         return NULL;
