@@ -60,6 +60,7 @@ struct dbt {
      * or 0 when the loop must see every block (lockstep). */
     uint64_t chain_end;
     uint64_t inline_runs;              /* blocks so entered, not yet in stats */
+    uintptr_t stack_floor;             /* DBT_STACK_GUARD (dbt/uops.h) */
     /* For the memory forms' fast halves (dbt/uop_mem.c): no access hook is
      * needed (cpu_access_hook_needed(), the memory observer) and the
      * softtlb privilege of the CPL. Only callouts, full forms and faults

@@ -221,11 +221,15 @@ static inline int may_enter(const struct dbt *d, const struct dbt_block *b,
 {
     /* A successor straddling into a second page needs the loop's check
      * that the page still maps where it did. */
-    return d->icount0 + b->n + n->n <= d->chain_end && !n->straddles;
+    return d->icount0 + b->n + n->n <= d->chain_end && !n->straddles
+#if DBT_STACK_GUARD
+           && dbt_stack_pointer() > d->stack_floor
+#endif
+        ;
 }
 
 #if DBT_THREADED
-#define ENTER(cpu, n, d) __attribute__((musttail)) return (n)->uops[0].fn((cpu), (n)->uops, (d))
+#define ENTER(cpu, n, d) DBT_MUSTTAIL return (n)->uops[0].fn((cpu), (n)->uops, (d))
 #else
 #define ENTER(cpu, n, d) return (n)->uops
 #endif
@@ -388,6 +392,9 @@ static enum cpu_exit run_loop(struct dbt *d, int single)
          * (possibly the running block's own), where the next instruction
          * is fetched anew. */
 #if DBT_THREADED
+#if DBT_STACK_GUARD
+        d->stack_floor = dbt_stack_pointer() - DBT_STACK_BUDGET;
+#endif
         u = u->fn(cpu, u, d);
 #else
         while ((u = u->fn(cpu, u, d)) != NULL)

@@ -4,34 +4,62 @@
 
 #include "dbt/cache.h"
 
-/* Dispatch. With clang's musttail each micro-op jumps straight to the next
- * (threaded code: one indirect branch per site, well predicted); other
- * compilers return to a tight loop in dbt.c. -DSHADOW86_DBT_LOOP forces the
- * loop, so both paths can be built and tested with one compiler. */
+/* Dispatch. Threaded code: each micro-op jumps straight to the next by a
+ * tail call (one indirect branch per site, well predicted), and the end
+ * sentinels jump into the next block.
+ * - clang: guaranteed tail calls (musttail).
+ * - gcc, optimising, on x86-64: ordinary tail calls, which gcc turns into
+ *   jumps (sibling calls) but does not promise to. A call it left a call
+ *   is still correct C, only the stack grows; so the end sentinels go on
+ *   into the next block only while the stack is within DBT_STACK_BUDGET
+ *   of where the run started (DBT_STACK_GUARD), and otherwise return,
+ *   unwinding to the run loop.
+ * - otherwise each micro-op returns the next to a tight loop in dbt.c.
+ *   -DSHADOW86_DBT_LOOP forces the loop, so both paths can be built and
+ *   tested with one compiler. */
 #if !defined(SHADOW86_DBT_LOOP) && defined(__clang__) && defined(__has_attribute)
 #if __has_attribute(musttail)
 #define DBT_THREADED 1
+#define DBT_MUSTTAIL __attribute__((musttail))
+#define DBT_STACK_GUARD 0
 #endif
+#endif
+#if !defined(DBT_THREADED) && !defined(SHADOW86_DBT_LOOP) && !defined(__clang__) && \
+    defined(__GNUC__) && defined(__OPTIMIZE__) && defined(__x86_64__)
+#define DBT_THREADED 1
+#define DBT_MUSTTAIL
+#define DBT_STACK_GUARD 1
 #endif
 #ifndef DBT_THREADED
 #define DBT_THREADED 0
+#define DBT_STACK_GUARD 0
+#endif
+#define DBT_STACK_BUDGET (256u * 1024u)
+
+#if DBT_STACK_GUARD
+static inline uintptr_t dbt_stack_pointer(void)
+{
+    uintptr_t sp;
+    __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+    return sp;
+}
 #endif
 
 #if DBT_THREADED
-#define DBT_NEXT(cpu, u, d) __attribute__((musttail)) return (u)[1].fn((cpu), (u) + 1, (d))
+#define DBT_NEXT(cpu, u, d) DBT_MUSTTAIL return (u)[1].fn((cpu), (u) + 1, (d))
 #else
 #define DBT_NEXT(cpu, u, d) return (u) + 1
 #endif
 /* Continue with the micro-op after the next (a fused pair). */
 #if DBT_THREADED
-#define DBT_NEXT2(cpu, u, d) __attribute__((musttail)) return (u)[2].fn((cpu), (u) + 2, (d))
+#define DBT_NEXT2(cpu, u, d) DBT_MUSTTAIL return (u)[2].fn((cpu), (u) + 2, (d))
 #else
 #define DBT_NEXT2(cpu, u, d) return (u) + 2
 #endif
 /* Hand this micro-op over to another function of the same shape (an out
  * of line slow half, so the fast half makes no call). */
 #if DBT_THREADED
-#define DBT_TAIL(fn, cpu, u, d) __attribute__((musttail)) return fn((cpu), (u), (d))
+#define DBT_TAIL(fn, cpu, u, d) DBT_MUSTTAIL return fn((cpu), (u), (d))
 #else
 #define DBT_TAIL(fn, cpu, u, d) return fn((cpu), (u), (d))
 #endif
