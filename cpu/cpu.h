@@ -118,14 +118,19 @@ enum cpu_mem_kind { CPU_MEM_READ, CPU_MEM_WRITE };
  * a nested second-stage reference under a stage-1 one. */
 enum cpu_mmu_event_kind {
     CPU_MMU_TLB_MISS,       /* lin, access (0 read, 1 write, 2 fetch) */
-    CPU_MMU_WALK_REF,       /* stage, level, addr (GPA or HPA), entry */
+    /* The rest come from mmu/ with the meanings at enum mmu_event_kind
+     * (mmu/event.h), same values. */
+    CPU_MMU_WALK_REF,       /* stage, level, addr (stage 1: GPA; stage 2: p2m slot), entry */
     CPU_MMU_AD_UPDATE,      /* stage, level, addr, entry (the value written) */
-    CPU_MMU_WALK_DONE,      /* lin, addr = resulting physical address, entry = PTE */
+    CPU_MMU_WALK_DONE,      /* lin, addr = resulting physical address, entry = final entry */
     CPU_MMU_WALK_FAULT,     /* lin, entry = #PF error code */
-    CPU_MMU_SHADOW_HIT,     /* lin, addr = shadow table */
-    CPU_MMU_SHADOW_BUILD,   /* lin, addr = guest table mirrored */
-    CPU_MMU_SHADOW_WRTRAP,  /* addr = guest page-table page written, entry = value */
-    CPU_MMU_SHADOW_RESYNC,  /* addr = guest table, entry = cause (enum below) */
+    CPU_MMU_SHADOW_HIT,     /* lin, addr = physical address from the shadow entry */
+    CPU_MMU_SHADOW_BUILD,   /* addr = CR3 of a new shadow table */
+    CPU_MMU_SHADOW_WRTRAP,  /* addr = guest page-table address written, entry = size */
+    CPU_MMU_SHADOW_RESYNC,  /* lin, level, addr = guest table, entry = cause (enum below) */
+    CPU_MMU_SHADOW_REUSE,   /* addr = CR3 whose cached shadow table is used again */
+    CPU_MMU_SHADOW_FILL,    /* lin, addr = physical page entered in the shadow table */
+    CPU_MMU_SHADOW_UNTRACK, /* addr = guest table page no longer write-tracked */
     CPU_MMU_EVENT_COUNT
 };
 enum cpu_mmu_resync_cause { CPU_MMU_RESYNC_WRITE, CPU_MMU_RESYNC_INVLPG, CPU_MMU_RESYNC_CR3 };

@@ -41,12 +41,40 @@ static unsigned acc_of(unsigned priv, unsigned type)
            (priv == SOFTTLB_USER ? MMU_ACC_USER : 0);
 }
 
-/* Tell an observer (debug/'s mmu trace) what a fill did. */
-static void mmu_event(struct cpu *cpu, uint8_t kind, uint32_t lin, unsigned type, uint64_t addr,
-                      uint64_t entry)
+/* MMU events reach debug/ through cpu->hooks.mmu. The TLB miss is raised
+ * here; the walk's references, A/D updates, result and the shadow tables'
+ * events come from mmu/ through its observer, which forwards them. */
+_Static_assert((int)CPU_MMU_WALK_REF == (int)MMU_EV_WALK_REF &&
+               (int)CPU_MMU_SHADOW_HIT == (int)MMU_EV_SHADOW_HIT &&
+               (int)CPU_MMU_SHADOW_RESYNC == (int)MMU_EV_SHADOW_RESYNC &&
+               (int)CPU_MMU_SHADOW_UNTRACK == (int)MMU_EV_SHADOW_UNTRACK &&
+               (int)CPU_MMU_EVENT_COUNT == (int)MMU_EV_COUNT &&
+               (int)CPU_MMU_RESYNC_CR3 == (int)MMU_RESYNC_CR3,
+               "cpu/cpu.h's MMU event kinds must match mmu/event.h's");
+
+static void forward_mmu_event(void *opaque, const struct mmu_event *e)
 {
-    struct cpu_mmu_event ev = { .kind = kind, .stage = 1, .level = 0, .access = (uint8_t)type,
-                                .lin = lin, .addr = addr, .entry = entry };
+    struct cpu *cpu = opaque;
+    struct cpu_mmu_event ev = { .kind = e->kind, .stage = e->stage, .level = e->level,
+                                .access = e->access, .lin = e->lin, .addr = e->addr,
+                                .entry = e->entry };
+    if (cpu->hooks.mmu)   /* the hook may have gone since cpu_hooks_changed */
+        cpu->hooks.mmu(cpu->hooks.opaque, cpu, &ev);
+}
+
+void cpu_hooks_changed(struct cpu *cpu)
+{
+    if (cpu->mmu)
+        mmu_set_observer(cpu->mmu, cpu->hooks.mmu ? forward_mmu_event : NULL, cpu);
+}
+
+static void report_tlb_miss(struct cpu *cpu, uint32_t lin, unsigned type)
+{
+    struct cpu_mmu_event ev = { .kind = CPU_MMU_TLB_MISS, .stage = 1, .access = (uint8_t)type,
+                                .lin = lin };
+    /* A hook set without cpu_hooks_changed still hears the MMU's events. */
+    if (cpu->mmu && !cpu->mmu->observer.fn)
+        mmu_set_observer(cpu->mmu, forward_mmu_event, cpu);
     cpu->hooks.mmu(cpu->hooks.opaque, cpu, &ev);
 }
 
@@ -64,23 +92,14 @@ static int translate(struct cpu *cpu, uint32_t lin, unsigned priv, unsigned type
 
     physmem_add_listener(pm, softtlb_physmem_changed, &cpu->tlb);
     if (cpu->hooks.mmu)
-        mmu_event(cpu, CPU_MMU_TLB_MISS, lin, type, 0, 0);
+        report_tlb_miss(cpu, lin, type);
     if (!(cpu->cr0 & CR0_PG) || !cpu->mmu) {
         gpa = lin & pm->a20_mask;
         allow = (1u << (SOFTTLB_PRIVS * SOFTTLB_ACCESS_TYPES)) - 1;
     } else {
         struct mmu_regs r = { cpu->cr0, cpu->cr3, cpu->cr4, cpu->efer, cpu->mmu->pdpte };
         struct mmu_walk w;
-        uint64_t walks = cpu->mmu->stats.walks;
         int rc = mmu_translate(cpu->mmu, &r, lin, acc_of(priv, type), &w);
-        if (cpu->hooks.mmu) {
-            if (rc != 0)
-                mmu_event(cpu, CPU_MMU_WALK_FAULT, lin, type, 0, w.error);
-            else if (cpu->mmu->stats.walks == walks)
-                mmu_event(cpu, CPU_MMU_SHADOW_HIT, lin, type, w.gpa, 0);
-            else
-                mmu_event(cpu, CPU_MMU_WALK_DONE, lin, type, w.gpa, 0);
-        }
         if (rc != 0) {
             if (!raise)
                 return -1;

@@ -50,4 +50,9 @@ int cpu_debug_linear_to_phys(const struct cpu *cpu, uint32_t lin, uint32_t *pa);
  * behind the CPU's back (snapshot restore): flush them all. */
 void cpu_mmu_state_loaded(struct cpu *cpu);
 
+/* Call after changing cpu->hooks: registers the CPU as the MMU's event
+ * observer while hooks.mmu is set (so mmu/'s walk references, A/D
+ * updates and shadow-table events reach it), and removes it otherwise. */
+void cpu_hooks_changed(struct cpu *cpu);
+
 #endif

@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "cpu/mem.h"
 #include "debug/session.h"
 
 void debug_session_init(struct debug_session *s, struct machine *m)
@@ -110,6 +111,7 @@ void debug_session_attach(struct debug_session *s)
         h->callout = on_callout;
     if (cat & TRACE_BLOCK)
         h->block = on_block;
+    cpu_hooks_changed(&s->m->cpu);
 
     struct iobus_observer *o = &s->m->bus.observer;
     if ((cat & (TRACE_IO | TRACE_UNMAPPED)) || s->stats_on) {

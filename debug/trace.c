@@ -2,9 +2,12 @@
 #include <string.h>
 
 #include "cpu/except.h"
+#include "cpu/mem.h"
 #include "cpu/seg.h"
 #include "debug/guestmem.h"
 #include "debug/trace.h"
+#include "mmu/event.h"
+#include "mmu/physmem.h"
 
 static const struct {
     const char *name;
@@ -354,40 +357,99 @@ static const char *const mmu_event_names[CPU_MMU_EVENT_COUNT] = {
     [CPU_MMU_AD_UPDATE] = "ad-update", [CPU_MMU_WALK_DONE] = "walk-done",
     [CPU_MMU_WALK_FAULT] = "walk-fault", [CPU_MMU_SHADOW_HIT] = "shadow-hit",
     [CPU_MMU_SHADOW_BUILD] = "shadow-build", [CPU_MMU_SHADOW_WRTRAP] = "shadow-wrtrap",
-    [CPU_MMU_SHADOW_RESYNC] = "shadow-resync",
+    [CPU_MMU_SHADOW_RESYNC] = "shadow-resync", [CPU_MMU_SHADOW_REUSE] = "shadow-reuse",
+    [CPU_MMU_SHADOW_FILL] = "shadow-fill", [CPU_MMU_SHADOW_UNTRACK] = "shadow-untrack",
 };
+
+/* A second-stage reference: the p2m slot read and what it holds (the
+ * encoding is mmu/event.h's MMU_S2_*). Host addresses change from run to
+ * run, so the slot is named by its index, not its host address. */
+static void print_stage2(FILE *out, const struct cpu_mmu_event *ev)
+{
+    static const char *const kinds[] = { "none", "ram", "rom", "mmio" };
+    if (ev->level == 1) {
+        fprintf(out, "p2m.top[%03llx] %s\n", (unsigned long long)ev->addr,
+                (ev->entry & MMU_S2_LEAF) ? "leaf" : "no-leaf");
+        return;
+    }
+    unsigned kind = ev->entry & 0xFF, acc = (ev->entry >> 8) & 0xFF, watch = (ev->entry >> 16) & 0xFF;
+    fprintf(out, "p2m.leaf[%03llx] %s", (unsigned long long)ev->addr, kind < 4 ? kinds[kind] : "?");
+    if (kind == P2M_RAM) {
+        fprintf(out, " %s%s", (acc & PHYSMEM_PAM_READ_RAM) ? "r" : "-",
+                (acc & PHYSMEM_PAM_WRITE_RAM) ? "w" : "-");
+        if (!(ev->entry & MMU_S2_RAM_ALLOCATED))
+            fputs(" zero-page", out);
+    }
+    if (watch)
+        fprintf(out, " watch=%s%s%s", (watch & PHYSMEM_WATCH_CODE) ? "code" : "",
+                watch == (PHYSMEM_WATCH_CODE | PHYSMEM_WATCH_PT) ? "," : "",
+                (watch & PHYSMEM_WATCH_PT) ? "pt" : "");
+    fputc('\n', out);
+}
 
 void trace_on_mmu(void *opaque, const struct cpu *c, const struct cpu_mmu_event *ev)
 {
     struct trace *t = opaque;
     static const char *const access[] = { "read", "write", "fetch", "?" };
+    static const char *const causes[] = { "write", "invlpg", "cr3", "?" };
     if (!(t->categories & TRACE_MMU) || !filter_pass_cpu(t, c))
         return;
     const char *name = ev->kind < CPU_MMU_EVENT_COUNT ? mmu_event_names[ev->kind] : "?";
-    fprintf(t->out, "%llu mmu ", (unsigned long long)c->icount);
+    const char *acc = access[ev->access & 3];
+    unsigned long long addr = ev->addr, entry = ev->entry;
+    FILE *out = t->out;
+    fprintf(out, "%llu mmu ", (unsigned long long)c->icount);
     switch (ev->kind) {
     case CPU_MMU_TLB_MISS:
-        fprintf(t->out, "%s lin=%08x %s\n", name, ev->lin, access[ev->access & 3]);
+        fprintf(out, "%s lin=%08x %s\n", name, ev->lin, acc);
         break;
     case CPU_MMU_WALK_REF:
+        if (ev->stage == 2) {
+            /* Indented under the stage-1 reference whose address it translates. */
+            fprintf(out, "  %s stage2 level%u gpa=%08x ", name, ev->level, ev->lin);
+            print_stage2(out, ev);
+            break;
+        }
+        /* fall through */
     case CPU_MMU_AD_UPDATE:
-        /* Second-stage references are indented under their stage-1 one. */
-        fprintf(t->out, "%s%s stage%u level%u %s=%09llx entry=%016llx\n",
-                ev->stage == 2 ? "  " : "", name, ev->stage, ev->level,
-                ev->stage == 2 ? "hpa" : "gpa", (unsigned long long)ev->addr,
-                (unsigned long long)ev->entry);
+        fprintf(out, "%s stage%u level%u gpa=%09llx entry=%016llx\n", name, ev->stage, ev->level,
+                addr, entry);
         break;
     case CPU_MMU_WALK_DONE:
-        fprintf(t->out, "%s lin=%08x pa=%09llx pte=%016llx\n", name, ev->lin,
-                (unsigned long long)ev->addr, (unsigned long long)ev->entry);
+        fprintf(out, "%s lin=%08x %s gpa=%09llx level%u entry=%016llx\n", name, ev->lin, acc,
+                addr, ev->level, entry);
         break;
     case CPU_MMU_WALK_FAULT:
-        fprintf(t->out, "%s lin=%08x #PF error=%04llx\n", name, ev->lin,
-                (unsigned long long)ev->entry);
+        fprintf(out, "%s lin=%08x %s level%u #PF error=%04llx\n", name, ev->lin, acc, ev->level,
+                entry);
+        break;
+    case CPU_MMU_SHADOW_HIT:
+        fprintf(out, "%s lin=%08x %s gpa=%09llx\n", name, ev->lin, acc, addr);
+        break;
+    case CPU_MMU_SHADOW_FILL:
+        fprintf(out, "%s lin=%08x gpa=%09llx\n", name, ev->lin, addr);
+        break;
+    case CPU_MMU_SHADOW_BUILD:
+    case CPU_MMU_SHADOW_REUSE:
+        fprintf(out, "%s cr3=%08llx\n", name, addr);
+        break;
+    case CPU_MMU_SHADOW_WRTRAP:
+        fprintf(out, "%s gpa=%09llx size=%llu\n", name, addr, entry);
+        break;
+    case CPU_MMU_SHADOW_UNTRACK:
+        fprintf(out, "%s table=%09llx\n", name, addr);
+        break;
+    case CPU_MMU_SHADOW_RESYNC:
+        fprintf(out, "%s cause=%s", name, causes[entry < 3 ? entry : 3]);
+        if (entry == CPU_MMU_RESYNC_WRITE)
+            fprintf(out, " level%u lin=%08x table=%09llx\n", ev->level, ev->lin, addr);
+        else if (entry == CPU_MMU_RESYNC_INVLPG)
+            fprintf(out, " lin=%08x cr3=%08llx\n", ev->lin, addr);
+        else
+            fprintf(out, " cr3=%08llx\n", addr);
         break;
     default:
-        fprintf(t->out, "%s lin=%08x addr=%09llx value=%016llx\n", name, ev->lin,
-                (unsigned long long)ev->addr, (unsigned long long)ev->entry);
+        fprintf(out, "%s lin=%08x addr=%09llx value=%016llx\n", name, ev->lin, addr, entry);
         break;
     }
     t->lines++;
@@ -489,6 +551,7 @@ void trace_attach(struct trace *t, struct cpu *cpu, struct iobus *bus)
             cpu->hooks.callout = trace_on_callout;
         if (t->categories & TRACE_BLOCK)
             cpu->hooks.block = trace_on_block;
+        cpu_hooks_changed(cpu);
     }
     if (bus && (t->categories & (TRACE_IO | TRACE_UNMAPPED))) {
         bus->observer.opaque = t;

@@ -24,6 +24,13 @@ void mmu_free(struct mmu *m)
         physmem_set_pt_hook(m->pm, NULL, NULL);
 }
 
+void mmu_set_observer(struct mmu *m, void (*fn)(void *opaque, const struct mmu_event *ev),
+                      void *opaque)
+{
+    m->observer.fn = fn;
+    m->observer.opaque = fn ? opaque : NULL;
+}
+
 const char *mmu_mode_name(enum mmu_mode mode)
 {
     return mode == MMU_MODE_SHADOW ? "shadow" : "nested";
@@ -48,9 +55,26 @@ static int shadow_allows(const struct shadow_pte *e, unsigned acc, uint32_t cr0)
     return mmu_rights_allow(&w, acc, cr0);
 }
 
+/* The walk's result for an observer. `access` as in struct mmu_event. */
+static void report_result(const struct mmu_observer *o, uint8_t kind, uint32_t lin,
+                          unsigned acc, const struct mmu_walk *w)
+{
+    struct mmu_event ev = { .kind = kind, .stage = 1, .level = w->level,
+                            .access = (acc & MMU_ACC_FETCH) ? 2 : (acc & MMU_ACC_WRITE) ? 1 : 0,
+                            .lin = lin };
+    if (kind == MMU_EV_WALK_FAULT) {
+        ev.entry = w->error;
+    } else {
+        ev.addr = w->gpa;
+        ev.entry = kind == MMU_EV_WALK_DONE ? w->entry : 0;
+    }
+    o->fn(o->opaque, &ev);
+}
+
 int mmu_translate(struct mmu *m, const struct mmu_regs *r, uint32_t lin, unsigned acc,
                   struct mmu_walk *w)
 {
+    const struct mmu_observer *obs = m->observer.fn ? &m->observer : NULL;
     struct shadow_space *s = NULL;
     if (m->mode == MMU_MODE_SHADOW) {
         s = shadow_select(m, r);
@@ -65,15 +89,20 @@ int mmu_translate(struct mmu *m, const struct mmu_regs *r, uint32_t lin, unsigne
             w->nx = e->nx;
             w->dirty = e->dirty;
             w->global = e->global;
+            if (obs)
+                report_result(obs, MMU_EV_SHADOW_HIT, lin, acc, w);
             return 0;
         }
         m->stats.shadow_misses++;
     }
-    int rc = mmu_walk(m->pm, r, lin, acc, m->mode == MMU_MODE_NESTED ? MMU_WALK_NESTED : 0, w);
+    int rc = mmu_walk_observed(m->pm, r, lin, acc,
+                               m->mode == MMU_MODE_NESTED ? MMU_WALK_NESTED : 0, obs, w);
     m->stats.walks++;
     m->stats.walk_refs += w->refs;
     if (w->refs > m->stats.walk_refs_max)
         m->stats.walk_refs_max = w->refs;
+    if (obs)
+        report_result(obs, rc ? MMU_EV_WALK_FAULT : MMU_EV_WALK_DONE, lin, acc, w);
     if (rc) {
         m->stats.faults++;
         return rc;
@@ -98,8 +127,9 @@ int mmu_load_cr3(struct mmu *m, const struct mmu_regs *r)
 void mmu_invlpg(struct mmu *m, uint32_t lin)
 {
     for (unsigned i = 0; i < MMU_SHADOW_SPACES; i++)
-        if (m->space[i])
-            shadow_invlpg(m->space[i], lin);
+        if (m->space[i] && shadow_invlpg(m->space[i], lin) && m->observer.fn)
+            mmu_observe(&m->observer, MMU_EV_SHADOW_RESYNC, 1, 2, lin & PHYSMEM_PAGE_MASK,
+                        shadow_space_cr3(m->space[i]), MMU_RESYNC_INVLPG);
 }
 
 void mmu_reset(struct mmu *m)

@@ -23,6 +23,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "mmu/event.h"
 #include "mmu/physmem.h"
 #include "mmu/walk.h"
 
@@ -48,6 +49,9 @@ struct mmu {
     struct shadow_space *cur;    /* the space of the current CR3, or NULL */
     uint64_t use_clock;          /* LRU stamps of the spaces */
     struct mmu_stats stats;
+    /* Who hears the events of mmu/event.h: fn is NULL unless someone
+     * listens (a tracer), and every event site tests it first. */
+    struct mmu_observer observer;
 };
 
 /* Returns 0, or -1 if the PT watch hook is taken. */
@@ -56,6 +60,11 @@ void mmu_free(struct mmu *m);
 const char *mmu_mode_name(enum mmu_mode mode);
 /* "nested" or "shadow" → mode; -1 if neither. */
 int mmu_parse_mode(const char *s, enum mmu_mode *mode);
+
+/* Register (fn != NULL) or remove the observer of mmu/event.h's events.
+ * It survives mmu_reset. */
+void mmu_set_observer(struct mmu *m, void (*fn)(void *opaque, const struct mmu_event *ev),
+                      void *opaque);
 
 /* Translate `lin` for an access of kind `acc` (MMU_ACC_*): 0 with *w
  * describing the page, or -1 with w->error the #PF error code. */

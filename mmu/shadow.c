@@ -86,6 +86,18 @@ static int space_matches(const struct shadow_space *s, uint32_t cr3, uint32_t mo
     return s->cr3 == cr3 && s->mode == mode;
 }
 
+uint32_t shadow_space_cr3(const struct shadow_space *s)
+{
+    return s->cr3;
+}
+
+static void observe(const struct mmu *m, uint8_t kind, uint8_t level, uint32_t lin,
+                    uint64_t addr, uint64_t entry)
+{
+    if (m->observer.fn)
+        mmu_observe(&m->observer, kind, 1, level, lin, addr, entry);
+}
+
 struct shadow_space *shadow_select(struct mmu *m, const struct mmu_regs *r)
 {
     uint32_t cr3 = cr3_key(r), mode = mode_key(r);
@@ -101,12 +113,14 @@ struct shadow_space *shadow_select(struct mmu *m, const struct mmu_regs *r)
         if (s && space_matches(s, cr3, mode)) {
             /* PDPTEs are registers: different ones make a different space. */
             if (pae && memcmp(s->pdpte, r->pdpte, sizeof s->pdpte) != 0) {
+                observe(m, MMU_EV_SHADOW_RESYNC, 0, 0, cr3, MMU_RESYNC_CR3);
                 drop_slot(m, i);
                 victim = i;
                 goto build;
             }
             s->last_use = ++m->use_clock;
             m->stats.shadow_reused++;
+            observe(m, MMU_EV_SHADOW_REUSE, 0, 0, cr3, 0);
             return m->cur = s;
         }
     }
@@ -130,6 +144,7 @@ build:
     s->last_use = ++m->use_clock;
     m->space[victim] = s;
     m->stats.shadow_built++;
+    observe(m, MMU_EV_SHADOW_BUILD, 0, 0, cr3, 0);
     return m->cur = s;
 }
 
@@ -183,13 +198,16 @@ void shadow_install(struct mmu *m, struct shadow_space *s, const struct mmu_regs
     e->dirty = w->dirty;
     e->global = w->global;
     e->valid = 1;
+    observe(m, MMU_EV_SHADOW_FILL, 0, lin & PHYSMEM_PAGE_MASK, w->gpa & ~0xFFFull, 0);
 }
 
-void shadow_invlpg(struct shadow_space *s, uint32_t lin)
+int shadow_invlpg(struct shadow_space *s, uint32_t lin)
 {
     struct shadow_leaf *leaf = s->dir[lin >> 22];
-    if (leaf)
-        leaf->e[(lin >> 12) & 1023u].valid = 0;
+    if (!leaf || !leaf->e[(lin >> 12) & 1023u].valid)
+        return 0;
+    leaf->e[(lin >> 12) & 1023u].valid = 0;
+    return 1;
 }
 
 /* Drop the shadow entries for linear [lin, lin + len). */
@@ -213,6 +231,7 @@ void shadow_table_written(void *opaque, uint32_t gpa, unsigned size)
     uint32_t table = gpa & PHYSMEM_PAGE_MASK;
     int users = 0;
     m->stats.track_traps++;
+    observe(m, MMU_EV_SHADOW_WRTRAP, 0, 0, gpa, size);
     for (unsigned i = 0; i < MMU_SHADOW_SPACES; i++) {
         struct shadow_space *s = m->space[i];
         if (!s)
@@ -228,18 +247,23 @@ void shadow_table_written(void *opaque, uint32_t gpa, unsigned size)
                 continue;
             users = 1;
             for (unsigned idx = first; idx <= last; idx++) {
+                uint32_t lin;
                 if (u->level == 1)
-                    drop_range(s, u->gva_base + idx * 4096u, 4096);
+                    drop_range(s, lin = u->gva_base + idx * 4096u, 4096);
                 else if (pae)
-                    drop_range(s, u->gva_base + (idx << 21), 2u << 20);
+                    drop_range(s, lin = u->gva_base + (idx << 21), 2u << 20);
                 else
-                    drop_range(s, idx << 22, 4u << 20);
+                    drop_range(s, lin = idx << 22, 4u << 20);
                 m->stats.resyncs++;
+                /* Levels as the walk numbers them: PD 1, PT 2; with PAE 2, 3. */
+                observe(m, MMU_EV_SHADOW_RESYNC, (uint8_t)(u->level + (pae ? 2 : 1)), lin, table,
+                        MMU_RESYNC_WRITE);
             }
         }
     }
     if (!users) {
         m->stats.stale_traps++;
         physmem_unwatch(m->pm, table, PHYSMEM_WATCH_PT);
+        observe(m, MMU_EV_SHADOW_UNTRACK, 0, 0, table, 0);
     }
 }

@@ -19,7 +19,9 @@ const struct shadow_pte *shadow_lookup(const struct shadow_space *s, uint32_t li
 /* Record a successful walk of `lin` and write-track the tables it used. */
 void shadow_install(struct mmu *m, struct shadow_space *s, const struct mmu_regs *r,
                     uint32_t lin, const struct mmu_walk *w);
-void shadow_invlpg(struct shadow_space *s, uint32_t lin);
+/* Returns 1 if the page had a shadow entry (now dropped). */
+int shadow_invlpg(struct shadow_space *s, uint32_t lin);
+uint32_t shadow_space_cr3(const struct shadow_space *s);
 /* physmem PT-watch hook: a guest store to a tracked table page. */
 void shadow_table_written(void *mmu, uint32_t gpa, unsigned size);
 void shadow_drop_all(struct mmu *m);

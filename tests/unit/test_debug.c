@@ -8,6 +8,7 @@
 #include "debug/json.h"
 #include "debug/symbols.h"
 #include "debug/trace.h"
+#include "mmu/event.h"
 
 static char *slurp(FILE *f)
 {
@@ -128,7 +129,7 @@ START_TEST(symbols_sized_and_errors)
 }
 END_TEST
 
-/* The mmu and block printers, fed the events [mmu] and [dbt] will raise. */
+/* The mmu and block printers, fed synthetic events of each kind. */
 START_TEST(mmu_and_block_lines)
 {
     static struct cpu cpu;   /* zeroed: icount 0, CPL 0 */
@@ -141,16 +142,39 @@ START_TEST(mmu_and_block_lines)
     struct cpu_mmu_event miss = { .kind = CPU_MMU_TLB_MISS, .lin = 0xc0001234, .access = 1 };
     struct cpu_mmu_event ref1 = { .kind = CPU_MMU_WALK_REF, .stage = 1, .level = 1,
                                   .addr = 0x1000c00, .entry = 0x2003 };
-    struct cpu_mmu_event ref2 = { .kind = CPU_MMU_WALK_REF, .stage = 2, .level = 2,
-                                  .addr = 0x7f001c00, .entry = 0x1000007 };
-    struct cpu_mmu_event done = { .kind = CPU_MMU_WALK_DONE, .lin = 0xc0001234,
-                                  .addr = 0x5234, .entry = 0x5067 };
-    struct cpu_mmu_event pf = { .kind = CPU_MMU_WALK_FAULT, .lin = 0x10, .entry = 0x6 };
-    trace_on_mmu(&t, &cpu, &miss);
-    trace_on_mmu(&t, &cpu, &ref1);
-    trace_on_mmu(&t, &cpu, &ref2);
-    trace_on_mmu(&t, &cpu, &done);
-    trace_on_mmu(&t, &cpu, &pf);
+    struct cpu_mmu_event ref2a = { .kind = CPU_MMU_WALK_REF, .stage = 2, .level = 1,
+                                   .lin = 0x1000c00, .addr = 0x004, .entry = MMU_S2_LEAF };
+    struct cpu_mmu_event ref2b = { .kind = CPU_MMU_WALK_REF, .stage = 2, .level = 2,
+                                   .lin = 0x1000c00, .addr = 0x000,
+                                   .entry = P2M_RAM | (3u << 8) | (PHYSMEM_WATCH_PT << 16) };
+    struct cpu_mmu_event ref2c = { .kind = CPU_MMU_WALK_REF, .stage = 2, .level = 2,
+                                   .lin = 0x5234, .addr = 0x005,
+                                   .entry = P2M_RAM | (3u << 8) | MMU_S2_RAM_ALLOCATED |
+                                            ((PHYSMEM_WATCH_PT | PHYSMEM_WATCH_CODE) << 16) };
+    struct cpu_mmu_event ad = { .kind = CPU_MMU_AD_UPDATE, .stage = 1, .level = 2,
+                                .addr = 0x2004, .entry = 0x5067 };
+    struct cpu_mmu_event done = { .kind = CPU_MMU_WALK_DONE, .lin = 0xc0001234, .access = 1,
+                                  .level = 2, .addr = 0x5234, .entry = 0x5007 };
+    struct cpu_mmu_event pf = { .kind = CPU_MMU_WALK_FAULT, .lin = 0x10, .level = 1,
+                                .entry = 0x6 };
+    struct cpu_mmu_event hit = { .kind = CPU_MMU_SHADOW_HIT, .lin = 0x40001000, .addr = 0x601000 };
+    struct cpu_mmu_event build = { .kind = CPU_MMU_SHADOW_BUILD, .addr = 0x116000 };
+    struct cpu_mmu_event reuse = { .kind = CPU_MMU_SHADOW_REUSE, .addr = 0x117000 };
+    struct cpu_mmu_event fill = { .kind = CPU_MMU_SHADOW_FILL, .lin = 0x40001000,
+                                  .addr = 0x601000 };
+    struct cpu_mmu_event trap = { .kind = CPU_MMU_SHADOW_WRTRAP, .addr = 0x113004, .entry = 4 };
+    struct cpu_mmu_event rs_w = { .kind = CPU_MMU_SHADOW_RESYNC, .level = 2, .lin = 0x40001000,
+                                  .addr = 0x113000, .entry = CPU_MMU_RESYNC_WRITE };
+    struct cpu_mmu_event rs_i = { .kind = CPU_MMU_SHADOW_RESYNC, .level = 2, .lin = 0x40002000,
+                                  .addr = 0x116000, .entry = CPU_MMU_RESYNC_INVLPG };
+    struct cpu_mmu_event rs_c = { .kind = CPU_MMU_SHADOW_RESYNC, .addr = 0x118000,
+                                  .entry = CPU_MMU_RESYNC_CR3 };
+    struct cpu_mmu_event untrack = { .kind = CPU_MMU_SHADOW_UNTRACK, .addr = 0x113000 };
+    const struct cpu_mmu_event *evs[] = { &miss, &ref1, &ref2a, &ref2b, &ref2c, &ad, &done, &pf,
+                                          &hit, &build, &reuse, &fill, &trap, &rs_w, &rs_i,
+                                          &rs_c, &untrack };
+    for (unsigned i = 0; i < sizeof evs / sizeof evs[0]; i++)
+        trace_on_mmu(&t, &cpu, evs[i]);
     struct cpu_block_event tr = { .kind = CPU_BLOCK_TRANSLATE, .pa = 0x100000, .lin = 0x100000,
                                   .len = 12, .ninsn = 4 };
     struct cpu_block_event ch = { .kind = CPU_BLOCK_CHAIN, .pa = 0x100000, .to_pa = 0x10000c };
@@ -167,9 +191,21 @@ START_TEST(mmu_and_block_lines)
     ck_assert_str_eq(text,
         "42 mmu tlb-miss lin=c0001234 write\n"
         "42 mmu ref stage1 level1 gpa=001000c00 entry=0000000000002003\n"
-        "42 mmu   ref stage2 level2 hpa=07f001c00 entry=0000000001000007\n"
-        "42 mmu walk-done lin=c0001234 pa=000005234 pte=0000000000005067\n"
-        "42 mmu walk-fault lin=00000010 #PF error=0006\n"
+        "42 mmu   ref stage2 level1 gpa=01000c00 p2m.top[004] leaf\n"
+        "42 mmu   ref stage2 level2 gpa=01000c00 p2m.leaf[000] ram rw zero-page watch=pt\n"
+        "42 mmu   ref stage2 level2 gpa=00005234 p2m.leaf[005] ram rw watch=code,pt\n"
+        "42 mmu ad-update stage1 level2 gpa=000002004 entry=0000000000005067\n"
+        "42 mmu walk-done lin=c0001234 write gpa=000005234 level2 entry=0000000000005007\n"
+        "42 mmu walk-fault lin=00000010 read level1 #PF error=0006\n"
+        "42 mmu shadow-hit lin=40001000 read gpa=000601000\n"
+        "42 mmu shadow-build cr3=00116000\n"
+        "42 mmu shadow-reuse cr3=00117000\n"
+        "42 mmu shadow-fill lin=40001000 gpa=000601000\n"
+        "42 mmu shadow-wrtrap gpa=000113004 size=4\n"
+        "42 mmu shadow-resync cause=write level2 lin=40001000 table=000113000\n"
+        "42 mmu shadow-resync cause=invlpg lin=40002000 cr3=00116000\n"
+        "42 mmu shadow-resync cause=cr3 cr3=00118000\n"
+        "42 mmu shadow-untrack table=000113000\n"
         "42 block translate pa=00100000 lin=00100000 bytes=12 insns=4\n"
         "42 block chain pa=00100000 -> pa=0010000c\n"
         "42 block invalidate pa=00100000 cause=code-write\n");

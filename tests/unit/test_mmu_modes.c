@@ -4,7 +4,11 @@
  * CR3 switches, INVLPGs and translations. Every translation must give the
  * same result (address, rights, fault and error code) and guest memory,
  * accessed and dirty bits included, must stay identical. Covers 2-level
- * paging with PSE and PAE with NX. */
+ * paging with PSE and PAE with NX.
+ *
+ * The same sequences run again with an event observer on both MMUs
+ * (mmu/event.h): the events must account for every counted reference, write
+ * trap and resync, and observing must change no result and no counter. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +26,30 @@ struct side {
 };
 
 static uint32_t rng_state;
+
+/* What an observer saw: per kind, and the references of the current
+ * translation. */
+struct seen {
+    uint64_t kind[MMU_EV_COUNT];
+    uint64_t write_resyncs;
+    unsigned refs_now, results_now;
+};
+
+static void count_event(void *opaque, const struct mmu_event *ev)
+{
+    struct seen *sn = opaque;
+    ck_assert_uint_lt(ev->kind, MMU_EV_COUNT);
+    sn->kind[ev->kind]++;
+    if (ev->kind == MMU_EV_WALK_REF) {
+        ck_assert(ev->stage == 1 || ev->stage == 2);
+        sn->refs_now++;
+    }
+    if (ev->kind == MMU_EV_WALK_DONE || ev->kind == MMU_EV_WALK_FAULT ||
+        ev->kind == MMU_EV_SHADOW_HIT)
+        sn->results_now++;
+    if (ev->kind == MMU_EV_SHADOW_RESYNC && ev->entry == MMU_RESYNC_WRITE)
+        sn->write_resyncs++;
+}
 
 static uint32_t rnd(void)
 {
@@ -76,13 +104,34 @@ static uint64_t random_entry(int pae, int nxe)
     return e;
 }
 
-static void run_sequence(int pae, uint32_t seed)
+/* One translation with the observer's per-translation counts checked:
+ * exactly one result, and as many reference events as w->refs counts
+ * (none for a shadow hit). */
+static int translate_seen(struct side *sd, struct seen *sn, const struct mmu_regs *r,
+                          uint32_t lin, unsigned acc, struct mmu_walk *w)
+{
+    uint64_t walks = sd->mmu.stats.walks;
+    sn->refs_now = sn->results_now = 0;
+    int rc = mmu_translate(&sd->mmu, r, lin, acc, w);
+    if (sd->mmu.observer.fn) {
+        ck_assert_uint_eq(sn->results_now, 1);
+        ck_assert_uint_eq(sn->refs_now, sd->mmu.stats.walks == walks ? 0 : w->refs);
+    }
+    return rc;
+}
+
+static void run_sequence(int pae, uint32_t seed, int observe, struct mmu_stats out[2])
 {
     struct side n, s;
+    struct seen seen_n = { 0 }, seen_s = { 0 };
     uint64_t pdpte_n[4], pdpte_s[4];
     rng_state = seed;
     init_side(&n, MMU_MODE_NESTED);
     init_side(&s, MMU_MODE_SHADOW);
+    if (observe) {
+        mmu_set_observer(&n.mmu, count_event, &seen_n);
+        mmu_set_observer(&s.mmu, count_event, &seen_s);
+    }
     uint32_t cr4 = pae ? MMU_CR4_PAE : MMU_CR4_PSE;
     uint64_t efer = pae ? MMU_EFER_NXE : 0;
     uint32_t cr3s[2] = { TABLES, TABLES + 0x1000u };
@@ -140,8 +189,8 @@ static void run_sequence(int pae, uint32_t seed)
             uint32_t cr0 = MMU_CR0_PG | ((rnd() % 2) ? MMU_CR0_WP : 0);
             rn.cr0 = rs.cr0 = cr0;
             struct mmu_walk wn, ws;
-            int cn = mmu_translate(&n.mmu, &rn, lin, acc, &wn);
-            int cs = mmu_translate(&s.mmu, &rs, lin, acc, &ws);
+            int cn = translate_seen(&n, &seen_n, &rn, lin, acc, &wn);
+            int cs = translate_seen(&s, &seen_s, &rs, lin, acc, &ws);
             ck_assert_msg(cn == cs, "step %d lin %x acc %u: nested %d shadow %d", step, lin, acc,
                           cn, cs);
             if (cn)
@@ -169,19 +218,50 @@ static void run_sequence(int pae, uint32_t seed)
     ck_assert_uint_gt(s.mmu.stats.resyncs, 100);
     ck_assert_uint_gt(n.mmu.stats.faults, 100);
     ck_assert_uint_gt(n.mmu.stats.walks - n.mmu.stats.faults, 300);
+    if (observe) {
+        const struct mmu_stats *ss = &s.mmu.stats, *ns = &n.mmu.stats;
+        ck_assert_uint_eq(seen_n.kind[MMU_EV_WALK_REF], ns->walk_refs);
+        ck_assert_uint_eq(seen_s.kind[MMU_EV_WALK_REF], ss->walk_refs);
+        ck_assert_uint_eq(seen_n.kind[MMU_EV_WALK_FAULT], ns->faults);
+        ck_assert_uint_eq(seen_s.kind[MMU_EV_WALK_DONE] + seen_s.kind[MMU_EV_WALK_FAULT],
+                          ss->walks);
+        ck_assert_uint_eq(seen_s.kind[MMU_EV_SHADOW_HIT], ss->shadow_hits);
+        ck_assert_uint_eq(seen_s.kind[MMU_EV_SHADOW_BUILD], ss->shadow_built);
+        ck_assert_uint_eq(seen_s.kind[MMU_EV_SHADOW_REUSE], ss->shadow_reused);
+        ck_assert_uint_eq(seen_s.kind[MMU_EV_SHADOW_WRTRAP], ss->track_traps);
+        ck_assert_uint_eq(seen_s.write_resyncs, ss->resyncs);
+        ck_assert_uint_eq(seen_s.kind[MMU_EV_SHADOW_UNTRACK], ss->stale_traps);
+        ck_assert_uint_gt(seen_s.kind[MMU_EV_SHADOW_FILL], 100);
+        ck_assert_uint_gt(seen_n.kind[MMU_EV_AD_UPDATE], 100);
+        /* Nested mode has no shadow tables to tell of. */
+        for (unsigned k = MMU_EV_SHADOW_HIT; k < MMU_EV_COUNT; k++)
+            if (k != MMU_EV_WALK_REF)
+                ck_assert_uint_eq(seen_n.kind[k], 0);
+    }
+    out[0] = n.mmu.stats;
+    out[1] = s.mmu.stats;
     free_side(&n);
     free_side(&s);
 }
 
+/* Run the sequence unobserved and observed: the counters must not differ. */
+static void run_both(int pae, uint32_t seed)
+{
+    struct mmu_stats plain[2], seen[2];
+    run_sequence(pae, seed, 0, plain);
+    run_sequence(pae, seed, 1, seen);
+    ck_assert(memcmp(plain, seen, sizeof plain) == 0);
+}
+
 START_TEST(two_level_modes_agree)
 {
-    run_sequence(0, 0x12345678u + (uint32_t)_i);
+    run_both(0, 0x12345678u + (uint32_t)_i);
 }
 END_TEST
 
 START_TEST(pae_modes_agree)
 {
-    run_sequence(1, 0x9E3779B9u + (uint32_t)_i);
+    run_both(1, 0x9E3779B9u + (uint32_t)_i);
 }
 END_TEST
 
