@@ -33,6 +33,7 @@ void stats_section_mmu(struct stats_out *o, const struct machine *m)
     stats_str(o, "mode", mmu_mode_name(m->mmu.mode));
     stats_u64(o, "walks", s->walks);
     stats_u64(o, "faulting_walks", s->faults);
+    stats_u64(o, "walk_refs", s->walk_refs);
     stats_double(o, "refs_per_walk_mean", s->walks ? (double)s->walk_refs / (double)s->walks : 0.0);
     stats_u64(o, "refs_per_walk_max", s->walk_refs_max);
     stats_u64(o, "pdpte_loads", s->pdpte_loads);

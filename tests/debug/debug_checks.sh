@@ -13,6 +13,13 @@
 #   signals ROM       on a guest that never ends: SIGUSR1 prints --stats and
 #                     SIGUSR2 the --trace-ring while the run goes on; SIGINT
 #                     ends it with status 130 and prints the ring
+#   mmustats MODE ELF on a paging guest in --mmu=MODE: the --stats figures
+#                     are the same with and without --trace mmu (host-time
+#                     figures aside), and the trace holds one line per
+#                     counted event: references (stage 1 and 2) = walk_refs,
+#                     walk-done + walk-fault = walks, walk-fault =
+#                     faulting_walks; shadow mode: hits, builds, reuses,
+#                     write traps, write resyncs
 #   errors ROM        bad symbol inputs: one line naming the file, status 2,
 #                     and no trace file created
 set -u
@@ -22,7 +29,39 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/shadow86-dbg.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "debug_checks $mode: FAIL: $*"; [ -f "$tmp/err" ] && sed 's/^/    /' "$tmp/err" | tail -20; exit 1; }
 
+# The value of stats line KEY in FILE.
+stat() { sed -n "s/^stats: $1 //p" "$2"; }
+
 case $mode in
+mmustats)
+    mmu=$1 elf=$2
+    "$emu" -no-reboot --mmu="$mmu" -kernel "$elf" --stats >"$tmp/out" 2>"$tmp/plain"
+    st=$?
+    [ $st -eq 1 ] || fail "status $st without tracing, expected 1"
+    "$emu" -no-reboot --mmu="$mmu" -kernel "$elf" --stats --trace mmu --trace-file "$tmp/trace" \
+        >"$tmp/out" 2>"$tmp/traced"
+    st=$?
+    [ $st -eq 1 ] || fail "status $st with --trace mmu, expected 1"
+    hostfig='host_seconds|mips|_ms |_us_per'
+    grep '^stats: ' "$tmp/plain" | grep -v -E "$hostfig" >"$tmp/a"
+    grep '^stats: ' "$tmp/traced" | grep -v -E "$hostfig" >"$tmp/b"
+    [ "$(wc -l <"$tmp/a")" -gt 50 ] || fail "too few stats lines"
+    diff "$tmp/a" "$tmp/b" >"$tmp/err" || fail "--stats differ with --trace mmu"
+    count() { grep -c -E "^[0-9]+ mmu +$1( |\$)" "$tmp/trace"; }
+    eq() { [ "$1" -eq "$2" ] || fail "$3: trace has $1, --stats says $2"; }
+    eq "$(count ref)" "$(stat mmu.walk_refs "$tmp/a")" "references"
+    eq $(($(count walk-done) + $(count walk-fault))) "$(stat mmu.walks "$tmp/a")" "walks"
+    eq "$(count walk-fault)" "$(stat mmu.faulting_walks "$tmp/a")" "faulting walks"
+    if [ "$mmu" = shadow ]; then
+        eq "$(count shadow-hit)" "$(stat mmu.shadow.hits "$tmp/a")" "shadow hits"
+        eq "$(count shadow-build)" "$(stat mmu.shadow.tables_built "$tmp/a")" "tables built"
+        eq "$(count shadow-reuse)" "$(stat mmu.shadow.tables_reused "$tmp/a")" "tables reused"
+        eq "$(count shadow-wrtrap)" "$(stat mmu.shadow.write_traps "$tmp/a")" "write traps"
+        eq "$(grep -c 'shadow-resync cause=write' "$tmp/trace")" \
+           "$(stat mmu.shadow.resyncs "$tmp/a")" "write resyncs"
+    fi
+    echo "mmustats $mmu ok: $(count ref) references in $(stat mmu.walks "$tmp/a") walks"
+    ;;
 json)
     rom=$1
     "$emu" -no-reboot -bios "$rom" --stats --stats-format json >"$tmp/out" 2>"$tmp/err"
