@@ -1,4 +1,5 @@
 /* The MMU: nested and shadow translation behind one interface. */
+#include <stddef.h>
 #include <string.h>
 
 #include "mmu/mmu.h"
@@ -55,33 +56,16 @@ static int shadow_allows(const struct shadow_pte *e, unsigned acc, uint32_t cr0)
     return mmu_rights_allow(&w, acc, cr0);
 }
 
-/* The walk's result for an observer. `access` as in struct mmu_event. */
-static void report_result(const struct mmu_observer *o, uint8_t kind, uint32_t lin,
-                          unsigned acc, const struct mmu_walk *w)
-{
-    struct mmu_event ev = { .kind = kind, .stage = 1, .level = w->level,
-                            .access = (acc & MMU_ACC_FETCH) ? 2 : (acc & MMU_ACC_WRITE) ? 1 : 0,
-                            .lin = lin };
-    if (kind == MMU_EV_WALK_FAULT) {
-        ev.entry = w->error;
-    } else {
-        ev.addr = w->gpa;
-        ev.entry = kind == MMU_EV_WALK_DONE ? w->entry : 0;
-    }
-    o->fn(o->opaque, &ev);
-}
-
 int mmu_translate(struct mmu *m, const struct mmu_regs *r, uint32_t lin, unsigned acc,
                   struct mmu_walk *w)
 {
-    const struct mmu_observer *obs = m->observer.fn ? &m->observer : NULL;
     struct shadow_space *s = NULL;
     if (m->mode == MMU_MODE_SHADOW) {
         s = shadow_select(m, r);
         const struct shadow_pte *e = s ? shadow_lookup(s, lin) : NULL;
         if (e && shadow_allows(e, acc, r->cr0)) {
             m->stats.shadow_hits++;
-            *w = (struct mmu_walk){ 0 };
+            memset(w, 0, offsetof(struct mmu_walk, entry_at));
             w->gpa = ((uint64_t)e->gpa_high << 32) | e->gpa_page | (lin & 0xFFFu);
             w->page_size = 4096;
             w->user_ok = e->user_ok;
@@ -89,20 +73,20 @@ int mmu_translate(struct mmu *m, const struct mmu_regs *r, uint32_t lin, unsigne
             w->nx = e->nx;
             w->dirty = e->dirty;
             w->global = e->global;
-            if (obs)
-                report_result(obs, MMU_EV_SHADOW_HIT, lin, acc, w);
+            if (m->observer.fn)
+                mmu_observe_shadow_hit(&m->observer, lin, acc, w->gpa);
             return 0;
         }
         m->stats.shadow_misses++;
     }
-    int rc = mmu_walk_observed(m->pm, r, lin, acc,
-                               m->mode == MMU_MODE_NESTED ? MMU_WALK_NESTED : 0, obs, w);
+    int nested = m->mode == MMU_MODE_NESTED;
+    int rc = mmu_walk(m->pm, r, lin, acc, nested ? MMU_WALK_NESTED : 0, w);
     m->stats.walks++;
     m->stats.walk_refs += w->refs;
     if (w->refs > m->stats.walk_refs_max)
         m->stats.walk_refs_max = w->refs;
-    if (obs)
-        report_result(obs, rc ? MMU_EV_WALK_FAULT : MMU_EV_WALK_DONE, lin, acc, w);
+    if (m->observer.fn)
+        mmu_observe_walk(&m->observer, m->pm, r, nested, lin, acc, rc, w);
     if (rc) {
         m->stats.faults++;
         return rc;

@@ -187,7 +187,7 @@ void shadow_install(struct mmu *m, struct shadow_space *s, const struct mmu_regs
             base = pae ? (lin & 0xC0000000u) : 0;
         else
             base = lin & (pae ? 0xFFE00000u : 0xFFC00000u);
-        add_use(m, s, w->table[i], base, (uint8_t)i);
+        add_use(m, s, (uint32_t)(w->entry_at[i] & PHYSMEM_PAGE_MASK), base, (uint8_t)i);
     }
     struct shadow_pte *e = &(*slot)->e[(lin >> 12) & 1023u];
     e->gpa_page = (uint32_t)w->gpa & PHYSMEM_PAGE_MASK;

@@ -1,7 +1,9 @@
 /* The guest page walker (SDM Vol. 3, 4.3 for 2-level paging, 4.4 for PAE,
  * 4.6 for rights, 4.7 for fault codes, 4.8 for accessed/dirty bits). */
+#include <stddef.h>
+#include <string.h>
+
 #include "mmu/walk.h"
-#include "mmu/event.h"
 
 /* Bits 62:MAXPHYADDR of PAE entries are reserved; bit 63 too unless NXE. */
 #define PAE_ADDR_RSVD (((1ull << 63) - 1) & ~((1ull << MMU_MAXPHYADDR) - 1))
@@ -33,44 +35,6 @@ static uint64_t read_entry(struct physmem *pm, uint64_t gpa, unsigned size, unsi
 static void count_ref(struct mmu_walk *w, unsigned flags)
 {
     w->refs += 1 + ((flags & MMU_WALK_NESTED) ? P2M_LEVELS : 0);
-}
-
-/* The two p2m references that translate `gpa` (top slot, then leaf slot),
- * described from the p2m without touching it: reporting changes nothing. */
-static void report_stage2(const struct mmu_observer *obs, const struct physmem *pm, uint64_t gpa)
-{
-    uint32_t top = (uint32_t)(gpa >> 22) & (P2M_TOP_ENTRIES - 1);
-    uint32_t slot = (uint32_t)(gpa >> 12) & (P2M_LEAF_ENTRIES - 1);
-    uint64_t leaf = 0, desc = P2M_NONE;   /* above 4 GiB nothing answers */
-    if (!(gpa >> 32)) {
-        struct p2m_entry scratch;
-        const struct p2m_entry *e = physmem_peek(pm, (uint32_t)gpa, &scratch);
-        leaf = pm->top[top] ? MMU_S2_LEAF : 0;
-        desc = e->kind | ((uint64_t)e->access << 8) | ((uint64_t)e->watch << 16) |
-               (e->ram ? MMU_S2_RAM_ALLOCATED : 0);
-    }
-    mmu_observe(obs, MMU_EV_WALK_REF, 2, 1, (uint32_t)gpa, top, leaf);
-    mmu_observe(obs, MMU_EV_WALK_REF, 2, 2, (uint32_t)gpa, slot, desc);
-}
-
-/* One guest table reference: counted, remembered as the walk's last
- * entry, and reported (with its stage-2 references) when observed. */
-static void report_ref(const struct mmu_observer *obs, const struct physmem *pm, unsigned flags,
-                       unsigned level, uint64_t gpa, uint64_t entry)
-{
-    mmu_observe(obs, MMU_EV_WALK_REF, 1, (uint8_t)level, 0, gpa, entry);
-    if (flags & MMU_WALK_NESTED)
-        report_stage2(obs, pm, gpa);
-}
-
-static void take_ref(struct mmu_walk *w, const struct physmem *pm, unsigned flags,
-                     const struct mmu_observer *obs, unsigned level, uint64_t gpa, uint64_t entry)
-{
-    count_ref(w, flags);
-    w->entry = entry;
-    w->level = (uint8_t)level;
-    if (obs)
-        report_ref(obs, pm, flags, level, gpa, entry);
 }
 
 int mmu_rights_allow(const struct mmu_walk *w, unsigned acc, uint32_t cr0)
@@ -112,23 +76,32 @@ static int fault(struct mmu_walk *w, const struct mmu_regs *r, unsigned acc, uin
  * writing only what changes. The update is a 4-byte store to the low half
  * of the entry; it runs the code watch but not the page-table watch: the
  * MMU updating its own status bits is not a guest change to the table. */
-static void set_status_bits(struct physmem *pm, uint64_t gpa, uint32_t old, uint32_t set,
-                            unsigned flags, const struct mmu_observer *obs, unsigned level)
+static void set_status_bits(struct physmem *pm, struct mmu_walk *w, unsigned i, uint32_t set,
+                            unsigned flags)
 {
+    uint64_t gpa = w->entry_at[i];
+    uint32_t old = (uint32_t)w->entry[i];
     if ((old & set) == set || (gpa >> 32) || (flags & MMU_WALK_PEEK))
         return;
     physmem_write_status(pm, (uint32_t)gpa, old | set);
-    if (obs)
-        mmu_observe(obs, MMU_EV_AD_UPDATE, 1, (uint8_t)level, 0, gpa, old | set);
+    w->ad_written[i] = old | set;
+    w->ad_mask |= (uint8_t)(1u << i);
+}
+
+/* Remember an entry the walk read (see struct mmu_walk). */
+static void record_entry(struct mmu_walk *w, uint64_t at, uint64_t entry)
+{
+    w->entry_at[w->ntables] = at;
+    w->entry[w->ntables++] = entry;
 }
 
 static int walk_2level(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, unsigned acc,
-                       unsigned flags, const struct mmu_observer *obs, struct mmu_walk *w)
+                       unsigned flags, struct mmu_walk *w)
 {
     uint64_t pde_at = (r->cr3 & 0xFFFFF000u) | ((lin >> 22) << 2);
     uint32_t pde = (uint32_t)read_entry(pm, pde_at, 4, flags);
-    take_ref(w, pm, flags, obs, 1, pde_at, pde);
-    w->table[w->ntables++] = (uint32_t)(pde_at & PHYSMEM_PAGE_MASK);
+    count_ref(w, flags);
+    record_entry(w, pde_at, pde);
     if (!(pde & PTE_P))
         return fault(w, r, acc, 0);
     if ((pde & PTE_PS) && (r->cr4 & MMU_CR4_PSE)) {
@@ -139,8 +112,7 @@ static int walk_2level(struct physmem *pm, const struct mmu_regs *r, uint32_t li
         w->write_ok = (pde & PTE_RW) != 0;
         if (!mmu_rights_allow(w, acc, r->cr0))
             return fault(w, r, acc, PF_ERR_P);
-        set_status_bits(pm, pde_at, pde, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0), flags,
-                        obs, 1);
+        set_status_bits(pm, w, 0, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0), flags);
         w->gpa = (pde & 0xFFC00000u) | (lin & 0x003FFFFFu);
         w->page_size = 4u << 20;
         w->global = (pde & PTE_G) && (r->cr4 & MMU_CR4_PGE);
@@ -149,16 +121,16 @@ static int walk_2level(struct physmem *pm, const struct mmu_regs *r, uint32_t li
     }
     uint64_t pte_at = (pde & 0xFFFFF000u) | (((lin >> 12) & 0x3FFu) << 2);
     uint32_t pte = (uint32_t)read_entry(pm, pte_at, 4, flags);
-    take_ref(w, pm, flags, obs, 2, pte_at, pte);
-    w->table[w->ntables++] = (uint32_t)(pte_at & PHYSMEM_PAGE_MASK);
+    count_ref(w, flags);
+    record_entry(w, pte_at, pte);
     if (!(pte & PTE_P))
         return fault(w, r, acc, 0);
     w->user_ok = (pde & pte & PTE_US) != 0;
     w->write_ok = (pde & pte & PTE_RW) != 0;
     if (!mmu_rights_allow(w, acc, r->cr0))
         return fault(w, r, acc, PF_ERR_P);
-    set_status_bits(pm, pde_at, pde, PTE_A, flags, obs, 1);
-    set_status_bits(pm, pte_at, pte, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0), flags, obs, 2);
+    set_status_bits(pm, w, 0, PTE_A, flags);
+    set_status_bits(pm, w, 1, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0), flags);
     w->gpa = (pte & 0xFFFFF000u) | (lin & 0xFFFu);
     w->page_size = 4096;
     w->global = (pte & PTE_G) && (r->cr4 & MMU_CR4_PGE);
@@ -172,19 +144,16 @@ static uint64_t pae_rsvd(const struct mmu_regs *r)
 }
 
 static int walk_pae(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, unsigned acc,
-                    unsigned flags, const struct mmu_observer *obs, struct mmu_walk *w)
+                    unsigned flags, struct mmu_walk *w)
 {
     uint64_t pdpte = r->pdpte[lin >> 30];
-    /* The PDPTEs are registers, loaded (and checked) at MOV to CR3: no
-     * reference, but the walk's level-1 entry. */
-    w->entry = pdpte;
-    w->level = 1;
+    /* The PDPTEs are registers, loaded (and checked) at MOV to CR3. */
     if (!(pdpte & PTE_P))
         return fault(w, r, acc, 0);
     uint64_t pde_at = (pdpte & PAE_ADDR_MASK) | (((lin >> 21) & 0x1FFu) << 3);
     uint64_t pde = read_entry(pm, pde_at, 8, flags);
-    take_ref(w, pm, flags, obs, 2, pde_at, pde);
-    w->table[w->ntables++] = (uint32_t)(pde_at & PHYSMEM_PAGE_MASK);
+    count_ref(w, flags);
+    record_entry(w, pde_at, pde);
     if (!(pde & PTE_P))
         return fault(w, r, acc, 0);
     if (pde & pae_rsvd(r))
@@ -199,8 +168,7 @@ static int walk_pae(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, 
         w->nx = nxe && (pde & PAE_XD);
         if (!mmu_rights_allow(w, acc, r->cr0))
             return fault(w, r, acc, PF_ERR_P);
-        set_status_bits(pm, pde_at, (uint32_t)pde, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0), flags,
-                        obs, 2);
+        set_status_bits(pm, w, 0, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0), flags);
         w->gpa = (pde & PAE_ADDR_MASK & ~0x1FFFFFull) | (lin & 0x1FFFFFu);
         w->page_size = 2u << 20;
         w->global = (pde & PTE_G) && (r->cr4 & MMU_CR4_PGE);
@@ -209,8 +177,8 @@ static int walk_pae(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, 
     }
     uint64_t pte_at = (pde & PAE_ADDR_MASK) | (((lin >> 12) & 0x1FFu) << 3);
     uint64_t pte = read_entry(pm, pte_at, 8, flags);
-    take_ref(w, pm, flags, obs, 3, pte_at, pte);
-    w->table[w->ntables++] = (uint32_t)(pte_at & PHYSMEM_PAGE_MASK);
+    count_ref(w, flags);
+    record_entry(w, pte_at, pte);
     if (!(pte & PTE_P))
         return fault(w, r, acc, 0);
     if (pte & pae_rsvd(r))
@@ -220,9 +188,8 @@ static int walk_pae(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, 
     w->nx = nxe && ((pde | pte) & PAE_XD);
     if (!mmu_rights_allow(w, acc, r->cr0))
         return fault(w, r, acc, PF_ERR_P);
-    set_status_bits(pm, pde_at, (uint32_t)pde, PTE_A, flags, obs, 2);
-    set_status_bits(pm, pte_at, (uint32_t)pte, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0), flags,
-                    obs, 3);
+    set_status_bits(pm, w, 0, PTE_A, flags);
+    set_status_bits(pm, w, 1, PTE_A | ((acc & MMU_ACC_WRITE) ? PTE_D : 0), flags);
     w->gpa = (pte & PAE_ADDR_MASK) | (lin & 0xFFFu);
     w->page_size = 4096;
     w->global = (pte & PTE_G) && (r->cr4 & MMU_CR4_PGE);
@@ -230,25 +197,16 @@ static int walk_pae(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, 
     return 0;
 }
 
-int mmu_walk_observed(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, unsigned acc,
-                      unsigned flags, const struct mmu_observer *obs, struct mmu_walk *w)
-{
-    *w = (struct mmu_walk){ 0 };
-    int rc = (r->cr4 & MMU_CR4_PAE) ? walk_pae(pm, r, lin, acc, flags, obs, w)
-                                    : walk_2level(pm, r, lin, acc, flags, obs, w);
-    /* The final guest-physical address goes through stage 2 as well. */
-    if (rc == 0 && (flags & MMU_WALK_NESTED)) {
-        w->refs += P2M_LEVELS;
-        if (obs)
-            report_stage2(obs, pm, w->gpa);
-    }
-    return rc;
-}
-
 int mmu_walk(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, unsigned acc,
              unsigned flags, struct mmu_walk *w)
 {
-    return mmu_walk_observed(pm, r, lin, acc, flags, NULL, w);
+    memset(w, 0, offsetof(struct mmu_walk, entry_at));
+    int rc = (r->cr4 & MMU_CR4_PAE) ? walk_pae(pm, r, lin, acc, flags, w)
+                                    : walk_2level(pm, r, lin, acc, flags, w);
+    /* The final guest-physical address goes through stage 2 as well. */
+    if (rc == 0 && (flags & MMU_WALK_NESTED))
+        w->refs += P2M_LEVELS;
+    return rc;
 }
 
 int mmu_load_pdptes(struct physmem *pm, uint32_t cr3, uint64_t pdpte[4], unsigned *refs)

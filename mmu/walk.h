@@ -63,10 +63,19 @@ struct mmu_walk {
     uint8_t dirty;           /* D in the final entry after this walk */
     uint32_t error;          /* #PF error code when the walk faulted */
     unsigned refs;           /* memory references made, stage 2 included if nested */
-    uint64_t entry;          /* the last entry the walk read (the final one if it succeeded) */
-    uint8_t level;           /* its level: 1 = top (PD, or the PDPTE register with PAE) */
-    unsigned ntables;        /* guest-physical pages of the tables used: */
-    uint32_t table[2];       /* [0] directory, [1] page table (if any) */
+    /* The guest table entries the walk read, in order ([0] directory, [1]
+     * page table if any): their guest-physical addresses and values as
+     * read, and the accessed/dirty updates made to them. Recorded on every
+     * walk (a store each: cheaper than testing for an observer in the
+     * walker), so the MMU can tell an observer afterwards. Entry i is
+     * valid for i < ntables; ad_written[i] if bit i of ad_mask is set.
+     * mmu_walk zeroes the struct only up to entry_at: the arrays after it
+     * are written before they are read. */
+    unsigned ntables;
+    uint8_t ad_mask;
+    uint64_t entry_at[2];
+    uint64_t entry[2];
+    uint32_t ad_written[2];     /* the low half of the entry as written */
 };
 
 /* Are the rights of a completed walk enough for `acc` (SDM 4.6)? */
@@ -85,12 +94,6 @@ int mmu_rights_allow(const struct mmu_walk *w, unsigned acc, uint32_t cr0);
  * succeeds, as Bochs does; SDM 4.8 leaves the faulting case open). */
 int mmu_walk(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, unsigned acc,
              unsigned flags, struct mmu_walk *w);
-
-struct mmu_observer;
-/* mmu_walk, reporting each reference (stage-2 ones under it when NESTED)
- * and each accessed/dirty update to `obs` (mmu/event.h) if not NULL. */
-int mmu_walk_observed(struct physmem *pm, const struct mmu_regs *r, uint32_t lin, unsigned acc,
-                      unsigned flags, const struct mmu_observer *obs, struct mmu_walk *w);
 
 /* Load the four PDPTEs from CR3 (PAE), as MOV to CR3 does: returns 0, or
  * -1 if a present PDPTE has reserved bits set (the caller raises #GP(0)).

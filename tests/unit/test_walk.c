@@ -56,8 +56,8 @@ START_TEST(two_level_4k_read_sets_accessed_only)
     ck_assert_uint_eq(get32(PT + 4), 0x33000u | 0x27u);     /* no D on a read */
     ck_assert_uint_eq(w.dirty, 0);
     ck_assert_uint_eq(w.ntables, 2);
-    ck_assert_uint_eq(w.table[0], PD);
-    ck_assert_uint_eq(w.table[1], PT);
+    ck_assert_uint_eq(w.entry_at[0] & ~0xFFFull, PD);
+    ck_assert_uint_eq(w.entry_at[1] & ~0xFFFull, PT);
     /* A write sets D in the PTE only. */
     ck_assert_int_eq(walk(&r, 0x00401FFFu, MMU_ACC_WRITE, &w), 0);
     ck_assert_uint_eq(w.gpa, 0x33FFFu);
@@ -206,8 +206,8 @@ START_TEST(pae_4k_and_status_bits)
     ck_assert_uint_eq(get32(PAE_PD + 16), PAE_PT | 0x27u);
     ck_assert_uint_eq(get32(PAE_PT + 8), 0x55000u | 0x67u);
     ck_assert_uint_eq(w.ntables, 2);
-    ck_assert_uint_eq(w.table[0], PAE_PD);
-    ck_assert_uint_eq(w.table[1], PAE_PT);
+    ck_assert_uint_eq(w.entry_at[0] & ~0xFFFull, PAE_PD);
+    ck_assert_uint_eq(w.entry_at[1] & ~0xFFFull, PAE_PT);
     /* The PDPTE is a register: 2 guest references; nested (2+1)×3−1 = 8. */
     ck_assert_uint_eq(w.refs, 2);
     ck_assert_int_eq(mmu_walk(&pm, &r, 0x00401ABCu, 0, 1, &w), 0);
