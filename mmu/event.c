@@ -16,7 +16,7 @@ void mmu_observe(const struct mmu_observer *o, uint8_t kind, uint8_t stage, uint
 /* The p2m is a two-level radix table (mmu/physmem.h): the top slot for
  * GPA bits 31-22, then the leaf slot for bits 21-12. The entries are read
  * with physmem_peek, which allocates nothing. */
-void mmu_observe_stage2(const struct mmu_observer *o, const struct physmem *pm, uint64_t gpa)
+static void observe_stage2(const struct mmu_observer *o, const struct physmem *pm, uint64_t gpa)
 {
     uint32_t top = (uint32_t)(gpa >> 22) & (P2M_TOP_ENTRIES - 1);
     uint32_t slot = (uint32_t)(gpa >> 12) & (P2M_LEAF_ENTRIES - 1);
@@ -32,12 +32,13 @@ void mmu_observe_stage2(const struct mmu_observer *o, const struct physmem *pm, 
     mmu_observe(o, MMU_EV_WALK_REF, 2, 2, (uint32_t)gpa, slot, desc);
 }
 
-void mmu_observe_ref(const struct mmu_observer *o, const struct physmem *pm, int nested,
-                     unsigned level, uint64_t gpa, uint64_t entry)
+/* A stage-1 reference and, if `nested`, the stage-2 references under it. */
+static void observe_ref(const struct mmu_observer *o, const struct physmem *pm, int nested,
+                        unsigned level, uint64_t gpa, uint64_t entry)
 {
     mmu_observe(o, MMU_EV_WALK_REF, 1, (uint8_t)level, 0, gpa, entry);
     if (nested)
-        mmu_observe_stage2(o, pm, gpa);
+        observe_stage2(o, pm, gpa);
 }
 
 static uint8_t access_of(unsigned acc)
@@ -66,13 +67,13 @@ void mmu_observe_walk(const struct mmu_observer *o, const struct physmem *pm,
      * are registers and make no reference. */
     unsigned top = (r->cr4 & MMU_CR4_PAE) ? 2 : 1;
     for (unsigned i = 0; i < w->ntables; i++)
-        mmu_observe_ref(o, pm, nested, top + i, w->entry_at[i], w->entry[i]);
+        observe_ref(o, pm, nested, top + i, w->entry_at[i], w->entry[i]);
     for (unsigned i = 0; i < w->ntables; i++)
         if (w->ad_mask & (1u << i))
             mmu_observe(o, MMU_EV_AD_UPDATE, 1, (uint8_t)(top + i), 0, w->entry_at[i],
                         w->ad_written[i]);
     if (rc == 0 && nested)
-        mmu_observe_stage2(o, pm, w->gpa);
+        observe_stage2(o, pm, w->gpa);
     struct mmu_event ev = { .kind = rc ? MMU_EV_WALK_FAULT : MMU_EV_WALK_DONE, .stage = 1,
                             .level = (uint8_t)(w->ntables ? top + w->ntables - 1 : 1),
                             .access = access_of(acc), .lin = lin };

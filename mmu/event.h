@@ -74,16 +74,11 @@ struct mmu_observer {
  * nothing: it records the entries it read and the A/D bits it set in
  * struct mmu_walk (a store each), and mmu_translate tells the observer
  * afterwards. Threading an observer through the walker cost the bench's
- * paging workload 3-4 % more host instructions with tracing off
+ * paging workload 4 % more host instructions with tracing off
  * (callgrind), because the walker's helpers stopped being inlined. */
 struct physmem;
 void mmu_observe(const struct mmu_observer *o, uint8_t kind, uint8_t stage, uint8_t level,
                  uint32_t lin, uint64_t addr, uint64_t entry);
-/* A stage-1 reference and, if `nested`, the stage-2 references under it. */
-void mmu_observe_ref(const struct mmu_observer *o, const struct physmem *pm, int nested,
-                     unsigned level, uint64_t gpa, uint64_t entry);
-/* The two p2m references that translate `gpa`. */
-void mmu_observe_stage2(const struct mmu_observer *o, const struct physmem *pm, uint64_t gpa);
 /* A walk just made by mmu_walk, told from what it recorded in *w (the
  * entries read and the A/D updates), then its result (rc 0: WALK_DONE,
  * else WALK_FAULT). `acc` is the access kind (MMU_ACC_*). */
