@@ -49,6 +49,8 @@ void cpu_write_cr0(struct cpu *cpu, uint32_t v)
                     CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG);
     if ((old ^ cpu->cr0) & (CR0_PG | CR0_WP))
         softtlb_flush_all(&cpu->tlb);
+    if ((old ^ cpu->cr0) & CR0_NE)
+        fpu_update_ferr(cpu);   /* FERR# is driven only while NE = 0 (docs/fpu.md) */
 }
 
 void cpu_write_cr3(struct cpu *cpu, uint32_t v)

@@ -453,6 +453,142 @@ START_TEST(port_f0_logic)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------ instructions */
+
+#define FLD_M80(addr) 0xDB, 0x2D, (uint8_t)(addr), (uint8_t)((addr) >> 8), 0x00, 0x00
+#define FXAM 0xD9, 0xE5
+
+/* FXAM's C3 C2 C0 (and C1 = sign) for each class (SDM Vol. 2, FXAM). */
+START_TEST(fxam_classes)
+{
+    static const struct { uint64_t mant; uint16_t se; uint16_t cc; } cases[] = {
+        { 0, 0x0000, FPU_SW_C3 },                                        /* +0 */
+        { 1, 0x8000, FPU_SW_C3 | FPU_SW_C2 | FPU_SW_C1 },                /* -denormal */
+        { 0x8000000000000000ull, 0x3FFF, FPU_SW_C2 },                    /* 1.0 */
+        { 0x8000000000000000ull, 0xFFFF, FPU_SW_C2 | FPU_SW_C0 | FPU_SW_C1 }, /* -inf */
+        { 0xC000000000000000ull, 0x7FFF, FPU_SW_C0 },                    /* QNaN */
+        { 0x4000000000000000ull, 0x3FFF, 0 },                            /* unnormal */
+    };
+    setup32();
+    for (unsigned i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        put80(DATA, cases[i].mant, cases[i].se);
+        RUN(FNINIT, FLD_M80(DATA), FXAM);
+        ck_assert_msg((cpu.fpu.sw & FPU_SW_CC) == cases[i].cc, "case %u: sw %04x", i, cpu.fpu.sw);
+    }
+    RUN(FNINIT, FXAM);                                   /* empty: C3 and C0 */
+    ck_assert_uint_eq(cpu.fpu.sw & (FPU_SW_C3 | FPU_SW_C2 | FPU_SW_C0), FPU_SW_C3 | FPU_SW_C0);
+    teardown();
+}
+END_TEST
+
+/* FCOMI/FUCOMIP: ZF PF CF from the comparison, OF SF AF cleared; the
+ * masked invalid of an unordered FCOMI sets all three. */
+START_TEST(fcomi_flags)
+{
+    setup32();
+    uint32_t arith = EFLAGS_CF | EFLAGS_PF | EFLAGS_AF | EFLAGS_ZF | EFLAGS_SF | EFLAGS_OF;
+    cpu_set_eflags(&cpu, cpu_get_eflags(&cpu) | arith);
+    RUN(FNINIT, FLD1, FLDZ, 0xDB, 0xF1);                 /* fcomi st0(0), st1(1): less */
+    ck_assert_uint_eq(cpu_get_eflags(&cpu) & arith, EFLAGS_CF);
+    RUN(0xD9, 0xC9, 0xDB, 0xF1);                         /* fxch; greater */
+    ck_assert_uint_eq(cpu_get_eflags(&cpu) & arith, 0);
+    RUN(FNINIT, FLD1, FLD1, 0xDF, 0xE9);                 /* fucomip: equal, pops */
+    ck_assert_uint_eq(cpu_get_eflags(&cpu) & arith, EFLAGS_ZF);
+    ck_assert_uint_eq(fpu_top(&cpu.fpu), 7);
+    put80(DATA, 0xC000000000000000ull, 0x7FFF);          /* QNaN: FCOMI is invalid */
+    RUN(FNINIT, FLD1, FLD_M80(DATA), 0xDB, 0xF1);
+    ck_assert_uint_eq(cpu_get_eflags(&cpu) & arith, EFLAGS_ZF | EFLAGS_PF | EFLAGS_CF);
+    ck_assert_uint_eq(cpu.fpu.sw & FPU_SW_IE, FPU_SW_IE);
+    RUN(FNINIT, FLD1, FLD_M80(DATA), 0xDB, 0xE9);        /* FUCOMI: quiet, no IE */
+    ck_assert_uint_eq(cpu.fpu.sw & FPU_SW_IE, 0);
+    teardown();
+}
+END_TEST
+
+START_TEST(fcmov_and_fxch)
+{
+    setup32();
+    RUN(FNINIT, FLD1, FLDZ, 0xF9, 0xDA, 0xC1);           /* stc; fcmovb st0, st1 */
+    ck_assert_uint_eq(fpu_st(&cpu.fpu, 0).se, 0x3FFF);
+    RUN(FNINIT, FLD1, FLDZ, 0xF8, 0xDA, 0xC1);           /* clc: no move */
+    ck_assert_uint_eq(fpu_st(&cpu.fpu, 0).se, 0);
+    /* FXCH with an empty ST(1): masked underflow, both read as the
+     * indefinite first. */
+    RUN(FNINIT, FLD1, 0xD9, 0xC9);
+    ck_assert_uint_eq(cpu.fpu.sw & (FPU_SW_IE | FPU_SW_SF), FPU_SW_IE | FPU_SW_SF);
+    ck_assert_uint_eq(fpu_st(&cpu.fpu, 0).se, 0xFFFF);
+    ck_assert_uint_eq(fpu_st(&cpu.fpu, 1).se, 0x3FFF);
+    teardown();
+}
+END_TEST
+
+/* FSIN, FCOS, FSINCOS, FPTAN with |x| >= 2^63: C2 = 1, nothing else
+ * changes; FPTAN in range pushes 1.0 with C2 = 0. */
+START_TEST(trig_out_of_range)
+{
+    static const uint8_t ops[4] = { 0xFE, 0xFF, 0xFB, 0xF2 };
+    setup32();
+    put80(DATA, 0x8000000000000000ull, 0x3FFF + 64);
+    for (unsigned i = 0; i < 4; i++) {
+        uint8_t code[] = { FNINIT, FLD_M80(DATA), 0xD9, ops[i] };
+        ck_assert_int_eq(run(code, sizeof code), -1);
+        ck_assert_msg(cpu.fpu.sw & FPU_SW_C2, "op %02x: sw %04x", ops[i], cpu.fpu.sw);
+        ck_assert_uint_eq(fpu_top(&cpu.fpu), 7);
+        ck_assert_uint_eq(fpu_st(&cpu.fpu, 0).se, 0x3FFF + 64);
+    }
+    put80(DATA, 0x8000000000000000ull, 0x3FFE);           /* 0.5 */
+    RUN(FNINIT, FLD_M80(DATA), 0xD9, 0xF2);
+    ck_assert_uint_eq(cpu.fpu.sw & FPU_SW_C2, 0);
+    ck_assert_uint_eq(fpu_top(&cpu.fpu), 6);
+    ck_assert_uint_eq(fpu_st(&cpu.fpu, 0).se, 0x3FFF);
+    ck_assert_uint_eq(fpu_st(&cpu.fpu, 0).mant, 0x8000000000000000ull);
+    teardown();
+}
+END_TEST
+
+/* Stores: an unmasked overflow stores nothing and does not pop; masked
+ * invalid conversions store the integer indefinite; an empty ST(0)
+ * stores the indefinite of the format. */
+START_TEST(stores_and_indefinites)
+{
+    setup32();
+    put80(DATA, 0xFFFFFFFFFFFFFFFFull, 0x7FFE);           /* too big for m32 */
+    physmem_write(&pm, DATA + 16, 2, 0x0377);             /* OE unmasked */
+    physmem_write(&pm, OUT, 4, 0x12345678);
+    RUN(FNINIT, 0xD9, 0x2D, 0x10, 0x20, 0x00, 0x00, FLD_M80(DATA),
+        0xD9, 0x1D, 0x00, 0x40, 0x00, 0x00);               /* fstp dword [OUT] */
+    ck_assert_uint_eq(physmem_read(&pm, OUT, 4), 0x12345678);
+    ck_assert_uint_eq(cpu.fpu.sw & (FPU_SW_OE | FPU_SW_ES), FPU_SW_OE | FPU_SW_ES);
+    ck_assert_uint_eq(fpu_top(&cpu.fpu), 7);               /* not popped */
+    RUN(FNINIT, FLD_M80(DATA), 0xDB, 0x1D, 0x00, 0x40, 0x00, 0x00);   /* fistp dword */
+    ck_assert_uint_eq(physmem_read(&pm, OUT, 4), 0x80000000u);
+    ck_assert_uint_eq(cpu.fpu.sw & FPU_SW_IE, FPU_SW_IE);
+    RUN(FNINIT, 0xDF, 0x1D, 0x00, 0x40, 0x00, 0x00);      /* fistp word, empty */
+    ck_assert_uint_eq(physmem_read(&pm, OUT, 2), 0x8000);
+    ck_assert_uint_eq(cpu.fpu.sw & (FPU_SW_IE | FPU_SW_SF), FPU_SW_IE | FPU_SW_SF);
+    RUN(FNINIT, 0xDD, 0x1D, 0x00, 0x40, 0x00, 0x00);      /* fstp qword, empty */
+    ck_assert_uint_eq(physmem_read(&pm, OUT + 4, 4), 0xFFF80000u);
+    ck_assert_uint_eq(physmem_read(&pm, OUT, 4), 0);
+    teardown();
+}
+END_TEST
+
+/* The pointers: a register instruction keeps FDP/FDS; control
+ * instructions (FNOP, FINCSTP) change nothing. */
+START_TEST(instruction_pointers)
+{
+    setup32();
+    put80(DATA, 0x8000000000000000ull, 0x3FFF);
+    RUN(FNINIT, FLD_M80(DATA), FLD1, 0xD9, 0xD0, 0xD9, 0xF7);
+    ck_assert_uint_eq(cpu.fpu.fip, CODE + 8);             /* FLD1 */
+    ck_assert_uint_eq(cpu.fpu.fop, 0x1E8);
+    ck_assert_uint_eq(cpu.fpu.fdp, DATA);                 /* from the FLD m80 */
+    ck_assert_uint_eq(cpu.fpu.fds, cpu.seg[SEG_DS].sel);
+    teardown();
+}
+END_TEST
+
 /* ------------------------------------------------------------ whole state */
 
 START_TEST(snapshot_and_compare)
@@ -510,6 +646,12 @@ static Suite *suite(void)
     tcase_add_test(t, pending_exception_dos_mode);
     tcase_add_test(t, port_f0_logic);
     tcase_add_test(t, snapshot_and_compare);
+    tcase_add_test(t, fxam_classes);
+    tcase_add_test(t, fcomi_flags);
+    tcase_add_test(t, fcmov_and_fxch);
+    tcase_add_test(t, trig_out_of_range);
+    tcase_add_test(t, stores_and_indefinites);
+    tcase_add_test(t, instruction_pointers);
     suite_add_tcase(s, t);
     return s;
 }
