@@ -55,12 +55,21 @@ void fpu_arith_mem(struct cpu *cpu, const struct insn *in, unsigned esc, unsigne
     uint8_t b[8];
     struct fp80 v;
     fpu_mem_read(cpu, in, 0, b, in->opnd[0].size);
+    /* A denormal dividend over a zero divisor raises ZE without DE (the
+     * arithmetic does the same for register operands, docs/fpu-arith.md):
+     * for FDIVR m, the memory operand is the dividend of ST(0). */
+    struct fp80 other = fpu_st(f, 0);
+    uint8_t keep = c.flags;
+    int zero_divisor = op_st0[reg] == A_DIVR && !fpu_empty(f, 0) &&
+                       fp80_classify(other) == FP80_CLASS_ZERO;
     switch (esc) {
-    case 0: v = fpu_mem_real(&c, fpu_get32(b), 4, fpu_st(f, 0)); break;
-    case 4: v = fpu_mem_real(&c, fpu_get32(b) | ((uint64_t)fpu_get32(b + 4) << 32), 8, fpu_st(f, 0)); break;
+    case 0: v = fpu_mem_real(&c, fpu_get32(b), 4, other); break;
+    case 4: v = fpu_mem_real(&c, fpu_get32(b) | ((uint64_t)fpu_get32(b + 4) << 32), 8, other); break;
     case 2: v = fp80_from_int((int32_t)fpu_get32(b)); break;
     default: v = fp80_from_int((int16_t)fpu_get16(b)); break;
     }
+    if (zero_divisor)
+        c.flags = (uint8_t)(keep | (c.flags & ~FP80_DE));
     arith(f, op_st0[reg], 0, -1, v, 0, &c);
 }
 
@@ -117,18 +126,22 @@ static void binary(struct fpu *f, binary_fn fn, int swap, unsigned dest, int pop
 static void prem(struct fpu *f, int ieee)
 {
     struct fp80_ctx c = fpu_ctx(f);
+    /* Whenever no remainder is delivered (a stack fault, an unmasked
+     * invalid operand, a NaN result) C2 = 0, "reduction complete", and
+     * C0, C1, C3 stay, as the host's x87 does. */
     if (fpu_empty(f, 0) || fpu_empty(f, 1)) {
         if (fpu_stack_underflow(f))
             fpu_set_st(f, 0, fp80_indefinite());
+        f->sw &= (uint16_t)~FPU_SW_C2;
         return;
     }
     uint16_t cc = 0;
     struct fp80 r = fp80_prem(&c, fpu_st(f, 0), fpu_st(f, 1), ieee, &cc);
-    if (!fpu_commit(f, &c, 0))
+    if (!fpu_commit(f, &c, 0)) {
+        f->sw &= (uint16_t)~FPU_SW_C2;
         return;
+    }
     fpu_set_st(f, 0, r);
-    /* A NaN result (NaN or invalid operands) reports a complete reduction
-     * (C2 = 0) and leaves C0, C1, C3 as they were, as the host's x87 does. */
     if (fp80_is_nan(r))
         f->sw &= (uint16_t)~FPU_SW_C2;
     else
@@ -145,6 +158,7 @@ static void two_results(struct fpu *f, enum two_result k)
     struct fp80_ctx c = fpu_ctx(f);
     if (fpu_empty(f, 0) || !fpu_empty(f, 7)) {
         int masked = fpu_empty(f, 0) ? fpu_stack_underflow(f) : fpu_stack_overflow(f);
+        f->sw &= (uint16_t)~FPU_SW_C2;   /* not "out of range" (as the host's x87) */
         if (masked) {
             fpu_set_st(f, 0, fp80_indefinite());
             fpu_push(f, fp80_indefinite());

@@ -21,7 +21,8 @@ static void deliver(struct cpu *cpu, enum cmp_dest dest, enum fp80_cmp r)
     default: v = EFLAGS_ZF | EFLAGS_PF | EFLAGS_CF; break;
     }
     flags_set_arith(cpu, EFLAGS_ARITH, v);
-    cpu->fpu.sw &= (uint16_t)~FPU_SW_C1;
+    /* C1 is left alone (cleared only by a stack underflow), as the
+     * host's x87 does. */
 }
 
 /* Compare ST(0) with `b` (whose register, if any, is `b_reg`, else -1),
@@ -41,7 +42,11 @@ static void compare(struct cpu *cpu, int b_reg, struct fp80 b, int quiet, enum c
         enum fp80_cmp r = fp80_compare(c, fpu_st(f, 0), b, quiet);
         /* An unmasked IE or DE leaves the condition codes (or EFLAGS) and
          * the stack alone. */
-        if (!fpu_commit(f, c, 0))
+        uint16_t c1 = f->sw & FPU_SW_C1;
+        int ok = fpu_commit(f, c, 0);
+        if (dest == TO_EFLAGS)
+            f->sw = (uint16_t)((f->sw & ~FPU_SW_C1) | c1);
+        if (!ok)
             return;
         deliver(cpu, dest, r);
     }

@@ -30,9 +30,13 @@ static void push_converted(struct fpu *f, struct fp80 v, const struct fp80_ctx *
             fpu_push(f, fp80_indefinite());
         return;
     }
-    if (!fpu_commit(f, c, 0))
-        return;
+    /* Only an unmasked IE (an SNaN source) stops the load: with DE
+     * unmasked the denormal is still loaded, flagged, and reported by the
+     * next waiting instruction, as the host's x87 does. */
+    fpu_signal(f, c->flags);
     f->sw &= (uint16_t)~FPU_SW_C1;
+    if (c->flags & ~f->cw & FPU_SW_IE)
+        return;
     fpu_push(f, v);
 }
 
@@ -203,12 +207,10 @@ void fpu_move_reg(struct cpu *cpu, const struct insn *in, unsigned esc, unsigned
     case 1:
         if (reg == 0) {                        /* FLD ST(i) */
             if (fpu_empty(f, rm)) {
-                if (!fpu_empty(f, 7)) {
-                    if (fpu_stack_overflow(f))
-                        fpu_push(f, fp80_indefinite());
-                } else if (fpu_stack_underflow(f)) {
+                /* An empty source is an underflow (C1 = 0) even when
+                 * ST(7) is in use too, as the host's x87 reports it. */
+                if (fpu_stack_underflow(f))
                     fpu_push(f, fp80_indefinite());
-                }
                 return;
             }
             f->sw &= (uint16_t)~FPU_SW_C1;

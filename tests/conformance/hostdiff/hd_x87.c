@@ -365,11 +365,36 @@ static void t_control(struct xg *x)
     switch (hd_below(g, 6)) {
     case 0: fnstsw_ax(x); break;
     case 1: fldcw(x, rand_cw(g), 1); break;
-    case 2: reg_insn(x, 0xDD, 0xC0 + hd_below(g, 8)); break;             /* ffree */
+    case 2: reg_insn(x, 0xDD, 0xC0 + hd_below(g, 8)); cc(x, 0); break;  /* ffree: CCs undefined */
     case 3: reg_insn(x, 0xD9, 0xF6 + hd_below(g, 2)); cc(x, C1); break;  /* fdecstp/fincstp */
-    case 4: reg_insn(x, 0xD9, 0xD0); break;                              /* fnop */
+    case 4: reg_insn(x, 0xD9, 0xD0); cc(x, 0); break;                    /* fnop: CCs undefined */
     default: mem_insn(x, 0xD9, 7, store_target(x, 2), 0); break;         /* fnstcw */
     }
+}
+
+/* The undocumented aliases every x87 since the 387 executes (decoded as
+ * valid by cpu/decode.c): FSTP (DF D0+i, DF D8+i), FCOM/FCOMP (DC D0+i,
+ * DC D8+i, DE D0+i), FXCH (DD C8+i, DF C8+i), FFREEP (DF C0+i). Not
+ * D9 D8+i: on the AMD development host it is FSTPNCE, which skips the
+ * stack-underflow check that Intel's FSTP1 (the modelled CPU's) makes. */
+static void t_alias(struct xg *x)
+{
+    static const uint8_t forms[7][2] = {
+        { 0xDF, 0xD0 }, { 0xDF, 0xD8 }, { 0xDC, 0xD0 },
+        { 0xDC, 0xD8 }, { 0xDE, 0xD0 }, { 0xDD, 0xC8 }, { 0xDF, 0xC8 } };
+    struct hd_gen *g = x->g;
+    unsigned f = hd_below(g, 8);
+    unsigned i = hd_below(g, 8);
+    if (f == 7) {
+        reg_insn(x, 0xDF, 0xC0 + i);                 /* ffreep: CCs undefined */
+        cc(x, 0);
+        pop(x);
+        return;
+    }
+    reg_insn(x, forms[f][0], forms[f][1] + i);
+    cc(x, f >= 2 && f <= 4 ? CC_ALL : C1);
+    if (f <= 1 || f == 3 || f == 4)
+        pop(x);
 }
 
 /* Transcendentals: fresh operands in the ranges where the x87 is
@@ -455,8 +480,10 @@ static void t_random(struct xg *x)
         t_unary(x);
     } else if (r < 84) {
         t_fcmov(x);
-    } else if (r < 91) {
+    } else if (r < 89) {
         t_control(x);
+    } else if (r < 91) {
+        t_alias(x);
     } else {
         if (HD_X87_TRANSCENDENTALS)
             t_transcendental(x);

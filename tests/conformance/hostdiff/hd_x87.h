@@ -36,7 +36,7 @@
 #define HD_X87_CW_OFF     504u
 /* The real x87 is not correctly rounded in its transcendentals (and
  * shadow86's are within one ulp of correct): results may differ by this
- * many units of the 64-bit significand. In the recorded run 59 of the
+ * many units of the 64-bit significand. In the recorded run 51 of the
  * 4,000 sequences hold a result 1 ulp away from the host's, none more.
  * Exactness belongs to the fp80 tests. */
 #define HD_X87_TOL_ULPS   2u

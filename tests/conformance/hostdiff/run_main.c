@@ -9,7 +9,10 @@
  *       compare two native expectation files (the committed one with a
  *       fresh native run), under the same undefined-flag masks.
  * --x87 selects the x87 family (hd_x87.h); FILE must come from a native
- * --x87 run. Ends with "N passed, M failed"; exits nonzero if anything
+ * --x87 run.
+ *   hostdiff-run --trace N [--seed S]
+ *       the x87 state after each instruction of x87 test N (beside
+ *       hostdiff-native --seed S --trace N). Ends with "N passed, M failed"; exits nonzero if anything
  * failed.
  */
 #include <errno.h>
@@ -34,6 +37,7 @@ struct options {
     enum hd_engine engine;
     unsigned family;
     long trace;
+    uint32_t trace_seed;
 };
 
 static struct hd_test test;
@@ -88,7 +92,7 @@ static void read_result(FILE *f, const char *path, struct hd_result *r)
 
 int main(int argc, char **argv)
 {
-    struct options o = { NULL, NULL, -1, 20, 0, HD_ENGINE_INTERP, HD_FAMILY_INT, -1 };
+    struct options o = { NULL, NULL, -1, 20, 0, HD_ENGINE_INTERP, HD_FAMILY_INT, -1, 1 };
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--expect") && i + 1 < argc)
             o.expect = argv[++i];
@@ -102,6 +106,8 @@ int main(int argc, char **argv)
             o.family = HD_FAMILY_X87;
         else if (!strcmp(argv[i], "--trace") && i + 1 < argc)
             o.trace = (long)parse_num("--trace", argv[++i]);
+        else if (!strcmp(argv[i], "--seed") && i + 1 < argc)
+            o.trace_seed = (uint32_t)parse_num("--seed", argv[++i]);
         else if (!strcmp(argv[i], "--histogram"))
             o.histogram = 1;
         else if (!strcmp(argv[i], "--engine") && i + 1 < argc) {
@@ -117,18 +123,18 @@ int main(int argc, char **argv)
             usage();
     }
     if (o.trace >= 0) {
-        /* The x87 state after each instruction of one x87 test (seed 1),
-         * to set beside hostdiff-native --trace N. */
+        /* The x87 state after each instruction of one x87 test (--seed S,
+         * default 1), to set beside hostdiff-native --trace N. */
         struct physmem tpm;
         if (physmem_init(&tpm, HD_GUEST_RAM)) {
             fprintf(stderr, "hostdiff-run: cannot allocate guest RAM\n");
             return 2;
         }
-        hd_generate_family(&test, HD_FAMILY_X87, 1, (uint32_t)o.trace);
+        hd_generate_family(&test, HD_FAMILY_X87, o.trace_seed, (uint32_t)o.trace);
         uint32_t n = test.ninsns;
         for (uint32_t k = 1; k <= n; k++) {
             char why[200];
-            hd_generate_family(&test, HD_FAMILY_X87, 1, (uint32_t)o.trace);
+            hd_generate_family(&test, HD_FAMILY_X87, o.trace_seed, (uint32_t)o.trace);
             if (test.insns[k - 1].setup)
                 continue;
             hd_x87_prefix(&test, k);
