@@ -247,15 +247,23 @@ static inline struct dbt_block *linked(struct dbt_block *b, unsigned s, uint32_t
     return n && b->succ_eip[s] == eip && b->succ_stamp[s] == n->stamp ? n : NULL;
 }
 
+/* The same for a slot whose EIP is fixed by the block (a direct exit): the
+ * loop stored the link under the slot the EIP decides (find_block), so the
+ * slot alone names it. */
+static inline struct dbt_block *linked_fixed(struct dbt_block *b, unsigned s)
+{
+    struct dbt_block *n = b->succ[s];
+    return n && b->succ_stamp[s] == n->stamp ? n : NULL;
+}
+
 /* Ends in a direct JMP or Jcc (or LOOP), which set EIP: the slot as the
  * run loop chooses it. */
 static const struct dbt_uop *dbt_end_direct(struct cpu *cpu, const struct dbt_uop *u,
                                             struct dbt *d)
 {
     struct dbt_block *b = d->running, *n;
-    uint32_t eip = cpu->eip;
-    unsigned s = eip == u[-1].next_eip ? DBT_SLOT_FALLTHROUGH : DBT_SLOT_TAKEN;
-    if (!(n = linked(b, s, eip)) || !may_enter(d, b, n))
+    unsigned s = cpu->eip == u[-1].next_eip ? DBT_SLOT_FALLTHROUGH : DBT_SLOT_TAKEN;
+    if (!(n = linked_fixed(b, s)) || !may_enter(d, b, n))
         return end_stop(cpu, u, d);
     d->icount0 += b->n;
     d->running = n;
@@ -270,9 +278,8 @@ static const struct dbt_uop *dbt_end_fall(struct cpu *cpu, const struct dbt_uop 
                                           struct dbt *d)
 {
     struct dbt_block *b = d->running, *n;
-    uint32_t eip = u[-1].next_eip;
-    cpu->eip = eip;
-    if (!(n = linked(b, DBT_SLOT_FALLTHROUGH, eip)) || !may_enter(d, b, n))
+    cpu->eip = u[-1].next_eip;
+    if (!(n = linked_fixed(b, DBT_SLOT_FALLTHROUGH)) || !may_enter(d, b, n))
         return end_stop(cpu, u, d);
     d->icount0 += b->n;
     d->running = n;

@@ -16,12 +16,28 @@ static inline void enter_insn(struct cpu *cpu, const struct dbt_uop *u, struct d
     cpu->eip = u->next_eip;
 }
 
+/* Whether a full form that is not a callout may change what the memory
+ * forms' fast halves decided (dbt_mem_state): a data segment register.
+ * The rest that could (CR0, DR7, CPL, far transfers) are callouts, or end
+ * the block, and the run loop decides again before the next one. */
+static int loads_segment(unsigned op)
+{
+    switch (op) {
+    case OP_POP_SREG: case OP_MOV_TO_SREG:
+    case OP_LDS: case OP_LES: case OP_LFS: case OP_LGS: case OP_LSS:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 const struct dbt_uop *dbt_uop_full(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)
 {
     uint32_t gen = d->code_gen;
     enter_insn(cpu, u, d);
     u->handler(cpu, &u->in);
-    dbt_mem_state(d);
+    if (loads_segment(u->in.op))
+        dbt_mem_state(d);
     DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }
 

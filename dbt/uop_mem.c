@@ -36,8 +36,9 @@ static inline void mem_enter(struct cpu *cpu, const struct dbt_uop *u, struct db
 /* The fast half's access: 1 with the host pointer in *p when the segment
  * check passes (nothing to check for a flat segment, d->flat_rd/flat_wr)
  * and the softtlb hits; 0, having changed nothing, otherwise. */
-static inline int rd_hit(struct cpu *cpu, struct dbt *d, int seg, uint32_t off, unsigned size,
-                         const uint8_t **p)
+static inline __attribute__((always_inline)) int rd_hit(struct cpu *cpu, struct dbt *d, int seg,
+                                                       uint32_t off, unsigned size,
+                                                       const uint8_t **p)
 {
     uint32_t lin;
     if ((d->flat_rd >> seg) & 1)
@@ -49,8 +50,8 @@ static inline int rd_hit(struct cpu *cpu, struct dbt *d, int seg, uint32_t off, 
     return mem_fast_tlb_read(cpu, lin, size, d->tlb_priv, p);
 }
 
-static inline int wr_hit(struct cpu *cpu, struct dbt *d, int seg, uint32_t off, unsigned size,
-                         uint8_t **p)
+static inline __attribute__((always_inline)) int wr_hit(struct cpu *cpu, struct dbt *d, int seg,
+                                                       uint32_t off, unsigned size, uint8_t **p)
 {
     uint32_t lin;
     if ((d->flat_wr >> seg) & 1)
