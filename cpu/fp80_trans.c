@@ -60,19 +60,37 @@ static struct xf xf_log2(struct xf v, int *exact)
     return xf_add(xf_from_int(e), xf_mul(lnm, xf_log2e()));
 }
 
-/* atan(z) for 0 <= z <= 1: above tan(pi/8), atan z = pi/4 +
- * atan((z - 1) / (z + 1)); then the series, |w| <= 0.4143. */
+/* atan(k/8), k = 1..8, to 128 bits (computed for this project with
+ * 120-digit decimal arithmetic; atan(8/8) is pi/4). */
+static const struct {
+    int32_t exp;
+    uint64_t hi, lo;
+} atan_k8[8] = {
+    { -4, 0xfeadd4d5617b6e32ull, 0xc897989f3e888ef7ull }, { -3, 0xfadbafc96406eb15ull, 0x6dc79ef5f7a217e5ull },
+    { -2, 0xb7b0ca0f26f78473ull, 0x8aa32122dcfe4483ull }, { -2, 0xed63382b0dda7b45ull, 0x6fe445ecbc3a8d03ull },
+    { -1, 0x8f005d5ef7f59f9bull, 0x5c835e1665c43747ull }, { -1, 0xa4bc7d1934f70924ull, 0x19a87f2a457dac9eull },
+    { -1, 0xb8053e2bc2319e73ull, 0xcb2da55210a4443dull }, { -1, 0xc90fdaa22168c234ull, 0xc4c6628b80dc1cd1ull },
+};
+
+/* atan(z) for 0 <= z <= 1: with c = k/8 the nearest eighth, atan z =
+ * atan c + atan((z - c) / (1 + z c)), |(z - c) / (1 + z c)| <= 1/16;
+ * then the series (16 terms or fewer). Below 1/16 (k = 0) the series
+ * runs on z itself, so a tiny z keeps its exactness (see negligible()). */
 static struct xf xf_atan01(struct xf z)
 {
     struct xf w = z, base = xf_make(0, 0, 0, 0), w2, p, sum;
-    uint32_t k;
-    int stop;
-    int neg = 1;
-    if (z.exp >= -1 || (z.exp == -2 && z.sig.hi > 0xd413cccfe7799211ull)) {
-        struct xf one = xf_from_int(1), pio4 = xf_pi();
-        pio4.exp -= 2;
-        base = pio4;
-        w = xf_div(xf_sub(z, one), xf_add(z, one));
+    uint32_t k, c = 0;
+    int stop, neg = 1;
+    int32_t e8 = z.exp + 3;   /* 8z = sig * 2^e8 */
+    if (!xf_is_zero(z) && e8 >= -1) {
+        c = e8 < 0 ? 1 : (uint32_t)(z.sig.hi >> (63 - e8)) + (uint32_t)((z.sig.hi >> (62 - e8)) & 1);
+        if (c > 8)
+            c = 8;
+    }
+    if (c) {
+        struct xf ck = xf_div_small(xf_from_int((int64_t)c), 8);
+        base = xf_make(0, atan_k8[c - 1].exp, atan_k8[c - 1].hi, atan_k8[c - 1].lo);
+        w = xf_div(xf_sub(z, ck), xf_add(xf_from_int(1), xf_mul(z, ck)));
     }
     w2 = xf_mul(w, w);
     p = w;

@@ -91,24 +91,85 @@ struct xf xf_mul(struct xf a, struct xf b)
     return xf_norm(a.sign ^ b.sign, a.exp + b.exp + 1, top);
 }
 
+#if defined(__SIZEOF_INT128__) && !defined(FP80_PORTABLE)
+/* One base-2^64 digit of long division (Knuth, TAOCP 4.3.1, algorithm
+ * D): *r (< d, d normalised) becomes (*r * 2^64) mod d; returns the digit. */
+static uint64_t div_digit(struct u128 *r, struct u128 d)
+{
+    uint64_t q, n0 = 0, n1 = r->lo, n2 = r->hi, p0, p1, p2, b0, b1;
+    struct u128 plo, phi;
+    int borrow;
+    if (r->hi >= d.hi)
+        q = ~0ull;
+    else
+        q = (uint64_t)((((unsigned __int128)r->hi << 64) | r->lo) / d.hi);
+    /* n - q d over three words; at most two corrections. */
+    plo = u128_mul64(q, d.lo);
+    phi = u128_mul64(q, d.hi);
+    p0 = plo.lo;
+    p1 = plo.hi + phi.lo;
+    p2 = phi.hi + (p1 < plo.hi);
+    b0 = n0 < p0;
+    n0 -= p0;
+    b1 = (n1 < p1) || (n1 - p1 < b0);
+    n1 = n1 - p1 - b0;
+    borrow = (n2 < p2) || (n2 - p2 < b1);
+    n2 = n2 - p2 - b1;
+    while (borrow) {
+        uint64_t c0, c1;
+        q--;
+        n0 += d.lo;
+        c0 = n0 < d.lo;
+        n1 += d.hi;
+        c1 = n1 < d.hi;
+        n1 += c0;
+        c1 |= n1 < c0;
+        n2 += c1;
+        if (n2 < c1)
+            borrow = 0;   /* the carry out cancels the borrow */
+    }
+    *r = u128_make(n1, n0);
+    return q;
+}
+#endif
+
 struct xf xf_div(struct xf a, struct xf b)
 {
-    struct u128 rem = a.sig, q = u128_make(0, 0);
-    int i, carry = 0;
+    struct u128 q;
     if (xf_is_zero(a))
         return xf_make(a.sign ^ b.sign, 0, 0, 0);
-    /* Restoring division, 128 quotient bits: floor(sig_a / sig_b * 2^127).
-     * The remainder is below 2 sig_b, so with its 129th bit (carry). */
-    for (i = 0; i < 128; i++) {
-        q = u128_shl(q, 1);
-        if (carry || u128_cmp(rem, b.sig) >= 0) {
-            rem = u128_sub(rem, b.sig);
-            q.lo |= 1;
-        }
-        carry = (int)(rem.hi >> 63);
-        rem = u128_shl(rem, 1);
+#if defined(__SIZEOF_INT128__) && !defined(FP80_PORTABLE)
+    {
+        /* floor(sig_a * 2^128 / sig_b) = q2 q1 q0 in base 2^64 (q2 <= 1),
+         * halved to floor(sig_a / sig_b * 2^127) with the rest jammed. */
+        struct u128 r = a.sig;
+        uint64_t q2 = u128_cmp(r, b.sig) >= 0, q1, q0;
+        if (q2)
+            r = u128_sub(r, b.sig);
+        q1 = div_digit(&r, b.sig);
+        q0 = div_digit(&r, b.sig);
+        q = u128_make(q2 << 63 | q1 >> 1, q1 << 63 | q0 >> 1 | (uint64_t)((q0 & 1) || !u128_is_zero(r)));
     }
-    q.lo |= (uint64_t)(carry || !u128_is_zero(rem));   /* sticky */
+#else
+    {
+        struct u128 rem = a.sig;
+        int i, carry = 0;
+        q = u128_make(0, 0);
+        /* Restoring division, 128 quotient bits: floor(sig_a / sig_b *
+         * 2^127). The remainder is below 2 sig_b, so with its 129th bit
+         * (carry). */
+        for (i = 0; i < 128; i++) {
+            q = u128_shl(q, 1);
+            if (carry || u128_cmp(rem, b.sig) >= 0) {
+                rem = u128_sub(rem, b.sig);
+                q.lo |= 1;
+            }
+            carry = (int)(rem.hi >> 63);
+            rem = u128_shl(rem, 1);
+        }
+        q.lo |= (uint64_t)(carry || !u128_is_zero(rem));   /* sticky */
+    }
+#endif
     return xf_norm(a.sign ^ b.sign, a.exp - b.exp, q);
 }
 
