@@ -8,6 +8,7 @@
 #include "machine/image_file.h"
 #include "machine/machine.h"
 #include "dbt/dbt.h"
+#include "devices/vga_mode3.h"
 #include "machine/rom_loader.h"
 
 /* Most instructions per cpu_run() call; the clock shortens slices to the
@@ -107,6 +108,10 @@ static void enter_kernel(struct machine *m)
         m->cpu.eip = ls->entry;
         m->cpu.regs[REG_ESI] = ls->zero_page;
         m->cpu.regs[REG_EBP] = m->cpu.regs[REG_EDI] = m->cpu.regs[REG_EBX] = 0;
+        /* The zero page says "VGA text mode 3": make it true, as the
+         * firmware a boot loader runs under would have. */
+        if (m->storage)
+            vga_set_mode3(&m->storage->vga);
         return;
     }
     m->cpu.eip = m->kernel_start.entry;

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "cpu/cpu.h"
+#include "devices/vga_screen.h"
+#include "machine/board_storage.h"
 #include "machine/linux_boot.h"
 #include "machine/machine.h"
 #include "mmu/physmem.h"
@@ -315,6 +317,17 @@ START_TEST(machine_enters_kernel)
     ck_assert_uint_eq(m->cpu.gdtr.base, LINUX_BOOT_GDT_ADDR);
     ck_assert(m->cpu.cr0 & 1);
     ck_assert_uint_eq(cpu_get_eflags(&m->cpu) & 0x200, 0);
+    /* The VGA is in the text mode 3 the zero page describes: 80x25,
+     * cleared, cursor at the top left. */
+    struct vga_text_screen ts;
+    ck_assert_int_eq(vga_text_snapshot(&m->storage->vga, &ts), 0);
+    ck_assert_uint_eq(ts.cols, 80);
+    ck_assert_uint_eq(ts.rows, 25);
+    ck_assert_uint_eq(ts.ch[24][79], ' ');
+    ck_assert_uint_eq(ts.attr[0][0], 0x07);
+    ck_assert(ts.cursor_visible);
+    ck_assert_uint_eq(ts.cursor_row, 0);
+    ck_assert_uint_eq(ts.cursor_col, 0);
     ck_assert_int_eq(machine_run(m), MACHINE_STOP_EXIT_PORT);
     ck_assert_uint_eq(m->exit_value, 0xFF);
     m->exit_requested = 0;
