@@ -10,6 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
 bash scripts/build.sh
+# The Linux guest (kernels, busybox initramfs) for the boot tests: fetched
+# into the cache once, then found there.
+bash scripts/linux-guest.sh
 (cd build && ctest --output-on-failure -j"$jobs")
 
 CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
