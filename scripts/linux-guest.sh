@@ -6,6 +6,7 @@
 #   ${SHADOW86_CACHE:-$HOME/.cache/shadow86}/linux/
 #     vmlinuz-686, vmlinuz-686-pae   the kernels (bzImage)
 #     initramfs.gz                   busybox + /init + the boot-test scripts
+#     vmlinuz-6.1.0-N-686[-pae], initramfs.cpio.gz   the same under Debian's names
 #
 # The packages are fetched with `apt-get download` through a private apt
 # state (its own lists and archive cache under the cache folder, no dpkg
@@ -149,7 +150,18 @@ initramfs() {
     echo "linux-guest: $out" >&2
 }
 
+# Debian's names too (vmlinuz-6.1.0-N-686, initramfs.cpio.gz), which
+# scripts/linux-disk.sh looks for.
+debian_names() {
+    local f
+    for f in 686 686-pae; do
+        ln -sfn "vmlinuz-$f" "$cache/vmlinuz-$(cat "$cache/vmlinuz-$f.version")"
+    done
+    ln -sfn initramfs.gz "$cache/initramfs.cpio.gz"
+}
+
 kernel 686
 kernel 686-pae
 busybox
 initramfs
+debian_names
