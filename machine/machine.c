@@ -411,8 +411,16 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
         if (!machine_halt_can_wake(m))
             return MACHINE_STOP_HALTED;
         /* Idle: skip (or, in host mode, sleep) to the next timer. */
+        uint64_t skipped = m->clock.halt_skipped_ns;
         if (clock_idle(&m->clock, MACHINE_MAX_SLEEP_NS) != 0)
             return MACHINE_STOP_HALTED;
+        /* The TSC counts virtual time at one tick per instruction's worth
+         * of it: the time HLT skipped passes for it too, as it does for
+         * the PIT and the RTC, or Linux's clocksource watchdog sees the
+         * TSC fall behind them and every idle period shrinks. Whole ticks
+         * of the running total, so no remainder is ever lost. */
+        m->cpu.tsc_offset += m->clock.halt_skipped_ns / CLOCK_NS_PER_INSN -
+                             skipped / CLOCK_NS_PER_INSN;
         if (m->quit_requested)
             return MACHINE_STOP_QUIT;
         break;
