@@ -7,9 +7,9 @@
 #
 #   scripts/linux-disk.sh [-k KERNEL] [-i INITRD] [-a CMDLINE] [-s MIB] OUT.img
 #
-# KERNEL and INITRD default to the set-up's cache,
-# ${SHADOW86_CACHE:-$HOME/.cache/shadow86}/linux (vmlinuz-*-686 and the
-# initramfs next to it). CMDLINE defaults to "console=ttyS0". Then:
+# KERNEL and INITRD default to what scripts/linux-guest.sh leaves in
+# ${SHADOW86_CACHE:-$HOME/.cache/shadow86}/linux (vmlinuz-686, else the
+# newest vmlinuz-*-686, and initramfs.gz). CMDLINE defaults to "console=ttyS0". Then:
 #
 #   build/shadow86 -hda OUT.img -snapshot -nographic
 #
@@ -45,14 +45,19 @@ die() {
     exit 1
 }
 
-# Defaults from the cache: the newest -686 kernel (not -686-pae), and an
+# Defaults from the cache (scripts/linux-guest.sh): the 686 kernel (not
+# 686-pae) as vmlinuz-686 or under Debian's name, newest first, and the
 # initramfs beside it.
+if [ -z "$kernel" ] && [ -r "$cache/vmlinuz-686" ]; then
+    kernel=$cache/vmlinuz-686
+fi
 if [ -z "$kernel" ]; then
+    # shellcheck disable=SC2012  # kernel file names are Debian's, no odd characters
     kernel=$(ls -1 "$cache"/vmlinuz-*-686 2>/dev/null | sort -V | tail -n 1 || true)
     [ -n "$kernel" ] || die "no kernel given (-k) and none in $cache (run the Linux set-up, see README)"
 fi
 if [ -z "$initrd" ]; then
-    for f in "$cache"/initramfs.cpio.gz "$cache"/initramfs.img "$cache"/initrd.img; do
+    for f in "$cache"/initramfs.gz "$cache"/initramfs.cpio.gz; do
         if [ -r "$f" ]; then initrd=$f; break; fi
     done
     [ -n "$initrd" ] || die "no initramfs given (-i) and none in $cache (run the Linux set-up, see README)"
@@ -62,7 +67,9 @@ fi
 case $size_mib in
 '' | *[!0-9]*) die "-s $size_mib: not a size in MiB" ;;
 esac
-[ "$size_mib" -ge 8 ] && [ "$size_mib" -le 2048 ] || die "-s $size_mib: size must be 8..2048 MiB"
+if [ "$size_mib" -lt 8 ] || [ "$size_mib" -gt 2048 ]; then
+    die "-s $size_mib: size must be 8..2048 MiB"
+fi
 case $cmdline in
 *$'\n'*) die "the kernel command line must be one line" ;;
 esac
@@ -105,6 +112,8 @@ mcopy -i "$part" "$tmp/syslinux.cfg" ::syslinux.cfg
 disk=$tmp/disk.img
 truncate -s $((total * 512)) "$disk"
 dd if="$mbr" of="$disk" bs=440 count=1 conv=notrunc status=none
+# A 32-bit value as four little-endian bytes (printf octal escapes).
+# shellcheck disable=SC2059  # the format is the escape being built
 le32() {
     local v=$1
     printf "\\$(printf %03o $((v & 255)))\\$(printf %03o $(((v >> 8) & 255)))"

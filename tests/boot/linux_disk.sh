@@ -42,6 +42,7 @@ fi
 start=$(date +%s)
 # -nographic: COM1 on stdout, and SeaBIOS copies its console (and so
 # syslinux's messages) to COM1.
+# shellcheck disable=SC2086  # SHADOW86_GUEST_FLAGS is a list of words
 timeout -k 10 "${SHADOW86_GUEST_TIMEOUT:-240}" "$emu" ${SHADOW86_GUEST_FLAGS:-} -m 256 \
     -hda "$tmp/disk.img" -snapshot -nographic -no-reboot >"$tmp/out" 2>"$tmp/err"
 status=$?
