@@ -8,8 +8,8 @@
 # /init must print its marker and run /etc/s86/smoke.sh, and the guest must
 # end the machine through ACPI:
 #   END=poweroff: `poweroff -f`, ACPI S5: exit status 0;
-#   END=reboot: `reboot -f`, which Linux does through the FADT's reset
-#               register first; with -no-reboot: exit status 10.
+#   END=reboot: `reboot -f` (s86.end=reboot), which Linux does through the
+#               FADT's reset register first; with -no-reboot: status 10.
 # Extra flags come from SHADOW86_GUEST_FLAGS.
 set -u
 emu=$1
