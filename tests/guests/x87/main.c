@@ -282,6 +282,8 @@ static void math_fault(void)
     puts("#MF: ok\n");
 }
 
+static const u16 cw_unmask_ze = 0x037B;
+
 static void irq13(void)
 {
     u32 cr0 = read_cr0();
@@ -297,11 +299,27 @@ static void irq13(void)
     __asm__ volatile("fninit");
     fldcw(0x037B);
     __asm__ volatile("fldz\n\tfld1\n\tfdiv %%st(1), %%st\n\t"
-                     "fld1\n\t"      /* waiting: frozen until IRQ 13 is handled */
+                     "fld1\n\t"      /* IRQ 13 is taken before this (IF = 1) */
                      "fninit" ::: "memory");
     __asm__ volatile("cli");
     check(irq13_count == 1, 70, "IRQ 13 count", irq13_count);
     check((handler_sw & 0x80FF) == 0x8084, 71, "IRQ 13 status word", handler_sw);
+    /* Again with interrupts off while the exception is raised, then STI:
+     * its shadow lets the next instruction (a waiting FLD1) start before
+     * IRQ 13 can be taken, so the CPU must freeze on it and resume it
+     * after the handler. */
+    ld top;
+    __asm__ volatile("fninit\n\t"
+                     "fldcw %2\n\t"
+                     "fldz\n\tfld1\n\tfdiv %%st(1), %%st\n\t"
+                     "sti\n\t"
+                     "fld1\n\t"
+                     "cli\n\t"
+                     "fnstsw %1\n\t"
+                     "fstpt %0\n\t"
+                     "fninit" : "=m"(top), "=m"(handler_sw) : "m"(cw_unmask_ze) : "memory");
+    check(irq13_count == 2, 72, "IRQ 13 count after the freeze", irq13_count);
+    check(top == 1.0L && !(handler_sw & 0x80), 73, "FLD1 resumed after IRQ 13", handler_sw);
     outb(0x21, 0xFF); outb(0xA1, 0xFF);
     write_cr0(cr0);
     puts("IRQ 13: ok\n");
