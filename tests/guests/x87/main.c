@@ -309,6 +309,7 @@ static void irq13(void)
      * IRQ 13 can be taken, so the CPU must freeze on it and resume it
      * after the handler. */
     ld top;
+    u16 post_sw;
     __asm__ volatile("fninit\n\t"
                      "fldcw %2\n\t"
                      "fldz\n\tfld1\n\tfdiv %%st(1), %%st\n\t"
@@ -317,9 +318,14 @@ static void irq13(void)
                      "cli\n\t"
                      "fnstsw %1\n\t"
                      "fstpt %0\n\t"
-                     "fninit" : "=m"(top), "=m"(handler_sw) : "m"(cw_unmask_ze) : "memory");
+                     "fninit" : "=m"(top), "=m"(post_sw) : "m"(cw_unmask_ze) : "memory");
     check(irq13_count == 2, 72, "IRQ 13 count after the freeze", irq13_count);
-    check(top == 1.0L && !(handler_sw & 0x80), 73, "FLD1 resumed after IRQ 13", handler_sw);
+    /* The handler ran before FLD1 (TOP still 6: two pushes), and FLD1
+     * completed after it (TOP 5, ES clear). */
+    check(((handler_sw >> 11) & 7) == 6 && (handler_sw & 0x80), 73, "handler before FLD1",
+          handler_sw);
+    check(top == 1.0L && ((post_sw >> 11) & 7) == 5 && !(post_sw & 0x80), 74,
+          "FLD1 resumed after IRQ 13", post_sw);
     outb(0x21, 0xFF); outb(0xA1, 0xFF);
     write_cr0(cr0);
     puts("IRQ 13: ok\n");
