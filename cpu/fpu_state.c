@@ -12,11 +12,9 @@ void fpu_reset(struct cpu *cpu)
     /* SDM Vol. 3, Table 9-1 (P6 family): CW 0040h, SW 0, TW 5555h (every
      * register tagged zero), R0-R7 +0.0, pointers and opcode 0. */
     struct fpu *f = &cpu->fpu;
-    uint8_t ignne = f->ignne;   /* a board input, not CPU state */
-    memset(f, 0, sizeof *f);
+    memset(f, 0, sizeof *f);   /* FERR# and IGNNE# low: the board resets its side too */
     f->cw = 0x0040;
     f->tw = 0x5555;
-    f->ignne = ignne;
 }
 
 void fpu_init(struct cpu *cpu)
