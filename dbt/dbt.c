@@ -88,7 +88,15 @@ static int needs_interpreter(const struct cpu *cpu)
 void dbt_mem_state(struct dbt *d)
 {
     const struct cpu *cpu = d->cpu;
-    d->mem_hooks_off = !cpu_access_hook_needed(cpu) && !cpu->hooks.mem_access;
+    /* cpu_access_hook() does something only for armed data breakpoints or
+     * for alignment checks, which need CR0.AM, EFLAGS.AC and CPL 3 (SDM
+     * vol. 3, 6.15 "#AC"). Linux sets CR0.AM everywhere and EFLAGS.AC
+     * almost never, so CR0.AM alone must not send every access to the
+     * slow path. EFLAGS.AC and the CPL change only by instructions that
+     * end their block (POPF, IRET, far transfers, task switches) or by
+     * exception delivery, after which the run loop decides again. */
+    int ac_checks = (cpu->cr0 & CR0_AM) && (cpu->eflags & EFLAGS_AC) && cpu_cpl(cpu) == 3;
+    d->mem_hooks_off = !(cpu->dr[7] & 0xFF) && !ac_checks && !cpu->hooks.mem_access;
     d->tlb_priv = (uint8_t)mem_fast_priv(cpu);
     d->flat_rd = d->flat_wr = 0;
     if (d->mem_hooks_off) {
