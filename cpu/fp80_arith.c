@@ -8,26 +8,6 @@
  * denormal operand exception, then overflow/underflow, then precision. */
 #include "cpu/fp80_internal.h"
 
-/* Handles NaN and unsupported operands; returns 1 when *r is the result. */
-static int nan_operands(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b, struct fp80 *r)
-{
-    if (fp80_is_unsupported(a) || fp80_is_unsupported(b)) {
-        *r = fp80_invalid(ctx);
-        return 1;
-    }
-    if (fp80_is_nan(a) || fp80_is_nan(b)) {
-        *r = fp80_propagate_nan(ctx, a, b);
-        return 1;
-    }
-    return 0;
-}
-
-static void denormal_check(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b)
-{
-    if (fp80_is_denormal_operand(a) || fp80_is_denormal_operand(b))
-        ctx->flags |= FP80_DE;
-}
-
 static struct fp80 addsub(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b, int negate)
 {
     struct fp80 r;
@@ -36,15 +16,15 @@ static struct fp80 addsub(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b, in
     int prec = fp80_precision(ctx);
     struct u128 A, B;
     ctx->c1 = 0;
-    if (nan_operands(ctx, a, b, &r))
+    if (fp80_nan_operands(ctx, a, b, &r))
         return r;
     if (fp80_is_inf(a) || fp80_is_inf(b)) {
         if (fp80_is_inf(a) && fp80_is_inf(b) && sa != sb)
             return fp80_invalid(ctx);
-        denormal_check(ctx, a, b);
+        fp80_denormal_check(ctx, a, b);
         return fp80_make(fp80_is_inf(a) ? sa : sb, FP80_EXP_MAX, FP80_INT_BIT);
     }
-    denormal_check(ctx, a, b);
+    fp80_denormal_check(ctx, a, b);
     if (fp80_is_zero(a) && fp80_is_zero(b)) {
         /* IEEE 754 6.3: x + (-x) is +0 except when rounding down. */
         int s = sa == sb ? sa : (ctx->rc & 3) == FP80_RC_DOWN;
@@ -87,15 +67,15 @@ struct fp80 fp80_mul(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b)
     struct fp80_unpacked ua, ub;
     int s = fp80_sign(a) ^ fp80_sign(b);
     ctx->c1 = 0;
-    if (nan_operands(ctx, a, b, &r))
+    if (fp80_nan_operands(ctx, a, b, &r))
         return r;
     if (fp80_is_inf(a) || fp80_is_inf(b)) {
         if (fp80_is_zero(a) || fp80_is_zero(b))
             return fp80_invalid(ctx);
-        denormal_check(ctx, a, b);
+        fp80_denormal_check(ctx, a, b);
         return fp80_make(s, FP80_EXP_MAX, FP80_INT_BIT);
     }
-    denormal_check(ctx, a, b);
+    fp80_denormal_check(ctx, a, b);
     if (fp80_is_zero(a) || fp80_is_zero(b))
         return fp80_make(s, 0, 0);
     ua = fp80_unpack(a);
@@ -152,16 +132,16 @@ struct fp80 fp80_div(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b)
     struct fp80_unpacked ua, ub;
     int s = fp80_sign(a) ^ fp80_sign(b);
     ctx->c1 = 0;
-    if (nan_operands(ctx, a, b, &r))
+    if (fp80_nan_operands(ctx, a, b, &r))
         return r;
     if (fp80_is_inf(a)) {
         if (fp80_is_inf(b))
             return fp80_invalid(ctx);
-        denormal_check(ctx, a, b);
+        fp80_denormal_check(ctx, a, b);
         return fp80_make(s, FP80_EXP_MAX, FP80_INT_BIT);
     }
     if (fp80_is_inf(b)) {
-        denormal_check(ctx, a, b);
+        fp80_denormal_check(ctx, a, b);
         return fp80_make(s, 0, 0);
     }
     if (fp80_is_zero(b)) {
@@ -171,7 +151,7 @@ struct fp80 fp80_div(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b)
         ctx->flags |= FP80_ZE;
         return fp80_make(s, FP80_EXP_MAX, FP80_INT_BIT);
     }
-    denormal_check(ctx, a, b);
+    fp80_denormal_check(ctx, a, b);
     if (fp80_is_zero(a))
         return fp80_make(s, 0, 0);
     ua = fp80_unpack(a);
@@ -219,7 +199,7 @@ struct fp80 fp80_sqrt(struct fp80_ctx *ctx, struct fp80 a)
         return fp80_invalid(ctx);
     if (fp80_is_inf(a))
         return a;
-    denormal_check(ctx, a, a);
+    fp80_denormal_check(ctx, a, a);
     ua = fp80_unpack(a);
     e = ua.exp - FP80_BIAS;
     /* sig/2^63 * 2^e: fold an odd exponent into the significand so the

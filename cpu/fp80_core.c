@@ -290,3 +290,22 @@ struct fp80 fp80_chs(struct fp80 a)
     a.se ^= 0x8000;
     return a;
 }
+
+int fp80_nan_operands(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b, struct fp80 *r)
+{
+    if (fp80_is_unsupported(a) || fp80_is_unsupported(b)) {
+        *r = fp80_invalid(ctx);
+        return 1;
+    }
+    if (fp80_is_nan(a) || fp80_is_nan(b)) {
+        *r = fp80_propagate_nan(ctx, a, b);
+        return 1;
+    }
+    return 0;
+}
+
+void fp80_denormal_check(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b)
+{
+    if (fp80_is_denormal_operand(a) || fp80_is_denormal_operand(b))
+        ctx->flags |= FP80_DE;
+}

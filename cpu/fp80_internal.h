@@ -156,6 +156,12 @@ int fp80_is_inf(struct fp80 a);
 struct fp80 fp80_propagate_nan(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b);
 /* IE, real indefinite. */
 struct fp80 fp80_invalid(struct fp80_ctx *ctx);
+/* The first step of a two-operand operation (SDM Vol. 1, 4.9.2 priority):
+ * an unsupported operand gives IE and the indefinite, NaN operands the
+ * propagated NaN; returns 1 when *r is then the result. */
+int fp80_nan_operands(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b, struct fp80 *r);
+/* DE when either operand is a denormal or pseudo-denormal. */
+void fp80_denormal_check(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b);
 
 /* Round the exact value (-1)^sign * sig / 2^127 * 2^(exp - bias) (sig
  * normalised with bit 127 set, or zero) to `prec` significand bits (64,

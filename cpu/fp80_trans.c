@@ -108,27 +108,6 @@ static struct xf xf_atan01(struct xf z)
     return xf_add(base, sum);
 }
 
-/* NaN and unsupported operands of the two-operand functions; returns 1
- * when *r is the result. */
-static int nan_operands(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b, struct fp80 *r)
-{
-    if (fp80_is_unsupported(a) || fp80_is_unsupported(b)) {
-        *r = fp80_invalid(ctx);
-        return 1;
-    }
-    if (fp80_is_nan(a) || fp80_is_nan(b)) {
-        *r = fp80_propagate_nan(ctx, a, b);
-        return 1;
-    }
-    return 0;
-}
-
-static void denormal_check(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b)
-{
-    if (fp80_is_denormal_operand(a) || fp80_is_denormal_operand(b))
-        ctx->flags |= FP80_DE;
-}
-
 static struct fp80 inf(int sign) { return fp80_make(sign, FP80_EXP_MAX, FP80_INT_BIT); }
 static struct fp80 zero(int sign) { return fp80_make(sign, 0, 0); }
 
@@ -144,7 +123,7 @@ struct fp80 fp80_f2xm1(struct fp80_ctx *ctx, struct fp80 a)
         return a;
     if (fp80_is_inf(a))
         return fp80_sign(a) ? fp80_make(1, FP80_BIAS, FP80_INT_BIT) : a;   /* 2^-inf - 1 = -1 */
-    denormal_check(ctx, a, a);
+    fp80_denormal_check(ctx, a, a);
     x = xf_from_fp80(a);
     if (x.exp >= 0 && !(x.exp == 0 && x.sig.hi == FP80_INT_BIT && x.sig.lo == 0)) {
         /* Outside the defined domain -1..+1 (the SDM leaves the result
@@ -174,7 +153,7 @@ struct fp80 fp80_fyl2x(struct fp80_ctx *ctx, struct fp80 x, struct fp80 y)
     struct xf l;
     int exact, sy = fp80_sign(y), sx = fp80_sign(x);
     ctx->c1 = 0;
-    if (nan_operands(ctx, x, y, &r))
+    if (fp80_nan_operands(ctx, x, y, &r))
         return r;
     if (sx && !fp80_is_zero(x))
         return fp80_invalid(ctx);   /* log of a negative number */
@@ -189,17 +168,17 @@ struct fp80 fp80_fyl2x(struct fp80_ctx *ctx, struct fp80 x, struct fp80 y)
     if (fp80_is_inf(x)) {
         if (fp80_is_zero(y))
             return fp80_invalid(ctx);
-        denormal_check(ctx, y, y);
+        fp80_denormal_check(ctx, y, y);
         return inf(sy);
     }
     /* x positive finite. */
     if (x.se == FP80_BIAS && x.mant == FP80_INT_BIT) {   /* log2(1) = +0 */
         if (fp80_is_inf(y))
             return fp80_invalid(ctx);
-        denormal_check(ctx, y, y);
+        fp80_denormal_check(ctx, y, y);
         return zero(sy);
     }
-    denormal_check(ctx, x, y);
+    fp80_denormal_check(ctx, x, y);
     l = xf_log2(xf_from_fp80(x), &exact);
     if (fp80_is_inf(y))
         return inf(sy ^ l.sign);
@@ -214,19 +193,19 @@ struct fp80 fp80_fyl2xp1(struct fp80_ctx *ctx, struct fp80 x, struct fp80 y)
     struct xf xv, l, one = xf_from_int(1);
     int sy = fp80_sign(y), sx = fp80_sign(x), exact = 0;
     ctx->c1 = 0;
-    if (nan_operands(ctx, x, y, &r))
+    if (fp80_nan_operands(ctx, x, y, &r))
         return r;
     if (fp80_is_zero(x)) {
         if (fp80_is_inf(y))
             return fp80_invalid(ctx);
-        denormal_check(ctx, y, y);
+        fp80_denormal_check(ctx, y, y);
         return zero(sx ^ sy);
     }
     if (fp80_is_inf(x)) {
         /* Outside the domain; as y * log2(x + 1) would give. */
         if (sx || fp80_is_zero(y))
             return fp80_invalid(ctx);
-        denormal_check(ctx, y, y);
+        fp80_denormal_check(ctx, y, y);
         return inf(sy);
     }
     xv = xf_from_fp80(x);
@@ -239,7 +218,7 @@ struct fp80 fp80_fyl2xp1(struct fp80_ctx *ctx, struct fp80 x, struct fp80 y)
         ctx->flags |= FP80_ZE;
         return inf(!sy);
     }
-    denormal_check(ctx, x, y);
+    fp80_denormal_check(ctx, x, y);
     if (fp80_is_inf(y))
         return inf(sy ^ sx);
     if (fp80_is_zero(y))
@@ -260,9 +239,9 @@ struct fp80 fp80_fpatan(struct fp80_ctx *ctx, struct fp80 y, struct fp80 x)
     struct xf ay, ax, t, pi = xf_pi();
     int sy = fp80_sign(y), sx = fp80_sign(x);
     ctx->c1 = 0;
-    if (nan_operands(ctx, x, y, &r))
+    if (fp80_nan_operands(ctx, x, y, &r))
         return r;
-    denormal_check(ctx, x, y);
+    fp80_denormal_check(ctx, x, y);
     /* SDM Vol. 2, FPATAN table. */
     if (fp80_is_zero(y)) {
         if (!sx)

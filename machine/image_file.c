@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,4 +60,14 @@ int image_file_read(const char *path, size_t max_size, uint8_t **data, size_t *s
     *data = buf;
     *size = len;
     return 0;
+}
+
+void image_error(char *err, size_t errsz, const char *name, const char *fmt, ...)
+{
+    char msg[IMAGE_ERR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(err, errsz, "%s: %s", name, msg);
 }

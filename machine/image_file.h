@@ -16,4 +16,11 @@
 int image_file_read(const char *path, size_t max_size, uint8_t **data, size_t *size,
                     char *err, size_t errsz);
 
+/* Write "<name>: <formatted problem>" into err: the one-line form every
+ * loader's error takes. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+void image_error(char *err, size_t errsz, const char *name, const char *fmt, ...);
+
 #endif

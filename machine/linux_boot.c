@@ -48,16 +48,6 @@ enum {
 #define E820_RAM 1u
 #define E820_RESERVED 2u
 
-static void lb_error(char *err, size_t errsz, const char *name, const char *fmt, ...)
-{
-    char msg[IMAGE_ERR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(err, errsz, "%s: %s", name, msg);
-}
-
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t le32(const uint8_t *p)
 {
@@ -124,32 +114,32 @@ static int check_kernel(const char *name, const uint8_t *k, size_t ksize, uint32
                         char *err, size_t errsz)
 {
     if (ksize == 0) {
-        lb_error(err, errsz, name, "file is empty");
+        image_error(err, errsz, name, "file is empty");
         return -1;
     }
     if (!linux_boot_is_bzimage(k, ksize)) {
-        lb_error(err, errsz, name, "not a Linux kernel image (no \"HdrS\" setup header)");
+        image_error(err, errsz, name, "not a Linux kernel image (no \"HdrS\" setup header)");
         return -1;
     }
     if (le16(k + HDR_BOOT_FLAG) != 0xAA55) {
-        lb_error(err, errsz, name, "bad boot sector signature 0x%04x (expected 0xaa55)",
+        image_error(err, errsz, name, "bad boot sector signature 0x%04x (expected 0xaa55)",
                  le16(k + HDR_BOOT_FLAG));
         return -1;
     }
     uint16_t version = le16(k + HDR_VERSION);
     if (version < LINUX_BOOT_MIN_VERSION) {
-        lb_error(err, errsz, name, "boot protocol %u.%02u is too old (2.02 or later needed)",
+        image_error(err, errsz, name, "boot protocol %u.%02u is too old (2.02 or later needed)",
                  version >> 8, version & 0xFF);
         return -1;
     }
     size_t hdr_end = HDR_MAGIC + (size_t)k[HDR_JUMP + 1];
     if (hdr_end > ksize || hdr_end < HDR_CMD_LINE_PTR + 4) {
-        lb_error(err, errsz, name, "truncated or malformed setup header (ends at offset %zu)",
+        image_error(err, errsz, name, "truncated or malformed setup header (ends at offset %zu)",
                  hdr_end);
         return -1;
     }
     if (!(k[HDR_LOADFLAGS] & LOADFLAG_LOADED_HIGH)) {
-        lb_error(err, errsz, name,
+        image_error(err, errsz, name,
                  "not a bzImage: the protected-mode kernel loads low (zImage), which needs "
                  "the real-mode setup and a BIOS");
         return -1;
@@ -157,7 +147,7 @@ static int check_kernel(const char *name, const uint8_t *k, size_t ksize, uint32
     unsigned setup_sects = k[HDR_SETUP_SECTS] ? k[HDR_SETUP_SECTS] : 4;
     uint32_t off = (setup_sects + 1) * 512u;
     if (ksize <= off) {
-        lb_error(err, errsz, name,
+        image_error(err, errsz, name,
                  "truncated: the setup code takes %u bytes, the file has %zu (no protected-mode "
                  "kernel)", off, ksize);
         return -1;
@@ -187,7 +177,7 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
     if (cmax > LINUX_BOOT_CMDLINE_MAX - 1)
         cmax = LINUX_BOOT_CMDLINE_MAX - 1;
     if (clen > cmax) {
-        lb_error(err, errsz, kname, "kernel command line too long (%zu bytes, this kernel takes %u)",
+        image_error(err, errsz, kname, "kernel command line too long (%zu bytes, this kernel takes %u)",
                  clen, cmax);
         return -1;
     }
@@ -205,7 +195,7 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
             kernel_end = need;
     }
     if (kernel_end > ram) {
-        lb_error(err, errsz, kname, "needs RAM up to 0x%llx to run, the machine has %u MiB",
+        image_error(err, errsz, kname, "needs RAM up to 0x%llx to run, the machine has %u MiB",
                  (unsigned long long)kernel_end, ram >> 20);
         return -1;
     }
@@ -213,7 +203,7 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
     uint32_t initrd_addr = 0;
     if (initrd) {
         if (isize == 0) {
-            lb_error(err, errsz, iname, "initrd is empty");
+            image_error(err, errsz, iname, "initrd is empty");
             return -1;
         }
         /* boot.rst: initrd_addr_max exists from 2.03; older kernels take
@@ -222,7 +212,7 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
         if (top > ram)
             top = ram;
         if (isize > top || ((top - isize) & ~0xFFFull) < kernel_end) {
-            lb_error(err, errsz, iname,
+            image_error(err, errsz, iname,
                      "initrd of %zu bytes does not fit between the kernel (ends 0x%llx) and "
                      "0x%llx (RAM %u MiB)",
                      isize, (unsigned long long)kernel_end, (unsigned long long)top, ram >> 20);
@@ -233,7 +223,7 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
 
     uint8_t *zp = calloc(1, ZP_SIZE);
     if (!zp) {
-        lb_error(err, errsz, kname, "out of memory");
+        image_error(err, errsz, kname, "out of memory");
         return -1;
     }
     memcpy(zp + HDR_START, k + HDR_START, hdr_end - HDR_START);

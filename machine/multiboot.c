@@ -34,16 +34,6 @@ struct mb_header {
     uint32_t header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
 };
 
-static void mb_error(char *err, size_t errsz, const char *name, const char *fmt, ...)
-{
-    char msg[IMAGE_ERR_MAX];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    snprintf(err, errsz, "%s: %s", name, msg);
-}
-
 static uint32_t le32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -101,11 +91,11 @@ static int plan_aout_kludge(const struct physmem *pm, const char *name, const ui
 {
     (void)image;
     if (h->offset + 32 > size) {
-        mb_error(err, errsz, name, "truncated multiboot header (address fields missing)");
+        image_error(err, errsz, name, "truncated multiboot header (address fields missing)");
         return -1;
     }
     if (h->header_addr < h->load_addr || h->header_addr - h->load_addr > h->offset) {
-        mb_error(err, errsz, name,
+        image_error(err, errsz, name,
                  "multiboot header_addr 0x%x / load_addr 0x%x do not match the header's file offset %zu",
                  h->header_addr, h->load_addr, h->offset);
         return -1;
@@ -114,19 +104,19 @@ static int plan_aout_kludge(const struct physmem *pm, const char *name, const ui
     uint32_t filesz;
     if (h->load_end_addr == 0) {
         if (size - file_off > 0xFFFFFFFFu - h->load_addr) {
-            mb_error(err, errsz, name, "kernel image does not fit below 4 GiB");
+            image_error(err, errsz, name, "kernel image does not fit below 4 GiB");
             return -1;
         }
         filesz = (uint32_t)(size - file_off);
     } else {
         if (h->load_end_addr <= h->load_addr) {
-            mb_error(err, errsz, name, "multiboot load_end_addr 0x%x is not above load_addr 0x%x",
+            image_error(err, errsz, name, "multiboot load_end_addr 0x%x is not above load_addr 0x%x",
                      h->load_end_addr, h->load_addr);
             return -1;
         }
         filesz = h->load_end_addr - h->load_addr;
         if (filesz > size - file_off) {
-            mb_error(err, errsz, name, "truncated: load range needs %u bytes from offset %zu, file has %zu",
+            image_error(err, errsz, name, "truncated: load range needs %u bytes from offset %zu, file has %zu",
                      filesz, file_off, size);
             return -1;
         }
@@ -134,19 +124,19 @@ static int plan_aout_kludge(const struct physmem *pm, const char *name, const ui
     uint32_t memsz = filesz;
     if (h->bss_end_addr) {
         if (h->bss_end_addr < h->load_addr + filesz) {
-            mb_error(err, errsz, name, "multiboot bss_end_addr 0x%x is below the loaded image end 0x%x",
+            image_error(err, errsz, name, "multiboot bss_end_addr 0x%x is below the loaded image end 0x%x",
                      h->bss_end_addr, h->load_addr + filesz);
             return -1;
         }
         memsz = h->bss_end_addr - h->load_addr;
     }
     if (!range_in_ram(pm, h->load_addr, memsz)) {
-        mb_error(err, errsz, name, "kernel at 0x%x-0x%x lies outside RAM (%u MiB)", h->load_addr,
+        image_error(err, errsz, name, "kernel at 0x%x-0x%x lies outside RAM (%u MiB)", h->load_addr,
                  h->load_addr + memsz - 1, pm->ram_size >> 20);
         return -1;
     }
     if (h->entry_addr < h->load_addr || h->entry_addr - h->load_addr >= memsz) {
-        mb_error(err, errsz, name, "entry point 0x%x is outside the loaded image", h->entry_addr);
+        image_error(err, errsz, name, "entry point 0x%x is outside the loaded image", h->entry_addr);
         return -1;
     }
     plan->chunk[0] = (struct mb_chunk){ h->load_addr, file_off, filesz, memsz };
@@ -159,15 +149,15 @@ static int check_elf_ident(const char *name, const uint8_t *image, size_t size, 
                            size_t errsz)
 {
     if (size < EI_NIDENT || memcmp(image, ELFMAG, SELFMAG) != 0) {
-        mb_error(err, errsz, name, "not an ELF file");
+        image_error(err, errsz, name, "not an ELF file");
         return -1;
     }
     if (image[EI_CLASS] != ELFCLASS32) {
-        mb_error(err, errsz, name, "not a 32-bit ELF file (ELF class %u)", image[EI_CLASS]);
+        image_error(err, errsz, name, "not a 32-bit ELF file (ELF class %u)", image[EI_CLASS]);
         return -1;
     }
     if (image[EI_DATA] != ELFDATA2LSB) {
-        mb_error(err, errsz, name, "not a little-endian ELF file");
+        image_error(err, errsz, name, "not a little-endian ELF file");
         return -1;
     }
     return 0;
@@ -183,34 +173,34 @@ static int plan_elf(const struct physmem *pm, const char *name, uint8_t *image, 
     Elf *elf = NULL;
 
     if (elf_version(EV_CURRENT) == EV_NONE) {
-        mb_error(err, errsz, name, "libelf initialisation failed: %s", elf_errmsg(-1));
+        image_error(err, errsz, name, "libelf initialisation failed: %s", elf_errmsg(-1));
         return -1;
     }
     elf = elf_memory((char *)image, size);
     if (!elf || elf_kind(elf) != ELF_K_ELF) {
-        mb_error(err, errsz, name, "not an ELF file");
+        image_error(err, errsz, name, "not an ELF file");
         goto out;
     }
     Elf32_Ehdr *eh = elf32_getehdr(elf);
     if (!eh) {
-        mb_error(err, errsz, name, "bad ELF header: %s", elf_errmsg(-1));
+        image_error(err, errsz, name, "bad ELF header: %s", elf_errmsg(-1));
         goto out;
     }
     if (eh->e_machine != EM_386) {
-        mb_error(err, errsz, name, "not an x86 (EM_386) ELF file (e_machine %u)", eh->e_machine);
+        image_error(err, errsz, name, "not an x86 (EM_386) ELF file (e_machine %u)", eh->e_machine);
         goto out;
     }
     if (eh->e_type != ET_EXEC) {
-        mb_error(err, errsz, name, "not an executable ELF file (e_type %u)", eh->e_type);
+        image_error(err, errsz, name, "not an executable ELF file (e_type %u)", eh->e_type);
         goto out;
     }
     size_t nph;
     if (elf_getphdrnum(elf, &nph) != 0) {
-        mb_error(err, errsz, name, "bad program header table: %s", elf_errmsg(-1));
+        image_error(err, errsz, name, "bad program header table: %s", elf_errmsg(-1));
         goto out;
     }
     if ((uint64_t)eh->e_phoff + (uint64_t)nph * sizeof(Elf32_Phdr) > size) {
-        mb_error(err, errsz, name, "truncated: program header table runs past the end of the file");
+        image_error(err, errsz, name, "truncated: program header table runs past the end of the file");
         goto out;
     }
     int entry_found = 0;
@@ -220,31 +210,31 @@ static int plan_elf(const struct physmem *pm, const char *name, uint8_t *image, 
          * in a hostile file, and the table is read in place from `image`. */
         GElf_Phdr phdr;
         if (!gelf_getphdr(elf, (int)i, &phdr)) {
-            mb_error(err, errsz, name, "bad program header %zu: %s", i, elf_errmsg(-1));
+            image_error(err, errsz, name, "bad program header %zu: %s", i, elf_errmsg(-1));
             goto out;
         }
         const GElf_Phdr *p = &phdr;
         if (p->p_type != PT_LOAD || p->p_memsz == 0)
             continue;
         if (p->p_filesz > p->p_memsz) {
-            mb_error(err, errsz, name, "segment %zu: file size %u exceeds memory size %u", i,
+            image_error(err, errsz, name, "segment %zu: file size %u exceeds memory size %u", i,
                      (unsigned)p->p_filesz, (unsigned)p->p_memsz);
             goto out;
         }
         if ((uint64_t)p->p_offset + p->p_filesz > size) {
-            mb_error(err, errsz, name,
+            image_error(err, errsz, name,
                      "truncated: segment %zu needs bytes up to offset %llu, file has %zu", i,
                      (unsigned long long)(p->p_offset + p->p_filesz), size);
             goto out;
         }
         if (!range_in_ram(pm, (uint32_t)p->p_paddr, (uint32_t)p->p_memsz)) {
-            mb_error(err, errsz, name, "segment %zu at 0x%x-0x%llx lies outside RAM (%u MiB)", i,
+            image_error(err, errsz, name, "segment %zu at 0x%x-0x%llx lies outside RAM (%u MiB)", i,
                      (unsigned)p->p_paddr, (unsigned long long)(p->p_paddr + p->p_memsz - 1),
                      pm->ram_size >> 20);
             goto out;
         }
         if (plan->nchunks == MB_MAX_CHUNKS) {
-            mb_error(err, errsz, name, "more than %d loadable segments", MB_MAX_CHUNKS);
+            image_error(err, errsz, name, "more than %d loadable segments", MB_MAX_CHUNKS);
             goto out;
         }
         /* A 32-bit file's fields are 32 bits wide, so these casts are exact. */
@@ -257,11 +247,11 @@ static int plan_elf(const struct physmem *pm, const char *name, uint8_t *image, 
         }
     }
     if (plan->nchunks == 0) {
-        mb_error(err, errsz, name, "no loadable (PT_LOAD) segments");
+        image_error(err, errsz, name, "no loadable (PT_LOAD) segments");
         goto out;
     }
     if (!entry_found) {
-        mb_error(err, errsz, name, "entry point 0x%x is outside the loadable segments",
+        image_error(err, errsz, name, "entry point 0x%x is outside the loadable segments",
                  eh->e_entry);
         goto out;
     }
@@ -342,12 +332,12 @@ int multiboot_load_image(struct physmem *pm, const char *name, const uint8_t *im
     if (!cmdline)
         cmdline = "";
     if (size == 0) {
-        mb_error(err, errsz, name, "file is empty");
+        image_error(err, errsz, name, "file is empty");
         return -1;
     }
     size_t clen = strlen(cmdline);
     if (clen > MULTIBOOT_INFO_LIMIT - MULTIBOOT_INFO_ADDR - MBI_CMDLINE_OFF - 1) {
-        mb_error(err, errsz, name, "kernel command line too long (%zu bytes)", clen);
+        image_error(err, errsz, name, "kernel command line too long (%zu bytes)", clen);
         return -1;
     }
 
@@ -357,7 +347,7 @@ int multiboot_load_image(struct physmem *pm, const char *name, const uint8_t *im
         /* Spec 3.1.2: a boot loader that does not understand a required
          * bit must refuse the kernel. Bit 2 (video mode) we understand but
          * cannot grant; the spec lets a loader boot in text mode then. */
-        mb_error(err, errsz, name, "multiboot header requires unsupported features (flags 0x%08x)",
+        image_error(err, errsz, name, "multiboot header requires unsupported features (flags 0x%08x)",
                  h.flags);
         return -1;
     }
@@ -371,7 +361,7 @@ int multiboot_load_image(struct physmem *pm, const char *name, const uint8_t *im
         /* libelf may convert data in place; give it a private copy. */
         copy = malloc(size);
         if (!copy) {
-            mb_error(err, errsz, name, "out of memory");
+            image_error(err, errsz, name, "out of memory");
             return -1;
         }
         memcpy(copy, image, size);
@@ -379,10 +369,10 @@ int multiboot_load_image(struct physmem *pm, const char *name, const uint8_t *im
             goto out;
         if (!h.found) {
             if (h.bad_checksum_at >= 0)
-                mb_error(err, errsz, name, "multiboot header at offset %d has a bad checksum",
+                image_error(err, errsz, name, "multiboot header at offset %d has a bad checksum",
                          h.bad_checksum_at);
             else
-                mb_error(err, errsz, name, "no multiboot header in the first %u bytes",
+                image_error(err, errsz, name, "no multiboot header in the first %u bytes",
                          MULTIBOOT_SEARCH_BYTES);
             goto out;
         }
@@ -391,19 +381,19 @@ int multiboot_load_image(struct physmem *pm, const char *name, const uint8_t *im
     /* The boot information must fit in RAM and not sit under the kernel. */
     area = calloc(1, MBI_CMDLINE_OFF + clen + 1);
     if (!area) {
-        mb_error(err, errsz, name, "out of memory");
+        image_error(err, errsz, name, "out of memory");
         goto out;
     }
     uint32_t area_len = build_info(pm, cmdline, area);
     if (!range_in_ram(pm, MULTIBOOT_INFO_ADDR, area_len)) {
-        mb_error(err, errsz, name, "RAM too small for the boot information");
+        image_error(err, errsz, name, "RAM too small for the boot information");
         goto out;
     }
     uint32_t lo = 0xFFFFFFFFu, hi = 0;
     for (unsigned i = 0; i < plan.nchunks; i++) {
         const struct mb_chunk *c = &plan.chunk[i];
         if (overlaps(c->paddr, c->memsz, MULTIBOOT_INFO_ADDR, area_len)) {
-            mb_error(err, errsz, name,
+            image_error(err, errsz, name,
                      "kernel at 0x%x-0x%x overlaps the boot information at 0x%x-0x%x", c->paddr,
                      c->paddr + c->memsz - 1, MULTIBOOT_INFO_ADDR,
                      MULTIBOOT_INFO_ADDR + area_len - 1);
