@@ -148,11 +148,16 @@ struct cpu_mmu_event {
  * path): `sens` is the class (enum cpu_sensitivity of cpu/sensitive.h),
  * `outcome` says what happened. */
 enum cpu_callout_outcome {
-    CPU_CALLOUT_REACHED,    /* about to execute (interpreter and dbt/ today);
-                               a fault, if any, follows as an interrupt event */
-    CPU_CALLOUT_EMULATED,   /* executed by the callout */
-    CPU_CALLOUT_FAULTED,    /* raised an exception (e.g. #GP at CPL > 0) */
-    CPU_CALLOUT_BLOCK_END   /* executed, and ended the block (mode may change) */
+    CPU_CALLOUT_REACHED,    /* about to execute; `in` and the CPU are the
+                               instruction's state before it runs */
+    CPU_CALLOUT_EMULATED,   /* then: it completed (the translator ends its
+                               block after every callout, so every completed
+                               callout also ended a block) */
+    CPU_CALLOUT_FAULTED     /* then: it raised an exception (e.g. #GP at
+                               CPL > 0); reported before the exception's
+                               interrupt event. `in` is NULL and the CPU is
+                               the faulting state: observers pair the
+                               outcome with the REACHED call before it */
 };
 
 /* Translator block events ([dbt] calls the hook). */
@@ -287,6 +292,10 @@ struct cpu {
      * raised is an instruction breakpoint (which pushes RF = 0). */
     uint32_t dbg_pending;
     uint8_t dbg_code_fault;
+
+    /* A callout reported REACHED to hooks.callout whose outcome is not yet
+     * reported (set only while that hook is set). */
+    uint8_t callout_open;
 
     uint8_t nmi_pending;      /* NMI raised, not yet delivered */
     uint8_t nmi_blocked;      /* an NMI handler runs: until the next IRET */

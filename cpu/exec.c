@@ -62,9 +62,25 @@ void cpu_execute(struct cpu *cpu, const struct insn *in)
         cpu->stats.sensitive[sc]++;
         cpu->stats.sensitive_op[in->op]++;
         if (cpu->hooks.callout)  /* debug/: callout trace */
-            cpu->hooks.callout(cpu->hooks.opaque, cpu, in, (int)sc, CPU_CALLOUT_REACHED);
+            cpu_callout_reached(cpu, in, sc);
     }
     cpu_handler_for(in)(cpu, in);
+    if (cpu->callout_open)
+        cpu_callout_outcome(cpu, in, CPU_CALLOUT_EMULATED);
+}
+
+void cpu_callout_reached(struct cpu *cpu, const struct insn *in, enum cpu_sensitivity sc)
+{
+    cpu->callout_open = (uint8_t)(sc + 1);
+    cpu->hooks.callout(cpu->hooks.opaque, cpu, in, (int)sc, CPU_CALLOUT_REACHED);
+}
+
+void cpu_callout_outcome(struct cpu *cpu, const struct insn *in, enum cpu_callout_outcome outcome)
+{
+    int sc = cpu->callout_open - 1;
+    cpu->callout_open = 0;
+    if (cpu->hooks.callout)
+        cpu->hooks.callout(cpu->hooks.opaque, cpu, in, sc, outcome);
 }
 
 /* One instruction, with single-step trap and interrupt-shadow handling. */
@@ -155,6 +171,8 @@ void cpu_handle_fault(struct cpu *cpu)
     int has_err = cpu->fault_has_error;
     uint32_t err = cpu->fault_error;
 
+    if (cpu->callout_open)   /* a traced callout faulted */
+        cpu_callout_outcome(cpu, NULL, CPU_CALLOUT_FAULTED);
     if (cpu->delivering < 0)
         cpu->fault_chain_len = 0;
     record_fault(cpu, vec);

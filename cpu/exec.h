@@ -17,6 +17,13 @@ void cpu_decode_current(struct cpu *cpu, struct insn *in);
 /* Run one decoded instruction whose first byte is at CS:EIP. */
 void cpu_execute(struct cpu *cpu, const struct insn *in);
 
+/* The callout observer's two calls around a sensitive instruction (see
+ * enum cpu_callout_outcome): REACHED before it runs (only while
+ * hooks.callout is set), then its outcome — EMULATED after it completed,
+ * or FAULTED from cpu_handle_fault. */
+void cpu_callout_reached(struct cpu *cpu, const struct insn *in, enum cpu_sensitivity sc);
+void cpu_callout_outcome(struct cpu *cpu, const struct insn *in, enum cpu_callout_outcome outcome);
+
 /* After a longjmp from cpu_raise() to an engine's setjmp point: roll the
  * faulting instruction back and deliver the exception (escalating to #DF
  * or a shutdown). Every engine (interpreter, translator) calls this. */

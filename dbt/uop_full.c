@@ -68,8 +68,10 @@ const struct dbt_uop *dbt_uop_callout(struct cpu *cpu, const struct dbt_uop *u, 
     cpu->stats.sensitive_op[u->in.op]++;
     (*u->callout_count)++;
     if (cpu->hooks.callout)  /* debug/: callout trace */
-        cpu->hooks.callout(cpu->hooks.opaque, cpu, &u->in, (int)sc, CPU_CALLOUT_REACHED);
+        cpu_callout_reached(cpu, &u->in, sc);
     u->handler(cpu, &u->in);
+    if (cpu->callout_open)
+        cpu_callout_outcome(cpu, &u->in, CPU_CALLOUT_EMULATED);
     dbt_mem_state(d);
     DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
 }

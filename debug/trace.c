@@ -461,7 +461,17 @@ void trace_on_callout(void *opaque, const struct cpu *c, const struct insn *in, 
     struct trace *t = opaque;
     static const char *const classes[] = { "none", "privileged", "iopl-sensitive",
                                            "sensitive-unprivileged" };
-    static const char *const outcomes[] = { "reached", "emulated", "faulted", "block-end" };
+    if (outcome != CPU_CALLOUT_REACHED) {
+        /* The line was formatted from the state before the instruction
+         * ran (CS:EIP, CPL, count); the outcome completes it. Between the
+         * two, an INT or a fault's delivery prints its own events. */
+        if (t->callout_held)
+            fprintf(t->out, "%s %s: %s\n", t->callout_line,
+                    outcome == CPU_CALLOUT_FAULTED ? "faulted" : "emulated", t->callout_text);
+        t->callout_held = 0;
+        return;
+    }
+    t->callout_held = 0;
     if (!(t->categories & TRACE_CALLOUT) || !filter_pass_cpu(t, c))
         return;
     char text[160] = "?";
@@ -470,10 +480,11 @@ void trace_on_callout(void *opaque, const struct cpu *c, const struct insn *in, 
     uint32_t lin = c->seg[SEG_CS].base + c->insn_eip;
     if (t->dis_open && debug_read_linear(c, lin, bytes, len) == 0)
         disasm_format(&t->dis, bytes, len, c->insn_eip, code_is_32bit(c), text, sizeof text);
-    fprintf(t->out, "%llu r%u %04x:%08x callout %s %s: %s\n", (unsigned long long)c->icount,
-            cpu_cpl(c), c->seg[SEG_CS].sel, c->insn_eip,
-            sens >= 0 && sens < 4 ? classes[sens] : "?",
-            (unsigned)outcome < 4 ? outcomes[outcome] : "?", text);
+    snprintf(t->callout_line, sizeof t->callout_line, "%llu r%u %04x:%08x callout %s",
+             (unsigned long long)c->icount, cpu_cpl(c), c->seg[SEG_CS].sel, c->insn_eip,
+             sens >= 0 && sens < 4 ? classes[sens] : "?");
+    memcpy(t->callout_text, text, sizeof text);
+    t->callout_held = 1;
     t->lines++;
 }
 

@@ -78,6 +78,11 @@ struct trace {
     uint64_t lines;
     struct trace_mem mem[TRACE_MEM_MAX];
     unsigned nmem;             /* accesses seen (may exceed TRACE_MEM_MAX) */
+    /* A callout line formatted when the instruction reached its callout,
+     * printed with its outcome once that is known. */
+    char callout_line[96];
+    char callout_text[160];
+    int callout_held;
 };
 
 /* Parse "insn,io" into a mask (ORed into *mask). Returns 0, or -1 with a
