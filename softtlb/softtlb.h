@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #ifndef SOFTTLB_BITS
-#define SOFTTLB_BITS 8
+#define SOFTTLB_BITS 10
 #endif
 #define SOFTTLB_SIZE (1u << SOFTTLB_BITS)
 
