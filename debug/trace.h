@@ -10,7 +10,7 @@
  *   unmapped  the first access to each port no device owns
  *   mmu       softtlb misses and page walks, A/D updates, shadow tables
  *             (printed from struct cpu_mmu_event, raised by [mmu])
- *   callout   sensitive instructions reaching their callout
+ *   callout   sensitive instructions and their outcome (emulated, faulted)
  *   block     translations, chaining and invalidations ([dbt])
  * The line formats are documented in docs/debug.md.
  *

@@ -123,7 +123,7 @@ void cli_print_help(FILE *out)
         "                    code, source and gate; io: every port access; unmapped:\n"
         "                    first access per unowned port; mmu, block: page walks and\n"
         "                    translator events (as those parts report them); callout:\n"
-        "                    sensitive instructions reaching their callout; all\n"
+        "                    sensitive instructions with their outcome; all\n"
         "  --trace-file FILE write the trace to FILE instead of stderr\n"
         "  --trace-syntax S  intel (default) or att disassembly\n"
         "  --trace-insns A-B trace only instructions A..B (count from 0; B may be empty)\n"
