@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "machine/machine.h"
+#include "tests/unit/file_rest.h"
 #include "machine/snapshot.h"
 
 #ifndef PC_PLATFORM_ROM
@@ -32,17 +33,6 @@ static struct machine *create(FILE *out, int dbt)
     ck_assert_ptr_nonnull(m);
     ck_assert_msg(machine_create(m, &o, err, sizeof err) == 0, "%s", err);
     return m;
-}
-
-static char *rest_of(FILE *f, long from)
-{
-    fflush(f);
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    char *buf = calloc(1, (size_t)(n - from) + 1);
-    fseek(f, from, SEEK_SET);
-    ck_assert_uint_eq(fread(buf, 1, (size_t)(n - from), f), (size_t)(n - from));
-    return buf;
 }
 
 static void save_restore_continue(uint64_t at, int dbt)
