@@ -15,7 +15,9 @@
 #include "cpu/insn.h"
 #include "cpu/flags.h"
 #include "cpu/fpu.h"
+#include "base/irq.h"
 #include "cpu/sensitive.h"
+#include "mmu/event.h"
 #include "mmu/physmem.h"
 #include "softtlb/softtlb.h"
 
@@ -92,9 +94,9 @@ struct cpu_io {
     void *opaque;
     uint32_t (*in)(void *opaque, uint16_t port, unsigned size);
     void (*out)(void *opaque, uint16_t port, unsigned size, uint32_t val);
-    /* The x87's FERR# output (cpu/fpu.h), wired by the board to IRQ 13
-     * through the port F0h logic; NULL: not connected. */
-    void (*ferr)(void *opaque, int level);
+    /* The x87's FERR# output pin (cpu/fpu.h), a signal line the board
+     * wires to its port F0h logic (IRQ 13); unwired: not connected. */
+    struct irq_line ferr;
 };
 
 /* Observation hooks (debug/ registers these); NULL when unused.
@@ -112,37 +114,8 @@ struct cpu;
  * reported. */
 enum cpu_mem_kind { CPU_MEM_READ, CPU_MEM_WRITE };
 
-/* MMU events, raised by mmu/ and softtlb/ ([mmu] calls the hook; debug/
- * prints them). `level` counts from the top of the walk (1 = page
- * directory or PDPT, ...); `stage` is 1 for the guest's tables and 2 for
- * a nested second-stage reference under a stage-1 one. */
-enum cpu_mmu_event_kind {
-    CPU_MMU_TLB_MISS,       /* lin, access (0 read, 1 write, 2 fetch) */
-    /* The rest come from mmu/ with the meanings at enum mmu_event_kind
-     * (mmu/event.h), same values. */
-    CPU_MMU_WALK_REF,       /* stage, level, addr (stage 1: GPA; stage 2: p2m slot), entry */
-    CPU_MMU_AD_UPDATE,      /* stage, level, addr, entry (the value written) */
-    CPU_MMU_WALK_DONE,      /* lin, addr = resulting physical address, entry = final entry */
-    CPU_MMU_WALK_FAULT,     /* lin, entry = #PF error code */
-    CPU_MMU_SHADOW_HIT,     /* lin, addr = physical address from the shadow entry */
-    CPU_MMU_SHADOW_BUILD,   /* addr = CR3 of a new shadow table */
-    CPU_MMU_SHADOW_WRTRAP,  /* addr = guest page-table address written, entry = size */
-    CPU_MMU_SHADOW_RESYNC,  /* lin, level, addr = guest table, entry = cause (enum below) */
-    CPU_MMU_SHADOW_REUSE,   /* addr = CR3 whose cached shadow table is used again */
-    CPU_MMU_SHADOW_FILL,    /* lin, addr = physical page entered in the shadow table */
-    CPU_MMU_SHADOW_UNTRACK, /* addr = guest table page no longer write-tracked */
-    CPU_MMU_EVENT_COUNT
-};
-enum cpu_mmu_resync_cause { CPU_MMU_RESYNC_WRITE, CPU_MMU_RESYNC_INVLPG, CPU_MMU_RESYNC_CR3 };
-struct cpu_mmu_event {
-    uint8_t kind;           /* enum cpu_mmu_event_kind */
-    uint8_t stage;          /* 1 or 2 */
-    uint8_t level;          /* 1 = top */
-    uint8_t access;         /* 0 read, 1 write, 2 fetch */
-    uint32_t lin;
-    uint64_t addr;
-    uint64_t entry;
-};
+/* MMU events (struct mmu_event, mmu/event.h): raised by mmu/, plus the TLB
+ * miss that cpu/ raises itself; forwarded to hooks.mmu with the CPU. */
 
 /* Sensitive-instruction callouts (dbt/, and the interpreter's sensitive
  * path): `sens` is the class (enum cpu_sensitivity of cpu/sensitive.h),
@@ -158,28 +131,6 @@ enum cpu_callout_outcome {
                                interrupt event. `in` is NULL and the CPU is
                                the faulting state: observers pair the
                                outcome with the REACHED call before it */
-};
-
-/* Translator block events ([dbt] calls the hook). */
-enum cpu_block_event_kind {
-    CPU_BLOCK_TRANSLATE,    /* pa, lin, len = guest bytes, ninsn */
-    CPU_BLOCK_CHAIN,        /* pa -> to_pa */
-    CPU_BLOCK_INVALIDATE,   /* pa, cause (enum below) */
-    CPU_BLOCK_FLUSH,        /* everything, cause */
-    CPU_BLOCK_EVENT_COUNT
-};
-enum cpu_block_cause {
-    CPU_BLOCK_CAUSE_NONE, CPU_BLOCK_CAUSE_CODE_WRITE, CPU_BLOCK_CAUSE_SELF_MODIFY,
-    CPU_BLOCK_CAUSE_CR3, CPU_BLOCK_CAUSE_MODE, CPU_BLOCK_CAUSE_CACHE_FULL,
-    CPU_BLOCK_CAUSE_DEBUGGER,
-    CPU_BLOCK_CAUSE_REMAP,  /* the page tables now map other bytes there */
-    CPU_BLOCK_CAUSE_COUNT
-};
-struct cpu_block_event {
-    uint8_t kind;           /* enum cpu_block_event_kind */
-    uint8_t cause;          /* enum cpu_block_cause */
-    uint32_t pa, lin, to_pa;
-    uint32_t len, ninsn;
 };
 
 struct cpu_hooks {
@@ -199,14 +150,12 @@ struct cpu_hooks {
      * address. The gate is read from the IDT/IVT by the observer. */
     void (*interrupt)(void *opaque, const struct cpu *cpu, int vec, int src, int has_error,
                       uint32_t error);
-    /* mmu/, softtlb/: see struct cpu_mmu_event. */
-    void (*mmu)(void *opaque, const struct cpu *cpu, const struct cpu_mmu_event *ev);
+    /* mmu/ and cpu/mem.c: see struct mmu_event (mmu/event.h). */
+    void (*mmu)(void *opaque, const struct cpu *cpu, const struct mmu_event *ev);
     /* dbt/ (and the interpreter): a sensitive instruction reached its
      * callout. */
     void (*callout)(void *opaque, const struct cpu *cpu, const struct insn *in, int sens,
                     enum cpu_callout_outcome outcome);
-    /* dbt/: see struct cpu_block_event. */
-    void (*block)(void *opaque, const struct cpu *cpu, const struct cpu_block_event *ev);
 };
 
 /* Why cpu_run() returned. */

@@ -168,8 +168,7 @@ void fpu_update_ferr(struct cpu *cpu)
     if (level == cpu->fpu.ferr)
         return;
     cpu->fpu.ferr = level;
-    if (cpu->io.ferr)
-        cpu->io.ferr(cpu->io.opaque, level);
+    irq_set(&cpu->io.ferr, level);
 }
 
 void fpu_set_ignne(struct cpu *cpu, int level)

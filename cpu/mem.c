@@ -44,22 +44,11 @@ static unsigned acc_of(unsigned priv, unsigned type)
 /* MMU events reach debug/ through cpu->hooks.mmu. The TLB miss is raised
  * here; the walk's references, A/D updates, result and the shadow tables'
  * events come from mmu/ through its observer, which forwards them. */
-_Static_assert((int)CPU_MMU_WALK_REF == (int)MMU_EV_WALK_REF &&
-               (int)CPU_MMU_SHADOW_HIT == (int)MMU_EV_SHADOW_HIT &&
-               (int)CPU_MMU_SHADOW_RESYNC == (int)MMU_EV_SHADOW_RESYNC &&
-               (int)CPU_MMU_SHADOW_UNTRACK == (int)MMU_EV_SHADOW_UNTRACK &&
-               (int)CPU_MMU_EVENT_COUNT == (int)MMU_EV_COUNT &&
-               (int)CPU_MMU_RESYNC_CR3 == (int)MMU_RESYNC_CR3,
-               "cpu/cpu.h's MMU event kinds must match mmu/event.h's");
-
 static void forward_mmu_event(void *opaque, const struct mmu_event *e)
 {
     struct cpu *cpu = opaque;
-    struct cpu_mmu_event ev = { .kind = e->kind, .stage = e->stage, .level = e->level,
-                                .access = e->access, .lin = e->lin, .addr = e->addr,
-                                .entry = e->entry };
     if (cpu->hooks.mmu)   /* the hook may have gone since cpu_hooks_changed */
-        cpu->hooks.mmu(cpu->hooks.opaque, cpu, &ev);
+        cpu->hooks.mmu(cpu->hooks.opaque, cpu, e);
 }
 
 void cpu_hooks_changed(struct cpu *cpu)
@@ -70,8 +59,8 @@ void cpu_hooks_changed(struct cpu *cpu)
 
 static void report_tlb_miss(struct cpu *cpu, uint32_t lin, unsigned type)
 {
-    struct cpu_mmu_event ev = { .kind = CPU_MMU_TLB_MISS, .stage = 1, .access = (uint8_t)type,
-                                .lin = lin };
+    struct mmu_event ev = { .kind = MMU_EV_TLB_MISS, .stage = 1, .access = (uint8_t)type,
+                            .lin = lin };
     /* A hook set without cpu_hooks_changed still hears the MMU's events. */
     if (cpu->mmu && !cpu->mmu->observer.fn)
         mmu_set_observer(cpu->mmu, forward_mmu_event, cpu);

@@ -103,22 +103,21 @@ static void hash_unlink(struct dbt *d, struct dbt_block *b)
 void dbt_block_event(struct dbt *d, int kind, int cause, const struct dbt_block *b,
                      const struct dbt_block *to)
 {
-    struct cpu *cpu = d->cpu;
-    if (!cpu->hooks.block)
+    if (!d->observer)
         return;
-    struct cpu_block_event ev = {
+    struct dbt_block_event ev = {
         .kind = (uint8_t)kind, .cause = (uint8_t)cause,
         .pa = b ? b->phys : 0, .lin = b ? b->cs_base + b->eip : 0, .to_pa = to ? to->phys : 0,
         .len = b ? b->span : 0, .ninsn = b ? b->n : 0,
     };
-    cpu->hooks.block(cpu->hooks.opaque, cpu, &ev);
+    d->observer(d->observer_opaque, d->cpu, &ev);
 }
 
 void dbt_cache_invalidate_block(struct dbt *d, struct dbt_block *b, int cause)
 {
     if (!b->valid)
         return;
-    dbt_block_event(d, CPU_BLOCK_INVALIDATE, cause, b, NULL);
+    dbt_block_event(d, DBT_BLOCK_INVALIDATE, cause, b, NULL);
     b->valid = 0;
     b->stamp = ++d->next_stamp;   /* breaks chain links and jump-cache entries */
     hash_unlink(d, b);
@@ -188,8 +187,8 @@ void dbt_invalidate_phys(struct dbt *d, uint32_t gpa, uint32_t len)
         for (struct dbt_block_ref *r = p->blocks; r; r = r->next) {
             if (r->block->valid && block_overlaps(r->block, gpa, len)) {
                 dbt_cache_invalidate_block(d, r->block, r->block == d->running
-                                                            ? CPU_BLOCK_CAUSE_SELF_MODIFY
-                                                            : CPU_BLOCK_CAUSE_CODE_WRITE);
+                                                            ? DBT_BLOCK_CAUSE_SELF_MODIFY
+                                                            : DBT_BLOCK_CAUSE_CODE_WRITE);
                 hit = 1;
             }
         }
@@ -203,7 +202,7 @@ void dbt_invalidate_phys(struct dbt *d, uint32_t gpa, uint32_t len)
 
 void dbt_flush(struct dbt *d)
 {
-    dbt_block_event(d, CPU_BLOCK_FLUSH, CPU_BLOCK_CAUSE_NONE, NULL, NULL);
+    dbt_block_event(d, DBT_BLOCK_FLUSH, DBT_BLOCK_CAUSE_NONE, NULL, NULL);
     d->running = NULL;
     struct dbt_block *b = d->all;
     while (b) {
@@ -237,4 +236,10 @@ void dbt_flush(struct dbt *d)
     memset(d->rsb, 0, sizeof d->rsb);
     d->code_gen++;
     d->stats.flushes++;
+}
+
+void dbt_set_observer(struct dbt *d, dbt_block_observer_fn fn, void *opaque)
+{
+    d->observer = fn;
+    d->observer_opaque = opaque;
 }

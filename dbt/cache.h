@@ -39,6 +39,8 @@ struct dbt_jc_entry {
 
 struct dbt {
     struct cpu *cpu;
+    dbt_block_observer_fn observer;    /* block events (debug/), or NULL */
+    void *observer_opaque;
     struct dbt_block *hash[1u << DBT_HASH_BITS];
     struct dbt_jc_entry jc[1u << DBT_JC_BITS];
     struct dbt_block *all;             /* every block ever made since the last flush */
@@ -98,7 +100,7 @@ int dbt_page_too_hot(const struct dbt *d, uint32_t phys);
  * enum cpu_block_cause for the block trace. */
 void dbt_cache_invalidate_block(struct dbt *d, struct dbt_block *b, int cause);
 
-/* Tell the block observer (debug/, cpu->hooks.block) about an event. */
+/* Tell the block observer (debug/, dbt_set_observer) about an event. */
 void dbt_block_event(struct dbt *d, int kind, int cause, const struct dbt_block *b,
                      const struct dbt_block *to);
 

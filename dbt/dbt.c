@@ -51,7 +51,7 @@ static struct dbt_block *translate_new(struct dbt *d, uint32_t phys, uint32_t mo
     if (b) {
         dbt_cache_insert(d, b);
         d->stats.cache_misses++;
-        dbt_block_event(d, CPU_BLOCK_TRANSLATE, CPU_BLOCK_CAUSE_NONE, b, NULL);
+        dbt_block_event(d, DBT_BLOCK_TRANSLATE, DBT_BLOCK_CAUSE_NONE, b, NULL);
     }
     if (d->now_ns)
         d->stats.translate_ns += d->now_ns() - t0;
@@ -168,7 +168,7 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev,
     if (!jc_hit)
         b = dbt_cache_lookup(d, eip, cs->base, cs->limit, mode, phys);
     if (b && !second_page_current(d, b)) {
-        dbt_cache_invalidate_block(d, b, CPU_BLOCK_CAUSE_REMAP);   /* its second page moved */
+        dbt_cache_invalidate_block(d, b, DBT_BLOCK_CAUSE_REMAP);   /* its second page moved */
         b = NULL;
         jc_hit = 0;
     }
@@ -197,7 +197,7 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev,
         const struct dbt_uop *last = &prev->uops[prev->n - 1];
         int s = (eip == last->next_eip) ? DBT_SLOT_FALLTHROUGH : DBT_SLOT_TAKEN;
         if (prev->succ[s] != b || prev->succ_stamp[s] != b->stamp)
-            dbt_block_event(d, CPU_BLOCK_CHAIN, CPU_BLOCK_CAUSE_NONE, prev, b);
+            dbt_block_event(d, DBT_BLOCK_CHAIN, DBT_BLOCK_CAUSE_NONE, prev, b);
         prev->succ[s] = b;
         prev->succ_stamp[s] = b->stamp;
         prev->succ_eip[s] = eip;

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "cpu/cpu.h"
+#include "dbt/block_event.h"
 
 struct dbt;
 
@@ -54,10 +55,13 @@ void dbt_invalidate_phys(struct dbt *dbt, uint32_t gpa, uint32_t len);
 /* Drop everything (e.g. after a snapshot restore). */
 void dbt_flush(struct dbt *dbt);
 
+/* Have `fn` told of block events (dbt/block_event.h); NULL: nobody. */
+void dbt_set_observer(struct dbt *dbt, dbt_block_observer_fn fn, void *opaque);
+
 const struct dbt_stats *dbt_get_stats(const struct dbt *dbt);
 
 /* Measure translation time with `now_ns` (a host monotonic clock in ns;
- * machine/clock provides it — only statistics use it, never the guest). */
+ * base/clock provides it — only statistics use it, never the guest). */
 void dbt_set_timer(struct dbt *dbt, uint64_t (*now_ns)(void));
 
 /* At most `limit` instructions per block (1 = one instruction per block,

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "cpu/mem.h"
+#include "dbt/dbt.h"
 #include "debug/session.h"
 
 void debug_session_init(struct debug_session *s, struct machine *m)
@@ -72,7 +73,7 @@ static void on_io(void *opaque, const struct iobus_access *a)
         trace_on_io(&s->trace, a);
 }
 
-static void on_mmu(void *opaque, const struct cpu *cpu, const struct cpu_mmu_event *ev)
+static void on_mmu(void *opaque, const struct cpu *cpu, const struct mmu_event *ev)
 {
     struct debug_session *s = opaque;
     trace_on_mmu(&s->trace, cpu, ev);
@@ -85,7 +86,7 @@ static void on_callout(void *opaque, const struct cpu *cpu, const struct insn *i
     trace_on_callout(&s->trace, cpu, in, sens, outcome);
 }
 
-static void on_block(void *opaque, const struct cpu *cpu, const struct cpu_block_event *ev)
+static void on_block(void *opaque, const struct cpu *cpu, const struct dbt_block_event *ev)
 {
     struct debug_session *s = opaque;
     trace_on_block(&s->trace, cpu, ev);
@@ -109,9 +110,9 @@ void debug_session_attach(struct debug_session *s)
         h->mmu = on_mmu;
     if (cat & TRACE_CALLOUT)
         h->callout = on_callout;
-    if (cat & TRACE_BLOCK)
-        h->block = on_block;
     cpu_hooks_changed(&s->m->cpu);
+    if (s->m->dbt)
+        dbt_set_observer(s->m->dbt, (cat & TRACE_BLOCK) ? on_block : NULL, s);
 
     struct iobus_observer *o = &s->m->bus.observer;
     if ((cat & (TRACE_IO | TRACE_UNMAPPED)) || s->stats_on) {

@@ -3,7 +3,7 @@
 #include "cpu/except.h"
 #include "dbt/dbt.h"
 #include "debug/stats.h"
-#include "machine/clock.h"
+#include "base/clock.h"
 
 const char *stats_vector_name(unsigned vector)
 {

@@ -352,19 +352,19 @@ void trace_on_io(void *opaque, const struct iobus_access *a)
     }
 }
 
-static const char *const mmu_event_names[CPU_MMU_EVENT_COUNT] = {
-    [CPU_MMU_TLB_MISS] = "tlb-miss", [CPU_MMU_WALK_REF] = "ref",
-    [CPU_MMU_AD_UPDATE] = "ad-update", [CPU_MMU_WALK_DONE] = "walk-done",
-    [CPU_MMU_WALK_FAULT] = "walk-fault", [CPU_MMU_SHADOW_HIT] = "shadow-hit",
-    [CPU_MMU_SHADOW_BUILD] = "shadow-build", [CPU_MMU_SHADOW_WRTRAP] = "shadow-wrtrap",
-    [CPU_MMU_SHADOW_RESYNC] = "shadow-resync", [CPU_MMU_SHADOW_REUSE] = "shadow-reuse",
-    [CPU_MMU_SHADOW_FILL] = "shadow-fill", [CPU_MMU_SHADOW_UNTRACK] = "shadow-untrack",
+static const char *const mmu_event_names[MMU_EV_COUNT] = {
+    [MMU_EV_TLB_MISS] = "tlb-miss", [MMU_EV_WALK_REF] = "ref",
+    [MMU_EV_AD_UPDATE] = "ad-update", [MMU_EV_WALK_DONE] = "walk-done",
+    [MMU_EV_WALK_FAULT] = "walk-fault", [MMU_EV_SHADOW_HIT] = "shadow-hit",
+    [MMU_EV_SHADOW_BUILD] = "shadow-build", [MMU_EV_SHADOW_WRTRAP] = "shadow-wrtrap",
+    [MMU_EV_SHADOW_RESYNC] = "shadow-resync", [MMU_EV_SHADOW_REUSE] = "shadow-reuse",
+    [MMU_EV_SHADOW_FILL] = "shadow-fill", [MMU_EV_SHADOW_UNTRACK] = "shadow-untrack",
 };
 
 /* A second-stage reference: the p2m slot read and what it holds (the
  * encoding is mmu/event.h's MMU_S2_*). Host addresses change from run to
  * run, so the slot is named by its index, not its host address. */
-static void print_stage2(FILE *out, const struct cpu_mmu_event *ev)
+static void print_stage2(FILE *out, const struct mmu_event *ev)
 {
     static const char *const kinds[] = { "none", "ram", "rom", "mmio" };
     if (ev->level == 1) {
@@ -387,23 +387,23 @@ static void print_stage2(FILE *out, const struct cpu_mmu_event *ev)
     fputc('\n', out);
 }
 
-void trace_on_mmu(void *opaque, const struct cpu *c, const struct cpu_mmu_event *ev)
+void trace_on_mmu(void *opaque, const struct cpu *c, const struct mmu_event *ev)
 {
     struct trace *t = opaque;
     static const char *const access[] = { "read", "write", "fetch", "?" };
     static const char *const causes[] = { "write", "invlpg", "cr3", "?" };
     if (!(t->categories & TRACE_MMU) || !filter_pass_cpu(t, c))
         return;
-    const char *name = ev->kind < CPU_MMU_EVENT_COUNT ? mmu_event_names[ev->kind] : "?";
+    const char *name = ev->kind < MMU_EV_COUNT ? mmu_event_names[ev->kind] : "?";
     const char *acc = access[ev->access & 3];
     unsigned long long addr = ev->addr, entry = ev->entry;
     FILE *out = t->out;
     fprintf(out, "%llu mmu ", (unsigned long long)c->icount);
     switch (ev->kind) {
-    case CPU_MMU_TLB_MISS:
+    case MMU_EV_TLB_MISS:
         fprintf(out, "%s lin=%08x %s\n", name, ev->lin, acc);
         break;
-    case CPU_MMU_WALK_REF:
+    case MMU_EV_WALK_REF:
         if (ev->stage == 2) {
             /* Indented under the stage-1 reference whose address it translates. */
             fprintf(out, "  %s stage2 level%u gpa=%08x ", name, ev->level, ev->lin);
@@ -411,39 +411,39 @@ void trace_on_mmu(void *opaque, const struct cpu *c, const struct cpu_mmu_event 
             break;
         }
         /* fall through */
-    case CPU_MMU_AD_UPDATE:
+    case MMU_EV_AD_UPDATE:
         fprintf(out, "%s stage%u level%u gpa=%09llx entry=%016llx\n", name, ev->stage, ev->level,
                 addr, entry);
         break;
-    case CPU_MMU_WALK_DONE:
+    case MMU_EV_WALK_DONE:
         fprintf(out, "%s lin=%08x %s gpa=%09llx level%u entry=%016llx\n", name, ev->lin, acc,
                 addr, ev->level, entry);
         break;
-    case CPU_MMU_WALK_FAULT:
+    case MMU_EV_WALK_FAULT:
         fprintf(out, "%s lin=%08x %s level%u #PF error=%04llx\n", name, ev->lin, acc, ev->level,
                 entry);
         break;
-    case CPU_MMU_SHADOW_HIT:
+    case MMU_EV_SHADOW_HIT:
         fprintf(out, "%s lin=%08x %s gpa=%09llx\n", name, ev->lin, acc, addr);
         break;
-    case CPU_MMU_SHADOW_FILL:
+    case MMU_EV_SHADOW_FILL:
         fprintf(out, "%s lin=%08x gpa=%09llx\n", name, ev->lin, addr);
         break;
-    case CPU_MMU_SHADOW_BUILD:
-    case CPU_MMU_SHADOW_REUSE:
+    case MMU_EV_SHADOW_BUILD:
+    case MMU_EV_SHADOW_REUSE:
         fprintf(out, "%s cr3=%08llx\n", name, addr);
         break;
-    case CPU_MMU_SHADOW_WRTRAP:
+    case MMU_EV_SHADOW_WRTRAP:
         fprintf(out, "%s gpa=%09llx size=%llu\n", name, addr, entry);
         break;
-    case CPU_MMU_SHADOW_UNTRACK:
+    case MMU_EV_SHADOW_UNTRACK:
         fprintf(out, "%s table=%09llx\n", name, addr);
         break;
-    case CPU_MMU_SHADOW_RESYNC:
+    case MMU_EV_SHADOW_RESYNC:
         fprintf(out, "%s cause=%s", name, causes[entry < 3 ? entry : 3]);
-        if (entry == CPU_MMU_RESYNC_WRITE)
+        if (entry == MMU_RESYNC_WRITE)
             fprintf(out, " level%u lin=%08x table=%09llx\n", ev->level, ev->lin, addr);
-        else if (entry == CPU_MMU_RESYNC_INVLPG)
+        else if (entry == MMU_RESYNC_INVLPG)
             fprintf(out, " lin=%08x cr3=%08llx\n", ev->lin, addr);
         else
             fprintf(out, " cr3=%08llx\n", addr);
@@ -488,23 +488,23 @@ void trace_on_callout(void *opaque, const struct cpu *c, const struct insn *in, 
     t->lines++;
 }
 
-void trace_on_block(void *opaque, const struct cpu *c, const struct cpu_block_event *ev)
+void trace_on_block(void *opaque, const struct cpu *c, const struct dbt_block_event *ev)
 {
     struct trace *t = opaque;
-    static const char *const kinds[CPU_BLOCK_EVENT_COUNT] = { "translate", "chain",
+    static const char *const kinds[DBT_BLOCK_EVENT_COUNT] = { "translate", "chain",
                                                              "invalidate", "flush" };
-    static const char *const causes[CPU_BLOCK_CAUSE_COUNT] = {
+    static const char *const causes[DBT_BLOCK_CAUSE_COUNT] = {
         "-", "code-write", "self-modify", "cr3", "mode", "cache-full", "debugger", "remap" };
     if (!(t->categories & TRACE_BLOCK) || !filter_pass_cpu(t, c))
         return;
-    const char *kind = ev->kind < CPU_BLOCK_EVENT_COUNT ? kinds[ev->kind] : "?";
-    const char *cause = ev->cause < CPU_BLOCK_CAUSE_COUNT ? causes[ev->cause] : "?";
+    const char *kind = ev->kind < DBT_BLOCK_EVENT_COUNT ? kinds[ev->kind] : "?";
+    const char *cause = ev->cause < DBT_BLOCK_CAUSE_COUNT ? causes[ev->cause] : "?";
     switch (ev->kind) {
-    case CPU_BLOCK_TRANSLATE:
+    case DBT_BLOCK_TRANSLATE:
         fprintf(t->out, "%llu block %s pa=%08x lin=%08x bytes=%u insns=%u\n",
                 (unsigned long long)c->icount, kind, ev->pa, ev->lin, ev->len, ev->ninsn);
         break;
-    case CPU_BLOCK_CHAIN:
+    case DBT_BLOCK_CHAIN:
         fprintf(t->out, "%llu block %s pa=%08x -> pa=%08x\n", (unsigned long long)c->icount,
                 kind, ev->pa, ev->to_pa);
         break;
@@ -560,8 +560,6 @@ void trace_attach(struct trace *t, struct cpu *cpu, struct iobus *bus)
             cpu->hooks.mmu = trace_on_mmu;
         if (t->categories & TRACE_CALLOUT)
             cpu->hooks.callout = trace_on_callout;
-        if (t->categories & TRACE_BLOCK)
-            cpu->hooks.block = trace_on_block;
         cpu_hooks_changed(cpu);
     }
     if (bus && (t->categories & (TRACE_IO | TRACE_UNMAPPED))) {

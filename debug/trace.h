@@ -9,7 +9,7 @@
  *   io        every port access: direction, port, size, value, device
  *   unmapped  the first access to each port no device owns
  *   mmu       softtlb misses and page walks, A/D updates, shadow tables
- *             (printed from struct cpu_mmu_event, raised by [mmu])
+ *             (printed from struct mmu_event, raised by [mmu])
  *   callout   sensitive instructions and their outcome (emulated, faulted)
  *   block     translations, chaining and invalidations ([dbt])
  * The line formats are documented in docs/debug.md.
@@ -30,6 +30,7 @@
 #include "cpu/cpu.h"
 #include "debug/disasm.h"
 #include "debug/symbols.h"
+#include "dbt/block_event.h"
 #include "devices/iobus.h"
 
 enum trace_category {
@@ -94,7 +95,8 @@ int trace_open(struct trace *t, unsigned categories, FILE *out, char *err, size_
 void trace_set_att(struct trace *t, int att);
 void trace_set_symbols(struct trace *t, struct symbols *syms);
 /* Hook the session into a CPU and a bus (either may be NULL) directly;
- * debug/session.c instead calls the trace_on_* functions itself when
+ * (block events come from the translator: session.c registers those with
+ * dbt_set_observer). debug/session.c instead calls the trace_on_* functions itself when
  * several observers share the hooks. */
 void trace_attach(struct trace *t, struct cpu *cpu, struct iobus *bus);
 void trace_close(struct trace *t);
@@ -108,10 +110,10 @@ void trace_on_mem(void *t, const struct cpu *cpu, enum cpu_mem_kind kind, uint32
 void trace_on_interrupt(void *t, const struct cpu *cpu, int vec, int src, int has_error,
                         uint32_t error);
 void trace_on_io(void *t, const struct iobus_access *a);
-void trace_on_mmu(void *t, const struct cpu *cpu, const struct cpu_mmu_event *ev);
+void trace_on_mmu(void *t, const struct cpu *cpu, const struct mmu_event *ev);
 void trace_on_callout(void *t, const struct cpu *cpu, const struct insn *in, int sens,
                       enum cpu_callout_outcome outcome);
-void trace_on_block(void *t, const struct cpu *cpu, const struct cpu_block_event *ev);
+void trace_on_block(void *t, const struct cpu *cpu, const struct dbt_block_event *ev);
 
 /* Format one instruction's trace line (no newline) into `buf`; exposed for
  * tests and tools. */

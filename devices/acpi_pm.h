@@ -39,10 +39,10 @@
 #include <stdio.h>
 
 #include "devices/iobus.h"
-#include "devices/irq.h"
+#include "base/irq.h"
 #include "devices/pci.h"
-#include "machine/clock.h"
-#include "machine/state.h"
+#include "base/clock.h"
+#include "base/state.h"
 
 #define ACPI_PM_TIMER_HZ 3579545u
 #define ACPI_PM_TIMER_MASK 0xFFFFFFu     /* 24 bits: FADT flag TMR_VAL_EXT clear */

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "devices/blockdev.h"
-#include "machine/state.h"
+#include "base/state.h"
 
 static void blockdev_clear(struct blockdev *bd)
 {

@@ -13,6 +13,17 @@ static void set_ignne(struct ferr *d, int level)
         d->ignne(d->opaque, level);
 }
 
+static void ferr_input(void *opaque, int line, int level)
+{
+    (void)line;
+    ferr_set_ferr(opaque, level);
+}
+
+struct irq_line ferr_input_line(struct ferr *d)
+{
+    return irq_line_make(ferr_input, d, 0);
+}
+
 void ferr_set_ferr(struct ferr *d, int level)
 {
     d->ferr = level ? 1 : 0;

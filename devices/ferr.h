@@ -16,8 +16,8 @@
 #include <stdint.h>
 
 #include "devices/iobus.h"
-#include "devices/irq.h"
-#include "machine/state.h"
+#include "base/irq.h"
+#include "base/state.h"
 
 struct ferr {
     struct irq_line irq;        /* IRQ 13 */
@@ -31,8 +31,11 @@ struct ferr {
 int ferr_init(struct ferr *d, struct iobus *bus, struct irq_line irq,
               void (*ignne)(void *opaque, int level), void *opaque);
 void ferr_reset(struct ferr *d);
-/* The CPU's FERR# changed (wired to struct cpu_io.ferr by the board). */
+/* The CPU's FERR# changed. */
 void ferr_set_ferr(struct ferr *d, int level);
+/* The FERR# input as a signal line, for the board to give the CPU
+ * (struct cpu_io.ferr). */
+struct irq_line ferr_input_line(struct ferr *d);
 void ferr_io_write(void *opaque, uint16_t port, unsigned size, uint32_t val);
 uint32_t ferr_io_read(void *opaque, uint16_t port, unsigned size);
 void ferr_save(const struct ferr *d, struct state_writer *w);

@@ -18,7 +18,7 @@
 #include <stdio.h>
 
 #include "devices/iobus.h"
-#include "machine/state.h"
+#include "base/state.h"
 
 #define FW_CFG_SIGNATURE 0x00
 #define FW_CFG_ID 0x01

@@ -17,10 +17,10 @@
 #include <stdio.h>
 
 #include "devices/iobus.h"
-#include "devices/irq.h"
+#include "base/irq.h"
 #include "devices/ps2.h"
-#include "machine/clock.h"
-#include "machine/state.h"
+#include "base/clock.h"
+#include "base/state.h"
 
 struct i8042 {
     struct ps2kbd kbd;

@@ -16,9 +16,9 @@
 #include <stdio.h>
 
 #include "devices/iobus.h"
-#include "devices/irq.h"
-#include "machine/clock.h"
-#include "machine/state.h"
+#include "base/irq.h"
+#include "base/clock.h"
+#include "base/state.h"
 
 #define I8254_HZ 1193182ull
 

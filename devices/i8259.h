@@ -8,7 +8,7 @@
  * optional rotation; edge or level triggering per line; spurious IRQ 7/15
  * when a request vanishes before it is acknowledged.
  *
- * Devices reach a line through `struct irq_line` (devices/irq.h) made with
+ * Devices reach a line through `struct irq_line` (base/irq.h) made with
  * i8259_irq_line(). The pair's INTR output goes to `intr` (the machine),
  * which calls i8259_acknowledge() when the CPU takes the interrupt.
  */
@@ -19,8 +19,8 @@
 #include <stdio.h>
 
 #include "devices/iobus.h"
-#include "devices/irq.h"
-#include "machine/state.h"
+#include "base/irq.h"
+#include "base/state.h"
 
 struct i8259_chip {
     uint8_t irr;          /* interrupt request register */

@@ -21,7 +21,7 @@
 
 #include "devices/blockdev.h"
 #include "devices/iobus.h"
-#include "devices/irq.h"
+#include "base/irq.h"
 #include <stdio.h>
 
 #define IDE_CHANNELS 2

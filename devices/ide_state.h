@@ -1,4 +1,4 @@
-/* IDE state records for snapshots (machine/state.h): record "IDE0" holds
+/* IDE state records for snapshots (base/state.h): record "IDE0" holds
  * both channels, their bus masters and every drive's task file and
  * transfer in progress. Which drives exist (and whether each is a disk or
  * a CD-ROM) is configuration, not state: a load into a machine with other
@@ -8,7 +8,7 @@
 #define SHADOW86_DEVICES_IDE_STATE_H
 
 #include "devices/ide.h"
-#include "machine/state.h"
+#include "base/state.h"
 
 void ide_save(const struct ide *ide, struct state_writer *w);
 int ide_load(struct ide *ide, struct state_reader *r);

@@ -1,55 +1,12 @@
 #include <string.h>
 
+#include "base/calendar.h"
 #include "devices/devlog.h"
 #include "devices/mc146818.h"
 
 enum { LOG_DIVIDER };
 
 #define NS_PER_SEC 1000000000ull
-
-/* Days since 1970-01-01 of a proleptic Gregorian date, and back (the
- * civil-calendar conversions of H. Hinnant's "chrono-compatible low-level
- * date algorithms"; eras of 400 years keep them exact). */
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-int64_t mc146818_days_from_civil(int64_t year, unsigned month, unsigned day)
-{
-    return days_from_civil(year, month, day);
-}
-
-struct civil {
-    int64_t year;
-    unsigned month, day, hour, minute, second, weekday;  /* weekday 1 = Sunday */
-};
-
-static struct civil civil_from_seconds(int64_t t)
-{
-    struct civil c;
-    int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-    int64_t sod = t - days * 86400;
-    c.hour = (unsigned)(sod / 3600);
-    c.minute = (unsigned)(sod / 60 % 60);
-    c.second = (unsigned)(sod % 60);
-    c.weekday = (unsigned)(((days % 7) + 7 + 4) % 7) + 1;  /* 1970-01-01 was a Thursday */
-    int64_t z = days + 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    c.day = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
-    c.month = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
-    c.year = yoe + era * 400 + (c.month <= 2);
-    return c;
-}
 
 static int binary_mode(const struct mc146818 *r)
 {
@@ -92,7 +49,7 @@ static int64_t seconds_at(const struct mc146818 *r, uint64_t now, uint64_t *frac
 
 static void fill_time(struct mc146818 *r, int64_t t)
 {
-    struct civil c = civil_from_seconds(t);
+    struct calendar_civil c = calendar_from_seconds(t);
     r->cmos[RTC_SECONDS] = enc(r, c.second);
     r->cmos[RTC_MINUTES] = enc(r, c.minute);
     r->cmos[RTC_HOURS] = enc_hour(r, c.hour);
@@ -118,7 +75,7 @@ static int64_t time_from_regs(const struct mc146818 *r)
         day = 1;
     unsigned h = dec_hour(r, r->cmos[RTC_HOURS]) % 24;
     unsigned mi = dec(r, r->cmos[RTC_MINUTES]) % 60, s = dec(r, r->cmos[RTC_SECONDS]) % 60;
-    return days_from_civil(year, month, day) * 86400 + h * 3600 + mi * 60 + s;
+    return calendar_days_from_civil(year, month, day) * 86400 + h * 3600 + mi * 60 + s;
 }
 
 int64_t mc146818_time(struct mc146818 *r)
@@ -132,7 +89,7 @@ int64_t mc146818_time(struct mc146818 *r)
  * matches any value (data sheet, "Alarm"). */
 static int alarm_matches(struct mc146818 *r, int64_t t)
 {
-    struct civil c = civil_from_seconds(t);
+    struct calendar_civil c = calendar_from_seconds(t);
     uint8_t now3[3] = { enc(r, c.second), enc(r, c.minute), enc_hour(r, c.hour) };
     uint8_t al[3] = { r->cmos[RTC_SECONDS_ALARM], r->cmos[RTC_MINUTES_ALARM],
                       r->cmos[RTC_HOURS_ALARM] };

@@ -1,7 +1,7 @@
 /* Motorola MC146818 real-time clock and CMOS RAM (ports 0x70/0x71), as on
  * the PC/AT: 128 bytes, the first 14 being the clock's registers.
  *
- * The time is derived from the machine clock (machine/clock.h): the RTC
+ * The time is derived from the machine clock (base/clock.h): the RTC
  * remembers which wall-clock second it showed at some clock instant, so it
  * needs no per-second tick. Periodic, alarm and update-ended flags are
  * computed for the interval since they were last looked at; a clock timer is
@@ -19,9 +19,9 @@
 #include <stdio.h>
 
 #include "devices/iobus.h"
-#include "devices/irq.h"
-#include "machine/clock.h"
-#include "machine/state.h"
+#include "base/irq.h"
+#include "base/clock.h"
+#include "base/state.h"
 
 #define RTC_SECONDS 0x00
 #define RTC_SECONDS_ALARM 0x01
@@ -83,8 +83,6 @@ uint8_t mc146818_get_cmos(const struct mc146818 *r, unsigned idx);
 /* Recompute the standard checksum of bytes 0x10-0x2D into 0x2E/0x2F. */
 void mc146818_update_checksum(struct mc146818 *r);
 
-/* Days since 1970-01-01 of a Gregorian date (month 1-12, day 1-31). */
-int64_t mc146818_days_from_civil(int64_t year, unsigned month, unsigned day);
 
 /* Seconds since 1970 the RTC shows now. */
 int64_t mc146818_time(struct mc146818 *r);

@@ -17,7 +17,7 @@
 #include <stdio.h>
 
 #include "devices/iobus.h"
-#include "machine/state.h"
+#include "base/state.h"
 
 #define PCI_SLOTS 256          /* devfn on bus 0 */
 #define PCI_BARS 7             /* six BARs and the expansion ROM */

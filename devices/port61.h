@@ -12,8 +12,8 @@
 
 #include "devices/i8254.h"
 #include "devices/iobus.h"
-#include "machine/clock.h"
-#include "machine/state.h"
+#include "base/clock.h"
+#include "base/state.h"
 
 #define PORT61_REFRESH_NS 15085u
 

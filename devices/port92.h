@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "devices/iobus.h"
-#include "machine/state.h"
+#include "base/state.h"
 
 struct port92 {
     uint8_t value;

@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "machine/clock.h"
-#include "machine/state.h"
+#include "base/clock.h"
+#include "base/state.h"
 
 #define PS2_QUEUE 16
 #define PS2_KEY_E0 0x100   /* flag: the key's code is preceded by E0 */

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "devices/iobus.h"
-#include "machine/state.h"
+#include "base/state.h"
 
 struct resetctl {
     uint8_t value;   /* bits 1 and 3 as written (RCPU reads back 0) */

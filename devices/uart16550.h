@@ -23,9 +23,9 @@
 #include <stdio.h>
 
 #include "devices/iobus.h"
-#include "devices/irq.h"
-#include "machine/clock.h"
-#include "machine/state.h"
+#include "base/irq.h"
+#include "base/clock.h"
+#include "base/state.h"
 
 #define UART_FIFO 16
 #define UART_CLOCK_HZ 1843200u

@@ -1,4 +1,4 @@
-/* VGA save/restore (machine/state.h records): registers, DAC, latches,
+/* VGA save/restore (base/state.h records): registers, DAC, latches,
  * VBE registers and all of video memory, in record "VGA0". Derived
  * values (the VBE line layout) are recomputed, never trusted. */
 #include <string.h>

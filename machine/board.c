@@ -157,6 +157,7 @@ int board_wire_pc(struct machine *m, char *err, size_t errsz)
     }
     if (board_storage_wire(m, err, errsz) != 0 || board_acpi_wire(m, err, errsz) != 0)
         return -1;
+    m->cpu.io.ferr = ferr_input_line(&m->ferr);   /* the x87's FERR# pin to port 0xF0 */
     fill_cmos(m);
     m->a20_sources = BOARD_A20_KBC;   /* A20 on at power-on, as the PC's KBC leaves it */
     physmem_set_a20(&m->mem, 1);

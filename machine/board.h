@@ -1,7 +1,7 @@
 /* The PC board: which devices a machine has and how they are wired.
  *
  * board_wire_pc() creates every PC device of `struct machine`, registers
- * its ports on the bus, gives it its IRQ line (devices/irq.h) through the
+ * its ports on the bus, gives it its IRQ line (base/irq.h) through the
  * interrupt controller, and its timers on the machine clock. It is the one
  * place that knows the PC's port map and IRQ assignment:
  *
@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "devices/irq.h"
+#include "base/irq.h"
 
 struct machine;
 

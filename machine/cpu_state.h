@@ -14,7 +14,7 @@
 #define SHADOW86_MACHINE_CPU_STATE_H
 
 #include "cpu/cpu.h"
-#include "machine/state.h"
+#include "base/state.h"
 
 void cpu_state_save(const struct cpu *c, struct state_writer *w);
 /* Returns 0, or -1 (bad record; the CPU may be partly written). */

@@ -30,13 +30,6 @@ static void machine_port_out(void *opaque, uint16_t port, unsigned size, uint32_
     iobus_write(&m->bus, port, size, val);
 }
 
-/* The CPU's FERR# pin, to the board's port 0xF0 logic. */
-static void machine_ferr(void *opaque, int level)
-{
-    struct machine *m = opaque;
-    ferr_set_ferr(&m->ferr, level);
-}
-
 /* The exit port's callback: remember the value and let the CPU finish the
  * OUT instruction before cpu_run() returns. */
 static void machine_exit_request(void *opaque, uint32_t value)
@@ -184,8 +177,7 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
         return -1;
     }
     /* The CPU first: the clock counts its instructions. */
-    struct cpu_io io = { .opaque = m, .in = machine_port_in, .out = machine_port_out,
-                         .ferr = machine_ferr };
+    struct cpu_io io = { .opaque = m, .in = machine_port_in, .out = machine_port_out };
     cpu_init(&m->cpu, &m->mem, &io);
     if (mmu_init(&m->mmu, &m->mem, opts->mmu_mode) != 0) {
         snprintf(err, errsz, "internal error: the MMU's page-table watch is taken");

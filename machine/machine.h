@@ -27,7 +27,7 @@
 #include "devices/uart16550.h"
 #include "devices/iobus.h"
 #include "devices/postcode.h"
-#include "machine/clock.h"
+#include "base/clock.h"
 #include "machine/linux_boot.h"
 #include "machine/multiboot.h"
 #include "mmu/mmu.h"

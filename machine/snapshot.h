@@ -1,4 +1,4 @@
-/* A whole machine's state as one byte stream (machine/state.h records):
+/* A whole machine's state as one byte stream (base/state.h records):
  * the CPU, guest RAM (pages that are not all zero), the A20 gate and PAM
  * modes, the clock with its timer deadlines, every board device, and the
  * PCI/IDE/VGA side through board_storage_save()/board_storage_load().
@@ -16,7 +16,7 @@
 
 #include <stddef.h>
 
-#include "machine/state.h"
+#include "base/state.h"
 
 struct machine;
 

@@ -10,8 +10,8 @@
  * the paths that already do the work (TLB misses, write traps, INVLPG,
  * CR3 switches), never on a TLB hit.
  *
- * The kinds and fields match struct cpu_mmu_event (cpu/cpu.h), which adds
- * the TLB miss that cpu/ itself raises; docs/debug.md shows the printed
+ * cpu/ uses these kinds and this structure as they are, adding the TLB
+ * miss (MMU_EV_TLB_MISS) that it raises itself; docs/debug.md shows the printed
  * form. */
 #ifndef SHADOW86_MMU_EVENT_H
 #define SHADOW86_MMU_EVENT_H

@@ -33,11 +33,11 @@ unsigned display_text_ansi_colour(const uint8_t rgb[3])
     return best;
 }
 
-void display_text_init(struct display_text *d, const struct vga *v, FILE *out)
+void display_text_init(struct display_text *d, const struct machine *m, FILE *out)
 {
     memset(d, 0, sizeof *d);
     d->out = out;
-    d->vga = v;
+    d->m = m;
     d->last_kind = VGA_SCREEN_OFF;
     d->in_fd = -1;
 }
@@ -145,7 +145,7 @@ static void draw_text(struct display_text *d, const struct vga_text_screen *t)
     unsigned colour[16];
     for (unsigned i = 0; i < 16; i++) {
         uint8_t rgb[3];
-        vga_attr_rgb(d->vga, i, rgb);
+        machine_screen_attr_rgb(d->m, i, rgb);
         colour[i] = display_text_ansi_colour(rgb);
     }
     fputs("\x1b[?25l\x1b[H", f);
@@ -179,10 +179,10 @@ void display_text_refresh(void *opaque)
 {
     struct display_text *d = opaque;
     poll_input(d);
-    enum vga_screen_kind kind = vga_screen_kind(d->vga);
+    enum vga_screen_kind kind = machine_screen_kind(d->m);
     if (kind == VGA_SCREEN_TEXT) {
         struct vga_text_screen t;
-        vga_text_snapshot(d->vga, &t);
+        machine_screen_text(d->m, &t);
         if (d->drawn && d->last_kind == kind && memcmp(&t, &d->last, sizeof t) == 0)
             return;
         draw_text(d, &t);

@@ -13,13 +13,13 @@
 #include <stdio.h>
 #include <termios.h>
 
-#include "devices/vga_screen.h"
+#include "machine/frontend_api.h"
 
 #define DISPLAY_TEXT_PERIOD_NS 20000000ull   /* 50 refreshes per second */
 
 struct display_text {
     FILE *out;
-    const struct vga *vga;
+    const struct machine *m;
     struct vga_text_screen last;
     enum vga_screen_kind last_kind;
     int drawn;
@@ -40,7 +40,7 @@ struct display_text {
     uint64_t keys_sent;
 };
 
-void display_text_init(struct display_text *d, const struct vga *v, FILE *out);
+void display_text_init(struct display_text *d, const struct machine *m, FILE *out);
 /* Redraw if the screen changed (a board_display_fn). */
 void display_text_refresh(void *opaque);
 /* Read keys from `fd` (a terminal is put in raw mode): `key` gets set-2

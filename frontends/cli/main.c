@@ -15,7 +15,7 @@
 #include "frontends/cli/keymap.h"
 #include "frontends/cli/options.h"
 #include "frontends/cli/screendump.h"
-#include "machine/board_storage.h"
+#include "machine/frontend_api.h"
 #include "frontends/cli/serial_backend.h"
 #include "machine/machine.h"
 
@@ -151,36 +151,21 @@ static int open_debugcon(const char *what, const char *dest, FILE **out, int *ow
     return 0;
 }
 
-static void describe_position(const struct machine *m, char *buf, size_t bufsz)
-{
-    const struct cpu *c = &m->cpu;
-    int n = snprintf(buf, bufsz, "at %04X:%08X after %llu instructions, ", c->seg[SEG_CS].sel,
-                     c->eip, (unsigned long long)machine_insn_total(m));
-    if (n < 0 || (size_t)n >= bufsz)
-        return;
-    if (m->postcode.writes)
-        snprintf(buf + n, bufsz - (size_t)n, "last POST code 0x%02X", m->postcode.last);
-    else
-        snprintf(buf + n, bufsz - (size_t)n, "no POST code");
-}
-
 /* One line saying how the run ended; returns the exit status. */
 static int report_stop(const struct machine *m, enum machine_stop why)
 {
     char where[160];
-    const struct cpu *c = &m->cpu;
-
-    describe_position(m, where, sizeof where);
+    machine_describe_position(m, where, sizeof where);
     switch (why) {
     case MACHINE_STOP_EXIT_PORT:
-        return exitport_status(m->exit_value);
+        return exitport_status(machine_exit_value(m));
     case MACHINE_STOP_HALTED:
         fprintf(stderr, "shadow86: CPU halted with IF=%d and nothing to wake it %s\n",
-                (cpu_get_eflags(c) & EFLAGS_IF) ? 1 : 0, where);
+                machine_interrupts_enabled(m), where);
         return EXIT_HALTED;
     case MACHINE_STOP_SHUTDOWN: {
         char chain[64];
-        cpu_format_fault_chain(c, chain, sizeof chain);
+        machine_fault_chain(m, chain, sizeof chain);
         fprintf(stderr, "shadow86: triple fault (%s) %s\n", chain, where);
         return EXIT_TRIPLE_FAULT;
     }
@@ -204,7 +189,7 @@ static int report_stop(const struct machine *m, enum machine_stop why)
         fprintf(stderr, "shadow86: killed by the debugger %s\n", where);
         return EXIT_DEBUGGER_KILL;
     case MACHINE_STOP_DIVERGED:
-        fprintf(stderr, "shadow86: %s\n", m->lockstep_report);
+        fprintf(stderr, "shadow86: %s\n", machine_lockstep_report(m));
         return EXIT_DIVERGED;
     }
     return EXIT_BAD_INPUT;
@@ -216,7 +201,7 @@ _Static_assert(KEYMAP_E0 == PS2_KEY_E0, "keymap and PS/2 agree on the E0 flag");
 static void display_key(void *opaque, unsigned code, int down)
 {
     struct machine *m = opaque;
-    ps2kbd_key(&m->kbc.kbd, code, down);
+    machine_key(m, code, down);
 }
 
 static void display_quit(void *opaque)
@@ -319,19 +304,19 @@ int main(int argc, char **argv)
     }
     if (open_debugcon("-debugcon", opt.debugcon, &debugcon, &debugcon_owned, err, sizeof err) != 0)
         goto fail;
-    debugcon_set_output(&m->debugcon, debugcon);
+    machine_set_debugcon(m, debugcon);
     if (opt.seabios_log) {
         if (open_debugcon("-seabios-log", opt.seabios_log, &seabios_log, &seabios_log_owned, err, sizeof err) != 0)
             goto fail;
-        debugcon_set_output(&m->seabios_log, seabios_log);
+        machine_set_seabios_log(m, seabios_log);
     }
     for (; nserial < opt.nserial; nserial++) {
-        if (cli_serial_open(&serial[nserial], opt.serial[nserial], m, &m->com[nserial], err,
+        if (cli_serial_open(&serial[nserial], opt.serial[nserial], m, nserial, err,
                             sizeof err) != 0)
             goto fail;
         /* Someone may type: an idle guest waits in host time too. */
         if (serial[nserial].kind == CLI_SERIAL_STDIO)
-            m->clock.pace_idle = 1;
+            machine_pace_idle(m);
     }
     if (opt.trace) {
         trace_out = stderr;
@@ -371,11 +356,11 @@ int main(int argc, char **argv)
     debug_session_attach(d);
 
     if (opt.display_text) {
-        m->clock.pace_idle = 1;   /* keys are typed: idle in host time too */
-        display_text_init(&display, &m->storage->vga, stdout);
+        machine_pace_idle(m);   /* keys are typed: idle in host time too */
+        display_text_init(&display, m, stdout);
         display_text_attach_input(&display, 0, display_key, display_quit, m);
-        if (board_storage_set_display(m, display_text_refresh, &display,
-                                      DISPLAY_TEXT_PERIOD_NS) != 0) {
+        if (machine_set_display_refresh(m, display_text_refresh, &display,
+                                        DISPLAY_TEXT_PERIOD_NS) != 0) {
             snprintf(err, sizeof err, "-display text: no timer left for the display");
             goto fail;
         }
@@ -403,7 +388,7 @@ int main(int argc, char **argv)
     int status = report_stop(m, why);
     if (status == 0 && status_override)
         status = status_override;
-    if (opt.screendump && screendump_write(&m->storage->vga, opt.screendump, err, sizeof err) != 0) {
+    if (opt.screendump && screendump_write(m, opt.screendump, err, sizeof err) != 0) {
         print_error(err);
         if (status == 0)
             status = EXIT_BAD_INPUT;

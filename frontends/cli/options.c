@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "debug/trace.h"
-#include "devices/mc146818.h"
+#include "base/calendar.h"
 #include "frontends/cli/options.h"
 #include "frontends/cli/serial_backend.h"
 #include "machine/machine.h"
@@ -259,7 +259,7 @@ static int parse_date(const char *s, int64_t *out)
     if (s[n] || y < 1970 || y > 2099 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
         mi > 59 || se > 59)
         return -1;
-    *out = mc146818_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
+    *out = calendar_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + se;
     return 0;
 }
 
@@ -384,7 +384,7 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         case OPT_LOCKSTEP: o->lockstep = 1; break;
         case OPT_LOCKSTEP_INSN: o->lockstep = 2; break;
         case OPT_MMU:
-            if (mmu_parse_mode(val, &o->mmu_mode) != 0) {
+            if (machine_parse_mmu_mode(val, &o->mmu_mode) != 0) {
                 snprintf(err, errsz, "--mmu: '%s' is not a mode (nested or shadow)", val);
                 return -1;
             }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "mmu/mmu.h"
+#include "machine/machine.h"
 
 struct cli_options {
     const char *bios;          /* -bios FILE */

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "devices/vga_screen.h"
 #include "frontends/cli/cp437.h"
 #include "frontends/cli/screendump.h"
 
@@ -88,12 +87,12 @@ static int ends_with(const char *s, const char *suffix)
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-int screendump_write(const struct vga *v, const char *path, char *err, size_t errsz)
+int screendump_write(const struct machine *m, const char *path, char *err, size_t errsz)
 {
     struct vga_text_screen *t = NULL;
     uint8_t *rgb = NULL;
     unsigned w = 0, h = 0;
-    enum vga_screen_kind kind = vga_screen_kind(v);
+    enum vga_screen_kind kind = machine_screen_kind(m);
 
     if (kind == VGA_SCREEN_OFF) {
         snprintf(err, errsz, "--screendump %s: the screen is blanked; nothing dumped", path);
@@ -101,12 +100,12 @@ int screendump_write(const struct vga *v, const char *path, char *err, size_t er
     }
     if (kind == VGA_SCREEN_TEXT) {
         t = malloc(sizeof *t);
-        if (!t || vga_text_snapshot(v, t) != 0) {
+        if (!t || machine_screen_text(m, t) != 0) {
             free(t);
             snprintf(err, errsz, "--screendump %s: cannot read the text screen", path);
             return -1;
         }
-    } else if (vga_render_rgb(v, &rgb, &w, &h) != 0) {
+    } else if (machine_screen_rgb(m, &rgb, &w, &h) != 0) {
         snprintf(err, errsz, "--screendump %s: this graphics mode cannot be rendered", path);
         return -1;
     }

@@ -7,10 +7,10 @@
 
 #include <stddef.h>
 
-#include "devices/vga.h"
+#include "machine/frontend_api.h"
 
 /* Returns 0, or -1 with a one-line message in err (nothing is left
  * half-written: the file is written to FILE.tmp and renamed). */
-int screendump_write(const struct vga *v, const char *path, char *err, size_t errsz);
+int screendump_write(const struct machine *m, const char *path, char *err, size_t errsz);
 
 #endif

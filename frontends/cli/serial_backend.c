@@ -76,7 +76,7 @@ static void make_raw(struct cli_serial *s)
 }
 
 int cli_serial_open(struct cli_serial *s, const char *spec, struct machine *m,
-                    struct uart16550 *uart, char *err, size_t errsz)
+                    int port, char *err, size_t errsz)
 {
     memset(s, 0, sizeof *s);
     s->m = m;
@@ -99,7 +99,7 @@ int cli_serial_open(struct cli_serial *s, const char *spec, struct machine *m,
         s->kind = CLI_SERIAL_NONE;
         return 0;
     }
-    uart16550_set_backend(uart, &b);
+    machine_serial_attach(m, port, &b);
     return 0;
 }
 

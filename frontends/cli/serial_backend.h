@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <termios.h>
 
-#include "devices/uart16550.h"
+#include "machine/frontend_api.h"
 
 struct machine;
 
@@ -35,7 +35,7 @@ struct cli_serial {
 int cli_serial_check(const char *spec, char *err, size_t errsz);
 /* Open the destination and connect it to `uart`. Returns 0 or -1. */
 int cli_serial_open(struct cli_serial *s, const char *spec, struct machine *m,
-                    struct uart16550 *uart, char *err, size_t errsz);
+                    int port, char *err, size_t errsz);
 /* Restore the terminal and close the file. Returns 0, or -1 if the file
  * could not be written completely. */
 int cli_serial_close(struct cli_serial *s);

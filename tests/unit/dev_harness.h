@@ -4,8 +4,8 @@
 #ifndef SHADOW86_TESTS_DEV_HARNESS_H
 #define SHADOW86_TESTS_DEV_HARNESS_H
 
-#include "devices/irq.h"
-#include "machine/clock.h"
+#include "base/irq.h"
+#include "base/clock.h"
 
 struct harness {
     struct clock clock;

@@ -1,10 +1,10 @@
-/* machine/clock: virtual time from the instruction count, budgets up to
+/* base/clock: virtual time from the instruction count, budgets up to
  * the next deadline, kicks for earlier deadlines, firing order, HLT idle
  * skipping, save/restore. */
 #include <check.h>
 #include <stdlib.h>
 
-#include "machine/clock.h"
+#include "base/clock.h"
 
 static uint64_t insns;
 static int kicks;

@@ -139,47 +139,47 @@ START_TEST(mmu_and_block_lines)
     memset(&cpu, 0, sizeof cpu);
     cpu.icount = 42;
     ck_assert_int_eq(trace_open(&t, TRACE_MMU | TRACE_BLOCK, f, err, sizeof err), 0);
-    struct cpu_mmu_event miss = { .kind = CPU_MMU_TLB_MISS, .lin = 0xc0001234, .access = 1 };
-    struct cpu_mmu_event ref1 = { .kind = CPU_MMU_WALK_REF, .stage = 1, .level = 1,
+    struct mmu_event miss = { .kind = MMU_EV_TLB_MISS, .lin = 0xc0001234, .access = 1 };
+    struct mmu_event ref1 = { .kind = MMU_EV_WALK_REF, .stage = 1, .level = 1,
                                   .addr = 0x1000c00, .entry = 0x2003 };
-    struct cpu_mmu_event ref2a = { .kind = CPU_MMU_WALK_REF, .stage = 2, .level = 1,
+    struct mmu_event ref2a = { .kind = MMU_EV_WALK_REF, .stage = 2, .level = 1,
                                    .lin = 0x1000c00, .addr = 0x004, .entry = MMU_S2_LEAF };
-    struct cpu_mmu_event ref2b = { .kind = CPU_MMU_WALK_REF, .stage = 2, .level = 2,
+    struct mmu_event ref2b = { .kind = MMU_EV_WALK_REF, .stage = 2, .level = 2,
                                    .lin = 0x1000c00, .addr = 0x000,
                                    .entry = P2M_RAM | (3u << 8) | (PHYSMEM_WATCH_PT << 16) };
-    struct cpu_mmu_event ref2c = { .kind = CPU_MMU_WALK_REF, .stage = 2, .level = 2,
+    struct mmu_event ref2c = { .kind = MMU_EV_WALK_REF, .stage = 2, .level = 2,
                                    .lin = 0x5234, .addr = 0x005,
                                    .entry = P2M_RAM | (3u << 8) | MMU_S2_RAM_ALLOCATED |
                                             ((PHYSMEM_WATCH_PT | PHYSMEM_WATCH_CODE) << 16) };
-    struct cpu_mmu_event ad = { .kind = CPU_MMU_AD_UPDATE, .stage = 1, .level = 2,
+    struct mmu_event ad = { .kind = MMU_EV_AD_UPDATE, .stage = 1, .level = 2,
                                 .addr = 0x2004, .entry = 0x5067 };
-    struct cpu_mmu_event done = { .kind = CPU_MMU_WALK_DONE, .lin = 0xc0001234, .access = 1,
+    struct mmu_event done = { .kind = MMU_EV_WALK_DONE, .lin = 0xc0001234, .access = 1,
                                   .level = 2, .addr = 0x5234, .entry = 0x5007 };
-    struct cpu_mmu_event pf = { .kind = CPU_MMU_WALK_FAULT, .lin = 0x10, .level = 1,
+    struct mmu_event pf = { .kind = MMU_EV_WALK_FAULT, .lin = 0x10, .level = 1,
                                 .entry = 0x6 };
-    struct cpu_mmu_event hit = { .kind = CPU_MMU_SHADOW_HIT, .lin = 0x40001000, .addr = 0x601000 };
-    struct cpu_mmu_event build = { .kind = CPU_MMU_SHADOW_BUILD, .addr = 0x116000 };
-    struct cpu_mmu_event reuse = { .kind = CPU_MMU_SHADOW_REUSE, .addr = 0x117000 };
-    struct cpu_mmu_event fill = { .kind = CPU_MMU_SHADOW_FILL, .lin = 0x40001000,
+    struct mmu_event hit = { .kind = MMU_EV_SHADOW_HIT, .lin = 0x40001000, .addr = 0x601000 };
+    struct mmu_event build = { .kind = MMU_EV_SHADOW_BUILD, .addr = 0x116000 };
+    struct mmu_event reuse = { .kind = MMU_EV_SHADOW_REUSE, .addr = 0x117000 };
+    struct mmu_event fill = { .kind = MMU_EV_SHADOW_FILL, .lin = 0x40001000,
                                   .addr = 0x601000 };
-    struct cpu_mmu_event trap = { .kind = CPU_MMU_SHADOW_WRTRAP, .addr = 0x113004, .entry = 4 };
-    struct cpu_mmu_event rs_w = { .kind = CPU_MMU_SHADOW_RESYNC, .level = 2, .lin = 0x40001000,
-                                  .addr = 0x113000, .entry = CPU_MMU_RESYNC_WRITE };
-    struct cpu_mmu_event rs_i = { .kind = CPU_MMU_SHADOW_RESYNC, .level = 2, .lin = 0x40002000,
-                                  .addr = 0x116000, .entry = CPU_MMU_RESYNC_INVLPG };
-    struct cpu_mmu_event rs_c = { .kind = CPU_MMU_SHADOW_RESYNC, .addr = 0x118000,
-                                  .entry = CPU_MMU_RESYNC_CR3 };
-    struct cpu_mmu_event untrack = { .kind = CPU_MMU_SHADOW_UNTRACK, .addr = 0x113000 };
-    const struct cpu_mmu_event *evs[] = { &miss, &ref1, &ref2a, &ref2b, &ref2c, &ad, &done, &pf,
+    struct mmu_event trap = { .kind = MMU_EV_SHADOW_WRTRAP, .addr = 0x113004, .entry = 4 };
+    struct mmu_event rs_w = { .kind = MMU_EV_SHADOW_RESYNC, .level = 2, .lin = 0x40001000,
+                                  .addr = 0x113000, .entry = MMU_RESYNC_WRITE };
+    struct mmu_event rs_i = { .kind = MMU_EV_SHADOW_RESYNC, .level = 2, .lin = 0x40002000,
+                                  .addr = 0x116000, .entry = MMU_RESYNC_INVLPG };
+    struct mmu_event rs_c = { .kind = MMU_EV_SHADOW_RESYNC, .addr = 0x118000,
+                                  .entry = MMU_RESYNC_CR3 };
+    struct mmu_event untrack = { .kind = MMU_EV_SHADOW_UNTRACK, .addr = 0x113000 };
+    const struct mmu_event *evs[] = { &miss, &ref1, &ref2a, &ref2b, &ref2c, &ad, &done, &pf,
                                           &hit, &build, &reuse, &fill, &trap, &rs_w, &rs_i,
                                           &rs_c, &untrack };
     for (unsigned i = 0; i < sizeof evs / sizeof evs[0]; i++)
         trace_on_mmu(&t, &cpu, evs[i]);
-    struct cpu_block_event tr = { .kind = CPU_BLOCK_TRANSLATE, .pa = 0x100000, .lin = 0x100000,
+    struct dbt_block_event tr = { .kind = DBT_BLOCK_TRANSLATE, .pa = 0x100000, .lin = 0x100000,
                                   .len = 12, .ninsn = 4 };
-    struct cpu_block_event ch = { .kind = CPU_BLOCK_CHAIN, .pa = 0x100000, .to_pa = 0x10000c };
-    struct cpu_block_event inv = { .kind = CPU_BLOCK_INVALIDATE, .pa = 0x100000,
-                                   .cause = CPU_BLOCK_CAUSE_CODE_WRITE };
+    struct dbt_block_event ch = { .kind = DBT_BLOCK_CHAIN, .pa = 0x100000, .to_pa = 0x10000c };
+    struct dbt_block_event inv = { .kind = DBT_BLOCK_INVALIDATE, .pa = 0x100000,
+                                   .cause = DBT_BLOCK_CAUSE_CODE_WRITE };
     trace_on_block(&t, &cpu, &tr);
     trace_on_block(&t, &cpu, &ch);
     trace_on_block(&t, &cpu, &inv);

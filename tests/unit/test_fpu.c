@@ -23,9 +23,10 @@ static int ferr_calls, ferr_level;
 #define DATA 0x2000u
 #define OUT 0x4000u
 
-static void on_ferr(void *opaque, int level)
+static void on_ferr(void *opaque, int line, int level)
 {
     (void)opaque;
+    (void)line;
     ferr_calls++;
     ferr_level = level;
 }
@@ -33,7 +34,7 @@ static void on_ferr(void *opaque, int level)
 static void setup_common(void)
 {
     ck_assert_int_eq(physmem_init(&pm, 1u << 20), 0);
-    struct cpu_io io = { .opaque = NULL, .ferr = on_ferr };
+    struct cpu_io io = { .opaque = NULL, .ferr = irq_line_make(on_ferr, NULL, 0) };
     cpu_init(&cpu, &pm, &io);
     ferr_calls = 0;
     ferr_level = 0;

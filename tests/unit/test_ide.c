@@ -11,7 +11,7 @@
 #include "devices/blockdev.h"
 #include "devices/ide.h"
 #include "devices/ide_state.h"
-#include "machine/state.h"
+#include "base/state.h"
 
 #define DISK_SECTORS 20160u   /* 20 cylinders of 16 heads x 63 sectors */
 

@@ -12,7 +12,7 @@
 #include "devices/vga_pci.h"
 #include "devices/vga_screen.h"
 #include "devices/vga_state.h"
-#include "machine/state.h"
+#include "base/state.h"
 
 static struct iobus *bus;
 static struct pci_bus *pci;

@@ -83,7 +83,7 @@ int hd_engine_parse(const char *name)
 
 static void start_cpu(struct cpu *cpu, struct physmem *pm, const struct hd_test *t)
 {
-    struct cpu_io io = { NULL, io_in, io_out, NULL };
+    struct cpu_io io = { .opaque = NULL, .in = io_in, .out = io_out };
     cpu_init(cpu, pm, &io);
     cpu_reset(cpu);
     cpu_enter_flat32(cpu);

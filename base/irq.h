@@ -1,5 +1,7 @@
-/* Interrupt request lines: how a device tells its interrupt controller
- * that a line changed, without knowing which controller it is.
+/* Signal lines: how a device tells its interrupt controller that a line
+ * changed, without knowing which controller it is -- and how the CPU's own
+ * output pins (the x87's FERR#) reach the board, without knowing what is
+ * wired there.
  *
  * The board (machine/board.c) gives each device a `struct irq_line` when it
  * wires it: a callback into the controller (the i8259 pair for ISA IRQs 0-15,
@@ -11,8 +13,8 @@
  * level is harmless (controllers act on edges themselves where the line is
  * edge-triggered). An unwired line (set == NULL) drops the signal.
  */
-#ifndef SHADOW86_DEVICES_IRQ_H
-#define SHADOW86_DEVICES_IRQ_H
+#ifndef SHADOW86_BASE_IRQ_H
+#define SHADOW86_BASE_IRQ_H
 
 typedef void (*irq_set_fn)(void *opaque, int line, int level);
 

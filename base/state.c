@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "machine/state.h"
+#include "base/state.h"
 
 #define STATE_HDR 8u   /* tag (4) + payload length (4) */
 

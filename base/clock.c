@@ -1,6 +1,6 @@
 #include <time.h>
 
-#include "machine/clock.h"
+#include "base/clock.h"
 
 static uint64_t host_monotonic_ns(void)
 {

@@ -18,12 +18,12 @@
  * wires to cpu_request_stop()), so no event is seen late by more than one
  * instruction.
  */
-#ifndef SHADOW86_MACHINE_CLOCK_H
-#define SHADOW86_MACHINE_CLOCK_H
+#ifndef SHADOW86_BASE_CLOCK_H
+#define SHADOW86_BASE_CLOCK_H
 
 #include <stdint.h>
 
-#include "machine/state.h"
+#include "base/state.h"
 
 #define CLOCK_MAX_TIMERS 32
 /* Nominal rate in virtual mode: 100 million instructions per second. */

@@ -16,8 +16,8 @@
  * load function gets from a state are external input: it must check ranges
  * before using them as indices.
  */
-#ifndef SHADOW86_MACHINE_STATE_H
-#define SHADOW86_MACHINE_STATE_H
+#ifndef SHADOW86_BASE_STATE_H
+#define SHADOW86_BASE_STATE_H
 
 #include <stddef.h>
 #include <stdint.h>

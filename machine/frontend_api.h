@@ -1,0 +1,71 @@
+/* What a frontend may do with a machine: the small API the command line
+ * and window frontends use instead of reaching into struct machine.
+ *
+ * Frontends sit above machine/ (docs/architecture.md): they see the screen
+ * as the VGA describes it, send keys, mouse motion and the power button,
+ * give the serial ports and debug consoles somewhere to write, and read
+ * where the run stopped. Everything here takes effect between instructions
+ * (the frontends call it from the run loop's poll or display timer), so
+ * input reaches the guest at a point of the virtual clock, never midway.
+ */
+#ifndef SHADOW86_MACHINE_FRONTEND_API_H
+#define SHADOW86_MACHINE_FRONTEND_API_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "devices/uart16550.h"
+#include "devices/vga_screen.h"
+#include "mmu/mmu.h"
+
+struct machine;
+
+/* The screen: what the VGA shows now (text, graphics or nothing). */
+enum vga_screen_kind machine_screen_kind(const struct machine *m);
+/* Text mode: the characters, attributes and cursor. Returns 0, or -1 when
+ * the screen is not in a text mode. */
+int machine_screen_text(const struct machine *m, struct vga_text_screen *t);
+/* The RGB colour of text attribute colour `index` (0-15). */
+void machine_screen_attr_rgb(const struct machine *m, unsigned index, uint8_t rgb[3]);
+/* Graphics: the visible picture as 8-bit RGB triples in *rgb (malloc'd,
+ * the caller frees). Returns 0, or -1 with nothing allocated. */
+int machine_screen_rgb(const struct machine *m, uint8_t **rgb, unsigned *width, unsigned *height);
+/* Have `fn` called every `period_ns` of machine time (0 stops it): the
+ * frontend's refresh and input poll. Returns 0, or -1 with no timer left. */
+int machine_set_display_refresh(struct machine *m, void (*fn)(void *opaque), void *opaque,
+                                uint64_t period_ns);
+/* Input from a person: while the machine waits idle (HLT), wait in host
+ * time too, so typed keys arrive at a human pace. */
+void machine_pace_idle(struct machine *m);
+
+/* Keyboard: a key (PS/2 set-1 code, with PS2_KEY_E0 for E0-prefixed keys)
+ * pressed or released. */
+void machine_key(struct machine *m, unsigned code, int down);
+/* Mouse: relative motion, wheel and the buttons held (bit 0 left, 1 right,
+ * 2 middle). */
+void machine_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons);
+/* The ACPI power button (a guest with ACPI shuts down cleanly). */
+void machine_power_button(struct machine *m);
+
+/* Where guest output goes: port 0xE9, port 0x402 (SeaBIOS's log), and the
+ * serial ports (0 = COM1, 1 = COM2). NULL discards. */
+void machine_set_debugcon(struct machine *m, FILE *out);
+void machine_set_seabios_log(struct machine *m, FILE *out);
+int machine_serial_count(const struct machine *m);
+void machine_serial_attach(struct machine *m, int port, const struct uart_backend *b);
+
+/* "nested" or "shadow" to the MMU mode (--mmu). Returns 0, or -1. */
+int machine_parse_mmu_mode(const char *name, enum mmu_mode *mode);
+
+/* How the run ended, for the frontend's closing line. */
+uint32_t machine_exit_value(const struct machine *m);
+const char *machine_lockstep_report(const struct machine *m);
+/* "at CS:EIP after N instructions, last POST code 0xNN" */
+void machine_describe_position(const struct machine *m, char *buf, size_t bufsz);
+/* The interrupt flag now (a halted CPU with IF=0 can never wake). */
+int machine_interrupts_enabled(const struct machine *m);
+/* The exceptions of the last double/triple fault, e.g. "#GP -> #DF -> #GP". */
+void machine_fault_chain(const struct machine *m, char *buf, size_t bufsz);
+
+#endif
