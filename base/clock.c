@@ -162,7 +162,7 @@ int clock_idle(struct clock *c, uint64_t max_sleep_ns)
  * its current time too, and continues from it on restore. */
 void clock_save(const struct clock *c, struct state_writer *w)
 {
-    state_begin(w, "CLK0");
+    state_begin(w, "CLK0", 1);
     state_put_u64(w, clock_now(c));
     state_put_u64(w, c->insns(c->insns_opaque));
     state_put_u64(w, (uint64_t)c->epoch);
@@ -175,7 +175,7 @@ void clock_save(const struct clock *c, struct state_writer *w)
 
 int clock_load(struct clock *c, struct state_reader *r)
 {
-    if (state_open(r, "CLK0") != 0)
+    if (state_open(r, "CLK0", 1) != 0)
         return -1;
     uint64_t now = state_get_u64(r);
     uint64_t insns = state_get_u64(r);

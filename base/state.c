@@ -3,7 +3,8 @@
 
 #include "base/state.h"
 
-#define STATE_HDR 8u   /* tag (4) + payload length (4) */
+#define STATE_HDR 10u   /* tag (4) + version (2) + payload length (4) */
+#define STATE_LEN_AT 6u
 
 void state_writer_init(struct state_writer *w)
 {
@@ -52,9 +53,9 @@ static uint64_t get_le(const uint8_t *p, unsigned n)
     return v;
 }
 
-void state_begin(struct state_writer *w, const char *tag)
+void state_begin(struct state_writer *w, const char *tag, uint16_t version)
 {
-    if (w->rec_start != SIZE_MAX || strlen(tag) != 4) {
+    if (w->rec_start != SIZE_MAX || strlen(tag) != 4 || version == 0) {
         w->failed = 1;   /* a programming error, reported as a failed save */
         return;
     }
@@ -63,7 +64,8 @@ void state_begin(struct state_writer *w, const char *tag)
     if (!p)
         return;
     memcpy(p, tag, 4);
-    put_le(p + 4, 0, 4);
+    put_le(p + 4, version, 2);
+    put_le(p + STATE_LEN_AT, 0, 4);
     w->rec_start = at;
 }
 
@@ -78,7 +80,7 @@ void state_end(struct state_writer *w)
         if (n > UINT32_MAX)
             w->failed = 1;
         else
-            put_le(w->buf + w->rec_start + 4, n, 4);
+            put_le(w->buf + w->rec_start + STATE_LEN_AT, n, 4);
     }
     w->rec_start = SIZE_MAX;
 }
@@ -109,18 +111,22 @@ void state_reader_init(struct state_reader *r, const uint8_t *buf, size_t len)
     r->len = len;
 }
 
-int state_open(struct state_reader *r, const char *tag)
+int state_open(struct state_reader *r, const char *tag, uint16_t newest)
 {
     r->rec = NULL;
     r->rec_len = r->pos = 0;
     size_t at = 0;
     while (at + STATE_HDR <= r->len) {
-        size_t n = (size_t)get_le(r->buf + at + 4, 4);
+        size_t n = (size_t)get_le(r->buf + at + STATE_LEN_AT, 4);
         if (n > r->len - at - STATE_HDR)
             break;  /* truncated stream */
         if (memcmp(r->buf + at, tag, 4) == 0) {
+            uint16_t version = (uint16_t)get_le(r->buf + at + 4, 2);
+            if (version == 0 || version > newest)
+                break;  /* written by a build that knows more than this one */
             r->rec = r->buf + at + STATE_HDR;
             r->rec_len = n;
+            r->version = version;
             return 0;
         }
         at += STATE_HDR + n;
@@ -166,4 +172,73 @@ void state_get_bytes(struct state_reader *r, void *data, size_t n)
         memcpy(data, p, n);
     else if (n)
         memset(data, 0, n);
+}
+
+/* ---- Field layouts */
+
+static uint64_t field_get(const void *obj, const struct state_field *f, unsigned i)
+{
+    const uint8_t *p = (const uint8_t *)obj + f->offset + (size_t)i * f->stride;
+    switch (f->width) {
+    case 1: { uint8_t v; memcpy(&v, p, 1); return v; }
+    case 2: { uint16_t v; memcpy(&v, p, 2); return v; }
+    case 4: { uint32_t v; memcpy(&v, p, 4); return v; }
+    default: { uint64_t v; memcpy(&v, p, 8); return v; }
+    }
+}
+
+static void field_set(void *obj, const struct state_field *f, unsigned i, uint64_t v)
+{
+    uint8_t *p = (uint8_t *)obj + f->offset + (size_t)i * f->stride;
+    switch (f->width) {
+    case 1: { uint8_t x = (uint8_t)v; memcpy(p, &x, 1); break; }
+    case 2: { uint16_t x = (uint16_t)v; memcpy(p, &x, 2); break; }
+    case 4: { uint32_t x = (uint32_t)v; memcpy(p, &x, 4); break; }
+    default: memcpy(p, &v, 8); break;
+    }
+}
+
+void state_put_fields(struct state_writer *w, const struct state_layout *l, const void *obj)
+{
+    for (unsigned k = 0; k < l->nfields; k++) {
+        const struct state_field *f = &l->fields[k];
+        for (unsigned i = 0; i < f->count; i++)
+            put_n(w, field_get(obj, f, i), f->width);
+    }
+}
+
+void state_get_fields(struct state_reader *r, const struct state_layout *l, uint16_t version,
+                      void *obj)
+{
+    for (unsigned k = 0; k < l->nfields && !r->failed; k++) {
+        const struct state_field *f = &l->fields[k];
+        if (f->since > version)
+            continue;   /* not in a record this old: keep the part's value */
+        for (unsigned i = 0; i < f->count; i++) {
+            uint64_t v = get_n(r, f->width);
+            if (v > f->max) {
+                r->failed = 1;
+                return;
+            }
+            if (!r->failed)
+                field_set(obj, f, i, v);
+        }
+    }
+}
+
+void state_save_layout(struct state_writer *w, const struct state_layout *l, const char *tag,
+                       const void *obj)
+{
+    state_begin(w, tag ? tag : l->tag, l->version);
+    state_put_fields(w, l, obj);
+    state_end(w);
+}
+
+int state_load_layout(struct state_reader *r, const struct state_layout *l, const char *tag,
+                      void *obj)
+{
+    if (state_open(r, tag ? tag : l->tag, l->version) != 0)
+        return -1;
+    state_get_fields(r, l, r->version, obj);
+    return state_close(r);
 }

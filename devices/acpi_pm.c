@@ -289,7 +289,7 @@ int acpi_pm_init(struct acpi_pm *pm, struct iobus *io, struct clock *clock, stru
 
 void acpi_pm_save(const struct acpi_pm *pm, struct state_writer *w)
 {
-    state_begin(w, "APM0");
+    state_begin(w, "APM0", 1);
     state_put_u16(w, pm->sts);
     state_put_u16(w, pm->en);
     state_put_u16(w, pm->cnt);
@@ -301,7 +301,7 @@ void acpi_pm_save(const struct acpi_pm *pm, struct state_writer *w)
 
 int acpi_pm_load(struct acpi_pm *pm, struct state_reader *r)
 {
-    if (state_open(r, "APM0") != 0)
+    if (state_open(r, "APM0", 1) != 0)
         return -1;
     pm->sts = state_get_u16(r) & (ACPI_PM1_PWRBTN | ACPI_PM1_WAK_STS);
     pm->en = state_get_u16(r) & ACPI_PM1_EN_BITS;

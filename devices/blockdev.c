@@ -217,7 +217,7 @@ void blockdev_save(const struct blockdev *bd, const char *tag, struct state_writ
     uint64_t used = 0;
     for (uint64_t i = 0; bd->chunk && i < bd->nchunks; i++)
         used += bd->chunk[i] != NULL;
-    state_begin(w, tag);
+    state_begin(w, tag, 1);
     state_put_u64(w, bd->sectors);
     state_put_u32(w, bd->sector_size);
     state_put_u8(w, (uint8_t)bd->snapshot);
@@ -235,7 +235,7 @@ void blockdev_save(const struct blockdev *bd, const char *tag, struct state_writ
 
 int blockdev_load(struct blockdev *bd, const char *tag, struct state_reader *r)
 {
-    if (state_open(r, tag) != 0)
+    if (state_open(r, tag, 1) != 0)
         return -1;
     uint64_t sectors = state_get_u64(r);
     uint32_t ssize = state_get_u32(r);

@@ -72,22 +72,20 @@ int ferr_init(struct ferr *d, struct iobus *bus, struct irq_line irq,
     return iobus_register(bus, 0xF0, 1, ferr_io_read, ferr_io_write, d, "ferr");
 }
 
+/* The IRQ line's level as this device drives it; the PIC keeps its own. */
+static const struct state_field ferr_fields[] = {
+    STATE_FIELD(struct ferr, ferr, 1),
+    STATE_FIELD(struct ferr, ignne_level, 1),
+    STATE_FIELD(struct ferr, irq_level, 1),
+};
+static const struct state_layout ferr_layout = STATE_LAYOUT("FERR", 1, ferr_fields);
+
 void ferr_save(const struct ferr *d, struct state_writer *w)
 {
-    state_begin(w, "FERR");
-    state_put_u8(w, d->ferr);
-    state_put_u8(w, d->ignne_level);
-    state_put_u8(w, d->irq_level);
-    state_end(w);
+    state_save_layout(w, &ferr_layout, NULL, d);
 }
 
 int ferr_load(struct ferr *d, struct state_reader *r)
 {
-    if (state_open(r, "FERR") != 0)
-        return -1;
-    d->ferr = state_get_u8(r) & 1;
-    d->ignne_level = state_get_u8(r) & 1;
-    /* The IRQ line's level lives in the PIC's own record. */
-    d->irq_level = state_get_u8(r) & 1;
-    return state_close(r);
+    return state_load_layout(r, &ferr_layout, NULL, d);
 }

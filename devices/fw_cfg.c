@@ -166,7 +166,7 @@ void fw_cfg_free(struct fw_cfg *f)
 
 void fw_cfg_save(const struct fw_cfg *f, struct state_writer *w)
 {
-    state_begin(w, "FWC0");
+    state_begin(w, "FWC0", 1);
     state_put_u16(w, f->selector);
     state_put_u32(w, f->offset);
     state_end(w);
@@ -174,7 +174,7 @@ void fw_cfg_save(const struct fw_cfg *f, struct state_writer *w)
 
 int fw_cfg_load(struct fw_cfg *f, struct state_reader *r)
 {
-    if (state_open(r, "FWC0") != 0)
+    if (state_open(r, "FWC0", 1) != 0)
         return -1;
     f->selector = state_get_u16(r);
     f->offset = state_get_u32(r);

@@ -240,32 +240,27 @@ int i8042_init(struct i8042 *c, struct iobus *bus, struct clock *clock, struct i
     return 0;
 }
 
+static const struct state_field i8042_fields[] = {
+    STATE_ARRAY(struct i8042, ram, 0xFF), STATE_FIELD(struct i8042, status, 0xFF),
+    STATE_FIELD(struct i8042, out, 0xFF), STATE_FIELD(struct i8042, out_full, 2),
+    STATE_FIELD(struct i8042, pending, 0xFF), STATE_FIELD(struct i8042, outport, 0xFF),
+    STATE_FIELD(struct i8042, translate_f0, 1),
+};
+static const struct state_layout i8042_layout = STATE_LAYOUT("KBC0", 1, i8042_fields);
+
 void i8042_save(const struct i8042 *c, struct state_writer *w)
 {
-    state_begin(w, "KBC0");
-    state_put_bytes(w, c->ram, sizeof c->ram);
-    uint8_t f[] = { c->status, c->out, c->out_full, c->pending, c->outport, c->translate_f0 };
-    state_put_bytes(w, f, sizeof f);
-    state_end(w);
+    state_save_layout(w, &i8042_layout, NULL, c);
     ps2kbd_save(&c->kbd, w);
     ps2mouse_save(&c->mouse, w);
 }
 
 int i8042_load(struct i8042 *c, struct state_reader *r)
 {
-    if (state_open(r, "KBC0") != 0)
+    if (state_load_layout(r, &i8042_layout, NULL, c) != 0 || ps2kbd_load(&c->kbd, r) != 0 ||
+        ps2mouse_load(&c->mouse, r) != 0)
         return -1;
-    state_get_bytes(r, c->ram, sizeof c->ram);
-    uint8_t f[6];
-    state_get_bytes(r, f, sizeof f);
-    c->status = f[0] & (ST_SYS | ST_A2);
-    c->out = f[1];
-    c->out_full = f[2] <= 2 ? f[2] : 0;
-    c->pending = f[3];
-    c->outport = f[4];
-    c->translate_f0 = f[5] & 1;
-    if (state_close(r) != 0 || ps2kbd_load(&c->kbd, r) != 0 || ps2mouse_load(&c->mouse, r) != 0)
-        return -1;
+    c->status &= ST_SYS | ST_A2;   /* the buffer bits are derived from out_full */
     update_irqs(c);
     return 0;
 }

@@ -400,47 +400,31 @@ int i8254_init(struct i8254 *p, struct iobus *bus, struct clock *clock, struct i
     return 0;
 }
 
+#define PIT_CH(field, maxval) STATE_EACH(struct i8254, ch, field, maxval)
+static const struct state_field i8254_fields[] = {
+    PIT_CH(mode, 5), PIT_CH(rw, 3), PIT_CH(bcd, 1), PIT_CH(gate, 1), PIT_CH(armed, 1),
+    PIT_CH(null_count, 1), PIT_CH(write_lsb_next, 1), PIT_CH(read_lsb_next, 1),
+    PIT_CH(count_latched, 2), PIT_CH(status_latched, 1), PIT_CH(status, 0xFF),
+    PIT_CH(out_idle, 1), PIT_CH(pending_lsb, 0xFF), PIT_CH(latch, 0xFFFF),
+    PIT_CH(count, 65536), PIT_CH(frozen, STATE_ANY), PIT_CH(start, STATE_ANY),
+    STATE_FIELD(struct i8254, out0, 1),
+    STATE_FIELD(struct i8254, edge_tick, STATE_ANY),
+};
+static const struct state_layout i8254_layout = STATE_LAYOUT("PIT0", 1, i8254_fields);
+
 void i8254_save(const struct i8254 *p, struct state_writer *w)
 {
-    state_begin(w, "PIT0");
-    for (int i = 0; i < 3; i++) {
-        const struct i8254_channel *c = &p->ch[i];
-        uint8_t f[] = { c->mode, c->rw, c->bcd, c->gate, c->armed, c->null_count,
-                        c->write_lsb_next, c->read_lsb_next, c->count_latched,
-                        c->status_latched, c->status, c->out_idle, c->pending_lsb };
-        state_put_bytes(w, f, sizeof f);
-        state_put_u16(w, c->latch);
-        state_put_u32(w, c->count);
-        state_put_u64(w, c->frozen);
-        state_put_u64(w, c->start);
-    }
-    state_put_u8(w, p->out0);
-    state_put_u64(w, p->edge_tick);
-    state_end(w);
+    state_save_layout(w, &i8254_layout, NULL, p);
 }
 
 int i8254_load(struct i8254 *p, struct state_reader *r)
 {
-    if (state_open(r, "PIT0") != 0)
+    if (state_load_layout(r, &i8254_layout, NULL, p) != 0)
         return -1;
     for (int i = 0; i < 3; i++) {
-        struct i8254_channel *c = &p->ch[i];
-        uint8_t f[13];
-        state_get_bytes(r, f, sizeof f);
-        c->mode = f[0]; c->rw = f[1]; c->bcd = f[2] & 1; c->gate = f[3] & 1;
-        c->armed = f[4] & 1; c->null_count = f[5] & 1; c->write_lsb_next = f[6] & 1;
-        c->read_lsb_next = f[7] & 1; c->count_latched = f[8];
-        c->status_latched = f[9] & 1; c->status = f[10]; c->out_idle = f[11] & 1;
-        c->pending_lsb = f[12];
-        c->latch = state_get_u16(r);
-        c->count = state_get_u32(r);
-        c->frozen = state_get_u64(r);
-        c->start = state_get_u64(r);
-        if (c->mode > 5 || c->rw < 1 || c->rw > 3 || c->count_latched > 2 ||
-            (c->armed && (c->count < 1 || c->count > 65536)))
-            state_fail(r);
+        const struct i8254_channel *c = &p->ch[i];
+        if (c->rw < 1 || (c->armed && c->count < 1))
+            return -1;
     }
-    p->out0 = state_get_u8(r) & 1;
-    p->edge_tick = state_get_u64(r);
-    return state_close(r);
+    return 0;
 }

@@ -315,43 +315,29 @@ int i8259_init(struct i8259 *p, struct iobus *bus, struct irq_line intr, FILE *l
     return 0;
 }
 
-static void chip_save(const struct i8259_chip *c, struct state_writer *w)
-{
-    uint8_t f[] = { c->irr, c->imr, c->isr, c->level, c->elcr, c->vector_base,
-                    c->priority_add, c->init_step, c->icw4_needed, c->single, c->auto_eoi,
-                    c->rotate_on_aeoi, c->special_fully_nested, c->special_mask, c->poll,
-                    c->read_isr, c->icw3 };
-    state_put_bytes(w, f, sizeof f);
-}
 
-static void chip_load(struct i8259_chip *c, struct state_reader *r)
-{
-    uint8_t f[17];
-    state_get_bytes(r, f, sizeof f);
-    c->irr = f[0]; c->imr = f[1]; c->isr = f[2]; c->level = f[3];
-    c->elcr = f[4] & c->elcr_mask; c->vector_base = f[5] & 0xF8;
-    c->priority_add = f[6] & 7; c->init_step = f[7] & 3; c->icw4_needed = f[8] & 1;
-    c->single = f[9] & 1; c->auto_eoi = f[10] & 1; c->rotate_on_aeoi = f[11] & 1;
-    c->special_fully_nested = f[12] & 1; c->special_mask = f[13] & 1; c->poll = f[14] & 1;
-    c->read_isr = f[15] & 1; c->icw3 = f[16];
-}
+
+#define PIC_CHIP(field, maxval) STATE_EACH(struct i8259, chip, field, maxval)
+static const struct state_field i8259_fields[] = {
+    PIC_CHIP(irr, 0xFF), PIC_CHIP(imr, 0xFF), PIC_CHIP(isr, 0xFF), PIC_CHIP(level, 0xFF),
+    PIC_CHIP(elcr, 0xFF), PIC_CHIP(vector_base, 0xF8), PIC_CHIP(priority_add, 7),
+    PIC_CHIP(init_step, 3), PIC_CHIP(icw4_needed, 1), PIC_CHIP(single, 1),
+    PIC_CHIP(auto_eoi, 1), PIC_CHIP(rotate_on_aeoi, 1), PIC_CHIP(special_fully_nested, 1),
+    PIC_CHIP(special_mask, 1), PIC_CHIP(poll, 1), PIC_CHIP(read_isr, 1), PIC_CHIP(icw3, 0xFF),
+};
+static const struct state_layout i8259_layout = STATE_LAYOUT("PIC0", 1, i8259_fields);
 
 void i8259_save(const struct i8259 *p, struct state_writer *w)
 {
-    state_begin(w, "PIC0");
-    chip_save(&p->chip[0], w);
-    chip_save(&p->chip[1], w);
-    state_end(w);
+    state_save_layout(w, &i8259_layout, NULL, p);
 }
 
 int i8259_load(struct i8259 *p, struct state_reader *r)
 {
-    if (state_open(r, "PIC0") != 0)
+    if (state_load_layout(r, &i8259_layout, NULL, p) != 0)
         return -1;
-    chip_load(&p->chip[0], r);
-    chip_load(&p->chip[1], r);
-    if (state_close(r) != 0)
-        return -1;
+    for (int i = 0; i < 2; i++)
+        p->chip[i].elcr &= p->chip[i].elcr_mask;   /* the lines this chip may make level */
     update(p);
     return 0;
 }

@@ -86,7 +86,7 @@ static void drive_load(struct ide_drive *d, struct state_reader *r)
 
 void ide_save(const struct ide *ide, struct state_writer *w)
 {
-    state_begin(w, "IDE0");
+    state_begin(w, "IDE0", 1);
     for (int c = 0; c < IDE_CHANNELS; c++) {
         const struct ide_channel *ch = &ide->ch[c];
         state_put_u8(w, ch->devctl);
@@ -104,7 +104,7 @@ void ide_save(const struct ide *ide, struct state_writer *w)
 
 int ide_load(struct ide *ide, struct state_reader *r)
 {
-    if (state_open(r, "IDE0") != 0)
+    if (state_open(r, "IDE0", 1) != 0)
         return -1;
     for (int c = 0; c < IDE_CHANNELS; c++) {
         struct ide_channel *ch = &ide->ch[c];

@@ -331,30 +331,26 @@ int mc146818_init(struct mc146818 *r, struct iobus *bus, struct clock *clock, st
     return 0;
 }
 
+static const struct state_field mc146818_fields[] = {
+    STATE_ARRAY(struct mc146818, cmos, 0xFF),
+    STATE_FIELD(struct mc146818, index, 0xFF),
+    STATE_FIELD(struct mc146818, nmi_disabled, 1),
+    STATE_FIELD(struct mc146818, ref_sec, STATE_ANY),
+    STATE_FIELD(struct mc146818, ref_ns, STATE_ANY),
+    STATE_FIELD(struct mc146818, checked_ns, STATE_ANY),
+};
+static const struct state_layout mc146818_layout = STATE_LAYOUT("RTC0", 1, mc146818_fields);
+
 void mc146818_save(const struct mc146818 *r, struct state_writer *w)
 {
-    state_begin(w, "RTC0");
-    state_put_bytes(w, r->cmos, sizeof r->cmos);
-    state_put_u8(w, r->index);
-    state_put_u8(w, r->nmi_disabled);
-    state_put_u64(w, (uint64_t)r->ref_sec);
-    state_put_u64(w, r->ref_ns);
-    state_put_u64(w, r->checked_ns);
-    state_end(w);
+    state_save_layout(w, &mc146818_layout, NULL, r);
 }
 
 int mc146818_load(struct mc146818 *r, struct state_reader *rd)
 {
-    if (state_open(rd, "RTC0") != 0)
+    if (state_load_layout(rd, &mc146818_layout, NULL, r) != 0)
         return -1;
-    state_get_bytes(rd, r->cmos, sizeof r->cmos);
-    r->index = state_get_u8(rd) & 0x7F;
-    r->nmi_disabled = state_get_u8(rd) & 1;
-    r->ref_sec = (int64_t)state_get_u64(rd);
-    r->ref_ns = state_get_u64(rd);
-    r->checked_ns = state_get_u64(rd);
-    if (state_close(rd) != 0)
-        return -1;
+    r->index &= 0x7F;
     /* Drive IRQ 8 as the restored register C says; the timer deadline
      * comes back with the clock. */
     irq_set(&r->irq, r->cmos[RTC_REG_C] & RTC_C_IRQF);

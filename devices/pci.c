@@ -185,7 +185,7 @@ void pci_save(const struct pci_bus *bus, struct state_writer *w)
     unsigned n = 0;
     for (int i = 0; i < PCI_SLOTS; i++)
         n += bus->dev[i] != NULL;
-    state_begin(w, "PCI0");
+    state_begin(w, "PCI0", 1);
     state_put_u32(w, bus->address);
     state_put_u16(w, (uint16_t)n);
     for (int i = 0; i < PCI_SLOTS; i++) {
@@ -203,7 +203,7 @@ int pci_load(struct pci_bus *bus, struct state_reader *r)
     int seen[PCI_SLOTS] = { 0 };
     if (!config)
         return -1;
-    if (state_open(r, "PCI0") != 0)
+    if (state_open(r, "PCI0", 1) != 0)
         return -1;
     uint32_t address = state_get_u32(r);
     unsigned n = state_get_u16(r);

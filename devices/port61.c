@@ -36,17 +36,21 @@ int port61_init(struct port61 *p, struct iobus *bus, struct i8254 *pit, struct c
     return iobus_register(bus, 0x61, 1, port61_io_read, port61_io_write, p, "port61");
 }
 
+/* The gate itself is saved with the PIT. */
+static const struct state_field port61_fields[] = {
+    STATE_FIELD(struct port61, value, 0xFF),
+};
+static const struct state_layout port61_layout = STATE_LAYOUT("P61 ", 1, port61_fields);
+
 void port61_save(const struct port61 *p, struct state_writer *w)
 {
-    state_begin(w, "P61 ");
-    state_put_u8(w, p->value);
-    state_end(w);
+    state_save_layout(w, &port61_layout, NULL, p);
 }
 
 int port61_load(struct port61 *p, struct state_reader *r)
 {
-    if (state_open(r, "P61 ") != 0)
+    if (state_load_layout(r, &port61_layout, NULL, p) != 0)
         return -1;
-    p->value = state_get_u8(r) & 0x0F;
-    return state_close(r);   /* the gate itself is saved with the PIT */
+    p->value &= 0x0F;   /* the writable bits; the rest are read from the PIT */
+    return 0;
 }

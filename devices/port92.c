@@ -35,17 +35,20 @@ int port92_init(struct port92 *p, struct iobus *bus, void (*set_a20)(void *, int
     return iobus_register(bus, 0x92, 1, port92_io_read, port92_io_write, p, "port92");
 }
 
+static const struct state_field port92_fields[] = {
+    STATE_FIELD(struct port92, value, 0xFF),
+};
+static const struct state_layout port92_layout = STATE_LAYOUT("P92 ", 1, port92_fields);
+
 void port92_save(const struct port92 *p, struct state_writer *w)
 {
-    state_begin(w, "P92 ");
-    state_put_u8(w, p->value);
-    state_end(w);
+    state_save_layout(w, &port92_layout, NULL, p);
 }
 
 int port92_load(struct port92 *p, struct state_reader *r)
 {
-    if (state_open(r, "P92 ") != 0)
+    if (state_load_layout(r, &port92_layout, NULL, p) != 0)
         return -1;
-    p->value = state_get_u8(r) & 0x02;
-    return state_close(r);
+    p->value &= 0x02;   /* only the A20 bit is kept (bit 0 is a pulse) */
+    return 0;
 }

@@ -356,7 +356,7 @@ static void q_load(struct ps2_queue *q, struct state_reader *r)
 
 void ps2kbd_save(const struct ps2kbd *k, struct state_writer *w)
 {
-    state_begin(w, "KBD0");
+    state_begin(w, "KBD0", 1);
     q_save(&k->q, w);
     uint8_t f[] = { k->scanning, k->pending_cmd, k->leds, k->typematic, k->last_sent };
     state_put_bytes(w, f, sizeof f);
@@ -366,7 +366,7 @@ void ps2kbd_save(const struct ps2kbd *k, struct state_writer *w)
 
 int ps2kbd_load(struct ps2kbd *k, struct state_reader *r)
 {
-    if (state_open(r, "KBD0") != 0)
+    if (state_open(r, "KBD0", 1) != 0)
         return -1;
     q_load(&k->q, r);
     uint8_t f[5];
@@ -379,7 +379,7 @@ int ps2kbd_load(struct ps2kbd *k, struct state_reader *r)
 
 void ps2mouse_save(const struct ps2mouse *mo, struct state_writer *w)
 {
-    state_begin(w, "MOU0");
+    state_begin(w, "MOU0", 1);
     q_save(&mo->q, w);
     uint8_t f[] = { mo->reporting, mo->remote, mo->wrap, mo->scaling21, mo->pending_cmd,
                     mo->rate, mo->resolution, mo->id, mo->rate_hist[0], mo->rate_hist[1],
@@ -393,7 +393,7 @@ void ps2mouse_save(const struct ps2mouse *mo, struct state_writer *w)
 
 int ps2mouse_load(struct ps2mouse *mo, struct state_reader *r)
 {
-    if (state_open(r, "MOU0") != 0)
+    if (state_open(r, "MOU0", 1) != 0)
         return -1;
     q_load(&mo->q, r);
     uint8_t f[12];

@@ -30,17 +30,20 @@ int resetctl_init(struct resetctl *r, struct iobus *bus, void (*reset)(void *), 
     return iobus_register(bus, 0xCF9, 1, resetctl_io_read, resetctl_io_write, r, "reset-control");
 }
 
+static const struct state_field resetctl_fields[] = {
+    STATE_FIELD(struct resetctl, value, 0xFF),
+};
+static const struct state_layout resetctl_layout = STATE_LAYOUT("RCR0", 1, resetctl_fields);
+
 void resetctl_save(const struct resetctl *r, struct state_writer *w)
 {
-    state_begin(w, "RCR0");
-    state_put_u8(w, r->value);
-    state_end(w);
+    state_save_layout(w, &resetctl_layout, NULL, r);
 }
 
 int resetctl_load(struct resetctl *r, struct state_reader *rd)
 {
-    if (state_open(rd, "RCR0") != 0)
+    if (state_load_layout(rd, &resetctl_layout, NULL, r) != 0)
         return -1;
-    r->value = state_get_u8(rd) & 0x0A;
-    return state_close(rd);
+    r->value &= 0x0A;   /* bits 1 (hard reset) and 3 (full CPU reset) are kept */
+    return 0;
 }

@@ -345,38 +345,31 @@ void uart16550_set_backend(struct uart16550 *u, const struct uart_backend *b)
     reschedule(u);
 }
 
+static const struct state_field uart16550_fields[] = {
+    STATE_FIELD(struct uart16550, ier, 0x0F), STATE_FIELD(struct uart16550, lcr, 0xFF),
+    STATE_FIELD(struct uart16550, mcr, 0x1F), STATE_FIELD(struct uart16550, lsr, 0xFF),
+    STATE_FIELD(struct uart16550, msr, 0xFF), STATE_FIELD(struct uart16550, scr, 0xFF),
+    STATE_FIELD(struct uart16550, fcr, 0xFF), STATE_FIELD(struct uart16550, rx.head, UART_FIFO - 1),
+    STATE_FIELD(struct uart16550, rx.count, UART_FIFO), STATE_FIELD(struct uart16550, thr_int, 1),
+    STATE_FIELD(struct uart16550, timeout_int, 1), STATE_FIELD(struct uart16550, irq_level, 1),
+    STATE_FIELD(struct uart16550, divisor, 0xFFFF), STATE_ARRAY(struct uart16550, rx.data, 0xFF),
+    STATE_FIELD(struct uart16550, timeout_at, STATE_ANY),
+    STATE_FIELD(struct uart16550, poll_at, STATE_ANY),
+};
+/* One layout, two instances: COM1 and COM2 pass their own tags. */
+static const struct state_layout uart16550_layout = STATE_LAYOUT("COM1", 1, uart16550_fields);
+
 void uart16550_save(const struct uart16550 *u, struct state_writer *w, const char *tag)
 {
-    state_begin(w, tag);
-    uint8_t f[] = { u->ier, u->lcr, u->mcr, u->lsr, u->msr, u->scr, u->fcr, u->rx.head,
-                    u->rx.count, u->thr_int, u->timeout_int, (uint8_t)u->irq_level };
-    state_put_bytes(w, f, sizeof f);
-    state_put_u16(w, u->divisor);
-    state_put_bytes(w, u->rx.data, UART_FIFO);
-    state_put_u64(w, u->timeout_at);
-    state_put_u64(w, u->poll_at);
-    state_end(w);
+    state_save_layout(w, &uart16550_layout, tag, u);
 }
 
 int uart16550_load(struct uart16550 *u, struct state_reader *r, const char *tag)
 {
-    if (state_open(r, tag) != 0)
+    if (state_load_layout(r, &uart16550_layout, tag, u) != 0)
         return -1;
-    uint8_t f[12];
-    state_get_bytes(r, f, sizeof f);
-    u->ier = f[0] & 0x0F; u->lcr = f[1]; u->mcr = f[2] & 0x1F; u->lsr = f[3] & LSR_ERRORS;
-    u->msr = f[4]; u->scr = f[5]; u->fcr = f[6] & 0xC1; u->rx.head = f[7] % UART_FIFO;
-    u->rx.count = f[8]; u->thr_int = f[9] & 1; u->timeout_int = f[10] & 1;
-    int level = f[11] & 1;
-    u->divisor = state_get_u16(r);
-    state_get_bytes(r, u->rx.data, UART_FIFO);
-    u->timeout_at = state_get_u64(r);
-    u->poll_at = state_get_u64(r);
-    if (u->rx.count > UART_FIFO)
-        state_fail(r);
-    if (state_close(r) != 0)
-        return -1;
-    u->irq_level = level;
-    irq_set(&u->irq, level);
+    u->lsr &= LSR_ERRORS;   /* the rest of LSR is derived from the FIFOs */
+    u->fcr &= 0xC1;         /* FIFO enable and trigger level; the reset bits self-clear */
+    irq_set(&u->irq, u->irq_level);
     return 0;
 }

@@ -28,7 +28,7 @@ static int block_is_zero(const uint8_t *p)
 
 void vga_save(const struct vga *v, struct state_writer *w)
 {
-    state_begin(w, "VGA0");
+    state_begin(w, "VGA0", 1);
     state_put_u8(w, v->misc);
     state_put_u8(w, v->feature);
     state_put_u8(w, v->seq_index);
@@ -66,7 +66,7 @@ void vga_save(const struct vga *v, struct state_writer *w)
 
 int vga_load(struct vga *v, struct state_reader *r)
 {
-    if (state_open(r, "VGA0") != 0)
+    if (state_open(r, "VGA0", 1) != 0)
         return -1;
     v->misc = state_get_u8(r);
     v->feature = state_get_u8(r);

@@ -20,7 +20,7 @@ static void get_seg(struct state_reader *r, struct seg_cache *s)
  * opcode, and the FERR#/IGNNE# levels. */
 static void fpu_state_save(const struct fpu *f, struct state_writer *w)
 {
-    state_begin(w, "FPU0");
+    state_begin(w, "FPU0", 1);
     for (int i = 0; i < 8; i++) {
         state_put_u64(w, f->r[i].mant);
         state_put_u16(w, f->r[i].se);
@@ -40,7 +40,7 @@ static void fpu_state_save(const struct fpu *f, struct state_writer *w)
 
 static int fpu_state_load(struct fpu *f, struct state_reader *r)
 {
-    if (state_open(r, "FPU0") != 0)
+    if (state_open(r, "FPU0", 1) != 0)
         return -1;
     for (int i = 0; i < 8; i++) {
         f->r[i].mant = state_get_u64(r);
@@ -61,7 +61,7 @@ static int fpu_state_load(struct fpu *f, struct state_reader *r)
 
 void cpu_state_save(const struct cpu *c, struct state_writer *w)
 {
-    state_begin(w, "CPU0");
+    state_begin(w, "CPU0", 1);
     for (int i = 0; i < 8; i++)
         state_put_u32(w, c->regs[i]);
     state_put_u32(w, c->eip);
@@ -111,7 +111,7 @@ void cpu_state_save(const struct cpu *c, struct state_writer *w)
 
 int cpu_state_load(struct cpu *c, struct state_reader *r)
 {
-    if (state_open(r, "CPU0") != 0)
+    if (state_open(r, "CPU0", 1) != 0)
         return -1;
     for (int i = 0; i < 8; i++)
         c->regs[i] = state_get_u32(r);

@@ -24,7 +24,7 @@ static int page_is_zero(const uint8_t *p)
 static void ram_save(const struct machine *m, struct state_writer *w)
 {
     const struct physmem *pm = &m->mem;
-    state_begin(w, "RAM0");
+    state_begin(w, "RAM0", 1);
     state_put_u32(w, pm->ram_size);
     state_put_u8(w, pm->a20_mask == 0xFFFFFFFFu);
     state_put_u8(w, m->a20_sources);
@@ -45,7 +45,7 @@ static void ram_save(const struct machine *m, struct state_writer *w)
 static int ram_load(struct machine *m, struct state_reader *r)
 {
     struct physmem *pm = &m->mem;
-    if (state_open(r, "RAM0") != 0)
+    if (state_open(r, "RAM0", 1) != 0)
         return -1;
     if (state_get_u32(r) != pm->ram_size) {
         state_fail(r);

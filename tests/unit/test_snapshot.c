@@ -177,7 +177,7 @@ START_TEST(damaged_states_are_refused)
     ck_assert_msg(strstr(err, "saved state: the ") == err, "%s", err);
     ck_assert_ptr_null(strchr(err, '\n'));
     /* An unknown lazy-flags operation is rejected, not used. */
-    w.buf[8 + 4 * 10] = 0xEE;
+    w.buf[10 + 4 * 10] = 0xEE;   /* the CPU record: a 10-byte header (tag, version, length), then ten u32s */
     machine_destroy(b);
     free(b);
     b = create(NULL, 0);
