@@ -18,6 +18,21 @@ void ide_init(struct ide *ide)
     }
 }
 
+void ide_reset(struct ide *ide)
+{
+    for (int c = 0; c < IDE_CHANNELS; c++) {
+        struct ide_channel *ch = &ide->ch[c];
+        for (int d = 0; d < 2; d++)
+            if (ch->drive[d].present)
+                ata_reset_drive(&ch->drive[d]);
+        ch->devctl = 0;
+        ch->cur = 0;
+        ch->intrq = 0;
+        memset(&ch->bm, 0, sizeof ch->bm);
+        ide_update_irq(ch);
+    }
+}
+
 void ide_log_once(struct ide *ide, uint8_t *seen, unsigned code, const char *fmt)
 {
     code &= 0xFF;

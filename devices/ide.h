@@ -132,6 +132,8 @@ struct ide {
 
 /* Set up both channels with no drives. */
 void ide_init(struct ide *ide);
+/* The board's reset line: drives reset (media kept), channels idle, IRQs low. */
+void ide_reset(struct ide *ide);
 /* Put the legacy ports of both channels on the bus. */
 int ide_register_ports(struct ide *ide, struct iobus *bus);
 void ide_set_irq(struct ide *ide, int channel, struct irq_line line);

@@ -1,8 +1,17 @@
+#include <stddef.h>
 #include <string.h>
+
+#include "base/state.h"
+#include "devices/ide_state.h"
+#include "devices/vga_state.h"
 
 #include "machine/board.h"
 #include "machine/board_acpi.h"
-#include "machine/board_storage.h"
+#include "machine/board_devices.h"
+#include "machine/board_display.h"
+#include "machine/board_ide.h"
+#include "machine/board_pci.h"
+#include "machine/board_vga.h"
 #include "machine/machine.h"
 
 struct irq_line board_isa_irq(struct machine *m, int irq)
@@ -44,6 +53,27 @@ static void port92_a20(void *opaque, int enabled)
 static void port92_reset_line(void *opaque)
 {
     board_request_reset(opaque);
+}
+
+/* The PIC's INTR output to the CPU: a rising INTR ends the running slice
+ * so the run loop delivers it after the current instruction. */
+static void board_set_intr(void *opaque, int line, int level)
+{
+    struct machine *m = opaque;
+    (void)line;
+    if (level && !m->intr_level)
+        cpu_request_stop(&m->cpu);
+    m->intr_level = level;
+}
+
+/* The exit port's callback: remember the value and let the CPU finish the
+ * OUT instruction before cpu_run() returns. */
+static void board_exit_request(void *opaque, uint32_t value)
+{
+    struct machine *m = opaque;
+    m->exit_requested = 1;
+    m->exit_value = value;
+    cpu_request_stop(&m->cpu);
 }
 
 /* Port 0xF0's IGNNE# output goes to the CPU's pin. */
@@ -122,42 +152,213 @@ static int fill_fw_cfg(struct machine *m)
            fw_cfg_add_file(f, "etc/e820", e820, sizeof e820);
 }
 
+/* ------------------------------------------------------------ wiring
+ *
+ * One function per device that needs more than its init call's defaults:
+ * the ports, IRQ lines and timers it gets on this board. */
+
+static int wire_debugcon(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return debugcon_init(dev, &m->bus, m->opts.debugcon_out);
+}
+
+static int wire_postcode(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return postcode_init(dev, &m->bus);
+}
+
+static int wire_exitport(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return exitport_init(dev, &m->bus, board_exit_request, m);
+}
+
+static int wire_pic(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return i8259_init(dev, &m->bus, irq_line_make(board_set_intr, m, 0), m->opts.log);
+}
+
+static int wire_pit(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return i8254_init(dev, &m->bus, &m->clock, board_isa_irq(m, 0), m->opts.log);
+}
+
+static int wire_port61(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return port61_init(dev, &m->bus, &m->pit, &m->clock);
+}
+
+static int wire_rtc(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return mc146818_init(dev, &m->bus, &m->clock, board_isa_irq(m, 8), m->opts.log);
+}
+
+static int wire_port92(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return port92_init(dev, &m->bus, port92_a20, port92_reset_line, m);
+}
+
+static int wire_fw_cfg(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return fw_cfg_init(dev, &m->bus, m->opts.log) != 0 ? -1 : fill_fw_cfg(m);
+}
+
+static int wire_kbc(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return i8042_init(dev, &m->bus, &m->clock, board_isa_irq(m, 1), board_isa_irq(m, 12),
+                      kbc_a20, port92_reset_line, m, m->opts.log);
+}
+
+static int wire_resetctl(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return resetctl_init(dev, &m->bus, port92_reset_line, m);
+}
+
+static int wire_ferr(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    if (ferr_init(dev, &m->bus, board_isa_irq(m, 13), board_ignne, m) != 0)
+        return -1;
+    m->cpu.io.ferr = ferr_input_line(dev);   /* the x87's FERR# pin to port 0xF0 */
+    return 0;
+}
+
+static int wire_com1(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return uart16550_init(dev, &m->bus, 0x3F8, "com1", &m->clock, board_isa_irq(m, 4), m->opts.log);
+}
+
+static int wire_com2(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return uart16550_init(dev, &m->bus, 0x2F8, "com2", &m->clock, board_isa_irq(m, 3), m->opts.log);
+}
+
+static int wire_seabios_log(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    return debugcon_init_at(dev, &m->bus, 0x402, "seabios-log", m->opts.seabios_log_out);
+}
+
+/* ------------------------------------------------------------ the table
+ *
+ * The devices' own functions take their own types; these adapters give
+ * them the table's uniform shape (a void pointer to the instance). */
+#define BOARD_RESET(prefix) \
+    static void prefix##_reset_dev(void *d) { prefix##_reset(d); }
+#define BOARD_STATE(prefix) \
+    static void prefix##_save_dev(const void *d, struct state_writer *w, const char *tag) \
+    { (void)tag; prefix##_save(d, w); } \
+    static int prefix##_load_dev(void *d, struct state_reader *r, const char *tag) \
+    { (void)tag; return prefix##_load(d, r); }
+#define BOARD_FREE(prefix) \
+    static void prefix##_free_dev(void *d) { prefix##_free(d); }
+
+BOARD_RESET(i8259) BOARD_STATE(i8259)
+BOARD_RESET(i8254) BOARD_STATE(i8254)
+BOARD_RESET(port61) BOARD_STATE(port61)
+BOARD_RESET(mc146818) BOARD_STATE(mc146818)
+BOARD_RESET(port92) BOARD_STATE(port92)
+BOARD_RESET(fw_cfg) BOARD_STATE(fw_cfg) BOARD_FREE(fw_cfg)
+BOARD_RESET(i8042) BOARD_STATE(i8042)
+BOARD_RESET(resetctl) BOARD_STATE(resetctl)
+BOARD_RESET(ferr) BOARD_STATE(ferr)
+BOARD_RESET(uart16550)
+BOARD_STATE(pci)
+BOARD_RESET(ide) BOARD_STATE(ide)
+BOARD_RESET(pci_pc)
+BOARD_RESET(acpi_pm) BOARD_STATE(acpi_pm)
+BOARD_RESET(vga) BOARD_STATE(vga)
+
+static void uart_save_dev(const void *d, struct state_writer *w, const char *tag)
+{
+    uart16550_save(d, w, tag);
+}
+
+static int uart_load_dev(void *d, struct state_reader *r, const char *tag)
+{
+    return uart16550_load(d, r, tag);
+}
+
+#define AT(member) offsetof(struct machine, member)
+#define OPS(prefix) prefix##_reset_dev, prefix##_save_dev, prefix##_load_dev
+#define DISK(n, tag) { "disk image " #n, tag, AT(media[n]), NULL, NULL, \
+                       board_ide_media_save, board_ide_media_load, board_ide_media_free }
+
+static const struct board_device pc_devices[] = {
+    /* name                     tag     instance       wire                 reset, save, load    free */
+    { "debug console 0xE9",     NULL,   AT(debugcon),  wire_debugcon,       NULL, NULL, NULL,    NULL },
+    { "POST code port 0x80",    NULL,   AT(postcode),  wire_postcode,       NULL, NULL, NULL,    NULL },
+    { "exit port 0xF4",         NULL,   AT(exitport),  wire_exitport,       NULL, NULL, NULL,    NULL },
+    { "PIC",                    NULL,   AT(pic),       wire_pic,            OPS(i8259),          NULL },
+    { "PIT",                    NULL,   AT(pit),       wire_pit,            OPS(i8254),          NULL },
+    { "port 0x61",              NULL,   AT(port61),    wire_port61,         OPS(port61),         NULL },
+    { "RTC",                    NULL,   AT(rtc),       wire_rtc,            OPS(mc146818),       NULL },
+    { "port 0x92",              NULL,   AT(port92),    wire_port92,         OPS(port92),         NULL },
+    { "fw_cfg",                 NULL,   AT(fw_cfg),    wire_fw_cfg,         OPS(fw_cfg),         fw_cfg_free_dev },
+    { "keyboard controller",    NULL,   AT(kbc),       wire_kbc,            OPS(i8042),          NULL },
+    { "reset control register", NULL,   AT(resetctl),  wire_resetctl,       OPS(resetctl),       NULL },
+    { "x87 error port 0xF0",    NULL,   AT(ferr),      wire_ferr,           OPS(ferr),           NULL },
+    { "serial port COM1",       "COM1", AT(com[0]),    wire_com1,           uart16550_reset_dev,
+                                                                            uart_save_dev, uart_load_dev, NULL },
+    { "serial port COM2",       "COM2", AT(com[1]),    wire_com2,           uart16550_reset_dev,
+                                                                            uart_save_dev, uart_load_dev, NULL },
+    { "port 0x402",             NULL,   AT(seabios_log), wire_seabios_log,  NULL, NULL, NULL,    NULL },
+    { "PCI bus",                NULL,   AT(pci),       board_pci_wire,      NULL, pci_save_dev, pci_load_dev, NULL },
+    /* The images before the IDE that attaches them: freed even when the
+     * IDE's wiring stopped halfway. Their records are the -snapshot overlays. */
+    DISK(0, "DSK0"), DISK(1, "DSK1"), DISK(2, "DSK2"), DISK(3, "DSK3"),
+    { "IDE controller",         NULL,   AT(ide),       board_ide_wire,      OPS(ide),            NULL },
+    { "i440FX/PIIX3 chipset",   NULL,   AT(chipset),   board_chipset_wire,  pci_pc_reset_dev, NULL, NULL, NULL },
+    { "ACPI PM function",       NULL,   AT(pm),        board_pm_wire,       OPS(acpi_pm),        NULL },
+    { "VGA",                    NULL,   AT(vga),       board_vga_wire,      OPS(vga),            board_vga_free },
+};
+
+const struct board_device *board_devices(size_t *count)
+{
+    *count = sizeof pc_devices / sizeof pc_devices[0];
+    return pc_devices;
+}
+
 int board_wire_pc(struct machine *m, char *err, size_t errsz)
 {
-    FILE *log = m->opts.log;
-    const char *what = NULL;
-    if (i8254_init(&m->pit, &m->bus, &m->clock, board_isa_irq(m, 0), log) != 0)
-        what = "PIT";
-    else if (port61_init(&m->port61, &m->bus, &m->pit, &m->clock) != 0)
-        what = "port 0x61";
-    else if (mc146818_init(&m->rtc, &m->bus, &m->clock, board_isa_irq(m, 8), log) != 0)
-        what = "RTC";
-    else if (port92_init(&m->port92, &m->bus, port92_a20, port92_reset_line, m) != 0)
-        what = "port 0x92";
-    else if (fw_cfg_init(&m->fw_cfg, &m->bus, log) != 0 || fill_fw_cfg(m) != 0)
-        what = "fw_cfg";
-    else if (i8042_init(&m->kbc, &m->bus, &m->clock, board_isa_irq(m, 1), board_isa_irq(m, 12),
-                        kbc_a20, port92_reset_line, m, log) != 0)
-        what = "keyboard controller";
-    else if (resetctl_init(&m->resetctl, &m->bus, port92_reset_line, m) != 0)
-        what = "reset control register";
-    else if (ferr_init(&m->ferr, &m->bus, board_isa_irq(m, 13), board_ignne, m) != 0)
-        what = "x87 error port 0xF0";
-    else if (uart16550_init(&m->com[0], &m->bus, 0x3F8, "com1", &m->clock, board_isa_irq(m, 4),
-                            log) != 0 ||
-             uart16550_init(&m->com[1], &m->bus, 0x2F8, "com2", &m->clock, board_isa_irq(m, 3),
-                            log) != 0)
-        what = "serial ports";
-    else if (debugcon_init_at(&m->seabios_log, &m->bus, 0x402, "seabios-log",
-                              m->opts.seabios_log_out) != 0)
-        what = "port 0x402";
-    if (what) {
-        snprintf(err, errsz, "internal error: cannot wire the %s (ports or timers taken)", what);
-        return -1;
+    size_t n;
+    const struct board_device *t = board_devices(&n);
+    for (size_t i = 0; i < n; i++) {
+        if (!t[i].wire)
+            continue;
+        err[0] = 0;
+        if (t[i].wire(m, board_device_at(m, &t[i]), err, errsz) != 0) {
+            if (!err[0])
+                snprintf(err, errsz, "internal error: cannot wire the %s (ports, slot or timers taken)",
+                         t[i].name);
+            return -1;
+        }
     }
-    if (board_storage_wire(m, err, errsz) != 0 || board_acpi_wire(m, err, errsz) != 0)
+    board_ide_cmos(m);
+    /* Without a screen, ask SeaBIOS to copy INT 10h text output to COM1
+     * (its "sercon", read from fw_cfg as a little-endian port number), so
+     * the banner and a boot sector's messages reach the serial console. */
+    if (m->opts.sercon) {
+        uint8_t port[2] = { 0xF8, 0x03 };
+        if (fw_cfg_add_file(&m->fw_cfg, "etc/sercon-port", port, sizeof port) != 0) {
+            snprintf(err, errsz, "internal error: fw_cfg has no room for etc/sercon-port");
+            return -1;
+        }
+    }
+    if (board_acpi_wire(m, err, errsz) != 0)
         return -1;
-    m->cpu.io.ferr = ferr_input_line(&m->ferr);   /* the x87's FERR# pin to port 0xF0 */
     fill_cmos(m);
     m->a20_sources = BOARD_A20_KBC;   /* A20 on at power-on, as the PC's KBC leaves it */
     physmem_set_a20(&m->mem, 1);
@@ -166,26 +367,42 @@ int board_wire_pc(struct machine *m, char *err, size_t errsz)
 
 void board_reset(struct machine *m)
 {
-    i8259_reset(&m->pic);
+    size_t n;
+    const struct board_device *t = board_devices(&n);
+    for (size_t i = 0; i < n; i++)
+        if (t[i].reset)
+            t[i].reset(board_device_at(m, &t[i]));
     m->intr_level = 0;
-    i8254_reset(&m->pit);
-    port61_reset(&m->port61);
-    mc146818_reset(&m->rtc);
-    port92_reset(&m->port92);
-    fw_cfg_reset(&m->fw_cfg);
-    i8042_reset(&m->kbc);
-    resetctl_reset(&m->resetctl);
-    ferr_reset(&m->ferr);
-    uart16550_reset(&m->com[0]);
-    uart16550_reset(&m->com[1]);
     m->a20_sources = BOARD_A20_KBC;
     physmem_set_a20(&m->mem, 1);
     m->reset_requested = 0;
-    board_storage_reset(m);
     board_acpi_reset(m);
 }
 
 void board_free(struct machine *m)
 {
-    fw_cfg_free(&m->fw_cfg);
+    size_t n;
+    const struct board_device *t = board_devices(&n);
+    for (size_t i = n; i-- > 0;)
+        if (t[i].free)
+            t[i].free(board_device_at(m, &t[i]));
+}
+
+void board_save(const struct machine *m, struct state_writer *w)
+{
+    size_t n;
+    const struct board_device *t = board_devices(&n);
+    for (size_t i = 0; i < n; i++)
+        if (t[i].save)
+            t[i].save((const char *)m + t[i].offset, w, t[i].tag);
+}
+
+const char *board_load(struct machine *m, struct state_reader *r)
+{
+    size_t n;
+    const struct board_device *t = board_devices(&n);
+    for (size_t i = 0; i < n; i++)
+        if (t[i].load && t[i].load(board_device_at(m, &t[i]), r, t[i].tag) != 0)
+            return t[i].name;
+    return NULL;
 }

@@ -1,15 +1,17 @@
 /* The PC board: which devices a machine has and how they are wired.
  *
- * board_wire_pc() creates every PC device of `struct machine`, registers
- * its ports on the bus, gives it its IRQ line (base/irq.h) through the
- * interrupt controller, and its timers on the machine clock. It is the one
- * place that knows the PC's port map and IRQ assignment:
+ * board_wire_pc() creates every PC device of `struct machine` from the
+ * device table (machine/board_devices.h), registers its ports on the bus,
+ * gives it its IRQ line (base/irq.h) through the interrupt controller, and
+ * its timers on the machine clock. It is the one place that knows the PC's
+ * port map and IRQ assignment:
  *
  *   IRQ 0 PIT ch. 0   IRQ 1 keyboard  IRQ 2 cascade    IRQ 3 COM2
  *   IRQ 4 COM1        IRQ 8 RTC       IRQ 9 ACPI SCI   IRQ 12 PS/2 mouse
  *   IRQ 14/15 IDE
  *
- * A device added to the board gets a line here with board_isa_irq(m, n).
+ * A device added to the board is one entry in the table of machine/board.c
+ * (and its IRQ a board_isa_irq(m, n) in its wiring function).
  */
 #ifndef SHADOW86_MACHINE_BOARD_H
 #define SHADOW86_MACHINE_BOARD_H
@@ -23,8 +25,17 @@ struct machine;
 /* Wire the PC devices. Returns 0, or -1 with a one-line message. */
 int board_wire_pc(struct machine *m, char *err, size_t errsz);
 
-/* Free what the devices allocated (fw_cfg items). */
+/* Free what the devices allocated and close their images (each device's
+ * free is safe on an instance whose wiring never ran or stopped halfway). */
 void board_free(struct machine *m);
+
+/* Save every device's record; load them in the table's order. board_load
+ * returns NULL, or the name of the device whose record is missing or
+ * damaged. */
+struct state_writer;
+struct state_reader;
+void board_save(const struct machine *m, struct state_writer *w);
+const char *board_load(struct machine *m, struct state_reader *r);
 
 /* Reset the devices that the board's reset line reaches. */
 void board_reset(struct machine *m);

@@ -4,7 +4,6 @@
 #include "devices/mc146818.h"
 #include "machine/acpi_tables.h"
 #include "machine/board_acpi.h"
-#include "machine/board_storage.h"
 #include "machine/machine.h"
 
 /* i440FX PAM5 (290549 3.2.18): its low nibble covers 0xE0000-0xE3FFF. */
@@ -36,15 +35,14 @@ static int direct_boot(const struct machine *m)
 
 static void install_direct(struct machine *m)
 {
-    struct board_storage *s = m->storage;
     struct acpi_tables t;
     if (build(m, &t, BOARD_ACPI_TABLES) != 0)
         return;   /* cannot happen: board_acpi_wire built them once already */
-    uint32_t pam = pci_config_read(&s->pci, 0x00, PAM5, 1);
-    pci_config_write(&s->pci, 0x00, PAM5, 1, (pam & 0xF0u) | PAM_RE | PAM_WE);
+    uint32_t pam = pci_config_read(&m->pci, 0x00, PAM5, 1);
+    pci_config_write(&m->pci, 0x00, PAM5, 1, (pam & 0xF0u) | PAM_RE | PAM_WE);
     physmem_write_buf(&m->mem, BOARD_ACPI_RSDP, t.rsdp, ACPI_RSDP_SIZE);
     physmem_write_buf(&m->mem, BOARD_ACPI_TABLES, t.blob, t.len);
-    acpi_pm_firmware_setup(&s->pm, ACPI_PM_IO_BASE);
+    acpi_pm_firmware_setup(&m->pm, ACPI_PM_IO_BASE);
 }
 
 int board_acpi_wire(struct machine *m, char *err, size_t errsz)
@@ -69,7 +67,7 @@ int board_acpi_wire(struct machine *m, char *err, size_t errsz)
 
 void board_acpi_reset(struct machine *m)
 {
-    if (m->storage && direct_boot(m))
+    if (direct_boot(m))
         install_direct(m);
 }
 

@@ -1,33 +1,32 @@
 #include <stdio.h>
 
-#include "machine/board_storage.h"
 #include "machine/frontend_api.h"
 #include "machine/machine.h"
 
 enum vga_screen_kind machine_screen_kind(const struct machine *m)
 {
-    return vga_screen_kind(&m->storage->vga);
+    return vga_screen_kind(&m->vga);
 }
 
 int machine_screen_text(const struct machine *m, struct vga_text_screen *t)
 {
-    return vga_text_snapshot(&m->storage->vga, t);
+    return vga_text_snapshot(&m->vga, t);
 }
 
 void machine_screen_attr_rgb(const struct machine *m, unsigned index, uint8_t rgb[3])
 {
-    vga_attr_rgb(&m->storage->vga, index, rgb);
+    vga_attr_rgb(&m->vga, index, rgb);
 }
 
 int machine_screen_rgb(const struct machine *m, uint8_t **rgb, unsigned *width, unsigned *height)
 {
-    return vga_render_rgb(&m->storage->vga, rgb, width, height);
+    return vga_render_rgb(&m->vga, rgb, width, height);
 }
 
 int machine_set_display_refresh(struct machine *m, void (*fn)(void *opaque), void *opaque,
                                 uint64_t period_ns)
 {
-    return board_storage_set_display(m, fn, opaque, period_ns);
+    return board_display_set(m, fn, opaque, period_ns);
 }
 
 void machine_pace_idle(struct machine *m)
@@ -47,7 +46,7 @@ void machine_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons)
 
 void machine_power_button(struct machine *m)
 {
-    acpi_pm_press_power_button(&m->storage->pm);
+    acpi_pm_press_power_button(&m->pm);
 }
 
 void machine_set_debugcon(struct machine *m, FILE *out)

@@ -4,7 +4,6 @@
 
 #include "cpu/except.h"
 #include "machine/board.h"
-#include "machine/board_storage.h"
 #include "machine/image_file.h"
 #include "machine/machine.h"
 #include "dbt/dbt.h"
@@ -30,16 +29,6 @@ static void machine_port_out(void *opaque, uint16_t port, unsigned size, uint32_
     iobus_write(&m->bus, port, size, val);
 }
 
-/* The exit port's callback: remember the value and let the CPU finish the
- * OUT instruction before cpu_run() returns. */
-static void machine_exit_request(void *opaque, uint32_t value)
-{
-    struct machine *m = opaque;
-    m->exit_requested = 1;
-    m->exit_value = value;
-    cpu_request_stop(&m->cpu);
-}
-
 static uint64_t machine_clock_insns(void *opaque)
 {
     return machine_insn_total(opaque);
@@ -55,15 +44,6 @@ static void machine_kick(void *opaque)
     cpu_request_stop(&m->cpu);
 }
 
-static void machine_set_intr(void *opaque, int line, int level)
-{
-    struct machine *m = opaque;
-    (void)line;
-    if (level && !m->intr_level)
-        cpu_request_stop(&m->cpu);
-    m->intr_level = level;
-}
-
 static int wire_devices(struct machine *m, char *err, size_t errsz)
 {
     iobus_init(&m->bus);
@@ -71,16 +51,6 @@ static int wire_devices(struct machine *m, char *err, size_t errsz)
     clock_set_kick(&m->clock, machine_kick, m);
     if (m->opts.rtc_base_set)
         m->clock.epoch = m->opts.rtc_base;
-    if (debugcon_init(&m->debugcon, &m->bus, m->opts.debugcon_out) != 0 ||
-        postcode_init(&m->postcode, &m->bus) != 0 ||
-        exitport_init(&m->exitport, &m->bus, machine_exit_request, m) != 0) {
-        snprintf(err, errsz, "internal error: overlapping device ports");
-        return -1;
-    }
-    if (i8259_init(&m->pic, &m->bus, irq_line_make(machine_set_intr, m, 0), m->opts.log) != 0) {
-        snprintf(err, errsz, "internal error: overlapping device ports (PIC)");
-        return -1;
-    }
     return board_wire_pc(m, err, errsz);
 }
 
@@ -103,8 +73,7 @@ static void enter_kernel(struct machine *m)
         m->cpu.regs[REG_EBP] = m->cpu.regs[REG_EDI] = m->cpu.regs[REG_EBX] = 0;
         /* The zero page says "VGA text mode 3": make it true, as the
          * firmware a boot loader runs under would have. */
-        if (m->storage)
-            vga_set_mode3(&m->storage->vga);
+        vga_set_mode3(&m->vga);
         return;
     }
     m->cpu.eip = m->kernel_start.entry;
@@ -146,6 +115,9 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
 {
     memset(m, 0, sizeof(*m));
     m->opts = *opts;
+    for (int u = 0; u < MACHINE_IDE_UNITS; u++)
+        m->media[u].fd = -1;   /* not open: nothing for board_free to close */
+    board_display_init(&m->display);
 
     if (opts->ram_mib < MACHINE_RAM_MIN_MIB || opts->ram_mib > MACHINE_RAM_MAX_MIB) {
         snprintf(err, errsz, "RAM size %u MiB out of range (%u to %u)", opts->ram_mib,
@@ -218,7 +190,6 @@ void machine_destroy(struct machine *m)
         free(m->lockstep_twin);
         m->lockstep_twin = NULL;
     }
-    board_storage_destroy(m);
     dbt_destroy(m->dbt);
     m->dbt = NULL;
     board_free(m);

@@ -26,6 +26,13 @@
 #include "devices/resetctl.h"
 #include "devices/uart16550.h"
 #include "devices/iobus.h"
+#include "devices/acpi_pm.h"
+#include "devices/blockdev.h"
+#include "devices/ide.h"
+#include "devices/pci.h"
+#include "devices/pci_pc.h"
+#include "devices/vga.h"
+#include "machine/board_display.h"
 #include "devices/postcode.h"
 #include "base/clock.h"
 #include "machine/linux_boot.h"
@@ -37,6 +44,7 @@
 #define MACHINE_RAM_MIN_MIB 1u
 #define MACHINE_RAM_MAX_MIB 3584u   /* keeps RAM clear of the PCI/ROM hole */
 #define MACHINE_RAM_DEFAULT_MIB 128u
+#define MACHINE_IDE_UNITS (IDE_CHANNELS * 2)   /* -hda..-hdd; -cdrom is unit 2 */
 
 struct machine_options {
     uint32_t ram_mib;
@@ -53,7 +61,7 @@ struct machine_options {
                                     after every block; 2: after every instruction */
     enum mmu_mode mmu_mode;      /* how paging is emulated: nested or shadow */
     uint64_t max_insns;          /* stop after this many instructions; 0: no limit */
-    /* Storage and display (machine/board_storage.c). */
+    /* Storage and display (machine/board_ide.c, board_vga.c). */
     const char *hd_paths[4];     /* -hda..-hdd: IDE disks, primary/secondary master/slave */
     const char *cdrom_path;      /* -cdrom: ATAPI CD-ROM image on the secondary master */
     int snapshot;                /* -snapshot: disk writes stay in memory */
@@ -113,10 +121,9 @@ struct machine {
     struct exitport exitport;
     struct dbt *dbt;             /* the translator, or NULL with no_dbt */
 
-    /* The board (machine/board.c wires these). */
+    /* The board: machine/board.c's device table wires these. */
     struct clock clock;
     struct i8259 pic;
-    struct board_storage *storage;   /* PCI, IDE, VGA (machine/board_storage.c) */
     int intr_level;              /* the PIC's INTR output */
     struct i8254 pit;
     struct port61 port61;
@@ -128,6 +135,14 @@ struct machine {
     struct i8042 kbc;            /* keyboard controller, keyboard and mouse */
     struct resetctl resetctl;    /* port 0xCF9 */
     struct ferr ferr;            /* port 0xF0: x87 FERR# to IRQ 13, IGNNE# */
+    struct pci_bus pci;          /* configuration mechanism #1 */
+    struct pci_pc chipset;       /* 00.0 i440FX, 01.0 PIIX3, 01.1 IDE */
+    struct acpi_pm pm;           /* 01.3 PIIX4 power management (ACPI) */
+    struct ide ide;
+    struct blockdev media[MACHINE_IDE_UNITS];   /* images behind the IDE units */
+    struct vga vga;
+    struct pci_device vga_fn;    /* 02.0 */
+    struct board_display display;   /* the frontend's refresh timer */
     int quit_requested;          /* the user asked to end the run (frontend) */
     uint8_t a20_sources;         /* BOARD_A20_* bits: A20 is on if any is set */
     int reset_requested;         /* port 0x92 / keyboard controller reset line */

@@ -4,7 +4,7 @@
 #include "dbt/dbt.h"
 #include "machine/cpu_state.h"
 #include "machine/machine.h"
-#include "machine/board_storage.h"
+#include "machine/board.h"
 #include "machine/snapshot.h"
 
 #define PAGE PHYSMEM_PAGE_SIZE
@@ -82,18 +82,7 @@ int machine_save(const struct machine *m, struct state_writer *w)
     cpu_state_save(&m->cpu, w);
     ram_save(m, w);
     clock_save(&m->clock, w);
-    i8259_save(&m->pic, w);
-    i8254_save(&m->pit, w);
-    port61_save(&m->port61, w);
-    mc146818_save(&m->rtc, w);
-    port92_save(&m->port92, w);
-    fw_cfg_save(&m->fw_cfg, w);
-    uart16550_save(&m->com[0], w, "COM1");
-    uart16550_save(&m->com[1], w, "COM2");
-    i8042_save(&m->kbc, w);
-    board_storage_save(m, w);
-    resetctl_save(&m->resetctl, w);
-    ferr_save(&m->ferr, w);
+    board_save(m, w);
     return state_writer_failed(w) ? -1 : 0;
 }
 
@@ -110,29 +99,8 @@ int machine_load(struct machine *m, const uint8_t *buf, size_t len, char *err, s
         what = "memory";
     else if (clock_load(&m->clock, &r) != 0)
         what = "clock";
-    else if (i8259_load(&m->pic, &r) != 0)
-        what = "PIC";
-    else if (i8254_load(&m->pit, &r) != 0)
-        what = "PIT";
-    else if (port61_load(&m->port61, &r) != 0)
-        what = "port 0x61";
-    else if (mc146818_load(&m->rtc, &r) != 0)
-        what = "RTC";
-    else if (port92_load(&m->port92, &r) != 0)
-        what = "port 0x92";
-    else if (fw_cfg_load(&m->fw_cfg, &r) != 0)
-        what = "fw_cfg";
-    else if (uart16550_load(&m->com[0], &r, "COM1") != 0 ||
-             uart16550_load(&m->com[1], &r, "COM2") != 0)
-        what = "serial port";
-    else if (i8042_load(&m->kbc, &r) != 0)
-        what = "keyboard controller";
-    else if (board_storage_load(m, &r) != 0)
-        what = "PCI, IDE, VGA or disk overlay";
-    else if (resetctl_load(&m->resetctl, &r) != 0)
-        what = "reset control register";
-    else if (ferr_load(&m->ferr, &r) != 0)
-        what = "x87 error (port 0xF0)";
+    else
+        what = board_load(m, &r);
     if (what) {
         snprintf(err, errsz, "saved state: the %s record is missing or damaged", what);
         return -1;

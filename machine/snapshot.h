@@ -1,7 +1,8 @@
 /* A whole machine's state as one byte stream (base/state.h records):
  * the CPU, guest RAM (pages that are not all zero), the A20 gate and PAM
- * modes, the clock with its timer deadlines, every board device, and the
- * PCI/IDE/VGA side through board_storage_save()/board_storage_load().
+ * modes, the clock with its timer deadlines, and every board device of
+ * the device table (machine/board_devices.h) through board_save()/
+ * board_load(), the -snapshot disk overlays among them.
  *
  * machine_load() restores into a machine created with the same options
  * (RAM size, firmware, wiring); the stream says which parts it holds and

@@ -13,7 +13,6 @@
 #include <unistd.h>
 
 #include "devices/vga_screen.h"
-#include "machine/board_storage.h"
 #include "machine/machine.h"
 #include "tests/unit/file_rest.h"
 #include "machine/snapshot.h"
@@ -110,13 +109,13 @@ START_TEST(boot_survives_snapshot)
     free(ta);
 
     struct vga_text_screen *sa = malloc(sizeof *sa), *sb = malloc(sizeof *sb);
-    ck_assert_int_eq(vga_text_snapshot(&a->storage->vga, sa), 0);
-    ck_assert_int_eq(vga_text_snapshot(&b->storage->vga, sb), 0);
+    ck_assert_int_eq(vga_text_snapshot(&a->vga, sa), 0);
+    ck_assert_int_eq(vga_text_snapshot(&b->vga, sb), 0);
     ck_assert_int_eq(memcmp(sa, sb, sizeof *sa), 0);
     /* The sectors the guest wrote live in both overlays alike. */
     uint8_t da[512], db[512];
-    ck_assert_int_eq(blockdev_read(&a->storage->media[0], 2000, 1, da), 0);
-    ck_assert_int_eq(blockdev_read(&b->storage->media[0], 2000, 1, db), 0);
+    ck_assert_int_eq(blockdev_read(&a->media[0], 2000, 1, da), 0);
+    ck_assert_int_eq(blockdev_read(&b->media[0], 2000, 1, db), 0);
     ck_assert_int_eq(memcmp(da, "WRIT", 4), 0);
     ck_assert_int_eq(memcmp(da, db, 512), 0);
     free(sa);
@@ -140,14 +139,14 @@ START_TEST(vga_bios_loaded_the_font)
                                          0xC6, 0xC6, 0xC6, 0xC6, 0x00, 0x00, 0x00, 0x00 };
     struct machine *m = create(NULL);
     ck_assert_int_eq(machine_run(m), MACHINE_STOP_EXIT_PORT);
-    const uint8_t *vram = m->storage->vga.vram;
+    const uint8_t *vram = m->vga.vram;
     for (unsigned line = 0; line < 16; line++)
         ck_assert_msg(vram[('A' * 32 + line) * 4 + 2] == glyph_A[line],
                       "font line %u of 'A': %02X, want %02X", line,
                       vram[('A' * 32 + line) * 4 + 2], glyph_A[line]);
     /* The screen is mode 3: 80x25 with the guest's last line on it. */
     struct vga_text_screen *t = malloc(sizeof *t);
-    ck_assert_int_eq(vga_text_snapshot(&m->storage->vga, t), 0);
+    ck_assert_int_eq(vga_text_snapshot(&m->vga, t), 0);
     ck_assert_uint_eq(t->cols, 80);
     ck_assert_uint_eq(t->rows, 25);
     ck_assert_int_eq(memcmp(t->ch[1], "boot_disk: all checks passed", 28), 0);

@@ -12,7 +12,6 @@
 
 #include "cpu/cpu.h"
 #include "devices/vga_screen.h"
-#include "machine/board_storage.h"
 #include "machine/linux_boot.h"
 #include "machine/machine.h"
 #include "mmu/physmem.h"
@@ -320,7 +319,7 @@ START_TEST(machine_enters_kernel)
     /* The VGA is in the text mode 3 the zero page describes: 80x25,
      * cleared, cursor at the top left. */
     struct vga_text_screen ts;
-    ck_assert_int_eq(vga_text_snapshot(&m->storage->vga, &ts), 0);
+    ck_assert_int_eq(vga_text_snapshot(&m->vga, &ts), 0);
     ck_assert_uint_eq(ts.cols, 80);
     ck_assert_uint_eq(ts.rows, 25);
     ck_assert_uint_eq(ts.ch[24][79], ' ');

@@ -1,0 +1,17 @@
+/* The PCI side of the board: the configuration mechanism on ports
+ * 0xCF8/0xCFC, the i440FX host bridge and PIIX3 (ISA bridge, IDE function)
+ * with PAM steering the BIOS area between ROM and RAM, and the PIIX4-style
+ * ACPI power-management function at 01.3. */
+#ifndef SHADOW86_MACHINE_BOARD_PCI_H
+#define SHADOW86_MACHINE_BOARD_PCI_H
+
+#include <stddef.h>
+
+struct machine;
+
+/* Board table operations (machine/board_devices.h). */
+int board_pci_wire(struct machine *m, void *bus, char *err, size_t errsz);
+int board_chipset_wire(struct machine *m, void *chipset, char *err, size_t errsz);
+int board_pm_wire(struct machine *m, void *pm, char *err, size_t errsz);
+
+#endif
