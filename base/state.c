@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/endian.h"
 #include "base/state.h"
 
 #define STATE_HDR 10u   /* tag (4) + version (2) + payload length (4) */
@@ -39,20 +40,6 @@ static uint8_t *reserve(struct state_writer *w, size_t n)
     return p;
 }
 
-static void put_le(uint8_t *p, uint64_t v, unsigned n)
-{
-    for (unsigned i = 0; i < n; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint64_t get_le(const uint8_t *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < n; i++)
-        v |= (uint64_t)p[i] << (8 * i);
-    return v;
-}
-
 void state_begin(struct state_writer *w, const char *tag, uint16_t version)
 {
     if (w->rec_start != SIZE_MAX || strlen(tag) != 4 || version == 0) {
@@ -64,8 +51,8 @@ void state_begin(struct state_writer *w, const char *tag, uint16_t version)
     if (!p)
         return;
     memcpy(p, tag, 4);
-    put_le(p + 4, version, 2);
-    put_le(p + STATE_LEN_AT, 0, 4);
+    le_store_n(p + 4, version, 2);
+    le_store_n(p + STATE_LEN_AT, 0, 4);
     w->rec_start = at;
 }
 
@@ -80,7 +67,7 @@ void state_end(struct state_writer *w)
         if (n > UINT32_MAX)
             w->failed = 1;
         else
-            put_le(w->buf + w->rec_start + STATE_LEN_AT, n, 4);
+            le_store_n(w->buf + w->rec_start + STATE_LEN_AT, n, 4);
     }
     w->rec_start = SIZE_MAX;
 }
@@ -89,7 +76,7 @@ static void put_n(struct state_writer *w, uint64_t v, unsigned n)
 {
     uint8_t *p = reserve(w, n);
     if (p)
-        put_le(p, v, n);
+        le_store_n(p, v, n);
 }
 
 void state_put_u8(struct state_writer *w, uint8_t v) { put_n(w, v, 1); }
@@ -117,11 +104,11 @@ int state_open(struct state_reader *r, const char *tag, uint16_t newest)
     r->rec_len = r->pos = 0;
     size_t at = 0;
     while (at + STATE_HDR <= r->len) {
-        size_t n = (size_t)get_le(r->buf + at + STATE_LEN_AT, 4);
+        size_t n = (size_t)le_load_n(r->buf + at + STATE_LEN_AT, 4);
         if (n > r->len - at - STATE_HDR)
             break;  /* truncated stream */
         if (memcmp(r->buf + at, tag, 4) == 0) {
-            uint16_t version = (uint16_t)get_le(r->buf + at + 4, 2);
+            uint16_t version = (uint16_t)le_load_n(r->buf + at + 4, 2);
             if (version == 0 || version > newest)
                 break;  /* written by a build that knows more than this one */
             r->rec = r->buf + at + STATE_HDR;
@@ -157,7 +144,7 @@ static const uint8_t *take(struct state_reader *r, size_t n)
 static uint64_t get_n(struct state_reader *r, unsigned n)
 {
     const uint8_t *p = take(r, n);
-    return p ? get_le(p, n) : 0;
+    return p ? le_load_n(p, n) : 0;
 }
 
 uint8_t state_get_u8(struct state_reader *r) { return (uint8_t)get_n(r, 1); }

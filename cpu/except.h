@@ -39,6 +39,10 @@ void cpu_deliver_interrupt(struct cpu *cpu, int vec, enum int_source src,
 /* Whether an external (maskable) interrupt could be taken now: IF=1 and
  * no STI / MOV SS interrupt shadow. */
 int cpu_interrupts_enabled(const struct cpu *cpu);
+/* The SDM's mnemonic of exception vector `vec` ("#DE", "NMI", "#PF", ...),
+ * or NULL for a reserved vector or one above 31: the one table that
+ * traces, statistics and fault-chain messages print from. */
+const char *cpu_vector_name(unsigned vec);
 
 /* Deliver an external interrupt (the caller checked
  * cpu_interrupts_enabled). Wakes the CPU from HLT. Returns 0, or -1 if the

@@ -148,14 +148,11 @@ static void record_fault(struct cpu *cpu, int vec)
 
 void cpu_format_fault_chain(const struct cpu *cpu, char *buf, size_t size)
 {
-    static const char *const names[32] = {
-        "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#9", "#TS",
-        "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC" };
     size_t used = 0;
     if (size)
         buf[0] = 0;
     for (unsigned i = 0; i < cpu->fault_chain_len && used < size; i++) {
-        const char *n = names[cpu->fault_chain[i] & 31];
+        const char *n = cpu_vector_name(cpu->fault_chain[i] & 31u);
         int w = snprintf(buf + used, size - used, "%s%s", i ? " " : "", n ? n : "#?");
         if (w < 0)
             break;

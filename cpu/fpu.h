@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "base/endian.h"
 #include "cpu/fp80.h"
 
 /* Status word (SDM Vol. 1, 8.1.3). */
@@ -150,24 +151,10 @@ void fpu_store_fxsave(const struct fpu *f, uint8_t *img);
 void fpu_load_fxsave(struct fpu *f, const uint8_t *img);
 
 /* Little-endian helpers for the images and 80-bit memory operands. */
-static inline void fpu_put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-static inline void fpu_put32(uint8_t *p, uint32_t v)
-{
-    fpu_put16(p, (uint16_t)v);
-    fpu_put16(p + 2, (uint16_t)(v >> 16));
-}
-static inline uint16_t fpu_get16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-static inline uint32_t fpu_get32(const uint8_t *p)
-{
-    return fpu_get16(p) | ((uint32_t)fpu_get16(p + 2) << 16);
-}
+static inline void fpu_put16(uint8_t *p, uint16_t v) { le16_store(p, v); }
+static inline void fpu_put32(uint8_t *p, uint32_t v) { le32_store(p, v); }
+static inline uint16_t fpu_get16(const uint8_t *p) { return le16_load(p); }
+static inline uint32_t fpu_get32(const uint8_t *p) { return le32_load(p); }
 static inline void fpu_put80(uint8_t *p, struct fp80 v)
 {
     fpu_put32(p, (uint32_t)v.mant);

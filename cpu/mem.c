@@ -7,6 +7,7 @@
  * supervisor accesses of the system structures (GDT, LDT, IDT, TSS),
  * which paging checks as supervisor whatever the CPL (SDM Vol. 3, 4.6).
  */
+#include "base/endian.h"
 #include "cpu/mem.h"
 #include "cpu/debug.h"
 #include "cpu/except.h"
@@ -16,22 +17,6 @@
 static unsigned priv_of(const struct cpu *cpu)
 {
     return cpu_cpl(cpu) == 3 ? SOFTTLB_USER : SOFTTLB_SUPERVISOR;
-}
-
-static uint32_t le_load(const uint8_t *p, unsigned size)
-{
-    switch (size) {
-    case 1: return p[0];
-    case 2: return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-    default: return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-                    (uint32_t)p[3] << 24;
-    }
-}
-
-static void le_store(uint8_t *p, unsigned size, uint32_t v)
-{
-    for (unsigned i = 0; i < size; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
 }
 
 static unsigned acc_of(unsigned priv, unsigned type)
@@ -187,7 +172,7 @@ static inline uint32_t mem_read(struct cpu *cpu, uint32_t lin, unsigned size, un
 {
     const uint8_t *p = softtlb_lookup_read(&cpu->tlb, lin, size, priv, SOFTTLB_READ);
     if (p)
-        return le_load(p, size);
+        return (uint32_t)le_load_n(p, size);
     return read_slow(cpu, lin, size, priv, SOFTTLB_READ);
 }
 
@@ -196,7 +181,7 @@ static inline void mem_write(struct cpu *cpu, uint32_t lin, unsigned size, uint3
 {
     uint8_t *p = softtlb_lookup_write(&cpu->tlb, lin, size, priv);
     if (p) {
-        le_store(p, size, val);
+        le_store_n(p, val, size);
         return;
     }
     write_slow(cpu, lin, size, val, priv);

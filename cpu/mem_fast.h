@@ -11,6 +11,7 @@
 #ifndef SHADOW86_CPU_MEM_FAST_H
 #define SHADOW86_CPU_MEM_FAST_H
 
+#include "base/endian.h"
 #include "cpu/debug.h"
 #include "cpu/mem.h"
 #include "cpu/seg.h"
@@ -42,8 +43,8 @@ static inline uint32_t mem_fast_get(const uint8_t *p, unsigned size)
     if (size == 1)
         return p[0];
     if (size == 2)
-        return (uint32_t)p[0] | (uint32_t)p[1] << 8;
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+        return le16_load(p);
+    return le32_load(p);
 }
 
 static inline void mem_fast_put(uint8_t *p, unsigned size, uint32_t val)

@@ -7,13 +7,8 @@
 
 const char *stats_vector_name(unsigned vector)
 {
-    static const char *const names[32] = {
-        [0] = "DE", [1] = "DB", [2] = "NMI", [3] = "BP", [4] = "OF", [5] = "BR",
-        [6] = "UD", [7] = "NM", [8] = "DF", [9] = "CSO", [10] = "TS", [11] = "NP",
-        [12] = "SS", [13] = "GP", [14] = "PF", [16] = "MF", [17] = "AC", [18] = "MC",
-        [19] = "XM",
-    };
-    return vector < 32 ? names[vector] : NULL;
+    const char *n = cpu_vector_name(vector);   /* without the '#': JSON keys */
+    return n && n[0] == '#' ? n + 1 : n;
 }
 
 /* ------------------------------------------------------------ emitters */

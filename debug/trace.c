@@ -53,13 +53,7 @@ int trace_parse_categories(const char *spec, unsigned *mask, char *err, size_t e
 
 const char *trace_vector_name(unsigned vec)
 {
-    static const char *const names[32] = {
-        [0] = "#DE", [1] = "#DB", [2] = "NMI", [3] = "#BP", [4] = "#OF", [5] = "#BR",
-        [6] = "#UD", [7] = "#NM", [8] = "#DF", [9] = "#CSO", [10] = "#TS", [11] = "#NP",
-        [12] = "#SS", [13] = "#GP", [14] = "#PF", [16] = "#MF", [17] = "#AC", [18] = "#MC",
-        [19] = "#XM",
-    };
-    return vec < 32 ? names[vec] : NULL;
+    return cpu_vector_name(vec);
 }
 
 /* 32-bit code only in protected mode outside VM86 with CS.D set; real and

@@ -4,6 +4,7 @@
  * register: bit 0 CoD (command/data), bit 1 I/O (to host). */
 #include <string.h>
 
+#include "base/endian.h"
 #include "devices/ide.h"
 
 #define ATAPI_IR_COD 0x01
@@ -58,29 +59,6 @@ void atapi_identify(struct ide_drive *d)
     }
 }
 
-static void put_be16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put_be32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
-static uint32_t get_be16(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 8 | p[1];
-}
-
-static uint32_t get_be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static void atapi_ok(struct ide_channel *ch, struct ide_drive *d)
 {
@@ -230,7 +208,7 @@ static void toc_address(uint8_t *p, uint32_t lba, int msf)
         p[0] = 0;
         lba_to_msf(p + 1, lba);
     } else {
-        put_be32(p, lba);
+        be32_store(p, lba);
     }
 }
 
@@ -264,12 +242,12 @@ static int atapi_read_toc(struct ide_drive *d, uint32_t *len)
         b[n + 2] = 0xAA;                 /* lead-out */
         toc_address(b + n + 4, end, msf);
         n += 8;
-        put_be16(b, n - 2);
+        be16_store(b, n - 2);
         *len = n;
         return 0;
     }
     case 1:
-        put_be16(b, 10);
+        be16_store(b, 10);
         b[2] = 1;
         b[3] = 1;
         b[5] = 0x14;
@@ -302,15 +280,15 @@ static int atapi_mode_sense(struct ide_drive *d, uint32_t *len)
         b[n + 4] = 0x71;                 /* audio play, composite, digital ports, multisession */
         b[n + 5] = 0x00;
         b[n + 6] = 0x2B | (d->media ? 0 : 0);   /* lock, eject, tray loader */
-        put_be16(b + n + 8, 706);        /* max speed, kB/s (4x) */
-        put_be16(b + n + 10, 2);         /* volume levels */
-        put_be16(b + n + 12, 512);       /* buffer, kB */
-        put_be16(b + n + 14, 706);
+        be16_store(b + n + 8, 706);        /* max speed, kB/s (4x) */
+        be16_store(b + n + 10, 2);         /* volume levels */
+        be16_store(b + n + 12, 512);       /* buffer, kB */
+        be16_store(b + n + 14, 706);
         n += 20;
     }
     if (n == 8)
         return -1;
-    put_be16(b, n - 2);
+    be16_store(b, n - 2);
     b[2] = d->media ? 0x01 : 0x70;       /* medium type: 120 mm data / no disc */
     *len = n;
     return 0;
@@ -324,19 +302,19 @@ static uint32_t atapi_get_configuration(struct ide_drive *d)
 {
     uint8_t *b = d->buf;
     unsigned rt = d->packet[1] & 3;
-    unsigned start = get_be16(d->packet + 2);
+    unsigned start = be16_load(d->packet + 2);
     memset(b, 0, 20);
-    put_be16(b + 6, d->media ? 0x0008 : 0x0000);
+    be16_store(b + 6, d->media ? 0x0008 : 0x0000);
     uint32_t n = 8;
     if (start == 0 && rt != 3) {
-        put_be16(b + 8, 0x0000);         /* Profile List */
+        be16_store(b + 8, 0x0000);         /* Profile List */
         b[10] = 0x03;                    /* persistent, current */
         b[11] = 4;
-        put_be16(b + 12, 0x0008);        /* CD-ROM */
+        be16_store(b + 12, 0x0008);        /* CD-ROM */
         b[14] = d->media ? 1 : 0;        /* current */
         n = 16;
     }
-    put_be32(b, n - 4);
+    be32_store(b, n - 4);
     return n;
 }
 
@@ -350,13 +328,13 @@ static int atapi_event_status(struct ide_drive *d, uint32_t *len)
         return -1;                       /* asynchronous mode: not supported */
     memset(b, 0, 8);
     if (!(d->packet[4] & 0x10)) {        /* no media class requested */
-        put_be16(b, 2);
+        be16_store(b, 2);
         b[2] = 0x80;                     /* NEA: no event available */
         b[3] = 0x10;
         *len = 4;
         return 0;
     }
-    put_be16(b, 6);
+    be16_store(b, 6);
     b[2] = 0x04;                         /* media class */
     b[3] = 0x10;                         /* supported: media */
     b[4] = d->media_changed ? 0x02 : 0x00;   /* new media / no change */
@@ -370,7 +348,7 @@ static uint32_t atapi_disc_info(struct ide_drive *d)
 {
     uint8_t *b = d->buf;
     memset(b, 0, 34);
-    put_be16(b, 32);
+    be16_store(b, 32);
     b[2] = 0x0E;                         /* last session complete, disc finalized */
     b[3] = 1;                            /* first track */
     b[4] = 1;                            /* sessions */
@@ -443,18 +421,18 @@ void atapi_packet_received(struct ide_channel *ch, struct ide_drive *d)
         memcpy(b + 8, "SHADOW86", 8);
         memcpy(b + 16, "DVD-ROM         ", 16);
         memcpy(b + 32, "1.0 ", 4);
-        atapi_reply(ch, d, 36, get_be16(p + 3) > 255 ? 255 : p[4]);
+        atapi_reply(ch, d, 36, be16_load(p + 3) > 255 ? 255 : p[4]);
         return;
     }
     case 0x25: {                                 /* READ CAPACITY (MMC-3 6.23) */
-        put_be32(d->buf, (uint32_t)d->media->sectors - 1);
-        put_be32(d->buf + 4, ATAPI_SECTOR);
+        be32_store(d->buf, (uint32_t)d->media->sectors - 1);
+        be32_store(d->buf + 4, ATAPI_SECTOR);
         atapi_reply(ch, d, 8, 8);
         return;
     }
     case 0x28: case 0xA8: {                      /* READ(10), READ(12) (MMC-3 6.15/6.16) */
-        uint32_t lba = get_be32(p + 2);
-        uint32_t count = op == 0x28 ? get_be16(p + 7) : get_be32(p + 6);
+        uint32_t lba = be32_load(p + 2);
+        uint32_t count = op == 0x28 ? be16_load(p + 7) : be32_load(p + 6);
         if ((uint64_t)lba + count > d->media->sectors) {
             atapi_fail(ch, d, SENSE_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE);
             return;
@@ -482,27 +460,27 @@ void atapi_packet_received(struct ide_channel *ch, struct ide_drive *d)
             atapi_fail(ch, d, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD);
             return;
         }
-        atapi_reply(ch, d, len, get_be16(p + 7));
+        atapi_reply(ch, d, len, be16_load(p + 7));
         return;
     case 0x46:                                   /* GET CONFIGURATION */
         len = atapi_get_configuration(d);
-        atapi_reply(ch, d, len, get_be16(p + 7));
+        atapi_reply(ch, d, len, be16_load(p + 7));
         return;
     case 0x4A:                                   /* GET EVENT STATUS NOTIFICATION */
         if (atapi_event_status(d, &len) != 0) {
             atapi_fail(ch, d, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD);
             return;
         }
-        atapi_reply(ch, d, len, get_be16(p + 7));
+        atapi_reply(ch, d, len, be16_load(p + 7));
         return;
     case 0x51:                                   /* READ DISC INFORMATION */
         len = atapi_disc_info(d);
-        atapi_reply(ch, d, len, get_be16(p + 7));
+        atapi_reply(ch, d, len, be16_load(p + 7));
         return;
     case 0xBD: {                                 /* MECHANISM STATUS (MMC-3 6.11) */
         uint8_t *b = d->buf;
         memset(b, 0, 8);                         /* no changer, tray closed, no slots */
-        atapi_reply(ch, d, 8, get_be16(p + 8));
+        atapi_reply(ch, d, 8, be16_load(p + 8));
         return;
     }
     case 0x5A:                                   /* MODE SENSE(10) */
@@ -510,7 +488,7 @@ void atapi_packet_received(struct ide_channel *ch, struct ide_drive *d)
             atapi_fail(ch, d, SENSE_ILLEGAL_REQUEST, ASC_INVALID_FIELD);
             return;
         }
-        atapi_reply(ch, d, len, get_be16(p + 7));
+        atapi_reply(ch, d, len, be16_load(p + 7));
         return;
     default:
         ide_log_once(ch->ide, ch->ide->unknown_packet_seen, op,

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "devices/devlog.h"
+#include "base/endian.h"
 #include "devices/fw_cfg.h"
 
 enum { LOG_WRITE, LOG_DMA };
@@ -37,30 +38,23 @@ int fw_cfg_add_bytes(struct fw_cfg *f, uint16_t key, const void *data, uint32_t 
 
 int fw_cfg_add_u16(struct fw_cfg *f, uint16_t key, uint16_t v)
 {
-    uint8_t b[2] = { (uint8_t)v, (uint8_t)(v >> 8) };
+    uint8_t b[2];
+    le16_store(b, v);
     return fw_cfg_add_bytes(f, key, b, 2);
 }
 
 int fw_cfg_add_u32(struct fw_cfg *f, uint16_t key, uint32_t v)
 {
     uint8_t b[4];
-    for (int i = 0; i < 4; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
+    le32_store(b, v);
     return fw_cfg_add_bytes(f, key, b, 4);
 }
 
 int fw_cfg_add_u64(struct fw_cfg *f, uint16_t key, uint64_t v)
 {
     uint8_t b[8];
-    for (int i = 0; i < 8; i++)
-        b[i] = (uint8_t)(v >> (8 * i));
+    le64_store(b, v);
     return fw_cfg_add_bytes(f, key, b, 8);
-}
-
-static void put_be(uint8_t *p, uint32_t v, int n)
-{
-    for (int i = 0; i < n; i++)
-        p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
 }
 
 /* The directory is rebuilt whenever a file is added, in the order added. */
@@ -70,14 +64,14 @@ static int rebuild_dir(struct fw_cfg *f)
     uint8_t *dir = calloc(1, len);
     if (!dir)
         return -1;
-    put_be(dir, f->nfiles, 4);
+    be32_store(dir, f->nfiles);
     uint8_t *e = dir + 4;
     for (unsigned i = 0; i < f->nitems; i++) {
         const struct fw_cfg_item *it = &f->items[i];
         if (!it->name[0])
             continue;
-        put_be(e, it->len, 4);
-        put_be(e + 4, it->key, 2);
+        be32_store(e, it->len);
+        be16_store(e + 4, it->key);
         memcpy(e + 8, it->name, FW_CFG_NAME_LEN);
         e += 64;
     }

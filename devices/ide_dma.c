@@ -8,6 +8,7 @@
  * and the start bit is set, in whichever order they come. */
 #include <string.h>
 
+#include "base/endian.h"
 #include "devices/ide.h"
 
 #define BM_CMD_START 0x01
@@ -36,10 +37,9 @@ static int prd_load(struct prd_cursor *c)
     c->ide->dma_read(c->ide->dma_opaque, c->next, e, 8);
     c->walked++;
     c->next += 8;
-    c->addr = (uint32_t)e[0] | (uint32_t)e[1] << 8 | (uint32_t)e[2] << 16 |
-              (uint32_t)e[3] << 24;
+    c->addr = le32_load(e);
     c->addr &= ~1u;                      /* bit 0 is reserved: word aligned */
-    c->left = (uint32_t)e[4] | (uint32_t)e[5] << 8;
+    c->left = le16_load(e + 4);
     c->left &= ~1u;
     if (c->left == 0)
         c->left = 0x10000;

@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "base/endian.h"
 #include "devices/iobus.h"
 #include "base/state.h"
 
@@ -85,13 +86,12 @@ static inline void pci_set16(struct pci_device *d, unsigned off, uint16_t v)
 
 static inline uint16_t pci_get16(const struct pci_device *d, unsigned off)
 {
-    return (uint16_t)(d->config[off] | d->config[off + 1] << 8);
+    return le16_load(&d->config[off]);
 }
 
 static inline uint32_t pci_get32(const struct pci_device *d, unsigned off)
 {
-    return (uint32_t)d->config[off] | (uint32_t)d->config[off + 1] << 8 |
-           (uint32_t)d->config[off + 2] << 16 | (uint32_t)d->config[off + 3] << 24;
+    return le32_load(&d->config[off]);
 }
 
 #endif

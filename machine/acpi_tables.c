@@ -1,5 +1,6 @@
 #include <string.h>
 
+#include "base/endian.h"
 #include "machine/acpi_aml.h"
 #include "machine/acpi_tables.h"
 
@@ -23,17 +24,6 @@
 #define GAS_SYSTEM_IO 1
 #define GAS_ACCESS_BYTE 1
 
-static void put16(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
 
 uint8_t acpi_checksum(const uint8_t *p, size_t n)
 {
@@ -53,13 +43,13 @@ static void set_checksum(uint8_t *table, size_t len, size_t at)
 static void header(uint8_t *t, const char sig[4], uint32_t len, uint8_t rev)
 {
     memcpy(t, sig, 4);
-    put32(t + 4, len);
+    le32_store(t + 4, len);
     t[8] = rev;
     memcpy(t + 10, OEM_ID, 6);
     memcpy(t + 16, OEM_TABLE_ID, 8);
-    put32(t + 24, 1);                 /* OEM revision */
+    le32_store(t + 24, 1);                 /* OEM revision */
     memcpy(t + 28, CREATOR_ID, 4);
-    put32(t + 32, 1);                 /* creator revision */
+    le32_store(t + 32, 1);                 /* creator revision */
 }
 
 /* A Generic Address Structure for an I/O register block (5.2.3.2). */
@@ -69,8 +59,8 @@ static void gas_io(uint8_t *p, uint16_t port, unsigned bytes)
     p[1] = (uint8_t)(8 * bytes);      /* register bit width */
     p[2] = 0;                         /* bit offset */
     p[3] = bytes == 1 ? GAS_ACCESS_BYTE : 0;   /* 0: access size per the register */
-    put32(p + 4, port);
-    put32(p + 8, 0);
+    le32_store(p + 4, port);
+    le32_store(p + 8, 0);
 }
 
 /* An ISA device under \_SB.PCI0.ISA: _HID and a fixed _CRS of up to two
@@ -157,23 +147,23 @@ static void build_fadt(uint8_t *f, const struct acpi_board *b, uint32_t facs, ui
 {
     memset(f, 0, ACPI_FADT_SIZE);
     header(f, "FACP", ACPI_FADT_SIZE, 3);
-    put32(f + ACPI_FADT_FIRMWARE_CTRL, facs);
-    put32(f + ACPI_FADT_DSDT, dsdt);
+    le32_store(f + ACPI_FADT_FIRMWARE_CTRL, facs);
+    le32_store(f + ACPI_FADT_DSDT, dsdt);
     f[45] = 0;                                  /* preferred PM profile: unspecified */
-    put16(f + ACPI_FADT_SCI_INT, b->sci_irq);
-    put32(f + ACPI_FADT_SMI_CMD, 0);            /* no SMI_CMD: always in ACPI mode */
-    put32(f + ACPI_FADT_PM1A_EVT_BLK, b->pm_base);
-    put32(f + ACPI_FADT_PM1A_CNT_BLK, b->pm_base + 4u);
-    put32(f + ACPI_FADT_PM_TMR_BLK, b->pm_base + 8u);
+    le16_store(f + ACPI_FADT_SCI_INT, b->sci_irq);
+    le32_store(f + ACPI_FADT_SMI_CMD, 0);            /* no SMI_CMD: always in ACPI mode */
+    le32_store(f + ACPI_FADT_PM1A_EVT_BLK, b->pm_base);
+    le32_store(f + ACPI_FADT_PM1A_CNT_BLK, b->pm_base + 4u);
+    le32_store(f + ACPI_FADT_PM_TMR_BLK, b->pm_base + 8u);
     f[ACPI_FADT_PM1_EVT_LEN] = 4;
     f[ACPI_FADT_PM1_CNT_LEN] = 2;
     f[ACPI_FADT_PM_TMR_LEN] = 4;
     /* No GPE blocks (GPE0_BLK/GPE1_BLK and lengths stay 0). */
-    put16(f + 96, 0x0065);                      /* P_LVL2_LAT > 100: no C2 */
-    put16(f + 98, 0x03E9);                      /* P_LVL3_LAT > 1000: no C3 */
+    le16_store(f + 96, 0x0065);                      /* P_LVL2_LAT > 100: no C2 */
+    le16_store(f + 98, 0x03E9);                      /* P_LVL3_LAT > 1000: no C3 */
     f[ACPI_FADT_CENTURY] = b->century;
-    put16(f + ACPI_FADT_IAPC_BOOT_ARCH, BOOT_ARCH_LEGACY_DEVICES | BOOT_ARCH_8042);
-    put32(f + ACPI_FADT_FLAGS,
+    le16_store(f + ACPI_FADT_IAPC_BOOT_ARCH, BOOT_ARCH_LEGACY_DEVICES | BOOT_ARCH_8042);
+    le32_store(f + ACPI_FADT_FLAGS,
           FADT_WBINVD | FADT_PROC_C1 | FADT_SLP_BUTTON | FADT_FIX_RTC | FADT_RESET_REG_SUP);
     gas_io(f + ACPI_FADT_RESET_REG, b->reset_port, 1);
     f[ACPI_FADT_RESET_VALUE] = b->reset_value;
@@ -199,7 +189,7 @@ int acpi_tables_build(struct acpi_tables *t, const struct acpi_board *b, uint32_
     t->facs = off;
     uint8_t *facs = t->blob + off;
     memcpy(facs, "FACS", 4);
-    put32(facs + 4, ACPI_FACS_SIZE);
+    le32_store(facs + 4, ACPI_FACS_SIZE);
     facs[32] = 1;
     off += ACPI_FACS_SIZE;
 
@@ -220,7 +210,7 @@ int acpi_tables_build(struct acpi_tables *t, const struct acpi_board *b, uint32_
     t->rsdt = off;
     uint8_t *rsdt = t->blob + off;
     header(rsdt, "RSDT", ACPI_RSDT_SIZE, 1);
-    put32(rsdt + ACPI_HEADER_SIZE, base + t->fadt);
+    le32_store(rsdt + ACPI_HEADER_SIZE, base + t->fadt);
     set_checksum(rsdt, ACPI_RSDT_SIZE, 9);
     off += ACPI_RSDT_SIZE;
     t->len = off;
@@ -230,7 +220,7 @@ int acpi_tables_build(struct acpi_tables *t, const struct acpi_board *b, uint32_
     memcpy(t->rsdp, "RSD PTR ", 8);
     memcpy(t->rsdp + 9, OEM_ID, 6);
     t->rsdp[15] = 0;
-    put32(t->rsdp + 16, base + t->rsdt);
+    le32_store(t->rsdp + 16, base + t->rsdt);
     set_checksum(t->rsdp, ACPI_RSDP_SIZE, 8);
     return 0;
 }
@@ -246,7 +236,7 @@ static uint8_t *loader_entry(uint8_t *out, size_t *len, uint32_t cmd)
 {
     uint8_t *e = out + *len;
     memset(e, 0, ACPI_LOADER_ENTRY);
-    put32(e, cmd);
+    le32_store(e, cmd);
     *len += ACPI_LOADER_ENTRY;
     return e;
 }
@@ -256,7 +246,7 @@ static void loader_allocate(uint8_t *out, size_t *len, const char *file, uint32_
 {
     uint8_t *e = loader_entry(out, len, LOADER_ALLOCATE);
     strncpy((char *)e + 4, file, LOADER_NAME - 1);
-    put32(e + 60, align);
+    le32_store(e + 60, align);
     e[64] = zone;
 }
 
@@ -268,7 +258,7 @@ static void loader_pointer(uint8_t *out, size_t *len, const char *dest, const ch
     uint8_t *e = loader_entry(out, len, LOADER_ADD_POINTER);
     strncpy((char *)e + 4, dest, LOADER_NAME - 1);
     strncpy((char *)e + 60, src, LOADER_NAME - 1);
-    put32(e + 116, offset);
+    le32_store(e + 116, offset);
     e[120] = size;
 }
 
@@ -278,9 +268,9 @@ static void loader_checksum(uint8_t *out, size_t *len, const char *file, uint32_
 {
     uint8_t *e = loader_entry(out, len, LOADER_ADD_CHECKSUM);
     strncpy((char *)e + 4, file, LOADER_NAME - 1);
-    put32(e + 60, offset);
-    put32(e + 64, start);
-    put32(e + 68, length);
+    le32_store(e + 60, offset);
+    le32_store(e + 64, start);
+    le32_store(e + 68, length);
 }
 
 size_t acpi_tables_loader_script(const struct acpi_tables *t, uint8_t *out)

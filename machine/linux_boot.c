@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/endian.h"
 #include "machine/image_file.h"
 #include "machine/linux_boot.h"
 
@@ -48,22 +49,6 @@ enum {
 #define E820_RAM 1u
 #define E820_RESERVED 2u
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)v);
-    put16(p + 2, (uint16_t)(v >> 16));
-}
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
 
 int linux_boot_is_bzimage(const uint8_t *image, size_t size)
 {
@@ -73,9 +58,9 @@ int linux_boot_is_bzimage(const uint8_t *image, size_t size)
 static unsigned add_e820(uint8_t *zp, unsigned n, uint64_t base, uint64_t len, uint32_t type)
 {
     uint8_t *e = zp + ZP_E820_TABLE + 20 * n;
-    put64(e, base);
-    put64(e + 8, len);
-    put32(e + 16, type);
+    le64_store(e, base);
+    le64_store(e + 8, len);
+    le32_store(e + 16, type);
     return n + 1;
 }
 
@@ -101,13 +86,13 @@ static void build_screen_info(uint8_t *zp)
 {
     zp[ZP_ORIG_X] = 0;
     zp[ZP_ORIG_Y] = 0;
-    put16(zp + ZP_ORIG_VIDEO_PAGE, 0);
+    le16_store(zp + ZP_ORIG_VIDEO_PAGE, 0);
     zp[ZP_ORIG_VIDEO_MODE] = 3;
     zp[ZP_ORIG_VIDEO_COLS] = 80;
-    put16(zp + ZP_ORIG_VIDEO_EGA_BX, 0);   /* not 0x10: not a mono EGA */
+    le16_store(zp + ZP_ORIG_VIDEO_EGA_BX, 0);   /* not 0x10: not a mono EGA */
     zp[ZP_ORIG_VIDEO_LINES] = 25;
     zp[ZP_ORIG_VIDEO_ISVGA] = 1;            /* VIDEO_TYPE_VGAC */
-    put16(zp + ZP_ORIG_VIDEO_POINTS, 16);
+    le16_store(zp + ZP_ORIG_VIDEO_POINTS, 16);
 }
 
 static int check_kernel(const char *name, const uint8_t *k, size_t ksize, uint32_t *pm_off,
@@ -121,12 +106,12 @@ static int check_kernel(const char *name, const uint8_t *k, size_t ksize, uint32
         image_error(err, errsz, name, "not a Linux kernel image (no \"HdrS\" setup header)");
         return -1;
     }
-    if (le16(k + HDR_BOOT_FLAG) != 0xAA55) {
+    if (le16_load(k + HDR_BOOT_FLAG) != 0xAA55) {
         image_error(err, errsz, name, "bad boot sector signature 0x%04x (expected 0xaa55)",
-                 le16(k + HDR_BOOT_FLAG));
+                 le16_load(k + HDR_BOOT_FLAG));
         return -1;
     }
-    uint16_t version = le16(k + HDR_VERSION);
+    uint16_t version = le16_load(k + HDR_VERSION);
     if (version < LINUX_BOOT_MIN_VERSION) {
         image_error(err, errsz, name, "boot protocol %u.%02u is too old (2.02 or later needed)",
                  version >> 8, version & 0xFF);
@@ -163,7 +148,7 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
     uint32_t pm_off;
     if (check_kernel(kname, k, ksize, &pm_off, err, errsz) != 0)
         return -1;
-    uint16_t version = le16(k + HDR_VERSION);
+    uint16_t version = le16_load(k + HDR_VERSION);
     size_t hdr_end = HDR_MAGIC + (size_t)k[HDR_JUMP + 1];
     uint32_t ram = pm->ram_size;
 
@@ -172,7 +157,7 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
     size_t clen = strlen(cmdline);
     /* boot.rst: before 2.06 the limit is 255 characters. */
     uint32_t cmax = version >= 0x0206 && hdr_end >= HDR_CMDLINE_SIZE + 4
-                        ? le32(k + HDR_CMDLINE_SIZE)
+                        ? le32_load(k + HDR_CMDLINE_SIZE)
                         : 255;
     if (cmax > LINUX_BOOT_CMDLINE_MAX - 1)
         cmax = LINUX_BOOT_CMDLINE_MAX - 1;
@@ -188,9 +173,9 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
     uint32_t pm_size = (uint32_t)(ksize - pm_off);
     uint64_t kernel_end = (uint64_t)LINUX_BOOT_KERNEL_ADDR + pm_size;
     if (version >= 0x020A && hdr_end >= HDR_INIT_SIZE + 4) {
-        uint64_t pref = le32(k + HDR_PREF_ADDRESS) | (uint64_t)le32(k + HDR_PREF_ADDRESS + 4) << 32;
+        uint64_t pref = le32_load(k + HDR_PREF_ADDRESS) | (uint64_t)le32_load(k + HDR_PREF_ADDRESS + 4) << 32;
         uint64_t base = pref > LINUX_BOOT_KERNEL_ADDR ? pref : LINUX_BOOT_KERNEL_ADDR;
-        uint64_t need = base + le32(k + HDR_INIT_SIZE);
+        uint64_t need = base + le32_load(k + HDR_INIT_SIZE);
         if (need > kernel_end)
             kernel_end = need;
     }
@@ -208,7 +193,7 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
         }
         /* boot.rst: initrd_addr_max exists from 2.03; older kernels take
          * the initrd up to 0x37FFFFFF. */
-        uint64_t top = version >= 0x0203 ? (uint64_t)le32(k + HDR_INITRD_ADDR_MAX) + 1 : 0x38000000u;
+        uint64_t top = version >= 0x0203 ? (uint64_t)le32_load(k + HDR_INITRD_ADDR_MAX) + 1 : 0x38000000u;
         if (top > ram)
             top = ram;
         if (isize > top || ((top - isize) & ~0xFFFull) < kernel_end) {
@@ -229,23 +214,23 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
     memcpy(zp + HDR_START, k + HDR_START, hdr_end - HDR_START);
     build_screen_info(zp);
     uint32_t ext_k = ram > 0x100000u ? (ram - 0x100000u) >> 10 : 0;
-    put16(zp + ZP_EXT_MEM_K, (uint16_t)(ext_k > 0xFFFF ? 0xFFFF : ext_k));
-    put32(zp + ZP_ALT_MEM_K, ext_k);
+    le16_store(zp + ZP_EXT_MEM_K, (uint16_t)(ext_k > 0xFFFF ? 0xFFFF : ext_k));
+    le32_store(zp + ZP_ALT_MEM_K, ext_k);
     build_e820(pm, zp);
-    put16(zp + HDR_VID_MODE, 0xFFFF);                     /* "normal" */
+    le16_store(zp + HDR_VID_MODE, 0xFFFF);                     /* "normal" */
     zp[HDR_TYPE_OF_LOADER] = LOADER_TYPE_UNDEFINED;
     zp[HDR_LOADFLAGS] |= LOADFLAG_CAN_USE_HEAP;
-    put16(zp + HDR_HEAP_END_PTR, 0xFE00);                 /* boot.rst: setup's heap end */
-    put32(zp + HDR_CODE32_START, LINUX_BOOT_KERNEL_ADDR);
-    put32(zp + HDR_CMD_LINE_PTR, LINUX_BOOT_CMDLINE_ADDR);
-    put32(zp + HDR_RAMDISK_IMAGE, initrd_addr);
-    put32(zp + HDR_RAMDISK_SIZE, initrd ? (uint32_t)isize : 0);
+    le16_store(zp + HDR_HEAP_END_PTR, 0xFE00);                 /* boot.rst: setup's heap end */
+    le32_store(zp + HDR_CODE32_START, LINUX_BOOT_KERNEL_ADDR);
+    le32_store(zp + HDR_CMD_LINE_PTR, LINUX_BOOT_CMDLINE_ADDR);
+    le32_store(zp + HDR_RAMDISK_IMAGE, initrd_addr);
+    le32_store(zp + HDR_RAMDISK_SIZE, initrd ? (uint32_t)isize : 0);
 
     /* The boot GDT (boot.rst: __BOOT_CS and __BOOT_DS flat 4 GiB, 0x10
      * and 0x18); the kernel loads its own soon after. */
     uint8_t gdt[32] = { 0 };
-    put64(gdt + LINUX_BOOT_CS, 0x00CF9A000000FFFFull);    /* code, execute/read, 32-bit */
-    put64(gdt + LINUX_BOOT_DS, 0x00CF92000000FFFFull);    /* data, read/write, 32-bit */
+    le64_store(gdt + LINUX_BOOT_CS, 0x00CF9A000000FFFFull);    /* code, execute/read, 32-bit */
+    le64_store(gdt + LINUX_BOOT_DS, 0x00CF92000000FFFFull);    /* data, read/write, 32-bit */
 
     /* Everything checked: write guest memory. */
     physmem_load(pm, LINUX_BOOT_GDT_ADDR, gdt, sizeof gdt);

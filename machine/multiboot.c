@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/endian.h"
 #include "machine/image_file.h"
 #include "machine/multiboot.h"
 
@@ -34,18 +35,6 @@ struct mb_header {
     uint32_t header_addr, load_addr, load_end_addr, bss_end_addr, entry_addr;
 };
 
-static uint32_t le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
 
 /* Multiboot spec 3.1.1: the header lies within the first 8192 bytes,
  * 32-bit aligned, and magic + flags + checksum == 0 (mod 2^32). */
@@ -56,22 +45,22 @@ static void find_header(const uint8_t *image, size_t size, struct mb_header *h)
     size_t end = size < MULTIBOOT_SEARCH_BYTES ? size : MULTIBOOT_SEARCH_BYTES;
     for (size_t off = 0; off + 12 <= end; off += 4) {
         const uint8_t *p = image + off;
-        if (le32(p) != MULTIBOOT_HEADER_MAGIC)
+        if (le32_load(p) != MULTIBOOT_HEADER_MAGIC)
             continue;
-        if ((uint32_t)(le32(p) + le32(p + 4) + le32(p + 8)) != 0) {
+        if ((uint32_t)(le32_load(p) + le32_load(p + 4) + le32_load(p + 8)) != 0) {
             if (h->bad_checksum_at < 0)
                 h->bad_checksum_at = (int)off;
             continue;
         }
         h->found = 1;
         h->offset = off;
-        h->flags = le32(p + 4);
+        h->flags = le32_load(p + 4);
         if (off + 32 <= size) {
-            h->header_addr = le32(p + 12);
-            h->load_addr = le32(p + 16);
-            h->load_end_addr = le32(p + 20);
-            h->bss_end_addr = le32(p + 24);
-            h->entry_addr = le32(p + 28);
+            h->header_addr = le32_load(p + 12);
+            h->load_addr = le32_load(p + 16);
+            h->load_end_addr = le32_load(p + 20);
+            h->bss_end_addr = le32_load(p + 24);
+            h->entry_addr = le32_load(p + 28);
         }
         return;
     }
@@ -278,12 +267,12 @@ static int overlaps(uint32_t a, uint32_t alen, uint32_t b, uint32_t blen)
 
 static void put_mmap_entry(uint8_t *p, uint64_t base, uint64_t len, uint32_t type)
 {
-    put32(p, 20);
-    put32(p + 4, (uint32_t)base);
-    put32(p + 8, (uint32_t)(base >> 32));
-    put32(p + 12, (uint32_t)len);
-    put32(p + 16, (uint32_t)(len >> 32));
-    put32(p + 20, type);
+    le32_store(p, 20);
+    le32_store(p + 4, (uint32_t)base);
+    le32_store(p + 8, (uint32_t)(base >> 32));
+    le32_store(p + 12, (uint32_t)len);
+    le32_store(p + 16, (uint32_t)(len >> 32));
+    le32_store(p + 20, type);
 }
 
 /* Build the multiboot_info block (spec 3.3) for `pm`. Returns the area's
@@ -295,13 +284,13 @@ static uint32_t build_info(const struct physmem *pm, const char *cmdline, uint8_
     uint32_t upper = pm->ram_size > 0x100000u ? pm->ram_size - 0x100000u : 0;
     unsigned nmmap = 0;
 
-    put32(area + 0, MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE | MULTIBOOT_INFO_MODS |
+    le32_store(area + 0, MULTIBOOT_INFO_MEMORY | MULTIBOOT_INFO_CMDLINE | MULTIBOOT_INFO_MODS |
                         MULTIBOOT_INFO_MMAP | MULTIBOOT_INFO_LOADER);
-    put32(area + 4, lower >> 10);                    /* mem_lower, KiB */
-    put32(area + 8, upper >> 10);                    /* mem_upper, KiB above 1 MiB */
-    put32(area + 16, base + MBI_CMDLINE_OFF);        /* cmdline */
-    put32(area + 20, 0);                             /* mods_count */
-    put32(area + 24, base + MBI_SIZE);               /* mods_addr: valid, empty */
+    le32_store(area + 4, lower >> 10);                    /* mem_lower, KiB */
+    le32_store(area + 8, upper >> 10);                    /* mem_upper, KiB above 1 MiB */
+    le32_store(area + 16, base + MBI_CMDLINE_OFF);        /* cmdline */
+    le32_store(area + 20, 0);                             /* mods_count */
+    le32_store(area + 24, base + MBI_SIZE);               /* mods_addr: valid, empty */
 
     put_mmap_entry(area + MBI_MMAP_OFF, 0, lower, 1);
     nmmap++;
@@ -309,9 +298,9 @@ static uint32_t build_info(const struct physmem *pm, const char *cmdline, uint8_
         put_mmap_entry(area + MBI_MMAP_OFF + MBI_MMAP_ENTRY, 0x100000u, upper, 1);
         nmmap++;
     }
-    put32(area + 44, nmmap * MBI_MMAP_ENTRY);        /* mmap_length */
-    put32(area + 48, base + MBI_MMAP_OFF);           /* mmap_addr */
-    put32(area + 64, base + MBI_LOADER_OFF);         /* boot_loader_name */
+    le32_store(area + 44, nmmap * MBI_MMAP_ENTRY);        /* mmap_length */
+    le32_store(area + 48, base + MBI_MMAP_OFF);           /* mmap_addr */
+    le32_store(area + 64, base + MBI_LOADER_OFF);         /* boot_loader_name */
     memcpy(area + MBI_LOADER_OFF, MBI_LOADER_NAME, sizeof MBI_LOADER_NAME);
 
     size_t clen = strlen(cmdline);

@@ -5,6 +5,7 @@
 #include <zlib.h>
 
 #include "frontends/cli/cp437.h"
+#include "base/endian.h"
 #include "frontends/cli/screendump.h"
 
 static int write_text(FILE *f, const struct vga_text_screen *t)
@@ -23,25 +24,17 @@ static int write_text(FILE *f, const struct vga_text_screen *t)
     return ferror(f) ? -1 : 0;
 }
 
-static void put32be(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24);
-    p[1] = (uint8_t)(v >> 16);
-    p[2] = (uint8_t)(v >> 8);
-    p[3] = (uint8_t)v;
-}
-
 /* One PNG chunk: length, type, data, CRC over type and data (PNG spec 5.3). */
 static int png_chunk(FILE *f, const char *type, const uint8_t *data, uint32_t len)
 {
     uint8_t hdr[8];
-    put32be(hdr, len);
+    be32_store(hdr, len);
     memcpy(hdr + 4, type, 4);
     uLong crc = crc32(0L, (const Bytef *)type, 4);
     if (len)
         crc = crc32(crc, data, len);
     uint8_t tail[4];
-    put32be(tail, (uint32_t)crc);
+    be32_store(tail, (uint32_t)crc);
     return fwrite(hdr, 1, 8, f) == 8 && (len == 0 || fwrite(data, 1, len, f) == len) &&
                    fwrite(tail, 1, 4, f) == 4
                ? 0
@@ -67,8 +60,8 @@ static int write_png(FILE *f, const uint8_t *rgb, unsigned w, unsigned h)
     }
     if (compress2(z, &zlen, raw, (uLong)rawlen, 6) != Z_OK)
         goto out;
-    put32be(ihdr, w);
-    put32be(ihdr + 4, h);
+    be32_store(ihdr, w);
+    be32_store(ihdr + 4, h);
     ihdr[8] = 8;        /* bit depth */
     ihdr[9] = 2;        /* colour type: RGB */
     ihdr[10] = ihdr[11] = ihdr[12] = 0;
