@@ -33,6 +33,13 @@ int fp80_is_unsupported(struct fp80 a)
 
 int fp80_is_denormal_operand(struct fp80 a) { return fp80_exp(a) == 0 && a.mant != 0; }
 
+struct fp80 fp80_canonical(struct fp80 a)
+{
+    if (fp80_exp(a) == 0 && (a.mant & FP80_INT_BIT))
+        a.se |= 1;
+    return a;
+}
+
 int fp80_is_nan(struct fp80 a)
 {
     return fp80_exp(a) == FP80_EXP_MAX && (a.mant & FP80_INT_BIT) && (a.mant << 1) != 0;

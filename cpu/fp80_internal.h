@@ -150,6 +150,10 @@ int fp80_is_unsupported(struct fp80 a);
 int fp80_is_denormal_operand(struct fp80 a);   /* denormal or pseudo-denormal */
 int fp80_is_zero(struct fp80 a);
 int fp80_is_inf(struct fp80 a);
+/* The operand as the x87 delivers it unchanged: a pseudo-denormal gets
+ * its exponent 1 (same value, SDM Vol. 1, 8.2.2); anything else is
+ * returned as it is, a denormal included. */
+struct fp80 fp80_canonical(struct fp80 a);
 
 /* The QNaN the x87 delivers for NaN operands (one of them may be absent:
  * pass a non-NaN); raises IE when either is an SNaN. */

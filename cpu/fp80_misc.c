@@ -58,6 +58,14 @@ struct fp80 fp80_scale(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b)
         ctx->flags |= FP80_DE;
     if (fp80_is_inf(a) || fp80_is_zero(a))
         return a;
+    /* SDM Vol. 2, FSCALE table: a finite ST(0) scaled by +-0 is ST(0).
+     * Intel delivers exactly that: a denormal comes back as it is, DE its
+     * only flag, also with underflow unmasked (a pseudo-denormal comes
+     * back normalised). AMD rounds it like any other result and so
+     * signals an unmasked underflow with a wrapped result (measured:
+     * tests/unit/fp80_vectors, docs/fpu.md "Vendor differences"). */
+    if (fp80_is_zero(b))
+        return fp80_canonical(a);
     ua = fp80_unpack(a);
     n = 0;
     if (!fp80_is_zero(b)) {
@@ -127,9 +135,14 @@ struct fp80 fp80_prem(struct fp80_ctx *ctx, struct fp80 a, struct fp80 b, int ie
         return fp80_invalid(ctx);
     if (fp80_is_denormal_operand(a) || fp80_is_denormal_operand(b))
         ctx->flags |= FP80_DE;
+    /* SDM Vol. 2, FPREM/FPREM1 tables: +-0 and x rem +-inf are ST(0),
+     * quotient bits 0. Intel returns the operand itself (a denormal with
+     * DE only, even when underflow is unmasked; a pseudo-denormal
+     * normalised), where AMD rounds it and signals the unmasked
+     * underflow (docs/fpu.md "Vendor differences"). A denormal with
+     * |a| < |b| finite is a rounded result on both (below). */
     if (fp80_is_zero(a) || fp80_is_inf(b))
-        return fp80_round_pack(ctx, fp80_sign(a), fp80_unpack(a).exp,
-                               u128_make(fp80_is_zero(a) ? 0 : fp80_unpack(a).sig, 0), 64);
+        return fp80_canonical(a);
     ua = fp80_unpack(a);
     ub = fp80_unpack(b);
     d = ua.exp - ub.exp;

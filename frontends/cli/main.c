@@ -28,11 +28,19 @@ enum {
     EXIT_DIVERGED = 12,
     EXIT_SIGNAL_BASE = 128,
     EXIT_GUEST_RESET = 10,
+    EXIT_OUTPUT_ERROR = 14,
 };
 
-/* Signals, the one place with process-wide state: a handler can reach
- * nothing else. Each only records that its signal arrived; the run loop
- * looks between slices (debug_session_run's poll) and acts there. */
+/* Signals, the one place with process-wide state: a handler is given no
+ * pointer to the machine or the frontend, so what it records has to live
+ * at file scope; it is the process's (signals are per process), not a
+ * machine's, and nothing but this file reads it. Each handler only
+ * records that its signal arrived (a sig_atomic_t store, all a handler may
+ * safely do); the run loop looks between slices (debug_session_run's
+ * poll) and the frontend acts there. SIGINT and SIGTERM stop the run so
+ * that the outputs are flushed and closed as at any other end (a run ended
+ * by `timeout` keeps its -debugcon and -serial files); they are caught
+ * once (SA_RESETHAND): a second one, should the stop hang, kills. */
 static volatile sig_atomic_t pending_stats;   /* SIGUSR1: print --stats now */
 static volatile sig_atomic_t pending_ring;    /* SIGUSR2: print the --trace-ring now */
 static volatile sig_atomic_t pending_stop;    /* SIGINT/SIGTERM: signal number */
@@ -53,7 +61,7 @@ static void catch_signal(int sig)
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESTART;
+    sa.sa_flags = SA_RESTART | (sig == SIGINT || sig == SIGTERM ? SA_RESETHAND : 0);
     sigaction(sig, &sa, NULL);
 }
 
@@ -126,6 +134,31 @@ static FILE *open_output(const char *what, const char *path, char *err, size_t e
     if (!f)
         snprintf(err, errsz, "%s %s: %s", what, path, strerror(errno));
     return f;
+}
+
+/* Flush an output and close it when owned. Returns 0, or -1 after one
+ * line naming it and the problem: a write that failed during the run
+ * (stdio keeps only its error flag) or at this flush or close. */
+static int finish_output(FILE *f, int owned, const char *what, const char *name)
+{
+    int e = 0;
+    if (!f)
+        return 0;
+    errno = 0;
+    if (fflush(f) != 0)
+        e = errno ? errno : -1;
+    else if (ferror(f))
+        e = -1;
+    if (owned) {
+        errno = 0;
+        if (fclose(f) != 0 && !e)
+            e = errno ? errno : -1;
+    }
+    if (!e)
+        return 0;
+    fprintf(stderr, "shadow86: %s %s: write error%s%s\n", what, name, e > 0 ? ": " : "",
+            e > 0 ? strerror(e) : "");
+    return -1;
 }
 
 /* -debugcon DEST: "stdio", "none", "file:NAME" or NAME. Sets *out (NULL
@@ -216,7 +249,7 @@ int main(int argc, char **argv)
     FILE *debugcon = NULL, *trace_out = NULL, *seabios_log = NULL;
     int debugcon_owned = 0, seabios_log_owned = 0;
     struct cli_serial serial[2];
-    int nserial = 0, status_override = 0;
+    int nserial = 0, output_error = 0;
 
     if (cli_parse(argc, argv, &opt, err, sizeof err) != 0) {
         print_error(err);
@@ -342,11 +375,10 @@ int main(int argc, char **argv)
         pg_report_init(&d->report);
         d->report_on = 1;
     }
-    if (d->ring_on) {
+    if (d->ring_on)
         catch_signal(SIGUSR2);
-        catch_signal(SIGINT);
-        catch_signal(SIGTERM);
-    }
+    catch_signal(SIGINT);
+    catch_signal(SIGTERM);
     if (d->gdb_on && opt.start_stopped && gdbstub_wait_client(&d->gdb) != 0) {
         snprintf(err, sizeof err, "-S: no gdb client connected");
         goto fail;
@@ -372,22 +404,32 @@ int main(int argc, char **argv)
         display_text_finish(&display);
     }
 
-    /* Guest output first, so the closing line comes after it. */
-    if (debugcon)
-        fflush(debugcon);
-    if (seabios_log)
-        fflush(seabios_log);
+    /* Guest output first, so the closing line comes after it. A write
+     * error on any output ends with EXIT_OUTPUT_ERROR, whatever the run's
+     * own status: what the run produced is lost. */
+    machine_set_debugcon(m, NULL);
+    if (opt.seabios_log)
+        machine_set_seabios_log(m, NULL);
+    if (finish_output(debugcon, debugcon_owned, "-debugcon", opt.debugcon ? opt.debugcon : "stdio") != 0)
+        output_error = 1;
+    debugcon_owned = 0;
+    debugcon = NULL;
+    if (finish_output(seabios_log, seabios_log_owned, "-seabios-log", opt.seabios_log) != 0)
+        output_error = 1;
+    seabios_log_owned = 0;
+    seabios_log = NULL;
     for (int i = 0; i < nserial; i++)
         if (cli_serial_close(&serial[i]) != 0) {
-            fprintf(stderr, "shadow86: -serial %s: write error\n", opt.serial[i]);
-            status_override = EXIT_BAD_INPUT;
+            fprintf(stderr, "shadow86: -serial %s: write error%s%s\n", opt.serial[i], errno ? ": " : "",
+                    errno ? strerror(errno) : "");
+            output_error = 1;
         }
     nserial = 0;
     if (d->tracing)
-        fflush(d->trace.out);
+        fflush(d->trace.out);   /* errors: when it is closed, below */
     int status = report_stop(m, why);
-    if (status == 0 && status_override)
-        status = status_override;
+    if (output_error)
+        status = EXIT_OUTPUT_ERROR;
     if (opt.screendump && screendump_write(m, opt.screendump, err, sizeof err) != 0) {
         print_error(err);
         if (status == 0)
@@ -403,19 +445,12 @@ int main(int argc, char **argv)
     if (opt.report_pg)
         pg_report_print(&d->report, stderr, &d->syms);
 
-    if (debugcon_owned && fclose(debugcon) != 0) {
-        fprintf(stderr, "shadow86: -debugcon %s: %s\n", opt.debugcon, strerror(errno));
-        if (status == 0)
-            status = EXIT_BAD_INPUT;
-    }
-    if (seabios_log_owned && fclose(seabios_log) != 0) {
-        fprintf(stderr, "shadow86: -seabios-log %s: %s\n", opt.seabios_log, strerror(errno));
-        if (status == 0)
-            status = EXIT_BAD_INPUT;
-    }
     debug_session_free(d);
-    if (trace_out && trace_out != stderr)
-        fclose(trace_out);
+    if (trace_out && trace_out != stderr &&
+        finish_output(trace_out, 1, "--trace-file", opt.trace_file) != 0)
+        output_error = 1;
+    if (output_error)
+        status = EXIT_OUTPUT_ERROR;
     machine_destroy(m);
     free(m);
     free(f);

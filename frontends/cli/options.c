@@ -186,6 +186,8 @@ void cli_print_help(FILE *out)
         "  8    the gdb client killed the run\n"
         "  10   the guest reset the machine with -no-reboot (one line on stderr)\n"
         "  12   --lockstep found the engines disagreeing (a report on stderr)\n"
+        "  14   an output (-debugcon, -serial file:, -seabios-log, --trace-file)\n"
+        "       could not be written (one line on stderr each; overrides the above)\n"
         "  128+N  ended by signal N (SIGINT, SIGTERM; the --trace-ring is printed)\n",
         CLI_DEFAULT_BIOS, MACHINE_RAM_MIN_MIB, MACHINE_RAM_MAX_MIB, MACHINE_RAM_DEFAULT_MIB,
         TRACE_CATEGORY_NAMES);

@@ -110,11 +110,19 @@ int cli_serial_close(struct cli_serial *s)
         tcsetattr(STDIN_FILENO, TCSANOW, &s->saved);
         s->raw = 0;
     }
-    if (s->kind == CLI_SERIAL_FILE && s->out) {
-        if (fclose(s->out) != 0)
+    if (s->out) {
+        /* A write that failed during the run left only the error flag. */
+        int e = 0;
+        if (fflush(s->out) != 0)
+            e = errno ? errno : -1;
+        else if (ferror(s->out))
+            e = -1;
+        if (s->kind == CLI_SERIAL_FILE && fclose(s->out) != 0 && !e)
+            e = errno ? errno : -1;
+        if (e) {
+            errno = e > 0 ? e : 0;
             rc = -1;
-    } else if (s->kind == CLI_SERIAL_STDIO) {
-        fflush(stdout);
+        }
     }
     s->out = NULL;
     s->kind = CLI_SERIAL_NONE;

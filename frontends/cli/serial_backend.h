@@ -36,8 +36,9 @@ int cli_serial_check(const char *spec, char *err, size_t errsz);
 /* Open the destination and connect it to `uart`. Returns 0 or -1. */
 int cli_serial_open(struct cli_serial *s, const char *spec, struct machine *m,
                     int port, char *err, size_t errsz);
-/* Restore the terminal and close the file. Returns 0, or -1 if the file
- * could not be written completely. */
+/* Restore the terminal and close the file. Returns 0, or -1 if the output
+ * could not be written completely, with errno the reason when stdio still
+ * knows it, else 0. */
 int cli_serial_close(struct cli_serial *s);
 
 #endif

@@ -500,8 +500,23 @@ static inline void h_make_case(struct h_rng *rng, int op, uint16_t cw, struct h_
 }
 
 /* --- The host's x87 -------------------------------------------------- */
+/* The vendor whose x87 cpu/fp80*.c models (CPUID says GenuineIntel). */
+#define H_MODEL_VENDOR "GenuineIntel"
+
 #if defined(__x86_64__) || defined(__i386__)
 #define H_HAVE_X87 1
+#include <cpuid.h>
+
+/* The host's CPUID vendor string (leaf 0: EBX, EDX, ECX). */
+static inline void h_host_vendor(char out[13])
+{
+    unsigned a = 0, b = 0, c = 0, d = 0;
+    __get_cpuid(0, &a, &b, &c, &d);
+    memcpy(out, &b, 4);
+    memcpy(out + 4, &d, 4);
+    memcpy(out + 8, &c, 4);
+    out[12] = 0;
+}
 
 struct h_x87_buf {
     uint8_t b[10];
