@@ -287,30 +287,25 @@ int acpi_pm_init(struct acpi_pm *pm, struct iobus *io, struct clock *clock, stru
     return 0;
 }
 
+static const struct state_field acpi_pm_fields[] = {
+    STATE_FIELD(struct acpi_pm, sts, 0xFFFF), STATE_FIELD(struct acpi_pm, en, 0xFFFF),
+    STATE_FIELD(struct acpi_pm, cnt, 0xFFFF), STATE_FIELD(struct acpi_pm, tmr_sts, 1),
+    STATE_FIELD(struct acpi_pm, tmr_period, STATE_ANY), STATE_FIELD(struct acpi_pm, sci_level, 1),
+};
+static const struct state_layout acpi_pm_layout = STATE_LAYOUT("APM0", 1, acpi_pm_fields);
+
 void acpi_pm_save(const struct acpi_pm *pm, struct state_writer *w)
 {
-    state_begin(w, "APM0", 1);
-    state_put_u16(w, pm->sts);
-    state_put_u16(w, pm->en);
-    state_put_u16(w, pm->cnt);
-    state_put_u8(w, (uint8_t)pm->tmr_sts);
-    state_put_u64(w, pm->tmr_period);
-    state_put_u8(w, (uint8_t)pm->sci_level);
-    state_end(w);
+    state_save_layout(w, &acpi_pm_layout, NULL, pm);
 }
 
 int acpi_pm_load(struct acpi_pm *pm, struct state_reader *r)
 {
-    if (state_open(r, "APM0", 1) != 0)
+    if (state_load_layout(r, &acpi_pm_layout, NULL, pm) != 0)
         return -1;
-    pm->sts = state_get_u16(r) & (ACPI_PM1_PWRBTN | ACPI_PM1_WAK_STS);
-    pm->en = state_get_u16(r) & ACPI_PM1_EN_BITS;
-    pm->cnt = state_get_u16(r) & (0x0002u | ACPI_PM1_SLP_TYP_MASK);
-    pm->tmr_sts = state_get_u8(r) != 0;
-    pm->tmr_period = state_get_u64(r);
-    pm->sci_level = state_get_u8(r) != 0;
-    if (state_close(r) != 0)
-        return -1;
+    pm->sts &= ACPI_PM1_PWRBTN | ACPI_PM1_WAK_STS;
+    pm->en &= ACPI_PM1_EN_BITS;
+    pm->cnt &= 0x0002u | ACPI_PM1_SLP_TYP_MASK;
     /* The configuration space was restored by the PCI bus (whose load
      * calls config_written, which maps the block); the SCI line and the
      * timer deadline are the PIC's and the clock's records. */

@@ -338,73 +338,48 @@ void ps2mouse_init(struct ps2mouse *mo, void (*notify)(void *), void *opaque)
     ps2mouse_reset(mo);
 }
 
-static void q_save(const struct ps2_queue *q, struct state_writer *w)
-{
-    state_put_bytes(w, q->data, PS2_QUEUE);
-    state_put_u8(w, q->head);
-    state_put_u8(w, q->count);
-}
 
-static void q_load(struct ps2_queue *q, struct state_reader *r)
-{
-    state_get_bytes(r, q->data, PS2_QUEUE);
-    q->head = state_get_u8(r) % PS2_QUEUE;
-    q->count = state_get_u8(r);
-    if (q->count > PS2_QUEUE)
-        state_fail(r);
-}
+
+static const struct state_field ps2kbd_fields[] = {
+    STATE_ARRAY(struct ps2kbd, q.data, 0xFF), STATE_FIELD(struct ps2kbd, q.head, PS2_QUEUE - 1),
+    STATE_FIELD(struct ps2kbd, q.count, PS2_QUEUE), STATE_FIELD(struct ps2kbd, scanning, 1),
+    STATE_FIELD(struct ps2kbd, pending_cmd, 0xFF), STATE_FIELD(struct ps2kbd, leds, 7),
+    STATE_FIELD(struct ps2kbd, typematic, 0x7F), STATE_FIELD(struct ps2kbd, last_sent, 0xFF),
+    STATE_FIELD(struct ps2kbd, held, 0x1FF),
+};
+static const struct state_layout ps2kbd_layout = STATE_LAYOUT("KBD0", 1, ps2kbd_fields);
 
 void ps2kbd_save(const struct ps2kbd *k, struct state_writer *w)
 {
-    state_begin(w, "KBD0", 1);
-    q_save(&k->q, w);
-    uint8_t f[] = { k->scanning, k->pending_cmd, k->leds, k->typematic, k->last_sent };
-    state_put_bytes(w, f, sizeof f);
-    state_put_u16(w, k->held);
-    state_end(w);
+    state_save_layout(w, &ps2kbd_layout, NULL, k);
 }
 
 int ps2kbd_load(struct ps2kbd *k, struct state_reader *r)
 {
-    if (state_open(r, "KBD0", 1) != 0)
-        return -1;
-    q_load(&k->q, r);
-    uint8_t f[5];
-    state_get_bytes(r, f, sizeof f);
-    k->scanning = f[0] & 1; k->pending_cmd = f[1]; k->leds = f[2] & 7;
-    k->typematic = f[3] & 0x7F; k->last_sent = f[4];
-    k->held = state_get_u16(r) & 0x1FF;
-    return state_close(r);
+    return state_load_layout(r, &ps2kbd_layout, NULL, k);
 }
+
+/* dx, dy, dz are signed: any 32-bit pattern. */
+static const struct state_field ps2mouse_fields[] = {
+    STATE_ARRAY(struct ps2mouse, q.data, 0xFF), STATE_FIELD(struct ps2mouse, q.head, PS2_QUEUE - 1),
+    STATE_FIELD(struct ps2mouse, q.count, PS2_QUEUE), STATE_FIELD(struct ps2mouse, reporting, 1),
+    STATE_FIELD(struct ps2mouse, remote, 1), STATE_FIELD(struct ps2mouse, wrap, 1),
+    STATE_FIELD(struct ps2mouse, scaling21, 1), STATE_FIELD(struct ps2mouse, pending_cmd, 0xFF),
+    STATE_FIELD(struct ps2mouse, rate, 0xFF), STATE_FIELD(struct ps2mouse, resolution, 3),
+    STATE_FIELD(struct ps2mouse, id, 3), STATE_ARRAY(struct ps2mouse, rate_hist, 0xFF),
+    STATE_FIELD(struct ps2mouse, buttons, 7), STATE_FIELD(struct ps2mouse, dx, STATE_ANY),
+    STATE_FIELD(struct ps2mouse, dy, STATE_ANY), STATE_FIELD(struct ps2mouse, dz, STATE_ANY),
+};
+static const struct state_layout ps2mouse_layout = STATE_LAYOUT("MOU0", 1, ps2mouse_fields);
 
 void ps2mouse_save(const struct ps2mouse *mo, struct state_writer *w)
 {
-    state_begin(w, "MOU0", 1);
-    q_save(&mo->q, w);
-    uint8_t f[] = { mo->reporting, mo->remote, mo->wrap, mo->scaling21, mo->pending_cmd,
-                    mo->rate, mo->resolution, mo->id, mo->rate_hist[0], mo->rate_hist[1],
-                    mo->rate_hist[2], mo->buttons };
-    state_put_bytes(w, f, sizeof f);
-    state_put_u32(w, (uint32_t)mo->dx);
-    state_put_u32(w, (uint32_t)mo->dy);
-    state_put_u32(w, (uint32_t)mo->dz);
-    state_end(w);
+    state_save_layout(w, &ps2mouse_layout, NULL, mo);
 }
 
 int ps2mouse_load(struct ps2mouse *mo, struct state_reader *r)
 {
-    if (state_open(r, "MOU0", 1) != 0)
+    if (state_load_layout(r, &ps2mouse_layout, NULL, mo) != 0 || (mo->id != 0 && mo->id != 3))
         return -1;
-    q_load(&mo->q, r);
-    uint8_t f[12];
-    state_get_bytes(r, f, sizeof f);
-    mo->reporting = f[0] & 1; mo->remote = f[1] & 1; mo->wrap = f[2] & 1;
-    mo->scaling21 = f[3] & 1; mo->pending_cmd = f[4]; mo->rate = f[5];
-    mo->resolution = f[6] & 3; mo->id = f[7] == 3 ? 3 : 0;
-    memcpy(mo->rate_hist, f + 8, 3);
-    mo->buttons = f[11] & 7;
-    mo->dx = (int32_t)state_get_u32(r);
-    mo->dy = (int32_t)state_get_u32(r);
-    mo->dz = (int32_t)state_get_u32(r);
-    return state_close(r);
+    return 0;
 }
