@@ -37,10 +37,16 @@ void op_push_sreg(struct cpu *cpu, const struct insn *in)
 
 void op_pop_sreg(struct cpu *cpu, const struct insn *in)
 {
+    /* SP advances by the stack size in force when the instruction starts:
+     * POP SS that switches between a 16- and a 32-bit stack moves SP (or
+     * ESP) as the OLD SS sees it (SDM "POP": the increment is part of the
+     * pop from the current stack; Bochs does the same). */
+    uint32_t m = stack_mask(cpu);
+    uint32_t sp = (stack_sp(cpu) + in->opsize) & m;
     uint32_t v = stack_peek(cpu, 0, in->opsize);
     int seg = in->opnd[0].reg;
     seg_load(cpu, seg, (uint16_t)v);
-    stack_set_sp(cpu, stack_sp(cpu) + in->opsize);
+    cpu->regs[REG_ESP] = (cpu->regs[REG_ESP] & ~m) | sp;
     if (seg == SEG_SS)
         cpu->irq_shadow = IRQ_SHADOW_MOV_SS;
 }
@@ -130,7 +136,10 @@ void op_enter(struct cpu *cpu, const struct insn *in)
 
     sp = (sp - size) & m;
     cpu_write(cpu, SEG_SS, sp, size, cpu->regs[REG_EBP]);
-    uint32_t frame = sp;
+    /* The frame pointer is the whole ESP after that push: with a 32-bit
+     * operand on a 16-bit stack, EBP gets ESP's upper half with SP below
+     * it (SDM "ENTER": FrameTemp <- ESP; with 16 bits, BP <- SP). */
+    uint32_t frame = size == 4 ? (cpu->regs[REG_ESP] & ~m) | sp : sp & 0xFFFF;
     if (level > 0) {
         for (unsigned i = 1; i < level; i++) {
             bp = (bp - size) & m;
@@ -142,6 +151,11 @@ void op_enter(struct cpu *cpu, const struct insn *in)
         cpu_write(cpu, SEG_SS, sp, size, frame);
     }
     sp = (sp - (in->imm & 0xFFFF)) & m;
+    /* SDM "ENTER", #PF: "if a write using the final value of the stack
+     * pointer would cause a page fault" -- checked, nothing written.
+     * Registers are written only after it: a fault anywhere leaves them
+     * as they were (the slots already pushed stay written, as in Bochs). */
+    cpu_check_access(cpu, SEG_SS, sp, size, 1);
     reg_write(cpu, REG_EBP, size, frame);
     stack_set_sp(cpu, sp);
 }

@@ -32,14 +32,14 @@ static void tss_read(struct cpu *cpu, uint32_t base, int is32, struct tss_image 
         t->ldt = (uint16_t)cpu_lin_read(cpu, base + 0x60, 2);
         t->trap = (uint16_t)cpu_lin_read(cpu, base + 0x64, 2) & 1;
     } else {
-        /* A 16-bit TSS has no CR3, FS or GS; the upper halves of the
-         * general registers keep their values. */
+        /* A 16-bit TSS has no CR3, FS or GS. The upper halves of the
+         * general registers are set to FFFFh, as the 386 does (and Bochs);
+         * EFLAGS' upper half is cleared (below). */
         t->cr3 = cpu->cr3;
         t->eip = cpu_lin_read(cpu, base + 0x0E, 2);
         t->eflags = cpu_lin_read(cpu, base + 0x10, 2);
         for (int r = 0; r < 8; r++)
-            t->regs[r] = (cpu->regs[r] & 0xFFFF0000u) |
-                         cpu_lin_read(cpu, base + 0x12 + 2 * (uint32_t)r, 2);
+            t->regs[r] = 0xFFFF0000u | cpu_lin_read(cpu, base + 0x12 + 2 * (uint32_t)r, 2);
         for (int s = 0; s < 4; s++)
             t->seg[s] = (uint16_t)cpu_lin_read(cpu, base + 0x22 + 2 * (uint32_t)s, 2);
         t->seg[SEG_FS] = 0;
@@ -180,7 +180,7 @@ void task_switch(struct cpu *cpu, uint16_t tsel, struct desc nd, enum task_reaso
     for (int r = 0; r < 8; r++)
         cpu->regs[r] = t.regs[r];
     cpu->eip = t.eip;
-    cpu_set_eflags(cpu, n32 ? t.eflags : ((cpu->eflags & 0xFFFF0000u & ~EFLAGS_VM) | t.eflags));
+    cpu_set_eflags(cpu, t.eflags);   /* a 16-bit image: upper half 0 */
     cpu->insn_eip = cpu->eip;
     cpu->insn_esp = cpu->regs[REG_ESP];
     for (int s = 0; s < SEG_COUNT; s++)
