@@ -111,6 +111,12 @@ static int check_kernel(const char *name, const uint8_t *k, size_t ksize, uint32
                  le16_load(k + HDR_BOOT_FLAG));
         return -1;
     }
+    /* "HdrS" fits in 518 bytes, the version after it does not: a file
+     * cut there must not be read past its end. */
+    if (ksize < HDR_VERSION + 2) {
+        image_error(err, errsz, name, "truncated setup header (the file has %zu bytes)", ksize);
+        return -1;
+    }
     uint16_t version = le16_load(k + HDR_VERSION);
     if (version < LINUX_BOOT_MIN_VERSION) {
         image_error(err, errsz, name, "boot protocol %u.%02u is too old (2.02 or later needed)",

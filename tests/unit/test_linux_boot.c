@@ -4,10 +4,12 @@
  * untouched; and, in a whole machine, the CPU state at the 32-bit entry
  * with a tiny kernel that reads the zero page through ESI.
  * The bzImages are built byte by byte here, so every field is known. */
+#define _DEFAULT_SOURCE   /* MAP_ANONYMOUS, for the guard page */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cpu/cpu.h"
@@ -237,6 +239,35 @@ START_TEST(rejects_bad_kernel)
 }
 END_TEST
 
+/* A file that ends inside the setup header, just past "HdrS" (518 or 519
+ * bytes: the version field at 0x206 is cut): the check must not read past
+ * the end. The bytes sit right before an inaccessible page, so reading one
+ * byte too many faults. */
+START_TEST(short_file_not_overread)
+{
+    long pg = sysconf(_SC_PAGESIZE);
+    uint8_t *map = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                        -1, 0);
+    ck_assert_ptr_ne(map, MAP_FAILED);
+    ck_assert_int_eq(mprotect(map + pg, (size_t)pg, PROT_NONE), 0);
+    for (size_t size = 0x206; size <= 0x207; size++) {
+        uint8_t *k = map + pg - size;
+        memcpy(k, img, size);
+        ck_assert(linux_boot_is_bzimage(k, size));
+        struct linux_boot_start st;
+        err[0] = 0;
+        ck_assert_int_eq(linux_boot_load(&pm, "vmlinuz", k, size, "initrd.img", NULL, 0, "x",
+                                         &st, err, sizeof err), -1);
+        char want[128];
+        snprintf(want, sizeof want, "vmlinuz: truncated setup header (the file has %zu bytes)",
+                 size);
+        ck_assert_str_eq(err, want);
+        assert_untouched();
+    }
+    munmap(map, (size_t)pg * 2);
+}
+END_TEST
+
 START_TEST(rejects_bad_initrd)
 {
     struct linux_boot_start st;
@@ -362,6 +393,7 @@ static Suite *linux_boot_suite(void)
     tcase_add_test(tc, initrd_below_addr_max);
     tcase_add_test(tc, old_protocol_cmdline_limit);
     tcase_add_loop_test(tc, rejects_bad_kernel, 0, sizeof bad_cases / sizeof bad_cases[0]);
+    tcase_add_test(tc, short_file_not_overread);
     tcase_add_test(tc, rejects_bad_initrd);
     tcase_add_test(tc, rejects_cmdline_over_cmdline_size);
     tcase_add_test(tc, machine_enters_kernel);
