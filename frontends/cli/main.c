@@ -445,13 +445,15 @@ int main(int argc, char **argv)
     if (opt.report_pg)
         pg_report_print(&d->report, stderr, &d->syms);
 
+    /* The machine goes first: its translator's last flush is a block
+     * event, which the trace writes to trace_out. */
+    machine_destroy(m);
     debug_session_free(d);
     if (trace_out && trace_out != stderr &&
         finish_output(trace_out, 1, "--trace-file", opt.trace_file) != 0)
         output_error = 1;
     if (output_error)
         status = EXIT_OUTPUT_ERROR;
-    machine_destroy(m);
     free(m);
     free(f);
     return status;
@@ -464,10 +466,12 @@ fail:
         fclose(debugcon);
     if (seabios_log_owned)
         fclose(seabios_log);
+    /* The machine goes first: its translator's last flush is a block
+     * event, which the trace writes to trace_out. */
+    machine_destroy(m);
     debug_session_free(d);
     if (trace_out && trace_out != stderr)
         fclose(trace_out);
-    machine_destroy(m);
     free(m);
     free(f);
     return EXIT_BAD_INPUT;

@@ -20,6 +20,11 @@
 #                     walk-done + walk-fault = walks, walk-fault =
 #                     faulting_walks; shadow mode: hits, builds, reuses,
 #                     write traps, write resyncs
+#   blockflush ROM    --trace block --trace-file F: the translator's last
+#                     flush (at exit, after the run) still reaches F, and
+#                     F is not written after it was closed (the flush line
+#                     is the file's last line, the closing line of the run
+#                     is on stderr before it)
 #   errors ROM        bad symbol inputs: one line naming the file, status 2,
 #                     and no trace file created
 set -u
@@ -107,6 +112,17 @@ elf)
     [ "$total" -gt 10 ] || fail "only $total lines traced in guest_main"
     [ "$total" -eq "$inside" ] || fail "$((total - inside)) lines outside guest_main"
     echo "elf ok: $total instructions in guest_main"
+    ;;
+blockflush)
+    rom=$1
+    "$emu" -no-reboot -bios "$rom" --trace block --trace-file "$tmp/t" >"$tmp/out" 2>"$tmp/err"
+    st=$?
+    [ $st -eq 1 ] || fail "status $st, expected 1"
+    grep -q ' block translate ' "$tmp/t" || fail "no translate events in the trace"
+    last=$(tail -n 1 "$tmp/t")
+    echo "$last" | grep -q -E '^[0-9]+ block flush pa=00000000 cause=-$' ||
+        fail "last trace line is not the exit flush: $last"
+    echo "blockflush ok"
     ;;
 errors)
     rom=$1
