@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/file_open.h"
 #include "devices/blockdev.h"
 #include "base/state.h"
 
@@ -39,19 +40,11 @@ int blockdev_open(struct blockdev *bd, const char *what, const char *path,
     }
     /* A snapshot never writes the file, so it needs only read access. */
     int writable = !read_only && !snapshot;
-    int fd = open(path, writable ? O_RDWR : O_RDONLY);
+    const char *why;
+    int fd = file_open_input(path, writable ? O_RDWR : O_RDONLY, FILE_OPEN_BLOCK_DEVICE, &st,
+                             &why);
     if (fd < 0) {
-        snprintf(err, errsz, "%s %s: %s", what, path, strerror(errno));
-        return -1;
-    }
-    if (fstat(fd, &st) != 0) {
-        snprintf(err, errsz, "%s %s: %s", what, path, strerror(errno));
-        close(fd);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-        snprintf(err, errsz, "%s %s: not a regular file", what, path);
-        close(fd);
+        snprintf(err, errsz, "%s %s: %s", what, path, why);
         return -1;
     }
     if (st.st_size <= 0) {

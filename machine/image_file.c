@@ -1,37 +1,32 @@
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "base/file_open.h"
 #include "machine/image_file.h"
 
 int image_file_read(const char *path, size_t max_size, uint8_t **data, size_t *size,
                     char *err, size_t errsz)
 {
     struct stat st;
-    FILE *f = fopen(path, "rb");
+    const char *why;
     *data = NULL;
     *size = 0;
+    /* Never fopen() the name: a FIFO would block in open() for ever. */
+    int fd = file_open_input(path, O_RDONLY, 0, &st, &why);
+    if (fd < 0) {
+        snprintf(err, errsz, "%s: %s", path, why);
+        return -1;
+    }
+    FILE *f = fdopen(fd, "rb");
     if (!f) {
         snprintf(err, errsz, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    /* fopen() succeeds on a directory; say so instead of a read error. */
-    if (fstat(fileno(f), &st) != 0) {
-        snprintf(err, errsz, "%s: %s", path, strerror(errno));
-        fclose(f);
-        return -1;
-    }
-    if (S_ISDIR(st.st_mode)) {
-        snprintf(err, errsz, "%s: is a directory", path);
-        fclose(f);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(err, errsz, "%s: not a regular file", path);
-        fclose(f);
+        close(fd);
         return -1;
     }
     if ((uintmax_t)st.st_size > max_size) {

@@ -33,6 +33,10 @@
 #   errors    bad images: missing, empty, not a whole number of sectors (disk
 #             and CD), -hdc with -cdrom: status 2 and one line on stderr
 #             naming the flag and the file, nothing on stdout
+#   fifo      a FIFO given as each input file (-bios, -kernel, -initrd,
+#             -vga-bios, --symbols, -cdrom, -hda -snapshot) is refused at
+#             once (status 2, one line "not a regular file"), not waited on
+#             in open()
 #   cd        El Torito ISO (xorriso, no-emulation boot image), -cdrom -boot d
 # Always: stdout (port 0xE9) equal to EXPECTED_OUT (except display mode),
 # exit status 1 (the guest wrote 0 to port 0xF4), and the text screen at exit
@@ -80,6 +84,24 @@ errors)
     expect_refusal "ill-sized CD" "^shadow86: -cdrom $tmp/odd.iso: size 3072 is not a multiple of the 2048-byte sector" -cdrom "$tmp/odd.iso"
     expect_refusal "directory" "^shadow86: -hdd $tmp: Is a directory" -hdd "$tmp"
     expect_refusal "-hdc and -cdrom" "^shadow86: -cdrom and -hdc both" -hdc "$tmp/ok.img" -cdrom "$tmp/ok.iso"
+    [ "$fail" -eq 0 ] && echo "run_boot: ok ($mode)"
+    exit "$fail"
+    ;;
+fifo)
+    mkfifo "$tmp/p"
+    # A Linux kernel as far as -initrd cares ("HdrS" at 0x202): the initrd
+    # is read before the kernel is checked further.
+    { head -c 514 /dev/zero; printf HdrS; head -c 1000 /dev/zero; } >"$tmp/k"
+    timeout_s=5   # a hang is the failure: no need to wait long for it
+    nrf="not a regular file"
+    expect_refusal "-bios FIFO" "^shadow86: $tmp/p: $nrf\$" -bios "$tmp/p"
+    expect_refusal "-kernel FIFO" "^shadow86: $tmp/p: $nrf\$" -kernel "$tmp/p"
+    expect_refusal "-initrd FIFO" "^shadow86: $tmp/p: $nrf\$" -kernel "$tmp/k" -initrd "$tmp/p"
+    expect_refusal "-vga-bios FIFO" "^shadow86: -vga-bios: $tmp/p: $nrf\$" -vga-bios "$tmp/p"
+    expect_refusal "--symbols FIFO" "^shadow86: $tmp/p: $nrf\$" --symbols "$tmp/p"
+    expect_refusal "-cdrom FIFO" "^shadow86: -cdrom $tmp/p: $nrf\$" -cdrom "$tmp/p"
+    expect_refusal "-hda FIFO -snapshot" "^shadow86: -hda $tmp/p: $nrf\$" -hda "$tmp/p" -snapshot
+    expect_refusal "-hdb FIFO" "^shadow86: -hdb $tmp/p: $nrf\$" -hdb "$tmp/p"
     [ "$fail" -eq 0 ] && echo "run_boot: ok ($mode)"
     exit "$fail"
     ;;
