@@ -76,6 +76,8 @@ int blockdev_open(struct blockdev *bd, const char *what, const char *path,
     bd->fd = fd;
     bd->sector_size = sector_size;
     bd->sectors = (uint64_t)st.st_size / sector_size;
+    bd->dev = (uint64_t)st.st_dev;
+    bd->ino = (uint64_t)st.st_ino;
     bd->read_only = read_only;
     bd->snapshot = snapshot;
     if (snapshot && !read_only) {

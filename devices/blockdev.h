@@ -29,6 +29,8 @@ struct blockdev {
     char *path;                /* owned copy, for messages */
     uint32_t sector_size;      /* 512 for disks, 2048 for CD-ROM images */
     uint64_t sectors;          /* medium size in sectors */
+    uint64_t dev, ino;         /* the file's identity (st_dev, st_ino): one image
+                                  behind two drives is refused by the board */
     int read_only;             /* CD-ROM images: writes refused */
     int snapshot;              /* writes kept in memory */
     int dirty;                 /* written since the last flush (file mode) */
@@ -63,6 +65,12 @@ struct state_writer;
 struct state_reader;
 void blockdev_save(const struct blockdev *bd, const char *tag, struct state_writer *w);
 int blockdev_load(struct blockdev *bd, const char *tag, struct state_reader *r);
+
+/* Whether two open media are the same file (however it was named). */
+static inline int blockdev_same_file(const struct blockdev *a, const struct blockdev *b)
+{
+    return a->fd >= 0 && b->fd >= 0 && a->dev == b->dev && a->ino == b->ino;
+}
 
 static inline int blockdev_is_open(const struct blockdev *bd)
 {

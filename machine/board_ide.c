@@ -19,6 +19,22 @@ static void dma_write(void *opaque, uint32_t addr, void *buf, uint32_t len)
     physmem_write_buf(&m->mem, addr, buf, len);
 }
 
+/* One file behind two drives would be written through two caches that
+ * know nothing of each other. The record lock cannot tell (POSIX locks
+ * never conflict within one process), so compare the inodes of the units
+ * already open (the CD-ROM, unit 2, is opened after the disks). */
+static int refuse_shared_image(struct machine *m, int unit, const char *flag, const char *path,
+                               char *err, size_t errsz)
+{
+    for (int u = 0; u < MACHINE_IDE_UNITS; u++) {
+        if (u != unit && blockdev_same_file(&m->media[u], &m->media[unit])) {
+            snprintf(err, errsz, "%s %s: same image as %s", flag, path, unit_flag[u]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int open_media(struct machine *m, char *err, size_t errsz)
 {
     const struct machine_options *o = &m->opts;
@@ -29,14 +45,16 @@ static int open_media(struct machine *m, char *err, size_t errsz)
     for (int u = 0; u < MACHINE_IDE_UNITS; u++) {
         if (o->hd_paths[u]) {
             if (blockdev_open(&m->media[u], unit_flag[u], o->hd_paths[u], IDE_SECTOR, 0,
-                              o->snapshot, err, errsz) != 0)
+                              o->snapshot, err, errsz) != 0 ||
+                refuse_shared_image(m, u, unit_flag[u], o->hd_paths[u], err, errsz) != 0)
                 return -1;
             ide_attach_disk(&m->ide, u, &m->media[u]);
         }
     }
     if (o->cdrom_path) {
         if (blockdev_open(&m->media[2], "-cdrom", o->cdrom_path, ATAPI_SECTOR, 1, 0, err,
-                          errsz) != 0)
+                          errsz) != 0 ||
+            refuse_shared_image(m, 2, "-cdrom", o->cdrom_path, err, errsz) != 0)
             return -1;
         ide_attach_cdrom(&m->ide, 2, &m->media[2]);
     }

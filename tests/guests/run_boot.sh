@@ -37,6 +37,10 @@
 #             -vga-bios, --symbols, -cdrom, -hda -snapshot) is refused at
 #             once (status 2, one line "not a regular file"), not waited on
 #             in open()
+#   twice     one image behind two drives of one machine (-hda X -hdb X,
+#             -hda X -cdrom X, through a symbolic link, with -snapshot):
+#             refused with one line naming both flags; record locks do not
+#             conflict within one process, so only the inode tells
 #   cd        El Torito ISO (xorriso, no-emulation boot image), -cdrom -boot d
 # Always: stdout (port 0xE9) equal to EXPECTED_OUT (except display mode),
 # exit status 1 (the guest wrote 0 to port 0xF4), and the text screen at exit
@@ -102,6 +106,33 @@ fifo)
     expect_refusal "-cdrom FIFO" "^shadow86: -cdrom $tmp/p: $nrf\$" -cdrom "$tmp/p"
     expect_refusal "-hda FIFO -snapshot" "^shadow86: -hda $tmp/p: $nrf\$" -hda "$tmp/p" -snapshot
     expect_refusal "-hdb FIFO" "^shadow86: -hdb $tmp/p: $nrf\$" -hdb "$tmp/p"
+    [ "$fail" -eq 0 ] && echo "run_boot: ok ($mode)"
+    exit "$fail"
+    ;;
+twice)
+    head -c 4096 /dev/zero >"$tmp/x.img"
+    head -c 4096 /dev/zero >"$tmp/y.img"
+    ln -s x.img "$tmp/link.img"
+    same="same image as"
+    # --max-insns: a run that is wrongly accepted ends at once (status 6).
+    n="--max-insns 1000"
+    expect_refusal "-hda X -hdb X" "^shadow86: -hdb $tmp/x.img: $same -hda$" $n \
+        -hda "$tmp/x.img" -hdb "$tmp/x.img"
+    expect_refusal "-hda X -cdrom X" "^shadow86: -cdrom $tmp/x.img: $same -hda$" $n \
+        -hda "$tmp/x.img" -cdrom "$tmp/x.img"
+    expect_refusal "-hdb X -hdd link to X" "^shadow86: -hdd $tmp/link.img: $same -hdb$" $n \
+        -hdb "$tmp/x.img" -hda "$tmp/y.img" -hdd "$tmp/link.img"
+    expect_refusal "-hdd X -cdrom X" "^shadow86: -cdrom $tmp/x.img: $same -hdd$" $n \
+        -hdd "$tmp/x.img" -cdrom "$tmp/x.img"
+    expect_refusal "-snapshot -hda X -hdb X" "^shadow86: -hdb $tmp/x.img: $same -hda$" $n \
+        -snapshot -hda "$tmp/x.img" -hdb "$tmp/x.img"
+    # Two different images are fine: the run goes on to the instruction limit.
+    timeout -k 5 "$timeout_s" "$emu" $n -hda "$tmp/x.img" -hdb "$tmp/y.img" >/dev/null 2>&1
+    st=$?
+    if [ $st -ne 6 ]; then
+        echo "run_boot: FAIL: two different images: status $st (want 6)"
+        fail=1
+    fi
     [ "$fail" -eq 0 ] && echo "run_boot: ok ($mode)"
     exit "$fail"
     ;;
