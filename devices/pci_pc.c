@@ -85,6 +85,12 @@ int pci_pc_pirq_irq(const struct pci_pc *pc, int pirq)
     return (v & 0x80) ? -1 : (v & 0x0F);
 }
 
+void pci_pc_firmware_ide_setup(struct pci_pc *pc)
+{
+    pci_set16(&pc->idefn, 0x40, 0x8000);   /* primary IDETIM: IDE decode enable */
+    pci_set16(&pc->idefn, 0x42, 0x8000);   /* secondary */
+}
+
 int pci_pc_init(struct pci_pc *pc, struct pci_bus *bus, struct iobus *io, struct ide *ide,
                 pci_pam_fn pam, void *pam_opaque)
 {

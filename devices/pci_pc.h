@@ -35,6 +35,13 @@ int pci_pc_init(struct pci_pc *pc, struct pci_bus *bus, struct iobus *io, struct
 /* Return the chipset registers to their power-on values. */
 void pci_pc_reset(struct pci_pc *pc);
 
+/* What firmware (SeaBIOS's piix_ide_setup) does to the IDE function
+ * before an OS runs: enable the decode of both legacy channels (IDETIM
+ * bit 15, PIIX3 290550 2.4.3; config 0x41 and 0x43 bit 7). The reset value
+ * leaves them off, and Linux's ata_piix ignores a channel whose bit is
+ * clear, so a direct kernel boot, with no firmware, calls this. */
+void pci_pc_firmware_ide_setup(struct pci_pc *pc);
+
 /* ISA IRQ that PCI interrupt pin PIRQ[n] (0-3) is routed to, or -1 when
  * routing is disabled (PIIX3 290550 2.2.9: bit 7 set = disabled). */
 int pci_pc_pirq_irq(const struct pci_pc *pc, int pirq);

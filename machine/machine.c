@@ -7,6 +7,7 @@
 #include "machine/image_file.h"
 #include "machine/machine.h"
 #include "dbt/dbt.h"
+#include "devices/pci_pc.h"
 #include "devices/vga_mode3.h"
 #include "machine/rom_loader.h"
 
@@ -74,8 +75,12 @@ static void enter_kernel(struct machine *m)
         /* The zero page says "VGA text mode 3": make it true, as the
          * firmware a boot loader runs under would have. */
         vga_set_mode3(&m->vga);
-        return;
     }
+    /* No firmware ran: leave the IDE channels decoding as it would have,
+     * or the kernel's ata_piix never looks for -hda. */
+    pci_pc_firmware_ide_setup(&m->chipset);
+    if (m->kernel_is_linux)
+        return;
     m->cpu.eip = m->kernel_start.entry;
     m->cpu.regs[REG_EAX] = MULTIBOOT_LOADER_MAGIC;
     m->cpu.regs[REG_EBX] = m->kernel_start.info_addr;

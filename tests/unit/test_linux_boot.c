@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cpu/cpu.h"
+#include "devices/iobus.h"
 #include "devices/vga_screen.h"
 #include "machine/linux_boot.h"
 #include "machine/machine.h"
@@ -313,6 +314,13 @@ static void write_file(const char *path, const void *data, size_t len)
     fclose(f);
 }
 
+/* PCI 00:01.1 config dword 0x40: IDETIM primary (low) and secondary. */
+static uint32_t piix_ide_idetim(struct machine *m)
+{
+    iobus_write(&m->bus, 0xCF8, 4, 0x80000000u | 1u << 11 | 1u << 8 | 0x40);
+    return iobus_read(&m->bus, 0xCFC, 4);
+}
+
 START_TEST(machine_enters_kernel)
 {
     static const uint8_t code[] = {
@@ -358,6 +366,12 @@ START_TEST(machine_enters_kernel)
     ck_assert(ts.cursor_visible);
     ck_assert_uint_eq(ts.cursor_row, 0);
     ck_assert_uint_eq(ts.cursor_col, 0);
+    /* The PIIX IDE function decodes both legacy channels (IDETIM bit 15,
+     * config 0x41 and 0x43 bit 7), as firmware leaves it: Linux's
+     * ata_piix skips a channel whose bit is clear. Also after a reset. */
+    ck_assert_uint_eq(piix_ide_idetim(m), 0x80008000u);
+    machine_reset(m);
+    ck_assert_uint_eq(piix_ide_idetim(m), 0x80008000u);
     ck_assert_int_eq(machine_run(m), MACHINE_STOP_EXIT_PORT);
     ck_assert_uint_eq(m->exit_value, 0xFF);
     m->exit_requested = 0;
