@@ -230,6 +230,9 @@ struct cpu {
     uint32_t fault_error;
     jmp_buf *fault_jmp;
     int delivering;           /* vector being delivered, or -1 */
+    /* EFLAGS.RF before the first fault of a chain: a fault sets RF for its
+     * pushed image only, so a delivery that fails puts this back. */
+    uint32_t fault_rf;
     /* Faults raised while delivering one another, in order, since the last
      * fault that began outside a delivery (a triple fault ends the chain:
      * e.g. #UD #GP #GP #DF #GP). */

@@ -170,8 +170,15 @@ void cpu_handle_fault(struct cpu *cpu)
 
     if (cpu->callout_open)   /* a traced callout faulted */
         cpu_callout_outcome(cpu, NULL, CPU_CALLOUT_FAULTED);
-    if (cpu->delivering < 0)
+    if (cpu->delivering < 0) {
         cpu->fault_chain_len = 0;
+        cpu->fault_rf = cpu->eflags & EFLAGS_RF;
+    } else {
+        /* The delivery under way failed: the RF it set was for the image it
+         * did not push (SDM 17.3.1.1 sets RF in the pushed EFLAGS image,
+         * never in the live flag). */
+        cpu->eflags = (cpu->eflags & ~EFLAGS_RF) | cpu->fault_rf;
+    }
     record_fault(cpu, vec);
     if (cpu->delivering >= 0) {
         int first = cpu->delivering;
@@ -193,7 +200,10 @@ void cpu_handle_fault(struct cpu *cpu)
     /* Faults restart the instruction: EIP and ESP as before it ran. The
      * EFLAGS image of a fault carries RF = 1, so the restarted instruction
      * does not hit its own instruction breakpoint again (SDM 17.3.1.1);
-     * instruction breakpoints themselves push RF = 0. */
+     * instruction breakpoints themselves push RF = 0. RF is set here so
+     * every image writer (stack frame, task-switch TSS) sees it; a gate
+     * clears it once the image is saved, and a failed delivery restores
+     * the value from before the fault (above). */
     cpu->eip = cpu->insn_eip;
     cpu->regs[REG_ESP] = cpu->insn_esp;
     if (!cpu->dbg_code_fault && vec != VEC_DF)
@@ -214,14 +224,16 @@ enum cpu_exit cpu_run(struct cpu *cpu, uint64_t budget)
     cpu->run_end = cpu->icount + budget;
     if (setjmp(jb)) {
         cpu_handle_fault(cpu);
+        /* A fault uses one unit of the budget, so a guest that faults on
+         * every instruction still returns to the run loop. One that ends
+         * in a shutdown too: the translator, which runs untranslatable
+         * code through here, reports the units to lockstep from run_end. */
+        if (cpu->run_end > cpu->icount)
+            cpu->run_end--;
         if (cpu->shutdown) {
             cpu->fault_jmp = outer;
             return CPU_EXIT_SHUTDOWN;
         }
-        /* A delivered fault uses one unit of the budget, so a guest that
-         * faults on every instruction still returns to the run loop. */
-        if (cpu->run_end > cpu->icount)
-            cpu->run_end--;
     }
     while (cpu->icount < cpu->run_end) {
         if (cpu->halted) {

@@ -458,7 +458,9 @@ static enum cpu_exit run(struct dbt *d, uint64_t budget, int single, uint64_t *u
     cpu->fault_jmp = &jb;
     if (setjmp(jb)) {
         cpu_handle_fault(cpu);
-        /* A delivered fault uses one unit of the budget, as in cpu_run(). */
+        /* A fault uses one unit of the budget, as in cpu_run(), also one
+         * that ends in a shutdown: lockstep holds the interpreter to the
+         * units reported here, and it must reach the fault too. */
         d->run_faults++;
         if (cpu->shutdown) {
             d->stats.block_runs += d->inline_runs;

@@ -161,6 +161,42 @@ START_TEST(fault_inside_a_block_matches_the_interpreter)
 }
 END_TEST
 
+/* --lockstep: a jump to the first byte past RAM (open bus, #UD) with an
+ * empty IDT: #UD #GP #GP #DF #GP, shutdown. The translator, run one block
+ * at a time, must report the units it used (the jump and the fault), and
+ * the interpreter held to them must end in the same state. RF is set only
+ * in the EFLAGS image a fault pushes (SDM 17.3.1.1 and 6.12.1): no
+ * delivery succeeded, so the live RF stays as it was, clear. */
+START_TEST(shutdown_past_ram_lockstep)
+{
+    /* jmp 0x100000 (rel32 from CODE + 5) */
+    static const uint8_t prog[] = { 0xE9, 0xFB, 0xEF, 0x0F, 0x00 };
+    struct rig a, b;
+    char diff[512];
+    rig_init(&a, prog, sizeof prog);
+    rig_init(&b, prog, sizeof prog);
+    a.cpu.idtr.limit = 0;
+    b.cpu.idtr.limit = 0;
+    struct dbt *d = dbt_create(&a.cpu);
+    uint64_t used = 0, total = 0;
+    enum cpu_exit why;
+    do {
+        why = dbt_exec_block(d, 100, &used);
+        ck_assert_int_eq(cpu_run(&b.cpu, used), why);
+        ck_assert_msg(cpu_compare(&a.cpu, &b.cpu, diff, sizeof diff) == 0, "%s", diff);
+        total += used;
+    } while (why == CPU_EXIT_BUDGET && total < 10);
+    ck_assert_int_eq(why, CPU_EXIT_SHUTDOWN);
+    ck_assert_uint_eq(total, 2);              /* the jump and the fault */
+    ck_assert_uint_eq(a.cpu.eip, 0x100000);
+    ck_assert_uint_eq(a.cpu.eflags & EFLAGS_RF, 0);
+    ck_assert_uint_eq(b.cpu.eflags & EFLAGS_RF, 0);
+    dbt_destroy(d);
+    rig_free(&a);
+    rig_free(&b);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("dbt");
@@ -169,6 +205,7 @@ int main(void)
     tcase_add_test(tc, budget_is_exact_at_any_count);
     tcase_add_test(tc, chained_memory_forms_match_the_interpreter);
     tcase_add_test(tc, fault_inside_a_block_matches_the_interpreter);
+    tcase_add_test(tc, shutdown_past_ram_lockstep);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
