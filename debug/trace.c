@@ -1,3 +1,4 @@
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -220,16 +221,80 @@ static int filter_pass_cpu(const struct trace *t, const struct cpu *c)
     return filter_pass(t, c->icount, c->seg[SEG_CS].base + c->insn_eip, cpu_cpl(c));
 }
 
+/* Every line of the trace goes through these two, which count the bytes
+ * written: with --trace-max, the first line that would start past the
+ * limit is replaced by one closing line, and nothing is written after it
+ * (an unattended instruction trace grows at ~80 MB/s). */
+static int trace_line_allowed(struct trace *t)
+{
+    if (t->cut)
+        return 0;
+    if (t->mid_line || !t->max_bytes || t->bytes < t->max_bytes)
+        return 1;
+    fprintf(t->out, "trace cut: --trace-max of %llu MiB reached; nothing more is written\n",
+            (unsigned long long)(t->max_bytes >> 20));
+    t->cut = 1;
+    return 0;
+}
+
+static void trace_count(struct trace *t, const char *text, int n)
+{
+    if (n > 0) {
+        t->bytes += (uint64_t)n;
+        t->mid_line = text[strlen(text) - 1] != '\n';
+    }
+}
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static void tprintf(struct trace *t, const char *fmt, ...)
+{
+    if (!trace_line_allowed(t))
+        return;
+    char buf[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof buf)
+        n = (int)sizeof buf - 1;
+    fputs(buf, t->out);
+    trace_count(t, buf, n);
+}
+
+static void tputs(struct trace *t, const char *text)
+{
+    if (!trace_line_allowed(t) || !*text)
+        return;
+    fputs(text, t->out);
+    trace_count(t, text, (int)strlen(text));
+}
+
+void trace_set_max_bytes(struct trace *t, uint64_t max)
+{
+    t->max_bytes = max;
+}
+
+int trace_was_cut(const struct trace *t)
+{
+    return t->cut;
+}
+
 void trace_on_insn(void *opaque, const struct cpu *cpu, const struct insn *in,
                    const struct cpu *before)
 {
     struct trace *t = opaque;
+    if (t->cut)
+        return;   /* --trace-max reached: skip the formatting too */
     if (filter_pass(t, before->icount, before->seg[SEG_CS].base + before->eip,
                     cpu_cpl(before))) {
         char line[1024];
         trace_format_insn(t, cpu, in, before, line, sizeof line);
-        fputs(line, t->out);
-        fputc('\n', t->out);
+        tputs(t, line);
+        tputs(t, "\n");
         t->lines++;
     }
     t->nmem = 0;
@@ -320,7 +385,7 @@ void trace_on_interrupt(void *opaque, const struct cpu *c, int vec, int src, int
     format_gate(c, vec, gate, sizeof gate);
     if (has_error)
         snprintf(err, sizeof err, " error=%04x", error);
-    fprintf(t->out, "%llu r%u %04x:%08x int %02x%s%s %s%s return=%04x:%08x %s\n",
+    tprintf(t, "%llu r%u %04x:%08x int %02x%s%s %s%s return=%04x:%08x %s\n",
             (unsigned long long)c->icount, cpu_cpl(c), c->seg[SEG_CS].sel, c->insn_eip,
             (unsigned)vec & 0xFF, name ? " " : "", name ? name : "", int_source_name(src), err,
             c->seg[SEG_CS].sel, c->eip, gate);
@@ -336,9 +401,9 @@ void trace_on_io(void *opaque, const struct iobus_access *a)
     if ((t->categories & TRACE_IO) ||
         ((t->categories & TRACE_UNMAPPED) && !a->device && a->first_unmapped)) {
         if (c)
-            fprintf(t->out, "%llu %04x:%08x ", (unsigned long long)c->icount,
+            tprintf(t, "%llu %04x:%08x ", (unsigned long long)c->icount,
                     c->seg[SEG_CS].sel, c->insn_eip);
-        fprintf(t->out, "%s port %04x size %u %s %0*x (%s)%s\n", a->is_write ? "out" : "in",
+        tprintf(t, "%s port %04x size %u %s %0*x (%s)%s\n", a->is_write ? "out" : "in",
                 a->port, a->size, a->is_write ? "<-" : "->", w, a->value,
                 a->device ? a->device : "unmapped",
                 !a->device && a->first_unmapped ? " first access" : "");
@@ -358,27 +423,27 @@ static const char *const mmu_event_names[MMU_EV_COUNT] = {
 /* A second-stage reference: the p2m slot read and what it holds (the
  * encoding is mmu/event.h's MMU_S2_*). Host addresses change from run to
  * run, so the slot is named by its index, not its host address. */
-static void print_stage2(FILE *out, const struct mmu_event *ev)
+static void print_stage2(struct trace *out, const struct mmu_event *ev)
 {
     static const char *const kinds[] = { "none", "ram", "rom", "mmio" };
     if (ev->level == 1) {
-        fprintf(out, "p2m.top[%03llx] %s\n", (unsigned long long)ev->addr,
+        tprintf(out, "p2m.top[%03llx] %s\n", (unsigned long long)ev->addr,
                 (ev->entry & MMU_S2_LEAF) ? "leaf" : "no-leaf");
         return;
     }
     unsigned kind = ev->entry & 0xFF, acc = (ev->entry >> 8) & 0xFF, watch = (ev->entry >> 16) & 0xFF;
-    fprintf(out, "p2m.leaf[%03llx] %s", (unsigned long long)ev->addr, kind < 4 ? kinds[kind] : "?");
+    tprintf(out, "p2m.leaf[%03llx] %s", (unsigned long long)ev->addr, kind < 4 ? kinds[kind] : "?");
     if (kind == P2M_RAM) {
-        fprintf(out, " %s%s", (acc & PHYSMEM_PAM_READ_RAM) ? "r" : "-",
+        tprintf(out, " %s%s", (acc & PHYSMEM_PAM_READ_RAM) ? "r" : "-",
                 (acc & PHYSMEM_PAM_WRITE_RAM) ? "w" : "-");
         if (!(ev->entry & MMU_S2_RAM_ALLOCATED))
-            fputs(" zero-page", out);
+            tputs(out, " zero-page");
     }
     if (watch)
-        fprintf(out, " watch=%s%s%s", (watch & PHYSMEM_WATCH_CODE) ? "code" : "",
+        tprintf(out, " watch=%s%s%s", (watch & PHYSMEM_WATCH_CODE) ? "code" : "",
                 watch == (PHYSMEM_WATCH_CODE | PHYSMEM_WATCH_PT) ? "," : "",
                 (watch & PHYSMEM_WATCH_PT) ? "pt" : "");
-    fputc('\n', out);
+    tputs(out, "\n");
 }
 
 void trace_on_mmu(void *opaque, const struct cpu *c, const struct mmu_event *ev)
@@ -391,59 +456,59 @@ void trace_on_mmu(void *opaque, const struct cpu *c, const struct mmu_event *ev)
     const char *name = ev->kind < MMU_EV_COUNT ? mmu_event_names[ev->kind] : "?";
     const char *acc = access[ev->access & 3];
     unsigned long long addr = ev->addr, entry = ev->entry;
-    FILE *out = t->out;
-    fprintf(out, "%llu mmu ", (unsigned long long)c->icount);
+    struct trace *out = t;
+    tprintf(out, "%llu mmu ", (unsigned long long)c->icount);
     switch (ev->kind) {
     case MMU_EV_TLB_MISS:
-        fprintf(out, "%s lin=%08x %s\n", name, ev->lin, acc);
+        tprintf(out, "%s lin=%08x %s\n", name, ev->lin, acc);
         break;
     case MMU_EV_WALK_REF:
         if (ev->stage == 2) {
             /* Indented under the stage-1 reference whose address it translates. */
-            fprintf(out, "  %s stage2 level%u gpa=%08x ", name, ev->level, ev->lin);
+            tprintf(out, "  %s stage2 level%u gpa=%08x ", name, ev->level, ev->lin);
             print_stage2(out, ev);
             break;
         }
         /* fall through */
     case MMU_EV_AD_UPDATE:
-        fprintf(out, "%s stage%u level%u gpa=%09llx entry=%016llx\n", name, ev->stage, ev->level,
+        tprintf(out, "%s stage%u level%u gpa=%09llx entry=%016llx\n", name, ev->stage, ev->level,
                 addr, entry);
         break;
     case MMU_EV_WALK_DONE:
-        fprintf(out, "%s lin=%08x %s gpa=%09llx level%u entry=%016llx\n", name, ev->lin, acc,
+        tprintf(out, "%s lin=%08x %s gpa=%09llx level%u entry=%016llx\n", name, ev->lin, acc,
                 addr, ev->level, entry);
         break;
     case MMU_EV_WALK_FAULT:
-        fprintf(out, "%s lin=%08x %s level%u #PF error=%04llx\n", name, ev->lin, acc, ev->level,
+        tprintf(out, "%s lin=%08x %s level%u #PF error=%04llx\n", name, ev->lin, acc, ev->level,
                 entry);
         break;
     case MMU_EV_SHADOW_HIT:
-        fprintf(out, "%s lin=%08x %s gpa=%09llx\n", name, ev->lin, acc, addr);
+        tprintf(out, "%s lin=%08x %s gpa=%09llx\n", name, ev->lin, acc, addr);
         break;
     case MMU_EV_SHADOW_FILL:
-        fprintf(out, "%s lin=%08x gpa=%09llx\n", name, ev->lin, addr);
+        tprintf(out, "%s lin=%08x gpa=%09llx\n", name, ev->lin, addr);
         break;
     case MMU_EV_SHADOW_BUILD:
     case MMU_EV_SHADOW_REUSE:
-        fprintf(out, "%s cr3=%08llx\n", name, addr);
+        tprintf(out, "%s cr3=%08llx\n", name, addr);
         break;
     case MMU_EV_SHADOW_WRTRAP:
-        fprintf(out, "%s gpa=%09llx size=%llu\n", name, addr, entry);
+        tprintf(out, "%s gpa=%09llx size=%llu\n", name, addr, entry);
         break;
     case MMU_EV_SHADOW_UNTRACK:
-        fprintf(out, "%s table=%09llx\n", name, addr);
+        tprintf(out, "%s table=%09llx\n", name, addr);
         break;
     case MMU_EV_SHADOW_RESYNC:
-        fprintf(out, "%s cause=%s", name, causes[entry < 3 ? entry : 3]);
+        tprintf(out, "%s cause=%s", name, causes[entry < 3 ? entry : 3]);
         if (entry == MMU_RESYNC_WRITE)
-            fprintf(out, " level%u lin=%08x table=%09llx\n", ev->level, ev->lin, addr);
+            tprintf(out, " level%u lin=%08x table=%09llx\n", ev->level, ev->lin, addr);
         else if (entry == MMU_RESYNC_INVLPG)
-            fprintf(out, " lin=%08x cr3=%08llx\n", ev->lin, addr);
+            tprintf(out, " lin=%08x cr3=%08llx\n", ev->lin, addr);
         else
-            fprintf(out, " cr3=%08llx\n", addr);
+            tprintf(out, " cr3=%08llx\n", addr);
         break;
     default:
-        fprintf(out, "%s lin=%08x addr=%09llx value=%016llx\n", name, ev->lin, addr, entry);
+        tprintf(out, "%s lin=%08x addr=%09llx value=%016llx\n", name, ev->lin, addr, entry);
         break;
     }
     t->lines++;
@@ -460,7 +525,7 @@ void trace_on_callout(void *opaque, const struct cpu *c, const struct insn *in, 
          * ran (CS:EIP, CPL, count); the outcome completes it. Between the
          * two, an INT or a fault's delivery prints its own events. */
         if (t->callout_held)
-            fprintf(t->out, "%s %s: %s\n", t->callout_line,
+            tprintf(t, "%s %s: %s\n", t->callout_line,
                     outcome == CPU_CALLOUT_FAULTED ? "faulted" : "emulated", t->callout_text);
         t->callout_held = 0;
         return;
@@ -495,15 +560,15 @@ void trace_on_block(void *opaque, const struct cpu *c, const struct dbt_block_ev
     const char *cause = ev->cause < DBT_BLOCK_CAUSE_COUNT ? causes[ev->cause] : "?";
     switch (ev->kind) {
     case DBT_BLOCK_TRANSLATE:
-        fprintf(t->out, "%llu block %s pa=%08x lin=%08x bytes=%u insns=%u\n",
+        tprintf(t, "%llu block %s pa=%08x lin=%08x bytes=%u insns=%u\n",
                 (unsigned long long)c->icount, kind, ev->pa, ev->lin, ev->len, ev->ninsn);
         break;
     case DBT_BLOCK_CHAIN:
-        fprintf(t->out, "%llu block %s pa=%08x -> pa=%08x\n", (unsigned long long)c->icount,
+        tprintf(t, "%llu block %s pa=%08x -> pa=%08x\n", (unsigned long long)c->icount,
                 kind, ev->pa, ev->to_pa);
         break;
     default:
-        fprintf(t->out, "%llu block %s pa=%08x cause=%s\n", (unsigned long long)c->icount,
+        tprintf(t, "%llu block %s pa=%08x cause=%s\n", (unsigned long long)c->icount,
                 kind, ev->pa, cause);
         break;
     }

@@ -84,6 +84,11 @@ struct trace {
     char callout_line[96];
     char callout_text[160];
     int callout_held;
+    /* --trace-max: bytes written, the limit (0: none), whether the last
+     * write ended inside a line, and whether the trace was cut. */
+    uint64_t bytes, max_bytes;
+    int mid_line;
+    int cut;
 };
 
 /* Parse "insn,io" into a mask (ORed into *mask). Returns 0, or -1 with a
@@ -93,6 +98,10 @@ int trace_parse_categories(const char *spec, unsigned *mask, char *err, size_t e
 /* Start a session writing to `out`. Returns 0, or -1 with a message. */
 int trace_open(struct trace *t, unsigned categories, FILE *out, char *err, size_t errsz);
 void trace_set_att(struct trace *t, int att);
+/* Stop writing once `max` bytes are written (0: no limit): the next line
+ * becomes one line saying the trace was cut, and nothing follows it. */
+void trace_set_max_bytes(struct trace *t, uint64_t max);
+int trace_was_cut(const struct trace *t);
 void trace_set_symbols(struct trace *t, struct symbols *syms);
 /* Hook the session into a CPU and a bus (either may be NULL) directly;
  * (block events come from the translator: session.c registers those with

@@ -360,6 +360,7 @@ int main(int argc, char **argv)
             goto fail;
         d->tracing = 1;
         trace_set_att(&d->trace, opt.trace_att);
+        trace_set_max_bytes(&d->trace, opt.trace_max_mib << 20);
         trace_set_symbols(&d->trace, &d->syms);
         d->trace.filter.insn_from = opt.trace_from;
         d->trace.filter.insn_to = opt.trace_to;

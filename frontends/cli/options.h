@@ -24,6 +24,7 @@ struct cli_options {
     enum mmu_mode mmu_mode;    /* --mmu=nested|shadow */
     unsigned trace;            /* --trace=LIST: enum trace_category mask */
     const char *trace_file;    /* --trace-file FILE (default: stderr) */
+    uint64_t trace_max_mib;    /* --trace-max MB (0: no limit) */
     int stats;                 /* --stats */
     /* debug/ options (docs/debug.md) */
     int trace_att;             /* --trace-syntax att */

@@ -25,6 +25,10 @@
 #                     F is not written after it was closed (the flush line
 #                     is the file's last line, the closing line of the run
 #                     is on stderr before it)
+#   tracemax ROM      --trace insn --trace-max 1 on a guest that never ends
+#                     (--max-insns 100000: ~7 MB of trace uncut): the file
+#                     stops within a line of 1 MiB, its last line (only)
+#                     says the trace was cut, the line before is whole
 #   errors ROM        bad symbol inputs: one line naming the file, status 2,
 #                     and no trace file created
 set -u
@@ -123,6 +127,22 @@ blockflush)
     echo "$last" | grep -q -E '^[0-9]+ block flush pa=00000000 cause=-$' ||
         fail "last trace line is not the exit flush: $last"
     echo "blockflush ok"
+    ;;
+tracemax)
+    rom=$1
+    "$emu" -no-reboot -bios "$rom" --trace insn --trace-max 1 --max-insns 100000 \
+        --trace-file "$tmp/t" >"$tmp/out" 2>"$tmp/err"
+    st=$?
+    [ $st -eq 6 ] || fail "status $st, expected 6 (instruction limit)"
+    size=$(wc -c <"$tmp/t")
+    [ "$size" -ge 1048576 ] && [ "$size" -le $((1048576 + 2048)) ] ||
+        fail "trace of $size bytes, expected 1 MiB and at most one more line"
+    tail -n 1 "$tmp/t" | grep -q '^trace cut: --trace-max of 1 MiB reached; nothing more is written$' ||
+        fail "last line: $(tail -n 1 "$tmp/t")"
+    [ "$(grep -c '^trace cut' "$tmp/t")" -eq 1 ] || fail "more than one closing line"
+    tail -n 2 "$tmp/t" | head -n 1 | grep -q -E '^[0-9]+ r0 [0-9a-f]{4}:[0-9a-f]{8} ' ||
+        fail "the line before the cut is not a whole instruction line"
+    echo "tracemax ok: $size bytes"
     ;;
 errors)
     rom=$1
