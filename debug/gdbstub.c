@@ -192,6 +192,10 @@ static int read_packet(struct gdbstub *g)
 
 /* ------------------------------------------------------------ setup */
 
+/* One client is served at a time; others wait in the listen queue until
+ * it leaves (a backlog of 1 made a third connect time out). */
+#define GDBSTUB_LISTEN_BACKLOG 16
+
 int gdbstub_open(struct gdbstub *g, struct machine *m, const char *spec, FILE *log,
                  char *err, size_t errsz)
 {
@@ -242,7 +246,8 @@ int gdbstub_open(struct gdbstub *g, struct machine *m, const char *spec, FILE *l
     int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
     int one = 1;
     if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-        bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 || listen(fd, 1) != 0) {
+        bind(fd, ai->ai_addr, ai->ai_addrlen) != 0 ||
+        listen(fd, GDBSTUB_LISTEN_BACKLOG) != 0) {
         snprintf(err, errsz, "-gdb: cannot listen on %s:%lu: %s", bind_host, port,
                  strerror(errno));
         if (fd >= 0)
@@ -301,39 +306,56 @@ int gdbstub_wait_client(struct gdbstub *g)
     return accept_client(g);
 }
 
-int gdbstub_poll(struct gdbstub *g)
+/* Look at what the client sent while the guest runs, never blocking:
+ * a Ctrl-C stops the guest; a packet ('$', left buffered for
+ * gdbstub_serve) stops it too -- it is how a client that connected while
+ * the guest ran takes control; '+', '-' and noise are consumed, all of
+ * them at once (taking one byte per run slice delayed a Ctrl-C behind
+ * them by a slice each). Returns 1 to stop, 0 to run on. */
+static int scan_running_input(struct gdbstub *g)
 {
-    struct pollfd p;
-    if (!g->attached) {
-        if (g->listen_fd < 0)
+    for (;;) {
+        while (g->rx_pos < g->rx_len) {
+            uint8_t c = g->rx[g->rx_pos];
+            if (c == 0x03) {
+                g->rx_pos++;
+                g->stop = GDBSTUB_STOP_INTERRUPT;
+                return 1;
+            }
+            if (c == '$') {
+                if (g->stop != GDBSTUB_STOP_ATTACH)
+                    g->stop = GDBSTUB_STOP_INTERRUPT;
+                return 1;
+            }
+            g->rx_pos++;
+        }
+        struct pollfd p = { .fd = g->fd, .events = POLLIN };
+        if (poll(&p, 1, 0) != 1 || !(p.revents & (POLLIN | POLLHUP | POLLERR)))
             return 0;
-        p.fd = g->listen_fd;
-        p.events = POLLIN;
-        if (poll(&p, 1, 0) == 1 && (p.revents & POLLIN) && accept_client(g) == 0)
-            return 1;
-        return 0;
-    }
-    if (g->rx_pos < g->rx_len) {
-        /* Buffered input while running can only be a Ctrl-C. */
-        g->rx_pos = g->rx_len;
-        g->stop = GDBSTUB_STOP_INTERRUPT;
-        return 1;
-    }
-    p.fd = g->fd;
-    p.events = POLLIN;
-    if (poll(&p, 1, 0) == 1 && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
-        uint8_t c;
-        ssize_t n = recv(g->fd, &c, 1, 0);
+        ssize_t n = recv(g->fd, g->rx, sizeof g->rx, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
         if (n <= 0) {
             drop_client(g);   /* the client went away: the run goes on */
             return 0;
         }
-        if (c == 0x03) {
-            g->stop = GDBSTUB_STOP_INTERRUPT;
-            return 1;
-        }
+        g->rx_len = (size_t)n;
+        g->rx_pos = 0;
     }
-    return 0;
+}
+
+int gdbstub_poll(struct gdbstub *g)
+{
+    if (!g->attached) {
+        if (g->listen_fd < 0)
+            return 0;
+        struct pollfd p = { .fd = g->listen_fd, .events = POLLIN };
+        if (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN) || accept_client(g) != 0)
+            return 0;
+        /* Connected, but the guest runs on until the client speaks: one
+         * that connects and stays silent must not freeze it. */
+    }
+    return scan_running_input(g);
 }
 
 /* ------------------------------------------------------------ hooks */

@@ -74,8 +74,9 @@ void gdbstub_close(struct gdbstub *g);
 
 /* Block until a client connects (for -S). Returns 0, or -1. */
 int gdbstub_wait_client(struct gdbstub *g);
-/* Between run slices: accept a pending client, or see a Ctrl-C. Returns
- * nonzero when the machine must stop for the debugger. Never blocks. */
+/* Between run slices: accept a pending client (the guest runs on until it
+ * sends something), see a Ctrl-C or a packet. Returns nonzero when the
+ * machine must stop for the debugger. Never blocks. */
 int gdbstub_poll(struct gdbstub *g);
 
 /* The CPU hooks' share (debug/session.c dispatches). */
