@@ -8,7 +8,7 @@
 #include "dbt/block.h"
 #include "dbt/dbt.h"
 
-#define DBT_HASH_BITS 14
+#define DBT_HASH_BITS 16             /* 64 Ki buckets: 512 KiB of struct dbt */
 #define DBT_JC_BITS 12
 #define DBT_GRANULE_SHIFT 6            /* 64-byte granules: 64 per 4 KiB page */
 #define DBT_PAGE_SHIFT 12
@@ -90,6 +90,8 @@ void dbt_mem_state(struct dbt *d);
  * what a block may assume). */
 uint32_t dbt_mode_bits(const struct cpu *cpu);
 
+/* The hash bucket of a block key (exposed for tests/unit/test_dbt.c). */
+uint32_t dbt_cache_bucket(uint32_t eip, uint32_t cs_base, uint32_t mode, uint32_t phys);
 struct dbt_block *dbt_cache_lookup(struct dbt *d, uint32_t eip, uint32_t cs_base,
                                    uint32_t cs_limit, uint32_t mode, uint32_t phys);
 void dbt_cache_insert(struct dbt *d, struct dbt_block *b);

@@ -11,6 +11,7 @@
 
 #include "cpu/compare.h"
 #include "cpu/cpu.h"
+#include "dbt/cache.h"
 #include "dbt/dbt.h"
 #include "mmu/physmem.h"
 
@@ -197,6 +198,28 @@ START_TEST(shutdown_past_ram_lockstep)
 }
 END_TEST
 
+/* The block cache's buckets: the same bytes (one physical and linear
+ * address) reached through 4,096 CS bases must spread over the table, not
+ * share one bucket (keyed by CS base + EIP they did, and translating
+ * 20,000 such blocks went quadratic: tests/guests/cs_alias). */
+START_TEST(hash_spreads_cs_aliases)
+{
+    static unsigned char seen[1u << DBT_HASH_BITS];
+    memset(seen, 0, sizeof seen);
+    unsigned used = 0;
+    for (uint32_t s = 0x801; s <= 0x1800; s++) {
+        uint32_t base = s << 4, eip = 0x18000 - base;
+        uint32_t h = dbt_cache_bucket(eip, base, 0, 0x18000);
+        ck_assert_uint_lt(h, 1u << DBT_HASH_BITS);
+        used += !seen[h];
+        seen[h] = 1;
+    }
+    ck_assert_uint_ge(used, 2000);
+    /* And the mode bits alone move a block to another bucket. */
+    ck_assert_uint_ne(dbt_cache_bucket(0x100, 0, 0, 0x100), dbt_cache_bucket(0x100, 0, 1, 0x100));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("dbt");
@@ -206,6 +229,7 @@ int main(void)
     tcase_add_test(tc, chained_memory_forms_match_the_interpreter);
     tcase_add_test(tc, fault_inside_a_block_matches_the_interpreter);
     tcase_add_test(tc, shutdown_past_ram_lockstep);
+    tcase_add_test(tc, hash_spreads_cs_aliases);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
