@@ -61,6 +61,7 @@ static struct dbt_page *page_get(struct dbt *d, uint32_t page, int create)
         d->pages[dir] = calloc(1u << DBT_PAGE_DIR_BITS, sizeof(struct dbt_page));
         if (!d->pages[dir])
             abort();   /* out of host memory: nothing sensible to continue with */
+        d->cache_bytes += (uint64_t)(1u << DBT_PAGE_DIR_BITS) * sizeof(struct dbt_page);
     }
     return &d->pages[dir][idx];
 }
@@ -83,6 +84,7 @@ static void page_add(struct dbt *d, struct dbt_block *b, uint32_t phys, uint32_t
     r->block = b;
     r->next = p->blocks;
     p->blocks = r;
+    d->cache_bytes += sizeof *r;
 }
 
 int dbt_page_too_hot(const struct dbt *d, uint32_t phys)
@@ -102,11 +104,14 @@ void dbt_cache_insert(struct dbt *d, struct dbt_block *b)
     b->all_next = d->all;
     d->all = b;
     d->block_count++;
+    d->cache_bytes += sizeof *b + ((size_t)b->n + 1) * sizeof(struct dbt_uop);
 
     /* Register the bytes on each page they occupy. */
     page_add(d, b, b->phys, b->first_len);
     if (b->span > b->first_len)
         page_add(d, b, b->phys_page[1], (uint32_t)(b->span - b->first_len));
+    if (d->cache_bytes > d->stats.cache_bytes_peak)
+        d->stats.cache_bytes_peak = d->cache_bytes;
 }
 
 static void hash_unlink(struct dbt *d, struct dbt_block *b)
@@ -220,7 +225,12 @@ void dbt_invalidate_phys(struct dbt *d, uint32_t gpa, uint32_t len)
 
 void dbt_flush(struct dbt *d)
 {
-    dbt_block_event(d, DBT_BLOCK_FLUSH, DBT_BLOCK_CAUSE_NONE, NULL, NULL);
+    dbt_flush_cause(d, DBT_BLOCK_CAUSE_NONE);
+}
+
+void dbt_flush_cause(struct dbt *d, int cause)
+{
+    dbt_block_event(d, DBT_BLOCK_FLUSH, cause, NULL, NULL);
     d->running = NULL;
     struct dbt_block *b = d->all;
     while (b) {
@@ -231,6 +241,7 @@ void dbt_flush(struct dbt *d)
     d->all = NULL;
     d->block_count = 0;
     d->dead_count = 0;
+    d->cache_bytes = 0;
     memset(d->hash, 0, sizeof d->hash);
     memset(d->jc, 0, sizeof d->jc);
     for (unsigned i = 0; i < (1u << DBT_PAGE_DIR_BITS); i++) {

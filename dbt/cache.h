@@ -46,6 +46,9 @@ struct dbt {
     struct dbt_block *all;             /* every block ever made since the last flush */
     size_t block_count;
     size_t dead_count;                 /* invalidated, awaiting the next flush */
+    /* Host memory held for blocks, their page references and page
+     * directories since the last flush, and the limit (dbt_set_cache_limit). */
+    uint64_t cache_bytes, cache_limit;
     struct dbt_page *pages[1u << DBT_PAGE_DIR_BITS];
     /* Bumped by every invalidation; a running block compares it after each
      * instruction so a store into its own code takes effect at once. */
@@ -95,6 +98,8 @@ uint32_t dbt_cache_bucket(uint32_t eip, uint32_t cs_base, uint32_t mode, uint32_
 struct dbt_block *dbt_cache_lookup(struct dbt *d, uint32_t eip, uint32_t cs_base,
                                    uint32_t cs_limit, uint32_t mode, uint32_t phys);
 void dbt_cache_insert(struct dbt *d, struct dbt_block *b);
+/* Flush everything, telling the block observer `cause`. */
+void dbt_flush_cause(struct dbt *d, int cause);
 /* Whether code on the guest-physical page of `phys` is rewritten too often
  * to be worth translating. */
 int dbt_page_too_hot(const struct dbt *d, uint32_t phys);

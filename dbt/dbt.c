@@ -26,6 +26,7 @@ struct dbt *dbt_create(struct cpu *cpu)
     d->cpu = cpu;
     physmem_set_code_hook(cpu->mem, dbt_code_write, d);
     d->block_limit = DBT_BLOCK_MAX;
+    d->cache_limit = (uint64_t)DBT_CACHE_DEFAULT_MIB << 20;
     return d;
 }
 
@@ -56,6 +57,11 @@ static struct dbt_block *translate_new(struct dbt *d, uint32_t phys, uint32_t mo
     if (d->now_ns)
         d->stats.translate_ns += d->now_ns() - t0;
     return b;
+}
+
+void dbt_set_cache_limit(struct dbt *d, uint64_t bytes)
+{
+    d->cache_limit = bytes;
 }
 
 void dbt_set_block_limit(struct dbt *d, unsigned limit)
@@ -177,8 +183,16 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev,
     } else if (dbt_page_too_hot(d, phys)) {
         d->stats.hot_smc_interpreted++;
         return NULL;   /* self-modifying hot spot: interpret (DBT_HOT_SMC_LIMIT) */
-    } else if (!(b = translate_new(d, phys, mode))) {
-        return NULL;
+    } else {
+        if (d->cache_bytes >= d->cache_limit) {
+            /* Full: start again from nothing. prev and caller die with
+             * the rest, so nothing links to the new block yet. */
+            dbt_flush_cause(d, DBT_BLOCK_CAUSE_CACHE_FULL);
+            d->stats.cache_full_flushes++;
+            prev = caller = NULL;
+        }
+        if (!(b = translate_new(d, phys, mode)))
+            return NULL;
     }
     if (!jc_hit) {
         jc->block = b;

@@ -26,6 +26,8 @@ struct dbt_stats {
     uint64_t chain_hits;          /* successors taken through a chain link */
     uint64_t invalidations;       /* blocks invalidated by code writes */
     uint64_t flushes;             /* full cache flushes */
+    uint64_t cache_full_flushes;  /* of those, because the cache reached its limit */
+    uint64_t cache_bytes_peak;    /* most host memory the cache held (bytes) */
     uint64_t interpreted;         /* instructions run by the interpreter
                                      (single-step, hooks, budget tails) */
     uint64_t hot_smc_interpreted; /* instructions interpreted on pages that
@@ -63,6 +65,14 @@ const struct dbt_stats *dbt_get_stats(const struct dbt *dbt);
 /* Measure translation time with `now_ns` (a host monotonic clock in ns;
  * base/clock provides it — only statistics use it, never the guest). */
 void dbt_set_timer(struct dbt *dbt, uint64_t (*now_ns)(void));
+
+/* The block cache's host memory limit (--code-cache): when a translation
+ * would start with the cache at `bytes` or more, the whole cache is flushed
+ * first (block event cause CACHE_FULL). A guest that keeps reaching new
+ * code (or the same code by new CS bases) cannot grow host memory without
+ * bound. */
+#define DBT_CACHE_DEFAULT_MIB 256u
+void dbt_set_cache_limit(struct dbt *dbt, uint64_t bytes);
 
 /* At most `limit` instructions per block (1 = one instruction per block,
  * for instruction-by-instruction lockstep). Flushes the cache. */

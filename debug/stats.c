@@ -272,6 +272,8 @@ static void section_dbt(struct stats_out *o, const struct machine *m)
     stats_double(o, "cache_hit_rate", lookups ? (double)d->cache_hits / (double)lookups : 0.0);
     stats_u64(o, "invalidations", d->invalidations);
     stats_u64(o, "flushes", d->flushes);
+    stats_u64(o, "cache_full_flushes", d->cache_full_flushes);
+    stats_u64(o, "cache_peak_kib", d->cache_bytes_peak >> 10);
     stats_u64(o, "interpreted", d->interpreted);
     stats_u64(o, "hot_smc_interpreted", d->hot_smc_interpreted);
     stats_double(o, "translate_ms", (double)d->translate_ns / 1e6);

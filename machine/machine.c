@@ -167,8 +167,11 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
         machine_destroy(m);
         return -1;
     }
-    if (m->dbt)
+    if (m->dbt) {
         dbt_set_timer(m->dbt, clock_host_monotonic_ns);   /* --stats only */
+        if (opts->code_cache_mib)
+            dbt_set_cache_limit(m->dbt, (uint64_t)opts->code_cache_mib << 20);
+    }
     if (wire_devices(m, err, errsz) != 0) {
         machine_destroy(m);
         return -1;

@@ -57,6 +57,7 @@ struct machine_options {
     int no_reboot;               /* a triple fault or a guest reset ends the run
                                     instead of resetting */
     int no_dbt;                  /* run the interpreter instead of the translator */
+    uint32_t code_cache_mib;     /* translator cache limit in MiB (0: the default) */
     int lockstep;                /* 1: check the translator against the interpreter
                                     after every block; 2: after every instruction */
     enum mmu_mode mmu_mode;      /* how paging is emulated: nested or shadow */

@@ -14,7 +14,7 @@ enum opt_id {
     OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_VGA_BIOS, OPT_DISPLAY,
     OPT_SCREENDUMP, OPT_BOOT,
     OPT_SERIAL, OPT_NOGRAPHIC,
-    OPT_TRACE_SYNTAX, OPT_TRACE_INSNS, OPT_TRACE_ADDR, OPT_TRACE_CPL, OPT_TRACE_RING, OPT_TRACE_MAX,
+    OPT_TRACE_SYNTAX, OPT_TRACE_INSNS, OPT_TRACE_ADDR, OPT_TRACE_CPL, OPT_TRACE_RING, OPT_TRACE_MAX, OPT_CODE_CACHE,
     OPT_SYMBOLS, OPT_STATS_FORMAT, OPT_REPORT, OPT_GDB, OPT_GDB_DEFAULT, OPT_START_STOPPED,
 };
 
@@ -31,6 +31,7 @@ static const struct {
     { "debugcon", OPT_DEBUGCON, 1 },
     { "no-reboot", OPT_NO_REBOOT, 0 },
     { "no-dbt", OPT_NO_DBT, 0 },
+    { "code-cache", OPT_CODE_CACHE, 1 },
     { "lockstep", OPT_LOCKSTEP, 0 },
     { "lockstep-insn", OPT_LOCKSTEP_INSN, 0 },
     { "mmu", OPT_MMU, 1 },
@@ -108,6 +109,8 @@ void cli_print_help(FILE *out)
         "                    resetting\n"
         "  --no-dbt          run the interpreter (the reference engine) instead of\n"
         "                    the block-caching translator\n"
+        "  --code-cache MB   host memory for translated blocks (default 256); when\n"
+        "                    full, the cache is flushed and translation starts again\n"
         "  --lockstep        run the interpreter beside the translator on a twin\n"
         "                    machine and compare the CPUs after every block (RAM\n"
         "                    periodically and at the end); stop at the first\n"
@@ -491,6 +494,17 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
                 return -1;
             }
             o->trace_ring = (uint32_t)n;
+            break;
+        }
+        case OPT_CODE_CACHE: {
+            uint64_t n;
+            if (parse_count("code-cache", val, &n, err, errsz) != 0)
+                return -1;
+            if (n > 65536) {
+                snprintf(err, errsz, "--code-cache: %s MiB is too large (at most 65536)", val);
+                return -1;
+            }
+            o->code_cache_mib = (uint32_t)n;
             break;
         }
         case OPT_TRACE_MAX: {

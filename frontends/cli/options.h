@@ -20,6 +20,7 @@ struct cli_options {
     const char *debugcon;      /* -debugcon stdio|none|FILE */
     int no_reboot;             /* -no-reboot */
     int no_dbt;                /* --no-dbt */
+    uint32_t code_cache_mib;   /* --code-cache MB (0: DBT_CACHE_DEFAULT_MIB) */
     int lockstep;              /* --lockstep (1), --lockstep-insn (2) */
     enum mmu_mode mmu_mode;    /* --mmu=nested|shadow */
     unsigned trace;            /* --trace=LIST: enum trace_category mask */

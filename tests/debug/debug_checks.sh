@@ -29,6 +29,12 @@
 #                     (--max-insns 100000: ~7 MB of trace uncut): the file
 #                     stops within a line of 1 MiB, its last line (only)
 #                     says the trace was cut, the line before is whole
+#   codecache ROM     tests/guests/cs_alias (61,000-odd blocks, ~19 MiB of
+#                     cache) with --code-cache 1: the guest still passes,
+#                     --stats shows cache-full flushes and a peak within
+#                     1 MiB (+ one block), --trace block shows one flush
+#                     with cause=cache-full per flush counted; by default
+#                     nothing is flushed
 #   errors ROM        bad symbol inputs: one line naming the file, status 2,
 #                     and no trace file created
 set -u
@@ -143,6 +149,24 @@ tracemax)
     tail -n 2 "$tmp/t" | head -n 1 | grep -q -E '^[0-9]+ r0 [0-9a-f]{4}:[0-9a-f]{8} ' ||
         fail "the line before the cut is not a whole instruction line"
     echo "tracemax ok: $size bytes"
+    ;;
+codecache)
+    rom=$1
+    "$emu" -no-reboot -bios "$rom" --stats >"$tmp/out" 2>"$tmp/err"
+    [ $? -eq 1 ] || fail "default cache: status not 1"
+    [ "$(stat dbt.cache_full_flushes "$tmp/err")" = 0 ] || fail "default cache: flushed"
+    "$emu" -no-reboot -bios "$rom" --stats --code-cache 1 --trace block --trace-file "$tmp/t" \
+        >"$tmp/out" 2>"$tmp/err"
+    st=$?
+    [ $st -eq 1 ] || fail "status $st, expected 1"
+    grep -q '^PASS cs_alias' "$tmp/out" || fail "guest did not pass"
+    n=$(stat dbt.cache_full_flushes "$tmp/err")
+    peak=$(stat dbt.cache_peak_kib "$tmp/err")
+    [ "${n:-0}" -ge 4 ] || fail "$n cache-full flushes, expected several"
+    [ "$peak" -le 1040 ] || fail "cache peak $peak KiB over the 1 MiB limit"
+    [ "$(grep -c ' block flush pa=00000000 cause=cache-full$' "$tmp/t")" -eq "$n" ] ||
+        fail "trace flush events differ from the $n counted"
+    echo "codecache ok: $n flushes, peak $peak KiB"
     ;;
 errors)
     rom=$1
