@@ -14,6 +14,8 @@ static void blockdev_clear(struct blockdev *bd)
 {
     memset(bd, 0, sizeof *bd);
     bd->fd = -1;
+    bd->spill_fd = -1;
+    bd->overlay_ram_limit = BLOCKDEV_OVERLAY_RAM_DEFAULT;
 }
 
 /* Lock the whole file. F_SETLK never waits: a second shadow86 fails at
@@ -83,9 +85,10 @@ int blockdev_open(struct blockdev *bd, const char *what, const char *path,
     if (snapshot && !read_only) {
         bd->nchunks = (bd->sectors + BLOCKDEV_CHUNK_SECTORS - 1) / BLOCKDEV_CHUNK_SECTORS;
         bd->chunk = calloc(bd->nchunks, sizeof *bd->chunk);
+        bd->chunk_file = calloc(bd->nchunks, sizeof(uint64_t));
         bd->chunk_valid[0] = calloc(bd->nchunks, sizeof(uint64_t));
         bd->chunk_valid[1] = calloc(bd->nchunks, sizeof(uint64_t));
-        if (!bd->chunk || !bd->chunk_valid[0] || !bd->chunk_valid[1]) {
+        if (!bd->chunk || !bd->chunk_file || !bd->chunk_valid[0] || !bd->chunk_valid[1]) {
             snprintf(err, errsz, "%s %s: out of memory for the snapshot overlay", what, path);
             blockdev_close(bd);
             return -1;
@@ -104,10 +107,25 @@ void blockdev_close(struct blockdev *bd)
     for (uint64_t i = 0; bd->chunk && i < bd->nchunks; i++)
         free(bd->chunk[i]);
     free(bd->chunk);
+    free(bd->chunk_file);
     free(bd->chunk_valid[0]);
     free(bd->chunk_valid[1]);
+    if (bd->spill_fd >= 0)
+        close(bd->spill_fd);   /* unlinked: its space goes with it */
+    free(bd->spill_dir);
     free(bd->path);
     blockdev_clear(bd);
+}
+
+int blockdev_set_overlay_limit(struct blockdev *bd, uint64_t ram_bytes, const char *dir)
+{
+    char *copy = NULL;
+    if (dir && !(copy = strdup(dir)))
+        return -1;
+    free(bd->spill_dir);
+    bd->spill_dir = copy;
+    bd->overlay_ram_limit = ram_bytes;
+    return 0;
 }
 
 static int in_range(const struct blockdev *bd, uint64_t lba, uint32_t count)
@@ -132,14 +150,71 @@ static int file_io(int fd, int write, void *buf, size_t len, off_t off)
     return 0;
 }
 
-static int overlay_has(const struct blockdev *bd, uint64_t lba, uint8_t **data)
+static size_t chunk_bytes(const struct blockdev *bd)
+{
+    return (size_t)BLOCKDEV_CHUNK_SECTORS * bd->sector_size;
+}
+
+static int chunk_present(const struct blockdev *bd, uint64_t c)
+{
+    return bd->chunk[c] || bd->chunk_file[c];
+}
+
+/* Make room for chunk c: in RAM while the overlay is within its limit,
+ * else at the end of the spill file (made and unlinked on first need). */
+static int chunk_alloc(struct blockdev *bd, uint64_t c)
+{
+    size_t bytes = chunk_bytes(bd);
+    if (bd->overlay_ram + bytes <= bd->overlay_ram_limit) {
+        bd->chunk[c] = malloc(bytes);
+        if (bd->chunk[c]) {
+            bd->overlay_ram += bytes;
+            return 0;
+        }
+    }
+    if (bd->spill_fd < 0) {
+        const char *dir = bd->spill_dir ? bd->spill_dir : "/tmp";
+        size_t n = strlen(dir) + sizeof "/shadow86-overlay-XXXXXX";
+        char *name = malloc(n);
+        if (!name)
+            return -1;
+        snprintf(name, n, "%s/shadow86-overlay-XXXXXX", dir);
+        bd->spill_fd = mkstemp(name);
+        if (bd->spill_fd >= 0)
+            unlink(name);
+        free(name);
+        if (bd->spill_fd < 0)
+            return -1;
+    }
+    /* The whole chunk exists in the file (a hole reads as zeros), so a
+     * chunk read back whole for a snapshot never meets the end of file. */
+    if (ftruncate(bd->spill_fd, (off_t)(bd->spill_size + bytes)) != 0)
+        return -1;
+    bd->chunk_file[c] = bd->spill_size + 1;
+    bd->spill_size += bytes;
+    return 0;
+}
+
+/* Move sectors [first, first+n) of chunk c to or from buf. */
+static int chunk_rw(const struct blockdev *bd, uint64_t c, unsigned first, unsigned n, void *buf,
+                    int write)
+{
+    size_t off = (size_t)first * bd->sector_size, len = (size_t)n * bd->sector_size;
+    if (bd->chunk[c]) {
+        if (write)
+            memcpy(bd->chunk[c] + off, buf, len);
+        else
+            memcpy(buf, bd->chunk[c] + off, len);
+        return 0;
+    }
+    return file_io(bd->spill_fd, write, buf, len, (off_t)(bd->chunk_file[c] - 1 + off));
+}
+
+static int overlay_has(const struct blockdev *bd, uint64_t lba)
 {
     uint64_t c = lba / BLOCKDEV_CHUNK_SECTORS;
     unsigned s = (unsigned)(lba % BLOCKDEV_CHUNK_SECTORS);
-    if (!bd->chunk || !bd->chunk[c] || !(bd->chunk_valid[s >> 6][c] >> (s & 63) & 1))
-        return 0;
-    *data = bd->chunk[c] + (size_t)s * bd->sector_size;
-    return 1;
+    return bd->chunk && chunk_present(bd, c) && (bd->chunk_valid[s >> 6][c] >> (s & 63) & 1);
 }
 
 int blockdev_read(struct blockdev *bd, uint64_t lba, uint32_t count, void *buf)
@@ -152,12 +227,13 @@ int blockdev_read(struct blockdev *bd, uint64_t lba, uint32_t count, void *buf)
         return file_io(bd->fd, 0, buf, (size_t)count * bd->sector_size,
                        (off_t)(lba * bd->sector_size)) == 0 ? 0 : (bd->io_error = 1, -1);
     for (uint32_t i = 0; i < count; i++) {
-        uint8_t *src;
+        uint64_t s = lba + i;
         uint8_t *dst = out + (size_t)i * bd->sector_size;
-        if (overlay_has(bd, lba + i, &src))
-            memcpy(dst, src, bd->sector_size);
-        else if (file_io(bd->fd, 0, dst, bd->sector_size,
-                         (off_t)((lba + i) * bd->sector_size)) != 0) {
+        int rc = overlay_has(bd, s)
+                     ? chunk_rw(bd, s / BLOCKDEV_CHUNK_SECTORS,
+                                (unsigned)(s % BLOCKDEV_CHUNK_SECTORS), 1, dst, 0)
+                     : file_io(bd->fd, 0, dst, bd->sector_size, (off_t)(s * bd->sector_size));
+        if (rc != 0) {
             bd->io_error = 1;
             return -1;
         }
@@ -184,13 +260,11 @@ int blockdev_write(struct blockdev *bd, uint64_t lba, uint32_t count, const void
         uint64_t s = lba + i;
         uint64_t c = s / BLOCKDEV_CHUNK_SECTORS;
         unsigned k = (unsigned)(s % BLOCKDEV_CHUNK_SECTORS);
-        if (!bd->chunk[c]) {
-            bd->chunk[c] = malloc((size_t)BLOCKDEV_CHUNK_SECTORS * bd->sector_size);
-            if (!bd->chunk[c])
-                return -1;
+        if ((!chunk_present(bd, c) && chunk_alloc(bd, c) != 0) ||
+            chunk_rw(bd, c, k, 1, (void *)(uintptr_t)(in + (size_t)i * bd->sector_size), 1) != 0) {
+            bd->io_error = 1;
+            return -1;
         }
-        memcpy(bd->chunk[c] + (size_t)k * bd->sector_size, in + (size_t)i * bd->sector_size,
-               bd->sector_size);
         bd->chunk_valid[k >> 6][c] |= 1ull << (k & 63);
     }
     return 0;
@@ -211,20 +285,36 @@ void blockdev_save(const struct blockdev *bd, const char *tag, struct state_writ
 {
     uint64_t used = 0;
     for (uint64_t i = 0; bd->chunk && i < bd->nchunks; i++)
-        used += bd->chunk[i] != NULL;
+        used += chunk_present(bd, i) != 0;
+    uint8_t *tmp = used ? malloc(chunk_bytes(bd)) : NULL;
     state_begin(w, tag, 1);
     state_put_u64(w, bd->sectors);
     state_put_u32(w, bd->sector_size);
     state_put_u8(w, (uint8_t)bd->snapshot);
     state_put_u64(w, used);
     for (uint64_t i = 0; bd->chunk && i < bd->nchunks; i++) {
-        if (!bd->chunk[i])
+        if (!chunk_present(bd, i))
             continue;
         state_put_u64(w, i);
         state_put_u64(w, bd->chunk_valid[0][i]);
         state_put_u64(w, bd->chunk_valid[1][i]);
-        state_put_bytes(w, bd->chunk[i], (size_t)BLOCKDEV_CHUNK_SECTORS * bd->sector_size);
+        /* A spilled chunk that cannot be read back is saved as zeros
+         * (the guest's next read of it fails the same way). */
+        const uint8_t *data = bd->chunk[i];
+        if (!data) {
+            if (tmp && chunk_rw(bd, i, 0, BLOCKDEV_CHUNK_SECTORS, tmp, 0) != 0)
+                memset(tmp, 0, chunk_bytes(bd));
+            data = tmp;
+        }
+        if (data) {
+            state_put_bytes(w, data, chunk_bytes(bd));
+        } else {
+            static const uint8_t zero[512];
+            for (size_t o = 0; o < chunk_bytes(bd); o += sizeof zero)
+                state_put_bytes(w, zero, sizeof zero);
+        }
     }
+    free(tmp);
     state_end(w);
 }
 
@@ -246,24 +336,27 @@ int blockdev_load(struct blockdev *bd, const char *tag, struct state_reader *r)
     for (uint64_t i = 0; bd->chunk && i < bd->nchunks; i++) {
         free(bd->chunk[i]);
         bd->chunk[i] = NULL;
+        bd->chunk_file[i] = 0;
         bd->chunk_valid[0][i] = bd->chunk_valid[1][i] = 0;
     }
-    size_t bytes = (size_t)BLOCKDEV_CHUNK_SECTORS * bd->sector_size;
+    bd->overlay_ram = 0;
+    bd->spill_size = 0;   /* the spill file's space is reused from its start */
+    uint8_t *tmp = used ? malloc(chunk_bytes(bd)) : NULL;
+    if (used && !tmp)
+        state_fail(r);
     for (uint64_t k = 0; k < used && !r->failed; k++) {
         uint64_t i = state_get_u64(r);
         uint64_t v0 = state_get_u64(r), v1 = state_get_u64(r);
-        if (i >= bd->nchunks || bd->chunk[i]) {
+        if (i >= bd->nchunks || chunk_present(bd, i) || chunk_alloc(bd, i) != 0) {
             state_fail(r);
             break;
         }
-        bd->chunk[i] = malloc(bytes);
-        if (!bd->chunk[i]) {
+        state_get_bytes(r, tmp, chunk_bytes(bd));
+        if (!r->failed && chunk_rw(bd, i, 0, BLOCKDEV_CHUNK_SECTORS, tmp, 1) != 0)
             state_fail(r);
-            break;
-        }
-        state_get_bytes(r, bd->chunk[i], bytes);
         bd->chunk_valid[0][i] = v0;
         bd->chunk_valid[1][i] = v1;
     }
+    free(tmp);
     return state_close(r);
 }

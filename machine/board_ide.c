@@ -48,6 +48,12 @@ static int open_media(struct machine *m, char *err, size_t errsz)
                               o->snapshot, err, errsz) != 0 ||
                 refuse_shared_image(m, u, unit_flag[u], o->hd_paths[u], err, errsz) != 0)
                 return -1;
+            if (o->snapshot &&
+                blockdev_set_overlay_limit(&m->media[u], BLOCKDEV_OVERLAY_RAM_DEFAULT,
+                                           o->tmp_dir) != 0) {
+                snprintf(err, errsz, "%s %s: out of memory", unit_flag[u], o->hd_paths[u]);
+                return -1;
+            }
             ide_attach_disk(&m->ide, u, &m->media[u]);
         }
     }

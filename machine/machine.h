@@ -58,6 +58,8 @@ struct machine_options {
                                     instead of resetting */
     int no_dbt;                  /* run the interpreter instead of the translator */
     uint32_t code_cache_mib;     /* translator cache limit in MiB (0: the default) */
+    const char *tmp_dir;         /* where a -snapshot overlay spills past its RAM
+                                    limit ($TMPDIR, from the frontend; NULL: /tmp) */
     int lockstep;                /* 1: check the translator against the interpreter
                                     after every block; 2: after every instruction */
     enum mmu_mode mmu_mode;      /* how paging is emulated: nested or shadow */

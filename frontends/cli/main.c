@@ -271,6 +271,7 @@ int main(int argc, char **argv)
         .no_reboot = opt.no_reboot,
         .no_dbt = opt.no_dbt,
         .code_cache_mib = opt.code_cache_mib,
+        .tmp_dir = getenv("TMPDIR"),
         .lockstep = opt.lockstep,
         .mmu_mode = opt.mmu_mode,
         .max_insns = opt.max_insns,

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -630,6 +631,66 @@ START_TEST(blockdev_overlay_in_state)
 }
 END_TEST
 
+/* A -snapshot overlay past its RAM limit goes on in an unlinked file in
+ * the given directory: a guest writing its whole disk cannot grow host
+ * memory without bound. Here a 1 MiB limit and ~10 MiB written. */
+static void fill_sector(uint8_t *b, uint64_t lba)
+{
+    memset(b, (int)(lba * 7 + 3) & 0xFF, 512);
+    memcpy(b, &lba, sizeof lba);
+}
+
+START_TEST(blockdev_overlay_spills_to_file)
+{
+    char err[BLOCKDEV_ERR_MAX], dir[64];
+    struct blockdev s1, s2;
+    uint8_t buf[512], want[512];
+    blockdev_close(&disk);
+    strcpy(dir, "/tmp/shadow86-spill-XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    ck_assert_int_eq(blockdev_open(&s1, "-hda", disk_path, 512, 0, 1, err, sizeof err), 0);
+    ck_assert_int_eq(blockdev_set_overlay_limit(&s1, 1u << 20, dir), 0);
+    for (uint64_t lba = 0; lba < DISK_SECTORS; lba++) {
+        fill_sector(buf, lba);
+        ck_assert_int_eq(blockdev_write(&s1, lba, 1, buf), 0);
+    }
+    ck_assert_uint_le(s1.overlay_ram, 1u << 20);
+    ck_assert_int_ge(s1.spill_fd, 0);
+    struct stat st;
+    ck_assert_int_eq(fstat(s1.spill_fd, &st), 0);
+    ck_assert_uint_ge((uint64_t)st.st_size, (uint64_t)DISK_SECTORS * 512 - (1u << 20));
+    ck_assert_uint_eq((uint64_t)st.st_nlink, 0);        /* unlinked: nothing left behind */
+    for (uint64_t lba = 0; lba < DISK_SECTORS; lba += 97) {
+        fill_sector(want, lba);
+        ck_assert_int_eq(blockdev_read(&s1, lba, 1, buf), 0);
+        ck_assert_mem_eq(buf, want, 512);
+    }
+    /* The state record carries spilled sectors too. */
+    struct state_writer w;
+    state_writer_init(&w);
+    blockdev_save(&s1, "DSK0", &w);
+    blockdev_close(&s1);
+    ck_assert_int_eq(blockdev_open(&s2, "-hda", disk_path, 512, 0, 1, err, sizeof err), 0);
+    ck_assert_int_eq(blockdev_set_overlay_limit(&s2, 1u << 20, dir), 0);
+    struct state_reader r;
+    state_reader_init(&r, w.buf, w.len);
+    ck_assert_int_eq(blockdev_load(&s2, "DSK0", &r), 0);
+    ck_assert_uint_le(s2.overlay_ram, 1u << 20);
+    for (uint64_t lba = 5; lba < DISK_SECTORS; lba += 101) {
+        fill_sector(want, lba);
+        ck_assert_int_eq(blockdev_read(&s2, lba, 1, buf), 0);
+        ck_assert_mem_eq(buf, want, 512);
+    }
+    blockdev_close(&s2);
+    state_writer_free(&w);
+    ck_assert_int_eq(rmdir(dir), 0);                     /* empty */
+    /* The image itself is untouched. */
+    ck_assert_int_eq(blockdev_open(&disk, "-hda", disk_path, 512, 0, 0, err, sizeof err), 0);
+    ck_assert_int_eq(blockdev_read(&disk, 1234, 1, buf), 0);
+    check_sector(buf, 1234, 512);
+}
+END_TEST
+
 static Suite *ide_suite(void)
 {
     Suite *s = suite_create("ide");
@@ -652,6 +713,7 @@ static Suite *ide_suite(void)
     tcase_add_test(tc, atapi_configuration_and_events);
     tcase_add_test(tc, state_round_trip_mid_transfer);
     tcase_add_test(tc, blockdev_overlay_in_state);
+    tcase_add_test(tc, blockdev_overlay_spills_to_file);
     suite_add_tcase(s, tc);
     return s;
 }
