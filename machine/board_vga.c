@@ -6,37 +6,45 @@
 #include "machine/machine.h"
 #include "devices/vga_pci.h"
 
-/* Multi-byte MMIO accesses are little-endian byte sequences. */
-static uint32_t window_read(void *opaque, uint32_t off, unsigned size)
+/* Multi-byte MMIO accesses are little-endian byte sequences of the
+ * VGA's byte accessors (the legacy window goes through the planes and
+ * latches, the linear frame buffer straight to VRAM). */
+typedef uint8_t (*vga_byte_read_fn)(struct vga *v, uint32_t off);
+typedef void (*vga_byte_write_fn)(struct vga *v, uint32_t off, uint8_t val);
+
+static uint32_t bytes_read(struct vga *v, vga_byte_read_fn rd, uint32_t off, unsigned size)
 {
-    struct vga *v = opaque;
     uint32_t r = 0;
     for (unsigned i = 0; i < size; i++)
-        r |= (uint32_t)vga_mem_read(v, off + i) << (8 * i);
+        r |= (uint32_t)rd(v, off + i) << (8 * i);
     return r;
+}
+
+static void bytes_write(struct vga *v, vga_byte_write_fn wr, uint32_t off, unsigned size,
+                        uint32_t val)
+{
+    for (unsigned i = 0; i < size; i++)
+        wr(v, off + i, (uint8_t)(val >> (8 * i)));
+}
+
+static uint32_t window_read(void *opaque, uint32_t off, unsigned size)
+{
+    return bytes_read(opaque, vga_mem_read, off, size);
 }
 
 static void window_write(void *opaque, uint32_t off, unsigned size, uint32_t val)
 {
-    struct vga *v = opaque;
-    for (unsigned i = 0; i < size; i++)
-        vga_mem_write(v, off + i, (uint8_t)(val >> (8 * i)));
+    bytes_write(opaque, vga_mem_write, off, size, val);
 }
 
 static uint32_t lfb_read(void *opaque, uint32_t off, unsigned size)
 {
-    struct vga *v = opaque;
-    uint32_t r = 0;
-    for (unsigned i = 0; i < size; i++)
-        r |= (uint32_t)vga_lfb_read(v, off + i) << (8 * i);
-    return r;
+    return bytes_read(opaque, vga_lfb_read, off, size);
 }
 
 static void lfb_write(void *opaque, uint32_t off, unsigned size, uint32_t val)
 {
-    struct vga *v = opaque;
-    for (unsigned i = 0; i < size; i++)
-        vga_lfb_write(v, off + i, (uint8_t)(val >> (8 * i)));
+    bytes_write(opaque, vga_lfb_write, off, size, val);
 }
 
 static uint32_t rom_read(void *opaque, uint32_t off, unsigned size)

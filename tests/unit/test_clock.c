@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "base/clock.h"
+#include "check_run.h"
 
 static uint64_t insns;
 static int kicks;
@@ -126,9 +127,5 @@ int main(void)
     tcase_add_test(tc, idle_skips_to_the_next_deadline);
     tcase_add_test(tc, save_and_restore);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -14,6 +14,7 @@
 #include "dbt/cache.h"
 #include "dbt/dbt.h"
 #include "mmu/physmem.h"
+#include "check_run.h"
 
 #define CODE 0x1000u
 
@@ -231,9 +232,5 @@ int main(void)
     tcase_add_test(tc, shutdown_past_ram_lockstep);
     tcase_add_test(tc, hash_spreads_cs_aliases);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

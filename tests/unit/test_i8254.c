@@ -6,6 +6,7 @@
 #include "devices/i8254.h"
 #include "devices/port61.h"
 #include "tests/unit/dev_harness.h"
+#include "check_run.h"
 
 static struct harness h;
 static struct i8254 pit;
@@ -246,9 +247,5 @@ int main(void)
     tcase_add_test(tc, latch_readback_and_bcd);
     tcase_add_test(tc, state_round_trip);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

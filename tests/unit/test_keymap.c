@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "frontends/cli/keymap.h"
+#include "check_run.h"
 
 static int decode(const char *s, int more, struct keymap_key *k)
 {
@@ -83,9 +84,5 @@ int main(void)
     tcase_add_test(tc, control_keys);
     tcase_add_test(tc, escape_sequences);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

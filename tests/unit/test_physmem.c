@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "mmu/physmem.h"
+#include "check_run.h"
 
 static struct physmem pm;
 
@@ -286,9 +287,5 @@ int main(void)
     tcase_add_test(tc, a20_gate_wraps_at_1mib);
     tcase_add_test(tc, large_ram_costs_nothing_untouched);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -11,6 +11,7 @@
 #include "machine/machine.h"
 #include "tests/unit/file_rest.h"
 #include "machine/snapshot.h"
+#include "check_run.h"
 
 #ifndef PC_PLATFORM_ROM
 #error "PC_PLATFORM_ROM must name the assembled tests/guests/pc_platform ROM"
@@ -204,9 +205,5 @@ int main(void)
     tcase_add_loop_test(tc, seabios_mid_boot, 0,
                         2 * (int)(sizeof seabios_points / sizeof seabios_points[0]));
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "base/state.h"
+#include "check_run.h"
 
 struct part {
     uint8_t mode;
@@ -96,9 +97,5 @@ int main(void)
     tcase_add_test(tc, older_record_keeps_new_fields);
     tcase_add_test(tc, newer_record_and_bad_values_refused);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -13,6 +13,7 @@
 #include "cpu/msr.h"
 #include "cpu/sensitive.h"
 #include "cpu/seg.h"
+#include "check_run.h"
 
 /* ---------------------------------------------------------------- pure */
 
@@ -461,9 +462,5 @@ int main(void)
     tcase_add_test(tc, sysenter_sysexit);
     tcase_add_test(tc, nmi_blocking);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

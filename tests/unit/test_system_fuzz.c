@@ -11,6 +11,7 @@
 
 #include "cpu/cpu.h"
 #include "cpu/seg.h"
+#include "check_run.h"
 
 /* Deterministic generator (xorshift32): reproducible failures. */
 static uint32_t rng_state;
@@ -204,9 +205,5 @@ int main(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, random_system_code, 0, 12);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

@@ -6,6 +6,7 @@
 
 #include "devices/uart16550.h"
 #include "tests/unit/dev_harness.h"
+#include "check_run.h"
 
 static struct harness h;
 static struct uart16550 u;
@@ -192,9 +193,5 @@ int main(void)
     tcase_add_test(tc, loopback_and_modem_status);
     tcase_add_test(tc, state_round_trip);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }

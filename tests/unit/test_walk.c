@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "mmu/walk.h"
+#include "check_run.h"
 
 static struct physmem pm;
 static uint64_t pdpte[4];
@@ -302,9 +303,5 @@ int main(void)
     tcase_add_test(tc, pae_nx);
     tcase_add_test(tc, pae_pdpte_reserved_bits);
     suite_add_tcase(s, tc);
-    SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_NORMAL);
-    int failed = srunner_ntests_failed(sr);
-    srunner_free(sr);
-    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+    return check_run(s);
 }
