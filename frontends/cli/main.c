@@ -448,6 +448,8 @@ int main(int argc, char **argv)
     }
     if (window) {
         machine_set_display_refresh(m, NULL, NULL, 0);
+        if (opt.stats)
+            sdl_display_print_stats(window, stderr);
         sdl_display_close(window);
         free(window);
         window = NULL;

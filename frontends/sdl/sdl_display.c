@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <SDL.h>
 
@@ -367,9 +368,37 @@ out:
     return rc;
 }
 
+static uint64_t thread_cpu_ns(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+        return 0;
+    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void sdl_display_print_stats(const struct sdl_display *d, FILE *out)
+{
+    double per = d->refreshes ? (double)d->refresh_cpu_ns / (double)d->refreshes : 0;
+    fprintf(out, "sdl: %llu refreshes, %llu renders, %llu rows uploaded, %llu presents; "
+                 "%.1f us of host CPU a refresh = %.2f%% of one core at 60 Hz\n",
+            (unsigned long long)d->refreshes, (unsigned long long)d->renders,
+            (unsigned long long)d->rows_uploaded, (unsigned long long)d->presents, per / 1e3,
+            per * 60.0 / 1e7);
+}
+
+static void refresh(struct sdl_display *d);
+
 void sdl_display_refresh(void *opaque)
 {
     struct sdl_display *d = opaque;
+    uint64_t t0 = thread_cpu_ns();
+    refresh(d);
+    d->refreshes++;
+    d->refresh_cpu_ns += thread_cpu_ns() - t0;
+}
+
+static void refresh(struct sdl_display *d)
+{
     uint32_t win = SDL_GetWindowID(d->win);
     const struct sdl_script_step *st = sdl_script_due(&d->script, machine_time_ns(d->m), win);
     SDL_Event e;

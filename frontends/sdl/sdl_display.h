@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "frontends/sdl/sdl_script.h"
 #include "machine/frontend_api.h"
@@ -56,6 +57,7 @@ struct sdl_display {
 
     /* Figures (--stats-like, printed by the CLI on request). */
     uint64_t renders, rows_uploaded, presents;
+    uint64_t refreshes, refresh_cpu_ns;   /* host CPU time spent in the refresh */
 };
 
 /* Whether a window can be opened here. Returns 1, or 0 with one line in
@@ -71,5 +73,8 @@ void sdl_display_refresh(void *opaque);
 /* Write the picture as it is now to `path` (PNG). Returns 0 or -1 with err. */
 int sdl_display_screenshot(struct sdl_display *d, const char *path, char *err, size_t errsz);
 void sdl_display_close(struct sdl_display *d);
+/* One line of figures: refreshes, renders, rows uploaded, presents, and
+ * the host CPU the refresh took, per refresh and per second at 60 Hz. */
+void sdl_display_print_stats(const struct sdl_display *d, FILE *out);
 
 #endif
