@@ -1,7 +1,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <SDL.h>
 
@@ -368,14 +367,6 @@ out:
     return rc;
 }
 
-static uint64_t thread_cpu_ns(void)
-{
-    struct timespec ts;
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
-        return 0;
-    return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 void sdl_display_print_stats(const struct sdl_display *d, FILE *out)
 {
     double per = d->refreshes ? (double)d->refresh_cpu_ns / (double)d->refreshes : 0;
@@ -391,10 +382,10 @@ static void refresh(struct sdl_display *d);
 void sdl_display_refresh(void *opaque)
 {
     struct sdl_display *d = opaque;
-    uint64_t t0 = thread_cpu_ns();
+    uint64_t t0 = clock_host_thread_cpu_ns();
     refresh(d);
     d->refreshes++;
-    d->refresh_cpu_ns += thread_cpu_ns() - t0;
+    d->refresh_cpu_ns += clock_host_thread_cpu_ns() - t0;
 }
 
 static void refresh(struct sdl_display *d)
