@@ -113,6 +113,9 @@ int clock_idle(struct clock *c, uint64_t max_sleep_ns);
 /* Host monotonic nanoseconds, for figures about the emulator itself
  * (debug/'s MIPS); never guest-visible. */
 uint64_t clock_host_monotonic_ns(void);
+/* Host CPU time of the calling thread (for frontends' cost figures; never
+ * seen by a guest). */
+uint64_t clock_host_thread_cpu_ns(void);
 
 /* Host wall-clock seconds since 1970 (for `-rtc base=utc` and host mode). */
 int64_t clock_host_wall_seconds(void);

@@ -70,6 +70,27 @@ void ps2kbd_key(struct ps2kbd *k, unsigned code, int down)
 {
     if (!k->scanning)
         return;
+    if (code == PS2_KEY_PAUSE) {
+        static const uint8_t pause[8] = { 0xE1, 0x14, 0x77, 0xE1, 0xF0, 0x14, 0xF0, 0x77 };
+        if (down)
+            for (unsigned i = 0; i < sizeof pause; i++)
+                kbd_send(k, pause[i]);
+        return;
+    }
+    if (code == PS2_KEY_PRTSC) {
+        /* A fake left shift (E0 12) around E0 7C. */
+        if (down) {
+            kbd_send(k, 0xE0);
+            kbd_send(k, 0x12);
+        }
+        ps2kbd_key(k, PS2_KEY_E0 | 0x7C, down);
+        if (!down) {
+            kbd_send(k, 0xE0);
+            kbd_send(k, 0xF0);
+            kbd_send(k, 0x12);
+        }
+        return;
+    }
     if (down) {
         send_make(k, code);
         k->held = (uint16_t)code;

@@ -17,6 +17,11 @@
 
 #define PS2_QUEUE 16
 #define PS2_KEY_E0 0x100   /* flag: the key's code is preceded by E0 */
+/* The two keys whose codes are sequences (set 2): Pause sends
+ * E1 14 77 E1 F0 14 F0 77 on press and nothing on release; PrintScreen
+ * sends E0 12 E0 7C, released E0 F0 7C E0 F0 12, and repeats E0 7C. */
+#define PS2_KEY_PAUSE 0x200
+#define PS2_KEY_PRTSC 0x201
 
 struct ps2_queue {
     uint8_t data[PS2_QUEUE];
@@ -57,7 +62,8 @@ void ps2kbd_init(struct ps2kbd *k, struct clock *clock, void (*notify)(void *), 
 void ps2kbd_reset(struct ps2kbd *k);
 /* A command byte from the controller (port 0x60 write). */
 void ps2kbd_write(struct ps2kbd *k, uint8_t b);
-/* A key went down or up (`code`: set-2 make code, | PS2_KEY_E0). Held
+/* A key went down or up (`code`: set-2 make code, | PS2_KEY_E0, or
+ * PS2_KEY_PAUSE / PS2_KEY_PRTSC). Held
  * keys repeat at the typematic rate. */
 void ps2kbd_key(struct ps2kbd *k, unsigned code, int down);
 int ps2kbd_pending(const struct ps2kbd *k);

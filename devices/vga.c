@@ -352,6 +352,7 @@ uint32_t vga_port_read(struct vga *v, uint16_t port, unsigned size)
 
 void vga_port_write(struct vga *v, uint16_t port, unsigned size, uint32_t val)
 {
+    v->generation++;
     if (port == 0x1CE) {
         v->vbe_index = (uint16_t)val;
         return;

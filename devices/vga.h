@@ -73,6 +73,10 @@ struct vga {
     FILE *log;
     uint32_t logged;              /* one-time notices already given (bit per kind) */
     uint64_t mem_reads, mem_writes;
+    /* Counts every write that can change the picture (registers, DAC,
+     * window, frame buffer): a frontend redraws only when it moved. Not
+     * guest state (a snapshot does not carry it). */
+    uint64_t generation;
 };
 
 /* Allocate video memory. Returns 0 or -1 (out of memory). */

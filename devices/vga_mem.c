@@ -92,6 +92,7 @@ static uint8_t rotate(const struct vga *v, uint8_t val)
 void vga_mem_write(struct vga *v, uint32_t offset, uint8_t val)
 {
     v->mem_writes++;
+    v->generation++;
     int32_t a = window_offset(v, offset & 0x1FFFF);
     if (a < 0)
         return;
@@ -157,6 +158,7 @@ uint8_t vga_lfb_read(struct vga *v, uint32_t offset)
 
 void vga_lfb_write(struct vga *v, uint32_t offset, uint8_t val)
 {
+    v->generation++;
     if (offset < VGA_VRAM_SIZE) {
         v->vram[offset] = val;
         vga_touch(v, offset);

@@ -1,6 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "devices/vga_render.h"
 #include "devices/vga_screen.h"
 
 enum vga_screen_kind vga_screen_kind(const struct vga *v)
@@ -86,113 +87,29 @@ void vga_attr_rgb(const struct vga *v, unsigned index, uint8_t rgb[3])
     dac_rgb(v, attr_to_dac(v, index), rgb);
 }
 
-static int render_vbe(const struct vga *v, uint8_t *out, unsigned w, unsigned h)
-{
-    unsigned bpp = v->vbe[VBE_INDEX_BPP];
-    for (unsigned y = 0; y < h; y++) {
-        for (unsigned x = 0; x < w; x++) {
-            uint8_t *o = out + ((size_t)y * w + x) * 3;
-            uint64_t p;
-            switch (bpp) {
-            case 8:
-                p = (uint64_t)v->vbe_start + (uint64_t)y * v->vbe_line_offset + x;
-                if (p >= VGA_VRAM_SIZE)
-                    return -1;
-                dac_rgb(v, v->vram[p], o);
-                break;
-            case 15: case 16: {
-                p = (uint64_t)v->vbe_start + (uint64_t)y * v->vbe_line_offset + 2ull * x;
-                if (p + 1 >= VGA_VRAM_SIZE)
-                    return -1;
-                unsigned px = v->vram[p] | (unsigned)v->vram[p + 1] << 8;
-                if (bpp == 15) {
-                    o[0] = (uint8_t)((px >> 10 & 31) << 3);
-                    o[1] = (uint8_t)((px >> 5 & 31) << 3);
-                } else {
-                    o[0] = (uint8_t)((px >> 11 & 31) << 3);
-                    o[1] = (uint8_t)((px >> 5 & 63) << 2);
-                }
-                o[2] = (uint8_t)((px & 31) << 3);
-                break;
-            }
-            case 24: case 32:
-                p = (uint64_t)v->vbe_start + (uint64_t)y * v->vbe_line_offset +
-                    (uint64_t)x * (bpp / 8);
-                if (p + 2 >= VGA_VRAM_SIZE)
-                    return -1;
-                o[0] = v->vram[p + 2];   /* stored B, G, R */
-                o[1] = v->vram[p + 1];
-                o[2] = v->vram[p];
-                break;
-            default:
-                return -1;
-            }
-        }
-    }
-    return 0;
-}
-
-static int render_vga(const struct vga *v, uint8_t *out, unsigned w, unsigned h,
-                      unsigned line_div)
-{
-    unsigned start = (unsigned)v->crtc[0x0C] << 8 | v->crtc[0x0D];
-    int mode256 = (v->ar[0x10] & 0x40) != 0;
-    for (unsigned y = 0; y < h; y++) {
-        unsigned line = y / line_div;
-        for (unsigned x = 0; x < w; x++) {
-            uint8_t *o = out + ((size_t)y * w + x) * 3;
-            if (mode256) {
-                /* Chain-4 (mode 13h): CRTC doubleword addressing, four
-                 * pixels per address, one per plane -- linear here. */
-                uint32_t p = (start * 4 + line * (unsigned)v->crtc[0x13] * 8 + x) &
-                             (4 * VGA_PLANE_SIZE - 1);
-                dac_rgb(v, v->vram[p], o);
-            } else {
-                /* Planar 16 colours: one bit per plane per pixel. */
-                uint32_t off = (start + line * (unsigned)v->crtc[0x13] * 2 + x / 8) &
-                               (VGA_PLANE_SIZE - 1);
-                unsigned bit = 7 - (x & 7), idx = 0;
-                for (unsigned p = 0; p < 4; p++)
-                    idx |= ((v->vram[off * 4 + p] >> bit) & 1u) << p;
-                idx &= v->ar[0x12] & 0x0F;     /* colour plane enable */
-                vga_attr_rgb(v, idx, o);
-            }
-        }
-    }
-    return 0;
-}
-
 int vga_render_rgb(const struct vga *v, uint8_t **rgb, unsigned *width, unsigned *height)
 {
-    enum vga_screen_kind kind = vga_screen_kind(v);
-    unsigned w, h, line_div = 1;
-    if (kind == VGA_SCREEN_VBE) {
-        w = v->vbe[VBE_INDEX_XRES];
-        h = v->vbe[VBE_INDEX_YRES];
-    } else if (kind == VGA_SCREEN_GRAPHICS) {
-        w = ((unsigned)v->crtc[1] + 1) * 8;
-        if (v->ar[0x10] & 0x40)
-            w /= 2;                       /* 256 colours: two clocks per pixel */
-        line_div = (v->crtc[9] & 0x1F) + 1u;
-        if (v->crtc[9] & 0x80)
-            line_div *= 2;
-        h = (vertical_display_end(v) + 1) / line_div;
-        line_div = 1;
-    } else {
+    if (vga_screen_kind(v) == VGA_SCREEN_TEXT)
         return -1;
-    }
-    if (w == 0 || h == 0 || w > VBE_MAX_XRES || h > VBE_MAX_YRES)
+    struct vga_frame_geometry g;
+    if (vga_frame_geometry(v, &g) != 0)
         return -1;
-    uint8_t *out = malloc((size_t)w * h * 3);
-    if (!out)
-        return -1;
-    int rc = kind == VGA_SCREEN_VBE ? render_vbe(v, out, w, h) : render_vga(v, out, w, h, line_div);
-    if (rc != 0) {
+    size_t n = (size_t)g.width * g.height;
+    uint32_t *px = malloc(n * sizeof *px);
+    uint8_t *out = malloc(n * 3);
+    if (!px || !out || vga_render_frame(v, px, g.width, 0) != 0) {
+        free(px);
         free(out);
         return -1;
     }
+    for (size_t i = 0; i < n; i++) {
+        out[3 * i] = (uint8_t)(px[i] >> 16);
+        out[3 * i + 1] = (uint8_t)(px[i] >> 8);
+        out[3 * i + 2] = (uint8_t)px[i];
+    }
+    free(px);
     *rgb = out;
-    *width = w;
-    *height = h;
+    *width = g.width;
+    *height = g.height;
     return 0;
 }

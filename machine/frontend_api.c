@@ -1,6 +1,7 @@
 #include <stdio.h>
 
 #include "machine/frontend_api.h"
+#include "machine/board.h"
 #include "machine/machine.h"
 
 enum vga_screen_kind machine_screen_kind(const struct machine *m)
@@ -21,6 +22,21 @@ void machine_screen_attr_rgb(const struct machine *m, unsigned index, uint8_t rg
 int machine_screen_rgb(const struct machine *m, uint8_t **rgb, unsigned *width, unsigned *height)
 {
     return vga_render_rgb(&m->vga, rgb, width, height);
+}
+
+int machine_screen_geometry(const struct machine *m, struct vga_frame_geometry *g)
+{
+    return vga_frame_geometry(&m->vga, g);
+}
+
+int machine_screen_render(const struct machine *m, uint32_t *px, unsigned stride, uint64_t frame)
+{
+    return vga_render_frame(&m->vga, px, stride, frame);
+}
+
+uint64_t machine_screen_generation(const struct machine *m)
+{
+    return m->vga.generation;
 }
 
 int machine_set_display_refresh(struct machine *m, void (*fn)(void *opaque), void *opaque,
@@ -47,6 +63,21 @@ void machine_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons)
 void machine_power_button(struct machine *m)
 {
     acpi_pm_press_power_button(&m->pm);
+}
+
+void machine_reset_button(struct machine *m)
+{
+    board_request_reset(m);
+}
+
+uint64_t machine_time_ns(const struct machine *m)
+{
+    return clock_now(&m->clock);
+}
+
+uint64_t machine_insns(const struct machine *m)
+{
+    return machine_insn_total(m);
 }
 
 void machine_set_debugcon(struct machine *m, FILE *out)

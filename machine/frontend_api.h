@@ -15,7 +15,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "devices/ps2.h"
 #include "devices/uart16550.h"
+#include "devices/vga_render.h"
 #include "devices/vga_screen.h"
 #include "mmu/mmu.h"
 
@@ -31,6 +33,16 @@ void machine_screen_attr_rgb(const struct machine *m, unsigned index, uint8_t rg
 /* Graphics: the visible picture as 8-bit RGB triples in *rgb (malloc'd,
  * the caller frees). Returns 0, or -1 with nothing allocated. */
 int machine_screen_rgb(const struct machine *m, uint8_t **rgb, unsigned *width, unsigned *height);
+/* The picture as pixels (0x00RRGGBB), for a window: its size now
+ * (returns -1 when the screen is off or shows nothing renderable), and
+ * the whole frame rendered into px (`stride` pixels a row) with the
+ * blink phases of refresh number `frame`. */
+int machine_screen_geometry(const struct machine *m, struct vga_frame_geometry *g);
+int machine_screen_render(const struct machine *m, uint32_t *px, unsigned stride, uint64_t frame);
+/* A number that changes whenever anything that can change the picture
+ * was written (VGA registers, DAC, video memory): equal numbers, equal
+ * pictures (but for blinking). */
+uint64_t machine_screen_generation(const struct machine *m);
 /* Have `fn` called every `period_ns` of machine time (0 stops it): the
  * frontend's refresh and input poll. Returns 0, or -1 with no timer left. */
 int machine_set_display_refresh(struct machine *m, void (*fn)(void *opaque), void *opaque,
@@ -39,14 +51,25 @@ int machine_set_display_refresh(struct machine *m, void (*fn)(void *opaque), voi
  * time too, so typed keys arrive at a human pace. */
 void machine_pace_idle(struct machine *m);
 
-/* Keyboard: a key (PS/2 set-1 code, with PS2_KEY_E0 for E0-prefixed keys)
- * pressed or released. */
+/* Keyboard: a key (PS/2 set-2 make code, with PS2_KEY_E0 for E0-prefixed
+ * keys, or PS2_KEY_PAUSE / PS2_KEY_PRTSC) pressed or released; the
+ * keyboard controller translates to set 1 when the guest asks. */
 void machine_key(struct machine *m, unsigned code, int down);
+#define MACHINE_KEY_E0 PS2_KEY_E0
+#define MACHINE_KEY_PAUSE PS2_KEY_PAUSE
+#define MACHINE_KEY_PRTSC PS2_KEY_PRTSC
 /* Mouse: relative motion, wheel and the buttons held (bit 0 left, 1 right,
  * 2 middle). */
 void machine_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons);
 /* The ACPI power button (a guest with ACPI shuts down cleanly). */
 void machine_power_button(struct machine *m);
+/* The reset button: the machine resets at the end of the current slice
+ * (with -no-reboot the run ends, as for a guest's reset). */
+void machine_reset_button(struct machine *m);
+/* Machine time now (ns since power-on, virtual or host as -rtc says) and
+ * the instructions retired, for a frontend's title and scripts. */
+uint64_t machine_time_ns(const struct machine *m);
+uint64_t machine_insns(const struct machine *m);
 
 /* Where guest output goes: port 0xE9, port 0x402 (SeaBIOS's log), and the
  * serial ports (0 = COM1, 1 = COM2). NULL discards. */

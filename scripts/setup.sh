@@ -9,7 +9,7 @@ packages=(
   libcapstone-dev libelf-dev libsdl2-dev check zlib1g-dev
   nasm gcc-multilib time clang
   gdb python3
-  seabios vgabios xorriso
+  seabios vgabios xorriso xvfb xauth
   syslinux syslinux-common extlinux mtools
 )
 

@@ -17,6 +17,7 @@
 #include "frontends/cli/screendump.h"
 #include "machine/frontend_api.h"
 #include "frontends/cli/serial_backend.h"
+#include "frontends/sdl/sdl_display.h"
 #include "machine/machine.h"
 
 enum {
@@ -242,6 +243,20 @@ static void display_quit(void *opaque)
     machine_request_quit(opaque);
 }
 
+/* The guest's name for a window title: -name, else the file it boots. */
+static const char *guest_name(const struct cli_options *o)
+{
+    const char *p = o->name;
+    if (!p)
+        p = o->hd[0] ? o->hd[0] : o->cdrom ? o->cdrom : o->kernel ? o->kernel : o->bios;
+    if (!o->name && p) {
+        const char *slash = strrchr(p, '/');
+        if (slash && slash[1])
+            p = slash + 1;
+    }
+    return p ? p : "guest";
+}
+
 int main(int argc, char **argv)
 {
     char err[MACHINE_ERR_MAX];
@@ -286,6 +301,7 @@ int main(int argc, char **argv)
         .sercon = opt.nographic,
     };
     struct display_text display;
+    struct sdl_display *window = NULL;
     /* struct machine and the debug session are large: keep them off the
      * stack. */
     struct machine *m = malloc(sizeof *m);
@@ -401,10 +417,42 @@ int main(int argc, char **argv)
         }
     }
 
+    /* -display sdl, or by default a window when a display is there. */
+    int want_sdl = opt.display_sdl;
+    if (!opt.display_set && !opt.nographic) {
+        char why[256];
+        want_sdl = sdl_display_available(why, sizeof why);
+    } else if (want_sdl && !sdl_display_available(err, sizeof err)) {
+        goto fail;
+    }
+    if (want_sdl) {
+        window = calloc(1, sizeof *window);
+        if (!window) {
+            snprintf(err, sizeof err, "out of memory");
+            goto fail;
+        }
+        if (sdl_display_open(window, m, guest_name(&opt), opt.sdl_script, err, sizeof err) != 0)
+            goto fail;
+        if (!opt.sdl_script)
+            machine_pace_idle(m);   /* a person types: idle in host time too */
+        if (machine_set_display_refresh(m, sdl_display_refresh, window, SDL_DISPLAY_PERIOD_NS) != 0) {
+            snprintf(err, sizeof err, "-display sdl: no timer left for the display");
+            goto fail;
+        }
+    }
+
     enum machine_stop why = debug_session_run(d);
     if (opt.display_text) {
         display_text_refresh(&display);
         display_text_finish(&display);
+    }
+    if (window) {
+        machine_set_display_refresh(m, NULL, NULL, 0);
+        if (opt.stats)
+            sdl_display_print_stats(window, stderr);
+        sdl_display_close(window);
+        free(window);
+        window = NULL;
     }
 
     /* Guest output first, so the closing line comes after it. A write
@@ -462,6 +510,10 @@ int main(int argc, char **argv)
     return status;
 
 fail:
+    if (window) {
+        sdl_display_close(window);
+        free(window);
+    }
     for (int i = 0; i < nserial; i++)
         cli_serial_close(&serial[i]);
     print_error(err);

@@ -12,7 +12,7 @@ enum opt_id {
     OPT_BIOS, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT, OPT_LOCKSTEP, OPT_LOCKSTEP_INSN, OPT_MMU,
     OPT_TRACE, OPT_TRACE_FILE, OPT_STATS, OPT_MAX_INSNS, OPT_HELP, OPT_SEABIOS_LOG, OPT_RTC,
     OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_VGA_BIOS, OPT_DISPLAY,
-    OPT_SCREENDUMP, OPT_BOOT,
+    OPT_SCREENDUMP, OPT_BOOT, OPT_SDL_SCRIPT, OPT_NAME,
     OPT_SERIAL, OPT_NOGRAPHIC,
     OPT_TRACE_SYNTAX, OPT_TRACE_INSNS, OPT_TRACE_ADDR, OPT_TRACE_CPL, OPT_TRACE_RING, OPT_TRACE_MAX, OPT_CODE_CACHE,
     OPT_SYMBOLS, OPT_STATS_FORMAT, OPT_REPORT, OPT_GDB, OPT_GDB_DEFAULT, OPT_START_STOPPED,
@@ -65,6 +65,8 @@ static const struct {
     { "snapshot", OPT_SNAPSHOT, 0 },
     { "vga-bios", OPT_VGA_BIOS, 1 },
     { "display", OPT_DISPLAY, 1 },
+    { "sdl-script", OPT_SDL_SCRIPT, 1 },
+    { "name", OPT_NAME, 1 },
     { "screendump", OPT_SCREENDUMP, 1 },
     { "boot", OPT_BOOT, 1 },
 };
@@ -162,9 +164,20 @@ void cli_print_help(FILE *out)
         "                    d (CD-ROM), a (floppy), n (network); default cd.\n"
         "                    Given to SeaBIOS in CMOS 0x3D/0x38 (also order=ORDER)\n"
         "  -vga-bios FILE    VGA option ROM (default /usr/share/seabios/vgabios-stdvga.bin)\n"
-        "  -display text|none  text: draw the VGA text screen in the terminal (ANSI\n"
-        "                    colours) and type keys into the guest's keyboard;\n"
-        "                    Ctrl-A x quits, Ctrl-A a sends Ctrl-A; none (default)\n"
+        "  -display sdl|text|none  sdl: a window with the screen in every VGA and VBE\n"
+        "                    mode, the PC keyboard and a PS/2 mouse (grabbed on a\n"
+        "                    click); Ctrl+Alt+ G releases the mouse, S screenshot\n"
+        "                    (PNG), P pause, R reset, O ACPI power button, Q quit;\n"
+        "                    closing the window presses the power button, a second\n"
+        "                    close quits (docs/display.md). The default when a\n"
+        "                    display is available (DISPLAY or WAYLAND_DISPLAY), else\n"
+        "                    none. text: the VGA text screen in the terminal (ANSI\n"
+        "                    colours), keys typed go to the guest's keyboard;\n"
+        "                    Ctrl-A x quits, Ctrl-A a sends Ctrl-A\n"
+        "  --sdl-script FILE timed SDL input events and screenshots for tests of\n"
+        "                    -display sdl (format: frontends/sdl/sdl_script.h)\n"
+        "  -name NAME        the guest's name in the window title (default: the\n"
+        "                    disk, CD, kernel or firmware file's name)\n"
         "  --screendump FILE at exit, save the screen: text modes as UTF-8 text (one\n"
         "                    line per row), graphics modes as a PNG (FILE.png) or\n"
         "                    PPM image\n"
@@ -430,15 +443,16 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         case OPT_SNAPSHOT: o->snapshot = 1; break;
         case OPT_VGA_BIOS: o->vga_bios = val; break;
         case OPT_DISPLAY:
-            if (strcmp(val, "text") == 0) {
-                o->display_text = 1;
-            } else if (strcmp(val, "none") == 0) {
-                o->display_text = 0;
-            } else {
-                snprintf(err, errsz, "-display: '%s' is not a display (text or none)", val);
+            o->display_set = 1;
+            o->display_text = strcmp(val, "text") == 0;
+            o->display_sdl = strcmp(val, "sdl") == 0;
+            if (!o->display_text && !o->display_sdl && strcmp(val, "none") != 0) {
+                snprintf(err, errsz, "-display: '%s' is not a display (sdl, text or none)", val);
                 return -1;
             }
             break;
+        case OPT_SDL_SCRIPT: o->sdl_script = val; break;
+        case OPT_NAME: o->name = val; break;
         case OPT_BOOT: {
             const char *ord = strncmp(val, "order=", 6) == 0 ? val + 6 : val;
             size_t n = strlen(ord);
@@ -555,6 +569,14 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         o->bios = CLI_DEFAULT_BIOS;
     if (o->nographic && o->display_text) {
         snprintf(err, errsz, "-display text and -nographic both want the terminal; give one");
+        return -1;
+    }
+    if (o->nographic && o->display_sdl) {
+        snprintf(err, errsz, "-display sdl and -nographic contradict each other; give one");
+        return -1;
+    }
+    if (o->sdl_script && !o->display_sdl) {
+        snprintf(err, errsz, "--sdl-script needs -display sdl");
         return -1;
     }
     if (o->nographic && o->nserial == 0)

@@ -56,7 +56,11 @@ struct cli_options {
     const char *cdrom;         /* -cdrom FILE */
     int snapshot;              /* -snapshot */
     const char *vga_bios;      /* -vga-bios FILE */
-    int display_text;          /* -display text (else none) */
+    int display_text;          /* -display text */
+    int display_sdl;           /* -display sdl */
+    int display_set;           /* -display given (else: sdl when a display is available) */
+    const char *sdl_script;    /* --sdl-script FILE */
+    const char *name;          /* -name NAME */
     const char *screendump;    /* --screendump FILE */
 };
 

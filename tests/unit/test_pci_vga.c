@@ -400,6 +400,8 @@ START_TEST(vga_planar_16_colour_render)
     vga_port_write(v, 0x3D4, 2, 0xDF12);  /* 480 - 1 = 0x1DF: low byte */
     vga_port_write(v, 0x3D4, 2, 0x3E07);  /* overflow as mode 12h: VDE bit 8 (b1) set, bit 9 (b6) clear */
     vga_port_write(v, 0x3D4, 2, 0x2813);  /* 40 words = 80 bytes per line */
+    vga_port_write(v, 0x3D4, 2, 0xE317);  /* byte mode, no CGA row-scan substitution */
+    vga_port_write(v, 0x3D4, 2, 0xFF18);  /* line compare 1FFh: no split screen */
     (void)vga_port_read(v, 0x3DA, 1);
     for (unsigned i = 0; i < 16; i++) {
         vga_port_write(v, 0x3C0, 1, i);
