@@ -42,7 +42,7 @@ static void deliver_real(struct cpu *cpu, int vec)
 
     /* Check all three pushes before writing any (the delivery must not
      * leave a half-built frame behind if the stack faults). */
-    stack_check_push(cpu, 3, 2);
+    stack_check_push_limit(cpu, 3, 2);
     stack_push(cpu, 2, cpu_get_eflags(cpu));
     stack_push(cpu, 2, cpu->seg[SEG_CS].sel);
     stack_push(cpu, 2, cpu->eip);

@@ -92,6 +92,7 @@ static void step(struct cpu *cpu)
     uint8_t shadow = cpu->irq_shadow;
 
     uint64_t switches = cpu->stats.task_switches;
+    uint64_t ints = cpu->stats.interrupts;
 
     cpu->insn_eip = cpu->eip;
     cpu->insn_esp = cpu->regs[REG_ESP];
@@ -123,6 +124,13 @@ static void step(struct cpu *cpu)
         trap_tf = 0;
     if (cpu->hooks.insn_retired)
         cpu->hooks.insn_retired(cpu->hooks.opaque, cpu, &in, &before);
+    /* INT n, INT3, INTO and INT1 that deliver an interrupt take no
+     * single-step trap: they clear TF on the way in (SDM 17.3.1.4, "The
+     * INT n and INTO instructions clear the TF flag upon execution"), and
+     * through a task gate the trap would otherwise land in the new task,
+     * whose TF is its own (Bochs drops pending traps on any delivery). */
+    if (cpu->stats.interrupts != ints)
+        trap_tf = 0;
     if (trap_tf)
         traps |= DR6_BS;   /* single-step trap after the instruction (SDM 17.3.1.4) */
     if (traps) {

@@ -67,7 +67,7 @@ static void iret_to_v86(struct cpu *cpu, uint32_t off, uint16_t sel, uint32_t fl
 {
     uint32_t v[6];
     for (unsigned i = 0; i < 6; i++)
-        v[i] = stack_peek(cpu, 12 + 4 * i, 4);
+        v[i] = stack_peek_frame(cpu, 12 + 4 * i, 4);
     if (off > cpu->seg[SEG_CS].limit)
         cpu_raise(cpu, VEC_GP, 0);
     cpu_set_eflags(cpu, flags);
@@ -131,10 +131,16 @@ static void iret_body(struct cpu *cpu, unsigned size)
         iret_task_return(cpu);
         return;
     }
+    /* The frame must lie within the stack limit as a whole (SDM "IRET":
+     * "IF top 6 [12] bytes of stack not within stack limits THEN
+     * #SS(0)"): stack_peek_frame does not wrap a 16-bit SP. The SDM
+     * leaves the order of the reads open; they go from the top down as in
+     * Bochs (EFLAGS, CS, EIP; then SS, ESP), which fixes which word a
+     * page fault names in CR2. */
     unsigned cpl = cpu_cpl(cpu);
-    uint32_t off = stack_peek(cpu, 0, size);
-    uint16_t sel = (uint16_t)stack_peek(cpu, size, size);
-    uint32_t flags = stack_peek(cpu, 2 * size, size);
+    uint32_t flags = stack_peek_frame(cpu, 2 * size, size);
+    uint16_t sel = (uint16_t)stack_peek_frame(cpu, size, size);
+    uint32_t off = stack_peek_frame(cpu, 0, size);
     if (size == 2)
         off &= 0xFFFF;
     if (size == 4 && (flags & EFLAGS_VM) && cpl == 0) {
@@ -153,8 +159,8 @@ static void iret_body(struct cpu *cpu, unsigned size)
             cpu_raise(cpu, VEC_GP, 0);
         stack_set_sp(cpu, stack_sp(cpu) + 3 * size);
     } else {
-        uint32_t new_esp = stack_peek(cpu, 3 * size, size);
-        uint16_t ss_sel = (uint16_t)stack_peek(cpu, 4 * size, size);
+        uint16_t ss_sel = (uint16_t)stack_peek_frame(cpu, 4 * size, size);
+        uint32_t new_esp = stack_peek_frame(cpu, 3 * size, size);
         struct seg_cache ss;
         seg_check_stack(cpu, ss_sel, rpl, VEC_GP, 0, VEC_GP, 0, &ss);
         if (off > desc_limit(d))
@@ -163,10 +169,9 @@ static void iret_body(struct cpu *cpu, unsigned size)
         seg_read_desc(cpu, ss_sel, &ssd, VEC_GP, 0);
         seg_mark_accessed(cpu, ss_sel, ssd.hi);
         cpu->seg[SEG_SS] = ss;
-        if (size == 2)
-            stack_set_sp(cpu, new_esp);
-        else
-            cpu->regs[REG_ESP] = new_esp;
+        /* A 16-bit SS gets SP only, whatever the operand size: the upper
+         * half of ESP keeps its CPL-0 value (stack_load_outer_esp). */
+        stack_load_outer_esp(cpu, new_esp);
     }
     seg_mark_accessed(cpu, sel, d.hi);
     seg_cache_from_descriptor(&cpu->seg[SEG_CS], sel, d.lo, d.hi | 0x100);

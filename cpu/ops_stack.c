@@ -55,9 +55,13 @@ void op_pusha(struct cpu *cpu, const struct insn *in)
 {
     unsigned size = in->opsize;
     uint32_t sp = stack_sp(cpu), m = stack_mask(cpu);
-    stack_check_push(cpu, 8, size);
+    /* The limit check covers the whole frame first; the slots are then
+     * written in order, so a page fault part-way leaves the earlier ones
+     * written (stack_check_push_limit). The ESP slot holds the whole ESP
+     * even on a 16-bit stack (SDM "PUSHA": Temp <- (ESP) for PUSHAD). */
+    stack_check_push_limit(cpu, 8, size);
     for (unsigned r = REG_EAX; r <= REG_EDI; r++) {
-        uint32_t v = r == REG_ESP ? sp : cpu->regs[r];
+        uint32_t v = cpu->regs[r];
         cpu_write(cpu, SEG_SS, (sp - (r + 1) * size) & m, size, v);
     }
     stack_set_sp(cpu, sp - 8 * size);

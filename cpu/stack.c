@@ -4,11 +4,12 @@
 #include "cpu/except.h"
 #include "cpu/seg.h"
 
-void stack_check_push(struct cpu *cpu, unsigned count, unsigned size)
+void stack_check_push_limit(struct cpu *cpu, unsigned count, unsigned size)
 {
     uint32_t sp = stack_sp(cpu), m = stack_mask(cpu);
     for (unsigned i = 1; i <= count; i++)
-        cpu_check_access(cpu, SEG_SS, (sp - i * size) & m, size, 1);
+        if (!seg_offset_ok(&cpu->seg[SEG_SS], (sp - i * size) & m, size))
+            cpu_raise(cpu, VEC_SS, 0);
 }
 
 void stack_push(struct cpu *cpu, unsigned size, uint32_t val)
@@ -29,6 +30,11 @@ uint32_t stack_pop(struct cpu *cpu, unsigned size)
 uint32_t stack_peek(struct cpu *cpu, uint32_t offset, unsigned size)
 {
     return cpu_read(cpu, SEG_SS, (stack_sp(cpu) + offset) & stack_mask(cpu), size);
+}
+
+uint32_t stack_peek_frame(struct cpu *cpu, uint32_t offset, unsigned size)
+{
+    return cpu_read(cpu, SEG_SS, stack_sp(cpu) + offset, size);
 }
 
 static uint32_t build_mask(const struct stack_build *sb)

@@ -167,7 +167,7 @@ static void call_gate_inner(struct cpu *cpu, struct desc gate, uint16_t csel, st
 
 static void push_return(struct cpu *cpu, unsigned size)
 {
-    stack_check_push(cpu, 2, size);
+    stack_check_push_limit(cpu, 2, size);
     stack_push(cpu, size, cpu->seg[SEG_CS].sel);
     stack_push(cpu, size, cpu->eip);
 }
@@ -236,18 +236,27 @@ void transfer_check_return_cs(struct cpu *cpu, uint16_t sel, struct desc *d)
 
 void cpu_far_ret(struct cpu *cpu, unsigned size, uint32_t release)
 {
-    uint32_t off = stack_peek(cpu, 0, size);
-    uint16_t sel = (uint16_t)stack_peek(cpu, size, size);
     struct desc d;
-    if (size == 2)
-        off &= 0xFFFF;
     if (!cpu_protected(cpu)) {
+        uint32_t off = stack_peek(cpu, 0, size);
+        uint16_t sel = (uint16_t)stack_peek(cpu, size, size);
+        if (size == 2)
+            off &= 0xFFFF;
         if (off > cpu->seg[SEG_CS].limit)
             cpu_raise(cpu, VEC_GP, 0);
         stack_set_sp(cpu, stack_sp(cpu) + 2 * size + release);
         far_real(cpu, sel, off);
         return;
     }
+    /* The frame must lie within the stack limit as a whole (no wrap of a
+     * 16-bit SP: stack_peek_frame). The selector is read before the
+     * offset: the SDM leaves the order of the two reads open; Bochs reads
+     * CS first (it validates it before it needs the offset), so a frame
+     * entirely on a not-present page reports the CS word in CR2. */
+    uint16_t sel = (uint16_t)stack_peek_frame(cpu, size, size);
+    uint32_t off = stack_peek_frame(cpu, 0, size);
+    if (size == 2)
+        off &= 0xFFFF;
     transfer_check_return_cs(cpu, sel, &d);
     unsigned rpl = sel & 3u;
     if (rpl == cpu_cpl(cpu)) {
@@ -257,10 +266,11 @@ void cpu_far_ret(struct cpu *cpu, unsigned size, uint32_t release)
         load_cs(cpu, sel, d, rpl, off);
         return;
     }
-    /* Return to an outer level: SS:ESP follow the parameters (SDM "RET"). */
+    /* Return to an outer level: SS:ESP follow the parameters (SDM "RET"),
+     * SS read first as Bochs does. */
     uint32_t at = 2 * size + release;
-    uint32_t new_esp = stack_peek(cpu, at, size);
-    uint16_t ss_sel = (uint16_t)stack_peek(cpu, at + size, size);
+    uint16_t ss_sel = (uint16_t)stack_peek_frame(cpu, at + size, size);
+    uint32_t new_esp = stack_peek_frame(cpu, at, size);
     struct seg_cache ss;
     seg_check_stack(cpu, ss_sel, rpl, VEC_GP, 0, VEC_GP, 0, &ss);
     if (off > desc_limit(d))
@@ -272,7 +282,8 @@ void cpu_far_ret(struct cpu *cpu, unsigned size, uint32_t release)
     cpu->seg[SEG_SS] = ss;
     if (size == 2)
         new_esp &= 0xFFFF;
-    cpu->regs[REG_ESP] = new_esp;
-    stack_set_sp(cpu, stack_sp(cpu) + release);
+    /* A 16-bit SS gets only SP: the upper half of ESP keeps its inner
+     * value, as with IRET (stack_load_outer_esp). */
+    stack_load_outer_esp(cpu, new_esp + release);
     seg_null_invalid_for_cpl(cpu, rpl);
 }

@@ -74,7 +74,7 @@ static void redirect(struct cpu *cpu, int vec)
         if (cpu->eflags & EFLAGS_VIF)
             flags |= EFLAGS_IF;
     }
-    stack_check_push(cpu, 3, 2);
+    stack_check_push_limit(cpu, 3, 2);
     stack_push(cpu, 2, flags);
     stack_push(cpu, 2, cpu->seg[SEG_CS].sel);
     stack_push(cpu, 2, cpu->eip);
