@@ -120,6 +120,8 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
 {
     memset(m, 0, sizeof(*m));
     m->opts = *opts;
+    for (int i = 0; i < MACHINE_ALARMS; i++)
+        m->alarms[i].at = MACHINE_ALARM_OFF;
     for (int u = 0; u < MACHINE_IDE_UNITS; u++)
         m->media[u].fd = -1;   /* not open: nothing for board_free to close */
     board_display_init(&m->display);
@@ -321,10 +323,40 @@ static enum cpu_exit machine_engine(struct machine *m, uint64_t budget, uint64_t
     return m->dbt ? dbt_exec(m->dbt, budget) : cpu_run(&m->cpu, budget);
 }
 
+void machine_set_alarm(struct machine *m, int slot, uint64_t at,
+                       void (*fn)(struct machine *m, void *opaque), void *opaque)
+{
+    m->alarms[slot].at = fn ? at : MACHINE_ALARM_OFF;
+    m->alarms[slot].fn = fn;
+    m->alarms[slot].opaque = opaque;
+}
+
+/* Call the alarms that are due; returns the instruction count of the next
+ * one (MACHINE_ALARM_OFF: none). */
+static uint64_t machine_ring_alarms(struct machine *m)
+{
+    uint64_t next = MACHINE_ALARM_OFF;
+    for (int i = 0; i < MACHINE_ALARMS; i++) {
+        struct machine_alarm *a = &m->alarms[i];
+        if (a->at != MACHINE_ALARM_OFF && machine_insn_total(m) >= a->at) {
+            uint64_t was = a->at;
+            a->fn(m, a->opaque);
+            if (a->at == was)
+                a->at = MACHINE_ALARM_OFF;
+        }
+        if (a->at < next)
+            next = a->at;
+    }
+    return next;
+}
+
 int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
 {
     if (used)
         *used = 0;
+    uint64_t alarm = machine_ring_alarms(m);
+    if (m->quit_requested)
+        return MACHINE_STOP_QUIT;   /* an alarm ended the run (replay's end) */
     clock_run_due(&m->clock);
     if (m->intr_level && cpu_interrupts_enabled(&m->cpu) &&
         machine_deliver_interrupt(m) != 0) {
@@ -339,6 +371,11 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
      * where the CPU accepts it. */
     if (m->intr_level && budget > 1)
         budget = 1;
+    if (alarm != MACHINE_ALARM_OFF) {
+        uint64_t done = machine_insn_total(m);
+        if (alarm - done < budget)
+            budget = alarm - done;
+    }
     if (m->opts.max_insns) {
         uint64_t done = machine_insn_total(m);
         if (done >= m->opts.max_insns)

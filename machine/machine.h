@@ -113,6 +113,24 @@ struct machine_debug_poll {
     int (*fn)(void *opaque);
 };
 
+/* Alarms on the instruction count: the run loop ends its slice exactly at
+ * `at` retired instructions (machine_insn_total) and calls `fn` at the top
+ * of the next pass, before timers and interrupts, where the machine is
+ * between two instructions and can be saved, hashed or given input. `fn`
+ * re-arms (a later `at`) or disarms (MACHINE_ALARM_OFF) its slot, else it
+ * is disarmed for it. Slots: one for the frontend (--save-at), one for
+ * record/replay (machine/replay.c). Splitting a slice does not change
+ * what the guest sees: deadlines and interrupts are taken at the same
+ * instruction whatever the slicing. */
+#define MACHINE_ALARM_OFF UINT64_MAX
+enum { MACHINE_ALARM_FRONTEND, MACHINE_ALARM_REPLAY, MACHINE_ALARMS };
+struct machine;
+struct machine_alarm {
+    uint64_t at;
+    void (*fn)(struct machine *m, void *opaque);
+    void *opaque;
+};
+
 struct machine {
     struct machine_options opts;
     struct physmem mem;
@@ -150,6 +168,9 @@ struct machine {
     uint8_t a20_sources;         /* BOARD_A20_* bits: A20 is on if any is set */
     int reset_requested;         /* port 0x92 / keyboard controller reset line */
     int poweroff_requested;      /* ACPI S5 entered: the run ends */
+
+    struct machine_alarm alarms[MACHINE_ALARMS];
+    struct replay *replay;       /* -record / -replay (machine/replay.h), or NULL */
 
     int debug_stop;              /* set by a debug observer: machine_run returns DEBUG */
     struct machine_debug_poll debug_poll;
@@ -205,6 +226,10 @@ enum machine_stop machine_run_lockstep(struct machine *m);
 /* End machine_run() after the current instruction (frontends: the user
  * typed the quit key). */
 void machine_request_quit(struct machine *m);
+
+/* Arm alarm `slot` for `at` instructions (MACHINE_ALARM_OFF disarms). */
+void machine_set_alarm(struct machine *m, int slot, uint64_t at,
+                       void (*fn)(struct machine *m, void *opaque), void *opaque);
 
 /* Instructions retired since the machine was created (across resets). */
 uint64_t machine_insn_total(const struct machine *m);

@@ -19,6 +19,7 @@
 #include "frontends/cli/serial_backend.h"
 #include "frontends/sdl/sdl_display.h"
 #include "machine/machine.h"
+#include "machine/state_file.h"
 
 enum {
     EXIT_HALTED = 0,
@@ -43,7 +44,8 @@ enum {
  * by `timeout` keeps its -debugcon and -serial files); they are caught
  * once (SA_RESETHAND): a second one, should the stop hang, kills. */
 static volatile sig_atomic_t pending_stats;   /* SIGUSR1: print --stats now */
-static volatile sig_atomic_t pending_ring;    /* SIGUSR2: print the --trace-ring now */
+static volatile sig_atomic_t pending_ring;    /* SIGUSR2: print the --trace-ring and save
+                                                 the --save-state now */
 static volatile sig_atomic_t pending_stop;    /* SIGINT/SIGTERM: signal number */
 
 static void on_signal(int sig)
@@ -69,7 +71,25 @@ static void catch_signal(int sig)
 struct frontend {
     struct debug_session dbg;
     const struct cli_options *opt;
+    int save_failed;          /* a --save-state write failed (reported) */
 };
+
+/* --save-state: the whole machine to the file, now. A failure is reported
+ * and remembered (the exit status says so); the run goes on. */
+static void save_state_now(struct frontend *f, struct machine *m)
+{
+    char err[MACHINE_ERR_MAX];
+    if (state_file_save(m, f->opt->save_state, err, sizeof err) != 0) {
+        fprintf(stderr, "shadow86: --save-state %s\n", err);
+        f->save_failed = 1;
+    }
+}
+
+/* --save-at N: the alarm rings between instructions N and N+1. */
+static void save_at_alarm(struct machine *m, void *opaque)
+{
+    save_state_now(opaque, m);
+}
 
 static void print_stats(struct frontend *f)
 {
@@ -90,6 +110,8 @@ static int frontend_poll(void *opaque)
         pending_ring = 0;
         if (f->dbg.ring_on)
             trace_ring_dump(&f->dbg.ring, stderr, &f->dbg.syms, "on request, SIGUSR2");
+        if (f->opt->save_state)
+            save_state_now(f, f->dbg.m);
     }
     return pending_stop != 0;
 }
@@ -394,7 +416,7 @@ int main(int argc, char **argv)
         pg_report_init(&d->report);
         d->report_on = 1;
     }
-    if (d->ring_on)
+    if (d->ring_on || opt.save_state)
         catch_signal(SIGUSR2);
     catch_signal(SIGINT);
     catch_signal(SIGTERM);
@@ -441,7 +463,16 @@ int main(int argc, char **argv)
         }
     }
 
+    /* Last, once the frontend's timers are registered: a state holds one
+     * deadline per clock timer, and the identity checks the table. */
+    if (opt.load_state && state_file_load(m, opt.load_state, err, sizeof err) != 0)
+        goto fail;
+    if (opt.save_at)
+        machine_set_alarm(m, MACHINE_ALARM_FRONTEND, opt.save_at, save_at_alarm, f);
+
     enum machine_stop why = debug_session_run(d);
+    if (opt.save_state && !opt.save_at)
+        save_state_now(f, m);
     if (opt.display_text) {
         display_text_refresh(&display);
         display_text_finish(&display);
@@ -479,6 +510,8 @@ int main(int argc, char **argv)
     if (d->tracing)
         fflush(d->trace.out);   /* errors: when it is closed, below */
     int status = report_stop(m, why);
+    if (f->save_failed)
+        output_error = 1;
     if (output_error)
         status = EXIT_OUTPUT_ERROR;
     if (opt.screendump && screendump_write(m, opt.screendump, err, sizeof err) != 0) {

@@ -16,6 +16,8 @@ enum opt_id {
     OPT_SERIAL, OPT_NOGRAPHIC,
     OPT_TRACE_SYNTAX, OPT_TRACE_INSNS, OPT_TRACE_ADDR, OPT_TRACE_CPL, OPT_TRACE_RING, OPT_TRACE_MAX, OPT_CODE_CACHE,
     OPT_SYMBOLS, OPT_STATS_FORMAT, OPT_REPORT, OPT_GDB, OPT_GDB_DEFAULT, OPT_START_STOPPED,
+    OPT_SAVE_STATE, OPT_SAVE_AT, OPT_LOAD_STATE, OPT_RECORD, OPT_REPLAY, OPT_CHECKPOINT_EVERY,
+    OPT_RECORD_PLAIN, OPT_REPLAY_PERTURB,
 };
 
 static const struct {
@@ -69,6 +71,14 @@ static const struct {
     { "name", OPT_NAME, 1 },
     { "screendump", OPT_SCREENDUMP, 1 },
     { "boot", OPT_BOOT, 1 },
+    { "save-state", OPT_SAVE_STATE, 1 },
+    { "save-at", OPT_SAVE_AT, 1 },
+    { "load-state", OPT_LOAD_STATE, 1 },
+    { "record", OPT_RECORD, 1 },
+    { "replay", OPT_REPLAY, 1 },
+    { "checkpoint-every", OPT_CHECKPOINT_EVERY, 1 },
+    { "record-plain", OPT_RECORD_PLAIN, 0 },
+    { "replay-perturb", OPT_REPLAY_PERTURB, 1 },
 };
 
 void cli_print_help(FILE *out)
@@ -181,6 +191,29 @@ void cli_print_help(FILE *out)
         "  --screendump FILE at exit, save the screen: text modes as UTF-8 text (one\n"
         "                    line per row), graphics modes as a PNG (FILE.png) or\n"
         "                    PPM image\n"
+        "  --save-state FILE save the whole machine to FILE (atomically): at exit, or\n"
+        "                    at --save-at N instead; also whenever SIGUSR2 arrives\n"
+        "  --save-at N       save after N instructions (counted from power-on) and\n"
+        "                    keep running\n"
+        "  --load-state FILE resume the machine saved in FILE; the other options must\n"
+        "                    describe the same machine (RAM, images and their\n"
+        "                    contents, -append, -snapshot, ...) and build, else it is\n"
+        "                    refused naming the difference; --no-dbt and --mmu may\n"
+        "                    differ\n"
+        "  -record FILE      log every input from outside (serial bytes, keys,\n"
+        "                    mouse, power button, quit) with its instruction count,\n"
+        "                    the images' identities and a machine-state hash every\n"
+        "                    --checkpoint-every instructions; disk writes stay in\n"
+        "                    memory (as -snapshot)\n"
+        "  -replay FILE      run a recorded log again: the same machine options\n"
+        "                    (changed images are refused), inputs from the log, each\n"
+        "                    checkpoint compared; a mismatch is narrowed to the first\n"
+        "                    differing instruction and reported (exit status 12)\n"
+        "  --checkpoint-every N  instructions between state hashes (default %u)\n"
+        "  --record-plain    write the log without zlib compression\n"
+        "  --replay-perturb insn:N|serial:K\n"
+        "                    testing the checker: flip bit 0 of EAX after instruction\n"
+        "                    N, or of the K-th (from 0) recorded serial input byte\n"
         "  -h, --help        show this help\n"
         "\n"
         "Board: i8259A PIC pair (+ELCR), i8254 PIT (+port 0x61), MC146818 RTC/CMOS,\n"
@@ -204,12 +237,13 @@ void cli_print_help(FILE *out)
         "  6    --max-insns reached (one line on stderr)\n"
         "  8    the gdb client killed the run\n"
         "  10   the guest reset the machine with -no-reboot (one line on stderr)\n"
-        "  12   --lockstep found the engines disagreeing (a report on stderr)\n"
+        "  12   --lockstep found the engines disagreeing, or -replay found the run\n"
+        "       leaving the recorded one (a report on stderr)\n"
         "  14   an output (-debugcon, -serial file:, -seabios-log, --trace-file)\n"
         "       could not be written (one line on stderr each; overrides the above)\n"
         "  128+N  ended by signal N (SIGINT, SIGTERM; the --trace-ring is printed)\n",
         CLI_DEFAULT_BIOS, MACHINE_RAM_MIN_MIB, MACHINE_RAM_MAX_MIB, MACHINE_RAM_DEFAULT_MIB,
-        TRACE_CATEGORY_NAMES);
+        TRACE_CATEGORY_NAMES, CLI_DEFAULT_CHECKPOINT_EVERY);
 }
 
 int cli_parse_ram_size(const char *s, uint32_t *mib, char *err, size_t errsz)
@@ -561,6 +595,33 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         case OPT_GDB: o->gdb = val; break;
         case OPT_GDB_DEFAULT: o->gdb = "tcp:127.0.0.1:1234"; break;
         case OPT_START_STOPPED: o->start_stopped = 1; break;
+        case OPT_SAVE_STATE:
+        case OPT_LOAD_STATE:
+        case OPT_RECORD:
+        case OPT_REPLAY:
+            if (!*val) {
+                snprintf(err, errsz, "%s: empty file name", arg);
+                return -1;
+            }
+            if (opt_table[found].id == OPT_SAVE_STATE)
+                o->save_state = val;
+            else if (opt_table[found].id == OPT_LOAD_STATE)
+                o->load_state = val;
+            else if (opt_table[found].id == OPT_RECORD)
+                o->record = val;
+            else
+                o->replay = val;
+            break;
+        case OPT_SAVE_AT:
+            if (parse_count("save-at", val, &o->save_at, err, errsz) != 0)
+                return -1;
+            break;
+        case OPT_CHECKPOINT_EVERY:
+            if (parse_count("checkpoint-every", val, &o->checkpoint_every, err, errsz) != 0)
+                return -1;
+            break;
+        case OPT_RECORD_PLAIN: o->record_plain = 1; break;
+        case OPT_REPLAY_PERTURB: o->perturb = val; break;
         }
     }
     if (o->help)
@@ -591,6 +652,33 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
     }
     if (o->trace_max_mib && !o->trace) {
         snprintf(err, errsz, "--trace-max needs --trace");
+        return -1;
+    }
+    if (o->save_at && !o->save_state) {
+        snprintf(err, errsz, "--save-at needs --save-state FILE");
+        return -1;
+    }
+    if (o->record && o->replay) {
+        snprintf(err, errsz, "-record and -replay: give one");
+        return -1;
+    }
+    if ((o->record || o->replay) && (o->lockstep || o->gdb || o->rtc_clock_host)) {
+        /* Not recorded yet: gdb-stub writes to guest state, host-clock
+         * reads; lockstep runs a twin the log does not drive. */
+        snprintf(err, errsz, "%s cannot be combined with %s yet", o->record ? "-record" : "-replay",
+                 o->lockstep ? "--lockstep" : o->gdb ? "-gdb" : "-rtc clock=host");
+        return -1;
+    }
+    if (o->perturb && !o->replay) {
+        snprintf(err, errsz, "--replay-perturb needs -replay FILE");
+        return -1;
+    }
+    if (o->checkpoint_every && !o->record) {
+        snprintf(err, errsz, "--checkpoint-every is set when recording (-record FILE)");
+        return -1;
+    }
+    if (o->record_plain && !o->record) {
+        snprintf(err, errsz, "--record-plain needs -record FILE");
         return -1;
     }
     if (o->start_stopped && !o->gdb) {

@@ -62,6 +62,15 @@ struct cli_options {
     const char *sdl_script;    /* --sdl-script FILE */
     const char *name;          /* -name NAME */
     const char *screendump;    /* --screendump FILE */
+    /* Saved states and record/replay (docs/replay.md). */
+    const char *save_state;    /* --save-state FILE */
+    uint64_t save_at;          /* --save-at N (0: at exit) */
+    const char *load_state;    /* --load-state FILE */
+    const char *record;        /* -record FILE */
+    const char *replay;        /* -replay FILE */
+    uint64_t checkpoint_every; /* --checkpoint-every N (0: the default) */
+    int record_plain;          /* --record-plain: no zlib */
+    const char *perturb;       /* --replay-perturb insn:N|serial:K (tests) */
 };
 
 /* Parse argv. Returns 0, or -1 with a one-line message in err. */
@@ -77,6 +86,9 @@ int cli_parse_rtc(const char *s, struct cli_options *o, char *err, size_t errsz)
 /* The firmware used when neither -bios nor -kernel is given (Debian's
  * seabios package). */
 #define CLI_DEFAULT_BIOS "/usr/share/seabios/bios.bin"
+
+/* Instructions between two replay checkpoint hashes by default. */
+#define CLI_DEFAULT_CHECKPOINT_EVERY 16000000u
 
 void cli_print_help(FILE *out);
 
