@@ -2,6 +2,7 @@
 
 #include "machine/frontend_api.h"
 #include "machine/board.h"
+#include "machine/replay.h"
 #include "machine/machine.h"
 
 enum vga_screen_kind machine_screen_kind(const struct machine *m)
@@ -52,16 +53,22 @@ void machine_pace_idle(struct machine *m)
 
 void machine_key(struct machine *m, unsigned code, int down)
 {
+    if (m->replay && replay_key(m, code, down))
+        return;
     ps2kbd_key(&m->kbc.kbd, code, down);
 }
 
 void machine_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons)
 {
+    if (m->replay && replay_mouse(m, dx, dy, dz, buttons))
+        return;
     ps2mouse_event(&m->kbc.mouse, dx, dy, dz, buttons);
 }
 
 void machine_power_button(struct machine *m)
 {
+    if (m->replay && replay_power_button(m))
+        return;
     acpi_pm_press_power_button(&m->pm);
 }
 
@@ -97,7 +104,9 @@ int machine_serial_count(const struct machine *m)
 
 void machine_serial_attach(struct machine *m, int port, const struct uart_backend *b)
 {
-    if (port >= 0 && port < machine_serial_count(m))
+    if (port >= 0 && port < machine_serial_count(m) && m->replay)
+        replay_serial_attach(m, port, b);
+    else if (port >= 0 && port < machine_serial_count(m))
         uart16550_set_backend(&m->com[port], b);
 }
 

@@ -9,6 +9,7 @@
 #include "dbt/dbt.h"
 #include "devices/pci_pc.h"
 #include "devices/vga_mode3.h"
+#include "machine/replay.h"
 #include "machine/rom_loader.h"
 
 /* Most instructions per cpu_run() call; the clock shortens slices to the
@@ -200,6 +201,7 @@ void machine_destroy(struct machine *m)
         free(m->lockstep_twin);
         m->lockstep_twin = NULL;
     }
+    replay_free(m);
     dbt_destroy(m->dbt);
     m->dbt = NULL;
     board_free(m);
@@ -236,6 +238,8 @@ void machine_reset(struct machine *m)
 
 void machine_request_quit(struct machine *m)
 {
+    if (m->replay)
+        replay_quit(m);
     m->quit_requested = 1;
     cpu_request_stop(&m->cpu);
 }
@@ -329,22 +333,27 @@ void machine_set_alarm(struct machine *m, int slot, uint64_t at,
     m->alarms[slot].at = fn ? at : MACHINE_ALARM_OFF;
     m->alarms[slot].fn = fn;
     m->alarms[slot].opaque = opaque;
+    m->alarms[slot].rearmed = 1;
 }
 
-/* Call the alarms that are due; returns the instruction count of the next
- * one (MACHINE_ALARM_OFF: none). */
+/* Call the alarms that are due; returns the instruction count the slice
+ * must end at for the next one (MACHINE_ALARM_OFF: none). An alarm that
+ * re-armed for a count already reached (waiting for the clock, not the
+ * count: replay's input at a point of virtual time) is called again at
+ * every pass top and does not shorten slices, so a halted CPU still idles
+ * forward. */
 static uint64_t machine_ring_alarms(struct machine *m)
 {
-    uint64_t next = MACHINE_ALARM_OFF;
+    uint64_t next = MACHINE_ALARM_OFF, done = machine_insn_total(m);
     for (int i = 0; i < MACHINE_ALARMS; i++) {
         struct machine_alarm *a = &m->alarms[i];
-        if (a->at != MACHINE_ALARM_OFF && machine_insn_total(m) >= a->at) {
-            uint64_t was = a->at;
+        if (a->at != MACHINE_ALARM_OFF && done >= a->at) {
+            a->rearmed = 0;
             a->fn(m, a->opaque);
-            if (a->at == was)
+            if (!a->rearmed)
                 a->at = MACHINE_ALARM_OFF;
         }
-        if (a->at < next)
+        if (a->at < next && a->at > done)
             next = a->at;
     }
     return next;

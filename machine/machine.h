@@ -117,8 +117,9 @@ struct machine_debug_poll {
  * `at` retired instructions (machine_insn_total) and calls `fn` at the top
  * of the next pass, before timers and interrupts, where the machine is
  * between two instructions and can be saved, hashed or given input. `fn`
- * re-arms (a later `at`) or disarms (MACHINE_ALARM_OFF) its slot, else it
- * is disarmed for it. Slots: one for the frontend (--save-at), one for
+ * re-arms (machine_set_alarm) or its slot is disarmed. An alarm re-armed
+ * for a count already reached is called at every pass top until it moves
+ * on (replay waiting for a point of virtual time). Slots: one for the frontend (--save-at), one for
  * record/replay (machine/replay.c). Splitting a slice does not change
  * what the guest sees: deadlines and interrupts are taken at the same
  * instruction whatever the slicing. */
@@ -129,6 +130,7 @@ struct machine_alarm {
     uint64_t at;
     void (*fn)(struct machine *m, void *opaque);
     void *opaque;
+    int rearmed;             /* machine_set_alarm() was called during fn */
 };
 
 struct machine {

@@ -60,11 +60,19 @@ static int ram_load(struct machine *m, struct state_reader *r)
     for (unsigned i = 0; i < PHYSMEM_PAM_CHUNKS; i++)
         physmem_set_pam(pm, i, PHYSMEM_PAM_READ_RAM | PHYSMEM_PAM_WRITE_RAM);
     physmem_set_a20(pm, 1);
+    /* A machine that has run holds pages the state may not: the state
+     * lists only its nonzero pages, so clear every page first. */
+    for (uint32_t a = 0; a < pm->ram_size; a += PAGE) {
+        struct p2m_entry scratch;
+        const struct p2m_entry *e = physmem_peek(pm, a, &scratch);
+        if (e->ram)
+            memset(e->ram, 0, PAGE);
+    }
     for (;;) {
         uint32_t a = state_get_u32(r);
         if (r->failed || a == RAM_END_MARK)
             break;
-        uint8_t *dst = (a % PAGE == 0 && a < pm->ram_size) ? physmem_ram_ptr(pm, a, PAGE) : NULL;
+        uint8_t *dst = (a % PAGE == 0 && a < pm->ram_size) ? physmem_restore_page(pm, a) : NULL;
         if (!dst) {
             state_fail(r);   /* not a RAM page of this machine */
             break;

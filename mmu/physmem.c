@@ -359,6 +359,18 @@ uint8_t *physmem_write_page(struct physmem *pm, uint32_t gpa)
     return e ? allocate_ram(pm, e, gpa) : NULL;
 }
 
+uint8_t *physmem_restore_page(struct physmem *pm, uint32_t gpa)
+{
+    struct p2m_entry scratch;
+    const struct p2m_entry *pe = physmem_peek(pm, gpa, &scratch);
+    if (pe->kind != P2M_RAM)
+        return NULL;
+    if (pe->ram)
+        return pe->ram;
+    struct p2m_entry *e = entry_for_update(pm, gpa);
+    return e ? allocate_ram(pm, e, gpa) : NULL;
+}
+
 uint8_t *physmem_ram_ptr(struct physmem *pm, uint32_t addr, uint32_t len)
 {
     if (len == 0 || len > PHYSMEM_PAGE_SIZE - (addr & ~PHYSMEM_PAGE_MASK))

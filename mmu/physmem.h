@@ -204,6 +204,12 @@ uint8_t *physmem_write_page(struct physmem *pm, uint32_t gpa);
 /* The same without allocating: NULL also for a never-written page. */
 uint8_t *physmem_peek_write_page(const struct physmem *pm, uint32_t gpa);
 
+/* The host page of RAM page `gpa` (allocating it) whatever its watches
+ * and PAM mode, or NULL when it is not RAM: for restoring a saved state
+ * into a machine that has run, whose translated code and shadow tables
+ * the caller then drops (the watches are not honoured here). */
+uint8_t *physmem_restore_page(struct physmem *pm, uint32_t gpa);
+
 /* Writable host pointer to `len` bytes of RAM at `addr` if they lie in one
  * page of plain writable RAM (allocating it), else NULL. */
 uint8_t *physmem_ram_ptr(struct physmem *pm, uint32_t addr, uint32_t len);

@@ -19,6 +19,7 @@
 #include "frontends/cli/serial_backend.h"
 #include "frontends/sdl/sdl_display.h"
 #include "machine/machine.h"
+#include "machine/replay.h"
 #include "machine/state_file.h"
 
 enum {
@@ -143,6 +144,38 @@ static int resolve_trace_addr(struct debug_session *d, const char *spec, uint32_
     return 0;
 }
 
+
+/* The command line as one string, for the replay log's reader. */
+static char *join_args(int argc, char **argv)
+{
+    size_t n = 1;
+    for (int i = 0; i < argc; i++)
+        n += strlen(argv[i]) + 1;
+    char *s = malloc(n);
+    if (!s)
+        return NULL;
+    s[0] = 0;
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strcat(s, " ");
+        strcat(s, argv[i]);
+    }
+    for (char *p = s; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    return s;
+}
+
+/* The epoch a log was recorded with ("epoch=" in its identity), so a
+ * replay of a -rtc base=utc run sees the recorded clock. */
+static int log_epoch(const struct replay_log *l, int64_t *epoch)
+{
+    const char *p = strstr(l->identity, "\nepoch=");
+    if (!p)
+        return -1;
+    *epoch = strtoll(p + 7, NULL, 10);
+    return 0;
+}
 
 static void print_error(const char *msg)
 {
@@ -322,6 +355,23 @@ int main(int argc, char **argv)
         .vga_bios_path = opt.vga_bios,
         .sercon = opt.nographic,
     };
+    struct replay_log log = { 0 };
+    if (opt.record || opt.replay) {
+        /* Disk writes go to an overlay, so the images stay as recorded
+         * and a replay starts from the same bytes. */
+        mo.snapshot = 1;
+    }
+    if (opt.replay) {
+        if (replay_log_read(&log, opt.replay, err, sizeof err) != 0) {
+            print_error(err);
+            return EXIT_BAD_INPUT;
+        }
+        int64_t epoch;
+        if (log_epoch(&log, &epoch) == 0) {
+            mo.rtc_base_set = 1;
+            mo.rtc_base = epoch;
+        }
+    }
     struct display_text display;
     struct sdl_display *window = NULL;
     /* struct machine and the debug session are large: keep them off the
@@ -336,6 +386,30 @@ int main(int argc, char **argv)
     }
     if (machine_create(m, &mo, err, sizeof err) != 0) {
         print_error(err);
+        replay_log_free(&log);
+        free(m);
+        free(f);
+        return EXIT_BAD_INPUT;
+    }
+    if (opt.record) {
+        char *cmdline = join_args(argc, argv);
+        int rc = cmdline ? replay_record_create(m, opt.record, cmdline,
+                                                opt.checkpoint_every ? opt.checkpoint_every
+                                                                     : CLI_DEFAULT_CHECKPOINT_EVERY,
+                                                !opt.record_plain, err, sizeof err)
+                         : (snprintf(err, sizeof err, "out of memory"), -1);
+        free(cmdline);
+        if (rc != 0) {
+            print_error(err);
+            machine_destroy(m);
+            free(m);
+            free(f);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    if (opt.replay && replay_replay_create(m, opt.replay, &log, opt.perturb, err, sizeof err) != 0) {
+        print_error(err);
+        machine_destroy(m);
         free(m);
         free(f);
         return EXIT_BAD_INPUT;
@@ -469,6 +543,8 @@ int main(int argc, char **argv)
         goto fail;
     if (opt.save_at)
         machine_set_alarm(m, MACHINE_ALARM_FRONTEND, opt.save_at, save_at_alarm, f);
+    if (m->replay && replay_begin(m, err, sizeof err) != 0)
+        goto fail;
 
     enum machine_stop why = debug_session_run(d);
     if (opt.save_state && !opt.save_at)
@@ -509,7 +585,21 @@ int main(int argc, char **argv)
     nserial = 0;
     if (d->tracing)
         fflush(d->trace.out);   /* errors: when it is closed, below */
-    int status = report_stop(m, why);
+    /* A replay that diverged ended the run itself: its report says how. */
+    int status = replay_diverged(m) ? EXIT_DIVERGED : report_stop(m, why);
+    if (m->replay) {
+        int rc = replay_finish(m, (int)why, err, sizeof err);
+        if (rc < 0) {
+            print_error(err);
+            status = opt.record ? EXIT_OUTPUT_ERROR : EXIT_BAD_INPUT;
+        } else if (rc > 0) {
+            fputs(replay_report(m), stderr);
+            status = EXIT_DIVERGED;
+        } else if (opt.replay) {
+            fprintf(stderr, "shadow86: replay of %s matched the recording: %llu instructions\n",
+                    opt.replay, (unsigned long long)machine_insn_total(m));
+        }
+    }
     if (f->save_failed)
         output_error = 1;
     if (output_error)
