@@ -121,6 +121,13 @@ static int has_time(uint8_t kind)
            kind == REPLAY_POWER || kind == REPLAY_QUIT;
 }
 
+/* The body's checksum covers the header texts too (its seed), so a
+ * damaged identity or command line is caught like a damaged event. */
+static uint64_t header_seed(const struct replay_log *l)
+{
+    return hash64(l->identity, strlen(l->identity), 1) ^ hash64(l->meta, strlen(l->meta), 2);
+}
+
 static void encode_body(const struct replay_log *l, struct bytes *o)
 {
     uint64_t icount = 0, time = 0;
@@ -157,7 +164,7 @@ static void encode_body(const struct replay_log *l, struct bytes *o)
             break;
         }
     }
-    put_u64(o, hash64(o->b, o->len, 0));
+    put_u64(o, hash64(o->b, o->len, header_seed(l)));
 }
 
 int replay_log_write(const struct replay_log *l, const char *path, int compress, char *err,
@@ -290,7 +297,7 @@ static const char *decode_body(struct replay_log *l, const uint8_t *b, size_t le
 {
     if (len < 8)
         return "truncated log (no body)";
-    if (hash64(b, len - 8, 0) != le64_load(b + len - 8))
+    if (hash64(b, len - 8, header_seed(l)) != le64_load(b + len - 8))
         return "damaged log (body checksum mismatch)";
     struct reader r = { b, b + len - 8, 0 };
     uint64_t icount = 0, time = 0;

@@ -19,7 +19,8 @@
  * of the run loop share one instruction count while a halted CPU idles
  * (the UART polls its backend every millisecond of that idle time). The body ends with an END event
  * (final count, final state hash, how the run ended) and the hash64 of
- * every body byte before it: a replay reads and checks the whole log
+ * every body byte before it (seeded with hashes of the header texts, so
+ * they are covered too): a replay reads and checks the whole log
  * before it runs, so a truncated or damaged log is refused up front,
  * never replayed in part.
  */
