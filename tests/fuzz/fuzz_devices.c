@@ -14,7 +14,8 @@
  *   5 RAM   write a run of bytes below 1 MiB (PRD tables, DMA buffers,
  *           descriptors the devices read)
  *   6 RUN   let the machine run (timers fire, interrupts are taken, DMA
- *           completes) for a number of instructions
+ *           completes) for a number of instructions (and of run-loop
+ *           passes)
  *
  * Whatever the order, no access may leave guest RAM: ASan sees a host
  * overflow, fuzz_check_ram_bounds() a RAM page outside the guest's.
@@ -130,9 +131,15 @@ static void run_ops(struct machine *m, struct input *in)
             break;
         }
         case 6: {
+            /* Bounded in passes, not only instructions: a halted CPU whose
+             * timer keeps firing with its interrupt never taken (a PIC
+             * left uninitialised) idles forever without retiring one, as
+             * a real PC would. */
             uint64_t n = 1 + take(in, 2);
             m->opts.max_insns = machine_insn_total(m) + n;
-            (void)machine_run(m);
+            for (unsigned pass = 0; pass < 64 + n / 16; pass++)
+                if (machine_pass(m, 0, NULL) != MACHINE_PASS_CONTINUE)
+                    break;
             fuzz_check_ram_bounds(m, "fuzz_devices");
             break;
         }
