@@ -77,19 +77,39 @@ static void drop_client(struct gdbstub *g)
     if (g->fd >= 0)
         close(g->fd);
     g->fd = -1;
+    memset(&g->io, 0, sizeof g->io);
     g->attached = 0;
     g->stepping = 0;
     g->nbp = g->nwp = 0;
     g->rx_len = g->rx_pos = 0;
 }
 
+/* The socket transport: the connected client's fd (g is the opaque). */
+static long socket_recv(void *opaque, void *buf, size_t len)
+{
+    struct gdbstub *g = opaque;
+    ssize_t n;
+    do
+        n = recv(g->fd, buf, len, 0);
+    while (n < 0 && errno == EINTR);
+    return (long)n;
+}
+
+static long socket_send(void *opaque, const void *buf, size_t len)
+{
+    struct gdbstub *g = opaque;
+    ssize_t n;
+    do
+        n = send(g->fd, buf, len, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    return (long)n;
+}
+
 static int send_all(struct gdbstub *g, const void *data, size_t len)
 {
     const char *p = data;
-    while (len && g->fd >= 0) {
-        ssize_t n = send(g->fd, p, len, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
+    while (len && g->io.send) {
+        long n = g->io.send(g->io.opaque, p, len);
         if (n <= 0) {
             drop_client(g);
             return -1;
@@ -97,17 +117,16 @@ static int send_all(struct gdbstub *g, const void *data, size_t len)
         p += n;
         len -= (size_t)n;
     }
-    return g->fd >= 0 ? 0 : -1;
+    return g->io.send ? 0 : -1;
 }
 
 /* Next byte from the client, blocking; -1 when the connection is gone. */
 static int read_byte(struct gdbstub *g)
 {
+    if (!g->io.recv)
+        return -1;
     if (g->rx_pos == g->rx_len) {
-        ssize_t n;
-        do
-            n = recv(g->fd, g->rx, sizeof g->rx, 0);
-        while (n < 0 && errno == EINTR);
+        long n = g->io.recv(g->io.opaque, g->rx, sizeof g->rx);
         if (n <= 0)
             return -1;
         g->rx_len = (size_t)n;
@@ -292,6 +311,7 @@ static int accept_client(struct gdbstub *g)
     int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     g->fd = fd;
+    g->io = (struct gdbstub_io){ .opaque = g, .recv = socket_recv, .send = socket_send };
     g->attached = 1;
     g->stop = GDBSTUB_STOP_ATTACH;
     if (g->log) {
@@ -299,6 +319,16 @@ static int accept_client(struct gdbstub *g)
         fflush(g->log);
     }
     return 0;
+}
+
+void gdbstub_attach_io(struct gdbstub *g, struct machine *m, const struct gdbstub_io *io)
+{
+    memset(g, 0, sizeof(*g));
+    g->m = m;
+    g->listen_fd = g->fd = -1;
+    g->io = *io;
+    g->attached = 1;
+    g->stop = GDBSTUB_STOP_ATTACH;
 }
 
 int gdbstub_wait_client(struct gdbstub *g)

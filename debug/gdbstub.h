@@ -47,8 +47,21 @@ enum gdbstub_stop {
     GDBSTUB_STOP_RECHECK      /* an interrupt was delivered: is its handler a breakpoint? */
 };
 
+/* Where a client's bytes come from and the replies go: the TCP connection
+ * (gdbstub_open, then a client connects), or a caller's functions
+ * (gdbstub_attach_io: tests/fuzz/fuzz_gdb.c drives the packet parser from
+ * bytes). Both behave as recv() and send() do: recv returns the bytes
+ * read, 0 at the end of the input, -1 on an error; send returns the bytes
+ * taken or -1. */
+struct gdbstub_io {
+    void *opaque;
+    long (*recv)(void *opaque, void *buf, size_t len);
+    long (*send)(void *opaque, const void *buf, size_t len);
+};
+
 struct gdbstub {
     struct machine *m;
+    struct gdbstub_io io;      /* the connected client's; recv NULL when none */
     FILE *log;                 /* one-line notices (listening, connected) */
     int listen_fd, fd;
     int attached;              /* a client is connected and in control */
@@ -71,6 +84,12 @@ struct gdbstub {
 int gdbstub_open(struct gdbstub *g, struct machine *m, const char *spec, FILE *log,
                  char *err, size_t errsz);
 void gdbstub_close(struct gdbstub *g);
+
+/* Attach a client that speaks through `io` instead of a socket, as if it
+ * had just connected; gdbstub_serve() then reads its packets. Used to
+ * drive the protocol from bytes; the running-guest checks of
+ * gdbstub_poll() (Ctrl-C) look at sockets only. */
+void gdbstub_attach_io(struct gdbstub *g, struct machine *m, const struct gdbstub_io *io);
 
 /* Block until a client connects (for -S). Returns 0, or -1. */
 int gdbstub_wait_client(struct gdbstub *g);

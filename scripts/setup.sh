@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config
   libcapstone-dev libelf-dev libsdl2-dev check zlib1g-dev
   nasm gcc-multilib time clang
+  libclang-rt-14-dev   # libFuzzer for clang 14 (bookworm's clang): tests/fuzz
   gdb python3
   seabios vgabios xorriso xvfb xauth
   syslinux syslinux-common extlinux mtools

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Set up, build and run the whole test suite: every ctest test in a normal
 # build (gcc: the translator dispatches by tail calls gcc makes jumps); the
-# engine tests again in a clang build (guaranteed tail calls) and in a build
-# with the portable dispatch loop; then the unit tests under
+# engine tests again in a clang build (guaranteed tail calls), the fuzz
+# targets briefly in a clang build with the sanitizers, and the engine
+# tests in a build with the portable dispatch loop; then the unit tests under
 # AddressSanitizer and UBSan (where the sanitizers leave most tail calls
 # calls, so the translator's stack guard is what keeps the stack bounded).
 # Test data in ../shared (vector suites; or $SHADOW86_SHARED_DIR) is used
@@ -25,6 +26,16 @@ bash scripts/linux-guest.sh
 CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHADOW86_REQUIRE_SHARED=$require >/dev/null
 cmake --build build-clang -j"$jobs"
 (cd build-clang && ctest --output-on-failure -j"$jobs" -R '^(guest-|hostdiff)')
+
+# The libFuzzer harnesses (tests/fuzz, docs/fuzzing.md) in a clang build
+# with ASan, UBSan and coverage: each target replays its committed corpus
+# (seeds and the inputs of fixed crashes) and mutates for a few seconds,
+# about a minute in all, so the harnesses cannot rot. Long runs:
+# scripts/fuzz.sh NAME SECONDS.
+CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHADOW86_FUZZ=ON \
+  -DSHADOW86_REQUIRE_SHARED=$require >/dev/null
+cmake --build build-fuzz -j"$jobs" --target fuzz-targets
+(cd build-fuzz && ctest --output-on-failure -j"$jobs" -L '^fuzz$')
 
 # The translator's portable dispatch (micro-ops return to a loop), which
 # the gcc and clang builds above do not use: the engine tests once more.
