@@ -8,6 +8,9 @@
 #               size: 1.44 MiB, 720 KiB, 2.88 MiB, 1.2 MiB, 360 KiB; the
 #               geometry SeaBIOS reports must be the medium's, and the image
 #               files must be unchanged afterwards
+#   errors      refusals, each status 2 with one stderr line naming the flag
+#               and file: a size that is no medium, one file behind -fda and
+#               -hda or -fda and -fdb, a FIFO, a second user of a held image
 #   syslinux    third-party code: a 1.44 MiB FAT12 floppy made with mtools,
 #               Debian's SYSLINUX installed on it (ldlinux.sys and .c32),
 #               loading Debian's memdisk
@@ -63,6 +66,47 @@ EOF
             echo "run_floppy: ok: $size bytes, geometry $c/$h/$s"
         fi
     done
+    ;;
+errors)
+    # expect_refusal WHAT PATTERN ARGS...
+    expect_refusal() {
+        what=$1 pattern=$2
+        shift 2
+        timeout -k 5 10 "$emu" --max-insns 1000 "$@" >"$tmp/r.out" 2>"$tmp/r.err" </dev/null
+        st=$?
+        if [ "$st" -ne 2 ] || [ "$(wc -l <"$tmp/r.err")" -ne 1 ] || [ -s "$tmp/r.out" ] ||
+           ! grep -q -- "$pattern" "$tmp/r.err"; then
+            echo "run_floppy: FAIL: $what: status $st (want 2), stderr:"
+            sed 's/^/    /' "$tmp/r.err"
+            fail=1
+        else
+            echo "run_floppy: ok: $what: $(cat "$tmp/r.err")"
+        fi
+    }
+    head -c 1474560 /dev/zero >"$tmp/x.img"
+    head -c 1048576 /dev/zero >"$tmp/odd.img"
+    mkfifo "$tmp/p"
+    expect_refusal "no medium of that size" "^shadow86: -fda $tmp/odd.img: size 1048576 is no floppy medium" \
+        -fda "$tmp/odd.img"
+    expect_refusal "-fda X -hda X" "^shadow86: -fda $tmp/x.img: same image as -hda$" \
+        -fda "$tmp/x.img" -hda "$tmp/x.img"
+    expect_refusal "-fda X -fdb X -snapshot" "^shadow86: -fdb $tmp/x.img: same image as -fda$" \
+        -fda "$tmp/x.img" -fdb "$tmp/x.img" -snapshot
+    expect_refusal "-fdb FIFO" "^shadow86: -fdb $tmp/p: not a regular file$" -fdb "$tmp/p"
+    # A second process while a first holds the image: the first boots a
+    # sector that spins (JMP $) until it is killed.
+    image "$tmp/held.img" 1474560
+    printf '\353\376' | dd of="$tmp/held.img" conv=notrunc 2>/dev/null
+    "$emu" -fda "$tmp/held.img" -boot a -display none >/dev/null 2>&1 &
+    holder=$!
+    i=0
+    while [ $i -lt 50 ] && kill -0 "$holder" 2>/dev/null; do
+        sleep 0.1; i=$((i + 1))
+        "$emu" --max-insns 1 -fda "$tmp/held.img" 2>&1 | grep -q "in use" && break
+    done
+    expect_refusal "a held image" "^shadow86: -fda $tmp/held.img: image is in use" -fda "$tmp/held.img"
+    kill "$holder" 2>/dev/null
+    wait "$holder" 2>/dev/null
     ;;
 syslinux)
     for tool in syslinux mformat mcopy; do
