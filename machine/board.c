@@ -9,6 +9,7 @@
 #include "machine/board_acpi.h"
 #include "machine/board_devices.h"
 #include "machine/board_display.h"
+#include "machine/board_floppy.h"
 #include "machine/board_ide.h"
 #include "machine/board_pci.h"
 #include "machine/board_vga.h"
@@ -122,9 +123,13 @@ static void fill_cmos(struct machine *m)
     mc146818_set_cmos(r, 0x31, (uint8_t)(ext >> 8));
     mc146818_set_cmos(r, 0x34, (uint8_t)above16);
     mc146818_set_cmos(r, 0x35, (uint8_t)(above16 >> 8));
-    mc146818_set_cmos(r, 0x14, 0x04);   /* PS/2 mouse; no floppy, no FPU claimed; VGA */
+    /* PS/2 mouse, VGA, no FPU claimed; bit 0 and bits 7-6: the floppy
+     * drives (count - 1). */
+    mc146818_set_cmos(r, 0x14, (uint8_t)(0x04 | board_floppy_equipment(m)));
     mc146818_set_cmos(r, 0x5F, 0);      /* CPUs - 1 */
-    const char *order = m->opts.boot_order ? m->opts.boot_order : "cd";
+    /* Default: disk then CD; with a floppy, QEMU's "cad". */
+    const char *order = m->opts.boot_order ? m->opts.boot_order
+                        : blockdev_is_open(&m->floppy[0]) ? "cad" : "cd";
     unsigned codes[3] = { 0, 0, 0 };
     for (int i = 0; i < 3 && order[i]; i++)
         codes[i] = boot_code(order[i]);
@@ -280,6 +285,8 @@ BOARD_RESET(ide) BOARD_STATE(ide)
 BOARD_RESET(pci_pc)
 BOARD_RESET(acpi_pm) BOARD_STATE(acpi_pm)
 BOARD_RESET(vga) BOARD_STATE(vga)
+BOARD_RESET(i8237) BOARD_STATE(i8237)
+BOARD_RESET(fdc) BOARD_STATE(fdc)
 
 static void uart_save_dev(const void *d, struct state_writer *w, const char *tag)
 {
@@ -303,6 +310,7 @@ static const struct board_device pc_devices[] = {
     { "exit port 0xF4",         NULL,   AT(exitport),  wire_exitport,       NULL, NULL, NULL,    NULL },
     { "PIC",                    NULL,   AT(pic),       wire_pic,            OPS(i8259),          NULL },
     { "PIT",                    NULL,   AT(pit),       wire_pit,            OPS(i8254),          NULL },
+    { "DMA controllers",        NULL,   AT(dma),       board_dma_wire,      OPS(i8237),          NULL },
     { "port 0x61",              NULL,   AT(port61),    wire_port61,         OPS(port61),         NULL },
     { "RTC",                    NULL,   AT(rtc),       wire_rtc,            OPS(mc146818),       NULL },
     { "port 0x92",              NULL,   AT(port92),    wire_port92,         OPS(port92),         NULL },
@@ -320,6 +328,12 @@ static const struct board_device pc_devices[] = {
      * IDE's wiring stopped halfway. Their records are the -snapshot overlays. */
     DISK(0, "DSK0"), DISK(1, "DSK1"), DISK(2, "DSK2"), DISK(3, "DSK3"),
     { "IDE controller",         NULL,   AT(ide),       board_ide_wire,      OPS(ide),            NULL },
+    /* The floppy images after the IDE's, so a file behind both is refused. */
+    { "floppy image A:",        "FDA0", AT(floppy[0]), NULL, NULL,
+      board_ide_media_save, board_ide_media_load, board_ide_media_free },
+    { "floppy image B:",        "FDB0", AT(floppy[1]), NULL, NULL,
+      board_ide_media_save, board_ide_media_load, board_ide_media_free },
+    { "floppy controller",      NULL,   AT(fdc),       board_fdc_wire,      OPS(fdc),            NULL },
     { "i440FX/PIIX3 chipset",   NULL,   AT(chipset),   board_chipset_wire,  pci_pc_reset_dev, NULL, NULL, NULL },
     { "ACPI PM function",       NULL,   AT(pm),        board_pm_wire,       OPS(acpi_pm),        NULL },
     { "VGA",                    NULL,   AT(vga),       board_vga_wire,      OPS(vga),            board_vga_free },
@@ -347,6 +361,7 @@ int board_wire_pc(struct machine *m, char *err, size_t errsz)
         }
     }
     board_ide_cmos(m);
+    board_floppy_cmos(m);
     /* Without a screen, ask SeaBIOS to copy INT 10h text output to COM1
      * (its "sercon", read from fw_cfg as a little-endian port number), so
      * the banner and a boot sector's messages reach the serial console. */

@@ -125,6 +125,8 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
         m->alarms[i].at = MACHINE_ALARM_OFF;
     for (int u = 0; u < MACHINE_IDE_UNITS; u++)
         m->media[u].fd = -1;   /* not open: nothing for board_free to close */
+    for (int u = 0; u < FDC_DRIVES; u++)
+        m->floppy[u].fd = -1;
     board_display_init(&m->display);
 
     if (opts->ram_mib < MACHINE_RAM_MIN_MIB || opts->ram_mib > MACHINE_RAM_MAX_MIB) {

@@ -15,9 +15,11 @@
 #include "cpu/cpu.h"
 #include "devices/debugcon.h"
 #include "devices/exitport.h"
+#include "devices/fdc.h"
 #include "devices/ferr.h"
 #include "devices/fw_cfg.h"
 #include "devices/i8042.h"
+#include "devices/i8237.h"
 #include "devices/i8254.h"
 #include "devices/i8259.h"
 #include "devices/mc146818.h"
@@ -67,6 +69,7 @@ struct machine_options {
     /* Storage and display (machine/board_ide.c, board_vga.c). */
     const char *hd_paths[4];     /* -hda..-hdd: IDE disks, primary/secondary master/slave */
     const char *cdrom_path;      /* -cdrom: ATAPI CD-ROM image on the secondary master */
+    const char *fd_paths[FDC_DRIVES];   /* -fda, -fdb: floppy images (machine/board_floppy.c) */
     int snapshot;                /* -snapshot: disk writes stay in memory */
     const char *vga_bios_path;   /* -vga-bios FILE, or NULL for the packaged one */
     int sercon;                  /* -nographic: SeaBIOS mirrors its text console on
@@ -163,6 +166,9 @@ struct machine {
     struct acpi_pm pm;           /* 01.3 PIIX4 power management (ACPI) */
     struct ide ide;
     struct blockdev media[MACHINE_IDE_UNITS];   /* images behind the IDE units */
+    struct i8237 dma;            /* both 8237s and the page registers */
+    struct fdc fdc;              /* 82077AA at 0x3F0, IRQ 6, DMA 2 */
+    struct blockdev floppy[FDC_DRIVES];   /* images behind the floppy drives */
     struct vga vga;
     struct pci_device vga_fn;    /* 02.0 */
     struct board_display display;   /* the frontend's refresh timer */

@@ -303,7 +303,7 @@ static const char *guest_name(const struct cli_options *o)
 {
     const char *p = o->name;
     if (!p)
-        p = o->hd[0] ? o->hd[0] : o->cdrom ? o->cdrom : o->kernel ? o->kernel : o->bios;
+        p = o->hd[0] ? o->hd[0] : o->cdrom ? o->cdrom : o->fd[0] ? o->fd[0] : o->kernel ? o->kernel : o->bios;
     if (!o->name && p) {
         const char *slash = strrchr(p, '/');
         if (slash && slash[1])
@@ -351,6 +351,7 @@ int main(int argc, char **argv)
         .boot_order = opt.boot_order,
         .hd_paths = { opt.hd[0], opt.hd[1], opt.hd[2], opt.hd[3] },
         .cdrom_path = opt.cdrom,
+        .fd_paths = { opt.fd[0], opt.fd[1] },
         .snapshot = opt.snapshot,
         .vga_bios_path = opt.vga_bios,
         .sercon = opt.nographic,

@@ -11,7 +11,7 @@
 enum opt_id {
     OPT_BIOS, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT, OPT_LOCKSTEP, OPT_LOCKSTEP_INSN, OPT_MMU,
     OPT_TRACE, OPT_TRACE_FILE, OPT_STATS, OPT_MAX_INSNS, OPT_HELP, OPT_SEABIOS_LOG, OPT_RTC,
-    OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_SNAPSHOT, OPT_VGA_BIOS, OPT_DISPLAY,
+    OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_FDA, OPT_FDB, OPT_SNAPSHOT, OPT_VGA_BIOS, OPT_DISPLAY,
     OPT_SCREENDUMP, OPT_BOOT, OPT_SDL_SCRIPT, OPT_NAME,
     OPT_SERIAL, OPT_NOGRAPHIC,
     OPT_TRACE_SYNTAX, OPT_TRACE_INSNS, OPT_TRACE_ADDR, OPT_TRACE_CPL, OPT_TRACE_RING, OPT_TRACE_MAX, OPT_CODE_CACHE,
@@ -64,6 +64,8 @@ static const struct {
     { "hdc", OPT_HDC, 1 },
     { "hdd", OPT_HDD, 1 },
     { "cdrom", OPT_CDROM, 1 },
+    { "fda", OPT_FDA, 1 },
+    { "fdb", OPT_FDB, 1 },
     { "snapshot", OPT_SNAPSHOT, 0 },
     { "vga-bios", OPT_VGA_BIOS, 1 },
     { "display", OPT_DISPLAY, 1 },
@@ -169,9 +171,13 @@ void cli_print_help(FILE *out)
         "                    CACHE and at exit\n"
         "  -cdrom FILE       raw CD image (ISO, size a multiple of 2048) in an ATAPI\n"
         "                    drive on the secondary master (instead of -hdc)\n"
+        "  -fda/-fdb FILE    raw floppy image in drive A:/B: of the 82077AA controller;\n"
+        "                    the size picks the medium: 360 KiB, 720 KiB, 1.2 MiB,\n"
+        "                    1.44 MiB or 2.88 MiB; locked like disks, -snapshot applies\n"
         "  -snapshot         disk writes stay in memory; image files are not written\n"
         "  -boot ORDER       boot devices in order, up to three of: c (hard disk),\n"
-        "                    d (CD-ROM), a (floppy), n (network); default cd.\n"
+        "                    d (CD-ROM), a (floppy), n (network); default cd; with\n"
+        "                    a floppy cad (as QEMU's).\n"
         "                    Given to SeaBIOS in CMOS 0x3D/0x38 (also order=ORDER)\n"
         "  -vga-bios FILE    VGA option ROM (default /usr/share/seabios/vgabios-stdvga.bin)\n"
         "  -display sdl|text|none  sdl: a window with the screen in every VGA and VBE\n"
@@ -474,6 +480,9 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             o->hd[opt_table[found].id - OPT_HDA] = val;
             break;
         case OPT_CDROM: o->cdrom = val; break;
+        case OPT_FDA: case OPT_FDB:
+            o->fd[opt_table[found].id - OPT_FDA] = val;
+            break;
         case OPT_SNAPSHOT: o->snapshot = 1; break;
         case OPT_VGA_BIOS: o->vga_bios = val; break;
         case OPT_DISPLAY:

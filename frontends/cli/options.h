@@ -53,6 +53,7 @@ struct cli_options {
     int help;                  /* --help / -h */
     /* Storage and display. */
     const char *hd[4];         /* -hda..-hdd FILE */
+    const char *fd[2];         /* -fda, -fdb FILE */
     const char *cdrom;         /* -cdrom FILE */
     int snapshot;              /* -snapshot */
     const char *vga_bios;      /* -vga-bios FILE */
