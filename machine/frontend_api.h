@@ -15,11 +15,18 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "dbt/dbt.h"
+#include "devices/blockdev.h"
 #include "devices/ps2.h"
 #include "devices/uart16550.h"
 #include "devices/vga_render.h"
 #include "devices/vga_screen.h"
 #include "mmu/mmu.h"
+
+/* Defaults a frontend shows in its help (they live in the parts that
+ * apply them). */
+#define MACHINE_CODE_CACHE_DEFAULT_MIB DBT_CACHE_DEFAULT_MIB
+#define MACHINE_SNAPSHOT_RAM_DEFAULT_MIB ((unsigned)(BLOCKDEV_OVERLAY_RAM_DEFAULT >> 20))
 
 struct machine;
 

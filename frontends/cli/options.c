@@ -6,250 +6,294 @@
 #include "base/calendar.h"
 #include "frontends/cli/options.h"
 #include "frontends/cli/serial_backend.h"
+#include "machine/board_vga.h"
+#include "machine/frontend_api.h"
 #include "machine/machine.h"
 
 enum opt_id {
-    OPT_BIOS, OPT_KERNEL, OPT_INITRD, OPT_APPEND, OPT_M, OPT_DEBUGCON, OPT_NO_REBOOT, OPT_NO_DBT, OPT_LOCKSTEP, OPT_LOCKSTEP_INSN, OPT_MMU,
-    OPT_TRACE, OPT_TRACE_FILE, OPT_STATS, OPT_MAX_INSNS, OPT_HELP, OPT_SEABIOS_LOG, OPT_RTC,
-    OPT_HDA, OPT_HDB, OPT_HDC, OPT_HDD, OPT_CDROM, OPT_FDA, OPT_FDB, OPT_SNAPSHOT, OPT_VGA_BIOS, OPT_DISPLAY,
-    OPT_SCREENDUMP, OPT_BOOT, OPT_SDL_SCRIPT, OPT_NAME,
-    OPT_SERIAL, OPT_NOGRAPHIC,
-    OPT_TRACE_SYNTAX, OPT_TRACE_INSNS, OPT_TRACE_ADDR, OPT_TRACE_CPL, OPT_TRACE_RING, OPT_TRACE_MAX, OPT_CODE_CACHE,
-    OPT_SYMBOLS, OPT_STATS_FORMAT, OPT_REPORT, OPT_GDB, OPT_GDB_DEFAULT, OPT_START_STOPPED,
-    OPT_SAVE_STATE, OPT_SAVE_AT, OPT_LOAD_STATE, OPT_RECORD, OPT_REPLAY, OPT_CHECKPOINT_EVERY,
-    OPT_RECORD_PLAIN, OPT_REPLAY_PERTURB,
+    OPT_SECTION_ = -1,   /* a heading row in cli_option_list */
+#define CLI_OPT(id, names, arg, help) OPT_##id,
+#include "frontends/cli/options.def"
 };
 
-static const struct {
-    const char *name;
-    enum opt_id id;
-    int takes_value;
-} opt_table[] = {
-    { "bios", OPT_BIOS, 1 },
-    { "kernel", OPT_KERNEL, 1 },
-    { "initrd", OPT_INITRD, 1 },
-    { "append", OPT_APPEND, 1 },
-    { "m", OPT_M, 1 },
-    { "debugcon", OPT_DEBUGCON, 1 },
-    { "no-reboot", OPT_NO_REBOOT, 0 },
-    { "no-dbt", OPT_NO_DBT, 0 },
-    { "code-cache", OPT_CODE_CACHE, 1 },
-    { "lockstep", OPT_LOCKSTEP, 0 },
-    { "lockstep-insn", OPT_LOCKSTEP_INSN, 0 },
-    { "mmu", OPT_MMU, 1 },
-    { "trace", OPT_TRACE, 1 },
-    { "trace-file", OPT_TRACE_FILE, 1 },
-    { "stats", OPT_STATS, 0 },
-    { "trace-syntax", OPT_TRACE_SYNTAX, 1 },
-    { "trace-insns", OPT_TRACE_INSNS, 1 },
-    { "trace-addr", OPT_TRACE_ADDR, 1 },
-    { "trace-cpl", OPT_TRACE_CPL, 1 },
-    { "trace-ring", OPT_TRACE_RING, 1 },
-    { "trace-max", OPT_TRACE_MAX, 1 },
-    { "symbols", OPT_SYMBOLS, 1 },
-    { "stats-format", OPT_STATS_FORMAT, 1 },
-    { "report", OPT_REPORT, 1 },
-    { "gdb", OPT_GDB, 1 },
-    { "s", OPT_GDB_DEFAULT, 0 },
-    { "S", OPT_START_STOPPED, 0 },
-    { "max-insns", OPT_MAX_INSNS, 1 },
-    { "seabios-log", OPT_SEABIOS_LOG, 1 },
-    { "rtc", OPT_RTC, 1 },
-    { "serial", OPT_SERIAL, 1 },
-    { "nographic", OPT_NOGRAPHIC, 0 },
-    { "help", OPT_HELP, 0 },
-    { "h", OPT_HELP, 0 },
-    { "hda", OPT_HDA, 1 },
-    { "hdb", OPT_HDB, 1 },
-    { "hdc", OPT_HDC, 1 },
-    { "hdd", OPT_HDD, 1 },
-    { "cdrom", OPT_CDROM, 1 },
-    { "fda", OPT_FDA, 1 },
-    { "fdb", OPT_FDB, 1 },
-    { "snapshot", OPT_SNAPSHOT, 0 },
-    { "vga-bios", OPT_VGA_BIOS, 1 },
-    { "display", OPT_DISPLAY, 1 },
-    { "sdl-script", OPT_SDL_SCRIPT, 1 },
-    { "name", OPT_NAME, 1 },
-    { "screendump", OPT_SCREENDUMP, 1 },
-    { "boot", OPT_BOOT, 1 },
-    { "save-state", OPT_SAVE_STATE, 1 },
-    { "save-at", OPT_SAVE_AT, 1 },
-    { "load-state", OPT_LOAD_STATE, 1 },
-    { "record", OPT_RECORD, 1 },
-    { "replay", OPT_REPLAY, 1 },
-    { "checkpoint-every", OPT_CHECKPOINT_EVERY, 1 },
-    { "record-plain", OPT_RECORD_PLAIN, 0 },
-    { "replay-perturb", OPT_REPLAY_PERTURB, 1 },
+const struct cli_option_desc cli_option_list[] = {
+#define CLI_SECTION(title) { OPT_SECTION_, NULL, NULL, title },
+#define CLI_OPT(id, names, arg, help) { OPT_##id, names, arg, help },
+#include "frontends/cli/options.def"
 };
+const size_t cli_option_count = sizeof cli_option_list / sizeof cli_option_list[0];
+
+static const struct { const char *title, *text; } notes[] = {
+#define CLI_NOTE(title, text) { title, text },
+#include "frontends/cli/options.def"
+};
+
+static const struct { const char *status, *text; } exits[] = {
+#define CLI_EXIT(status, text) { status, text },
+#include "frontends/cli/options.def"
+};
+
+size_t cli_expand_help(const char *in, char *out, size_t n)
+{
+    static const struct { const char *key; const char *fmt; unsigned num; } vars[] = {
+        { "@BIOS@", CLI_DEFAULT_BIOS, 0 },
+        { "@VGA_BIOS@", BOARD_DEFAULT_VGA_BIOS, 0 },
+        { "@RAM_MIN@", NULL, MACHINE_RAM_MIN_MIB },
+        { "@RAM_MAX@", NULL, MACHINE_RAM_MAX_MIB },
+        { "@RAM_DEFAULT@", NULL, MACHINE_RAM_DEFAULT_MIB },
+        { "@TRACE_CATEGORIES@", TRACE_CATEGORY_NAMES, 0 },
+        { "@CODE_CACHE_DEFAULT@", NULL, MACHINE_CODE_CACHE_DEFAULT_MIB },
+        { "@SNAPSHOT_RAM@", NULL, MACHINE_SNAPSHOT_RAM_DEFAULT_MIB },
+        { "@CHECKPOINT_EVERY@", NULL, CLI_DEFAULT_CHECKPOINT_EVERY },
+    };
+    size_t len = 0;
+    char tmp[32];
+    if (n)
+        out[0] = 0;
+    while (*in) {
+        const char *piece = NULL;
+        size_t plen = 1, skip = 1;
+        for (size_t k = 0; k < sizeof vars / sizeof vars[0]; k++) {
+            size_t kl = strlen(vars[k].key);
+            if (strncmp(in, vars[k].key, kl) == 0) {
+                if (vars[k].fmt) {
+                    piece = vars[k].fmt;
+                } else {
+                    snprintf(tmp, sizeof tmp, "%u", vars[k].num);
+                    piece = tmp;
+                }
+                plen = strlen(piece);
+                skip = kl;
+                break;
+            }
+        }
+        if (!piece)
+            piece = in;
+        for (size_t k = 0; k < plen; k++, len++)
+            if (len + 1 < n) {
+                out[len] = piece[k];
+                out[len + 1] = 0;
+            }
+        in += skip;
+    }
+    return len;
+}
+
+/* Write text from column col, wrapped at width, continuation lines
+ * indented to indent. Ends with a newline. */
+static void put_wrapped(FILE *f, const char *text, int col, int indent, int width)
+{
+    const char *p = text;
+    int first = 1;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t w = strcspn(p, " ");
+        if (!first && col + 1 + (int)w > width) {
+            fprintf(f, "\n%*s", indent, "");
+            col = indent;
+            first = 1;
+        }
+        if (!first) {
+            fputc(' ', f);
+            col++;
+        }
+        fwrite(p, 1, w, f);
+        col += (int)w;
+        p += w;
+        first = 0;
+    }
+    fputc('\n', f);
+}
+
+/* Markdown table cells: '|' escaped (also inside code spans, as GitHub
+ * reads tables). */
+static void put_md(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '|')
+            fputc('\\', f);
+        fputc(*s, f);
+    }
+}
+
+/* roff text: backslashes and hyphens escaped (so options print as ASCII
+ * minus signs), a line never starting a request. */
+static void put_roff(FILE *f, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\\')
+            fputs("\\e", f);
+        else if (*s == '-')
+            fputs("\\-", f);
+        else
+            fputc(*s, f);
+    }
+}
+
+enum { HELP_COL = 20, HELP_WIDTH = 79, EXIT_COL = 9 };
+
+void cli_print_options(FILE *out, enum cli_doc_format fmt)
+{
+    char text[2048];
+    int in_table = 0;
+    for (size_t i = 0; i < cli_option_count; i++) {
+        const struct cli_option_desc *d = &cli_option_list[i];
+        cli_expand_help(d->help, text, sizeof text);
+        if (d->id == OPT_SECTION_) {
+            switch (fmt) {
+            case CLI_DOC_HELP: fprintf(out, "\n%s:\n", text); break;
+            case CLI_DOC_MARKDOWN:
+                fprintf(out, "%s**%s**\n\n| option | meaning |\n| --- | --- |\n",
+                        in_table ? "\n" : "", text);
+                in_table = 1;
+                break;
+            case CLI_DOC_MAN: fputs(".SS ", out); put_roff(out, text); fputc('\n', out); break;
+            }
+            continue;
+        }
+        int has_arg = d->arg[0] != 0;
+        switch (fmt) {
+        case CLI_DOC_HELP: {
+            int col = fprintf(out, "  %s%s%s", d->names, has_arg ? " " : "", d->arg);
+            if (col + 2 > HELP_COL) {
+                fprintf(out, "\n%*s", HELP_COL, "");
+            } else {
+                fprintf(out, "%*s", HELP_COL - col, "");
+            }
+            put_wrapped(out, text, HELP_COL, HELP_COL, HELP_WIDTH);
+            break;
+        }
+        case CLI_DOC_MARKDOWN:
+            fputs("| `", out);
+            put_md(out, d->names);
+            if (has_arg) {
+                fputc(' ', out);
+                put_md(out, d->arg);
+            }
+            fputs("` | ", out);
+            put_md(out, text);
+            fputs(" |\n", out);
+            break;
+        case CLI_DOC_MAN: {
+            fputs(".TP\n", out);
+            const char *p = d->names;
+            while (*p) {
+                size_t w = strcspn(p, ",");
+                char name[64];
+                snprintf(name, sizeof name, "%.*s", (int)w, p);
+                fputs("\\fB", out);
+                put_roff(out, name);
+                fputs("\\fR", out);
+                p += w;
+                if (*p == ',') {
+                    fputs(", ", out);
+                    p++;
+                    while (*p == ' ')
+                        p++;
+                }
+            }
+            if (has_arg) {
+                fputs(" \\fI", out);
+                put_roff(out, d->arg);
+                fputs("\\fR", out);
+            }
+            fputs("\n\\&", out);
+            put_roff(out, text);
+            fputc('\n', out);
+            break;
+        }
+        }
+    }
+}
+
+void cli_print_notes(FILE *out, enum cli_doc_format fmt)
+{
+    char text[2048];
+    for (size_t i = 0; i < sizeof notes / sizeof notes[0]; i++) {
+        cli_expand_help(notes[i].text, text, sizeof text);
+        switch (fmt) {
+        case CLI_DOC_HELP: {
+            int col = fprintf(out, "%s%s:", i ? "" : "\n", notes[i].title) - (i ? 0 : 1);
+            fputc(' ', out);
+            put_wrapped(out, text, col + 1, 0, HELP_WIDTH);
+            break;
+        }
+        case CLI_DOC_MARKDOWN:
+            fprintf(out, "%s: %s\n\n", notes[i].title, text);
+            break;
+        case CLI_DOC_MAN:
+            fputs(".PP\n\\fB", out);
+            put_roff(out, notes[i].title);
+            fputs(":\\fR\n\\&", out);
+            put_roff(out, text);
+            fputc('\n', out);
+            break;
+        }
+    }
+}
+
+void cli_print_exit_status(FILE *out, enum cli_doc_format fmt)
+{
+    if (fmt == CLI_DOC_HELP)
+        fputs("\nExit status:\n", out);
+    for (size_t i = 0; i < sizeof exits / sizeof exits[0]; i++) {
+        switch (fmt) {
+        case CLI_DOC_HELP: {
+            int col = fprintf(out, "  %-*s", EXIT_COL - 3, exits[i].status);
+            fputc(' ', out);
+            put_wrapped(out, exits[i].text, col + 1, EXIT_COL, HELP_WIDTH);
+            break;
+        }
+        case CLI_DOC_MARKDOWN:
+            fprintf(out, "| %s | ", exits[i].status);
+            put_md(out, exits[i].text);
+            fputs(" |\n", out);
+            break;
+        case CLI_DOC_MAN:
+            fputs(".TP\n.B ", out);
+            put_roff(out, exits[i].status);
+            fputs("\n\\&", out);
+            put_roff(out, exits[i].text);
+            fputc('\n', out);
+            break;
+        }
+    }
+}
 
 void cli_print_help(FILE *out)
 {
-    fprintf(out,
-        "Usage: shadow86 [options] [-bios FILE | -kernel FILE]\n"
-        "\n"
-        "Emulate a 32-bit x86 PC. Options take one or two dashes; values follow\n"
-        "as the next argument or after '='.\n"
-        "\n"
-        "  -bios FILE        firmware image, mapped to end at 4 GiB (its last 128 KiB\n"
-        "                    also end at 1 MiB); size a multiple of 4 KiB, <= 16 MiB;\n"
-        "                    default (without -kernel): %s\n"
-        "  -kernel FILE      a Linux bzImage (boot protocol 2.02+, 32-bit entry:\n"
-        "                    zero page with e820 map, command line, initrd) or a\n"
-        "                    multiboot (v1) kernel: ELF32 i386, or any image with the\n"
-        "                    a.out-kludge header flag; started in flat 32-bit protected\n"
-        "                    mode with EAX=0x2BADB002, EBX=multiboot info; no firmware\n"
-        "  -initrd FILE      initial ramdisk for a Linux -kernel (loaded high in RAM)\n"
-        "  -append STRING    kernel command line (needs -kernel)\n"
-        "  -m SIZE           guest RAM in MiB (suffix M or G allowed), %u..%u;\n"
-        "                    default %u\n"
-        "  -debugcon DEST    where port 0xE9 output goes: stdio (default), none\n"
-        "                    (or null), or a file name (file:NAME also accepted)\n"
-        "  -seabios-log DEST where port 0x402 output (SeaBIOS's debug log) goes:\n"
-        "                    none (default), stdio, or a file name (file:NAME too)\n"
-        "  -rtc OPTS         comma-separated: clock=vm (default: time follows the\n"
-        "                    instruction count, 100 M instructions per second; HLT\n"
-        "                    skips to the next timer; runs are repeatable) or\n"
-        "                    clock=host (wall-clock time; HLT sleeps);\n"
-        "                    base=utc (host's current time) or base=YYYY-MM-DD or\n"
-        "                    base=YYYY-MM-DDTHH:MM:SS (RTC start; default\n"
-        "                    2024-01-01T00:00:00 with clock=vm, now with clock=host)\n"
-        "  -serial DEST      host end of COM1 (given twice: then COM2): stdio (terminal\n"
-        "                    in raw mode; Ctrl-A x quits), file:NAME (output only),\n"
-        "                    or none (default)\n"
-        "  -nographic        COM1 on stdio (unless -serial is given)\n"
-        "  -no-reboot        a triple fault or a guest-requested reset (port 0x92,\n"
-        "                    0xCF9, keyboard controller) ends the run instead of\n"
-        "                    resetting\n"
-        "  --no-dbt          run the interpreter (the reference engine) instead of\n"
-        "                    the block-caching translator\n"
-        "  --code-cache MB   host memory for translated blocks (default 256); when\n"
-        "                    full, the cache is flushed and translation starts again\n"
-        "  --lockstep        run the interpreter beside the translator on a twin\n"
-        "                    machine and compare the CPUs after every block (RAM\n"
-        "                    periodically and at the end); stop at the first\n"
-        "                    divergence (exit status 12) with a report\n"
-        "  --lockstep-insn   the same, comparing after every instruction\n"
-        "  --mmu MODE        how guest paging is emulated: nested (walk the guest's\n"
-        "                    tables and the p2m on every TLB miss, as EPT/NPT do;\n"
-        "                    the default) or shadow (cached shadow tables per CR3,\n"
-        "                    guest page tables write-tracked); same guest results\n"
-        "  --trace LIST      comma-separated trace categories: %s\n"
-        "                    insn: count, ring, CS:EIP, linear address, bytes,\n"
-        "                    disassembly, symbol, changed registers/flags, memory\n"
-        "                    accesses; int: interrupts/exceptions with vector, error\n"
-        "                    code, source and gate; io: every port access; unmapped:\n"
-        "                    first access per unowned port; mmu, block: page walks and\n"
-        "                    translator events (as those parts report them); callout:\n"
-        "                    sensitive instructions with their outcome; all\n"
-        "  --trace-file FILE write the trace to FILE instead of stderr\n"
-        "  --trace-max MB    stop tracing after MB MiB of trace, with one closing line\n"
-        "                    saying the trace was cut (an insn trace grows ~80 MB/s)\n"
-        "  --trace-syntax S  intel (default) or att disassembly\n"
-        "  --trace-insns A-B trace only instructions A..B (count from 0; B may be empty)\n"
-        "  --trace-addr R    trace only code at linear LO-HI (hex) or in SYMBOL\n"
-        "  --trace-cpl N     trace only code running at CPL N (0-3)\n"
-        "  --trace-ring N    keep the last N instructions; print them if the run ends\n"
-        "                    abnormally (triple fault, signal) and on SIGUSR2\n"
-        "  --symbols FILE    guest symbols: an ELF or a System.map/kallsyms text file\n"
-        "                    (repeatable; a -kernel ELF's own symbols load by default)\n"
-        "  --max-insns N     stop after N instructions\n"
-        "  --stats           print counters at exit and on SIGUSR1 (stderr)\n"
-        "  --stats-format F  text (default) or json\n"
-        "  --report popek-goldberg\n"
-        "                    after the run, list the sensitive-unprivileged\n"
-        "                    instructions the guest executed and what each would do\n"
-        "                    wrong under trap-and-emulate at ring 1 (stderr)\n"
-        "  -gdb tcp:HOST:PORT  gdb remote stub; HOST empty = 127.0.0.1; PORT 0 = any\n"
-        "                    free port (the chosen one is printed)\n"
-        "  -s                same as -gdb tcp:127.0.0.1:1234\n"
-        "  -S                wait for gdb before the first instruction\n"
-        "  -hda/-hdb/-hdc/-hdd FILE\n"
-        "                    raw disk image (size a multiple of 512) as IDE primary\n"
-        "                    master/slave, secondary master/slave; locked against a\n"
-        "                    second user; writes are whole sectors, flushed on FLUSH\n"
-        "                    CACHE and at exit\n"
-        "  -cdrom FILE       raw CD image (ISO, size a multiple of 2048) in an ATAPI\n"
-        "                    drive on the secondary master (instead of -hdc)\n"
-        "  -fda/-fdb FILE    raw floppy image in drive A:/B: of the 82077AA controller;\n"
-        "                    the size picks the medium: 360 KiB, 720 KiB, 1.2 MiB,\n"
-        "                    1.44 MiB or 2.88 MiB; locked like disks, -snapshot applies\n"
-        "  -snapshot         disk writes stay in memory; image files are not written\n"
-        "  -boot ORDER       boot devices in order, up to three of: c (hard disk),\n"
-        "                    d (CD-ROM), a (floppy), n (network); default cd; with\n"
-        "                    a floppy cad (as QEMU's).\n"
-        "                    Given to SeaBIOS in CMOS 0x3D/0x38 (also order=ORDER)\n"
-        "  -vga-bios FILE    VGA option ROM (default /usr/share/seabios/vgabios-stdvga.bin)\n"
-        "  -display sdl|text|none  sdl: a window with the screen in every VGA and VBE\n"
-        "                    mode, the PC keyboard and a PS/2 mouse (grabbed on a\n"
-        "                    click); Ctrl+Alt+ G releases the mouse, S screenshot\n"
-        "                    (PNG), P pause, R reset, O ACPI power button, Q quit;\n"
-        "                    closing the window presses the power button, a second\n"
-        "                    close quits (docs/display.md). The default when a\n"
-        "                    display is available (DISPLAY or WAYLAND_DISPLAY), else\n"
-        "                    none. text: the VGA text screen in the terminal (ANSI\n"
-        "                    colours), keys typed go to the guest's keyboard;\n"
-        "                    Ctrl-A x quits, Ctrl-A a sends Ctrl-A\n"
-        "  --sdl-script FILE timed SDL input events and screenshots for tests of\n"
-        "                    -display sdl (format: frontends/sdl/sdl_script.h)\n"
-        "  -name NAME        the guest's name in the window title (default: the\n"
-        "                    disk, CD, kernel or firmware file's name)\n"
-        "  --screendump FILE at exit, save the screen: text modes as UTF-8 text (one\n"
-        "                    line per row), graphics modes as a PNG (FILE.png) or\n"
-        "                    PPM image\n"
-        "  --save-state FILE save the whole machine to FILE (atomically): at exit, or\n"
-        "                    at --save-at N instead; also whenever SIGUSR2 arrives\n"
-        "  --save-at N       save after N instructions (counted from power-on) and\n"
-        "                    keep running\n"
-        "  --load-state FILE resume the machine saved in FILE; the other options must\n"
-        "                    describe the same machine (RAM, images and their\n"
-        "                    contents, -append, -snapshot, ...) and build, else it is\n"
-        "                    refused naming the difference; --no-dbt and --mmu may\n"
-        "                    differ\n"
-        "  -record FILE      log every input from outside (serial bytes, keys,\n"
-        "                    mouse, power button, quit) with its instruction count,\n"
-        "                    the images' identities and a machine-state hash every\n"
-        "                    --checkpoint-every instructions; disk writes stay in\n"
-        "                    memory (as -snapshot)\n"
-        "  -replay FILE      run a recorded log again: the same machine options\n"
-        "                    (changed images are refused), inputs from the log, each\n"
-        "                    checkpoint compared; a mismatch is narrowed to the first\n"
-        "                    differing instruction and reported (exit status 12)\n"
-        "  --checkpoint-every N  instructions between state hashes (default %u)\n"
-        "  --record-plain    write the log without zlib compression\n"
-        "  --replay-perturb insn:N|serial:K\n"
-        "                    testing the checker: flip bit 0 of EAX after instruction\n"
-        "                    N, or of the K-th (from 0) recorded serial input byte\n"
-        "  -h, --help        show this help\n"
-        "\n"
-        "Board: i8259A PIC pair (+ELCR), i8254 PIT (+port 0x61), MC146818 RTC/CMOS,\n"
-        "16550A UARTs (COM1 0x3F8 IRQ 4, COM2 0x2F8 IRQ 3), i8042 keyboard\n"
-        "controller with PS/2 keyboard and mouse, port 0x92 (fast A20, reset),\n"
-        "reset control 0xCF9, fw_cfg (0x510/0x511), ACPI: PIIX4 power management\n"
-        "at PCI 00:01.3 (PM block at 0x600, PM timer, SCI IRQ 9) and ACPI tables\n"
-        "(SeaBIOS installs them; with -kernel the RSDP is at 0xE0000).\n"
-        "Guest-visible debug devices: port 0xE9 console, port 0x80 POST code,\n"
-        "port 0x402 SeaBIOS log, port 0xF4 exit (write V: shadow86 exits with\n"
-        "status (V << 1) | 1).\n"
-        "\n"
-        "Exit status:\n"
-        "  0    the guest powered the machine off (ACPI S5: e.g. Linux's poweroff),\n"
-        "       or the CPU halted with nothing able to wake it: IF=0, every IRQ\n"
-        "       masked, or no timer armed (a line on stderr says which and\n"
-        "       gives CS:EIP, the instruction count and the last POST code)\n"
-        "  odd  (V << 1) | 1 after the guest wrote V to port 0xF4 (8 bits kept)\n"
-        "  2    bad command line or input file (one line on stderr)\n"
-        "  4    triple fault with -no-reboot (one line on stderr)\n"
-        "  6    --max-insns reached (one line on stderr)\n"
-        "  8    the gdb client killed the run\n"
-        "  10   the guest reset the machine with -no-reboot (one line on stderr)\n"
-        "  12   --lockstep found the engines disagreeing, or -replay found the run\n"
-        "       leaving the recorded one (a report on stderr)\n"
-        "  14   an output (-debugcon, -serial file:, -seabios-log, --trace-file)\n"
-        "       could not be written (one line on stderr each; overrides the above)\n"
-        "  128+N  ended by signal N (SIGINT, SIGTERM; the --trace-ring is printed)\n",
-        CLI_DEFAULT_BIOS, MACHINE_RAM_MIN_MIB, MACHINE_RAM_MAX_MIB, MACHINE_RAM_DEFAULT_MIB,
-        TRACE_CATEGORY_NAMES, CLI_DEFAULT_CHECKPOINT_EVERY);
+    fputs("Usage: shadow86 [options] [-bios FILE | -kernel FILE]\n"
+          "\n"
+          "Emulate a 32-bit x86 PC. Options take one or two dashes; values follow\n"
+          "as the next argument or after '='.\n",
+          out);
+    cli_print_options(out, CLI_DOC_HELP);
+    cli_print_notes(out, CLI_DOC_HELP);
+    cli_print_exit_status(out, CLI_DOC_HELP);
+}
+
+/* The option a command-line word names (without its dashes and value):
+ * its row, and which of the row's spellings matched (0 first). */
+static const struct cli_option_desc *find_option(const char *name, size_t nlen, int *which)
+{
+    for (size_t i = 0; i < cli_option_count; i++) {
+        const struct cli_option_desc *d = &cli_option_list[i];
+        if (d->id == OPT_SECTION_)
+            continue;
+        const char *p = d->names;
+        for (int k = 0; *p; k++) {
+            p += strspn(p, ", ");
+            p += strspn(p, "-");
+            size_t w = strcspn(p, ",");
+            if (w == nlen && strncmp(p, name, nlen) == 0) {
+                *which = k;
+                return d;
+            }
+            p += w;
+        }
+    }
+    return NULL;
 }
 
 int cli_parse_ram_size(const char *s, uint32_t *mib, char *err, size_t errsz)
@@ -403,20 +447,15 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         const char *name = arg + (arg[1] == '-' ? 2 : 1);
         const char *eq = strchr(name, '=');
         size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
-        int found = -1;
-        for (size_t k = 0; k < sizeof opt_table / sizeof opt_table[0]; k++) {
-            if (strlen(opt_table[k].name) == nlen && strncmp(opt_table[k].name, name, nlen) == 0) {
-                found = (int)k;
-                break;
-            }
-        }
-        if (found < 0) {
+        int which = 0;
+        const struct cli_option_desc *opt = find_option(name, nlen, &which);
+        if (!opt) {
             snprintf(err, errsz, "unknown option '%.*s' (try --help)",
                      (int)(nlen + (size_t)(name - arg)), arg);
             return -1;
         }
         const char *val = NULL;
-        if (opt_table[found].takes_value) {
+        if (opt->arg[0]) {
             if (eq) {
                 val = eq + 1;
             } else if (i + 1 < argc) {
@@ -430,7 +469,7 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             return -1;
         }
 
-        switch (opt_table[found].id) {
+        switch ((enum opt_id)opt->id) {
         case OPT_BIOS: o->bios = val; break;
         case OPT_KERNEL: o->kernel = val; break;
         case OPT_INITRD: o->initrd = val; break;
@@ -476,13 +515,9 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             if (cli_parse_rtc(val, o, err, errsz) != 0)
                 return -1;
             break;
-        case OPT_HDA: case OPT_HDB: case OPT_HDC: case OPT_HDD:
-            o->hd[opt_table[found].id - OPT_HDA] = val;
-            break;
+        case OPT_HD: o->hd[which] = val; break;
         case OPT_CDROM: o->cdrom = val; break;
-        case OPT_FDA: case OPT_FDB:
-            o->fd[opt_table[found].id - OPT_FDA] = val;
-            break;
+        case OPT_FD: o->fd[which] = val; break;
         case OPT_SNAPSHOT: o->snapshot = 1; break;
         case OPT_VGA_BIOS: o->vga_bios = val; break;
         case OPT_DISPLAY:
@@ -612,11 +647,11 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
                 snprintf(err, errsz, "%s: empty file name", arg);
                 return -1;
             }
-            if (opt_table[found].id == OPT_SAVE_STATE)
+            if (opt->id == OPT_SAVE_STATE)
                 o->save_state = val;
-            else if (opt_table[found].id == OPT_LOAD_STATE)
+            else if (opt->id == OPT_LOAD_STATE)
                 o->load_state = val;
-            else if (opt_table[found].id == OPT_RECORD)
+            else if (opt->id == OPT_RECORD)
                 o->record = val;
             else
                 o->replay = val;
@@ -631,6 +666,7 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             break;
         case OPT_RECORD_PLAIN: o->record_plain = 1; break;
         case OPT_REPLAY_PERTURB: o->perturb = val; break;
+        case OPT_SECTION_: break;
         }
     }
     if (o->help)

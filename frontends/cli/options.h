@@ -91,6 +91,29 @@ int cli_parse_rtc(const char *s, struct cli_options *o, char *err, size_t errsz)
 /* Instructions between two replay checkpoint hashes by default. */
 #define CLI_DEFAULT_CHECKPOINT_EVERY 16000000u
 
+/* The options, in the order of frontends/cli/options.def, with a heading
+ * row (id < 0, names and arg NULL, help the title) before each group. */
+struct cli_option_desc {
+    int id;              /* enum opt_id (options.c) */
+    const char *names;   /* spellings as shown, comma-separated: "-h, --help" */
+    const char *arg;     /* the value's name; "" for a flag */
+    const char *help;    /* one paragraph, with cli_expand_help's @NAMES@ */
+};
+extern const struct cli_option_desc cli_option_list[];
+extern const size_t cli_option_count;
+
+/* Copy in to out (size n, always terminated), replacing the @NAMES@ that
+ * options.def's help texts use by their values. Returns the full length. */
+size_t cli_expand_help(const char *in, char *out, size_t n);
+
+/* The three renderings of options.def: --help text, README.md table
+ * (GitHub markdown) and man page body (roff, -man macros). */
+enum cli_doc_format { CLI_DOC_HELP, CLI_DOC_MARKDOWN, CLI_DOC_MAN };
+void cli_print_options(FILE *out, enum cli_doc_format fmt);
+void cli_print_notes(FILE *out, enum cli_doc_format fmt);
+void cli_print_exit_status(FILE *out, enum cli_doc_format fmt);
+
+/* --help: usage, cli_print_options, notes and exit statuses as text. */
 void cli_print_help(FILE *out);
 
 #endif

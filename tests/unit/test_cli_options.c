@@ -175,6 +175,207 @@ START_TEST(max_insns_must_be_positive)
 }
 END_TEST
 
+/* Every spelling the command line has accepted; an option dropped from
+ * frontends/cli/options.def (or from one of its renderings) fails below. */
+static const char *const known_spellings[] = {
+    "bios", "kernel", "initrd", "append", "m", "rtc", "no-reboot", "boot",
+    "hda", "hdb", "hdc", "hdd", "fda", "fdb", "cdrom", "snapshot", "vga-bios", "display", "screendump",
+    "sdl-script", "name",
+    "serial", "nographic", "debugcon", "seabios-log",
+    "no-dbt", "lockstep", "lockstep-insn", "mmu",
+    "trace", "trace-file", "trace-syntax", "trace-insns", "trace-addr", "trace-cpl",
+    "trace-ring", "trace-max", "code-cache", "symbols", "max-insns", "stats", "stats-format",
+    "report",
+    "save-state", "save-at", "load-state", "record", "replay", "checkpoint-every",
+    "record-plain", "replay-perturb",
+    "gdb", "s", "S", "h", "help",
+};
+
+/* Calls fn(row, spelling-without-dashes) for every spelling of every row. */
+static void each_spelling(void (*fn)(const struct cli_option_desc *, const char *))
+{
+    for (size_t i = 0; i < cli_option_count; i++) {
+        const struct cli_option_desc *d = &cli_option_list[i];
+        if (!d->names)
+            continue;
+        const char *p = d->names;
+        while (*p) {
+            p += strspn(p, ", ");
+            p += strspn(p, "-");
+            size_t w = strcspn(p, ",");
+            char name[64];
+            snprintf(name, sizeof name, "%.*s", (int)w, p);
+            fn(d, name);
+            p += w;
+        }
+    }
+}
+
+static char *read_all(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    ck_assert_msg(f != NULL, "cannot open %s", path);
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[4096];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            buf = realloc(buf, cap);
+            ck_assert_ptr_nonnull(buf);
+        }
+        memcpy(buf + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    ck_assert_ptr_nonnull(buf);
+    buf[len] = 0;
+    return buf;
+}
+
+static char *render(void (*print)(FILE *, enum cli_doc_format), enum cli_doc_format fmt)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    print(f, fmt);
+    fclose(f);
+    return buf;
+}
+
+static int spelled(const char *name)
+{
+    int found = 0;
+    for (size_t i = 0; i < cli_option_count && !found; i++) {
+        const char *p = cli_option_list[i].names;
+        while (p && *p && !found) {
+            p += strspn(p, ", ");
+            p += strspn(p, "-");
+            size_t w = strcspn(p, ",");
+            found = w == strlen(name) && strncmp(p, name, w) == 0;
+            p += w;
+        }
+    }
+    return found;
+}
+
+START_TEST(list_has_every_known_option)
+{
+    for (size_t i = 0; i < sizeof known_spellings / sizeof known_spellings[0]; i++)
+        ck_assert_msg(spelled(known_spellings[i]), "'%s' missing from options.def",
+                      known_spellings[i]);
+}
+END_TEST
+
+static void check_parses(const struct cli_option_desc *d, const char *name)
+{
+    char opt[80];
+    snprintf(opt, sizeof opt, "--%s", name);
+    int rc = d->arg[0] ? PARSE(opt, "x") : PARSE(opt);
+    ck_assert_msg(rc == 0 || strstr(err, "unknown option") == NULL, "%s: %s", opt, err);
+    snprintf(opt, sizeof opt, "-%s", name);
+    rc = d->arg[0] ? PARSE(opt, "x") : PARSE(opt);
+    ck_assert_msg(rc == 0 || strstr(err, "unknown option") == NULL, "%s: %s", opt, err);
+}
+
+START_TEST(every_listed_spelling_parses)
+{
+    each_spelling(check_parses);
+}
+END_TEST
+
+static char *help_text, *readme_text, *man_text;
+
+static void check_help(const struct cli_option_desc *d, const char *name)
+{
+    char want[160];
+    /* The row starts a line: "  -bios FILE ..." or "  -h, --help ...". */
+    snprintf(want, sizeof want, "\n  %s%s%s", d->names, d->arg[0] ? " " : "", d->arg);
+    ck_assert_msg(strstr(help_text, want) != NULL, "--help lacks the row '%s'", want + 1);
+    ck_assert_msg(strstr(help_text, name) != NULL, "--help lacks %s", name);
+}
+
+static void check_readme(const struct cli_option_desc *d, const char *name)
+{
+    const char *b = strstr(readme_text, "<!-- options:begin");
+    const char *e = b ? strstr(b, "<!-- options:end -->") : NULL;
+    ck_assert_msg(b && e, "README.md: no options markers");
+    char want[160];
+    snprintf(want, sizeof want, "| `%s", d->names);
+    const char *hit = strstr(b, want);
+    ck_assert_msg(hit && hit < e, "README.md's options table lacks '%s' (%s)", d->names, name);
+}
+
+static void check_man(const struct cli_option_desc *d, const char *name)
+{
+    char want[160] = "\\fB";
+    size_t n = strlen(want);
+    for (const char *p = d->names; *p && *p != ',' && n + 3 < sizeof want; p++) {
+        if (*p == '-')
+            want[n++] = '\\';
+        want[n++] = *p;
+    }
+    want[n] = 0;
+    ck_assert_msg(strstr(man_text, want) != NULL, "shadow86.1 lacks '%s' (%s)", want, name);
+}
+
+START_TEST(help_readme_and_man_page_list_every_option)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(f);
+    cli_print_help(f);
+    fclose(f);
+    help_text = buf;
+    readme_text = read_all(SHADOW86_SOURCE_DIR "/README.md");
+    man_text = read_all(SHADOW86_BINARY_DIR "/shadow86.1");
+    each_spelling(check_help);
+    each_spelling(check_readme);
+    each_spelling(check_man);
+    /* and every exit status in --help and the man page */
+    char *ex_help = render(cli_print_exit_status, CLI_DOC_HELP);
+    char *ex_man = render(cli_print_exit_status, CLI_DOC_MAN);
+    ck_assert_ptr_nonnull(strstr(help_text, ex_help));
+    ck_assert_ptr_nonnull(strstr(man_text, ex_man));
+    ck_assert_ptr_nonnull(strstr(help_text, "128+N"));
+    free(ex_help);
+    free(ex_man);
+    free(help_text);
+    free(readme_text);
+    free(man_text);
+}
+END_TEST
+
+START_TEST(help_values_expanded)
+{
+    char out[64];
+    ck_assert_uint_eq(cli_expand_help("RAM @RAM_MIN@..@RAM_MAX@", out, sizeof out),
+                      strlen("RAM 1..3584"));
+    ck_assert_str_eq(out, "RAM 1..3584");
+    /* truncated, but terminated, and the full length returned */
+    ck_assert_uint_eq(cli_expand_help("@BIOS@", out, 5), strlen(CLI_DEFAULT_BIOS));
+    ck_assert_str_eq(out, "/usr");
+    for (size_t i = 0; i < cli_option_count; i++) {
+        char text[2048];
+        ck_assert_uint_lt(cli_expand_help(cli_option_list[i].help, text, sizeof text),
+                          sizeof text);
+        ck_assert_msg(strchr(text, '@') == NULL, "unexpanded name in: %s", text);
+    }
+}
+END_TEST
+
+START_TEST(hd_spellings_pick_the_unit)
+{
+    ck_assert_int_eq(PARSE("-hda", "a.img", "-hdb", "b.img", "--hdc=c.img", "-hdd", "d.img"), 0);
+    ck_assert_str_eq(o.hd[0], "a.img");
+    ck_assert_str_eq(o.hd[1], "b.img");
+    ck_assert_str_eq(o.hd[2], "c.img");
+    ck_assert_str_eq(o.hd[3], "d.img");
+}
+END_TEST
+
 static Suite *options_suite(void)
 {
     Suite *s = suite_create("cli_options");
@@ -192,6 +393,11 @@ static Suite *options_suite(void)
     tcase_add_test(tc, serial_settings);
     tcase_add_test(tc, help_needs_nothing_else);
     tcase_add_test(tc, max_insns_must_be_positive);
+    tcase_add_test(tc, hd_spellings_pick_the_unit);
+    tcase_add_test(tc, list_has_every_known_option);
+    tcase_add_test(tc, every_listed_spelling_parses);
+    tcase_add_test(tc, help_readme_and_man_page_list_every_option);
+    tcase_add_test(tc, help_values_expanded);
     suite_add_tcase(s, tc);
     return s;
 }
