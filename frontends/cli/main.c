@@ -11,6 +11,7 @@
 #include "debug/session.h"
 #include "debug/stats.h"
 #include "debug/trace.h"
+#include "frontends/cli/datadir.h"
 #include "frontends/cli/display_text.h"
 #include "frontends/cli/keymap.h"
 #include "frontends/cli/options.h"
@@ -329,6 +330,11 @@ int main(int argc, char **argv)
         cli_print_help(stdout);
         return 0;
     }
+    /* -bios demo.rom and -vga-bios NAME also find the installed data
+     * directory's files (frontends/cli/datadir.h). */
+    static char bios_buf[4352], vga_bios_buf[4352];
+    opt.bios = cli_data_file(opt.bios, bios_buf, sizeof bios_buf);
+    opt.vga_bios = cli_data_file(opt.vga_bios, vga_bios_buf, sizeof vga_bios_buf);
 
     struct machine_options mo = {
         .ram_mib = opt.ram_mib,
