@@ -6,7 +6,7 @@
  * The board (machine/board.c) gives each device a `struct irq_line` when it
  * wires it: a callback into the controller (the i8259 pair for ISA IRQs 0-15,
  * later a PCI interrupt router) and the line number there. Devices only ever
- * call irq_set/irq_raise/irq_lower/irq_pulse, so the same device code works
+ * call irq_set/irq_raise/irq_lower, so the same device code works
  * under any controller and in unit tests with a recording stub.
  *
  * A line is a level: devices report every change, and repeating the same
@@ -43,14 +43,6 @@ static inline void irq_raise(const struct irq_line *l)
 
 static inline void irq_lower(const struct irq_line *l)
 {
-    irq_set(l, 0);
-}
-
-/* A rising edge followed by a fall: what an edge-triggered ISA device that
- * does not hold its line (e.g. an IRQ from a one-shot event) sends. */
-static inline void irq_pulse(const struct irq_line *l)
-{
-    irq_set(l, 1);
     irq_set(l, 0);
 }
 

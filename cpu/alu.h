@@ -58,12 +58,6 @@ static inline int flags_cf_try(const struct cpu *cpu, int *cf)
     }
 }
 
-static inline int flags_cf_fast(const struct cpu *cpu)
-{
-    int cf;
-    return flags_cf_try(cpu, &cf) ? cf : flags_cf(cpu);
-}
-
 /* The record of INC or DEC (`op` LF_INC or LF_DEC) with the kept CF
  * `cf`: flags_set_lazy()'s record, inline. */
 static inline void flags_record_incdec(struct cpu *cpu, enum lf_op op, unsigned size,

@@ -32,11 +32,6 @@ static inline unsigned cpu_cpl(const struct cpu *cpu)
     return (cpu->seg[SEG_SS].attr & SEG_ATTR_DPL) >> 5;
 }
 
-static inline int seg_is_32(const struct seg_cache *s)
-{
-    return (s->attr & SEG_ATTR_DB) != 0;
-}
-
 /* Read the 8-byte descriptor named by `sel` from the GDT/LDT into lo/hi.
  * A selector beyond the table limit raises #GP(sel & ~3). */
 void seg_read_descriptor(struct cpu *cpu, uint16_t sel, uint32_t *lo, uint32_t *hi);

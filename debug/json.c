@@ -158,12 +158,6 @@ void json_bool(struct json_writer *w, const char *key, int v)
     fputs(v ? "true" : "false", w->out);
 }
 
-void json_null(struct json_writer *w, const char *key)
-{
-    before_value(w, key);
-    fputs("null", w->out);
-}
-
 int json_finish(struct json_writer *w)
 {
     fputc('\n', w->out);

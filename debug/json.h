@@ -33,7 +33,6 @@ void json_i64(struct json_writer *w, const char *key, int64_t v);
 void json_double(struct json_writer *w, const char *key, double v);
 void json_string(struct json_writer *w, const char *key, const char *s);
 void json_bool(struct json_writer *w, const char *key, int v);
-void json_null(struct json_writer *w, const char *key);
 /* Ends the document with a newline; returns 0, or -1 if it was misused. */
 int json_finish(struct json_writer *w);
 

@@ -5,14 +5,15 @@
  * JSON document (--stats-format=json) through debug/json.c, so both forms
  * always carry the same figures.
  *
- * Built-in sections cover what exists: run (instructions, host time,
- * MIPS, resets), cpu (exceptions and interrupts per vector, #UD,
- * unimplemented), io (port accesses per device, unmapped ports), debug
- * devices. Other modules add theirs with stats_register(): softtlb (hit
- * rates per access type), mmu (walks, references per walk, histogram),
- * shadow (tables, write traps, resyncs), dbt (blocks, cache and chain hit
- * rates, invalidations by cause), callouts per sensitive kind. A section
- * function only calls the stats_* emitters below.
+ * The sections are built in: run (instructions, host time, MIPS,
+ * resets), cpu (exceptions and interrupts per vector, #UD, unimplemented),
+ * sensitive instructions, io (port accesses per device, unmapped ports),
+ * dbt (blocks, cache and chain hit rates, invalidations by cause) and
+ * callouts per sensitive kind, physmem, devices, and in debug/stats_mmu.c
+ * softtlb (hit rates per access type) and mmu (walks, references per
+ * walk, shadow tables). Code outside debug/ may add a section with
+ * stats_register() (nothing does yet). A section function only calls the
+ * stats_* emitters below.
  */
 #ifndef SHADOW86_DEBUG_STATS_H
 #define SHADOW86_DEBUG_STATS_H

@@ -278,11 +278,6 @@ void trace_set_max_bytes(struct trace *t, uint64_t max)
     t->max_bytes = max;
 }
 
-int trace_was_cut(const struct trace *t)
-{
-    return t->cut;
-}
-
 void trace_on_insn(void *opaque, const struct cpu *cpu, const struct insn *in,
                    const struct cpu *before)
 {

@@ -101,7 +101,6 @@ void trace_set_att(struct trace *t, int att);
 /* Stop writing once `max` bytes are written (0: no limit): the next line
  * becomes one line saying the trace was cut, and nothing follows it. */
 void trace_set_max_bytes(struct trace *t, uint64_t max);
-int trace_was_cut(const struct trace *t);
 void trace_set_symbols(struct trace *t, struct symbols *syms);
 /* Hook the session into a CPU and a bus (either may be NULL) directly;
  * (block events come from the translator: session.c registers those with

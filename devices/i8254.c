@@ -358,11 +358,6 @@ void i8254_set_gate(struct i8254 *p, int ch, int level)
     after_change(p, ch);
 }
 
-int i8254_get_gate(const struct i8254 *p, int ch)
-{
-    return p->ch[ch].gate;
-}
-
 void i8254_reset(struct i8254 *p)
 {
     /* After power-on the 8254's counters are undefined until programmed

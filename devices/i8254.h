@@ -59,7 +59,6 @@ void i8254_reset(struct i8254 *p);
 
 /* Gate input of channel `ch` (only channel 2's is wired on a PC). */
 void i8254_set_gate(struct i8254 *p, int ch, int level);
-int i8254_get_gate(const struct i8254 *p, int ch);
 /* OUT of channel `ch` now. */
 int i8254_get_out(struct i8254 *p, int ch);
 

@@ -286,11 +286,6 @@ void mc146818_set_cmos(struct mc146818 *r, unsigned idx, uint8_t val)
         r->cmos[idx] = val;
 }
 
-uint8_t mc146818_get_cmos(const struct mc146818 *r, unsigned idx)
-{
-    return idx < 128 ? r->cmos[idx] : 0xFF;
-}
-
 void mc146818_update_checksum(struct mc146818 *r)
 {
     unsigned sum = 0;

@@ -79,7 +79,6 @@ void mc146818_reset(struct mc146818 *r);
 
 /* NVRAM access for the board (memory sizes, disk types, boot order). */
 void mc146818_set_cmos(struct mc146818 *r, unsigned idx, uint8_t val);
-uint8_t mc146818_get_cmos(const struct mc146818 *r, unsigned idx);
 /* Recompute the standard checksum of bytes 0x10-0x2D into 0x2E/0x2F. */
 void mc146818_update_checksum(struct mc146818 *r);
 
