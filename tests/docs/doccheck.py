@@ -90,12 +90,18 @@ def find_group(output, group, start):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--build", required=True)
+    # What runs `build/shadow86` when that is not the program itself (a
+    # cross build's wrapper that runs it under qemu-user).
+    ap.add_argument("--shadow86")
     ap.add_argument("doc")
     a = ap.parse_args()
     build = os.path.abspath(a.build)
     failures = ran = 0
     for no, cmd, shown in sessions(a.doc):
-        real = re.sub(r"(?<![\w/.-])build/", build + "/", cmd)
+        real = cmd
+        if a.shadow86:
+            real = re.sub(r"(?<![\w/.-])build/shadow86(?![\w/.-])", a.shadow86, real)
+        real = re.sub(r"(?<![\w/.-])build/", build + "/", real)
         try:
             p = subprocess.run(["sh", "-c", real], capture_output=True, timeout=120)
         except subprocess.TimeoutExpired:

@@ -12,7 +12,8 @@
  *   exception-mask settings. Other vendors' x87s differ in corners the
  *   manuals leave open (docs/fpu.md, "Vendor differences"), so there the
  *   live comparison is skipped, saying so;
- * - transcendentals against __float128 references (libquadmath), within
+ * - transcendentals against binary128 references (libquadmath's
+ *   __float128, or long double where that is binary128), within
  *   one ulp of the correctly rounded result (test_fp80_trans.c;
  *   SHADOW86_FP80_TRANS_CASES, default 20000 per function).
  *
@@ -292,7 +293,7 @@ int main(int argc, char **argv)
     srunner_run_all(sr, CK_NORMAL);
     failed = srunner_ntests_failed(sr);
     srunner_free(sr);
-    fprintf(stderr, "fp80: %ld cases compared with the x87 or its recorded vectors, %ld transcendental results with __float128\n",
+    fprintf(stderr, "fp80: %ld cases compared with the x87 or its recorded vectors, %ld transcendental results with binary128\n",
             total_compared, fp80_trans_compared);
     return failed ? 1 : 0;
 }

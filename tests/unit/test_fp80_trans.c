@@ -1,5 +1,7 @@
 /* Transcendentals of cpu/fp80_trans.c and cpu/fp80_trig.c against
- * __float128 references (libquadmath, 113-bit significands): every
+ * 113-bit references (IEEE binary128: __float128 with libquadmath where
+ * the compiler has it, else long double where that is binary128, as on
+ * aarch64 and s390x Linux, with glibc's libm): every
  * finite result must be within one ulp of the reference correctly
  * rounded to 64 bits by the case's rounding mode. Their flags and
  * special results are compared with the host x87 by test_fp80.c's live
@@ -13,13 +15,41 @@
 
 long fp80_trans_compared;
 
+/* The reference type `quad`, its functions QF(name) and Q_LN2. glibc's
+ * binary128 long double functions are the ldbl-128 code libquadmath is
+ * built from, so both give the same references. */
+#include <float.h>
 #if defined(FP80_HAVE_QUADMATH)
 #include <quadmath.h>
+typedef __float128 quad;
+#define QF(f) f##q
+#define Q_LN2 M_LN2q
+#define Q_FORMAT(buf, prec, v) quadmath_snprintf(buf, sizeof(buf), "%." #prec "Qe", v)
+#define FP80_HAVE_QUAD 1
+#elif LDBL_MANT_DIG == 113 && LDBL_MAX_EXP == 16384
+#include <math.h>
+typedef long double quad;
+#define QF(f) f##l
+#define Q_LN2 0.6931471805599453094172321214581765681L
+#define Q_FORMAT(buf, prec, v) snprintf(buf, sizeof(buf), "%." #prec "Le", v)
+#define FP80_HAVE_QUAD 1
+#endif
 
-static __float128 to_q(struct fp80 a)
+#if defined(FP80_HAVE_QUAD)
+/* Which 64-bit half of a quad's bytes holds the sign and exponent: the
+ * second on a little-endian host, the first on a big-endian one. */
+static int quad_high_word(void)
+{
+    quad one = 1;
+    uint64_t w[2];
+    memcpy(w, &one, sizeof(w));
+    return w[0] == 0x3FFF000000000000ull ? 0 : 1;
+}
+
+static quad to_q(struct fp80 a)
 {
     int e = a.se & 0x7FFF;
-    __float128 v = ldexpq((__float128)a.mant, (e ? e : 1) - 16383 - 63);
+    quad v = QF(ldexp)((quad)a.mant, (e ? e : 1) - 16383 - 63);
     return (a.se & 0x8000) ? -v : v;
 }
 
@@ -28,19 +58,21 @@ static __float128 to_q(struct fp80 a)
  * x87). tail is the sign of (true value - v) when v itself is exact but
  * the true value is not (sin x for tiny x is just below x): it decides
  * the directed roundings. */
-static struct fp80 round_q(__float128 v, int rc, int shift, int tail)
+static struct fp80 round_q(quad v, int rc, int shift, int tail)
 {
     struct fp80_ctx ctx = { 0, FP80_PC_64, 0x3F, 0, 0 };
-    uint64_t w[2];
-    int sign, e;
+    uint64_t raw[2], w[2];
+    int sign, e, hi = quad_high_word();
     struct u128 sig;
     ctx.rc = (uint8_t)rc;
-    memcpy(w, &v, 16);   /* x86-64 and aarch64: little-endian, low word first */
+    memcpy(raw, &v, sizeof(raw));
+    w[1] = raw[hi];   /* w[1]: sign, exponent, top 48 fraction bits */
+    w[0] = raw[1 - hi];
     sign = (int)(w[1] >> 63);
     e = (int)((w[1] >> 48) & 0x7FFF);
     if (e == 0x7FFF && (w[1] << 16 || w[0]))
         return fp80_make(sign, 0x7FFF, 0xC000000000000000ull);
-    if (e == 0x7FFF)   /* overflowed __float128's range, which is the register format's */
+    if (e == 0x7FFF)   /* overflowed quad's range, which is the register format's */
         return fp80_round_pack(&ctx, sign, 0x8000, u128_make(1ull << 63, 0), 64);
     sig = u128_shl(u128_make(w[1] & 0xFFFFFFFFFFFFull, w[0]), 15);   /* 112 fraction bits */
     if (e == 0)
@@ -62,14 +94,14 @@ static __int128 key(struct fp80 a)
     return (a.se & 0x8000) ? -k : k;
 }
 
-/* Double-__float128 arithmetic (~226 bits) for the series of cos and
+/* Double-quad arithmetic (~226 bits) for the series of cos and
  * atan at small arguments, where the result can sit exactly on a 64-bit
  * rounding boundary and its sign of (true - boundary) lies beyond
- * __float128's 113 bits. */
+ * quad's 113 bits. */
 struct dd {
-    __float128 hi, lo;
+    quad hi, lo;
 };
-static struct dd dd_fast_two_sum(__float128 a, __float128 b)
+static struct dd dd_fast_two_sum(quad a, quad b)
 {
     struct dd r;
     r.hi = a + b;
@@ -78,17 +110,17 @@ static struct dd dd_fast_two_sum(__float128 a, __float128 b)
 }
 static struct dd dd_add(struct dd a, struct dd b)
 {
-    __float128 s = a.hi + b.hi, bb = s - a.hi, e = (a.hi - (s - bb)) + (b.hi - bb);
+    quad s = a.hi + b.hi, bb = s - a.hi, e = (a.hi - (s - bb)) + (b.hi - bb);
     return dd_fast_two_sum(s, e + a.lo + b.lo);
 }
 static struct dd dd_mul(struct dd a, struct dd b)
 {
-    __float128 p = a.hi * b.hi, e = fmaq(a.hi, b.hi, -p) + a.hi * b.lo + a.lo * b.hi;
+    quad p = a.hi * b.hi, e = QF(fma)(a.hi, b.hi, -p) + a.hi * b.lo + a.lo * b.hi;
     return dd_fast_two_sum(p, e);
 }
 static struct dd dd_div_int(struct dd a, int n)
 {
-    __float128 q = a.hi / n, r = fmaq(-q, (__float128)n, a.hi) + a.lo;
+    quad q = a.hi / n, r = QF(fma)(-q, (quad)n, a.hi) + a.lo;
     return dd_fast_two_sum(q, r / n);
 }
 static struct dd dd_neg(struct dd a)
@@ -99,12 +131,12 @@ static struct dd dd_neg(struct dd a)
 }
 
 /* cos a for |a| < 2^-8: 1 - a^2/2! + a^4/4! ... */
-static struct dd dd_cos_small(__float128 a)
+static struct dd dd_cos_small(quad a)
 {
     struct dd x2, term = { 1, 0 }, sum = { 1, 0 };
     int k;
     x2.hi = a * a;
-    x2.lo = fmaq(a, a, -x2.hi);   /* exact: a has 64 significant bits */
+    x2.lo = QF(fma)(a, a, -x2.hi);   /* exact: a has 64 significant bits */
     for (k = 1; k < 16; k++) {
         term = dd_neg(dd_div_int(dd_mul(term, x2), (2 * k - 1) * (2 * k)));
         sum = dd_add(sum, term);
@@ -113,14 +145,14 @@ static struct dd dd_cos_small(__float128 a)
 }
 
 /* atan(y / x) for 0 < |y / x| < 2^-8: z - z^3/3 + z^5/5 ... */
-static struct dd dd_atan_small(__float128 y, __float128 x)
+static struct dd dd_atan_small(quad y, quad x)
 {
     struct dd z, z2, p, sum;
     int k, e;
-    x = frexpq(x, &e);   /* keep the remainder below out of the denormals */
-    y = ldexpq(y, -e);
+    x = QF(frexp)(x, &e);   /* keep the remainder below out of the denormals */
+    y = QF(ldexp)(y, -e);
     z.hi = y / x;
-    z.lo = fmaq(-z.hi, x, y) / x;
+    z.lo = QF(fma)(-z.hi, x, y) / x;
     z2 = dd_mul(z, z);
     p = z;
     sum = z;
@@ -131,53 +163,53 @@ static struct dd dd_atan_small(__float128 y, __float128 x)
     return sum;
 }
 
-static int sign_of(__float128 v) { return v > 0 ? 1 : v < 0 ? -1 : 0; }
+static int sign_of(quad v) { return v > 0 ? 1 : v < 0 ? -1 : 0; }
 
-static int tiny(__float128 v, int below) { return fabsq(v) < ldexpq(1, below); }
+static int tiny(quad v, int below) { return QF(fabs)(v) < QF(ldexp)(1, below); }
 
 /* The reference value as v * 2^-shift, with tail as round_q takes it.
- * Tiny operands are scaled first: __float128 has the same exponent range
+ * Tiny operands are scaled first: quad has the same exponent range
  * as the register format, so its denormals would lose the bits tested. */
-static void reference(const struct h_case *c, __float128 *v, int *shift, int *tail)
+static void reference(const struct h_case *c, quad *v, int *shift, int *tail)
 {
-    __float128 a = to_q(c->a), b = to_q(c->b);
+    quad a = to_q(c->a), b = to_q(c->b);
     *shift = 0;
     *tail = 0;
     switch (c->op) {
     case H_F2XM1:
         if (tiny(a, -16000)) {
-            *v = ldexpq(a, 400) * M_LN2q;   /* 2^a - 1 = a ln 2 (1 + a ln 2 / 2 ...) */
+            *v = QF(ldexp)(a, 400) * Q_LN2;   /* 2^a - 1 = a ln 2 (1 + a ln 2 / 2 ...) */
             *shift = 400;
             *tail = a > 0 ? 1 : -1;   /* the next term, (a ln 2)^2 / 2, is positive */
         } else {
-            *v = expm1q(a * M_LN2q);
+            *v = QF(expm1)(a * Q_LN2);
         }
         break;
     case H_FYL2X:
         /* y = m 2^e with m in [1/2, 1): the product cannot underflow. */
-        b = frexpq(b, shift);
+        b = QF(frexp)(b, shift);
         *shift = -*shift;
-        *v = b * log2q(a);
+        *v = b * QF(log2)(a);
         break;
     case H_FYL2XP1:
-        b = frexpq(b, shift);
+        b = QF(frexp)(b, shift);
         *shift = -*shift;
         if (tiny(a, -16000)) {
-            *v = b * (ldexpq(a, 400) / M_LN2q);   /* log1p a = a - a^2 / 2 ... */
+            *v = b * (QF(ldexp)(a, 400) / Q_LN2);   /* log1p a = a - a^2 / 2 ... */
             *shift += 400;
         } else {
-            *v = b * (log1pq(a) / M_LN2q);
+            *v = b * (QF(log1p)(a) / Q_LN2);
         }
         break;
     case H_FPATAN: {
-        int d = ilogbq(b) - ilogbq(a);
+        int d = QF(ilogb)(b) - QF(ilogb)(a);
         if (a > 0 && d < -16000) {
             /* atan z = z - z^3 / 3 ...: z, and the sign of the rest of
              * the quotient, or else of -z^3. */
-            __float128 sb = ldexpq(b, 400), lo;
+            quad sb = QF(ldexp)(b, 400), lo;
             *v = sb / a;
             *shift = 400;
-            lo = fmaq(-*v, a, sb);
+            lo = QF(fma)(-*v, a, sb);
             *tail = sign_of(lo) ? sign_of(lo) : (b > 0 ? -1 : 1);
             if (*v == 0)
                 *tail = b > 0 ? 1 : -1;   /* underflowed even so: a little above zero */
@@ -186,28 +218,28 @@ static void reference(const struct h_case *c, __float128 *v, int *shift, int *ta
             *v = r.hi;
             *tail = sign_of(r.lo) ? sign_of(r.lo) : (b > 0 ? -1 : 1);
         } else {
-            *v = atan2q(b, a);
+            *v = QF(atan2)(b, a);
         }
         break;
     }
     case H_FSIN:
-        *v = sinq(a);
+        *v = QF(sin)(a);
         if (tiny(a, -40))
             *tail = a > 0 ? -1 : 1;   /* sin x = x - x^3 / 6 ... */
-        if (fabsq(*v) == 1)
+        if (QF(fabs)(*v) == 1)
             *tail = *v > 0 ? -1 : 1;   /* |sin x| < 1 for every representable x */
         break;
     case H_FCOS:
-        *v = cosq(a);
+        *v = QF(cos)(a);
         if (tiny(a, -8) && !tiny(a, -2000)) {
             struct dd r = dd_cos_small(a);
             *v = r.hi;
             *tail = sign_of(r.lo);
-        } else if (fabsq(*v) == 1)
+        } else if (QF(fabs)(*v) == 1)
             *tail = *v > 0 ? -1 : 1;   /* cos x = 1 - x^2 / 2 ... */
         break;
     default:
-        *v = tanq(a);
+        *v = QF(tan)(a);
         if (tiny(a, -40))
             *tail = a > 0 ? 1 : -1;   /* tan x = x + x^3 / 3 ... */
         break;
@@ -230,7 +262,7 @@ START_TEST(test_ulp)
         struct h_case c;
         struct h_out got;
         struct fp80 want;
-        __float128 ref = 0;
+        quad ref = 0;
         __int128 d;
         int shift, tail;
         int rc = (int)(h_rand(&rng) & 3);
@@ -254,7 +286,7 @@ START_TEST(test_ulp)
         exact += d == 0;
         if (d != 0 && getenv("SHADOW86_FP80_TRANS_VERBOSE")) {
             char buf[64];
-            quadmath_snprintf(buf, sizeof(buf), "%.36Qe", ref);
+            Q_FORMAT(buf, 36, ref);
             fprintf(stderr, "off by %d: %s rc=%d a=%04x:%016llx b=%04x:%016llx: got %04x:%016llx, want %04x:%016llx (%s)\n",
                     (int)d, h_op_name[op], rc, c.a.se, (unsigned long long)c.a.mant, c.b.se,
                     (unsigned long long)c.b.mant, got.r.se, (unsigned long long)got.r.mant, want.se,
@@ -263,7 +295,7 @@ START_TEST(test_ulp)
         if (d > 1 || d < -1) {
             if (bad++ < 10) {
                 char buf[64];
-                quadmath_snprintf(buf, sizeof(buf), "%.30Qe", ref);
+                Q_FORMAT(buf, 30, ref);
                 fprintf(stderr, "%s rc=%d a=%04x:%016llx b=%04x:%016llx: got %04x:%016llx, want %04x:%016llx (%s)\n",
                         h_op_name[op], rc, c.a.se, (unsigned long long)c.a.mant, c.b.se,
                         (unsigned long long)c.b.mant, got.r.se, (unsigned long long)got.r.mant, want.se,
@@ -271,7 +303,7 @@ START_TEST(test_ulp)
             }
         }
     }
-    fprintf(stderr, "%s: %d results checked against __float128, %d correctly rounded, %d beyond one ulp\n",
+    fprintf(stderr, "%s: %d results checked against binary128, %d correctly rounded, %d beyond one ulp\n",
             h_op_name[op], checked, exact, bad);
     fp80_trans_compared += checked;
     ck_assert_int_gt(checked, n / 4);
@@ -292,7 +324,7 @@ START_TEST(test_near_pi2)
                 struct h_case c;
                 struct h_out got;
                 struct fp80 want;
-                __float128 ref;
+                quad ref;
                 int shift, tail;
                 memset(&c, 0, sizeof(c));
                 c.op = (uint8_t)ops[i];
@@ -316,13 +348,13 @@ END_TEST
 #else
 START_TEST(test_near_pi2)
 {
-    ck_abort_msg("libquadmath (__float128) is missing: the transcendentals cannot be checked on this host");
+    ck_abort_msg("no binary128 type (libquadmath's __float128, or a 113-bit long double): the transcendentals cannot be checked on this host");
 }
 END_TEST
 
 START_TEST(test_ulp)
 {
-    ck_abort_msg("libquadmath (__float128) is missing: the transcendentals cannot be checked on this host");
+    ck_abort_msg("no binary128 type (libquadmath's __float128, or a 113-bit long double): the transcendentals cannot be checked on this host");
 }
 END_TEST
 #endif
