@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debug/gdb_history.h"
 #include "debug/trace.h"
 #include "base/calendar.h"
 #include "frontends/cli/options.h"
@@ -17,7 +18,7 @@ enum opt_id {
     OPT_TRACE_SYNTAX, OPT_TRACE_INSNS, OPT_TRACE_ADDR, OPT_TRACE_CPL, OPT_TRACE_RING, OPT_TRACE_MAX, OPT_CODE_CACHE,
     OPT_SYMBOLS, OPT_STATS_FORMAT, OPT_REPORT, OPT_GDB, OPT_GDB_DEFAULT, OPT_START_STOPPED,
     OPT_SAVE_STATE, OPT_SAVE_AT, OPT_LOAD_STATE, OPT_RECORD, OPT_REPLAY, OPT_CHECKPOINT_EVERY,
-    OPT_RECORD_PLAIN, OPT_REPLAY_PERTURB,
+    OPT_RECORD_PLAIN, OPT_REPLAY_PERTURB, OPT_REVERSE_EVERY,
 };
 
 static const struct {
@@ -80,6 +81,7 @@ static const struct {
     { "replay", OPT_REPLAY, 1 },
     { "checkpoint-every", OPT_CHECKPOINT_EVERY, 1 },
     { "record-plain", OPT_RECORD_PLAIN, 0 },
+    { "reverse-every", OPT_REVERSE_EVERY, 1 },
     { "replay-perturb", OPT_REPLAY_PERTURB, 1 },
 };
 
@@ -164,6 +166,9 @@ void cli_print_help(FILE *out)
         "                    free port (the chosen one is printed)\n"
         "  -s                same as -gdb tcp:127.0.0.1:1234\n"
         "  -S                wait for gdb before the first instruction\n"
+        "  --reverse-every N instructions between the gdb stub's snapshots for\n"
+        "                    reverse-stepi/-continue (default %u; 0: no reverse\n"
+        "                    execution); at most %u kept, thinned by doubling N\n"
         "  -hda/-hdb/-hdc/-hdd FILE\n"
         "                    raw disk image (size a multiple of 512) as IDE primary\n"
         "                    master/slave, secondary master/slave; locked against a\n"
@@ -249,7 +254,8 @@ void cli_print_help(FILE *out)
         "       could not be written (one line on stderr each; overrides the above)\n"
         "  128+N  ended by signal N (SIGINT, SIGTERM; the --trace-ring is printed)\n",
         CLI_DEFAULT_BIOS, MACHINE_RAM_MIN_MIB, MACHINE_RAM_MAX_MIB, MACHINE_RAM_DEFAULT_MIB,
-        TRACE_CATEGORY_NAMES, CLI_DEFAULT_CHECKPOINT_EVERY);
+        TRACE_CATEGORY_NAMES, GDB_HISTORY_DEFAULT_EVERY, GDB_HISTORY_MAX_SNAPS,
+        CLI_DEFAULT_CHECKPOINT_EVERY);
 }
 
 int cli_parse_ram_size(const char *s, uint32_t *mib, char *err, size_t errsz)
@@ -630,6 +636,13 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
                 return -1;
             break;
         case OPT_RECORD_PLAIN: o->record_plain = 1; break;
+        case OPT_REVERSE_EVERY:
+            if (strcmp(val, "0") == 0)
+                o->reverse_every = 0;   /* off */
+            else if (parse_count("reverse-every", val, &o->reverse_every, err, errsz) != 0)
+                return -1;
+            o->reverse_every_set = 1;
+            break;
         case OPT_REPLAY_PERTURB: o->perturb = val; break;
         }
     }
@@ -671,11 +684,13 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         snprintf(err, errsz, "-record and -replay: give one");
         return -1;
     }
-    if ((o->record || o->replay) && (o->lockstep || o->gdb || o->rtc_clock_host)) {
-        /* Not recorded yet: gdb-stub writes to guest state, host-clock
-         * reads; lockstep runs a twin the log does not drive. */
-        snprintf(err, errsz, "%s cannot be combined with %s yet", o->record ? "-record" : "-replay",
-                 o->lockstep ? "--lockstep" : o->gdb ? "-gdb" : "-rtc clock=host");
+    if ((o->record || o->replay) && o->lockstep) {
+        /* Lockstep runs a twin the log does not drive. */
+        snprintf(err, errsz, "%s cannot be combined with --lockstep", o->record ? "-record" : "-replay");
+        return -1;
+    }
+    if (o->reverse_every_set && !o->gdb) {
+        snprintf(err, errsz, "--reverse-every needs a gdb stub (-s or -gdb tcp:HOST:PORT)");
         return -1;
     }
     if (o->perturb && !o->replay) {
