@@ -50,6 +50,14 @@ void clock_set_kick(struct clock *c, void (*kick)(void *), void *opaque)
     c->kick_opaque = opaque;
 }
 
+void clock_host_start(struct clock *c)
+{
+    if (c->mode == CLOCK_HOST && !c->host_started) {
+        c->host_origin = host_monotonic_ns();
+        c->host_started = 1;
+    }
+}
+
 void clock_set_host_tap(struct clock *c, const struct clock_host_tap *tap)
 {
     if (tap)
@@ -61,6 +69,8 @@ void clock_set_host_tap(struct clock *c, const struct clock_host_tap *tap)
 uint64_t clock_now(const struct clock *c)
 {
     if (c->mode == CLOCK_HOST) {
+        if (!c->host_started)
+            return 0;
         uint64_t now = host_monotonic_ns() - c->host_origin;
         return c->tap.fn ? c->tap.fn(c->tap.opaque, now) : now;
     }
@@ -218,8 +228,10 @@ int clock_load(struct clock *c, struct state_reader *r)
     c->halt_skipped_ns = skipped;
     c->base_ns = now;
     c->base_insns = insns;
-    if (c->mode == CLOCK_HOST)
+    if (c->mode == CLOCK_HOST) {
         c->host_origin = host_monotonic_ns() - now;
+        c->host_started = 1;
+    }
     c->slice_end = CLOCK_NEVER;
     return 0;
 }

@@ -72,8 +72,11 @@ struct clock {
 
     /* Virtual mode: now = base_ns + (insns() - base_insns) * ns/insn. */
     uint64_t base_ns, base_insns;
-    /* Host mode: now = host monotonic - host_origin. */
+    /* Host mode: now = host monotonic - host_origin, from the first
+     * run-loop pass (clock_host_start); 0 before it, so what wiring and
+     * loading read is the same in a recording and its replay. */
     uint64_t host_origin;
+    int host_started;
     /* The time the current run slice ends at (CLOCK_NEVER outside one). */
     uint64_t slice_end;
     /* Wall-clock seconds since 1970 (UTC) at time 0: what the RTC counts
@@ -100,6 +103,9 @@ void clock_set_kick(struct clock *c, void (*kick)(void *), void *opaque);
 
 /* The current time in ns. */
 uint64_t clock_now(const struct clock *c);
+/* Host mode: start the host clock at 0 now (once; the run loop calls it
+ * at every pass, cheaply). */
+void clock_host_start(struct clock *c);
 /* Install (or, with fn NULL, remove) the host-time tap. */
 void clock_set_host_tap(struct clock *c, const struct clock_host_tap *tap);
 

@@ -42,7 +42,10 @@ static int take(struct gdb_history *h)
         thin(h);
     struct state_writer w;
     state_writer_init(&w);
-    if (machine_save(m, &w) != 0) {
+    replay_hold_time(m, 1);
+    int rc = machine_save(m, &w);
+    replay_hold_time(m, 0);
+    if (rc != 0) {
         state_writer_free(&w);
         return -1;
     }

@@ -37,6 +37,9 @@ struct replay {
     int quiet;
     uint64_t quiet_until;
     FILE *quiet_debugcon, *quiet_seabios;
+    /* Saving or hashing the machine: host-time reads get the latest value
+     * and are not logged (a replay saves where the recording did not). */
+    int holding;
     uint64_t next_check;        /* recording */
     unsigned serial_inputs;     /* bit p: port p's backend has input */
     struct replay_port ports[PORTS];
@@ -179,9 +182,33 @@ static int port_poll(void *opaque)
 
 /* ---- Host time (-rtc clock=host): base/clock's tap. */
 
+void replay_hold_time(struct machine *m, int on)
+{
+    if (m->replay)
+        m->replay->holding = on;
+}
+
+static uint64_t held_hash(struct machine *m)
+{
+    replay_hold_time(m, 1);
+    uint64_t h = machine_state_hash(m);
+    replay_hold_time(m, 0);
+    return h;
+}
+
+static int held_save(struct machine *m, struct state_writer *w)
+{
+    replay_hold_time(m, 1);
+    int rc = machine_save(m, w);
+    replay_hold_time(m, 0);
+    return rc;
+}
+
 static uint64_t host_tap(void *opaque, uint64_t host_now)
 {
     struct replay *r = opaque;
+    if (r->holding)
+        return r->cur.host_last;
     if (feeding(r, next_host(r) != NULL)) {
         const struct replay_event *e = next_host(r);
         /* Run out (a divergence): time stands still; the next checkpoint
@@ -461,7 +488,7 @@ static int save_good(struct replay *r)
 {
     struct state_writer w;
     state_writer_init(&w);
-    if (machine_save(r->m, &w) != 0) {
+    if (held_save(r->m, &w) != 0) {
         state_writer_free(&w);
         return -1;
     }
@@ -484,7 +511,7 @@ static void alarm_fn(struct machine *m, void *opaque)
     if (r->mode == MODE_RECORD && !feeding(r, next_main(r) != NULL)) {
         if (r->every && now >= r->next_check) {
             struct replay_event e = { .kind = REPLAY_CHECK, .icount = now,
-                                      .hash = machine_state_hash(m) };
+                                      .hash = held_hash(m) };
             if (replay_log_add(&r->log, &e) != 0)
                 r->diverged = -1;
             r->next_check = now + r->every;
@@ -506,7 +533,7 @@ static void alarm_fn(struct machine *m, void *opaque)
         if (e->icount > now)
             break;
         if (e->kind == REPLAY_CHECK) {
-            uint64_t h = machine_state_hash(m);
+            uint64_t h = held_hash(m);
             if (h != e->hash) {
                 char what[160];
                 snprintf(what, sizeof what,
@@ -705,7 +732,7 @@ static void narrow(struct replay *r, uint64_t bad_icount, const char *what)
         snprintf(r->report + n, sizeof r->report - (size_t)n, "  cannot narrow: state reload failed\n");
         goto out;
     }
-    if (machine_state_hash(a) == machine_state_hash(b)) {
+    if (held_hash(a) == held_hash(b)) {
         snprintf(r->report + n, sizeof r->report - (size_t)n,
                  "  this replay and the reference agree up to %" PRIu64
                  ": the difference came from outside this run (the recording's host or "
@@ -718,11 +745,11 @@ static void narrow(struct replay *r, uint64_t bad_icount, const char *what)
         uint64_t mid = lo + (hi - lo) / 2;
         run_to(a, st, stlen, &cur, mid);
         run_to(b, st, stlen, &cur, mid);
-        if (machine_insn_total(a) == mid && machine_state_hash(a) == machine_state_hash(b)) {
+        if (machine_insn_total(a) == mid && held_hash(a) == held_hash(b)) {
             lo = mid;
             state_writer_free(&lo_state);
             state_writer_init(&lo_state);
-            machine_save(a, &lo_state);
+            held_save(a, &lo_state);
             st = lo_state.buf;
             stlen = lo_state.len;
             cur = a->replay->cur;
@@ -767,7 +794,7 @@ int replay_finish(struct machine *m, int why, char *err, size_t errsz)
         if (r->following)
             drop_undelivered(r);   /* it ended in a past it had run beyond */
         struct replay_event e = { .kind = REPLAY_END, .icount = now, .a = why,
-                                  .hash = machine_state_hash(m) };
+                                  .hash = held_hash(m) };
         if (replay_log_add(&r->log, &e) != 0) {
             snprintf(err, errsz, "%s: out of memory", r->path);
             return -1;
@@ -776,7 +803,7 @@ int replay_finish(struct machine *m, int why, char *err, size_t errsz)
     }
     if (r->diverged)
         return 1;
-    uint64_t h = machine_state_hash(m);
+    uint64_t h = held_hash(m);
     if (now == r->end_icount && why == r->end_why && h == r->end_hash)
         return 0;
     if (why == MACHINE_STOP_QUIT && now < r->end_icount && m->quit_requested) {

@@ -89,6 +89,9 @@ void replay_rewind(struct machine *m, const struct replay_cursor *cur, uint64_t 
  * the recording had run beyond (after a rewind): the log's later events
  * are dropped, and the caller must drop its later snapshots too. */
 int replay_debug_writable(const struct machine *m);
+/* Around a save or hash of the machine from outside (the gdb stub's
+ * snapshots): host-time reads give the latest value, unlogged. */
+void replay_hold_time(struct machine *m, int on);
 int replay_debug_reg(struct machine *m, unsigned reg, uint32_t value);
 int replay_debug_mem(struct machine *m, uint32_t pa, uint8_t byte);
 

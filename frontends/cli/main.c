@@ -421,7 +421,7 @@ int main(int argc, char **argv)
      * overlays, which the snapshots hold). */
     uint64_t reverse_every = opt.reverse_every_set ? opt.reverse_every : GDB_HISTORY_DEFAULT_EVERY;
     int no_disks = !opt.hd[0] && !opt.hd[1] && !opt.hd[2] && !opt.hd[3];
-    if (!opt.gdb || mo.lockstep || !(mo.snapshot || no_disks))
+    if (!opt.gdb || mo.lockstep || opt.rtc_clock_host || !(mo.snapshot || no_disks))
         reverse_every = 0;
     if (reverse_every && !opt.record && !opt.replay &&
         replay_record_create(m, NULL, "", 0, 0, err, sizeof err) != 0) {
