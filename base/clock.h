@@ -38,6 +38,20 @@ enum clock_mode { CLOCK_VIRTUAL, CLOCK_HOST };
 
 typedef void (*clock_timer_fn)(void *opaque);
 
+/* Host mode under -record/-replay (machine/replay.c): every host time the
+ * clock hands out passes through `fn`, which logs it (recording) or
+ * returns the logged one instead (replay, and a recording re-executing
+ * its own past under gdb). `last` gives the latest value handed out
+ * without taking a new one (what a saved state or a state hash holds).
+ * `feeding` (returns nonzero while values come from the log) makes an
+ * idle CPU skip its host sleep: the time it would wait is logged. */
+struct clock_host_tap {
+    uint64_t (*fn)(void *opaque, uint64_t host_now);
+    uint64_t (*last)(void *opaque);
+    int (*feeding)(void *opaque);
+    void *opaque;
+};
+
 struct clock_timer {
     clock_timer_fn fn;
     void *opaque;
@@ -58,8 +72,11 @@ struct clock {
 
     /* Virtual mode: now = base_ns + (insns() - base_insns) * ns/insn. */
     uint64_t base_ns, base_insns;
-    /* Host mode: now = host monotonic - host_origin. */
+    /* Host mode: now = host monotonic - host_origin, from the first
+     * run-loop pass (clock_host_start); 0 before it, so what wiring and
+     * loading read is the same in a recording and its replay. */
     uint64_t host_origin;
+    int host_started;
     /* The time the current run slice ends at (CLOCK_NEVER outside one). */
     uint64_t slice_end;
     /* Wall-clock seconds since 1970 (UTC) at time 0: what the RTC counts
@@ -72,6 +89,7 @@ struct clock {
     int pace_idle;
     uint64_t halt_skipped_ns;   /* virtual time skipped over HLT */
     uint64_t halt_slept_ns;     /* host time slept in HLT (host mode) */
+    struct clock_host_tap tap;  /* host mode: record/replay of host reads */
 
     struct clock_timer timers[CLOCK_MAX_TIMERS];
     unsigned ntimers;
@@ -85,6 +103,11 @@ void clock_set_kick(struct clock *c, void (*kick)(void *), void *opaque);
 
 /* The current time in ns. */
 uint64_t clock_now(const struct clock *c);
+/* Host mode: start the host clock at 0 now (once; the run loop calls it
+ * at every pass, cheaply). */
+void clock_host_start(struct clock *c);
+/* Install (or, with fn NULL, remove) the host-time tap. */
+void clock_set_host_tap(struct clock *c, const struct clock_host_tap *tap);
 
 /* Register a timer (at wiring time). Returns its id, or -1 if the table
  * is full. */

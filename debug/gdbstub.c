@@ -10,8 +10,10 @@
 #include <unistd.h>
 
 #include "cpu/seg.h"
+#include "debug/gdb_reverse.h"
 #include "debug/gdbstub.h"
 #include "debug/guestmem.h"
+#include "machine/replay.h"
 
 /* Register numbers of the target description below (the 'g' packet's
  * order): 0-7 eax..edi, 8 eip, 9 eflags, 10-15 cs ss ds es fs gs,
@@ -82,6 +84,7 @@ static void drop_client(struct gdbstub *g)
     g->stepping = 0;
     g->nbp = g->nwp = 0;
     g->rx_len = g->rx_pos = 0;
+    gdb_history_free(&g->hist);
 }
 
 /* The socket transport: the connected client's fd (g is the opaque). */
@@ -546,7 +549,7 @@ static int parse_le(const char *s, unsigned bytes, uint32_t *v)
  * protected-mode selector load would need the descriptor checks of a MOV
  * to Sreg); control registers and x87 are not writable here. Returns 0 or
  * -1; writing the current value is always accepted. */
-static int write_reg(struct cpu *c, int r, uint32_t v)
+static int write_reg_raw(struct cpu *c, int r, uint32_t v)
 {
     if (r < 8) {
         c->regs[r] = v;
@@ -571,6 +574,38 @@ static int write_reg(struct cpu *c, int r, uint32_t v)
     } else {
         const uint32_t *cr[4] = { &c->cr0, &c->cr2, &c->cr3, &c->cr4 };
         return *cr[r - GDB_REG_CR0] == v ? 0 : -1;
+    }
+    return 0;
+}
+
+/* The past after now changed: the later snapshots describe another run. */
+static void log_write(struct gdbstub *g, int cut)
+{
+    if (cut)
+        gdb_history_truncate(&g->hist, machine_insn_total(g->m));
+}
+
+/* write_reg_raw, logged in the replay log when it changed something. */
+static int write_reg(struct gdbstub *g, int r, uint32_t v)
+{
+    struct cpu *c = &g->m->cpu;
+    char before[24], after[24];
+    size_t n = format_reg(c, r, before);
+    if (!replay_debug_writable(g->m)) {
+        /* Replaying a file: only the value already held (gdb's 'G'). */
+        char want[24];
+        put_le(want, v, 4);
+        return reg_size(r) == 4 && memcmp(before, want, 8) == 0 ? 0 : -1;
+    }
+    if (write_reg_raw(c, r, v) != 0)
+        return -1;
+    format_reg(c, r, after);
+    if (g->m->replay && memcmp(before, after, n) != 0) {
+        unsigned reg = r < 8 ? (unsigned)r
+                       : r == GDB_REG_EIP ? REPLAY_DREG_EIP
+                       : r == GDB_REG_EFLAGS ? REPLAY_DREG_EFLAGS
+                       : REPLAY_DREG_SEG0 + (unsigned)gdb_seg_order[r - GDB_REG_CS];
+        log_write(g, replay_debug_reg(g->m, reg, v));
     }
     return 0;
 }
@@ -627,12 +662,11 @@ static void handle_read_regs(struct gdbstub *g)
 
 static void handle_write_regs(struct gdbstub *g, const char *p)
 {
-    struct cpu *c = &g->m->cpu;
     size_t len = strlen(p), pos = 0;
     int bad = 0;
     for (int r = 0; r < GDB_REG_COUNT && pos + 2 * reg_size(r) <= len; r++) {
         uint32_t v;
-        if (parse_le(p + pos, reg_size(r), &v) != 0 || write_reg(c, r, v) != 0)
+        if (parse_le(p + pos, reg_size(r), &v) != 0 || write_reg(g, r, v) != 0)
             bad = 1;
         pos += 2 * reg_size(r);
     }
@@ -656,7 +690,7 @@ static void handle_write_reg(struct gdbstub *g, const char *p)
     uint32_t r, v;
     if (parse_hex32(&p, &r) != 0 || *p++ != '=' || r >= GDB_REG_COUNT ||
         strlen(p) != 2 * reg_size((int)r) || parse_le(p, reg_size((int)r), &v) != 0 ||
-        write_reg(&g->m->cpu, (int)r, v) != 0) {
+        write_reg(g, (int)r, v) != 0) {
         send_str(g, "E01");
         return;
     }
@@ -701,7 +735,24 @@ static void handle_write_mem(struct gdbstub *g, const char *p)
         }
         data[i] = (uint8_t)(h * 16 + l);
     }
-    send_str(g, debug_write_linear(&g->m->cpu, addr, data, len) == 0 ? "OK" : "E14");
+    if (!replay_debug_writable(g->m)) {
+        send_str(g, "E01");   /* replaying a file: its run has no such write */
+        return;
+    }
+    uint8_t old[GDBSTUB_PACKET_MAX / 2];
+    if (debug_read_linear(&g->m->cpu, addr, old, len) != 0 ||
+        debug_write_linear(&g->m->cpu, addr, data, len) != 0) {
+        send_str(g, "E14");
+        return;
+    }
+    /* Logged by physical address, byte by byte (gdb's writes are small),
+     * the ones that changed. */
+    for (uint32_t i = 0; i < len && g->m->replay; i++) {
+        uint32_t pa;
+        if (old[i] != data[i] && debug_linear_to_phys(&g->m->cpu, addr + i, &pa) == 0)
+            log_write(g, replay_debug_mem(g->m, pa, data[i]));
+    }
+    send_str(g, "OK");
 }
 
 /* Z/z TYPE,ADDR,KIND: insert or remove a breakpoint or watchpoint. */
@@ -790,6 +841,27 @@ static void handle_xfer_features(struct gdbstub *g, const char *p)
     send_packet(g, buf, n + 1);
 }
 
+/* bs, bc: reverse step and continue; the stop is replied at once (the
+ * session goes on serving). */
+static void handle_reverse(struct gdbstub *g, char what)
+{
+    if (!g->reverse_every || !g->hist.n) {
+        send_str(g, "E01");
+        return;
+    }
+    int rc = what == 's' ? gdb_reverse_step(g) : gdb_reverse_continue(g);
+    if (rc < 0) {
+        send_str(g, "E0c");   /* ENOMEM: a snapshot did not load */
+        return;
+    }
+    if (rc > 0) {
+        g->stop = GDBSTUB_STOP_STEP;
+        send_str(g, "T05replaylog:begin;");
+        return;
+    }
+    send_stop_reply(g);
+}
+
 /* Returns 1 when the packet resumes or ends the session, else 0. */
 static int handle_packet(struct gdbstub *g, char *pkt)
 {
@@ -833,6 +905,12 @@ static int handle_packet(struct gdbstub *g, char *pkt)
         }
         g->stepping = pkt[0] == 's';
         return 1;
+    case 'b':
+        if ((pkt[1] == 's' || pkt[1] == 'c') && !pkt[2])
+            handle_reverse(g, pkt[1]);
+        else
+            send_str(g, "");
+        return 0;
     case 'D':
         send_str(g, "OK");
         drop_client(g);
@@ -849,7 +927,10 @@ static int handle_packet(struct gdbstub *g, char *pkt)
         return 0;
     case 'q':
         if (strncmp(pkt, "qSupported", 10) == 0)
-            send_str(g, "PacketSize=1000;qXfer:features:read+;hwbreak+");
+            send_str(g, g->reverse_every
+                            ? "PacketSize=1000;qXfer:features:read+;hwbreak+;ReverseStep+;"
+                              "ReverseContinue+"
+                            : "PacketSize=1000;qXfer:features:read+;hwbreak+");
         else if (strncmp(pkt, "qXfer:features:read:", 20) == 0)
             handle_xfer_features(g, pkt + 20);
         else if (strcmp(pkt, "qAttached") == 0)
@@ -877,6 +958,9 @@ int gdbstub_serve(struct gdbstub *g)
     if (g->stop != GDBSTUB_STOP_ATTACH)
         send_stop_reply(g);
     g->stepping = 0;
+    /* The history starts where the client took control. */
+    if (g->reverse_every && !g->hist.n)
+        gdb_history_start(&g->hist, g->m, g->reverse_every);
     for (;;) {
         int n = read_packet(g);
         if (n == -1) {

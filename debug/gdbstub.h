@@ -22,6 +22,13 @@
  * between run slices), detach (the run goes on) and kill (the run ends).
  * A client that misbehaves or disconnects never crashes the emulator: bad
  * packets get an error reply, a lost connection counts as a detach.
+ *
+ * Reverse execution (ReverseStep+, ReverseContinue+: the `bs` and `bc`
+ * packets) restores snapshots and runs forward; a stop at the history's
+ * beginning is reported as "T05replaylog:begin;". Register and memory
+ * writes go into the replay log (machine/replay.h), so a recorded run
+ * with gdb writes replays, and re-executing the past applies them again;
+ * a write while replaying a file is refused (E01).
  */
 #ifndef SHADOW86_DEBUG_GDBSTUB_H
 #define SHADOW86_DEBUG_GDBSTUB_H
@@ -30,6 +37,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "debug/gdb_history.h"
 #include "debug/symbols.h"
 #include "machine/machine.h"
 
@@ -74,6 +82,12 @@ struct gdbstub {
     unsigned nbp;
     struct { uint32_t addr, len; uint8_t type; } wp[GDBSTUB_MAX_WATCHPOINTS];
     unsigned nwp;
+    /* Reverse execution (debug/gdb_reverse.h): on when reverse_every is
+     * set (the frontend does so when the run keeps its inputs in a
+     * replay log and its disks in overlays); snapshots every that many
+     * instructions while a client is attached. */
+    uint64_t reverse_every;
+    struct gdb_history hist;
     char in[GDBSTUB_PACKET_MAX + 1];
     uint8_t rx[512];
     size_t rx_len, rx_pos;

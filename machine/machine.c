@@ -365,6 +365,8 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
 {
     if (used)
         *used = 0;
+    if (!m->clock.host_started)
+        clock_host_start(&m->clock);
     uint64_t alarm = machine_ring_alarms(m);
     if (m->quit_requested)
         return MACHINE_STOP_QUIT;   /* an alarm ended the run (replay's end) */

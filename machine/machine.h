@@ -123,11 +123,12 @@ struct machine_debug_poll {
  * re-arms (machine_set_alarm) or its slot is disarmed. An alarm re-armed
  * for a count already reached is called at every pass top until it moves
  * on (replay waiting for a point of virtual time). Slots: one for the frontend (--save-at), one for
- * record/replay (machine/replay.c). Splitting a slice does not change
+ * record/replay (machine/replay.c), one for the gdb stub's snapshots
+ * (debug/gdb_history.c), called in that order. Splitting a slice does not change
  * what the guest sees: deadlines and interrupts are taken at the same
  * instruction whatever the slicing. */
 #define MACHINE_ALARM_OFF UINT64_MAX
-enum { MACHINE_ALARM_FRONTEND, MACHINE_ALARM_REPLAY, MACHINE_ALARMS };
+enum { MACHINE_ALARM_FRONTEND, MACHINE_ALARM_REPLAY, MACHINE_ALARM_DEBUG, MACHINE_ALARMS };
 struct machine;
 struct machine_alarm {
     uint64_t at;

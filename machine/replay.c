@@ -13,21 +13,12 @@
 
 enum replay_mode { MODE_RECORD, MODE_REPLAY, MODE_FOLLOW };
 enum { PERTURB_NONE, PERTURB_INSN, PERTURB_SERIAL };
-#define PORTS 2
+#define PORTS REPLAY_PORTS
 
 struct replay_port {
     struct replay *r;
     int port;
     struct uart_backend orig;   /* the frontend's backend */
-};
-
-/* Where a replay stands in its log: saved with a checkpoint's state so a
- * re-run from there resumes the inputs exactly. */
-struct replay_cursor {
-    size_t main;                /* next event that is not serial input */
-    size_t serial[PORTS];       /* next serial event of each port */
-    uint64_t serial_seen;       /* serial bytes delivered so far */
-    int perturbed;              /* the perturbation has been applied */
 };
 
 struct replay {
@@ -36,7 +27,19 @@ struct replay {
     struct replay_log log;
     char *path;
     int compress;
-    uint64_t every;             /* checkpoint interval */
+    uint64_t every;             /* checkpoint interval (0: none) */
+    /* A recording re-executing its own past (replay_rewind): it follows
+     * the log up to the furthest count it had reached. */
+    int following;
+    uint64_t frontier;
+    /* Re-executing a past the guest's output already came from (after a
+     * rewind, in either mode): the consoles are quiet up to quiet_until. */
+    int quiet;
+    uint64_t quiet_until;
+    FILE *quiet_debugcon, *quiet_seabios;
+    /* Saving or hashing the machine: host-time reads get the latest value
+     * and are not logged (a replay saves where the recording did not). */
+    int holding;
     uint64_t next_check;        /* recording */
     unsigned serial_inputs;     /* bit p: port p's backend has input */
     struct replay_port ports[PORTS];
@@ -62,6 +65,8 @@ struct replay {
 static void port_write(void *opaque, uint8_t b)
 {
     struct replay_port *p = opaque;
+    if (p->r->quiet)
+        return;   /* re-executing: this byte went out the first time */
     if (p->orig.write)
         p->orig.write(p->orig.opaque, b);
 }
@@ -74,12 +79,82 @@ static const struct replay_event *next_serial(struct replay *r, int port)
     return *i < r->log.n ? &r->log.ev[*i] : NULL;
 }
 
+static const struct replay_event *next_host(struct replay *r)
+{
+    size_t *i = &r->cur.host;
+    while (*i < r->log.n && r->log.ev[*i].kind != REPLAY_HOSTTIME)
+        (*i)++;
+    return *i < r->log.n ? &r->log.ev[*i] : NULL;
+}
+
+static int main_kind(uint8_t kind)
+{
+    return kind != REPLAY_SERIAL && kind != REPLAY_HOSTTIME;
+}
+
+static const struct replay_event *next_main(struct replay *r)
+{
+    size_t *i = &r->cur.main;
+    while (*i < r->log.n && !main_kind(r->log.ev[*i].kind))
+        (*i)++;
+    return *i < r->log.n ? &r->log.ev[*i] : NULL;
+}
+
+static void unquiet(struct replay *r)
+{
+    if (!r->quiet)
+        return;
+    r->quiet = 0;
+    r->m->debugcon.out = r->quiet_debugcon;
+    r->m->seabios_log.out = r->quiet_seabios;
+}
+
+/* Every event a re-executing recording has not delivered yet is dropped
+ * (its past changed, or it ran past the frontier without them): the
+ * delivered ones are a prefix of each stream, so what stays is the log
+ * up to the furthest cursor, less the undelivered events in it. */
+static void drop_undelivered(struct replay *r)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->log.n; i++) {
+        const struct replay_event *e = &r->log.ev[i];
+        size_t at = e->kind == REPLAY_SERIAL ? r->cur.serial[e->a]
+                    : e->kind == REPLAY_HOSTTIME ? r->cur.host : r->cur.main;
+        if (i < at)
+            r->log.ev[k++] = *e;
+    }
+    r->log.n = k;
+    r->cur.main = r->cur.host = k;
+    for (int p = 0; p < PORTS; p++)
+        r->cur.serial[p] = k;
+    r->following = 0;
+    unquiet(r);   /* what runs from here is new */
+}
+
+/* Whether a stream's input comes from the log now: always in a replay;
+ * in a recording while it re-executes its past (up to the frontier, and
+ * at the frontier's count while that stream's logged events last). */
+static int feeding(struct replay *r, int stream_has_more)
+{
+    if (r->mode != MODE_RECORD)
+        return 1;
+    if (!r->following)
+        return 0;
+    uint64_t now = machine_insn_total(r->m);
+    if (now < r->frontier || (now == r->frontier && stream_has_more))
+        return 1;
+    if (now > r->frontier || (!next_main(r) && !next_host(r) && !next_serial(r, 0) &&
+                               !next_serial(r, 1)))
+        drop_undelivered(r);   /* past it: record live from here */
+    return 0;
+}
+
 static int port_poll(void *opaque)
 {
     struct replay_port *p = opaque;
     struct replay *r = p->r;
     uint64_t now = machine_insn_total(r->m);
-    if (r->mode == MODE_RECORD) {
+    if (r->mode == MODE_RECORD && !feeding(r, next_serial(r, p->port) != NULL)) {
         int c = p->orig.poll ? p->orig.poll(p->orig.opaque) : -1;
         if (c >= 0) {
             struct replay_event e = { .kind = REPLAY_SERIAL, .icount = now, .a = p->port, .b = c,
@@ -103,6 +178,76 @@ static int port_poll(void *opaque)
     }
     r->cur.serial_seen++;
     return c;
+}
+
+/* ---- Host time (-rtc clock=host): base/clock's tap. */
+
+void replay_hold_time(struct machine *m, int on)
+{
+    if (m->replay)
+        m->replay->holding = on;
+}
+
+static uint64_t held_hash(struct machine *m)
+{
+    replay_hold_time(m, 1);
+    uint64_t h = machine_state_hash(m);
+    replay_hold_time(m, 0);
+    return h;
+}
+
+static int held_save(struct machine *m, struct state_writer *w)
+{
+    replay_hold_time(m, 1);
+    int rc = machine_save(m, w);
+    replay_hold_time(m, 0);
+    return rc;
+}
+
+static uint64_t host_tap(void *opaque, uint64_t host_now)
+{
+    struct replay *r = opaque;
+    if (r->holding)
+        return r->cur.host_last;
+    if (feeding(r, next_host(r) != NULL)) {
+        const struct replay_event *e = next_host(r);
+        /* Run out (a divergence): time stands still; the next checkpoint
+         * says so. */
+        if (e) {
+            r->cur.host++;
+            r->cur.host_last = e->hash;
+        }
+        return r->cur.host_last;
+    }
+    if (host_now < r->cur.host_last)
+        host_now = r->cur.host_last;   /* after a rewind: never backwards */
+    struct replay_event e = { .kind = REPLAY_HOSTTIME, .icount = machine_insn_total(r->m),
+                              .hash = host_now };
+    if (replay_log_add(&r->log, &e) != 0)
+        r->diverged = -1;
+    r->cur.host_last = host_now;
+    return host_now;
+}
+
+static uint64_t host_last(void *opaque)
+{
+    const struct replay *r = opaque;
+    return r->cur.host_last;
+}
+
+static int host_feeding(void *opaque)
+{
+    struct replay *r = opaque;
+    return feeding(r, next_host(r) != NULL);
+}
+
+static void install_host_tap(struct replay *r)
+{
+    if (r->m->clock.mode != CLOCK_HOST)
+        return;
+    struct clock_host_tap t = { .fn = host_tap, .last = host_last, .feeding = host_feeding,
+                                .opaque = r };
+    clock_set_host_tap(&r->m->clock, &t);
 }
 
 static void install_port(struct replay *r, int port, const struct uart_backend *b)
@@ -140,7 +285,7 @@ static void note(struct replay *r, struct replay_event e)
 int replay_key(struct machine *m, unsigned code, int down)
 {
     struct replay *r = m->replay;
-    if (r->mode != MODE_RECORD)
+    if (feeding(r, next_main(r) != NULL))
         return 1;
     note(r, (struct replay_event){ .kind = REPLAY_KEY, .a = (int32_t)code, .b = down != 0 });
     return 0;
@@ -149,7 +294,7 @@ int replay_key(struct machine *m, unsigned code, int down)
 int replay_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons)
 {
     struct replay *r = m->replay;
-    if (r->mode != MODE_RECORD)
+    if (feeding(r, next_main(r) != NULL))
         return 1;
     note(r, (struct replay_event){ .kind = REPLAY_MOUSE, .a = dx, .b = dy, .c = dz,
                                    .d = buttons & 7 });
@@ -159,7 +304,7 @@ int replay_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons)
 int replay_power_button(struct machine *m)
 {
     struct replay *r = m->replay;
-    if (r->mode != MODE_RECORD)
+    if (feeding(r, next_main(r) != NULL))
         return 1;
     note(r, (struct replay_event){ .kind = REPLAY_POWER });
     return 0;
@@ -168,7 +313,7 @@ int replay_power_button(struct machine *m)
 int replay_quit(struct machine *m)
 {
     struct replay *r = m->replay;
-    if (r->mode == MODE_RECORD)
+    if (!feeding(r, next_main(r) != NULL))
         note(r, (struct replay_event){ .kind = REPLAY_QUIT });
     /* A person may end a replay early: the end check says so. */
     return 0;
@@ -190,6 +335,19 @@ static void deliver(struct machine *m, const struct replay_event *e)
         m->quit_requested = 1;
         cpu_request_stop(&m->cpu);
         break;
+    case REPLAY_DEBUG_REG:
+        if (e->a < 8)
+            m->cpu.regs[e->a] = e->d;
+        else if (e->a == REPLAY_DREG_EIP)
+            m->cpu.eip = e->d;
+        else if (e->a == REPLAY_DREG_EFLAGS)
+            cpu_set_eflags(&m->cpu, e->d);
+        else if (e->a >= REPLAY_DREG_SEG0 && e->a < REPLAY_DREG_SEG0 + 6)
+            cpu_load_real_seg(&m->cpu, e->a - REPLAY_DREG_SEG0, (uint16_t)e->d);
+        break;
+    case REPLAY_DEBUG_MEM:
+        physmem_write8(&m->mem, e->d, (uint8_t)e->b);
+        break;
     }
 }
 
@@ -203,6 +361,7 @@ static struct replay *replay_new(struct machine *m, enum replay_mode mode)
     r->mode = mode;
     r->m = m;
     m->replay = r;
+    install_host_tap(r);
     return r;
 }
 
@@ -211,7 +370,7 @@ int replay_record_create(struct machine *m, const char *path, const char *cmdlin
 {
     struct replay *r = replay_new(m, MODE_RECORD);
     size_t ml = strlen(cmdline) + 128;
-    if (!r || !(r->path = strdup(path)) || !(r->log.meta = malloc(ml))) {
+    if (!r || (path && !(r->path = strdup(path))) || !(r->log.meta = malloc(ml))) {
         snprintf(err, errsz, "out of memory");
         return -1;
     }
@@ -291,26 +450,37 @@ int replay_replay_create(struct machine *m, const char *path, struct replay_log 
 
 static void alarm_fn(struct machine *m, void *opaque);
 
+/* Events the alarm skips: serial input and host times (their own
+ * streams), the end, and checkpoints where nobody checks them (a
+ * follower, a recording re-executing its past). */
+static int alarm_skips(const struct replay *r, uint8_t kind)
+{
+    return !main_kind(kind) || kind == REPLAY_END ||
+           (kind == REPLAY_CHECK && r->mode != MODE_REPLAY);
+}
+
 static void rearm(struct replay *r)
 {
     struct machine *m = r->m;
     uint64_t now = machine_insn_total(m), next = MACHINE_ALARM_OFF;
-    if (r->mode == MODE_RECORD) {
-        next = r->next_check;
+    if (r->mode == MODE_RECORD && !feeding(r, next_main(r) != NULL)) {
+        next = r->every ? r->next_check : MACHINE_ALARM_OFF;
     } else {
         size_t *i = &r->cur.main;
-        while (*i < r->log.n && (r->log.ev[*i].kind == REPLAY_SERIAL ||
-                                 (r->mode == MODE_FOLLOW && r->log.ev[*i].kind == REPLAY_CHECK) ||
-                                 r->log.ev[*i].kind == REPLAY_END ||
+        while (*i < r->log.n && (alarm_skips(r, r->log.ev[*i].kind) ||
                                  r->log.ev[*i].icount < now))
             (*i)++;
         if (*i < r->log.n)
             next = r->log.ev[*i].icount;
         if (r->perturb_kind == PERTURB_INSN && !r->cur.perturbed && r->perturb_at < next)
             next = r->perturb_at;
+        if (r->mode == MODE_RECORD && r->frontier < next)
+            next = r->frontier;   /* where it records again */
         if (next < now)
             next = now;
     }
+    if (r->quiet && r->quiet_until > now && r->quiet_until < next)
+        next = r->quiet_until;   /* where the consoles speak again */
     machine_set_alarm(m, MACHINE_ALARM_REPLAY, next, alarm_fn, r);
 }
 
@@ -318,7 +488,7 @@ static int save_good(struct replay *r)
 {
     struct state_writer w;
     state_writer_init(&w);
-    if (machine_save(r->m, &w) != 0) {
+    if (held_save(r->m, &w) != 0) {
         state_writer_free(&w);
         return -1;
     }
@@ -336,10 +506,12 @@ static void alarm_fn(struct machine *m, void *opaque)
 {
     struct replay *r = opaque;
     uint64_t now = machine_insn_total(m);
-    if (r->mode == MODE_RECORD) {
-        if (now >= r->next_check) {
+    if (r->quiet && now >= r->quiet_until)
+        unquiet(r);
+    if (r->mode == MODE_RECORD && !feeding(r, next_main(r) != NULL)) {
+        if (r->every && now >= r->next_check) {
             struct replay_event e = { .kind = REPLAY_CHECK, .icount = now,
-                                      .hash = machine_state_hash(m) };
+                                      .hash = held_hash(m) };
             if (replay_log_add(&r->log, &e) != 0)
                 r->diverged = -1;
             r->next_check = now + r->every;
@@ -354,15 +526,14 @@ static void alarm_fn(struct machine *m, void *opaque)
     uint64_t clock = clock_now(&m->clock);
     while (r->cur.main < r->log.n) {
         const struct replay_event *e = &r->log.ev[r->cur.main];
-        if (e->kind == REPLAY_SERIAL || e->kind == REPLAY_END ||
-            (r->mode == MODE_FOLLOW && e->kind == REPLAY_CHECK)) {
+        if (alarm_skips(r, e->kind)) {
             r->cur.main++;
             continue;
         }
         if (e->icount > now)
             break;
         if (e->kind == REPLAY_CHECK) {
-            uint64_t h = machine_state_hash(m);
+            uint64_t h = held_hash(m);
             if (h != e->hash) {
                 char what[160];
                 snprintf(what, sizeof what,
@@ -408,6 +579,18 @@ int replay_begin(struct machine *m, char *err, size_t errsz)
         }
         r->log.meta = meta;
         snprintf(meta + strlen(meta), 32, "serial_inputs=%u\n", r->serial_inputs);
+        if (m->clock.mode == CLOCK_HOST) {
+            /* The identity cannot hold a host-mode epoch (read at
+             * creation): the replay takes it from here. */
+            size_t used = strlen(meta);
+            char *more = realloc(meta, used + 40);
+            if (!more) {
+                snprintf(err, errsz, "out of memory");
+                return -1;
+            }
+            r->log.meta = more;
+            snprintf(more + used, 40, "epoch=%lld\n", (long long)m->clock.epoch);
+        }
         r->next_check = machine_insn_total(m) + r->every;
         rearm(r);
         return 0;
@@ -432,6 +615,11 @@ int replay_begin(struct machine *m, char *err, size_t errsz)
             r->cur.serial[p]++;
             r->cur.serial_seen++;
         }
+    }
+    const struct replay_event *e;
+    while ((e = next_host(r)) && e->icount < now) {
+        r->cur.host++;
+        r->cur.host_last = e->hash;
     }
     if (save_good(r) != 0) {
         snprintf(err, errsz, "out of memory");
@@ -544,7 +732,7 @@ static void narrow(struct replay *r, uint64_t bad_icount, const char *what)
         snprintf(r->report + n, sizeof r->report - (size_t)n, "  cannot narrow: state reload failed\n");
         goto out;
     }
-    if (machine_state_hash(a) == machine_state_hash(b)) {
+    if (held_hash(a) == held_hash(b)) {
         snprintf(r->report + n, sizeof r->report - (size_t)n,
                  "  this replay and the reference agree up to %" PRIu64
                  ": the difference came from outside this run (the recording's host or "
@@ -557,11 +745,11 @@ static void narrow(struct replay *r, uint64_t bad_icount, const char *what)
         uint64_t mid = lo + (hi - lo) / 2;
         run_to(a, st, stlen, &cur, mid);
         run_to(b, st, stlen, &cur, mid);
-        if (machine_insn_total(a) == mid && machine_state_hash(a) == machine_state_hash(b)) {
+        if (machine_insn_total(a) == mid && held_hash(a) == held_hash(b)) {
             lo = mid;
             state_writer_free(&lo_state);
             state_writer_init(&lo_state);
-            machine_save(a, &lo_state);
+            held_save(a, &lo_state);
             st = lo_state.buf;
             stlen = lo_state.len;
             cur = a->replay->cur;
@@ -592,6 +780,10 @@ out:
 int replay_finish(struct machine *m, int why, char *err, size_t errsz)
 {
     struct replay *r = m->replay;
+    /* The frontend has closed its outputs by now: nothing to give back. */
+    r->quiet = 0;
+    if (r->mode == MODE_RECORD && !r->path)
+        return 0;   /* kept in memory for reverse execution only */
     if (r->diverged < 0) {
         snprintf(err, errsz, "%s: out of memory while %s", r->path,
                  r->mode == MODE_RECORD ? "recording" : "replaying");
@@ -599,8 +791,10 @@ int replay_finish(struct machine *m, int why, char *err, size_t errsz)
     }
     uint64_t now = machine_insn_total(m);
     if (r->mode == MODE_RECORD) {
+        if (r->following)
+            drop_undelivered(r);   /* it ended in a past it had run beyond */
         struct replay_event e = { .kind = REPLAY_END, .icount = now, .a = why,
-                                  .hash = machine_state_hash(m) };
+                                  .hash = held_hash(m) };
         if (replay_log_add(&r->log, &e) != 0) {
             snprintf(err, errsz, "%s: out of memory", r->path);
             return -1;
@@ -609,7 +803,7 @@ int replay_finish(struct machine *m, int why, char *err, size_t errsz)
     }
     if (r->diverged)
         return 1;
-    uint64_t h = machine_state_hash(m);
+    uint64_t h = held_hash(m);
     if (now == r->end_icount && why == r->end_why && h == r->end_hash)
         return 0;
     if (why == MACHINE_STOP_QUIT && now < r->end_icount && m->quit_requested) {
@@ -625,6 +819,70 @@ int replay_finish(struct machine *m, int why, char *err, size_t errsz)
              now, why, h, r->end_icount, r->end_why, r->end_hash);
     narrow(r, now > r->good_icount ? now : r->good_icount + 1, what);
     return 1;
+}
+
+/* ---- Reverse execution and gdb writes. */
+
+void replay_mark(const struct machine *m, struct replay_cursor *cur)
+{
+    struct replay *r = m->replay;
+    *cur = r->cur;
+    if (r->mode == MODE_RECORD && !r->following) {
+        /* Recording live: everything logged so far is delivered. */
+        cur->main = cur->host = r->log.n;
+        for (int p = 0; p < PORTS; p++)
+            cur->serial[p] = r->log.n;
+    }
+}
+
+void replay_rewind(struct machine *m, const struct replay_cursor *cur, uint64_t from)
+{
+    struct replay *r = m->replay;
+    if (r->mode == MODE_RECORD && (!r->following || from > r->frontier)) {
+        r->following = 1;
+        r->frontier = from;
+    }
+    if (!r->quiet) {
+        r->quiet = 1;
+        r->quiet_until = from;
+        r->quiet_debugcon = m->debugcon.out;
+        r->quiet_seabios = m->seabios_log.out;
+        m->debugcon.out = NULL;
+        m->seabios_log.out = NULL;
+    } else if (from > r->quiet_until) {
+        r->quiet_until = from;
+    }
+    r->cur = *cur;
+    rearm(r);
+}
+
+int replay_debug_writable(const struct machine *m)
+{
+    return !m->replay || m->replay->mode == MODE_RECORD;
+}
+
+static int debug_note(struct machine *m, struct replay_event e)
+{
+    struct replay *r = m->replay;
+    if (!r || r->mode != MODE_RECORD)
+        return 0;
+    int cut = r->following;
+    if (cut)
+        drop_undelivered(r);
+    note(r, e);
+    rearm(r);
+    return cut;
+}
+
+int replay_debug_reg(struct machine *m, unsigned reg, uint32_t value)
+{
+    return debug_note(m, (struct replay_event){ .kind = REPLAY_DEBUG_REG, .a = (int32_t)reg,
+                                                .d = value });
+}
+
+int replay_debug_mem(struct machine *m, uint32_t pa, uint8_t byte)
+{
+    return debug_note(m, (struct replay_event){ .kind = REPLAY_DEBUG_MEM, .d = pa, .b = byte });
 }
 
 int replay_diverged(const struct machine *m)

@@ -33,7 +33,22 @@
 
 struct machine;
 
-/* Start recording into `path` (written at replay_finish). `cmdline` goes
+/* Where a replay stands in its log: the next event of each stream not
+ * yet delivered. Saved with a checkpoint's state, and with each of the
+ * gdb stub's snapshots (replay_mark), so a re-run from there resumes the
+ * inputs exactly. */
+#define REPLAY_PORTS 2
+struct replay_cursor {
+    size_t main;                /* next event that is not serial input or host time */
+    size_t serial[REPLAY_PORTS];  /* next serial event of each port */
+    size_t host;                /* next host-time event */
+    uint64_t host_last;         /* the latest host time handed out */
+    uint64_t serial_seen;       /* serial bytes delivered so far */
+    int perturbed;              /* the perturbation has been applied */
+};
+
+/* Start recording into `path` (written at replay_finish; NULL: kept in
+ * memory only, for the gdb stub's reverse execution). `cmdline` goes
  * into the log for the reader. Call before the frontends attach their
  * serial backends. Returns 0, or -1 with a message. */
 int replay_record_create(struct machine *m, const char *path, const char *cmdline,
@@ -56,6 +71,29 @@ int replay_diverged(const struct machine *m);
 /* The divergence report (several lines), or "" . */
 const char *replay_report(const struct machine *m);
 void replay_free(struct machine *m);
+
+/* Reverse execution (debug/gdb_reverse.c). replay_mark: the cursor as it
+ * stands (call where the machine is saved). replay_rewind: the machine
+ * was just restored to a state saved with `cur`; deliver the logged
+ * inputs again from there; `from` is the count the machine stood at
+ * before the restore. A recording then follows its own log up to
+ * the furthest point it had reached (the frontier), live input waiting,
+ * and records again past it. */
+void replay_mark(const struct machine *m, struct replay_cursor *cur);
+void replay_rewind(struct machine *m, const struct replay_cursor *cur, uint64_t from);
+
+/* gdb writes to guest state. replay_debug_writable: 0 while replaying a
+ * file (a write would leave the recorded run). The others log a write
+ * the stub has made (register `reg` of enum replay_debug_reg, or one
+ * byte at physical `pa`); they return 1 when the write changes a past
+ * the recording had run beyond (after a rewind): the log's later events
+ * are dropped, and the caller must drop its later snapshots too. */
+int replay_debug_writable(const struct machine *m);
+/* Around a save or hash of the machine from outside (the gdb stub's
+ * snapshots): host-time reads give the latest value, unlogged. */
+void replay_hold_time(struct machine *m, int on);
+int replay_debug_reg(struct machine *m, unsigned reg, uint32_t value);
+int replay_debug_mem(struct machine *m, uint32_t pa, uint8_t byte);
 
 /* The doors (called by machine/frontend_api.c and machine.c). Each
  * returns 1 when the live input must be dropped (replay), else 0. */

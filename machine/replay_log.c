@@ -118,7 +118,8 @@ static void put_u32(struct bytes *o, uint32_t v)
 static int has_time(uint8_t kind)
 {
     return kind == REPLAY_SERIAL || kind == REPLAY_KEY || kind == REPLAY_MOUSE ||
-           kind == REPLAY_POWER || kind == REPLAY_QUIT;
+           kind == REPLAY_POWER || kind == REPLAY_QUIT || kind == REPLAY_DEBUG_REG ||
+           kind == REPLAY_DEBUG_MEM;
 }
 
 /* The body's checksum covers the header texts too (its seed), so a
@@ -130,7 +131,7 @@ static uint64_t header_seed(const struct replay_log *l)
 
 static void encode_body(const struct replay_log *l, struct bytes *o)
 {
-    uint64_t icount = 0, time = 0;
+    uint64_t icount = 0, time = 0, host = 0;
     for (size_t i = 0; i < l->n; i++) {
         const struct replay_event *e = &l->ev[i];
         put_u8(o, e->kind);
@@ -161,6 +162,18 @@ static void encode_body(const struct replay_log *l, struct bytes *o)
         case REPLAY_END:
             put_u64(o, e->hash);
             put_varint(o, (uint32_t)e->a);
+            break;
+        case REPLAY_HOSTTIME:
+            put_svarint(o, (int64_t)(e->hash - host));
+            host = e->hash;
+            break;
+        case REPLAY_DEBUG_REG:
+            put_varint(o, (uint32_t)e->a);
+            put_varint(o, e->d);
+            break;
+        case REPLAY_DEBUG_MEM:
+            put_varint(o, e->d);
+            put_u8(o, (uint8_t)e->b);
             break;
         }
     }
@@ -300,7 +313,7 @@ static const char *decode_body(struct replay_log *l, const uint8_t *b, size_t le
     if (hash64(b, len - 8, header_seed(l)) != le64_load(b + len - 8))
         return "damaged log (body checksum mismatch)";
     struct reader r = { b, b + len - 8, 0 };
-    uint64_t icount = 0, time = 0;
+    uint64_t icount = 0, time = 0, host = 0;
     int ended = 0;
     while (!r.failed && r.p < r.end) {
         if (ended)
@@ -353,6 +366,26 @@ static const char *decode_body(struct replay_log *l, const uint8_t *b, size_t le
         case REPLAY_CHECK:
             e.hash = get_u64(&r);
             break;
+        case REPLAY_HOSTTIME:
+            host += (uint64_t)get_svarint(&r);
+            e.hash = host;
+            break;
+        case REPLAY_DEBUG_REG: {
+            uint64_t reg = get_varint(&r), v = get_varint(&r);
+            if (reg >= REPLAY_DEBUG_REGS || v > UINT32_MAX)
+                return "damaged log (gdb register write out of range)";
+            e.a = (int32_t)reg;
+            e.d = (uint32_t)v;
+            break;
+        }
+        case REPLAY_DEBUG_MEM: {
+            uint64_t pa = get_varint(&r);
+            e.b = get_u8(&r);
+            if (pa > UINT32_MAX)
+                return "damaged log (gdb memory write out of range)";
+            e.d = (uint32_t)pa;
+            break;
+        }
         case REPLAY_END: {
             e.hash = get_u64(&r);
             uint64_t why = get_varint(&r);

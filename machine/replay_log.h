@@ -14,15 +14,16 @@
  * The body is a sequence of events, each a kind byte, the retired-
  * instruction count as a varint delta from the previous event's, and the
  * kind's fields (varints; zigzag for signed values; hashes as 8 raw
- * bytes). Input events (serial bytes, keys, mouse, power button, quit)
- * also carry the virtual time as a varint delta, because several passes
+ * bytes). Input events (serial bytes, keys, mouse, power button, quit,
+ * gdb writes) also carry the virtual time as a varint delta, because several passes
  * of the run loop share one instruction count while a halted CPU idles
  * (the UART polls its backend every millisecond of that idle time). The body ends with an END event
  * (final count, final state hash, how the run ended) and the hash64 of
  * every body byte before it (seeded with hashes of the header texts, so
  * they are covered too): a replay reads and checks the whole log
  * before it runs, so a truncated or damaged log is refused up front,
- * never replayed in part.
+ * never replayed in part. Host times (-rtc clock=host) are logged as a
+ * zigzag varint delta from the previous one: one per read, a few bytes.
  */
 #ifndef SHADOW86_MACHINE_REPLAY_LOG_H
 #define SHADOW86_MACHINE_REPLAY_LOG_H
@@ -30,7 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REPLAY_LOG_VERSION 1u
+#define REPLAY_LOG_VERSION 2u
 
 enum replay_kind {
     REPLAY_SERIAL = 1,   /* a: port, b: byte */
@@ -40,6 +41,19 @@ enum replay_kind {
     REPLAY_QUIT,         /* the user ended the run */
     REPLAY_CHECK,        /* hash: the machine state hash at `icount` */
     REPLAY_END,          /* hash: the final state; a: enum machine_stop */
+    REPLAY_HOSTTIME,     /* hash: a host time base/clock handed out (-rtc clock=host) */
+    REPLAY_DEBUG_REG,    /* a gdb register write: a: enum replay_debug_reg, d: value */
+    REPLAY_DEBUG_MEM,    /* a gdb memory write: d: physical address, b: the byte */
+};
+
+/* Registers a gdb write may change (REPLAY_DEBUG_REG's a): 0-7 the
+ * general registers in encoding order, then EIP, EFLAGS, and the six
+ * segment registers (real mode only) in enum seg_reg order. */
+enum replay_debug_reg {
+    REPLAY_DREG_EIP = 8,
+    REPLAY_DREG_EFLAGS = 9,
+    REPLAY_DREG_SEG0 = 10,
+    REPLAY_DEBUG_REGS = 16
 };
 
 struct replay_event {

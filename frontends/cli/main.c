@@ -167,10 +167,17 @@ static char *join_args(int argc, char **argv)
     return s;
 }
 
-/* The epoch a log was recorded with ("epoch=" in its identity), so a
- * replay of a -rtc base=utc run sees the recorded clock. */
+/* The epoch a log was recorded with ("epoch=" in its identity, or in
+ * its metadata for -rtc clock=host, where the identity cannot hold it),
+ * so a replay of a -rtc base=utc or clock=host run sees the recorded
+ * clock. */
 static int log_epoch(const struct replay_log *l, int64_t *epoch)
 {
+    char buf[32];
+    if (replay_log_meta(l, "epoch", buf, sizeof buf) == 0) {
+        *epoch = strtoll(buf, NULL, 10);
+        return 0;
+    }
     const char *p = strstr(l->identity, "\nepoch=");
     if (!p)
         return -1;
@@ -414,6 +421,22 @@ int main(int argc, char **argv)
             return EXIT_BAD_INPUT;
         }
     }
+    /* Under gdb, reverse execution re-runs the past from snapshots: the
+     * run's inputs must be kept (an in-memory recording, unless -record
+     * or -replay already keeps them) and its disks undoable (-snapshot
+     * overlays, which the snapshots hold). */
+    uint64_t reverse_every = opt.reverse_every_set ? opt.reverse_every : GDB_HISTORY_DEFAULT_EVERY;
+    int no_disks = !opt.hd[0] && !opt.hd[1] && !opt.hd[2] && !opt.hd[3];
+    if (!opt.gdb || mo.lockstep || opt.rtc_clock_host || !(mo.snapshot || no_disks))
+        reverse_every = 0;
+    if (reverse_every && !opt.record && !opt.replay &&
+        replay_record_create(m, NULL, "", 0, 0, err, sizeof err) != 0) {
+        print_error(err);
+        machine_destroy(m);
+        free(m);
+        free(f);
+        return EXIT_BAD_INPUT;
+    }
     if (opt.replay && replay_replay_create(m, opt.replay, &log, opt.perturb, err, sizeof err) != 0) {
         print_error(err);
         machine_destroy(m);
@@ -455,6 +478,7 @@ int main(int argc, char **argv)
         if (gdbstub_open(&d->gdb, m, opt.gdb, stderr, err, sizeof err) != 0)
             goto fail;
         d->gdb_on = 1;
+        d->gdb.reverse_every = reverse_every;
     }
     if (open_debugcon("-debugcon", opt.debugcon, &debugcon, &debugcon_owned, err, sizeof err) != 0)
         goto fail;

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "debug/gdb_history.h"
 #include "debug/trace.h"
 #include "base/calendar.h"
 #include "frontends/cli/options.h"
@@ -45,6 +46,8 @@ size_t cli_expand_help(const char *in, char *out, size_t n)
         { "@CODE_CACHE_DEFAULT@", NULL, MACHINE_CODE_CACHE_DEFAULT_MIB },
         { "@SNAPSHOT_RAM@", NULL, MACHINE_SNAPSHOT_RAM_DEFAULT_MIB },
         { "@CHECKPOINT_EVERY@", NULL, CLI_DEFAULT_CHECKPOINT_EVERY },
+        { "@REVERSE_EVERY@", NULL, GDB_HISTORY_DEFAULT_EVERY },
+        { "@REVERSE_MAX@", NULL, GDB_HISTORY_MAX_SNAPS },
     };
     size_t len = 0;
     char tmp[32];
@@ -666,6 +669,13 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             break;
         case OPT_RECORD_PLAIN: o->record_plain = 1; break;
         case OPT_REPLAY_PERTURB: o->perturb = val; break;
+        case OPT_REVERSE_EVERY:
+            if (strcmp(val, "0") == 0)
+                o->reverse_every = 0;   /* off */
+            else if (parse_count("reverse-every", val, &o->reverse_every, err, errsz) != 0)
+                return -1;
+            o->reverse_every_set = 1;
+            break;
         case OPT_SECTION_: break;
         }
     }
@@ -707,11 +717,16 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         snprintf(err, errsz, "-record and -replay: give one");
         return -1;
     }
-    if ((o->record || o->replay) && (o->lockstep || o->gdb || o->rtc_clock_host)) {
-        /* Not recorded yet: gdb-stub writes to guest state, host-clock
-         * reads; lockstep runs a twin the log does not drive. */
+    if ((o->record || o->replay) && (o->lockstep || o->rtc_clock_host)) {
+        /* Lockstep runs a twin the log does not drive. Host time is
+         * logged (machine/replay.c's tap) but its replay still leaves the
+         * recording at the first checkpoint (docs/replay.md). */
         snprintf(err, errsz, "%s cannot be combined with %s yet", o->record ? "-record" : "-replay",
-                 o->lockstep ? "--lockstep" : o->gdb ? "-gdb" : "-rtc clock=host");
+                 o->lockstep ? "--lockstep" : "-rtc clock=host");
+        return -1;
+    }
+    if (o->reverse_every_set && !o->gdb) {
+        snprintf(err, errsz, "--reverse-every needs a gdb stub (-s or -gdb tcp:HOST:PORT)");
         return -1;
     }
     if (o->perturb && !o->replay) {

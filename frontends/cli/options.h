@@ -70,6 +70,8 @@ struct cli_options {
     const char *record;        /* -record FILE */
     const char *replay;        /* -replay FILE */
     uint64_t checkpoint_every; /* --checkpoint-every N (0: the default) */
+    uint64_t reverse_every;    /* --reverse-every N (0: no reverse execution) */
+    int reverse_every_set;
     int record_plain;          /* --record-plain: no zlib */
     const char *perturb;       /* --replay-perturb insn:N|serial:K (tests) */
 };
