@@ -210,10 +210,29 @@ static int wire_port92(struct machine *m, void *dev, char *err, size_t errsz)
     return port92_init(dev, &m->bus, port92_a20, port92_reset_line, m);
 }
 
+static void fw_cfg_dma_read(void *opaque, uint32_t addr, void *buf, uint32_t len)
+{
+    struct machine *m = opaque;
+    physmem_read_buf(&m->mem, addr, buf, len);
+}
+
+static void fw_cfg_dma_write(void *opaque, uint32_t addr, void *buf, uint32_t len)
+{
+    struct machine *m = opaque;
+    physmem_write_buf(&m->mem, addr, buf, len);
+}
+
+/* The DMA interface is on for every boot, as in QEMU: SeaBIOS then reads
+ * its tables (and option ROMs) with one transfer each instead of a port
+ * read per byte, and the -kernel option ROM loads the kernel straight to
+ * 1 MiB (roms/linuxboot.asm). */
 static int wire_fw_cfg(struct machine *m, void *dev, char *err, size_t errsz)
 {
     (void)err, (void)errsz;
-    return fw_cfg_init(dev, &m->bus, m->opts.log) != 0 ? -1 : fill_fw_cfg(m);
+    if (fw_cfg_init(dev, &m->bus, m->opts.log) != 0)
+        return -1;
+    fw_cfg_set_dma_mem(dev, fw_cfg_dma_read, fw_cfg_dma_write, m);
+    return fill_fw_cfg(m);
 }
 
 static int wire_kbc(struct machine *m, void *dev, char *err, size_t errsz)

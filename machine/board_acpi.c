@@ -30,7 +30,7 @@ static int build(const struct machine *m, struct acpi_tables *t, uint32_t base)
 
 static int direct_boot(const struct machine *m)
 {
-    return m->opts.kernel_path != NULL;
+    return m->opts.kernel_path != NULL && m->opts.kernel_boot == MACHINE_KERNEL_BOOT_DIRECT;
 }
 
 static void install_direct(struct machine *m)

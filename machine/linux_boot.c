@@ -147,20 +147,30 @@ static int check_kernel(const char *name, const uint8_t *k, size_t ksize, uint32
     return 0;
 }
 
-int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, size_t ksize,
-                    const char *iname, const uint8_t *initrd, size_t isize, const char *cmdline,
-                    struct linux_boot_start *start, char *err, size_t errsz)
-{
-    uint32_t pm_off;
-    if (check_kernel(kname, k, ksize, &pm_off, err, errsz) != 0)
-        return -1;
-    uint16_t version = le16_load(k + HDR_VERSION);
-    size_t hdr_end = HDR_MAGIC + (size_t)k[HDR_JUMP + 1];
-    uint32_t ram = pm->ram_size;
+/* Everything both paths check before anything is written: the image, the
+ * command line against the kernel's limit, the RAM the kernel needs to
+ * run (from 1 MiB, or its preferred address, for init_size bytes, 2.10+)
+ * and where the initrd goes (the highest page under min(top of RAM,
+ * initrd_addr_max + 1) above that). */
+struct plan {
+    uint32_t pm_off;       /* file offset of the protected-mode part */
+    uint16_t version;
+    size_t hdr_end;
+    size_t clen;
+    uint64_t kernel_end;
+    uint32_t initrd_addr;
+};
 
-    if (!cmdline)
-        cmdline = "";
-    size_t clen = strlen(cmdline);
+static int plan(uint32_t ram, const char *kname, const uint8_t *k, size_t ksize,
+                const char *iname, const uint8_t *initrd, size_t isize, const char *cmdline,
+                struct plan *p, char *err, size_t errsz)
+{
+    if (check_kernel(kname, k, ksize, &p->pm_off, err, errsz) != 0)
+        return -1;
+    uint16_t version = p->version = le16_load(k + HDR_VERSION);
+    size_t hdr_end = p->hdr_end = HDR_MAGIC + (size_t)k[HDR_JUMP + 1];
+
+    size_t clen = p->clen = strlen(cmdline);
     /* boot.rst: before 2.06 the limit is 255 characters. */
     uint32_t cmax = version >= 0x0206 && hdr_end >= HDR_CMDLINE_SIZE + 4
                         ? le32_load(k + HDR_CMDLINE_SIZE)
@@ -173,10 +183,7 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
         return -1;
     }
 
-    /* Where the kernel will run and decompress: from 1 MiB, or from its
-     * preferred address when it relocates itself there, for init_size
-     * bytes (2.10+). All of it must be RAM, below the initrd. */
-    uint32_t pm_size = (uint32_t)(ksize - pm_off);
+    uint32_t pm_size = (uint32_t)(ksize - p->pm_off);
     uint64_t kernel_end = (uint64_t)LINUX_BOOT_KERNEL_ADDR + pm_size;
     if (version >= 0x020A && hdr_end >= HDR_INIT_SIZE + 4) {
         uint64_t pref = le32_load(k + HDR_PREF_ADDRESS) | (uint64_t)le32_load(k + HDR_PREF_ADDRESS + 4) << 32;
@@ -190,8 +197,9 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
                  (unsigned long long)kernel_end, ram >> 20);
         return -1;
     }
+    p->kernel_end = kernel_end;
 
-    uint32_t initrd_addr = 0;
+    p->initrd_addr = 0;
     if (initrd) {
         if (isize == 0) {
             image_error(err, errsz, iname, "initrd is empty");
@@ -209,8 +217,25 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
                      isize, (unsigned long long)kernel_end, (unsigned long long)top, ram >> 20);
             return -1;
         }
-        initrd_addr = (uint32_t)((top - isize) & ~0xFFFull);
+        p->initrd_addr = (uint32_t)((top - isize) & ~0xFFFull);
     }
+    return 0;
+}
+
+int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, size_t ksize,
+                    const char *iname, const uint8_t *initrd, size_t isize, const char *cmdline,
+                    struct linux_boot_start *start, char *err, size_t errsz)
+{
+    struct plan p;
+    if (!cmdline)
+        cmdline = "";
+    if (plan(pm->ram_size, kname, k, ksize, iname, initrd, isize, cmdline, &p, err, errsz) != 0)
+        return -1;
+    uint32_t ram = pm->ram_size;
+    uint16_t version = p.version;
+    size_t hdr_end = p.hdr_end, clen = p.clen;
+    uint32_t pm_off = p.pm_off, initrd_addr = p.initrd_addr;
+    uint32_t pm_size = (uint32_t)(ksize - pm_off);
 
     uint8_t *zp = calloc(1, ZP_SIZE);
     if (!zp) {
@@ -254,5 +279,85 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *k, siz
     start->version = version;
     start->initrd_addr = initrd_addr;
     start->initrd_size = initrd ? (uint32_t)isize : 0;
+    return 0;
+}
+
+/* boot.rst, "Special command line options": vga=<mode> is read by the
+ * boot loader, not the kernel (setup runs before the command line is
+ * parsed): a number in C notation, or normal/ext/ask. The last one wins,
+ * as with every kernel parameter. */
+static int parse_vga(const char *kname, const char *cmdline, uint16_t *mode, char *err,
+                     size_t errsz)
+{
+    int found = 0;
+    for (const char *c = cmdline; *c;) {
+        while (*c == ' ')
+            c++;
+        const char *end = c;
+        while (*end && *end != ' ')
+            end++;
+        if (end - c > 4 && strncmp(c, "vga=", 4) == 0) {
+            char val[32];
+            size_t n = (size_t)(end - c - 4);
+            if (n >= sizeof val)
+                n = sizeof val - 1;
+            memcpy(val, c + 4, n);
+            val[n] = 0;
+            char *stop;
+            unsigned long v = strtoul(val, &stop, 0);
+            if (strcmp(val, "normal") == 0)
+                *mode = 0xFFFF;
+            else if (strcmp(val, "ext") == 0)
+                *mode = 0xFFFE;
+            else if (strcmp(val, "ask") == 0)
+                *mode = 0xFFFD;
+            else if (*stop == 0 && stop != val && v <= 0xFFFF)
+                *mode = (uint16_t)v;
+            else {
+                image_error(err, errsz, kname,
+                            "kernel command line: vga=%s is not a mode number, normal, ext "
+                            "or ask", val);
+                return -1;
+            }
+            found = 1;
+        }
+        c = end;
+    }
+    return found;
+}
+
+int linux_boot_firmware_split(uint32_t ram, const char *kname, const uint8_t *k, size_t ksize,
+                              const char *iname, const uint8_t *initrd, size_t isize,
+                              const char *cmdline, struct linux_boot_firmware *fw, char *err,
+                              size_t errsz)
+{
+    struct plan p;
+    if (!cmdline)
+        cmdline = "";
+    if (plan(ram, kname, k, ksize, iname, initrd, isize, cmdline, &p, err, errsz) != 0)
+        return -1;
+    if (p.pm_off > LINUX_BOOT_FW_SETUP_MAX) {
+        image_error(err, errsz, kname, "real-mode setup of %u bytes is larger than %u",
+                    p.pm_off, LINUX_BOOT_FW_SETUP_MAX);
+        return -1;
+    }
+    if (p.pm_off < HDR_INIT_SIZE + 4) {
+        /* The ROM reads the header up to init_size: a setup shorter than
+         * that is not one it can fill (setup_sects 0 means 4, so this
+         * needs a malformed image). */
+        image_error(err, errsz, kname, "real-mode setup of %u bytes is too short", p.pm_off);
+        return -1;
+    }
+    memcpy(fw->setup, k, p.pm_off);
+    fw->setup_size = p.pm_off;
+    uint16_t mode = 0xFFFF;
+    int r = parse_vga(kname, cmdline, &mode, err, errsz);
+    if (r < 0)
+        return -1;
+    if (r > 0)
+        le16_store(fw->setup + HDR_VID_MODE, mode);
+    fw->kernel = k + p.pm_off;
+    fw->kernel_size = (uint32_t)(ksize - p.pm_off);
+    fw->version = p.version;
     return 0;
 }

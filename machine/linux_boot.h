@@ -63,4 +63,28 @@ int linux_boot_load(struct physmem *pm, const char *kname, const uint8_t *kernel
                     const char *cmdline, struct linux_boot_start *start, char *err,
                     size_t errsz);
 
+/* -kernel-boot firmware: the same checks as linux_boot_load (against a
+ * machine of `ram` bytes), then the image split the way QEMU's fw_cfg
+ * items carry it, for the option ROM roms/linuxboot.asm: the boot sector
+ * and real-mode setup (a copy, with vid_mode set from a vga= on the
+ * command line) and the protected-mode kernel (pointing into `kernel`).
+ * The ROM places them at LINUX_BOOT_FW_SETUP_ADDR, LINUX_BOOT_KERNEL_ADDR
+ * and the command line at LINUX_BOOT_CMDLINE_ADDR, and the initrd by the
+ * BIOS's memory map. Returns 0, or -1 with "<file>: <problem>" in err. */
+#define LINUX_BOOT_FW_SETUP_ADDR 0x10000u   /* a real-mode segment, 64 KiB with its stack */
+#define LINUX_BOOT_FW_SETUP_MAX 0x8000u     /* boot.rst: setup is at most 32 KiB */
+
+struct linux_boot_firmware {
+    uint8_t setup[LINUX_BOOT_FW_SETUP_MAX];
+    uint32_t setup_size;
+    const uint8_t *kernel;
+    uint32_t kernel_size;
+    uint16_t version;
+};
+
+int linux_boot_firmware_split(uint32_t ram, const char *kname, const uint8_t *kernel,
+                              size_t ksize, const char *iname, const uint8_t *initrd,
+                              size_t isize, const char *cmdline, struct linux_boot_firmware *fw,
+                              char *err, size_t errsz);
+
 #endif

@@ -11,6 +11,7 @@
 #include "devices/vga_mode3.h"
 #include "machine/replay.h"
 #include "machine/rom_loader.h"
+#include "roms/roms.h"
 
 /* Most instructions per cpu_run() call; the clock shortens slices to the
  * next timer deadline. The size bounds how late an exit request, an
@@ -98,6 +99,60 @@ static int place_kernel(struct machine *m, char *err, size_t errsz)
                                 m->opts.cmdline, &m->kernel_start, err, errsz);
 }
 
+/* -kernel-boot firmware: publish the kernel in fw_cfg for the option ROM
+ * (roms/linuxboot.asm) and put the ROM where SeaBIOS looks for extra ROMs
+ * ("genroms/"), first in the boot order. The images are checked here, so a
+ * bad kernel is a one-line error before the firmware starts. */
+static int publish_kernel(struct machine *m, char *err, size_t errsz)
+{
+    if (!m->kernel_is_linux) {
+        snprintf(err, errsz, "%s: -kernel-boot firmware needs a Linux kernel (bzImage); "
+                             "boot a multiboot kernel with -kernel-boot direct",
+                 m->opts.kernel_path);
+        return -1;
+    }
+    struct linux_boot_firmware *fw = malloc(sizeof *fw);
+    if (!fw) {
+        snprintf(err, errsz, "out of memory");
+        return -1;
+    }
+    const char *cmdline = m->opts.cmdline ? m->opts.cmdline : "";
+    if (linux_boot_firmware_split(m->mem.ram_size, m->opts.kernel_path, m->kernel_image,
+                                  m->kernel_size, m->opts.initrd_path, m->initrd_image,
+                                  m->initrd_size, cmdline, fw, err, errsz) != 0) {
+        free(fw);
+        return -1;
+    }
+    static const char bootorder[] = "/rom@genroms/linuxboot.bin\n";
+    struct fw_cfg *f = &m->fw_cfg;
+    int rc = fw_cfg_add_u32(f, FW_CFG_SETUP_ADDR, LINUX_BOOT_FW_SETUP_ADDR) |
+             fw_cfg_add_u32(f, FW_CFG_SETUP_SIZE, fw->setup_size) |
+             fw_cfg_add_bytes(f, FW_CFG_SETUP_DATA, fw->setup, fw->setup_size) |
+             fw_cfg_add_u32(f, FW_CFG_KERNEL_ADDR, LINUX_BOOT_KERNEL_ADDR) |
+             fw_cfg_add_u32(f, FW_CFG_KERNEL_SIZE, fw->kernel_size) |
+             fw_cfg_add_bytes(f, FW_CFG_KERNEL_DATA, fw->kernel, fw->kernel_size) |
+             fw_cfg_add_u32(f, FW_CFG_CMDLINE_ADDR, LINUX_BOOT_CMDLINE_ADDR) |
+             fw_cfg_add_u32(f, FW_CFG_CMDLINE_SIZE, (uint32_t)strlen(cmdline) + 1) |
+             fw_cfg_add_bytes(f, FW_CFG_CMDLINE_DATA, cmdline, (uint32_t)strlen(cmdline) + 1) |
+             fw_cfg_add_u32(f, FW_CFG_INITRD_SIZE, (uint32_t)m->initrd_size) |
+             fw_cfg_add_bytes(f, FW_CFG_INITRD_DATA, m->initrd_image, (uint32_t)m->initrd_size) |
+             fw_cfg_add_file(f, "genroms/linuxboot.bin", roms_linuxboot,
+                             (uint32_t)roms_linuxboot_size) |
+             fw_cfg_add_file(f, "bootorder", bootorder, sizeof bootorder - 1);
+    free(fw);
+    if (rc != 0) {
+        snprintf(err, errsz, "internal error: fw_cfg has no room for the -kernel items");
+        return -1;
+    }
+    /* fw_cfg holds its own copies, and the firmware boots the kernel again
+     * after a reset: nothing for the machine to keep. */
+    free(m->kernel_image);
+    m->kernel_image = NULL;
+    free(m->initrd_image);
+    m->initrd_image = NULL;
+    return 0;
+}
+
 static int load_kernel(struct machine *m, char *err, size_t errsz)
 {
     if (image_file_read(m->opts.kernel_path, m->mem.ram_size, &m->kernel_image,
@@ -113,6 +168,8 @@ static int load_kernel(struct machine *m, char *err, size_t errsz)
                             &m->initrd_size, err, errsz) != 0)
             return -1;
     }
+    if (m->opts.kernel_boot == MACHINE_KERNEL_BOOT_FIRMWARE)
+        return publish_kernel(m, err, errsz);
     return place_kernel(m, err, errsz);
 }
 
@@ -139,10 +196,15 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
                              "multiboot kernel (-kernel FILE)");
         return -1;
     }
-    if (opts->bios_path && opts->kernel_path) {
-        /* Booting a kernel through firmware needs a hand-over channel
-         * (fw_cfg) that does not exist yet. */
-        snprintf(err, errsz, "-bios and -kernel together are not supported yet");
+    if (opts->kernel_path && opts->kernel_boot == MACHINE_KERNEL_BOOT_FIRMWARE &&
+        !opts->bios_path) {
+        snprintf(err, errsz, "-kernel-boot firmware needs a firmware image (-bios FILE)");
+        return -1;
+    }
+    if (opts->bios_path && opts->kernel_path &&
+        opts->kernel_boot != MACHINE_KERNEL_BOOT_FIRMWARE) {
+        snprintf(err, errsz, "-bios with -kernel boots through the firmware: add "
+                             "-kernel-boot firmware");
         return -1;
     }
     if (opts->cmdline && !opts->kernel_path) {

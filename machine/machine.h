@@ -48,12 +48,20 @@
 #define MACHINE_RAM_DEFAULT_MIB 128u
 #define MACHINE_IDE_UNITS (IDE_CHANNELS * 2)   /* -hda..-hdd; -cdrom is unit 2 */
 
+/* How -kernel starts (docs/platform.md, "Booting -kernel through the
+ * firmware"). */
+enum machine_kernel_boot {
+    MACHINE_KERNEL_BOOT_DIRECT,    /* the loaders enter the kernel; no firmware runs */
+    MACHINE_KERNEL_BOOT_FIRMWARE   /* bios_path runs; roms/linuxboot boots the kernel */
+};
+
 struct machine_options {
     uint32_t ram_mib;
     const char *bios_path;       /* firmware image, or NULL */
     const char *kernel_path;     /* Linux bzImage or multiboot kernel, or NULL */
     const char *initrd_path;     /* Linux initrd, or NULL */
     const char *cmdline;         /* kernel command line, or NULL */
+    enum machine_kernel_boot kernel_boot;   /* with kernel_path; FIRMWARE needs bios_path */
     FILE *debugcon_out;          /* port 0xE9 output (not owned); NULL discards */
     FILE *log;                   /* one-line notices (resets); NULL: silent */
     int no_reboot;               /* a triple fault or a guest reset ends the run

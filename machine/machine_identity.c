@@ -128,6 +128,9 @@ char *machine_identity(const struct machine *m, char *err, size_t errsz)
             goto fail;
     if (o->cmdline)
         add(&t, "append=%s\n", o->cmdline);
+    if (o->kernel_path)
+        add(&t, "kernel_boot=%s\n",
+            o->kernel_boot == MACHINE_KERNEL_BOOT_FIRMWARE ? "firmware" : "direct");
     add(&t, "snapshot=%d\n", o->snapshot);
     add(&t, "sercon=%d\n", o->sercon);
     add(&t, "no_reboot=%d\n", o->no_reboot);

@@ -347,6 +347,8 @@ int main(int argc, char **argv)
         .ram_mib = opt.ram_mib,
         .bios_path = opt.bios,
         .kernel_path = opt.kernel,
+        .kernel_boot = opt.kernel_boot_firmware ? MACHINE_KERNEL_BOOT_FIRMWARE
+                                                : MACHINE_KERNEL_BOOT_DIRECT,
         .initrd_path = opt.initrd,
         .cmdline = opt.append,
         .debugcon_out = NULL,  /* set once the inputs are accepted */

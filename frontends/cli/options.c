@@ -475,6 +475,17 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         switch ((enum opt_id)opt->id) {
         case OPT_BIOS: o->bios = val; break;
         case OPT_KERNEL: o->kernel = val; break;
+        case OPT_KERNEL_BOOT:
+            if (strcmp(val, "direct") == 0)
+                o->kernel_boot_firmware = 0;
+            else if (strcmp(val, "firmware") == 0)
+                o->kernel_boot_firmware = 1;
+            else {
+                snprintf(err, errsz, "-kernel-boot: '%s' is not direct or firmware", val);
+                return -1;
+            }
+            o->kernel_boot_given = 1;
+            break;
         case OPT_INITRD: o->initrd = val; break;
         case OPT_APPEND: o->append = val; break;
         case OPT_M:
@@ -681,7 +692,11 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
     }
     if (o->help)
         return 0;
-    if (!o->bios && !o->kernel)
+    if (o->kernel_boot_given && !o->kernel) {
+        snprintf(err, errsz, "-kernel-boot needs -kernel");
+        return -1;
+    }
+    if ((!o->bios && !o->kernel) || (o->kernel && o->kernel_boot_firmware && !o->bios))
         o->bios = CLI_DEFAULT_BIOS;
     if (o->nographic && o->display_text) {
         snprintf(err, errsz, "-display text and -nographic both want the terminal; give one");

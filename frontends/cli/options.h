@@ -14,6 +14,8 @@
 struct cli_options {
     const char *bios;          /* -bios FILE */
     const char *kernel;        /* -kernel FILE */
+    int kernel_boot_firmware;  /* -kernel-boot firmware (else direct) */
+    int kernel_boot_given;
     const char *initrd;        /* -initrd FILE */
     const char *append;        /* -append STRING */
     uint32_t ram_mib;          /* -m SIZE */
