@@ -321,6 +321,48 @@ static uint32_t piix_ide_idetim(struct machine *m)
     return iobus_read(&m->bus, 0xCFC, 4);
 }
 
+/* -kernel-boot firmware: the image split for the fw_cfg items (the setup
+ * sectors, a copy; the protected-mode part, in place), vid_mode set from
+ * the last vga= (number, normal/ext/ask), the same one-line refusals. */
+START_TEST(firmware_split)
+{
+    static struct linux_boot_firmware fw;
+    ck_assert_int_eq(linux_boot_firmware_split(RAM_MIB << 20, "vmlinuz", img, sizeof img, NULL,
+                                               NULL, 0, "console=ttyS0", &fw, err, sizeof err),
+                     0);
+    ck_assert_uint_eq(fw.setup_size, PM_OFF);
+    ck_assert_int_eq(memcmp(fw.setup, img, PM_OFF), 0);   /* no vga=: untouched */
+    ck_assert_ptr_eq(fw.kernel, img + PM_OFF);
+    ck_assert_uint_eq(fw.kernel_size, PM_SIZE);
+    ck_assert_uint_eq(fw.version, 0x020F);
+
+    static const struct { const char *cmdline; uint16_t mode; } modes[] = {
+        { "vga=0x317", 0x317 }, { "quiet vga=791 console=tty0", 791 },
+        { "vga=normal", 0xFFFF }, { "vga=ext", 0xFFFE }, { "vga=ask vga=0x318", 0x318 },
+        { "vga=010", 8 },
+    };
+    for (unsigned i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+        ck_assert_int_eq(linux_boot_firmware_split(RAM_MIB << 20, "vmlinuz", img, sizeof img,
+                                                   NULL, NULL, 0, modes[i].cmdline, &fw, err,
+                                                   sizeof err), 0);
+        ck_assert_uint_eq(fw.setup[0x1FA] | fw.setup[0x1FB] << 8, modes[i].mode);
+    }
+    ck_assert_int_eq(linux_boot_firmware_split(RAM_MIB << 20, "vmlinuz", img, sizeof img, NULL,
+                                               NULL, 0, "vga=big", &fw, err, sizeof err), -1);
+    ck_assert_str_eq(err, "vmlinuz: kernel command line: vga=big is not a mode number, normal, "
+                          "ext or ask");
+    /* The direct path's checks hold here too. */
+    uint8_t rd[16] = { 1 };
+    ck_assert_int_eq(linux_boot_firmware_split(RAM_MIB << 20, "vmlinuz", img, sizeof img,
+                                               "initrd.img", rd, 0, "", &fw, err, sizeof err), -1);
+    ck_assert_str_eq(err, "initrd.img: initrd is empty");
+    img[0x202] = 'X';
+    ck_assert_int_eq(linux_boot_firmware_split(RAM_MIB << 20, "vmlinuz", img, sizeof img, NULL,
+                                               NULL, 0, "", &fw, err, sizeof err), -1);
+    ck_assert_str_eq(err, "vmlinuz: not a Linux kernel image (no \"HdrS\" setup header)");
+}
+END_TEST
+
 START_TEST(machine_enters_kernel)
 {
     static const uint8_t code[] = {
@@ -410,6 +452,7 @@ static Suite *linux_boot_suite(void)
     tcase_add_test(tc, short_file_not_overread);
     tcase_add_test(tc, rejects_bad_initrd);
     tcase_add_test(tc, rejects_cmdline_over_cmdline_size);
+    tcase_add_test(tc, firmware_split);
     tcase_add_test(tc, machine_enters_kernel);
     suite_add_tcase(s, tc);
     return s;
