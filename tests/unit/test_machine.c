@@ -303,10 +303,16 @@ START_TEST(create_rejects_bad_setups)
     ck_assert_int_eq(machine_create(&m, &o, err, sizeof err), -1);
     ck_assert_msg(strstr(err, "out of range") != NULL, "%s", err);
 
+    /* -bios with -kernel is the firmware path, and must be asked for;
+     * the firmware path needs a firmware image. */
     o.ram_mib = 4;
     o.kernel_path = "k";
     ck_assert_int_eq(machine_create(&m, &o, err, sizeof err), -1);
-    ck_assert_msg(strstr(err, "together") != NULL, "%s", err);
+    ck_assert_str_eq(err, "-bios with -kernel boots through the firmware: add -kernel-boot firmware");
+    o.bios_path = NULL;
+    o.kernel_boot = MACHINE_KERNEL_BOOT_FIRMWARE;
+    ck_assert_int_eq(machine_create(&m, &o, err, sizeof err), -1);
+    ck_assert_str_eq(err, "-kernel-boot firmware needs a firmware image (-bios FILE)");
 }
 END_TEST
 
