@@ -18,7 +18,10 @@
 #
 # Idempotent: what is present is not fetched or built again (the initramfs
 # is rebuilt when its inputs in the repository are newer).
-# Usage: scripts/linux-guest.sh [--print-dir]
+# Usage: scripts/linux-guest.sh [--print-dir | --deb PACKAGE]
+#   --deb PACKAGE   only fetch PACKAGE (i386 or "all") through the same
+#                   private apt state; print the path of its .deb
+#                   (scripts/installer-iso.sh uses this)
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${SHADOW86_CACHE:-$HOME/.cache/shadow86}/linux"
@@ -29,6 +32,12 @@ if [ "${1:-}" = "--print-dir" ]; then
 fi
 
 die() { echo "linux-guest: $*" >&2; exit 1; }
+
+only_deb=""
+if [ "${1:-}" = "--deb" ]; then
+    [ -n "${2:-}" ] || die "--deb needs a package name"
+    only_deb="$2"
+fi
 
 need_tool() { command -v "$1" >/dev/null 2>&1 || die "$1 not found (run scripts/setup.sh)"; }
 need_tool apt-get
@@ -65,7 +74,7 @@ apt_update() {
         # A failed index leaves the others usable: go on if what we need
         # resolves, else wait and retry.
         if resolves linux-image-686 && resolves linux-image-686-pae &&
-            resolves busybox-static; then
+            resolves busybox-static && { [ -z "$only_deb" ] || resolves "$only_deb"; }; then
             apt_ready=1
             return 0
         fi
@@ -84,7 +93,7 @@ resolve_meta() {
 download() {  # package -> path of the .deb in $cache/debs
     local pkg="$1" deb
     mkdir -p "$cache/debs"
-    deb="$(ls "$cache/debs/${pkg}"_*_i386.deb 2>/dev/null | head -n1 || true)"
+    deb="$(ls "$cache/debs/${pkg}"_*_{i386,all}.deb 2>/dev/null | head -n1 || true)"
     if [ -z "$deb" ]; then
         apt_update
         local try
@@ -96,7 +105,7 @@ download() {  # package -> path of the .deb in $cache/debs
             [ "$try" = 3 ] && die "apt-get download $pkg failed (see $cache/apt/download.log)"
             sleep $((try * 5))
         done
-        deb="$(ls "$cache/debs/${pkg}"_*_i386.deb 2>/dev/null | head -n1 || true)"
+        deb="$(ls "$cache/debs/${pkg}"_*_{i386,all}.deb 2>/dev/null | head -n1 || true)"
         [ -n "$deb" ] || die "apt-get download $pkg left no .deb in $cache/debs"
     fi
     echo "$deb"
@@ -159,6 +168,11 @@ debian_names() {
     done
     ln -sfn initramfs.gz "$cache/initramfs.cpio.gz"
 }
+
+if [ -n "$only_deb" ]; then
+    download "$only_deb"
+    exit 0
+fi
 
 kernel 686
 kernel 686-pae

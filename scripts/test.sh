@@ -53,6 +53,8 @@ bash scripts/build.sh -DSHADOW86_REQUIRE_SHARED=$require
 # The Linux guest (kernels, busybox initramfs) for the boot tests: fetched
 # into the cache once, then found there.
 bash scripts/linux-guest.sh
+# The Debian installer ISO for boot-installer-*: built in the cache once.
+bash scripts/installer-iso.sh
 (cd build && ctest --output-on-failure -j"$jobs")
 
 CC=clang cmake -S . -B build-clang -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHADOW86_REQUIRE_SHARED=$require >/dev/null
