@@ -120,17 +120,21 @@ def main():
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     served = None
     deadline = start + TIMEOUT
+    # The serial file is written in blocks, so it cannot say when the
+    # guest's httpd is up: once the upload has arrived, try the forward
+    # every second (a refused attempt is reset by the guest) until the
+    # file comes back whole.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))   # loopback only
     while proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.5)
-        text = open(out, errors="replace").read() if os.path.exists(out) else ""
-        if served is None and "S86 net httpd ready" in text:
-            try:
-                # No proxy from the environment: loopback only.
-                opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-                served = opener.open("http://127.0.0.1:%d/file" % fwd, timeout=30).read()
-                opener.open("http://127.0.0.1:%d/cgi-bin/done" % fwd, timeout=30).read()
-            except OSError as e:
-                served = b"error: " + str(e).encode()
+        time.sleep(1)
+        if served == data or state.upload is None:
+            continue
+        try:
+            served = opener.open("http://127.0.0.1:%d/file" % fwd, timeout=20).read()
+            if served == data:
+                opener.open("http://127.0.0.1:%d/cgi-bin/done" % fwd, timeout=20).read()
+        except OSError as e:
+            served = b"error: " + str(e).encode()
     if proc.poll() is None:
         proc.kill()
         proc.wait()
