@@ -139,9 +139,10 @@ busybox() {
     echo "linux-guest: $out" >&2
 }
 
-# The network card's driver from each kernel package (8139too and the MII
-# library it needs) into modules/VERSION/, for the initramfs.
-NET_MODULES="kernel/drivers/net/mii.ko kernel/drivers/net/ethernet/realtek/8139too.ko"
+# The network card's drivers from each kernel package (8139too, the MII
+# library it needs, and 8139cp for QEMU's C+ card in the comparison) into modules/VERSION/, for the initramfs.
+NET_MODULES="kernel/drivers/net/mii.ko kernel/drivers/net/ethernet/realtek/8139too.ko
+             kernel/drivers/net/ethernet/realtek/8139cp.ko"
 modules() {
     local flavour="$1" version
     version="$(cat "$cache/vmlinuz-$flavour.version")"

@@ -152,7 +152,7 @@ def main():
         nonlocal bad
         if line not in lines:
             bad = fail("missing line: " + line)
-    want("S86 net driver 8139too")
+    want("S86 net driver " + ("8139cp" if qemu else "8139too"))
     want("S86 net mac 52:54:00:12:34:56")
     want("S86 net ip 10.0.2.15/24")
     want("S86 net route 10.0.2.2")

@@ -7,6 +7,8 @@
 # s86.port=N on the kernel command line.
 v=$(uname -r)
 insmod "/lib/modules/$v/mii.ko" && insmod "/lib/modules/$v/8139too.ko" || echo "S86 net insmod failed"
+# QEMU's card (docs/network.md, the comparison) is a C+ part: 8139cp's.
+[ -e /sys/class/net/eth0 ] || insmod "/lib/modules/$v/8139cp.ko"
 port=
 for arg in $(cat /proc/cmdline); do
     case "$arg" in s86.port=*) port="${arg#s86.port=}" ;; s86.mb=*) mb="${arg#s86.mb=}" ;; esac
