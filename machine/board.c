@@ -11,6 +11,7 @@
 #include "machine/board_display.h"
 #include "machine/board_floppy.h"
 #include "machine/board_ide.h"
+#include "machine/board_nic.h"
 #include "machine/board_pci.h"
 #include "machine/board_vga.h"
 #include "machine/machine.h"
@@ -356,6 +357,8 @@ static const struct board_device pc_devices[] = {
     { "i440FX/PIIX3 chipset",   NULL,   AT(chipset),   board_chipset_wire,  pci_pc_reset_dev, NULL, NULL, NULL },
     { "ACPI PM function",       NULL,   AT(pm),        board_pm_wire,       OPS(acpi_pm),        NULL },
     { "VGA",                    NULL,   AT(vga),       board_vga_wire,      OPS(vga),            board_vga_free },
+    { "network card",           NULL,   AT(nic),       board_nic_wire,      board_nic_reset,
+                                                       board_nic_save, board_nic_load, board_nic_free },
 };
 
 const struct board_device *board_devices(size_t *count)
@@ -407,6 +410,8 @@ void board_reset(struct machine *m)
         if (t[i].reset)
             t[i].reset(board_device_at(m, &t[i]));
     m->intr_level = 0;
+    memset(m->pirq_assert, 0, sizeof m->pirq_assert);
+    m->pirq_driven = 0;
     m->a20_sources = BOARD_A20_KBC;
     physmem_set_a20(&m->mem, 1);
     m->reset_requested = 0;

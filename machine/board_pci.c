@@ -35,3 +35,39 @@ int board_pm_wire(struct machine *m, void *dev, char *err, size_t errsz)
         return -1;
     return pci_bus_add(&m->pci, &pm->fn, ACPI_PM_DEVFN);
 }
+
+int board_pci_pirq(int devfn, int pin)
+{
+    return ((devfn >> 3) - 1 + pin - 1) & 3;
+}
+
+/* Raise every ISA IRQ an asserted PIRQ is routed to, and lower the ones
+ * raised last time that none holds now (a route taken away lets its old
+ * IRQ fall); IRQs PCI never raised are left to their ISA devices. */
+static void pirq_update(struct machine *m)
+{
+    uint16_t level = 0;
+    for (int p = 0; p < 4; p++) {
+        int irq = pci_pc_pirq_irq(&m->chipset, p);
+        if (irq < 3 || irq == 8 || irq == 13 || irq > 15)
+            continue;                  /* reserved route values (290550 2.2.9) */
+        if (m->pirq_assert[p])
+            level |= (uint16_t)(1u << irq);
+    }
+    uint16_t touch = level | m->pirq_driven;
+    for (int irq = 0; irq < 16; irq++)
+        if (touch & (1u << irq))
+            i8259_set_irq(&m->pic, irq, (level >> irq) & 1);
+    m->pirq_driven = level;
+}
+
+void board_pci_intx(struct machine *m, int devfn, int pin, int level)
+{
+    int p = board_pci_pirq(devfn, pin);
+    uint32_t bit = 1u << (devfn >> 3);
+    if (level)
+        m->pirq_assert[p] |= bit;
+    else
+        m->pirq_assert[p] &= ~bit;
+    pirq_update(m);
+}

@@ -14,4 +14,13 @@ int board_pci_wire(struct machine *m, void *bus, char *err, size_t errsz);
 int board_chipset_wire(struct machine *m, void *chipset, char *err, size_t errsz);
 int board_pm_wire(struct machine *m, void *pm, char *err, size_t errsz);
 
+/* PCI INTx: function `devfn`'s interrupt pin `pin` (1 = INTA#) went to
+ * `level`. The PIIX3 routes it as QEMU's pc and SeaBIOS assume: slot S's
+ * pin P drives PIRQ[(S - 1 + P - 1) mod 4], which the ISA bridge's PIRQ
+ * route registers (0x60-0x63) send to an ISA IRQ. Shared lines are the
+ * OR of every function asserting them. */
+void board_pci_intx(struct machine *m, int devfn, int pin, int level);
+/* The PIRQ (0-3 = A-D) pin `pin` of `devfn` drives. */
+int board_pci_pirq(int devfn, int pin);
+
 #endif

@@ -147,3 +147,16 @@ void machine_fault_chain(const struct machine *m, char *buf, size_t bufsz)
 {
     cpu_format_fault_chain(&m->cpu, buf, bufsz);
 }
+
+int machine_net_attach(struct machine *m, const struct net_backend *b)
+{
+    if (!m->nic.present)
+        return 0;
+    board_nic_attach(m, b);
+    /* A live network answers in host time: while the guest idles waiting
+     * for it, wait in host time too, or its timeouts would run out before
+     * the host could answer. Only pacing: the guest sees the same times. */
+    if (b->poll)
+        machine_pace_idle(m);
+    return 1;
+}

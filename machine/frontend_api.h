@@ -22,6 +22,7 @@
 #include "devices/vga_render.h"
 #include "devices/vga_screen.h"
 #include "mmu/mmu.h"
+#include "machine/board_nic.h"
 
 /* Defaults a frontend shows in its help (they live in the parts that
  * apply them). */
@@ -84,6 +85,12 @@ void machine_set_debugcon(struct machine *m, FILE *out);
 void machine_set_seabios_log(struct machine *m, FILE *out);
 int machine_serial_count(const struct machine *m);
 void machine_serial_attach(struct machine *m, int port, const struct uart_backend *b);
+
+/* The network card's host end (machine/board_nic.h): frames from the
+ * guest go to b->send; b->poll is asked for frames from the network from
+ * the card's poll timer, between instructions. No card: nothing happens.
+ * Returns 1 when the machine has a card. */
+int machine_net_attach(struct machine *m, const struct net_backend *b);
 
 /* "nested" or "shadow" to the MMU mode (--mmu). Returns 0, or -1. */
 int machine_parse_mmu_mode(const char *name, enum mmu_mode *mode);

@@ -81,6 +81,8 @@ static void enter_kernel(struct machine *m)
     /* No firmware ran: leave the IDE channels decoding as it would have,
      * or the kernel's ata_piix never looks for -hda. */
     pci_pc_firmware_ide_setup(&m->chipset);
+    /* ... and the PCI interrupts routed and the network card placed. */
+    board_nic_firmware_setup(m);
     if (m->kernel_is_linux)
         return;
     m->cpu.eip = m->kernel_start.entry;

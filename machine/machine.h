@@ -35,6 +35,7 @@
 #include "devices/pci_pc.h"
 #include "devices/vga.h"
 #include "machine/board_display.h"
+#include "machine/board_nic.h"
 #include "devices/postcode.h"
 #include "base/clock.h"
 #include "machine/linux_boot.h"
@@ -86,6 +87,9 @@ struct machine_options {
     FILE *seabios_log_out;       /* port 0x402 output (not owned); NULL discards */
     const char *boot_order;      /* boot devices in order: 'a' floppy, 'c' disk,
                                     'd' CD-ROM, 'n' network; NULL: "cd" */
+    enum board_nic_model nic_model;   /* -nic ...,model= (NONE: no card) */
+    uint8_t nic_mac[6];          /* its station address */
+    const char *nic_rom_path;    /* -nic ...,romfile=: its option ROM, or NULL */
     int rtc_base_set;            /* rtc_base given (else the clock's default) */
     int64_t rtc_base;            /* wall-clock seconds since 1970 at power-on */
 };
@@ -180,6 +184,9 @@ struct machine {
     struct blockdev floppy[FDC_DRIVES];   /* images behind the floppy drives */
     struct vga vga;
     struct pci_device vga_fn;    /* 02.0 */
+    struct board_nic nic;        /* 03.0 RTL8139 (-nic), and its host end */
+    uint32_t pirq_assert[4];     /* PIRQA-D: a bit per slot asserting it */
+    uint16_t pirq_driven;        /* ISA IRQs PCI interrupts hold high now */
     struct board_display display;   /* the frontend's refresh timer */
     int quit_requested;          /* the user asked to end the run (frontend) */
     uint8_t a20_sources;         /* BOARD_A20_* bits: A20 is on if any is set */

@@ -6,6 +6,7 @@
 #   ${SHADOW86_CACHE:-$HOME/.cache/shadow86}/linux/
 #     vmlinuz-686, vmlinuz-686-pae   the kernels (bzImage)
 #     initramfs.gz                   busybox + /init + the boot-test scripts
+#                                    + the network card's modules (modules/)
 #     vmlinuz-6.1.0-N-686[-pae], initramfs.cpio.gz   the same under Debian's names
 #
 # The packages are fetched with `apt-get download` through a private apt
@@ -147,13 +148,42 @@ busybox() {
     echo "linux-guest: $out" >&2
 }
 
+# The network card's drivers from each kernel package (8139too, the MII
+# library it needs, and 8139cp for QEMU's C+ card in the comparison) into modules/VERSION/, for the initramfs.
+NET_MODULES="kernel/drivers/net/mii.ko kernel/drivers/net/ethernet/realtek/8139too.ko
+             kernel/drivers/net/ethernet/realtek/8139cp.ko"
+modules() {
+    local flavour="$1" version
+    version="$(cat "$cache/vmlinuz-$flavour.version")"
+    local dir="$cache/modules/$version" m
+    local missing=0
+    for m in $NET_MODULES; do [ -s "$dir/$(basename "$m")" ] || missing=1; done
+    [ "$missing" = 0 ] && return 0
+    local deb
+    deb="$(ls "$cache/debs/linux-image-${version}_"*.deb 2>/dev/null | head -n1 || true)"
+    if [ -z "$deb" ]; then
+        apt_update
+        deb="$(download "linux-image-$version")"
+    fi
+    local tmp="$cache/tmp-mod-$flavour"
+    rm -rf "$tmp"
+    dpkg -x "$deb" "$tmp" || die "dpkg -x $deb failed"
+    mkdir -p "$dir"
+    for m in $NET_MODULES; do
+        [ -s "$tmp/lib/modules/$version/$m" ] || die "$deb holds no $m"
+        cp "$tmp/lib/modules/$version/$m" "$dir/"
+    done
+    rm -rf "$tmp"
+    echo "linux-guest: $dir (network modules)" >&2
+}
+
 initramfs() {
     local out="$cache/initramfs.gz" src="$repo/tests/boot/initramfs"
     local gen="$repo/scripts/mkinitramfs.py"
-    if [ -s "$out" ] && [ -z "$(find "$src" "$gen" "$cache/busybox" -newer "$out" 2>/dev/null)" ]; then
+    if [ -s "$out" ] && [ -z "$(find "$src" "$gen" "$cache/busybox" "$cache/modules" -newer "$out" 2>/dev/null)" ]; then
         return 0
     fi
-    python3 "$gen" --busybox "$cache/busybox" --tree "$src" -o "$out.part" ||
+    python3 "$gen" --busybox "$cache/busybox" --tree "$src" --modules "$cache/modules" -o "$out.part" ||
         die "building the initramfs failed"
     mv "$out.part" "$out"
     echo "linux-guest: $out" >&2
@@ -176,6 +206,8 @@ fi
 
 kernel 686
 kernel 686-pae
+modules 686
+modules 686-pae
 busybox
 initramfs
 debian_names

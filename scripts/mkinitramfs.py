@@ -8,7 +8,7 @@ the repository (/init and the boot-test scripts).
 Written for this project: no cpio(1) needed, and the archive is the same
 bit for bit on every run (fixed owner, times and inode numbers).
 
-Usage: mkinitramfs.py --busybox FILE --tree DIR -o OUT.gz
+Usage: mkinitramfs.py --busybox FILE --tree DIR [--modules DIR] -o OUT.gz
 """
 import argparse
 import gzip
@@ -85,6 +85,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--busybox", required=True)
     ap.add_argument("--tree", required=True)
+    ap.add_argument("--modules", help="a folder VERSION/NAME.ko... put under /lib/modules")
     ap.add_argument("-o", "--output", required=True)
     args = ap.parse_args()
 
@@ -127,6 +128,22 @@ def main():
                 data = f.read()
             perm = 0o755 if os.access(src, os.X_OK) or p == "init" or p.endswith(".sh") else 0o644
             c.file(p, data, perm)
+
+    # Kernel modules (the network card's driver), one folder per kernel
+    # version, so one initramfs serves both flavours: `uname -r` picks.
+    if args.modules:
+        if not os.path.isdir(args.modules):
+            sys.exit("mkinitramfs: %s: not a directory" % args.modules)
+        c.dir("lib")
+        c.dir("lib/modules")
+        for version in sorted(os.listdir(args.modules)):
+            vdir = os.path.join(args.modules, version)
+            if not os.path.isdir(vdir):
+                continue
+            c.dir("lib/modules/" + version)
+            for fn in sorted(os.listdir(vdir)):
+                with open(os.path.join(vdir, fn), "rb") as f:
+                    c.file("lib/modules/%s/%s" % (version, fn), f.read())
 
     data = gzip.compress(c.finish(), compresslevel=9, mtime=0)
     with open(args.output, "wb") as f:

@@ -24,6 +24,7 @@ packages=(
   gdb python3
   seabios vgabios xorriso xvfb xauth
   syslinux syslinux-common extlinux mtools
+  libslirp-dev ipxe-qemu   # -nic user; the card's iPXE option ROM (-boot n)
 )
 
 dpkg_arch=

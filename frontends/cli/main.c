@@ -17,6 +17,7 @@
 #include "frontends/cli/options.h"
 #include "frontends/cli/screendump.h"
 #include "machine/frontend_api.h"
+#include "frontends/cli/net_host.h"
 #include "frontends/cli/serial_backend.h"
 #include "frontends/sdl/sdl_display.h"
 #include "machine/machine.h"
@@ -328,6 +329,7 @@ int main(int argc, char **argv)
     int debugcon_owned = 0, seabios_log_owned = 0;
     struct cli_serial serial[2];
     int nserial = 0, output_error = 0;
+    struct net_host *net = NULL;
 
     if (cli_parse(argc, argv, &opt, err, sizeof err) != 0) {
         print_error(err);
@@ -342,6 +344,11 @@ int main(int argc, char **argv)
     static char bios_buf[4352], vga_bios_buf[4352];
     opt.bios = cli_data_file(opt.bios, bios_buf, sizeof bios_buf);
     opt.vga_bios = cli_data_file(opt.vga_bios, vga_bios_buf, sizeof vga_bios_buf);
+    if (opt.nic.list_models) {
+        fputs("network card models (-nic ...,model=):\n"
+              "  rtl8139   Realtek RTL8139C, PCI 10EC:8139 (the default)\n", stdout);
+        return 0;
+    }
 
     struct machine_options mo = {
         .ram_mib = opt.ram_mib,
@@ -370,7 +377,14 @@ int main(int argc, char **argv)
         .snapshot = opt.snapshot,
         .vga_bios_path = opt.vga_bios,
         .sercon = opt.nographic,
+        .nic_model = opt.nic.backend == CLI_NET_NONE ? BOARD_NIC_NONE : opt.nic.model,
+        .nic_rom_path = opt.nic.romfile,
     };
+    memcpy(mo.nic_mac, opt.nic.mac, sizeof mo.nic_mac);
+    /* -boot n: the card's iPXE ROM from Debian's ipxe-qemu, unless one was named. */
+    if (mo.nic_model != BOARD_NIC_NONE && !mo.nic_rom_path && opt.boot_order &&
+        strchr(opt.boot_order, 'n'))
+        mo.nic_rom_path = cli_nic_default_rom(mo.nic_model);
     struct replay_log log = { 0 };
     if (opt.record || opt.replay) {
         /* Disk writes go to an overlay, so the images stay as recorded
@@ -498,6 +512,8 @@ int main(int argc, char **argv)
         if (serial[nserial].kind == CLI_SERIAL_STDIO)
             machine_pace_idle(m);
     }
+    if (net_host_open(&net, m, &opt.nic, opt.netdump, err, sizeof err) != 0)
+        goto fail;
     if (opt.trace) {
         trace_out = stderr;
         if (opt.trace_file && !(trace_out = open_output("--trace-file", opt.trace_file, err,
@@ -616,6 +632,13 @@ int main(int argc, char **argv)
             output_error = 1;
         }
     nserial = 0;
+    if (opt.stats)
+        net_host_stats(net, stderr);
+    if (net_host_close(net, err, sizeof err) != 0) {
+        print_error(err);
+        output_error = 1;
+    }
+    net = NULL;
     if (d->tracing)
         fflush(d->trace.out);   /* errors: when it is closed, below */
     /* A replay that diverged ended the run itself: its report says how. */
@@ -673,6 +696,7 @@ fail:
     for (int i = 0; i < nserial; i++)
         cli_serial_close(&serial[i]);
     print_error(err);
+    net_host_close(net, err, sizeof err);
     if (debugcon_owned)
         fclose(debugcon);
     if (seabios_log_owned)

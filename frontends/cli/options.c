@@ -525,6 +525,11 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             o->serial[o->nserial++] = val;
             break;
         case OPT_NOGRAPHIC: o->nographic = 1; break;
+        case OPT_NIC:
+            if (cli_parse_nic(val, &o->nic, err, errsz) != 0)
+                return -1;
+            break;
+        case OPT_NETDUMP: o->netdump = val; break;
         case OPT_RTC:
             if (cli_parse_rtc(val, o, err, errsz) != 0)
                 return -1;
@@ -742,6 +747,17 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
     }
     if (o->reverse_every_set && !o->gdb) {
         snprintf(err, errsz, "--reverse-every needs a gdb stub (-s or -gdb tcp:HOST:PORT)");
+        return -1;
+    }
+    if (o->netdump && o->nic.backend == CLI_NET_NONE) {
+        snprintf(err, errsz, "-netdump needs a card (-nic user or -nic null)");
+        return -1;
+    }
+    if (o->nic.backend == CLI_NET_USER && (o->record || o->replay || o->lockstep)) {
+        /* Frames from the host are not in the replay log yet, and the
+         * lockstep twin has no host end to get them from. */
+        snprintf(err, errsz, "-nic user cannot be combined with %s yet (-nic null can)",
+                 o->record ? "-record" : o->replay ? "-replay" : "--lockstep");
         return -1;
     }
     if (o->perturb && !o->replay) {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "machine/machine.h"
+#include "frontends/cli/net_options.h"
 
 struct cli_options {
     const char *bios;          /* -bios FILE */
@@ -65,6 +66,9 @@ struct cli_options {
     const char *sdl_script;    /* --sdl-script FILE */
     const char *name;          /* -name NAME */
     const char *screendump;    /* --screendump FILE */
+    /* Network (docs/network.md). */
+    struct cli_nic nic;        /* -nic SPEC (default none) */
+    const char *netdump;       /* -netdump FILE: pcap of the card's frames */
     /* Saved states and record/replay (docs/replay.md). */
     const char *save_state;    /* --save-state FILE */
     uint64_t save_at;          /* --save-at N (0: at exit) */

@@ -1,0 +1,10 @@
+#!/bin/sh
+# udhcpc's hook (busybox has no default script here): configure the lease.
+case "$1" in
+bound|renew)
+    ip addr flush dev "$interface"
+    ip addr add "$ip/${mask:-24}" dev "$interface"
+    [ -n "$router" ] && ip route add default via "${router%% *}" dev "$interface"
+    ;;
+esac
+exit 0
