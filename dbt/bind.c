@@ -3,6 +3,7 @@
 #include "cpu/sensitive.h"
 #include "dbt/uops.h"
 
+#ifndef DBT_CALL_VARIANT   /* defined once, by the threaded compile */
 static int all_register_operands(const struct insn *in)
 {
     for (unsigned i = 0; i < in->nopnd; i++)
@@ -36,6 +37,8 @@ int dbt_insn_flag_transparent(const struct insn *in)
         return 0;
     }
 }
+
+#endif
 
 void dbt_bind_uop(struct dbt *d, struct dbt_uop *u, uint32_t cs_limit)
 {

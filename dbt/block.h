@@ -54,6 +54,7 @@ struct dbt_uop {
     uint8_t r0, r1;         /* register operands of register forms */
     uint8_t sets_eip;       /* this micro-op leaves cpu->eip up to date */
     uint8_t flags_live;     /* its flag results may be read later */
+    uint8_t fused;          /* also runs the next micro-op (CMP/TEST + Jcc) */
     uint16_t idx;           /* position in the block */
     uint32_t imm;           /* immediate, or a direct branch's target EIP */
     uint32_t eip;
@@ -97,6 +98,8 @@ struct dbt_block {
      * chain link (same stamp rule; same page as this block). */
     struct dbt_block *ret_succ;
     uint32_t ret_succ_stamp, ret_succ_eip;
+    /* The native backend's code for this block (dbt/native.c), or NULL. */
+    struct dbt_native_block *native;
     struct dbt_uop uops[];        /* n micro-ops and the end sentinel */
 };
 

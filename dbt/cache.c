@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "dbt/cache.h"
+#include "dbt/native.h"
 #include "cpu/seg.h"
 
 uint32_t dbt_mode_bits(const struct cpu *cpu)
@@ -143,6 +144,8 @@ void dbt_cache_invalidate_block(struct dbt *d, struct dbt_block *b, int cause)
     dbt_block_event(d, DBT_BLOCK_INVALIDATE, cause, b, NULL);
     b->valid = 0;
     b->stamp = ++d->next_stamp;   /* breaks chain links and jump-cache entries */
+    if (d->native)
+        dbt_native_unlink(d, b);  /* and the jumps patched into its host code */
     hash_unlink(d, b);
     d->dead_count++;
     d->stats.invalidations++;
@@ -232,6 +235,7 @@ void dbt_flush_cause(struct dbt *d, int cause)
 {
     dbt_block_event(d, DBT_BLOCK_FLUSH, cause, NULL, NULL);
     d->running = NULL;
+    dbt_native_flush(d);          /* host code first: it walks the blocks */
     struct dbt_block *b = d->all;
     while (b) {
         struct dbt_block *next = b->all_next;

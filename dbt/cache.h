@@ -85,6 +85,8 @@ struct dbt {
      * (a ring: a deeper call chain only loses predictions). */
     struct dbt_block *rsb[16];
     unsigned rsb_top;
+    /* The native backend (dbt/native.h), or NULL: the portable one. */
+    struct dbt_native *native;
 };
 
 void dbt_mem_state(struct dbt *d);

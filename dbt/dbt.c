@@ -9,6 +9,7 @@
 #include "cpu/exec.h"
 #include "cpu/mem_fast.h"
 #include "dbt/cache.h"
+#include "dbt/native.h"
 #include "dbt/translate.h"
 #include "dbt/uops.h"
 
@@ -27,7 +28,61 @@ struct dbt *dbt_create(struct cpu *cpu)
     physmem_set_code_hook(cpu->mem, dbt_code_write, d);
     d->block_limit = DBT_BLOCK_MAX;
     d->cache_limit = (uint64_t)DBT_CACHE_DEFAULT_MIB << 20;
+    if (dbt_default_backend() == DBT_BACKEND_X86_64) {
+        char err[128];
+        if (dbt_set_backend(d, DBT_BACKEND_X86_64, 0, err, sizeof err) != 0) {
+            dbt_destroy(d);
+            return NULL;
+        }
+    }
     return d;
+}
+
+enum dbt_backend dbt_default_backend(void)
+{
+    return DBT_NATIVE_AVAILABLE ? DBT_BACKEND_X86_64 : DBT_BACKEND_PORTABLE;
+}
+
+const char *dbt_backend_name(enum dbt_backend b)
+{
+    return b == DBT_BACKEND_X86_64 ? "x86-64" : "portable";
+}
+
+int dbt_parse_backend(const char *s, enum dbt_backend *b)
+{
+    if (strcmp(s, "portable") == 0)
+        *b = DBT_BACKEND_PORTABLE;
+    else if (strcmp(s, "x86-64") == 0 || strcmp(s, "x86_64") == 0)
+        *b = DBT_BACKEND_X86_64;
+    else
+        return -1;
+    return 0;
+}
+
+int dbt_set_backend(struct dbt *d, enum dbt_backend b, size_t code_buffer, char *err,
+                    size_t errsz)
+{
+    struct dbt_native *n = NULL;
+    if (b == DBT_BACKEND_X86_64 &&
+        !(n = dbt_native_create(code_buffer ? code_buffer : DBT_CODE_BUFFER_DEFAULT, err,
+                                errsz)))
+        return -1;
+    if (d->all)
+        dbt_flush(d);   /* blocks are bound for one backend */
+    dbt_native_destroy(d->native);
+    d->native = n;
+    return 0;
+}
+
+enum dbt_backend dbt_get_backend(const struct dbt *d)
+{
+    return d->native ? DBT_BACKEND_X86_64 : DBT_BACKEND_PORTABLE;
+}
+
+void dbt_code_buffer_usage(const struct dbt *d, size_t *used, size_t *size)
+{
+    *used = d->native ? dbt_native_used(d->native) : 0;
+    *size = d->native ? dbt_native_size(d->native) : 0;
 }
 
 void dbt_destroy(struct dbt *d)
@@ -35,6 +90,7 @@ void dbt_destroy(struct dbt *d)
     if (!d)
         return;
     dbt_flush(d);
+    dbt_native_destroy(d->native);
     physmem_set_code_hook(d->cpu->mem, NULL, NULL);
     free(d);
 }
@@ -44,11 +100,35 @@ void dbt_set_timer(struct dbt *d, uint64_t (*now_ns)(void))
     d->now_ns = now_ns;
 }
 
+/* The native backend's code for a new block b. When the code buffer is
+ * full, everything is flushed (every pointer to a block dies: the caller
+ * sees d->stats.flushes change) and b is translated again into the empty
+ * buffer. NULL when even that fails (the interpreter runs the instruction). */
+static struct dbt_block *emit_native(struct dbt *d, struct dbt_block *b, uint32_t phys,
+                                     uint32_t mode)
+{
+    if (dbt_native_emit(d, b) == 0)
+        return b;
+    d->stats.blocks_translated--;
+    d->stats.insns_translated -= b->n;
+    free(b);
+    dbt_flush(d);
+    d->stats.code_buffer_flushes++;
+    if (!(b = dbt_translate(d, phys, mode)))
+        return NULL;
+    if (dbt_native_emit(d, b) == 0)
+        return b;
+    free(b);   /* [dbt] cannot happen: any block fits an empty buffer */
+    return NULL;
+}
+
 /* Translate and insert, timing it when a host clock was given. */
 static struct dbt_block *translate_new(struct dbt *d, uint32_t phys, uint32_t mode)
 {
     uint64_t t0 = d->now_ns ? d->now_ns() : 0;
     struct dbt_block *b = dbt_translate(d, phys, mode);
+    if (b && d->native)
+        b = emit_native(d, b, phys, mode);
     if (b) {
         dbt_cache_insert(d, b);
         d->stats.cache_misses++;
@@ -191,8 +271,11 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev,
             d->stats.cache_full_flushes++;
             prev = caller = NULL;
         }
+        uint64_t flushes = d->stats.flushes;
         if (!(b = translate_new(d, phys, mode)))
             return NULL;
+        if (d->stats.flushes != flushes)
+            prev = caller = NULL;   /* the code buffer was full: they are gone */
     }
     if (!jc_hit) {
         jc->block = b;
@@ -215,6 +298,8 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev,
         prev->succ[s] = b;
         prev->succ_stamp[s] = b->stamp;
         prev->succ_eip[s] = eip;
+        if (d->native)
+            dbt_native_link(d, prev, s, b);   /* patch prev's exit jump */
     }
     return b;
 }
@@ -413,6 +498,31 @@ static enum cpu_exit run_loop(struct dbt *d, int single)
         d->chain_end = single ? 0 : d->run_end;
         d->running = b;
         dbt_mem_state(d);
+        if (d->native) {
+            /* The native backend: the block's code and whatever it chains
+             * into; it keeps the return prediction itself. */
+            enum dbt_native_exit why = dbt_native_run(d, b);
+            b = d->running;
+            d->running = NULL;
+            caller = NULL;
+            if (why == DBT_NATIVE_DONE) {
+                cpu->icount = d->icount0;
+                prev = (b->valid && b->chainable) ? b : NULL;
+                check = b->ends_slow;
+                if (b->ends_ret)
+                    caller = dbt_native_ret_caller(d);
+            } else {
+                const struct dbt_uop *s = d->stop_at;
+                cpu->icount = d->icount0 + s->idx;
+                if (!s[-1].sets_eip)
+                    cpu->eip = s[-1].next_eip;
+                prev = NULL;
+                check = 1;
+            }
+            if (single)
+                return CPU_EXIT_BUDGET;
+            continue;
+        }
         const struct dbt_uop *u = b->uops;
         /* Run the block, and the blocks its end sentinel goes on into (see
          * DBT_NEXT in dbt/uops.h and dbt_end_sentinel). The run ends at

@@ -9,6 +9,7 @@
 #ifndef SHADOW86_DBT_DBT_H
 #define SHADOW86_DBT_DBT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -35,7 +36,36 @@ struct dbt_stats {
     uint64_t callouts[4];         /* sensitive instructions run as callouts,
                                      per enum cpu_sensitivity */
     uint64_t translate_ns;        /* host time spent translating (when a timer is set) */
+    /* The native backend (dbt_set_backend). */
+    uint64_t code_bytes;          /* host code emitted, in all */
+    uint64_t code_buffer_flushes; /* full flushes because the code buffer was full */
+    uint64_t native_links;        /* exit jumps patched to a successor */
+    uint64_t native_unlinks;      /* ... and patched back when it was invalidated */
 };
+
+/* How blocks run: the portable threaded micro-ops (any host), or x86-64
+ * host code (dbt/native.h; x86-64 Linux hosts, the default there). */
+enum dbt_backend { DBT_BACKEND_PORTABLE, DBT_BACKEND_X86_64 };
+
+/* The backend a translator starts with on this host. */
+enum dbt_backend dbt_default_backend(void);
+/* "portable" / "x86-64". */
+const char *dbt_backend_name(enum dbt_backend b);
+/* Parse a backend name; 0 or -1. */
+int dbt_parse_backend(const char *s, enum dbt_backend *b);
+/* The default code buffer of the native backend. */
+#define DBT_CODE_BUFFER_DEFAULT (64u << 20)
+
+/* Choose the backend (flushes every translation); `code_buffer` bytes of
+ * host code for the native one (0: DBT_CODE_BUFFER_DEFAULT), flushed
+ * whole when full. Returns 0, or -1 with a message in err (the backend
+ * is then unchanged). */
+int dbt_set_backend(struct dbt *dbt, enum dbt_backend b, size_t code_buffer, char *err,
+                    size_t errsz);
+enum dbt_backend dbt_get_backend(const struct dbt *dbt);
+/* Bytes of host code in use now, and the buffer's size (0 and 0 under the
+ * portable backend). */
+void dbt_code_buffer_usage(const struct dbt *dbt, size_t *used, size_t *size);
 
 /* Create a translator for `cpu`. Returns NULL on allocation failure. */
 struct dbt *dbt_create(struct cpu *cpu);

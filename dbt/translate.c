@@ -109,16 +109,28 @@ struct dbt_block *dbt_translate(struct dbt *d, uint32_t phys, uint32_t mode)
         else if (!dbt_insn_flag_transparent(&tmp[i].in))
             live = 1;
     }
-    for (unsigned i = 0; i < n; i++)
-        dbt_bind_uop(d, &tmp[i], cs->limit);
+    /* The native backend calls each micro-op (the call variant); the
+     * portable one threads them. */
+    for (unsigned i = 0; i < n; i++) {
+        tmp[i].fused = 0;
+        if (d->native)
+            dbt_bind_uop_call(d, &tmp[i], cs->limit);
+        else
+            dbt_bind_uop(d, &tmp[i], cs->limit);
+    }
     /* Fuse a compare with the conditional branch that ends the block. */
     if (n >= 2) {
-        dbt_uop_fn f = dbt_fused_form(&tmp[n - 2], &tmp[n - 1]);
-        if (f)
+        dbt_uop_fn f = d->native ? dbt_fused_form_call(&tmp[n - 2], &tmp[n - 1])
+                                 : dbt_fused_form(&tmp[n - 2], &tmp[n - 1]);
+        if (f) {
             tmp[n - 2].fn = f;
+            tmp[n - 2].fused = 1;
+        }
     }
-    int ends_slow = tmp[n - 1].fn == dbt_uop_full || tmp[n - 1].fn == dbt_uop_callout ||
-                    tmp[n - 1].fn == dbt_uop_full_x87;
+    dbt_uop_fn lastfn = tmp[n - 1].fn;
+    int ends_slow = lastfn == dbt_uop_full || lastfn == dbt_uop_callout ||
+                    lastfn == dbt_uop_full_x87 || lastfn == dbt_uop_full_call ||
+                    lastfn == dbt_uop_callout_call || lastfn == dbt_uop_full_x87_call;
 
     struct dbt_block *b = calloc(1, sizeof *b + (n + 1) * sizeof(struct dbt_uop));
     if (!b)

@@ -4,6 +4,17 @@
 
 #include "dbt/cache.h"
 
+/* The call variant (dbt/uop_*_call.c): the same micro-op sources compiled
+ * a second time as plain functions that return the next micro-op (or NULL
+ * to stop), for the native backend (dbt/native.c), whose emitted code
+ * calls each micro-op in turn with a direct call. The exported names get a
+ * _call suffix (below); the static forms are per translation unit. */
+#ifdef DBT_CALL_VARIANT
+#ifndef SHADOW86_DBT_LOOP
+#define SHADOW86_DBT_LOOP 1
+#endif
+#endif
+
 /* Dispatch. Threaded code: each micro-op jumps straight to the next by a
  * tail call (one indirect branch per site, well predicted), and the end
  * sentinels jump into the next block.
@@ -101,6 +112,28 @@ const struct dbt_uop *dbt_uop_full(struct cpu *cpu, const struct dbt_uop *u, str
  * block when the instruction halted the CPU or requested a stop. */
 const struct dbt_uop *dbt_uop_full_x87(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
 const struct dbt_uop *dbt_uop_callout(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
+
+/* The same, as plain calls (DBT_CALL_VARIANT). */
+void dbt_bind_uop_call(struct dbt *d, struct dbt_uop *u, uint32_t cs_limit);
+dbt_uop_fn dbt_reg_form_call(const struct insn *in, int flags_live, struct dbt_uop *u);
+dbt_uop_fn dbt_mem_form_call(const struct insn *in, struct dbt_uop *u, uint32_t cs_limit);
+dbt_uop_fn dbt_branch_form_call(const struct insn *in, struct dbt_uop *u, uint32_t cs_limit);
+dbt_uop_fn dbt_fused_form_call(const struct dbt_uop *first, const struct dbt_uop *jcc);
+const struct dbt_uop *dbt_uop_full_call(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d);
+const struct dbt_uop *dbt_uop_full_x87_call(struct cpu *cpu, const struct dbt_uop *u,
+                                            struct dbt *d);
+const struct dbt_uop *dbt_uop_callout_call(struct cpu *cpu, const struct dbt_uop *u,
+                                           struct dbt *d);
+#ifdef DBT_CALL_VARIANT
+#define dbt_bind_uop dbt_bind_uop_call
+#define dbt_reg_form dbt_reg_form_call
+#define dbt_mem_form dbt_mem_form_call
+#define dbt_branch_form dbt_branch_form_call
+#define dbt_fused_form dbt_fused_form_call
+#define dbt_uop_full dbt_uop_full_call
+#define dbt_uop_full_x87 dbt_uop_full_x87_call
+#define dbt_uop_callout dbt_uop_callout_call
+#endif
 
 /* Flag liveness (backward over a block): does `in` write all six
  * arithmetic flags without reading any, or leave them alone entirely? */

@@ -260,6 +260,9 @@ static void section_dbt(struct stats_out *o, const struct machine *m)
     /* A successor is found by a chain link, by the cache, or translated. */
     uint64_t lookups = d->cache_hits + d->cache_misses + d->chain_hits;
     stats_str(o, "engine", "translator");
+    size_t cb_used, cb_size;
+    dbt_code_buffer_usage(m->dbt, &cb_used, &cb_size);
+    stats_str(o, "backend", dbt_backend_name(dbt_get_backend(m->dbt)));
     stats_u64(o, "blocks_translated", d->blocks_translated);
     stats_u64(o, "insns_translated", d->insns_translated);
     stats_double(o, "mean_block_insns", d->blocks_translated
@@ -276,6 +279,14 @@ static void section_dbt(struct stats_out *o, const struct machine *m)
     stats_u64(o, "cache_peak_kib", d->cache_bytes_peak >> 10);
     stats_u64(o, "interpreted", d->interpreted);
     stats_u64(o, "hot_smc_interpreted", d->hot_smc_interpreted);
+    if (dbt_get_backend(m->dbt) == DBT_BACKEND_X86_64) {
+        stats_u64(o, "code_bytes", d->code_bytes);
+        stats_u64(o, "code_buffer_used", cb_used);
+        stats_u64(o, "code_buffer_size", cb_size);
+        stats_u64(o, "code_buffer_flushes", d->code_buffer_flushes);
+        stats_u64(o, "native_links", d->native_links);
+        stats_u64(o, "native_unlinks", d->native_unlinks);
+    }
     stats_double(o, "translate_ms", (double)d->translate_ns / 1e6);
     stats_double(o, "translate_us_per_block", d->blocks_translated
                      ? (double)d->translate_ns / 1e3 / (double)d->blocks_translated : 0.0);

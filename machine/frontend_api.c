@@ -110,6 +110,11 @@ void machine_serial_attach(struct machine *m, int port, const struct uart_backen
         uart16550_set_backend(&m->com[port], b);
 }
 
+int machine_parse_backend(const char *name, enum dbt_backend *b)
+{
+    return dbt_parse_backend(name, b);
+}
+
 int machine_parse_mmu_mode(const char *name, enum mmu_mode *mode)
 {
     return mmu_parse_mode(name, mode);

@@ -94,6 +94,8 @@ int machine_net_attach(struct machine *m, const struct net_backend *b);
 
 /* "nested" or "shadow" to the MMU mode (--mmu). Returns 0, or -1. */
 int machine_parse_mmu_mode(const char *name, enum mmu_mode *mode);
+/* "x86-64" or "portable" (--backend): 0, or -1 for any other name. */
+int machine_parse_backend(const char *name, enum dbt_backend *b);
 
 /* How the run ended, for the frontend's closing line. */
 uint32_t machine_exit_value(const struct machine *m);

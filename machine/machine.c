@@ -236,6 +236,12 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
         machine_destroy(m);
         return -1;
     }
+    if (m->dbt && (opts->dbt_backend_set || opts->code_buffer_bytes) &&
+        dbt_set_backend(m->dbt, opts->dbt_backend_set ? opts->dbt_backend : dbt_get_backend(m->dbt),
+                        opts->code_buffer_bytes, err, errsz) != 0) {
+        machine_destroy(m);
+        return -1;
+    }
     if (m->dbt) {
         dbt_set_timer(m->dbt, clock_host_monotonic_ns);   /* --stats only */
         if (opts->code_cache_mib)

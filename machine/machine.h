@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "cpu/cpu.h"
+#include "dbt/dbt.h"
 #include "devices/debugcon.h"
 #include "devices/exitport.h"
 #include "devices/fdc.h"
@@ -74,6 +75,9 @@ struct machine_options {
     int lockstep;                /* 1: check the translator against the interpreter
                                     after every block; 2: after every instruction */
     enum mmu_mode mmu_mode;      /* how paging is emulated: nested or shadow */
+    int dbt_backend_set;         /* dbt_backend given (else the host's default) */
+    enum dbt_backend dbt_backend;   /* the translator's backend */
+    size_t code_buffer_bytes;    /* native backend's code buffer; 0: default */
     uint64_t max_insns;          /* stop after this many instructions; 0: no limit */
     /* Storage and display (machine/board_ide.c, board_vga.c). */
     const char *hd_paths[4];     /* -hda..-hdd: IDE disks, primary/secondary master/slave */

@@ -44,6 +44,7 @@ size_t cli_expand_help(const char *in, char *out, size_t n)
         { "@RAM_DEFAULT@", NULL, MACHINE_RAM_DEFAULT_MIB },
         { "@TRACE_CATEGORIES@", TRACE_CATEGORY_NAMES, 0 },
         { "@CODE_CACHE_DEFAULT@", NULL, MACHINE_CODE_CACHE_DEFAULT_MIB },
+        { "@CODE_BUFFER_DEFAULT@", NULL, DBT_CODE_BUFFER_DEFAULT >> 20 },
         { "@SNAPSHOT_RAM@", NULL, MACHINE_SNAPSHOT_RAM_DEFAULT_MIB },
         { "@CHECKPOINT_EVERY@", NULL, CLI_DEFAULT_CHECKPOINT_EVERY },
         { "@REVERSE_EVERY@", NULL, GDB_HISTORY_DEFAULT_EVERY },
@@ -605,6 +606,33 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
                 return -1;
             }
             o->trace_ring = (uint32_t)n;
+            break;
+        }
+        case OPT_BACKEND:
+            if (machine_parse_backend(val, &o->dbt_backend) != 0) {
+                snprintf(err, errsz, "--backend: '%s' is not a backend (x86-64 or portable)", val);
+                return -1;
+            }
+            o->dbt_backend_set = 1;
+            break;
+        case OPT_CODE_BUFFER: {
+            char *end;
+            errno = 0;
+            unsigned long long v = strtoull(val, &end, 10);
+            unsigned long long unit = 1ull << 20;
+            if (*end == 'K' || *end == 'k') {
+                unit = 1ull << 10;
+                end++;
+            } else if (*end == 'M' || *end == 'm') {
+                end++;
+            }
+            if (errno || end == val || *end || v == 0 || v * unit < (64ull << 10) ||
+                v > (4ull << 30) / unit) {
+                snprintf(err, errsz, "--code-buffer: '%s' is not a size from 64K to 4096 (MiB)",
+                         val);
+                return -1;
+            }
+            o->code_buffer_bytes = (size_t)(v * unit);
             break;
         }
         case OPT_CODE_CACHE: {

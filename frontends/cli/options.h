@@ -26,6 +26,9 @@ struct cli_options {
     uint32_t code_cache_mib;   /* --code-cache MB (0: DBT_CACHE_DEFAULT_MIB) */
     int lockstep;              /* --lockstep (1), --lockstep-insn (2) */
     enum mmu_mode mmu_mode;    /* --mmu=nested|shadow */
+    int dbt_backend_set;       /* --backend given */
+    enum dbt_backend dbt_backend;   /* --backend x86-64|portable */
+    size_t code_buffer_bytes;  /* --code-buffer N[K] (0: default) */
     unsigned trace;            /* --trace=LIST: enum trace_category mask */
     const char *trace_file;    /* --trace-file FILE (default: stderr) */
     uint64_t trace_max_mib;    /* --trace-max MB (0: no limit) */

@@ -17,6 +17,13 @@
 #include "check_run.h"
 
 #define CODE 0x1000u
+/* Backends to run every test with: the portable one, and x86-64 code on
+ * hosts that have it. */
+#if defined(__x86_64__) && defined(__linux__)
+#define BACKENDS 2
+#else
+#define BACKENDS 1
+#endif
 
 struct rig {
     struct physmem pm;
@@ -32,6 +39,19 @@ static void rig_init(struct rig *r, const uint8_t *code, size_t len)
     r->cpu.eip = CODE;
 }
 
+/* Each test runs once per backend (_i: enum dbt_backend; the x86-64
+ * one only where the host has it). */
+static struct dbt *make_dbt(struct cpu *cpu, int backend)
+{
+    char err[256];
+    struct dbt *d = dbt_create(cpu);
+    ck_assert_ptr_nonnull(d);
+    ck_assert_msg(dbt_set_backend(d, (enum dbt_backend)backend, 0, err, sizeof err) == 0, "%s",
+                  err);
+    ck_assert_int_eq(dbt_get_backend(d), backend);
+    return d;
+}
+
 static void rig_free(struct rig *r)
 {
     physmem_free(&r->pm);
@@ -43,8 +63,7 @@ START_TEST(dma_write_invalidates_translated_code)
                                     0xF4 };                          /* hlt */
     struct rig r;
     rig_init(&r, prog, sizeof prog);
-    struct dbt *d = dbt_create(&r.cpu);
-    ck_assert_ptr_nonnull(d);
+    struct dbt *d = make_dbt(&r.cpu, _i);
     ck_assert_int_eq(dbt_exec(d, 100), CPU_EXIT_HLT);
     ck_assert_uint_eq(r.cpu.regs[REG_EAX], 1);
     ck_assert_uint_ge(dbt_get_stats(d)->blocks_translated, 1);
@@ -77,7 +96,7 @@ START_TEST(budget_is_exact_at_any_count)
         char diff[512];
         rig_init(&a, counting_loop, sizeof counting_loop);
         rig_init(&b, counting_loop, sizeof counting_loop);
-        struct dbt *d = dbt_create(&a.cpu);
+        struct dbt *d = make_dbt(&a.cpu, _i);
         uint64_t used = 0;
         ck_assert_int_eq(dbt_exec(d, budgets[i]), CPU_EXIT_BUDGET);
         ck_assert_int_eq(cpu_run(&b.cpu, budgets[i]), CPU_EXIT_BUDGET);
@@ -117,7 +136,7 @@ START_TEST(chained_memory_forms_match_the_interpreter)
         rig_init(&a, memory_loop, sizeof memory_loop);
         rig_init(&b, memory_loop, sizeof memory_loop);
         a.cpu.regs[REG_ESP] = b.cpu.regs[REG_ESP] = 0x8000;
-        struct dbt *d = dbt_create(&a.cpu);
+        struct dbt *d = make_dbt(&a.cpu, _i);
         ck_assert_int_eq(dbt_exec(d, budgets[i]), CPU_EXIT_BUDGET);
         ck_assert_int_eq(cpu_run(&b.cpu, budgets[i]), CPU_EXIT_BUDGET);
         ck_assert_uint_eq(a.cpu.icount, budgets[i]);
@@ -148,7 +167,7 @@ START_TEST(fault_inside_a_block_matches_the_interpreter)
     rig_init(&b, prog, sizeof prog);
     a.cpu.idtr.limit = 0;
     b.cpu.idtr.limit = 0;
-    struct dbt *d = dbt_create(&a.cpu);
+    struct dbt *d = make_dbt(&a.cpu, _i);
     ck_assert_int_eq(dbt_exec(d, 100), CPU_EXIT_SHUTDOWN);
     ck_assert_int_eq(cpu_run(&b.cpu, 100), CPU_EXIT_SHUTDOWN);
     ck_assert_uint_eq(a.cpu.icount, 2);
@@ -179,7 +198,7 @@ START_TEST(shutdown_past_ram_lockstep)
     rig_init(&b, prog, sizeof prog);
     a.cpu.idtr.limit = 0;
     b.cpu.idtr.limit = 0;
-    struct dbt *d = dbt_create(&a.cpu);
+    struct dbt *d = make_dbt(&a.cpu, _i);
     uint64_t used = 0, total = 0;
     enum cpu_exit why;
     do {
@@ -221,16 +240,113 @@ START_TEST(hash_spreads_cs_aliases)
 }
 END_TEST
 
+#if BACKENDS > 1
+/* The x86-64 backend's chain jumps: block A (inc eax; jmp B) and block B
+ * (add ebx, 2; dec ecx; jnz A) patch their exits into each other; a DMA
+ * write to B's immediate invalidates B, which must patch A's jump back
+ * (else A would run B's stale code: EBX would grow by 2, not 3). */
+START_TEST(native_links_are_patched_and_unlinked)
+{
+    static const uint8_t prog[] = { 0x40, 0xEB, 0x00,                 /* A */
+                                    0x83, 0xC3, 0x02, 0x49, 0x75, 0xF7, /* B */
+                                    0xF4 };
+    struct rig a, b;
+    char diff[512];
+    rig_init(&a, prog, sizeof prog);
+    rig_init(&b, prog, sizeof prog);
+    a.cpu.regs[REG_ECX] = b.cpu.regs[REG_ECX] = 100;
+    struct dbt *d = make_dbt(&a.cpu, DBT_BACKEND_X86_64);
+    ck_assert_int_eq(dbt_exec(d, 10000), CPU_EXIT_HLT);
+    ck_assert_uint_eq(a.cpu.regs[REG_EBX], 200);
+    ck_assert_uint_ge(dbt_get_stats(d)->native_links, 2);      /* A→B, B→A */
+    ck_assert_uint_eq(dbt_get_stats(d)->native_unlinks, 0);
+    /* Nearly every block was entered through a patched jump. */
+    ck_assert_uint_gt(dbt_get_stats(d)->chain_hits, 150);
+    ck_assert_int_eq(cpu_run(&b.cpu, 10000), CPU_EXIT_HLT);
+
+    physmem_write(&a.pm, CODE + 5, 1, 3);
+    physmem_write(&b.pm, CODE + 5, 1, 3);
+    ck_assert_uint_ge(dbt_get_stats(d)->native_unlinks, 1);
+    for (struct rig *r = &a; r; r = r == &a ? &b : NULL) {
+        r->cpu.halted = 0;
+        r->cpu.eip = CODE;
+        r->cpu.regs[REG_ECX] = 100;
+    }
+    ck_assert_int_eq(dbt_exec(d, 10000), CPU_EXIT_HLT);
+    ck_assert_int_eq(cpu_run(&b.cpu, 10000), CPU_EXIT_HLT);
+    ck_assert_uint_eq(a.cpu.regs[REG_EBX], 500);
+    ck_assert_msg(cpu_compare(&a.cpu, &b.cpu, diff, sizeof diff) == 0, "%s", diff);
+    dbt_destroy(d);
+    rig_free(&a);
+    rig_free(&b);
+}
+END_TEST
+
+/* A code buffer of the smallest size (64 KiB) and 4,000 two-instruction
+ * blocks (inc eax; jmp next), run 3 times: the buffer fills and is
+ * flushed again and again while the guest runs; the state must stay the
+ * interpreter's at every budget. */
+START_TEST(tiny_code_buffer_flushes_during_a_run)
+{
+    enum { BLOCKS = 4000 };
+    static uint8_t prog[BLOCKS * 3 + 16];
+    size_t n = 0;
+    for (unsigned i = 0; i < BLOCKS; i++) {
+        prog[n++] = 0x40;                      /* inc eax */
+        prog[n++] = 0xEB;                      /* jmp $+2 */
+        prog[n++] = 0x00;
+    }
+    prog[n++] = 0x49;                          /* dec ecx */
+    uint32_t rel = (uint32_t)(0 - (n + 6));
+    prog[n++] = 0x0F;                          /* jnz start */
+    prog[n++] = 0x85;
+    for (int k = 0; k < 4; k++)
+        prog[n++] = (uint8_t)(rel >> (8 * k));
+    prog[n++] = 0xF4;                          /* hlt */
+    static const uint64_t budgets[] = { 5000, 20011, 1000000 };
+    for (unsigned i = 0; i < sizeof budgets / sizeof budgets[0]; i++) {
+        struct rig a, b;
+        char diff[512], err[256];
+        rig_init(&a, prog, n);
+        rig_init(&b, prog, n);
+        a.cpu.regs[REG_ECX] = b.cpu.regs[REG_ECX] = 3;
+        struct dbt *d = dbt_create(&a.cpu);
+        ck_assert_msg(dbt_set_backend(d, DBT_BACKEND_X86_64, 64u << 10, err, sizeof err) == 0,
+                      "%s", err);
+        enum cpu_exit ea = dbt_exec(d, budgets[i]), eb = cpu_run(&b.cpu, budgets[i]);
+        ck_assert_int_eq(ea, eb);
+        ck_assert_msg(cpu_compare(&a.cpu, &b.cpu, diff, sizeof diff) == 0,
+                      "budget %llu: %s", (unsigned long long)budgets[i], diff);
+        if (budgets[i] >= 20000)
+            ck_assert_uint_ge(dbt_get_stats(d)->code_buffer_flushes, 1);
+        if (ea == CPU_EXIT_HLT)
+            ck_assert_uint_eq(a.cpu.regs[REG_EAX], 3 * BLOCKS);
+        size_t used, size;
+        dbt_code_buffer_usage(d, &used, &size);
+        ck_assert_uint_le(used, size);
+        ck_assert_uint_eq(size, 64u << 10);
+        dbt_destroy(d);
+        rig_free(&a);
+        rig_free(&b);
+    }
+}
+END_TEST
+#endif
+
 int main(void)
 {
     Suite *s = suite_create("dbt");
     TCase *tc = tcase_create("dbt");
-    tcase_add_test(tc, dma_write_invalidates_translated_code);
-    tcase_add_test(tc, budget_is_exact_at_any_count);
-    tcase_add_test(tc, chained_memory_forms_match_the_interpreter);
-    tcase_add_test(tc, fault_inside_a_block_matches_the_interpreter);
-    tcase_add_test(tc, shutdown_past_ram_lockstep);
+    tcase_add_loop_test(tc, dma_write_invalidates_translated_code, 0, BACKENDS);
+    tcase_add_loop_test(tc, budget_is_exact_at_any_count, 0, BACKENDS);
+    tcase_add_loop_test(tc, chained_memory_forms_match_the_interpreter, 0, BACKENDS);
+    tcase_add_loop_test(tc, fault_inside_a_block_matches_the_interpreter, 0, BACKENDS);
+    tcase_add_loop_test(tc, shutdown_past_ram_lockstep, 0, BACKENDS);
     tcase_add_test(tc, hash_spreads_cs_aliases);
+#if BACKENDS > 1
+    tcase_add_test(tc, native_links_are_patched_and_unlinked);
+    tcase_add_test(tc, tiny_code_buffer_flushes_during_a_run);
+#endif
     suite_add_tcase(s, tc);
     return check_run(s);
 }

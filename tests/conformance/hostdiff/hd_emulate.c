@@ -96,7 +96,8 @@ static void start_cpu(struct cpu *cpu, struct physmem *pm, const struct hd_test 
 /* Run the loaded test on `cpu` with the chosen engine. For lockstep the
  * reference CPU runs on a second copy of guest RAM. */
 static enum cpu_exit run_engine(struct cpu *cpu, struct physmem *pm, const struct hd_test *t,
-                                enum hd_engine engine, char *why, unsigned whysize, int *diverged)
+                                enum hd_engine engine, int backend, char *why, unsigned whysize,
+                                int *diverged)
 {
     static struct physmem ref_mem;   /* test program: one reference RAM, reused */
     static int ref_ready;
@@ -109,6 +110,12 @@ static enum cpu_exit run_engine(struct cpu *cpu, struct physmem *pm, const struc
     if (!d) {
         snprintf(why, whysize, "out of memory for the translator");
         *diverged = 1;
+        return CPU_EXIT_SHUTDOWN;
+    }
+    if (backend >= 0 &&
+        dbt_set_backend(d, (enum dbt_backend)backend, 0, why, whysize) != 0) {
+        *diverged = 1;
+        dbt_destroy(d);
         return CPU_EXIT_SHUTDOWN;
     }
     if (engine == HD_ENGINE_DBT) {
@@ -137,7 +144,7 @@ static enum cpu_exit run_engine(struct cpu *cpu, struct physmem *pm, const struc
 }
 
 int hd_emulate(struct physmem *pm, const struct hd_test *t, struct hd_result *r,
-               enum hd_engine engine, char *why, unsigned whysize)
+               enum hd_engine engine, int backend, char *why, unsigned whysize)
 {
     static struct cpu cpu;
     int diverged;
@@ -147,7 +154,7 @@ int hd_emulate(struct physmem *pm, const struct hd_test *t, struct hd_result *r,
         return -1;
     }
     start_cpu(&cpu, pm, t);
-    enum cpu_exit ex = run_engine(&cpu, pm, t, engine, why, whysize, &diverged);
+    enum cpu_exit ex = run_engine(&cpu, pm, t, engine, backend, why, whysize, &diverged);
     if (diverged)
         return -1;
 

@@ -20,7 +20,9 @@ enum hd_engine {
 /* Parse "interp", "dbt", "lockstep" or "lockstep-insn"; -1 if unknown. */
 int hd_engine_parse(const char *name);
 
+/* `backend`: the translator's (enum dbt_backend), or -1 for the host's
+ * default. */
 int hd_emulate(struct physmem *pm, const struct hd_test *t, struct hd_result *r,
-               enum hd_engine engine, char *why, unsigned whysize);
+               enum hd_engine engine, int backend, char *why, unsigned whysize);
 
 #endif

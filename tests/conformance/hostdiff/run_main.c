@@ -5,6 +5,8 @@
  *       the default; dbt; lockstep, the translator checked against the
  *       interpreter after every block; lockstep-insn, after every
  *       instruction) and compare with the native results in FILE;
+ *       --backend portable|x86-64 picks the translator's backend (default:
+ *       the host's, dbt_default_backend());
  *   hostdiff-run --expect FRESH --against RECORDED
  *       compare two native expectation files (the committed one with a
  *       fresh native run), under the same undefined-flag masks.
@@ -25,6 +27,7 @@
 #include "hd_gen.h"
 #include "hd_report.h"
 #include "hd_results.h"
+#include "dbt/dbt.h"
 #include "hd_x87.h"
 #include "mmu/physmem.h"
 
@@ -35,6 +38,7 @@ struct options {
     unsigned details;
     int histogram;
     enum hd_engine engine;
+    int backend;             /* --backend: enum dbt_backend, or -1 (the host's default) */
     unsigned family;
     long trace;
     uint32_t trace_seed;
@@ -45,7 +49,7 @@ static struct hd_result expected, actual;
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: hostdiff-run [--x87] --expect FILE [--against FILE] [--engine interp|dbt|lockstep|lockstep-insn] [--only N] [--details N] [--histogram]\n");
+    fprintf(stderr, "usage: hostdiff-run [--x87] --expect FILE [--against FILE] [--engine interp|dbt|lockstep|lockstep-insn] [--backend portable|x86-64] [--only N] [--details N] [--histogram]\n");
     exit(2);
 }
 
@@ -92,7 +96,7 @@ static void read_result(FILE *f, const char *path, struct hd_result *r)
 
 int main(int argc, char **argv)
 {
-    struct options o = { NULL, NULL, -1, 20, 0, HD_ENGINE_INTERP, HD_FAMILY_INT, -1, 1 };
+    struct options o = { NULL, NULL, -1, 20, 0, HD_ENGINE_INTERP, -1, HD_FAMILY_INT, -1, 1 };
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--expect") && i + 1 < argc)
             o.expect = argv[++i];
@@ -110,7 +114,15 @@ int main(int argc, char **argv)
             o.trace_seed = (uint32_t)parse_num("--seed", argv[++i]);
         else if (!strcmp(argv[i], "--histogram"))
             o.histogram = 1;
-        else if (!strcmp(argv[i], "--engine") && i + 1 < argc) {
+        else if (!strcmp(argv[i], "--backend") && i + 1 < argc) {
+            enum dbt_backend b;
+            if (dbt_parse_backend(argv[++i], &b) != 0) {
+                fprintf(stderr, "hostdiff-run: --backend: '%s' is not portable or x86-64\n",
+                        argv[i]);
+                return 2;
+            }
+            o.backend = (int)b;
+        } else if (!strcmp(argv[i], "--engine") && i + 1 < argc) {
             int e = hd_engine_parse(argv[++i]);
             if (e < 0) {
                 fprintf(stderr, "hostdiff-run: --engine: unknown engine '%s' "
@@ -138,7 +150,7 @@ int main(int argc, char **argv)
             if (test.insns[k - 1].setup)
                 continue;
             hd_x87_prefix(&test, k);
-            if (hd_emulate(&tpm, &test, &actual, o.engine, why, sizeof why))
+            if (hd_emulate(&tpm, &test, &actual, o.engine, o.backend, why, sizeof why))
                 printf("%3u: %s\n", k, why);
             hd_x87_print_state(actual.mem, k);
         }
@@ -182,7 +194,7 @@ int main(int argc, char **argv)
             bad = hd_diff_count(&test, &expected, &actual) != 0;
             why[0] = '\0';
         } else {
-            bad = hd_emulate(&pm, &test, &actual, o.engine, why, sizeof why) != 0;
+            bad = hd_emulate(&pm, &test, &actual, o.engine, o.backend, why, sizeof why) != 0;
             if (!bad)
                 why[0] = '\0';
             bad |= hd_diff_count(&test, &expected, &actual) != 0;

@@ -1,0 +1,360 @@
+/* The native backend (dbt/native.h): lowering a block to x86-64 code,
+ * entering it, and patching its exits. */
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "dbt/native.h"
+
+#if DBT_NATIVE_AVAILABLE
+
+#include <errno.h>
+
+#include "dbt/code_buffer.h"
+#include "dbt/uops.h"
+#include "dbt/x64_emit.h"
+
+/* A link into a block: the block whose exit slot jumps to it. */
+struct dbt_native_in {
+    struct dbt_block *from;
+    int slot;
+};
+
+struct dbt_native_block {
+    uintptr_t chain_entry;          /* checks the budget, then body */
+    uintptr_t body;                 /* the first micro-op's call */
+    uintptr_t slot_rel[DBT_SLOT_COUNT];   /* each exit slot's JMP rel32 field, or 0 */
+    struct dbt_block *slot_to[DBT_SLOT_COUNT];   /* what it is linked to, or NULL */
+    uintptr_t done;                 /* the exit that returns DBT_NATIVE_DONE */
+    struct dbt_native_in *in;       /* links into this block (some may be stale) */
+    unsigned nin, capin;
+};
+
+struct dbt_native {
+    struct dbt_code_buffer cb;
+    uintptr_t enter;                /* int enter(cpu, d, body) */
+    uintptr_t exit;                 /* EAX: the exit code */
+    size_t shared_end;              /* bytes of shared code at the start */
+    struct dbt_block *ret_caller;
+};
+
+typedef int (*enter_fn)(struct cpu *cpu, struct dbt *d, uintptr_t body);
+
+/* Host registers held across a run of blocks (callee-saved, so the
+ * micro-ops' calls keep them). */
+#define R_CPU X64_RBX
+#define R_DBT X64_R12
+#define D_OFF(field) ((int32_t)offsetof(struct dbt, field))
+#define CPU_EIP ((int32_t)offsetof(struct cpu, eip))
+
+/* The entry and exit shared by every block, at the buffer's start. The
+ * entry saves the callee-saved registers (six pushes and 8 bytes more keep
+ * RSP 16-byte aligned at every call the blocks make, as the SysV ABI
+ * wants), loads RBX and R12 and jumps to the block; the exit undoes it
+ * and returns EAX. A fault longjmps from a micro-op straight to
+ * dbt_exec()'s setjmp, which restores the same registers. */
+static void emit_shared(struct dbt_native *n)
+{
+    struct x64_emit e;
+    x64_init(&e, n->cb.rw, (uintptr_t)n->cb.rx, n->cb.size);
+    n->enter = e.x;
+    x64_push(&e, X64_RBX);
+    x64_push(&e, X64_RBP);
+    x64_push(&e, X64_R12);
+    x64_push(&e, X64_R13);
+    x64_push(&e, X64_R14);
+    x64_push(&e, X64_R15);
+    x64_sub_rsp_i8(&e, 8);
+    x64_mov_rr(&e, R_CPU, X64_RDI);
+    x64_mov_rr(&e, R_DBT, X64_RSI);
+    x64_jmp_r(&e, X64_RDX);
+    n->exit = e.x;
+    x64_add_rsp_i8(&e, 8);
+    x64_pop(&e, X64_R15);
+    x64_pop(&e, X64_R14);
+    x64_pop(&e, X64_R13);
+    x64_pop(&e, X64_R12);
+    x64_pop(&e, X64_RBP);
+    x64_pop(&e, X64_RBX);
+    x64_ret(&e);
+    n->shared_end = (e.x - (uintptr_t)n->cb.rx + 63) & ~(size_t)63;
+    n->cb.used = n->shared_end;
+}
+
+struct dbt_native *dbt_native_create(size_t bytes, char *err, size_t errsz)
+{
+    struct dbt_native *n = calloc(1, sizeof *n);
+    if (!n) {
+        snprintf(err, errsz, "out of memory for the native backend");
+        return NULL;
+    }
+    if (bytes < DBT_NATIVE_MIN_BUFFER)
+        bytes = DBT_NATIVE_MIN_BUFFER;
+    if (dbt_code_buffer_init(&n->cb, bytes, (const void *)(uintptr_t)&dbt_uop_full_call) != 0) {
+        snprintf(err, errsz, "cannot map a %zu-byte code buffer: %s", bytes, strerror(errno));
+        free(n);
+        return NULL;
+    }
+    emit_shared(n);
+    return n;
+}
+
+void dbt_native_destroy(struct dbt_native *n)
+{
+    if (!n)
+        return;
+    dbt_code_buffer_free(&n->cb);
+    free(n);
+}
+
+size_t dbt_native_used(const struct dbt_native *n)
+{
+    return n->cb.used;
+}
+
+size_t dbt_native_size(const struct dbt_native *n)
+{
+    return n->cb.size;
+}
+
+/* Point the rel32 field at executable address `site` to `target`. */
+static void patch(struct dbt_native *n, uintptr_t site, uintptr_t target)
+{
+    x64_patch_rel32(dbt_code_rw(&n->cb, site), site, target);
+}
+
+/* Forward references to one label, fixed once it is placed. */
+struct fixups {
+    uintptr_t site[DBT_BLOCK_MAX + 4];
+    unsigned n;
+};
+
+static void fix_add(struct fixups *f, uintptr_t site)
+{
+    if (site && f->n < sizeof f->site / sizeof f->site[0])
+        f->site[f->n++] = site;
+}
+
+static void fix_all(struct dbt_native *n, const struct fixups *f, uintptr_t target)
+{
+    for (unsigned i = 0; i < f->n; i++)
+        patch(n, f->site[i], target);
+}
+
+/* Push block b on the return prediction stack, as the portable run loop
+ * does when a CALL block completes: d->rsb[d->rsb_top++ & 15] = b. */
+static void emit_rsb_push(struct x64_emit *e, const struct dbt_block *b)
+{
+    x64_mov_rm32(e, X64_RAX, R_DBT, D_OFF(rsb_top));
+    x64_lea_r32_disp8(e, X64_RCX, X64_RAX, 1);
+    x64_mov_mr32(e, R_DBT, D_OFF(rsb_top), X64_RCX);
+    x64_and_ri8_32(e, X64_RAX, 15);
+    x64_mov_ri64(e, X64_RCX, (uintptr_t)b);
+    x64_mov_mr_idx8(e, R_DBT, X64_RAX, D_OFF(rsb), X64_RCX);
+}
+
+uintptr_t dbt_native_ret_next(struct dbt *d);
+
+int dbt_native_emit(struct dbt *d, struct dbt_block *b)
+{
+    struct dbt_native *n = d->native;
+    struct dbt_code_buffer *cb = &n->cb;
+    size_t start = (cb->used + 15) & ~(size_t)15;
+    if (start >= cb->size)
+        return -1;
+    struct x64_emit e;
+    x64_init(&e, cb->rw + start, (uintptr_t)cb->rx + start, cb->size - start);
+    struct dbt_native_block nb = { 0 };
+    struct fixups to_done = { .n = 0 }, to_stop = { .n = 0 };
+
+    /* Chain entry: reached from a linked exit, with d->icount0 already
+     * past the block before. Enter only if the whole block fits in what
+     * the run may still do (d->chain_end); else leave, the block before
+     * counted as done. */
+    nb.chain_entry = e.x;
+    x64_mov_rm(&e, X64_RAX, R_DBT, D_OFF(icount0));
+    x64_add_ri32(&e, X64_RAX, b->n);
+    x64_cmp_rm(&e, X64_RAX, R_DBT, D_OFF(chain_end));
+    fix_add(&to_done, x64_jcc(&e, X64_CC_A, 0));
+    x64_mov_ri64(&e, X64_RAX, (uintptr_t)b);
+    x64_mov_mr(&e, R_DBT, D_OFF(running), X64_RAX);
+    x64_inc_m64(&e, R_DBT, D_OFF(inline_runs));
+
+    /* The micro-ops. A fused CMP/TEST+Jcc runs both instructions. */
+    nb.body = e.x;
+    for (unsigned i = 0; i < b->n; i++) {
+        const struct dbt_uop *u = &b->uops[i];
+        x64_mov_rr(&e, X64_RDI, R_CPU);
+        x64_mov_ri64(&e, X64_RSI, (uintptr_t)u);
+        x64_mov_rr(&e, X64_RDX, R_DBT);
+        x64_call(&e, (uintptr_t)u->fn);
+        x64_test_rr(&e, X64_RAX, X64_RAX);
+        fix_add(&to_stop, x64_jcc(&e, X64_CC_E, 0));
+        if (u->fused)
+            i++;
+    }
+
+    /* Completed: EIP (register and memory forms leave it behind) and the
+     * count, as the portable end sentinels do. */
+    const struct dbt_uop *last = &b->uops[b->n - 1];
+    if (!last->sets_eip)
+        x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
+    x64_add_m64_i32(&e, R_DBT, D_OFF(icount0), b->n);
+    if (b->ends_call)
+        emit_rsb_push(&e, b);
+
+    if (b->ends_slow || (!b->chainable && !b->ends_ret)) {
+        fix_add(&to_done, x64_jmp(&e, 0));
+    } else if (b->ends_ret) {
+        x64_mov_rr(&e, X64_RDI, R_DBT);
+        x64_call(&e, (uintptr_t)&dbt_native_ret_next);
+        x64_test_rr(&e, X64_RAX, X64_RAX);
+        fix_add(&to_done, x64_jcc(&e, X64_CC_E, 0));
+        x64_jmp_r(&e, X64_RAX);
+    } else if (last->sets_eip) {
+        /* A direct transfer: the slot the run loop's find_block() picks,
+         * by whether EIP is the next instruction's. */
+        x64_cmp_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
+        uintptr_t to_fall = x64_jcc(&e, X64_CC_E, 0);
+        nb.slot_rel[DBT_SLOT_TAKEN] = x64_jmp(&e, 0);
+        if (to_fall)
+            patch(n, to_fall, e.x);
+        nb.slot_rel[DBT_SLOT_FALLTHROUGH] = x64_jmp(&e, 0);
+    } else {
+        nb.slot_rel[DBT_SLOT_FALLTHROUGH] = x64_jmp(&e, 0);
+    }
+    for (int s = 0; s < DBT_SLOT_COUNT; s++)
+        fix_add(&to_done, nb.slot_rel[s]);
+
+    nb.done = e.x;
+    x64_mov_ri32(&e, X64_RAX, DBT_NATIVE_DONE);
+    x64_jmp(&e, n->exit);
+    uintptr_t stop = e.x;
+    x64_mov_ri32(&e, X64_RAX, DBT_NATIVE_STOP);
+    x64_jmp(&e, n->exit);
+    if (e.overflow)
+        return -1;   /* nothing committed: the buffer's end is unchanged */
+    fix_all(n, &to_done, nb.done);
+    fix_all(n, &to_stop, stop);
+
+    struct dbt_native_block *p = malloc(sizeof *p);
+    if (!p)
+        abort();   /* host out of memory */
+    *p = nb;
+    b->native = p;
+    d->stats.code_bytes += (e.x - ((uintptr_t)cb->rx + start));
+    cb->used = e.x - (uintptr_t)cb->rx;
+    return 0;
+}
+
+enum dbt_native_exit dbt_native_run(struct dbt *d, struct dbt_block *b)
+{
+    enter_fn enter = (enter_fn)d->native->enter;
+    return (enum dbt_native_exit)enter(d->cpu, d, b->native->body);
+}
+
+void dbt_native_link(struct dbt *d, struct dbt_block *from, int slot, struct dbt_block *to)
+{
+    struct dbt_native_block *f = from->native, *t = to->native;
+    if (!f || !t || !f->slot_rel[slot] || to->straddles || !to->valid || !from->valid)
+        return;
+    if (f->slot_to[slot] == to)
+        return;
+    if (t->nin == t->capin) {
+        unsigned cap = t->capin ? t->capin * 2 : 4;
+        struct dbt_native_in *in = realloc(t->in, cap * sizeof *in);
+        if (!in)
+            abort();   /* host out of memory */
+        t->in = in;
+        t->capin = cap;
+    }
+    t->in[t->nin++] = (struct dbt_native_in){ from, slot };
+    patch(d->native, f->slot_rel[slot], t->chain_entry);
+    f->slot_to[slot] = to;
+    d->stats.native_links++;
+}
+
+void dbt_native_unlink(struct dbt *d, struct dbt_block *b)
+{
+    struct dbt_native_block *t = b->native;
+    if (!t)
+        return;
+    for (unsigned i = 0; i < t->nin; i++) {
+        struct dbt_native_block *f = t->in[i].from->native;
+        int s = t->in[i].slot;
+        if (f && f->slot_to[s] == b) {   /* not relinked elsewhere since */
+            patch(d->native, f->slot_rel[s], f->done);
+            f->slot_to[s] = NULL;
+            d->stats.native_unlinks++;
+        }
+    }
+    t->nin = 0;
+}
+
+void dbt_native_flush(struct dbt *d)
+{
+    struct dbt_native *n = d->native;
+    for (struct dbt_block *b = d->all; b; b = b->all_next) {
+        if (b->native) {
+            free(b->native->in);
+            free(b->native);
+            b->native = NULL;
+        }
+    }
+    if (n) {
+        n->cb.used = n->shared_end;
+        n->ret_caller = NULL;
+    }
+}
+
+/* The successor of a completed RET block (d->running; d->icount0 already
+ * counts it), from the return prediction, as dbt_end_ret does for the
+ * portable backend: its code's address, or 0 to return to the loop. */
+uintptr_t dbt_native_ret_next(struct dbt *d)
+{
+    struct dbt_block *c = d->rsb[--d->rsb_top & 15u], *n;
+    d->native->ret_caller = c;
+    if (!c || !(n = c->ret_succ) || c->ret_succ_eip != d->cpu->eip ||
+        c->ret_succ_stamp != n->stamp || n->straddles || !n->native ||
+        d->icount0 + n->n > d->chain_end)
+        return 0;
+    d->native->ret_caller = NULL;
+    d->running = n;
+    d->inline_runs++;
+    return n->native->body;
+}
+
+struct dbt_block *dbt_native_ret_caller(struct dbt *d)
+{
+    struct dbt_block *c = d->native->ret_caller;
+    d->native->ret_caller = NULL;
+    return c;
+}
+
+#else /* !DBT_NATIVE_AVAILABLE */
+
+struct dbt_native *dbt_native_create(size_t bytes, char *err, size_t errsz)
+{
+    (void)bytes;
+    snprintf(err, errsz, "the x86-64 backend needs an x86-64 Linux host");
+    return NULL;
+}
+
+void dbt_native_destroy(struct dbt_native *n) { (void)n; }
+int dbt_native_emit(struct dbt *d, struct dbt_block *b) { (void)d; (void)b; return -1; }
+enum dbt_native_exit dbt_native_run(struct dbt *d, struct dbt_block *b)
+{
+    (void)d; (void)b;
+    abort();   /* never created on this host */
+}
+void dbt_native_link(struct dbt *d, struct dbt_block *f, int s, struct dbt_block *t)
+{
+    (void)d; (void)f; (void)s; (void)t;
+}
+void dbt_native_unlink(struct dbt *d, struct dbt_block *b) { (void)d; (void)b; }
+void dbt_native_flush(struct dbt *d) { (void)d; }
+struct dbt_block *dbt_native_ret_caller(struct dbt *d) { (void)d; return NULL; }
+size_t dbt_native_used(const struct dbt_native *n) { (void)n; return 0; }
+size_t dbt_native_size(const struct dbt_native *n) { (void)n; return 0; }
+
+#endif

@@ -1,0 +1,307 @@
+/* The x86-64 encoder (dbt/x64_emit.h). Each function writes one
+ * instruction; REX.W selects 64-bit operands, REX.R/REX.B extend the
+ * ModRM reg and rm (or SIB base) fields to R8..R15. Memory operands always
+ * use mod=10 (disp32): one form for every displacement keeps the encoder
+ * small, and the few bytes it costs are on no hot path but the code's
+ * size. */
+#include <string.h>
+
+#include "dbt/x64_emit.h"
+
+void x64_init(struct x64_emit *e, uint8_t *w, uintptr_t x, size_t size)
+{
+    e->w = w;
+    e->x = x;
+    e->end = w + size;
+    e->overflow = 0;
+}
+
+/* Room for an instruction of up to `n` bytes. */
+static int room(struct x64_emit *e, size_t n)
+{
+    if (e->overflow || (size_t)(e->end - e->w) < n) {
+        e->overflow = 1;
+        return 0;
+    }
+    return 1;
+}
+
+static void b8(struct x64_emit *e, uint8_t v)
+{
+    *e->w++ = v;
+    e->x++;
+}
+
+static void b32(struct x64_emit *e, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        b8(e, (uint8_t)(v >> (8 * i)));
+}
+
+static void b64(struct x64_emit *e, uint64_t v)
+{
+    b32(e, (uint32_t)v);
+    b32(e, (uint32_t)(v >> 32));
+}
+
+/* REX prefix when any bit is needed. */
+static void rex(struct x64_emit *e, int w, unsigned r, unsigned x, unsigned b)
+{
+    uint8_t v = (uint8_t)(0x40 | (w ? 8 : 0) | ((r >> 3) & 1) << 2 | ((x >> 3) & 1) << 1 |
+                          ((b >> 3) & 1));
+    if (v != 0x40)
+        b8(e, v);
+}
+
+/* ModRM for [base + disp32] with `reg` in the reg field: base RSP/R12
+ * need a SIB byte (0x24: no index, that base). */
+static void mem(struct x64_emit *e, unsigned reg, unsigned base, int32_t disp)
+{
+    b8(e, (uint8_t)(0x80 | (reg & 7) << 3 | (base & 7)));
+    if ((base & 7) == 4)
+        b8(e, 0x24);
+    b32(e, (uint32_t)disp);
+}
+
+/* One opcode byte with a [base + disp32] operand. */
+static void op_mem(struct x64_emit *e, int w, uint8_t op, unsigned reg, unsigned base,
+                   int32_t disp)
+{
+    if (!room(e, 8))
+        return;
+    rex(e, w, reg, 0, base);
+    b8(e, op);
+    mem(e, reg, base, disp);
+}
+
+void x64_mov_rr(struct x64_emit *e, enum x64_reg dst, enum x64_reg src)
+{
+    if (!room(e, 3))
+        return;
+    rex(e, 1, src, 0, dst);
+    b8(e, 0x89);                                  /* MOV r/m64, r64 */
+    b8(e, (uint8_t)(0xC0 | (src & 7) << 3 | (dst & 7)));
+}
+
+void x64_mov_ri64(struct x64_emit *e, enum x64_reg dst, uint64_t imm)
+{
+    if (!room(e, 10))
+        return;
+    rex(e, 1, 0, 0, dst);
+    b8(e, (uint8_t)(0xB8 | (dst & 7)));           /* MOV r64, imm64 */
+    b64(e, imm);
+}
+
+void x64_mov_ri32(struct x64_emit *e, enum x64_reg dst, uint32_t imm)
+{
+    if (!room(e, 6))
+        return;
+    rex(e, 0, 0, 0, dst);
+    b8(e, (uint8_t)(0xB8 | (dst & 7)));           /* MOV r32, imm32 */
+    b32(e, imm);
+}
+
+void x64_mov_rm(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, int32_t disp)
+{
+    op_mem(e, 1, 0x8B, dst, base, disp);
+}
+
+void x64_mov_mr(struct x64_emit *e, enum x64_reg base, int32_t disp, enum x64_reg src)
+{
+    op_mem(e, 1, 0x89, src, base, disp);
+}
+
+void x64_mov_rm32(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, int32_t disp)
+{
+    op_mem(e, 0, 0x8B, dst, base, disp);
+}
+
+void x64_mov_mr32(struct x64_emit *e, enum x64_reg base, int32_t disp, enum x64_reg src)
+{
+    op_mem(e, 0, 0x89, src, base, disp);
+}
+
+void x64_mov_mr_idx8(struct x64_emit *e, enum x64_reg base, enum x64_reg index, int32_t disp,
+                     enum x64_reg src)
+{
+    if (!room(e, 8))
+        return;
+    rex(e, 1, src, index, base);
+    b8(e, 0x89);
+    b8(e, (uint8_t)(0x80 | (src & 7) << 3 | 4));                  /* SIB follows */
+    b8(e, (uint8_t)(3 << 6 | (index & 7) << 3 | (base & 7)));     /* scale 8 */
+    b32(e, (uint32_t)disp);
+}
+
+void x64_mov_m32_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, uint32_t imm)
+{
+    op_mem(e, 0, 0xC7, 0, base, disp);            /* MOV r/m32, imm32 (/0) */
+    if (room(e, 4))
+        b32(e, imm);
+}
+
+void x64_cmp_m32_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, uint32_t imm)
+{
+    op_mem(e, 0, 0x81, 7, base, disp);            /* CMP r/m32, imm32 (/7) */
+    if (room(e, 4))
+        b32(e, imm);
+}
+
+void x64_add_m64_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, int32_t imm)
+{
+    op_mem(e, 1, 0x81, 0, base, disp);            /* ADD r/m64, imm32 (/0) */
+    if (room(e, 4))
+        b32(e, (uint32_t)imm);
+}
+
+void x64_inc_m64(struct x64_emit *e, enum x64_reg base, int32_t disp)
+{
+    op_mem(e, 1, 0xFF, 0, base, disp);            /* INC r/m64 (/0) */
+}
+
+void x64_add_ri32(struct x64_emit *e, enum x64_reg dst, int32_t imm)
+{
+    if (!room(e, 7))
+        return;
+    rex(e, 1, 0, 0, dst);
+    b8(e, 0x81);                                  /* ADD r/m64, imm32 (/0) */
+    b8(e, (uint8_t)(0xC0 | (dst & 7)));
+    b32(e, (uint32_t)imm);
+}
+
+void x64_and_ri8_32(struct x64_emit *e, enum x64_reg dst, int8_t imm)
+{
+    if (!room(e, 4))
+        return;
+    rex(e, 0, 0, 0, dst);
+    b8(e, 0x83);                                  /* AND r/m32, imm8 (/4) */
+    b8(e, (uint8_t)(0xC0 | 4 << 3 | (dst & 7)));
+    b8(e, (uint8_t)imm);
+}
+
+void x64_lea_r32_disp8(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, int8_t disp)
+{
+    if (!room(e, 5) || (base & 7) == 4)           /* no SIB form needed here */
+        return;
+    rex(e, 0, dst, 0, base);
+    b8(e, 0x8D);                                  /* LEA r32, [base + disp8] */
+    b8(e, (uint8_t)(0x40 | (dst & 7) << 3 | (base & 7)));
+    b8(e, (uint8_t)disp);
+}
+
+void x64_cmp_rm(struct x64_emit *e, enum x64_reg reg, enum x64_reg base, int32_t disp)
+{
+    op_mem(e, 1, 0x3B, reg, base, disp);          /* CMP r64, r/m64 */
+}
+
+void x64_test_rr(struct x64_emit *e, enum x64_reg a, enum x64_reg b)
+{
+    if (!room(e, 3))
+        return;
+    rex(e, 1, b, 0, a);
+    b8(e, 0x85);                                  /* TEST r/m64, r64 */
+    b8(e, (uint8_t)(0xC0 | (b & 7) << 3 | (a & 7)));
+}
+
+void x64_push(struct x64_emit *e, enum x64_reg r)
+{
+    if (!room(e, 2))
+        return;
+    rex(e, 0, 0, 0, r);
+    b8(e, (uint8_t)(0x50 | (r & 7)));
+}
+
+void x64_pop(struct x64_emit *e, enum x64_reg r)
+{
+    if (!room(e, 2))
+        return;
+    rex(e, 0, 0, 0, r);
+    b8(e, (uint8_t)(0x58 | (r & 7)));
+}
+
+void x64_sub_rsp_i8(struct x64_emit *e, int8_t imm)
+{
+    if (!room(e, 4))
+        return;
+    b8(e, 0x48); b8(e, 0x83); b8(e, 0xEC); b8(e, (uint8_t)imm);   /* SUB RSP, imm8 */
+}
+
+void x64_add_rsp_i8(struct x64_emit *e, int8_t imm)
+{
+    if (!room(e, 4))
+        return;
+    b8(e, 0x48); b8(e, 0x83); b8(e, 0xC4); b8(e, (uint8_t)imm);   /* ADD RSP, imm8 */
+}
+
+void x64_ret(struct x64_emit *e)
+{
+    if (room(e, 1))
+        b8(e, 0xC3);
+}
+
+void x64_jmp_r(struct x64_emit *e, enum x64_reg r)
+{
+    if (!room(e, 3))
+        return;
+    rex(e, 0, 0, 0, r);
+    b8(e, 0xFF);                                  /* JMP r/m64 (/4) */
+    b8(e, (uint8_t)(0xC0 | 4 << 3 | (r & 7)));
+}
+
+int x64_rel32_reaches(uintptr_t next, uintptr_t target)
+{
+    int64_t d = (int64_t)(target - next);
+    return d >= INT32_MIN && d <= INT32_MAX;
+}
+
+void x64_patch_rel32(uint8_t *w, uintptr_t x, uintptr_t target)
+{
+    uint32_t rel = (uint32_t)(target - (x + 4));
+    for (int i = 0; i < 4; i++)
+        w[i] = (uint8_t)(rel >> (8 * i));
+}
+
+void x64_call(struct x64_emit *e, uintptr_t target)
+{
+    if (!room(e, 12))
+        return;
+    if (x64_rel32_reaches(e->x + 5, target)) {
+        b8(e, 0xE8);                              /* CALL rel32 */
+        b32(e, (uint32_t)(target - (e->x + 4)));
+        return;
+    }
+    x64_mov_ri64(e, X64_RAX, target);
+    b8(e, 0xFF);                                  /* CALL RAX (/2) */
+    b8(e, 0xD0);
+}
+
+/* The displacement field at the cursor, pointed at `target` (or left
+ * zero for a later patch). */
+static uintptr_t rel32_field(struct x64_emit *e, uintptr_t target)
+{
+    uintptr_t at = e->x;
+    if (target)
+        x64_patch_rel32(e->w, e->x, target);
+    else
+        memset(e->w, 0, 4);
+    e->w += 4;
+    e->x += 4;
+    return at;
+}
+
+uintptr_t x64_jmp(struct x64_emit *e, uintptr_t target)
+{
+    if (!room(e, 5))
+        return 0;
+    b8(e, 0xE9);                                  /* JMP rel32 */
+    return rel32_field(e, target);
+}
+
+uintptr_t x64_jcc(struct x64_emit *e, enum x64_cc cc, uintptr_t target)
+{
+    if (!room(e, 6))
+        return 0;
+    b8(e, 0x0F);
+    b8(e, (uint8_t)(0x80 | cc));                  /* Jcc rel32 */
+    return rel32_field(e, target);
+}

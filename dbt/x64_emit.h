@@ -1,0 +1,75 @@
+/* A small x86-64 instruction encoder for the native backend: it writes
+ * the bytes of the few instructions dbt/native.c emits into a buffer.
+ *
+ * The buffer is written through one address (`w`, the writable view of
+ * the code buffer) and runs at another (`x`, the executable view of the
+ * same memory: dbt/code_buffer.h), so every relative displacement is
+ * computed against the executable address. Encodings follow the Intel
+ * SDM vol. 2 (REX prefixes, ModRM/SIB with a 32-bit displacement). When
+ * the instruction does not fit, `overflow` is set and nothing more is
+ * written: the caller throws the block's code away. */
+#ifndef SHADOW86_DBT_X64_EMIT_H
+#define SHADOW86_DBT_X64_EMIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum x64_reg {
+    X64_RAX, X64_RCX, X64_RDX, X64_RBX, X64_RSP, X64_RBP, X64_RSI, X64_RDI,
+    X64_R8, X64_R9, X64_R10, X64_R11, X64_R12, X64_R13, X64_R14, X64_R15
+};
+
+/* Condition codes as in Jcc's low nibble. */
+enum x64_cc { X64_CC_E = 0x4, X64_CC_NE = 0x5, X64_CC_A = 0x7 };
+
+struct x64_emit {
+    uint8_t *w;          /* where the next byte is written */
+    uintptr_t x;         /* the executable address of that byte */
+    uint8_t *end;        /* end of the writable space */
+    int overflow;
+};
+
+void x64_init(struct x64_emit *e, uint8_t *w, uintptr_t x, size_t size);
+
+void x64_mov_rr(struct x64_emit *e, enum x64_reg dst, enum x64_reg src);        /* 64-bit */
+void x64_mov_ri64(struct x64_emit *e, enum x64_reg dst, uint64_t imm);          /* movabs */
+void x64_mov_ri32(struct x64_emit *e, enum x64_reg dst, uint32_t imm);          /* zero-extends */
+void x64_mov_rm(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, int32_t disp);   /* 64 */
+void x64_mov_mr(struct x64_emit *e, enum x64_reg base, int32_t disp, enum x64_reg src);   /* 64 */
+void x64_mov_rm32(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, int32_t disp);
+void x64_mov_mr32(struct x64_emit *e, enum x64_reg base, int32_t disp, enum x64_reg src);
+/* mov qword [base + index*8 + disp], src */
+void x64_mov_mr_idx8(struct x64_emit *e, enum x64_reg base, enum x64_reg index, int32_t disp,
+                     enum x64_reg src);
+void x64_mov_m32_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, uint32_t imm);
+void x64_cmp_m32_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, uint32_t imm);
+void x64_add_m64_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, int32_t imm);
+void x64_inc_m64(struct x64_emit *e, enum x64_reg base, int32_t disp);
+void x64_add_ri32(struct x64_emit *e, enum x64_reg dst, int32_t imm);           /* 64-bit */
+void x64_and_ri8_32(struct x64_emit *e, enum x64_reg dst, int8_t imm);         /* 32-bit */
+void x64_lea_r32_disp8(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, int8_t disp);
+void x64_cmp_rm(struct x64_emit *e, enum x64_reg reg, enum x64_reg base, int32_t disp);  /* 64 */
+void x64_test_rr(struct x64_emit *e, enum x64_reg a, enum x64_reg b);           /* 64-bit */
+void x64_push(struct x64_emit *e, enum x64_reg r);
+void x64_pop(struct x64_emit *e, enum x64_reg r);
+void x64_sub_rsp_i8(struct x64_emit *e, int8_t imm);
+void x64_add_rsp_i8(struct x64_emit *e, int8_t imm);
+void x64_ret(struct x64_emit *e);
+void x64_jmp_r(struct x64_emit *e, enum x64_reg r);
+/* A call to an absolute address: rel32 when it reaches, else through
+ * RAX (movabs + call rax). */
+void x64_call(struct x64_emit *e, uintptr_t target);
+/* Jumps with a 32-bit displacement to `target` (an executable address;
+ * 0 leaves it to x64_patch_rel32). They return the executable address of
+ * the displacement, for patching. */
+uintptr_t x64_jmp(struct x64_emit *e, uintptr_t target);
+uintptr_t x64_jcc(struct x64_emit *e, enum x64_cc cc, uintptr_t target);
+
+/* Whether `target` can be reached with a rel32 from the end of an
+ * instruction at `next`. */
+int x64_rel32_reaches(uintptr_t next, uintptr_t target);
+/* Point the rel32 at writable address `w` (executable address `x`, the
+ * displacement's own) at `target`. */
+void x64_patch_rel32(uint8_t *w, uintptr_t x, uintptr_t target);
+
+#endif
