@@ -11,6 +11,8 @@
 #include <errno.h>
 
 #include "dbt/code_buffer.h"
+#include "dbt/native_inline.h"
+#include "dbt/native_mem.h"
 #include "dbt/uops.h"
 #include "dbt/x64_emit.h"
 
@@ -155,6 +157,26 @@ static void emit_rsb_push(struct x64_emit *e, const struct dbt_block *b)
 
 uintptr_t dbt_native_ret_next(struct dbt *d);
 
+/* A call of micro-op u: it returns NULL to stop the run (to_stop). */
+static void emit_call(struct x64_emit *e, const struct dbt_uop *u, struct fixups *to_stop)
+{
+    x64_mov_rr(e, X64_RDI, R_CPU);
+    x64_mov_ri64(e, X64_RSI, (uintptr_t)u);
+    x64_mov_rr(e, X64_RDX, R_DBT);
+    x64_call(e, (uintptr_t)u->fn);
+    x64_test_rr(e, X64_RAX, X64_RAX);
+    fix_add(to_stop, x64_jcc(e, X64_CC_E, 0));
+}
+
+/* An inline fast half's way out: the call of its micro-op, placed out of
+ * line after the block's exits, then back to `resume`. */
+struct cold {
+    const struct dbt_uop *u;
+    uintptr_t miss[DBT_INLINE_MEM_MISS];
+    unsigned nmiss;
+    uintptr_t resume;
+};
+
 int dbt_native_emit(struct dbt *d, struct dbt_block *b)
 {
     struct dbt_native *n = d->native;
@@ -180,16 +202,30 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
     x64_mov_mr(&e, R_DBT, D_OFF(running), X64_RAX);
     x64_inc_m64(&e, R_DBT, D_OFF(inline_runs));
 
-    /* The micro-ops. A fused CMP/TEST+Jcc runs both instructions. */
+    /* The micro-ops: inline where a register form has a host form, else a
+     * call. A fused CMP/TEST+Jcc runs both instructions; the inline one
+     * is the block's end (below). */
     nb.body = e.x;
+    const struct dbt_uop *fused_end = NULL;
+    struct cold cold[DBT_BLOCK_MAX];
+    unsigned ncold = 0;
+    unsigned priv = ((b->mode >> 2) & 3) == 3 ? SOFTTLB_USER : SOFTTLB_SUPERVISOR;
     for (unsigned i = 0; i < b->n; i++) {
         const struct dbt_uop *u = &b->uops[i];
-        x64_mov_rr(&e, X64_RDI, R_CPU);
-        x64_mov_ri64(&e, X64_RSI, (uintptr_t)u);
-        x64_mov_rr(&e, X64_RDX, R_DBT);
-        x64_call(&e, (uintptr_t)u->fn);
-        x64_test_rr(&e, X64_RAX, X64_RAX);
-        fix_add(&to_stop, x64_jcc(&e, X64_CC_E, 0));
+        if (dbt_inline_fused_ok(u) && i + 2 == b->n) {
+            fused_end = u;
+            break;
+        }
+        if (dbt_inline_uop(&e, u))
+            continue;
+        struct cold *c = &cold[ncold];
+        if (dbt_inline_mem(&e, u, priv, c->miss, &c->nmiss)) {
+            c->u = u;
+            c->resume = e.x;
+            ncold++;
+            continue;
+        }
+        emit_call(&e, u, &to_stop);
         if (u->fused)
             i++;
     }
@@ -203,7 +239,25 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
     if (b->ends_call)
         emit_rsb_push(&e, b);
 
-    if (b->ends_slow || (!b->chainable && !b->ends_ret)) {
+    if (fused_end) {
+        /* CMP/TEST + Jcc on the host's flags: each way stores its EIP and
+         * leaves by its own slot. (When the target is the next
+         * instruction, the run loop links the fall-through slot only.) */
+        dbt_inline_fused_compare(&e, fused_end);
+        uintptr_t to_taken = x64_jcc(&e, last->in.cond & 15, 0);
+        x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
+        if (b->chainable)
+            nb.slot_rel[DBT_SLOT_FALLTHROUGH] = x64_jmp(&e, 0);
+        else
+            fix_add(&to_done, x64_jmp(&e, 0));
+        if (to_taken)
+            patch(n, to_taken, e.x);
+        x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->imm);
+        if (b->chainable)
+            nb.slot_rel[DBT_SLOT_TAKEN] = x64_jmp(&e, 0);
+        else
+            fix_add(&to_done, x64_jmp(&e, 0));
+    } else if (b->ends_slow || (!b->chainable && !b->ends_ret)) {
         fix_add(&to_done, x64_jmp(&e, 0));
     } else if (b->ends_ret) {
         x64_mov_rr(&e, X64_RDI, R_DBT);
@@ -225,6 +279,14 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
     }
     for (int s = 0; s < DBT_SLOT_COUNT; s++)
         fix_add(&to_done, nb.slot_rel[s]);
+
+    for (unsigned i = 0; i < ncold; i++) {
+        for (unsigned k = 0; k < cold[i].nmiss; k++)
+            if (!e.overflow)
+                patch(n, cold[i].miss[k], e.x);
+        emit_call(&e, cold[i].u, &to_stop);
+        x64_jmp(&e, cold[i].resume);
+    }
 
     nb.done = e.x;
     x64_mov_ri32(&e, X64_RAX, DBT_NATIVE_DONE);

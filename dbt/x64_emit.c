@@ -203,6 +203,150 @@ void x64_test_rr(struct x64_emit *e, enum x64_reg a, enum x64_reg b)
     b8(e, (uint8_t)(0xC0 | (b & 7) << 3 | (a & 7)));
 }
 
+/* reg, reg with one opcode byte, 32-bit (REX only for R8..R15). */
+static void op_rr32(struct x64_emit *e, uint8_t op, unsigned reg, unsigned rm)
+{
+    if (!room(e, 3))
+        return;
+    rex(e, 0, reg, 0, rm);
+    b8(e, op);
+    b8(e, (uint8_t)(0xC0 | (reg & 7) << 3 | (rm & 7)));
+}
+
+void x64_mov_rr32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src)
+{
+    op_rr32(e, 0x89, src, dst);                   /* MOV r/m32, r32 */
+}
+
+void x64_alu_rr32(struct x64_emit *e, enum x64_alu op, enum x64_reg dst, enum x64_reg src)
+{
+    op_rr32(e, (uint8_t)(op << 3 | 1), src, dst); /* ADD..CMP r/m32, r32 */
+}
+
+void x64_test_rr32(struct x64_emit *e, enum x64_reg a, enum x64_reg b)
+{
+    op_rr32(e, 0x85, b, a);                       /* TEST r/m32, r32 */
+}
+
+void x64_alu_ri32(struct x64_emit *e, enum x64_alu op, enum x64_reg dst, uint32_t imm)
+{
+    if (!room(e, 7))
+        return;
+    rex(e, 0, 0, 0, dst);
+    b8(e, 0x81);                                  /* ADD..CMP r/m32, imm32 (/op) */
+    b8(e, (uint8_t)(0xC0 | op << 3 | (dst & 7)));
+    b32(e, imm);
+}
+
+void x64_test_ri32(struct x64_emit *e, enum x64_reg a, uint32_t imm)
+{
+    if (!room(e, 7))
+        return;
+    rex(e, 0, 0, 0, a);
+    b8(e, 0xF7);                                  /* TEST r/m32, imm32 (/0) */
+    b8(e, (uint8_t)(0xC0 | (a & 7)));
+    b32(e, imm);
+}
+
+void x64_alu_m32_i32(struct x64_emit *e, enum x64_alu op, enum x64_reg base, int32_t disp,
+                     uint32_t imm)
+{
+    op_mem(e, 0, 0x81, op, base, disp);           /* ADD..CMP r/m32, imm32 (/op) */
+    if (room(e, 4))
+        b32(e, imm);
+}
+
+void x64_shift_ri32(struct x64_emit *e, unsigned digit, enum x64_reg dst, uint8_t count)
+{
+    if (!room(e, 4))
+        return;
+    rex(e, 0, 0, 0, dst);
+    b8(e, 0xC1);                                  /* SHL/SHR/SAR r/m32, imm8 */
+    b8(e, (uint8_t)(0xC0 | (digit & 7) << 3 | (dst & 7)));
+    b8(e, count);
+}
+
+void x64_mov_m16_i16(struct x64_emit *e, enum x64_reg base, int32_t disp, uint16_t imm)
+{
+    if (!room(e, 11))
+        return;
+    b8(e, 0x66);                                  /* operand-size prefix */
+    op_mem(e, 0, 0xC7, 0, base, disp);            /* MOV r/m16, imm16 (/0) */
+    b8(e, (uint8_t)imm);
+    b8(e, (uint8_t)(imm >> 8));
+}
+
+void x64_test_m8_i8(struct x64_emit *e, enum x64_reg base, int32_t disp, uint8_t imm)
+{
+    op_mem(e, 0, 0xF6, 0, base, disp);            /* TEST r/m8, imm8 (/0) */
+    if (room(e, 1))
+        b8(e, imm);
+}
+
+void x64_cmp_m8_i8(struct x64_emit *e, enum x64_reg base, int32_t disp, uint8_t imm)
+{
+    op_mem(e, 0, 0x80, 7, base, disp);            /* CMP r/m8, imm8 (/7) */
+    if (room(e, 1))
+        b8(e, imm);
+}
+
+void x64_cmp_rm32(struct x64_emit *e, enum x64_reg reg, enum x64_reg base, int32_t disp)
+{
+    op_mem(e, 0, 0x3B, reg, base, disp);          /* CMP r32, r/m32 */
+}
+
+void x64_imul_rri32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src, int32_t imm)
+{
+    if (!room(e, 7))
+        return;
+    rex(e, 1, dst, 0, src);
+    b8(e, 0x69);                                  /* IMUL r64, r/m64, imm32 */
+    b8(e, (uint8_t)(0xC0 | (dst & 7) << 3 | (src & 7)));
+    b32(e, (uint32_t)imm);
+}
+
+void x64_add_rr(struct x64_emit *e, enum x64_reg dst, enum x64_reg src)
+{
+    if (!room(e, 3))
+        return;
+    rex(e, 1, src, 0, dst);
+    b8(e, 0x01);                                  /* ADD r/m64, r64 */
+    b8(e, (uint8_t)(0xC0 | (src & 7) << 3 | (dst & 7)));
+}
+
+void x64_load32(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, int32_t disp,
+                unsigned size, int sign)
+{
+    if (size == 4) {
+        x64_mov_rm32(e, dst, base, disp);
+        return;
+    }
+    if (!room(e, 9))
+        return;
+    rex(e, 0, dst, 0, base);
+    b8(e, 0x0F);                                  /* MOVZX/MOVSX r32, r/m8 or r/m16 */
+    b8(e, (uint8_t)((sign ? 0xBE : 0xB6) | (size == 2 ? 1 : 0)));
+    mem(e, dst, base, disp);
+}
+
+void x64_store(struct x64_emit *e, enum x64_reg base, int32_t disp, enum x64_reg src,
+               unsigned size)
+{
+    if (size == 4) {
+        x64_mov_mr32(e, base, disp, src);
+        return;
+    }
+    if (!room(e, 9))
+        return;
+    if (size == 2)
+        b8(e, 0x66);                              /* operand-size prefix */
+    /* A REX prefix (even an empty one) makes byte registers 4..7 SPL..DIL,
+     * not AH..BH; callers store from RAX..RDX or R8..R15 only. */
+    rex(e, 0, src, 0, base);
+    b8(e, size == 1 ? 0x88 : 0x89);               /* MOV r/m8, r8 / r/m16, r16 */
+    mem(e, src, base, disp);
+}
+
 void x64_push(struct x64_emit *e, enum x64_reg r)
 {
     if (!room(e, 2))
@@ -297,11 +441,11 @@ uintptr_t x64_jmp(struct x64_emit *e, uintptr_t target)
     return rel32_field(e, target);
 }
 
-uintptr_t x64_jcc(struct x64_emit *e, enum x64_cc cc, uintptr_t target)
+uintptr_t x64_jcc(struct x64_emit *e, unsigned cc, uintptr_t target)
 {
     if (!room(e, 6))
         return 0;
     b8(e, 0x0F);
-    b8(e, (uint8_t)(0x80 | cc));                  /* Jcc rel32 */
+    b8(e, (uint8_t)(0x80 | (cc & 15)));           /* Jcc rel32 */
     return rel32_field(e, target);
 }

@@ -19,8 +19,12 @@ enum x64_reg {
     X64_R8, X64_R9, X64_R10, X64_R11, X64_R12, X64_R13, X64_R14, X64_R15
 };
 
-/* Condition codes as in Jcc's low nibble. */
+/* Condition codes as in Jcc's low nibble (the guest's Jcc uses the same
+ * numbering: 0 O, 1 NO, 2 B, ... 0xF G). */
 enum x64_cc { X64_CC_E = 0x4, X64_CC_NE = 0x5, X64_CC_A = 0x7 };
+
+/* The ALU group's /digit (and (digit << 3) | 1 is its r/m, reg opcode). */
+enum x64_alu { X64_ADD = 0, X64_OR = 1, X64_AND = 4, X64_SUB = 5, X64_XOR = 6, X64_CMP = 7 };
 
 struct x64_emit {
     uint8_t *w;          /* where the next byte is written */
@@ -50,6 +54,31 @@ void x64_and_ri8_32(struct x64_emit *e, enum x64_reg dst, int8_t imm);         /
 void x64_lea_r32_disp8(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, int8_t disp);
 void x64_cmp_rm(struct x64_emit *e, enum x64_reg reg, enum x64_reg base, int32_t disp);  /* 64 */
 void x64_test_rr(struct x64_emit *e, enum x64_reg a, enum x64_reg b);           /* 64-bit */
+/* 32-bit forms for the guest's own arithmetic. */
+void x64_mov_rr32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src);
+void x64_alu_rr32(struct x64_emit *e, enum x64_alu op, enum x64_reg dst, enum x64_reg src);
+void x64_alu_ri32(struct x64_emit *e, enum x64_alu op, enum x64_reg dst, uint32_t imm);
+void x64_alu_m32_i32(struct x64_emit *e, enum x64_alu op, enum x64_reg base, int32_t disp,
+                     uint32_t imm);
+void x64_test_rr32(struct x64_emit *e, enum x64_reg a, enum x64_reg b);
+void x64_test_ri32(struct x64_emit *e, enum x64_reg a, uint32_t imm);
+/* SHL (4), SHR (5), SAR (7) r32 by an immediate count. */
+void x64_shift_ri32(struct x64_emit *e, unsigned digit, enum x64_reg dst, uint8_t count);
+void x64_mov_m16_i16(struct x64_emit *e, enum x64_reg base, int32_t disp, uint16_t imm);
+/* Byte tests of memory: TEST m8, imm8 and CMP m8, imm8. */
+void x64_test_m8_i8(struct x64_emit *e, enum x64_reg base, int32_t disp, uint8_t imm);
+void x64_cmp_m8_i8(struct x64_emit *e, enum x64_reg base, int32_t disp, uint8_t imm);
+/* CMP r32, [base + disp]. */
+void x64_cmp_rm32(struct x64_emit *e, enum x64_reg reg, enum x64_reg base, int32_t disp);
+/* dst = src * imm (64-bit). */
+void x64_imul_rri32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src, int32_t imm);
+void x64_add_rr(struct x64_emit *e, enum x64_reg dst, enum x64_reg src);        /* 64-bit */
+/* Loads of 1, 2 or 4 bytes at [base + disp] into a 32-bit register, zero-
+ * or sign-extended; stores of the low 1, 2 or 4 bytes of a register. */
+void x64_load32(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, int32_t disp,
+                unsigned size, int sign);
+void x64_store(struct x64_emit *e, enum x64_reg base, int32_t disp, enum x64_reg src,
+               unsigned size);
 void x64_push(struct x64_emit *e, enum x64_reg r);
 void x64_pop(struct x64_emit *e, enum x64_reg r);
 void x64_sub_rsp_i8(struct x64_emit *e, int8_t imm);
@@ -63,7 +92,7 @@ void x64_call(struct x64_emit *e, uintptr_t target);
  * 0 leaves it to x64_patch_rel32). They return the executable address of
  * the displacement, for patching. */
 uintptr_t x64_jmp(struct x64_emit *e, uintptr_t target);
-uintptr_t x64_jcc(struct x64_emit *e, enum x64_cc cc, uintptr_t target);
+uintptr_t x64_jcc(struct x64_emit *e, unsigned cc, uintptr_t target);
 
 /* Whether `target` can be reached with a rel32 from the end of an
  * instruction at `next`. */

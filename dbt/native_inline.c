@@ -1,0 +1,165 @@
+/* Inline register forms for the x86-64 backend (dbt/native_inline.h).
+ *
+ * The guest registers stay in cpu->regs; each form loads what it reads
+ * into RAX/RCX, computes with the host instruction of the same name, and
+ * stores the result. The guest's 32-bit ADD/SUB/AND/OR/XOR/CMP/TEST and
+ * SHL/SHR/SAR compute the same result bits on the host, and the flag
+ * record keeps the operands and result as cpu/alu.h's flags_record()
+ * stores them (op, size 4, dst, src, res), so later flag readers — in
+ * this block, the next, or the interpreter — see the very record the
+ * portable forms write. ADC/SBB (carry in), 8/16-bit forms and INC/DEC
+ * with live flags (preserved CF) stay calls. */
+#include <stddef.h>
+
+#include "cpu/alu.h"
+#include "dbt/native_inline.h"
+
+#define R_CPU X64_RBX
+#define REG(r) ((int32_t)(offsetof(struct cpu, regs) + 4u * (r)))
+#define LF(f) ((int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, f)))
+
+/* op and size are adjacent bytes: one 16-bit store writes both. */
+_Static_assert(offsetof(struct lazy_flags, size) == offsetof(struct lazy_flags, op) + 1,
+               "lazy_flags: op, size adjacent");
+
+static int alu_of(unsigned op, enum x64_alu *a, enum lf_op *kind)
+{
+    switch (op) {
+    case OP_ADD: *a = X64_ADD; *kind = LF_ADD; return 1;
+    case OP_OR:  *a = X64_OR;  *kind = LF_LOGIC; return 1;
+    case OP_AND: *a = X64_AND; *kind = LF_LOGIC; return 1;
+    case OP_SUB: *a = X64_SUB; *kind = LF_SUB; return 1;
+    case OP_XOR: *a = X64_XOR; *kind = LF_LOGIC; return 1;
+    case OP_CMP: *a = X64_SUB; *kind = LF_SUB; return 1;
+    case OP_TEST: *a = X64_AND; *kind = LF_LOGIC; return 1;
+    default: return 0;
+    }
+}
+
+/* A 32-bit two-operand form: register destination, register or
+ * immediate source (what dbt_reg_form() binds to its register forms). */
+static int reg_or_imm_32(const struct insn *in)
+{
+    return !in->lock && in->nopnd == 2 && in->opnd[0].kind == OPK_REG &&
+           in->opnd[0].size == 4 &&
+           (in->opnd[1].kind == OPK_REG || in->opnd[1].kind == OPK_IMM);
+}
+
+/* RAX = dst, RCX = src. Operands come from the decoded instruction, not
+ * from what a binder left in u. */
+static void load_operands(struct x64_emit *e, const struct dbt_uop *u)
+{
+    x64_mov_rm32(e, X64_RAX, R_CPU, REG(u->in.opnd[0].reg));
+    if (u->in.opnd[1].kind == OPK_REG)
+        x64_mov_rm32(e, X64_RCX, R_CPU, REG(u->in.opnd[1].reg));
+    else
+        x64_mov_ri32(e, X64_RCX, u->in.imm);
+}
+
+/* flags_record(cpu, kind, 4, RAX, RCX, RDX). */
+static void record(struct x64_emit *e, enum lf_op kind)
+{
+    x64_mov_m16_i16(e, R_CPU, LF(op), (uint16_t)(kind | 4u << 8));
+    x64_mov_mr32(e, R_CPU, LF(dst), X64_RAX);
+    x64_mov_mr32(e, R_CPU, LF(src), X64_RCX);
+    x64_mov_mr32(e, R_CPU, LF(res), X64_RDX);
+}
+
+static int inline_alu(struct x64_emit *e, const struct dbt_uop *u)
+{
+    enum x64_alu a;
+    enum lf_op kind;
+    const struct insn *in = &u->in;
+    if (!alu_of(in->op, &a, &kind) || !reg_or_imm_32(in))
+        return 0;
+    int writes = in->op != OP_CMP && in->op != OP_TEST;
+    if (!writes && !u->flags_live)
+        return 1;   /* a compare nobody reads: nothing to do */
+    if (!u->flags_live && in->opnd[1].kind == OPK_IMM) {
+        x64_alu_m32_i32(e, a, R_CPU, REG(in->opnd[0].reg), in->imm);   /* add [&eax], imm */
+        return 1;
+    }
+    load_operands(e, u);
+    x64_mov_rr32(e, X64_RDX, X64_RAX);
+    x64_alu_rr32(e, a, X64_RDX, X64_RCX);
+    if (writes)
+        x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RDX);
+    if (u->flags_live)
+        record(e, kind);
+    return 1;
+}
+
+static int inline_shift(struct x64_emit *e, const struct dbt_uop *u)
+{
+    const struct insn *in = &u->in;
+    unsigned digit;
+    enum lf_op kind;
+    switch (in->op) {
+    case OP_SHL: case OP_SAL: digit = 4; kind = LF_SHL; break;
+    case OP_SHR: digit = 5; kind = LF_SHR; break;
+    case OP_SAR: digit = 7; kind = LF_SAR; break;
+    default: return 0;
+    }
+    if (in->lock || in->opnd[0].kind != OPK_REG || in->opnd[0].size != 4 ||
+        (in->opnd[1].kind != OPK_IMM && in->opnd[1].kind != OPK_CONST1))
+        return 0;
+    /* The masked count, as dbt_reg_form() computes it; a zero count
+     * changes nothing (not even the flags) and is not a register form. */
+    uint8_t count = (uint8_t)((in->opnd[1].kind == OPK_CONST1 ? 1 : in->imm) & 0x1F);
+    if (count == 0)
+        return 0;
+    unsigned r = in->opnd[0].reg;
+    x64_mov_rm32(e, X64_RAX, R_CPU, REG(r));
+    x64_mov_rr32(e, X64_RDX, X64_RAX);
+    x64_shift_ri32(e, digit, X64_RDX, count);
+    x64_mov_mr32(e, R_CPU, REG(r), X64_RDX);
+    if (u->flags_live) {
+        x64_mov_ri32(e, X64_RCX, count);
+        record(e, kind);
+    }
+    return 1;
+}
+
+int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u)
+{
+    const struct insn *in = &u->in;
+    if (u->sets_eip || u->fused)
+        return 0;   /* not a register form, or one the block end handles */
+    switch (in->op) {
+    case OP_MOV:
+        if (!reg_or_imm_32(in))
+            return 0;
+        if (in->opnd[1].kind == OPK_IMM) {
+            x64_mov_m32_i32(e, R_CPU, REG(in->opnd[0].reg), in->imm);
+        } else {
+            x64_mov_rm32(e, X64_RAX, R_CPU, REG(in->opnd[1].reg));
+            x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RAX);
+        }
+        return 1;
+    case OP_INC: case OP_DEC:
+        if (u->flags_live || in->lock || in->opnd[0].kind != OPK_REG || in->opnd[0].size != 4)
+            return 0;
+        x64_alu_m32_i32(e, in->op == OP_INC ? X64_ADD : X64_SUB, R_CPU, REG(in->opnd[0].reg), 1);
+        return 1;
+    default:
+        return inline_alu(e, u) || inline_shift(e, u);
+    }
+}
+
+int dbt_inline_fused_ok(const struct dbt_uop *u)
+{
+    return u->fused && (u->in.op == OP_CMP || u->in.op == OP_TEST) && reg_or_imm_32(&u->in);
+}
+
+void dbt_inline_fused_compare(struct x64_emit *e, const struct dbt_uop *u)
+{
+    int test = u->in.op == OP_TEST;
+    load_operands(e, u);
+    x64_mov_rr32(e, X64_RDX, X64_RAX);
+    x64_alu_rr32(e, test ? X64_AND : X64_SUB, X64_RDX, X64_RCX);
+    record(e, test ? LF_LOGIC : LF_SUB);
+    if (test)
+        x64_test_rr32(e, X64_RAX, X64_RCX);
+    else
+        x64_alu_rr32(e, X64_CMP, X64_RAX, X64_RCX);
+}

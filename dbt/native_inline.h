@@ -1,0 +1,30 @@
+/* Register micro-ops written as host instructions in place of a call
+ * (dbt/native.c): 32-bit MOV, the ALU group and shifts by an immediate
+ * with register or immediate operands, INC/DEC with dead flags, and a
+ * CMP/TEST fused with the Jcc that ends its block, which branches on the
+ * host's own flags. They cannot fault and touch only cpu->regs, the lazy
+ * flag record (exactly the fields flags_record() writes, when the flags
+ * are live) and, for the branch, cpu->eip. Internal to dbt/. */
+#ifndef SHADOW86_DBT_NATIVE_INLINE_H
+#define SHADOW86_DBT_NATIVE_INLINE_H
+
+#include "dbt/block.h"
+#include "dbt/x64_emit.h"
+
+/* The host registers inline code may clobber: RAX, RCX, RDX (the block
+ * keeps RBX = cpu and R12 = translator). */
+
+/* Emit u inline when it has an inline form: 1, else 0 (nothing emitted). */
+int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u);
+
+/* Whether the fused CMP/TEST at u (with its Jcc at u + 1) has the inline
+ * form of dbt_inline_fused_compare(). */
+int dbt_inline_fused_ok(const struct dbt_uop *u);
+/* Its comparison: loads the operands, writes the flag record (always:
+ * the Jcc's successor may read it), and leaves the host flags set by the
+ * same CMP or TEST, for a Jcc with the guest's condition code
+ * (u[1].in.cond: x86's numbering on both sides). Emit nothing between it
+ * and that Jcc that changes the host flags. */
+void dbt_inline_fused_compare(struct x64_emit *e, const struct dbt_uop *u);
+
+#endif

@@ -1,0 +1,21 @@
+/* The softtlb hit of the commonest memory micro-ops written inline by the
+ * x86-64 backend (dbt/native.c): 32-bit MOV loads and stores with a base
+ * + displacement address, MOVZX/MOVSX loads. Internal to dbt/. */
+#ifndef SHADOW86_DBT_NATIVE_MEM_H
+#define SHADOW86_DBT_NATIVE_MEM_H
+
+#include "dbt/block.h"
+#include "dbt/x64_emit.h"
+
+#define DBT_INLINE_MEM_MISS 4
+
+/* Emit u's fast half inline: 1 with the sites of its jumps to the slow
+ * path in miss[] (*nmiss of them; the caller points them at an out of
+ * line call to u, which then takes its own fast-or-slow decision again
+ * and runs exactly as under the portable backend), 0 when u has no
+ * inline form (nothing emitted). `priv` is the softtlb privilege of the
+ * block's CPL. Clobbers RAX, RCX, RDX. */
+int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
+                   uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss);
+
+#endif
