@@ -219,7 +219,7 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
         if (dbt_inline_uop(&e, u))
             continue;
         struct cold *c = &cold[ncold];
-        if (dbt_inline_mem(&e, u, priv, c->miss, &c->nmiss)) {
+        if (dbt_inline_mem(&e, u, priv, b->cs_limit, c->miss, &c->nmiss)) {
             c->u = u;
             c->resume = e.x;
             ncold++;

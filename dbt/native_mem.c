@@ -35,21 +35,38 @@ static void miss_on(uintptr_t miss[], unsigned *n, uintptr_t site)
         miss[(*n)++] = site;
 }
 
-/* RDX = host address of `size` bytes at the offset base + disp of
- * segment `seg`, for an access of `type`; jumps to a miss otherwise. */
-static void probe(struct x64_emit *e, const struct insn *in, unsigned size, int type,
-                  unsigned priv, uintptr_t miss[], unsigned *nmiss)
+/* Steps 1 and 2 for segment `seg`. */
+static void flat_and_priv(struct x64_emit *e, unsigned seg, int type, unsigned priv,
+                          uintptr_t miss[], unsigned *nmiss)
 {
     int32_t flat = type == SOFTTLB_WRITE ? (int32_t)offsetof(struct dbt, flat_wr)
                                          : (int32_t)offsetof(struct dbt, flat_rd);
-    x64_test_m8_i8(e, R_DBT, flat, (uint8_t)(1u << in->seg));
+    x64_test_m8_i8(e, R_DBT, flat, (uint8_t)(1u << seg));
     miss_on(miss, nmiss, x64_jcc(e, X64_CC_E, 0));
     x64_cmp_m8_i8(e, R_DBT, (int32_t)offsetof(struct dbt, tlb_priv), (uint8_t)priv);
     miss_on(miss, nmiss, x64_jcc(e, X64_CC_NE, 0));
+}
+
+/* RDX = host address of `size` bytes at the offset base + disp of
+ * segment `seg`, for an access of `type`; jumps to a miss otherwise. */
+static void tlb_at_eax(struct x64_emit *e, unsigned size, int type, unsigned priv,
+                       uintptr_t miss[], unsigned *nmiss);
+
+static void probe(struct x64_emit *e, const struct insn *in, unsigned size, int type,
+                  unsigned priv, uintptr_t miss[], unsigned *nmiss)
+{
+    flat_and_priv(e, in->seg, type, priv, miss, nmiss);
     /* EAX = linear address (flat: the offset, 32-bit wrap included). */
     x64_mov_rm32(e, X64_RAX, R_CPU, REG(in->ea_base));
     if (in->disp)
         x64_alu_ri32(e, X64_ADD, X64_RAX, (uint32_t)in->disp);
+    tlb_at_eax(e, size, type, priv, miss, nmiss);
+}
+
+/* Step 3 for the linear address in EAX. */
+static void tlb_at_eax(struct x64_emit *e, unsigned size, int type, unsigned priv,
+                       uintptr_t miss[], unsigned *nmiss)
+{
     /* ECX = softtlb_tag(lin + size - 1); RDX = the slot of lin. */
     x64_lea_r32_disp8(e, X64_RCX, X64_RAX, (int8_t)(size - 1));
     x64_alu_ri32(e, X64_AND, X64_RCX, 0xFFFFF000u);
@@ -70,12 +87,83 @@ static void probe(struct x64_emit *e, const struct insn *in, unsigned size, int 
     x64_add_rr(e, X64_RDX, X64_RAX);
 }
 
+#define SS_ATTR ((int32_t)offsetof(struct cpu, seg[SEG_SS].attr))
+#define ESP REG(REG_ESP)
+
+/* The stack forms' fast halves need a 32-bit stack (SS.B): LSS, a full
+ * form, may change it inside a block, so it is tested here. Then EAX =
+ * ESP + adjust (flat SS: the linear address) and the softtlb probe. */
+static void stack_probe(struct x64_emit *e, int type, int32_t adjust, unsigned priv,
+                        uintptr_t miss[], unsigned *nmiss)
+{
+    x64_test_m8_i8(e, R_CPU, SS_ATTR + 1, (uint8_t)(SEG_ATTR_DB >> 8));
+    miss_on(miss, nmiss, x64_jcc(e, X64_CC_E, 0));
+    flat_and_priv(e, SEG_SS, type, priv, miss, nmiss);
+    x64_mov_rm32(e, X64_RAX, R_CPU, ESP);
+    if (adjust)
+        x64_alu_ri32(e, X64_ADD, X64_RAX, (uint32_t)adjust);
+    tlb_at_eax(e, 4, type, priv, miss, nmiss);
+}
+
+/* PUSH r32, POP r32, CALL rel32, RET (dbt/uop_mem.c's push_r_4, pop_r_4,
+ * call_rel_4, ret_4: same checks, same order of updates). */
+static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
+                        uint32_t cs_limit, uintptr_t miss[], unsigned *nmiss)
+{
+    const struct insn *in = &u->in;
+    switch (in->op) {
+    case OP_PUSH:
+        if (in->opsize != 4 || in->opnd[0].kind != OPK_REG || in->lock)
+            return 0;
+        stack_probe(e, SOFTTLB_WRITE, -4, priv, miss, nmiss);
+        x64_mov_rm32(e, X64_RCX, R_CPU, REG(in->opnd[0].reg));   /* PUSH ESP: the old ESP */
+        x64_store(e, X64_RDX, 0, X64_RCX, 4);
+        x64_alu_m32_i32(e, X64_SUB, R_CPU, ESP, 4);
+        return 1;
+    case OP_POP:
+        if (in->opsize != 4 || in->opnd[0].kind != OPK_REG || in->lock)
+            return 0;
+        stack_probe(e, SOFTTLB_READ, 0, priv, miss, nmiss);
+        x64_load32(e, X64_RCX, X64_RDX, 0, 4, 0);
+        x64_alu_m32_i32(e, X64_ADD, R_CPU, ESP, 4);
+        x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RCX);  /* POP ESP: the value wins */
+        return 1;
+    case OP_CALL:
+        /* Bound as call_rel_4 (u->imm: the target) only when the target
+         * is within the CS limit, as dbt_mem_form() decides. */
+        if (in->opsize != 4 || in->opnd[0].kind != OPK_REL ||
+            u->next_eip + (uint32_t)in->imm > cs_limit)
+            return 0;
+        stack_probe(e, SOFTTLB_WRITE, -4, priv, miss, nmiss);
+        x64_mov_ri32(e, X64_RCX, u->next_eip);
+        x64_store(e, X64_RDX, 0, X64_RCX, 4);
+        x64_alu_m32_i32(e, X64_SUB, R_CPU, ESP, 4);
+        x64_mov_m32_i32(e, R_CPU, (int32_t)offsetof(struct cpu, eip),
+                        u->next_eip + (uint32_t)in->imm);
+        return 1;
+    case OP_RET:
+        if (in->opsize != 4 || in->nopnd != 0)
+            return 0;
+        stack_probe(e, SOFTTLB_READ, 0, priv, miss, nmiss);
+        x64_load32(e, X64_RCX, X64_RDX, 0, 4, 0);
+        x64_cmp_rm32(e, X64_RCX, R_CPU, (int32_t)offsetof(struct cpu, seg[SEG_CS].limit));
+        miss_on(miss, nmiss, x64_jcc(e, X64_CC_A, 0));           /* the slow half raises #GP */
+        x64_alu_m32_i32(e, X64_ADD, R_CPU, ESP, 4);
+        x64_mov_mr32(e, R_CPU, (int32_t)offsetof(struct cpu, eip), X64_RCX);
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
-                   uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss)
+                   uint32_t cs_limit, uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss)
 {
     const struct insn *in = &u->in;
     const struct opnd *o0 = &in->opnd[0], *o1 = &in->opnd[1];
     *nmiss = 0;
+    if (inline_stack(e, u, priv, cs_limit, miss, nmiss))
+        return 1;
     if (in->lock || in->nopnd != 2 || !ea_bd(in))
         return 0;
     if (in->op == OP_MOV && o0->kind == OPK_REG && o0->size == 4 && o1->kind == OPK_MEM) {

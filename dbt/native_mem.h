@@ -7,15 +7,16 @@
 #include "dbt/block.h"
 #include "dbt/x64_emit.h"
 
-#define DBT_INLINE_MEM_MISS 4
+#define DBT_INLINE_MEM_MISS 6
 
 /* Emit u's fast half inline: 1 with the sites of its jumps to the slow
  * path in miss[] (*nmiss of them; the caller points them at an out of
  * line call to u, which then takes its own fast-or-slow decision again
  * and runs exactly as under the portable backend), 0 when u has no
  * inline form (nothing emitted). `priv` is the softtlb privilege of the
- * block's CPL. Clobbers RAX, RCX, RDX. */
+ * block's CPL, `cs_limit` its CS limit (direct CALL targets beyond it
+ * are full forms). Clobbers RAX, RCX, RDX. */
 int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
-                   uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss);
+                   uint32_t cs_limit, uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss);
 
 #endif
