@@ -177,6 +177,35 @@ struct cold {
     uintptr_t resume;
 };
 
+/* The target of a direct JMP/Jcc that dbt_branch_form() bound as a
+ * branch form (within the CS limit): 1 with *target, else 0 (a full
+ * form raises the #GP). */
+static int branch_target(const struct dbt_uop *u, uint32_t cs_limit, unsigned op,
+                         uint32_t *target)
+{
+    const struct insn *in = &u->in;
+    if (in->op != op || in->opnd[0].kind != OPK_REL)
+        return 0;
+    uint32_t t = u->next_eip + in->imm;
+    if (in->opsize == 2)
+        t &= 0xFFFF;
+    if (t > cs_limit)
+        return 0;
+    *target = t;
+    return 1;
+}
+
+/* Leave by exit slot `s`: a patchable jump when the block is chainable,
+ * else the done exit. Stores the site in *slot_rel. */
+static void emit_slot(struct x64_emit *e, const struct dbt_block *b, uintptr_t *slot_rel,
+                      struct fixups *to_done)
+{
+    if (b->chainable)
+        *slot_rel = x64_jmp(e, 0);
+    else
+        fix_add(to_done, x64_jmp(e, 0));
+}
+
 int dbt_native_emit(struct dbt *d, struct dbt_block *b)
 {
     struct dbt_native *n = d->native;
@@ -206,16 +235,20 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
      * call. A fused CMP/TEST+Jcc runs both instructions; the inline one
      * is the block's end (below). */
     nb.body = e.x;
-    const struct dbt_uop *fused_end = NULL;
     struct cold cold[DBT_BLOCK_MAX];
     unsigned ncold = 0;
     unsigned priv = ((b->mode >> 2) & 3) == 3 ? SOFTTLB_USER : SOFTTLB_SUPERVISOR;
-    for (unsigned i = 0; i < b->n; i++) {
+    const struct dbt_uop *last = &b->uops[b->n - 1];
+    uint32_t target = 0;
+    /* Block ends the exit code does itself: a Jcc after an instruction
+     * whose host form leaves the guest's flags in the host's (CMP/TEST,
+     * fused or not, and the ALU register forms), and a direct JMP. */
+    int jcc_end = b->n >= 2 && branch_target(last, b->cs_limit, OP_JCC, &target) &&
+                  dbt_inline_sets_jcc_flags(&b->uops[b->n - 2]);
+    int jmp_end = !jcc_end && branch_target(last, b->cs_limit, OP_JMP, &target);
+    unsigned body_end = jcc_end ? b->n - 2 : jmp_end ? b->n - 1 : b->n;
+    for (unsigned i = 0; i < body_end; i++) {
         const struct dbt_uop *u = &b->uops[i];
-        if (dbt_inline_fused_ok(u) && i + 2 == b->n) {
-            fused_end = u;
-            break;
-        }
         if (dbt_inline_uop(&e, u))
             continue;
         struct cold *c = &cold[ncold];
@@ -232,31 +265,33 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
 
     /* Completed: EIP (register and memory forms leave it behind) and the
      * count, as the portable end sentinels do. */
-    const struct dbt_uop *last = &b->uops[b->n - 1];
     if (!last->sets_eip)
         x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
     x64_add_m64_i32(&e, R_DBT, D_OFF(icount0), b->n);
     if (b->ends_call)
         emit_rsb_push(&e, b);
 
-    if (fused_end) {
-        /* CMP/TEST + Jcc on the host's flags: each way stores its EIP and
-         * leaves by its own slot. (When the target is the next
-         * instruction, the run loop links the fall-through slot only.) */
-        dbt_inline_fused_compare(&e, fused_end);
-        uintptr_t to_taken = x64_jcc(&e, last->in.cond & 15, 0);
+    if (jcc_end) {
+        /* The flag-setting instruction and the Jcc on the host's flags
+         * (the guest's condition numbering is the host's): each way
+         * stores its EIP and leaves by the slot find_block() would link,
+         * by whether EIP is the next instruction's. Nothing between the
+         * flag-setting instruction and the Jcc changes the host flags
+         * (the count was added above). */
+        dbt_inline_flags_for_jcc(&e, &b->uops[b->n - 2]);
+        uintptr_t to_taken = target != last->next_eip ? x64_jcc(&e, last->in.cond & 15, 0) : 0;
         x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
-        if (b->chainable)
-            nb.slot_rel[DBT_SLOT_FALLTHROUGH] = x64_jmp(&e, 0);
-        else
-            fix_add(&to_done, x64_jmp(&e, 0));
-        if (to_taken)
-            patch(n, to_taken, e.x);
-        x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->imm);
-        if (b->chainable)
-            nb.slot_rel[DBT_SLOT_TAKEN] = x64_jmp(&e, 0);
-        else
-            fix_add(&to_done, x64_jmp(&e, 0));
+        emit_slot(&e, b, &nb.slot_rel[DBT_SLOT_FALLTHROUGH], &to_done);
+        if (target != last->next_eip) {
+            if (to_taken)
+                patch(n, to_taken, e.x);
+            x64_mov_m32_i32(&e, R_CPU, CPU_EIP, target);
+            emit_slot(&e, b, &nb.slot_rel[DBT_SLOT_TAKEN], &to_done);
+        }
+    } else if (jmp_end) {
+        x64_mov_m32_i32(&e, R_CPU, CPU_EIP, target);
+        emit_slot(&e, b, &nb.slot_rel[target == last->next_eip ? DBT_SLOT_FALLTHROUGH
+                                                                  : DBT_SLOT_TAKEN], &to_done);
     } else if (b->ends_slow || (!b->chainable && !b->ends_ret)) {
         fix_add(&to_done, x64_jmp(&e, 0));
     } else if (b->ends_ret) {

@@ -120,6 +120,21 @@ static int inline_shift(struct x64_emit *e, const struct dbt_uop *u)
     return 1;
 }
 
+void dbt_inline_ea(struct x64_emit *e, const struct insn *in)
+{
+    x64_mov_ri32(e, X64_RAX, (uint32_t)in->disp);
+    if (in->ea_base != EA_NONE)
+        x64_alu_rm32(e, X64_ADD, X64_RAX, R_CPU, REG(in->ea_base));
+    if (in->ea_index != EA_NONE) {
+        x64_mov_rm32(e, X64_RCX, R_CPU, REG(in->ea_index));
+        if (in->ea_scale)
+            x64_shift_ri32(e, 4, X64_RCX, in->ea_scale);
+        x64_alu_rr32(e, X64_ADD, X64_RAX, X64_RCX);
+    }
+    if (in->addrsize == 2)
+        x64_alu_ri32(e, X64_AND, X64_RAX, 0xFFFF);
+}
+
 int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u)
 {
     const struct insn *in = &u->in;
@@ -136,6 +151,12 @@ int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u)
             x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RAX);
         }
         return 1;
+    case OP_LEA:   /* lea_4: the address, no memory access */
+        if (in->lock || in->opnd[0].kind != OPK_REG || in->opnd[0].size != 4)
+            return 0;
+        dbt_inline_ea(e, in);
+        x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RAX);
+        return 1;
     case OP_INC: case OP_DEC:
         if (u->flags_live || in->lock || in->opnd[0].kind != OPK_REG || in->opnd[0].size != 4)
             return 0;
@@ -144,6 +165,36 @@ int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u)
     default:
         return inline_alu(e, u) || inline_shift(e, u);
     }
+}
+
+int dbt_inline_sets_jcc_flags(const struct dbt_uop *u)
+{
+    enum x64_alu a;
+    enum lf_op kind;
+    if (u->fused)
+        return dbt_inline_fused_ok(u);
+    return alu_of(u->in.op, &a, &kind) && reg_or_imm_32(&u->in);
+}
+
+void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u)
+{
+    enum x64_alu a;
+    enum lf_op kind;
+    if (u->fused) {
+        dbt_inline_fused_compare(e, u);
+        return;
+    }
+    alu_of(u->in.op, &a, &kind);
+    /* The result from the host instruction that also sets the host
+     * flags the Jcc tests; the stores after it (result, record when the
+     * flags are live beyond the block) do not change them. */
+    load_operands(e, u);
+    x64_mov_rr32(e, X64_RDX, X64_RAX);
+    x64_alu_rr32(e, a, X64_RDX, X64_RCX);
+    if (u->in.op != OP_CMP && u->in.op != OP_TEST)
+        x64_mov_mr32(e, R_CPU, REG(u->in.opnd[0].reg), X64_RDX);
+    if (u->flags_live)
+        record(e, kind);
 }
 
 int dbt_inline_fused_ok(const struct dbt_uop *u)

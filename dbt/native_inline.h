@@ -17,6 +17,17 @@
 /* Emit u inline when it has an inline form: 1, else 0 (nothing emitted). */
 int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u);
 
+/* EAX = the effective address of `in` (insn_ea(): base + index << scale
+ * + disp, 16 bits wide with 16-bit addressing). Clobbers RCX. */
+void dbt_inline_ea(struct x64_emit *e, const struct insn *in);
+
+/* Whether u, the instruction before a Jcc that ends the block, has an
+ * inline form that leaves the host flags equal to the guest flags the
+ * Jcc reads (CMP/TEST, fused or not, and the 32-bit ADD/SUB/AND/OR/XOR
+ * register forms); dbt_inline_flags_for_jcc() emits it. */
+int dbt_inline_sets_jcc_flags(const struct dbt_uop *u);
+void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u);
+
 /* Whether the fused CMP/TEST at u (with its Jcc at u + 1) has the inline
  * form of dbt_inline_fused_compare(). */
 int dbt_inline_fused_ok(const struct dbt_uop *u);

@@ -248,6 +248,12 @@ void x64_test_ri32(struct x64_emit *e, enum x64_reg a, uint32_t imm)
     b32(e, imm);
 }
 
+void x64_alu_rm32(struct x64_emit *e, enum x64_alu op, enum x64_reg reg, enum x64_reg base,
+                  int32_t disp)
+{
+    op_mem(e, 0, (uint8_t)(op << 3 | 3), reg, base, disp);   /* ADD..CMP r32, r/m32 */
+}
+
 void x64_alu_m32_i32(struct x64_emit *e, enum x64_alu op, enum x64_reg base, int32_t disp,
                      uint32_t imm)
 {

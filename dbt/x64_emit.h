@@ -58,6 +58,9 @@ void x64_test_rr(struct x64_emit *e, enum x64_reg a, enum x64_reg b);           
 void x64_mov_rr32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src);
 void x64_alu_rr32(struct x64_emit *e, enum x64_alu op, enum x64_reg dst, enum x64_reg src);
 void x64_alu_ri32(struct x64_emit *e, enum x64_alu op, enum x64_reg dst, uint32_t imm);
+/* ADD..CMP r32, [base + disp]. */
+void x64_alu_rm32(struct x64_emit *e, enum x64_alu op, enum x64_reg reg, enum x64_reg base,
+                  int32_t disp);
 void x64_alu_m32_i32(struct x64_emit *e, enum x64_alu op, enum x64_reg base, int32_t disp,
                      uint32_t imm);
 void x64_test_rr32(struct x64_emit *e, enum x64_reg a, enum x64_reg b);
