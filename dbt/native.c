@@ -243,8 +243,9 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
     /* Block ends the exit code does itself: a Jcc after an instruction
      * whose host form leaves the guest's flags in the host's (CMP/TEST,
      * fused or not, and the ALU register forms), and a direct JMP. */
-    int jcc_end = b->n >= 2 && branch_target(last, b->cs_limit, OP_JCC, &target) &&
-                  dbt_inline_sets_jcc_flags(&b->uops[b->n - 2]);
+    const struct dbt_uop *flagger = b->n >= 2 ? &b->uops[b->n - 2] : NULL;
+    int jcc_end = flagger && branch_target(last, b->cs_limit, OP_JCC, &target) &&
+                  (dbt_inline_sets_jcc_flags(flagger) || dbt_inline_mem_sets_flags(flagger));
     int jmp_end = !jcc_end && branch_target(last, b->cs_limit, OP_JMP, &target);
     unsigned body_end = jcc_end ? b->n - 2 : jmp_end ? b->n - 1 : b->n;
     for (unsigned i = 0; i < body_end; i++) {
@@ -267,7 +268,8 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
      * count, as the portable end sentinels do. */
     if (!last->sets_eip)
         x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
-    x64_add_m64_i32(&e, R_DBT, D_OFF(icount0), b->n);
+    if (!jcc_end)   /* there each way counts (a memory form's miss needs the count before) */
+        x64_add_m64_i32(&e, R_DBT, D_OFF(icount0), b->n);
     if (b->ends_call)
         emit_rsb_push(&e, b);
 
@@ -278,15 +280,41 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
          * by whether EIP is the next instruction's. Nothing between the
          * flag-setting instruction and the Jcc changes the host flags
          * (the count was added above). */
-        dbt_inline_flags_for_jcc(&e, &b->uops[b->n - 2]);
+        struct cold fc = { .u = flagger, .nmiss = 0 };
+        int fmem = !dbt_inline_sets_jcc_flags(flagger);
+        if (fmem)
+            dbt_inline_mem(&e, flagger, priv, b->cs_limit, fc.miss, &fc.nmiss);
+        else
+            dbt_inline_flags_for_jcc(&e, flagger);
         uintptr_t to_taken = target != last->next_eip ? x64_jcc(&e, last->in.cond & 15, 0) : 0;
+        uintptr_t fall_at = e.x, taken_at = 0;
         x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
+        x64_add_m64_i32(&e, R_DBT, D_OFF(icount0), b->n);
         emit_slot(&e, b, &nb.slot_rel[DBT_SLOT_FALLTHROUGH], &to_done);
         if (target != last->next_eip) {
+            taken_at = e.x;
             if (to_taken)
                 patch(n, to_taken, e.x);
             x64_mov_m32_i32(&e, R_CPU, CPU_EIP, target);
+            x64_add_m64_i32(&e, R_DBT, D_OFF(icount0), b->n);
             emit_slot(&e, b, &nb.slot_rel[DBT_SLOT_TAKEN], &to_done);
+        }
+        if (fmem) {
+            /* The memory form missed: its call (the exact slow half when
+             * needed), the Jcc's call on the record it wrote, and the
+             * way by EIP. */
+            for (unsigned k = 0; k < fc.nmiss; k++)
+                if (!e.overflow)
+                    patch(n, fc.miss[k], e.x);
+            emit_call(&e, flagger, &to_stop);
+            emit_call(&e, last, &to_stop);
+            if (taken_at) {
+                x64_cmp_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
+                x64_jcc(&e, X64_CC_E, fall_at);
+                x64_jmp(&e, taken_at);
+            } else {
+                x64_jmp(&e, fall_at);
+            }
         }
     } else if (jmp_end) {
         x64_mov_m32_i32(&e, R_CPU, CPU_EIP, target);

@@ -17,6 +17,7 @@
 
 #include "cpu/cpu.h"
 #include "dbt/cache.h"
+#include "dbt/native_inline.h"
 #include "dbt/native_mem.h"
 
 #define R_CPU X64_RBX
@@ -24,9 +25,11 @@
 #define REG(r) ((int32_t)(offsetof(struct cpu, regs) + 4u * (r)))
 #define TLB_E ((int32_t)offsetof(struct cpu, tlb.e))
 
-static int ea_bd(const struct insn *in)
+/* 32-bit addressing (the 16-bit kind wraps at 64 KiB: left to the
+ * micro-op's own code). */
+static int ea32(const struct insn *in)
 {
-    return in->addrsize == 4 && in->ea_base != EA_NONE && in->ea_index == EA_NONE;
+    return in->addrsize == 4 && in->has_ea;
 }
 
 static void miss_on(uintptr_t miss[], unsigned *n, uintptr_t site)
@@ -57,10 +60,16 @@ static void probe(struct x64_emit *e, const struct insn *in, unsigned size, int 
 {
     flat_and_priv(e, in->seg, type, priv, miss, nmiss);
     /* EAX = linear address (flat: the offset, 32-bit wrap included). */
-    x64_mov_rm32(e, X64_RAX, R_CPU, REG(in->ea_base));
-    if (in->disp)
-        x64_alu_ri32(e, X64_ADD, X64_RAX, (uint32_t)in->disp);
+    dbt_inline_ea(e, in);
     tlb_at_eax(e, size, type, priv, miss, nmiss);
+}
+
+/* Count a softtlb hit, as the fast half does: only once every check of
+ * the inline code has passed, since a miss calls the micro-op, whose fast
+ * half counts its own hits again. */
+static void count_hit(struct x64_emit *e, int type)
+{
+    x64_inc_m64(e, R_CPU, (int32_t)offsetof(struct cpu, tlb.stats.hit[type]));
 }
 
 /* Step 3 for the linear address in EAX. */
@@ -79,7 +88,6 @@ static void tlb_at_eax(struct x64_emit *e, unsigned size, int type, unsigned pri
     x64_cmp_rm32(e, X64_RCX, X64_RDX,
                  TLB_E + (int32_t)offsetof(struct softtlb_entry, tag[priv][type]));
     miss_on(miss, nmiss, x64_jcc(e, X64_CC_NE, 0));
-    x64_inc_m64(e, R_CPU, (int32_t)offsetof(struct cpu, tlb.stats.hit[type]));
     x64_mov_rm(e, X64_RDX, X64_RDX,
                TLB_E + (int32_t)(type == SOFTTLB_WRITE ? offsetof(struct softtlb_entry, wr)
                                                        : offsetof(struct softtlb_entry, rd)));
@@ -116,6 +124,7 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
         if (in->opsize != 4 || in->opnd[0].kind != OPK_REG || in->lock)
             return 0;
         stack_probe(e, SOFTTLB_WRITE, -4, priv, miss, nmiss);
+        count_hit(e, SOFTTLB_WRITE);
         x64_mov_rm32(e, X64_RCX, R_CPU, REG(in->opnd[0].reg));   /* PUSH ESP: the old ESP */
         x64_store(e, X64_RDX, 0, X64_RCX, 4);
         x64_alu_m32_i32(e, X64_SUB, R_CPU, ESP, 4);
@@ -124,6 +133,7 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
         if (in->opsize != 4 || in->opnd[0].kind != OPK_REG || in->lock)
             return 0;
         stack_probe(e, SOFTTLB_READ, 0, priv, miss, nmiss);
+        count_hit(e, SOFTTLB_READ);
         x64_load32(e, X64_RCX, X64_RDX, 0, 4, 0);
         x64_alu_m32_i32(e, X64_ADD, R_CPU, ESP, 4);
         x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RCX);  /* POP ESP: the value wins */
@@ -135,6 +145,7 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
             u->next_eip + (uint32_t)in->imm > cs_limit)
             return 0;
         stack_probe(e, SOFTTLB_WRITE, -4, priv, miss, nmiss);
+        count_hit(e, SOFTTLB_WRITE);
         x64_mov_ri32(e, X64_RCX, u->next_eip);
         x64_store(e, X64_RDX, 0, X64_RCX, 4);
         x64_alu_m32_i32(e, X64_SUB, R_CPU, ESP, 4);
@@ -148,12 +159,115 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
         x64_load32(e, X64_RCX, X64_RDX, 0, 4, 0);
         x64_cmp_rm32(e, X64_RCX, R_CPU, (int32_t)offsetof(struct cpu, seg[SEG_CS].limit));
         miss_on(miss, nmiss, x64_jcc(e, X64_CC_A, 0));           /* the slow half raises #GP */
+        count_hit(e, SOFTTLB_READ);
         x64_alu_m32_i32(e, X64_ADD, R_CPU, ESP, 4);
         x64_mov_mr32(e, R_CPU, (int32_t)offsetof(struct cpu, eip), X64_RCX);
         return 1;
     default:
         return 0;
     }
+}
+
+/* The ALU group with a memory operand: the shape (RM: reg op= [m], MR:
+ * [m] op= reg, MI: [m] op= imm) as dbt_mem_form() binds it, 1 or 4 bytes,
+ * byte registers AL..BL only; 0 when not inlined. */
+static int alu_mem_shape(const struct insn *in, enum x64_alu *a, enum lf_op *kind)
+{
+    const struct opnd *o0 = &in->opnd[0], *o1 = &in->opnd[1];
+    switch (in->op) {
+    case OP_ADD: *a = X64_ADD; *kind = LF_ADD; break;
+    case OP_OR:  *a = X64_OR;  *kind = LF_LOGIC; break;
+    case OP_AND: *a = X64_AND; *kind = LF_LOGIC; break;
+    case OP_SUB: *a = X64_SUB; *kind = LF_SUB; break;
+    case OP_XOR: *a = X64_XOR; *kind = LF_LOGIC; break;
+    case OP_CMP: *a = X64_SUB; *kind = LF_SUB; break;
+    case OP_TEST: *a = X64_AND; *kind = LF_LOGIC; break;
+    default: return 0;
+    }
+    if (in->lock || in->nopnd != 2 || !ea32(in) || (o0->size != 4 && o0->size != 1))
+        return 0;
+    if (o1->kind != OPK_IMM && o1->size != o0->size)
+        return 0;
+    const struct opnd *r = o0->kind == OPK_REG ? o0 : o1->kind == OPK_REG ? o1 : NULL;
+    if (r && r->size == 1 && r->reg >= 4)
+        return 0;   /* AH..BH */
+    if (o0->kind == OPK_REG && o1->kind == OPK_MEM)
+        return 'R';
+    if (o0->kind == OPK_MEM && o1->kind == OPK_REG)
+        return 'M';
+    if (o0->kind == OPK_MEM && o1->kind == OPK_IMM)
+        return 'I';
+    return 0;
+}
+
+int dbt_inline_mem_sets_flags(const struct dbt_uop *u)
+{
+    enum x64_alu a;
+    enum lf_op kind;
+    return alu_mem_shape(&u->in, &a, &kind) != 0;
+}
+
+/* dbt/uop_mem.c's alu_mem_fast: the read hit, then for a writing form the
+ * write hit at the same address (both counted, in that order), the
+ * operation, the result, the record (always: a memory form's flags are
+ * live). The operation is the last host instruction that sets flags. */
+static int inline_alu_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
+                          uintptr_t miss[], unsigned *nmiss)
+{
+    const struct insn *in = &u->in;
+    enum x64_alu a;
+    enum lf_op kind;
+    int shape = alu_mem_shape(in, &a, &kind);
+    if (!shape)
+        return 0;
+    unsigned size = in->opnd[0].size;
+    int writes = shape != 'R' && in->op != OP_CMP && in->op != OP_TEST;
+    flat_and_priv(e, in->seg, SOFTTLB_READ, priv, miss, nmiss);
+    if (writes)
+        flat_and_priv(e, in->seg, SOFTTLB_WRITE, priv, miss, nmiss);
+    dbt_inline_ea(e, in);
+    x64_mov_rr32(e, X64_R8, X64_RAX);                       /* keep the address */
+    tlb_at_eax(e, size, SOFTTLB_READ, priv, miss, nmiss);
+    if (writes) {
+        x64_mov_rr(e, X64_R9, X64_RDX);                     /* the read pointer */
+        x64_mov_rr32(e, X64_RAX, X64_R8);
+        tlb_at_eax(e, size, SOFTTLB_WRITE, priv, miss, nmiss);   /* RDX: write pointer */
+    } else {
+        x64_mov_rr(e, X64_R9, X64_RDX);
+    }
+    count_hit(e, SOFTTLB_READ);
+    if (writes)
+        count_hit(e, SOFTTLB_WRITE);
+    /* EAX = a, ECX = b, zero-extended to 32 bits. */
+    if (shape == 'R') {
+        x64_load32(e, X64_RAX, R_CPU, REG(in->opnd[0].reg), size, 0);
+        x64_load32(e, X64_RCX, X64_R9, 0, size, 0);
+    } else {
+        x64_load32(e, X64_RAX, X64_R9, 0, size, 0);
+        if (shape == 'M')
+            x64_load32(e, X64_RCX, R_CPU, REG(in->opnd[1].reg), size, 0);
+        else
+            x64_mov_ri32(e, X64_RCX, size == 4 ? in->imm : (in->imm & 0xFF));
+    }
+    x64_mov_rr(e, X64_R10, X64_RDX);                        /* the write pointer */
+    x64_mov_rr32(e, X64_RDX, X64_RAX);
+    if (size == 4)
+        x64_alu_rr32(e, a, X64_RDX, X64_RCX);
+    else
+        x64_alu_rr8(e, a, X64_RDX, X64_RCX);                /* EDX stays zero-extended */
+    if (writes)
+        x64_store(e, X64_R10, 0, X64_RDX, size);
+    else if (shape == 'R' && in->op != OP_CMP && in->op != OP_TEST)
+        x64_store(e, R_CPU, REG(in->opnd[0].reg), X64_RDX, size);
+    x64_mov_m16_i16(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, op)),
+                    (uint16_t)(kind | size << 8));
+    x64_mov_mr32(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, dst)),
+                 X64_RAX);
+    x64_mov_mr32(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, src)),
+                 X64_RCX);
+    x64_mov_mr32(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, res)),
+                 X64_RDX);
+    return 1;
 }
 
 int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
@@ -164,10 +278,13 @@ int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
     *nmiss = 0;
     if (inline_stack(e, u, priv, cs_limit, miss, nmiss))
         return 1;
-    if (in->lock || in->nopnd != 2 || !ea_bd(in))
+    if (in->lock || in->nopnd != 2 || !ea32(in))
         return 0;
+    if (inline_alu_mem(e, u, priv, miss, nmiss))
+        return 1;
     if (in->op == OP_MOV && o0->kind == OPK_REG && o0->size == 4 && o1->kind == OPK_MEM) {
         probe(e, in, 4, SOFTTLB_READ, priv, miss, nmiss);
+        count_hit(e, SOFTTLB_READ);
         x64_load32(e, X64_RAX, X64_RDX, 0, 4, 0);
         x64_mov_mr32(e, R_CPU, REG(o0->reg), X64_RAX);
         return 1;
@@ -175,6 +292,7 @@ int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
     if ((in->op == OP_MOVZX || in->op == OP_MOVSX) && o0->kind == OPK_REG && o0->size == 4 &&
         o1->kind == OPK_MEM && (o1->size == 1 || o1->size == 2)) {
         probe(e, in, o1->size, SOFTTLB_READ, priv, miss, nmiss);
+        count_hit(e, SOFTTLB_READ);
         x64_load32(e, X64_RAX, X64_RDX, 0, o1->size, in->op == OP_MOVSX);
         x64_mov_mr32(e, R_CPU, REG(o0->reg), X64_RAX);
         return 1;
@@ -189,6 +307,7 @@ int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
         if (o1->kind != OPK_REG && o1->kind != OPK_IMM)
             return 0;
         probe(e, in, o0->size, SOFTTLB_WRITE, priv, miss, nmiss);
+        count_hit(e, SOFTTLB_WRITE);
         if (o1->kind == OPK_REG)
             x64_mov_rm32(e, X64_RCX, R_CPU, REG(o1->reg));
         else

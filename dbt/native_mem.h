@@ -1,6 +1,7 @@
 /* The softtlb hit of the commonest memory micro-ops written inline by the
- * x86-64 backend (dbt/native.c): 32-bit MOV loads and stores with a base
- * + displacement address, MOVZX/MOVSX loads. Internal to dbt/. */
+ * x86-64 backend (dbt/native.c): MOV loads and stores, MOVZX/MOVSX loads,
+ * the ALU group with a memory operand, PUSH/POP, CALL rel32 and RET.
+ * Internal to dbt/. */
 #ifndef SHADOW86_DBT_NATIVE_MEM_H
 #define SHADOW86_DBT_NATIVE_MEM_H
 
@@ -18,5 +19,11 @@
  * are full forms). Clobbers RAX, RCX, RDX. */
 int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
                    uint32_t cs_limit, uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss);
+
+/* Whether dbt_inline_mem() emits u as an ALU operation with a memory
+ * operand (ADD/SUB/AND/OR/XOR/CMP/TEST, 1 or 4 bytes) whose last host
+ * instruction to change the flags is the operation itself, so the host
+ * flags are the guest's for a Jcc right after (on the hit path). */
+int dbt_inline_mem_sets_flags(const struct dbt_uop *u);
 
 #endif

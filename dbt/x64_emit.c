@@ -223,6 +223,14 @@ void x64_alu_rr32(struct x64_emit *e, enum x64_alu op, enum x64_reg dst, enum x6
     op_rr32(e, (uint8_t)(op << 3 | 1), src, dst); /* ADD..CMP r/m32, r32 */
 }
 
+void x64_alu_rr8(struct x64_emit *e, enum x64_alu op, enum x64_reg dst, enum x64_reg src)
+{
+    if (!room(e, 2))
+        return;
+    b8(e, (uint8_t)(op << 3));                    /* ADD..CMP r/m8, r8 (no REX: AL..BL) */
+    b8(e, (uint8_t)(0xC0 | (src & 3) << 3 | (dst & 3)));
+}
+
 void x64_test_rr32(struct x64_emit *e, enum x64_reg a, enum x64_reg b)
 {
     op_rr32(e, 0x85, b, a);                       /* TEST r/m32, r32 */

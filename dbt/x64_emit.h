@@ -64,6 +64,8 @@ void x64_alu_rm32(struct x64_emit *e, enum x64_alu op, enum x64_reg reg, enum x6
 void x64_alu_m32_i32(struct x64_emit *e, enum x64_alu op, enum x64_reg base, int32_t disp,
                      uint32_t imm);
 void x64_test_rr32(struct x64_emit *e, enum x64_reg a, enum x64_reg b);
+/* The same on the low bytes (registers RAX..RBX only: AL..BL). */
+void x64_alu_rr8(struct x64_emit *e, enum x64_alu op, enum x64_reg dst, enum x64_reg src);
 void x64_test_ri32(struct x64_emit *e, enum x64_reg a, uint32_t imm);
 /* SHL (4), SHR (5), SAR (7) r32 by an immediate count. */
 void x64_shift_ri32(struct x64_emit *e, unsigned digit, enum x64_reg dst, uint8_t count);

@@ -155,6 +155,44 @@ START_TEST(chained_memory_forms_match_the_interpreter)
 }
 END_TEST
 
+/* ALU operations with a memory operand and the Jcc after them, across a
+ * page boundary (a 4-byte access at 0x2FFD..0x2FFF misses the one-compare
+ * softtlb hit and takes the slow half; the x86-64 backend's inline hit
+ * then calls the micro-op and the Jcc from its out of line path):
+ *   mov esi, 0x2FFD; mov ecx, 40
+ *   loop: add [esi], ecx; cmp byte [esi+1], 5; jb skip; sub dword [esi], 3
+ *   skip: inc esi; dec ecx; jnz loop; hlt */
+static const uint8_t crossing_loop[] = {
+    0xBE, 0xFD, 0x2F, 0x00, 0x00, 0xB9, 0x28, 0x00, 0x00, 0x00,
+    0x01, 0x0E, 0x80, 0x7E, 0x01, 0x05, 0x72, 0x03, 0x83, 0x2E, 0x03,
+    0x46, 0x49, 0x75, 0xF1, 0xF4 };
+
+START_TEST(memory_alu_and_jcc_across_a_page_match_the_interpreter)
+{
+    static const uint64_t budgets[] = { 3, 4, 5, 17, 60, 100, 241, 1000 };
+    for (unsigned i = 0; i < sizeof budgets / sizeof budgets[0]; i++) {
+        struct rig a, b;
+        char diff[512];
+        rig_init(&a, crossing_loop, sizeof crossing_loop);
+        rig_init(&b, crossing_loop, sizeof crossing_loop);
+        struct dbt *d = make_dbt(&a.cpu, _i);
+        enum cpu_exit ea = dbt_exec(d, budgets[i]), eb = cpu_run(&b.cpu, budgets[i]);
+        ck_assert_int_eq(ea, eb);
+        ck_assert_msg(cpu_compare(&a.cpu, &b.cpu, diff, sizeof diff) == 0,
+                      "budget %llu: %s", (unsigned long long)budgets[i], diff);
+        for (uint32_t addr = 0x2F00; addr < 0x3100; addr += 4)
+            ck_assert_uint_eq(physmem_read(&a.pm, addr, 4), physmem_read(&b.pm, addr, 4));
+        if (budgets[i] == 1000) {
+            ck_assert_int_eq(ea, CPU_EXIT_HLT);
+            ck_assert_uint_ne(physmem_read(&a.pm, 0x3000, 4), 0);
+        }
+        dbt_destroy(d);
+        rig_free(&a);
+        rig_free(&b);
+    }
+}
+END_TEST
+
 START_TEST(fault_inside_a_block_matches_the_interpreter)
 {
     /* mov eax, 1; inc ecx; ud2 — with an empty IDT the #UD escalates to a
@@ -343,6 +381,8 @@ int main(void)
     tcase_add_loop_test(tc, fault_inside_a_block_matches_the_interpreter, 0, BACKENDS);
     tcase_add_loop_test(tc, shutdown_past_ram_lockstep, 0, BACKENDS);
     tcase_add_test(tc, hash_spreads_cs_aliases);
+    tcase_add_loop_test(tc, memory_alu_and_jcc_across_a_page_match_the_interpreter, 0,
+                        BACKENDS);
 #if BACKENDS > 1
     tcase_add_test(tc, native_links_are_patched_and_unlinked);
     tcase_add_test(tc, tiny_code_buffer_flushes_during_a_run);
