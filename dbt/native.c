@@ -170,6 +170,8 @@ static void emit_call(struct x64_emit *e, const struct dbt_uop *u, struct fixups
 
 /* An inline fast half's way out: the call of its micro-op, placed out of
  * line after the block's exits, then back to `resume`. */
+_Static_assert(DBT_INLINE_MISS == DBT_INLINE_MEM_MISS, "one miss list for both kinds");
+
 struct cold {
     const struct dbt_uop *u;
     uintptr_t miss[DBT_INLINE_MEM_MISS];
@@ -245,15 +247,17 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
      * fused or not, and the ALU register forms), and a direct JMP. */
     const struct dbt_uop *flagger = b->n >= 2 ? &b->uops[b->n - 2] : NULL;
     int jcc_end = flagger && branch_target(last, b->cs_limit, OP_JCC, &target) &&
-                  (dbt_inline_sets_jcc_flags(flagger) || dbt_inline_mem_sets_flags(flagger));
+                  (dbt_inline_sets_jcc_flags(flagger, last->in.cond) ||
+                   dbt_inline_mem_sets_flags(flagger));
     int jmp_end = !jcc_end && branch_target(last, b->cs_limit, OP_JMP, &target);
     unsigned body_end = jcc_end ? b->n - 2 : jmp_end ? b->n - 1 : b->n;
     for (unsigned i = 0; i < body_end; i++) {
         const struct dbt_uop *u = &b->uops[i];
-        if (dbt_inline_uop(&e, u))
-            continue;
         struct cold *c = &cold[ncold];
-        if (dbt_inline_mem(&e, u, priv, b->cs_limit, c->miss, &c->nmiss)) {
+        if (dbt_inline_uop(&e, u, c->miss, &c->nmiss) ||
+            dbt_inline_mem(&e, u, priv, b->cs_limit, c->miss, &c->nmiss)) {
+            if (!c->nmiss)
+                continue;
             c->u = u;
             c->resume = e.x;
             ncold++;
@@ -281,11 +285,11 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
          * flag-setting instruction and the Jcc changes the host flags
          * (the count was added above). */
         struct cold fc = { .u = flagger, .nmiss = 0 };
-        int fmem = !dbt_inline_sets_jcc_flags(flagger);
-        if (fmem)
-            dbt_inline_mem(&e, flagger, priv, b->cs_limit, fc.miss, &fc.nmiss);
+        if (dbt_inline_sets_jcc_flags(flagger, last->in.cond))
+            dbt_inline_flags_for_jcc(&e, flagger, fc.miss, &fc.nmiss);
         else
-            dbt_inline_flags_for_jcc(&e, flagger);
+            dbt_inline_mem(&e, flagger, priv, b->cs_limit, fc.miss, &fc.nmiss);
+        int fmem = fc.nmiss != 0;
         uintptr_t to_taken = target != last->next_eip ? x64_jcc(&e, last->in.cond & 15, 0) : 0;
         uintptr_t fall_at = e.x, taken_at = 0;
         x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
@@ -300,9 +304,10 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
             emit_slot(&e, b, &nb.slot_rel[DBT_SLOT_TAKEN], &to_done);
         }
         if (fmem) {
-            /* The memory form missed: its call (the exact slow half when
-             * needed), the Jcc's call on the record it wrote, and the
-             * way by EIP. */
+            /* The inline form missed (a memory form's softtlb, an INC/DEC
+             * record whose CF only flags_cf() can tell): its call (the
+             * exact slow half when needed), the Jcc's call on the record
+             * it wrote, and the way by EIP. */
             for (unsigned k = 0; k < fc.nmiss; k++)
                 if (!e.overflow)
                     patch(n, fc.miss[k], e.x);

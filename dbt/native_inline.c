@@ -135,12 +135,123 @@ void dbt_inline_ea(struct x64_emit *e, const struct insn *in)
         x64_alu_ri32(e, X64_AND, X64_RAX, 0xFFFF);
 }
 
-int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u)
+static void miss_on(uintptr_t miss[], unsigned *n, uintptr_t site)
+{
+    if (site && *n < DBT_INLINE_MISS)
+        miss[(*n)++] = site;
+}
+
+/* ECX = the guest's CF from the lazy record, for the producers
+ * flags_cf_try() knows (LF_LOGIC: 0, LF_SUB: dst < src, LF_ADD: res <
+ * dst, LF_INC/LF_DEC: cin); any other record is a miss. Clobbers RAX,
+ * RDX and the host flags. */
+static void cf_from_record(struct x64_emit *e, uintptr_t miss[], unsigned *nmiss)
+{
+    uintptr_t done[4];
+    unsigned nd = 0;
+    x64_load32(e, X64_RAX, R_CPU, LF(op), 1, 0);
+    x64_mov_ri32(e, X64_RCX, 0);
+    x64_alu_ri32(e, X64_CMP, X64_RAX, LF_LOGIC);
+    done[nd++] = x64_jcc(e, X64_CC_E, 0);
+    x64_mov_rm32(e, X64_RDX, R_CPU, LF(dst));
+    x64_alu_ri32(e, X64_CMP, X64_RAX, LF_SUB);
+    uintptr_t not_sub = x64_jcc(e, X64_CC_NE, 0);
+    x64_alu_rm32(e, X64_CMP, X64_RDX, R_CPU, LF(src));
+    x64_setcc(e, 0x2, X64_RCX);                           /* dst < src */
+    done[nd++] = x64_jmp(e, 0);
+    if (not_sub)
+        x64_patch_rel32(e->w - (e->x - not_sub), not_sub, e->x);
+    x64_alu_ri32(e, X64_CMP, X64_RAX, LF_ADD);
+    uintptr_t not_add = x64_jcc(e, X64_CC_NE, 0);
+    x64_mov_rm32(e, X64_RAX, R_CPU, LF(res));
+    x64_alu_rr32(e, X64_CMP, X64_RAX, X64_RDX);
+    x64_setcc(e, 0x2, X64_RCX);                           /* res < dst */
+    done[nd++] = x64_jmp(e, 0);
+    if (not_add)
+        x64_patch_rel32(e->w - (e->x - not_add), not_add, e->x);
+    x64_alu_ri32(e, X64_CMP, X64_RAX, LF_INC);
+    uintptr_t cin = x64_jcc(e, X64_CC_E, 0);
+    x64_alu_ri32(e, X64_CMP, X64_RAX, LF_DEC);
+    miss_on(miss, nmiss, x64_jcc(e, X64_CC_NE, 0));
+    if (cin)
+        x64_patch_rel32(e->w - (e->x - cin), cin, e->x);
+    x64_load32(e, X64_RCX, R_CPU, LF(cin), 1, 0);
+    for (unsigned i = 0; i < nd; i++)
+        if (done[i])
+            x64_patch_rel32(e->w - (e->x - done[i]), done[i], e->x);
+}
+
+/* INC/DEC r32 with live flags (dbt/uop_reg.c's INCDEC_LIVE): the kept CF
+ * from the record (else a miss: the micro-op's own slow form), then the
+ * result by the host ADD/SUB 1, whose ZF, SF, OF and PF are INC/DEC's
+ * (its CF is not: the guest keeps CF, in the record's cin), and
+ * flags_record_incdec(): cin, op, size 4, dst, src 1, res. */
+static void incdec_live(struct x64_emit *e, const struct insn *in, uintptr_t miss[],
+                        unsigned *nmiss)
+{
+    unsigned r = in->opnd[0].reg;
+    cf_from_record(e, miss, nmiss);
+    x64_mov_rm32(e, X64_RAX, R_CPU, REG(r));
+    x64_mov_rr32(e, X64_RDX, X64_RAX);
+    x64_alu_ri32(e, in->op == OP_INC ? X64_ADD : X64_SUB, X64_RDX, 1);
+    x64_mov_mr32(e, R_CPU, REG(r), X64_RDX);
+    x64_store(e, R_CPU, LF(cin), X64_RCX, 1);
+    x64_mov_m16_i16(e, R_CPU, LF(op), (uint16_t)((in->op == OP_INC ? LF_INC : LF_DEC) | 4u << 8));
+    x64_mov_mr32(e, R_CPU, LF(dst), X64_RAX);
+    x64_mov_m32_i32(e, R_CPU, LF(src), 1);
+    x64_mov_mr32(e, R_CPU, LF(res), X64_RDX);
+}
+
+/* NEG r32 (neg_4_0, neg_4_1): the record is that of 0 - a. */
+static void neg_r(struct x64_emit *e, const struct dbt_uop *u)
+{
+    unsigned r = u->in.opnd[0].reg;
+    x64_mov_rm32(e, X64_RCX, R_CPU, REG(r));
+    x64_mov_rr32(e, X64_RDX, X64_RCX);
+    x64_neg32(e, X64_RDX);
+    x64_mov_mr32(e, R_CPU, REG(r), X64_RDX);
+    if (u->flags_live) {
+        x64_mov_ri32(e, X64_RAX, 0);
+        x64_mov_m16_i16(e, R_CPU, LF(op), (uint16_t)(LF_SUB | 4u << 8));
+        x64_mov_mr32(e, R_CPU, LF(dst), X64_RAX);
+        x64_mov_mr32(e, R_CPU, LF(src), X64_RCX);
+        x64_mov_mr32(e, R_CPU, LF(res), X64_RDX);
+    }
+}
+
+static int reg32(const struct opnd *o)
+{
+    return o->kind == OPK_REG && o->size == 4;
+}
+
+int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u, uintptr_t miss[DBT_INLINE_MISS],
+                   unsigned *nmiss)
 {
     const struct insn *in = &u->in;
+    *nmiss = 0;
     if (u->sets_eip || u->fused)
         return 0;   /* not a register form, or one the block end handles */
     switch (in->op) {
+    case OP_NEG:
+        if (in->lock || !reg32(&in->opnd[0]))
+            return 0;
+        neg_r(e, u);
+        return 1;
+    case OP_NOT:
+        if (in->lock || !reg32(&in->opnd[0]))
+            return 0;
+        x64_mov_rm32(e, X64_RAX, R_CPU, REG(in->opnd[0].reg));
+        x64_not32(e, X64_RAX);
+        x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RAX);
+        return 1;
+    case OP_XCHG:
+        if (in->lock || !reg32(&in->opnd[0]) || !reg32(&in->opnd[1]))
+            return 0;
+        x64_mov_rm32(e, X64_RAX, R_CPU, REG(in->opnd[0].reg));
+        x64_mov_rm32(e, X64_RCX, R_CPU, REG(in->opnd[1].reg));
+        x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RCX);
+        x64_mov_mr32(e, R_CPU, REG(in->opnd[1].reg), X64_RAX);
+        return 1;
     case OP_MOV:
         if (!reg_or_imm_32(in))
             return 0;
@@ -158,30 +269,53 @@ int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u)
         x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RAX);
         return 1;
     case OP_INC: case OP_DEC:
-        if (u->flags_live || in->lock || in->opnd[0].kind != OPK_REG || in->opnd[0].size != 4)
+        if (in->lock || in->opnd[0].kind != OPK_REG || in->opnd[0].size != 4)
             return 0;
-        x64_alu_m32_i32(e, in->op == OP_INC ? X64_ADD : X64_SUB, R_CPU, REG(in->opnd[0].reg), 1);
+        if (u->flags_live)
+            incdec_live(e, in, miss, nmiss);
+        else
+            x64_alu_m32_i32(e, in->op == OP_INC ? X64_ADD : X64_SUB, R_CPU,
+                            REG(in->opnd[0].reg), 1);
         return 1;
     default:
         return inline_alu(e, u) || inline_shift(e, u);
     }
 }
 
-int dbt_inline_sets_jcc_flags(const struct dbt_uop *u)
+int dbt_inline_sets_jcc_flags(const struct dbt_uop *u, unsigned cc)
 {
     enum x64_alu a;
     enum lf_op kind;
+    const struct insn *in = &u->in;
     if (u->fused)
         return dbt_inline_fused_ok(u);
-    return alu_of(u->in.op, &a, &kind) && reg_or_imm_32(&u->in);
+    if (u->sets_eip)
+        return 0;
+    if ((in->op == OP_NEG || in->op == OP_INC || in->op == OP_DEC) && !in->lock &&
+        reg32(&in->opnd[0]) && u->flags_live) {
+        /* INC/DEC keep CF: B, AE, BE, A (2, 3, 6, 7) read it. */
+        unsigned c = cc & 15;
+        return in->op == OP_NEG || !(c == 2 || c == 3 || c == 6 || c == 7);
+    }
+    return alu_of(in->op, &a, &kind) && reg_or_imm_32(in);
 }
 
-void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u)
+void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u,
+                              uintptr_t miss[DBT_INLINE_MISS], unsigned *nmiss)
 {
     enum x64_alu a;
     enum lf_op kind;
+    *nmiss = 0;
     if (u->fused) {
         dbt_inline_fused_compare(e, u);
+        return;
+    }
+    if (u->in.op == OP_NEG) {
+        neg_r(e, u);
+        return;
+    }
+    if (u->in.op == OP_INC || u->in.op == OP_DEC) {
+        incdec_live(e, &u->in, miss, nmiss);
         return;
     }
     alu_of(u->in.op, &a, &kind);

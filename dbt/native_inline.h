@@ -14,8 +14,14 @@
 /* The host registers inline code may clobber: RAX, RCX, RDX (the block
  * keeps RBX = cpu and R12 = translator). */
 
-/* Emit u inline when it has an inline form: 1, else 0 (nothing emitted). */
-int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u);
+#define DBT_INLINE_MISS 6
+
+/* Emit u inline when it has an inline form: 1, else 0 (nothing emitted).
+ * A form that cannot always finish inline (INC/DEC when the record it
+ * replaces keeps CF where only flags_cf() can find it) leaves the sites of
+ * its jumps to a call of u in miss[] (*nmiss). */
+int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u, uintptr_t miss[DBT_INLINE_MISS],
+                   unsigned *nmiss);
 
 /* EAX = the effective address of `in` (insn_ea(): base + index << scale
  * + disp, 16 bits wide with 16-bit addressing). Clobbers RCX. */
@@ -24,9 +30,12 @@ void dbt_inline_ea(struct x64_emit *e, const struct insn *in);
 /* Whether u, the instruction before a Jcc that ends the block, has an
  * inline form that leaves the host flags equal to the guest flags the
  * Jcc reads (CMP/TEST, fused or not, and the 32-bit ADD/SUB/AND/OR/XOR
- * register forms); dbt_inline_flags_for_jcc() emits it. */
-int dbt_inline_sets_jcc_flags(const struct dbt_uop *u);
-void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u);
+ * register forms, NEG, and INC/DEC for a condition that does not read CF,
+ * which they keep); dbt_inline_flags_for_jcc() emits it, with misses as
+ * dbt_inline_uop(). */
+int dbt_inline_sets_jcc_flags(const struct dbt_uop *u, unsigned cc);
+void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u,
+                              uintptr_t miss[DBT_INLINE_MISS], unsigned *nmiss);
 
 /* Whether the fused CMP/TEST at u (with its Jcc at u + 1) has the inline
  * form of dbt_inline_fused_compare(). */

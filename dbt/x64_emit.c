@@ -280,6 +280,34 @@ void x64_shift_ri32(struct x64_emit *e, unsigned digit, enum x64_reg dst, uint8_
     b8(e, count);
 }
 
+void x64_setcc(struct x64_emit *e, unsigned cc, enum x64_reg dst)
+{
+    if (!room(e, 3))
+        return;
+    b8(e, 0x0F);
+    b8(e, (uint8_t)(0x90 | (cc & 15)));          /* SETcc r/m8 */
+    b8(e, (uint8_t)(0xC0 | (dst & 3)));
+}
+
+static void group3(struct x64_emit *e, unsigned digit, enum x64_reg r)
+{
+    if (!room(e, 3))
+        return;
+    rex(e, 0, 0, 0, r);
+    b8(e, 0xF7);                                  /* NOT (/2), NEG (/3) r/m32 */
+    b8(e, (uint8_t)(0xC0 | digit << 3 | (r & 7)));
+}
+
+void x64_neg32(struct x64_emit *e, enum x64_reg r)
+{
+    group3(e, 3, r);
+}
+
+void x64_not32(struct x64_emit *e, enum x64_reg r)
+{
+    group3(e, 2, r);
+}
+
 void x64_mov_m16_i16(struct x64_emit *e, enum x64_reg base, int32_t disp, uint16_t imm)
 {
     if (!room(e, 11))

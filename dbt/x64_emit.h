@@ -69,6 +69,10 @@ void x64_alu_rr8(struct x64_emit *e, enum x64_alu op, enum x64_reg dst, enum x64
 void x64_test_ri32(struct x64_emit *e, enum x64_reg a, uint32_t imm);
 /* SHL (4), SHR (5), SAR (7) r32 by an immediate count. */
 void x64_shift_ri32(struct x64_emit *e, unsigned digit, enum x64_reg dst, uint8_t count);
+/* SETcc r8 (RAX..RBX: AL..BL), NEG r32, NOT r32. */
+void x64_setcc(struct x64_emit *e, unsigned cc, enum x64_reg dst);
+void x64_neg32(struct x64_emit *e, enum x64_reg r);
+void x64_not32(struct x64_emit *e, enum x64_reg r);
 void x64_mov_m16_i16(struct x64_emit *e, enum x64_reg base, int32_t disp, uint16_t imm);
 /* Byte tests of memory: TEST m8, imm8 and CMP m8, imm8. */
 void x64_test_m8_i8(struct x64_emit *e, enum x64_reg base, int32_t disp, uint8_t imm);
