@@ -250,7 +250,11 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
                   (dbt_inline_sets_jcc_flags(flagger, last->in.cond) ||
                    dbt_inline_mem_sets_flags(flagger));
     int jmp_end = !jcc_end && branch_target(last, b->cs_limit, OP_JMP, &target);
-    unsigned body_end = jcc_end ? b->n - 2 : jmp_end ? b->n - 1 : b->n;
+    /* Any other Jcc ending the block: on host flags rebuilt from the lazy
+     * record (dbt_inline_record_flags). */
+    int rec_end = !jcc_end && !(flagger && flagger->fused) &&
+                  branch_target(last, b->cs_limit, OP_JCC, &target);
+    unsigned body_end = jcc_end ? b->n - 2 : (jmp_end || rec_end) ? b->n - 1 : b->n;
     for (unsigned i = 0; i < body_end; i++) {
         const struct dbt_uop *u = &b->uops[i];
         struct cold *c = &cold[ncold];
@@ -320,6 +324,34 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
             } else {
                 x64_jmp(&e, fall_at);
             }
+        }
+    } else if (rec_end) {
+        uintptr_t miss[DBT_INLINE_MISS], taken_at = 0;
+        unsigned nmiss = 0;
+        uintptr_t to_taken = 0;
+        if (target != last->next_eip) {
+            dbt_inline_record_flags(&e, miss, &nmiss);
+            to_taken = x64_jcc(&e, last->in.cond & 15, 0);
+        }
+        uintptr_t fall_at = e.x;
+        x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
+        emit_slot(&e, b, &nb.slot_rel[DBT_SLOT_FALLTHROUGH], &to_done);
+        if (target != last->next_eip) {
+            taken_at = e.x;
+            if (to_taken)
+                patch(n, to_taken, e.x);
+            x64_mov_m32_i32(&e, R_CPU, CPU_EIP, target);
+            emit_slot(&e, b, &nb.slot_rel[DBT_SLOT_TAKEN], &to_done);
+        }
+        if (nmiss) {
+            /* A record only flags_cond() can read: the Jcc's call. */
+            for (unsigned k = 0; k < nmiss; k++)
+                if (!e.overflow)
+                    patch(n, miss[k], e.x);
+            emit_call(&e, last, &to_stop);
+            x64_cmp_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
+            x64_jcc(&e, X64_CC_E, fall_at);
+            x64_jmp(&e, taken_at);
         }
     } else if (jmp_end) {
         x64_mov_m32_i32(&e, R_CPU, CPU_EIP, target);

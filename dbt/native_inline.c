@@ -291,6 +291,15 @@ int dbt_inline_sets_jcc_flags(const struct dbt_uop *u, unsigned cc)
         return dbt_inline_fused_ok(u);
     if (u->sets_eip)
         return 0;
+    if ((in->op == OP_SHL || in->op == OP_SAL || in->op == OP_SHR || in->op == OP_SAR) &&
+        !in->lock && reg32(&in->opnd[0]) && u->flags_live &&
+        (in->opnd[1].kind == OPK_IMM || in->opnd[1].kind == OPK_CONST1)) {
+        /* The host shift's CF (last bit out), ZF, SF, PF are the guest's;
+         * its OF too for a count of 1, but undefined beyond: then O, NO,
+         * L, GE, LE, G (0, 1, 0xC-0xF) read it and are not taken here. */
+        unsigned count = (in->opnd[1].kind == OPK_CONST1 ? 1 : in->imm) & 0x1F, c = cc & 15;
+        return count != 0 && (count == 1 || !(c <= 1 || c >= 0xC));
+    }
     if ((in->op == OP_NEG || in->op == OP_INC || in->op == OP_DEC) && !in->lock &&
         reg32(&in->opnd[0]) && u->flags_live) {
         /* INC/DEC keep CF: B, AE, BE, A (2, 3, 6, 7) read it. */
@@ -318,6 +327,8 @@ void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u,
         incdec_live(e, &u->in, miss, nmiss);
         return;
     }
+    if (inline_shift(e, u))
+        return;
     alu_of(u->in.op, &a, &kind);
     /* The result from the host instruction that also sets the host
      * flags the Jcc tests; the stores after it (result, record when the
@@ -329,6 +340,35 @@ void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u,
         x64_mov_mr32(e, R_CPU, REG(u->in.opnd[0].reg), X64_RDX);
     if (u->flags_live)
         record(e, kind);
+}
+
+void dbt_inline_record_flags(struct x64_emit *e, uintptr_t miss[DBT_INLINE_MISS],
+                             unsigned *nmiss)
+{
+    uintptr_t join[2];
+    *nmiss = 0;
+    x64_load32(e, X64_RAX, R_CPU, LF(op), 2, 0);            /* op | size << 8 */
+    x64_alu_ri32(e, X64_CMP, X64_RAX, LF_SUB | 4u << 8);
+    uintptr_t not_sub = x64_jcc(e, X64_CC_NE, 0);
+    x64_mov_rm32(e, X64_RCX, R_CPU, LF(dst));
+    x64_alu_rm32(e, X64_CMP, X64_RCX, R_CPU, LF(src));
+    join[0] = x64_jmp(e, 0);
+    if (not_sub)
+        x64_patch_rel32(e->w - (e->x - not_sub), not_sub, e->x);
+    x64_alu_ri32(e, X64_CMP, X64_RAX, LF_LOGIC | 4u << 8);
+    uintptr_t not_logic = x64_jcc(e, X64_CC_NE, 0);
+    x64_mov_rm32(e, X64_RCX, R_CPU, LF(res));
+    x64_test_rr32(e, X64_RCX, X64_RCX);
+    join[1] = x64_jmp(e, 0);
+    if (not_logic)
+        x64_patch_rel32(e->w - (e->x - not_logic), not_logic, e->x);
+    x64_alu_ri32(e, X64_CMP, X64_RAX, LF_ADD | 4u << 8);
+    miss_on(miss, nmiss, x64_jcc(e, X64_CC_NE, 0));
+    x64_mov_rm32(e, X64_RCX, R_CPU, LF(dst));
+    x64_alu_rm32(e, X64_ADD, X64_RCX, R_CPU, LF(src));
+    for (int i = 0; i < 2; i++)
+        if (join[i])
+            x64_patch_rel32(e->w - (e->x - join[i]), join[i], e->x);
 }
 
 int dbt_inline_fused_ok(const struct dbt_uop *u)

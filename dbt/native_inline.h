@@ -37,6 +37,13 @@ int dbt_inline_sets_jcc_flags(const struct dbt_uop *u, unsigned cc);
 void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u,
                               uintptr_t miss[DBT_INLINE_MISS], unsigned *nmiss);
 
+/* The host flags from the lazy record, for a Jcc right after: for 32-bit
+ * records of LF_SUB (CMP dst, src), LF_ADD (ADD) and LF_LOGIC (TEST res,
+ * res), whose host flags are the guest's for every condition; any other
+ * record is a miss (the Jcc micro-op's call). Clobbers RAX, RCX. */
+void dbt_inline_record_flags(struct x64_emit *e, uintptr_t miss[DBT_INLINE_MISS],
+                             unsigned *nmiss);
+
 /* Whether the fused CMP/TEST at u (with its Jcc at u + 1) has the inline
  * form of dbt_inline_fused_compare(). */
 int dbt_inline_fused_ok(const struct dbt_uop *u);

@@ -193,6 +193,96 @@ START_TEST(memory_alu_and_jcc_across_a_page_match_the_interpreter)
 }
 END_TEST
 
+/* Every condition code after every kind of flag-setting instruction the
+ * x86-64 backend may branch on with the host's flags (shifts by 1, 5 and
+ * 31, the ALU group with three immediates, INC, DEC, NEG), on five
+ * values, three ways: the Jcc right after it; with a load between (the
+ * Jcc then reads the lazy record); with ADC before it (INC/DEC then find a
+ * record only flags_cf() can read). Each case logs whether the branch was
+ * taken: the log and the state must be the interpreter's. */
+static size_t emit_cc_cases(uint8_t *p)
+{
+    static const uint8_t shifts[] = { 0xE0, 0xE8, 0xF8 };        /* SHL, SHR, SAR eax */
+    static const uint8_t counts[] = { 1, 5, 31 };
+    static const uint8_t alu[] = { 0x05, 0x2D, 0x25, 0x0D, 0x35, 0x3D, 0xA9 };  /* op eax, imm32 */
+    static const uint32_t imms[] = { 1, 0x7FFFFFFF, 0x80000000 };
+    static const uint32_t values[] = { 0, 1, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF };
+    size_t flen[64], nf = 0, n = 0;
+    uint8_t flaggers[64][8];
+    for (unsigned s = 0; s < 3; s++)
+        for (unsigned c = 0; c < 3; c++) {
+            uint8_t b[] = { 0xC1, shifts[s], counts[c] };
+            memcpy(flaggers[nf], b, 3);
+            flen[nf++] = 3;
+        }
+    for (unsigned a = 0; a < sizeof alu; a++)
+        for (unsigned i = 0; i < 3; i++) {
+            flaggers[nf][0] = alu[a];
+            memcpy(&flaggers[nf][1], &imms[i], 4);
+            flen[nf++] = 5;
+        }
+    flaggers[nf][0] = 0x40; flen[nf++] = 1;                        /* inc eax */
+    flaggers[nf][0] = 0x48; flen[nf++] = 1;                        /* dec eax */
+    flaggers[nf][0] = 0xF7; flaggers[nf][1] = 0xD8; flen[nf++] = 2;  /* neg eax */
+    for (unsigned k = 0; k < nf; k++)
+        for (unsigned v = 0; v < 5; v++)
+            for (unsigned way = 0; way < 3; way++)
+                for (unsigned cc = 0; cc < 16; cc++) {
+                    p[n++] = 0xB8;                                 /* mov eax, value */
+                    memcpy(&p[n], &values[v], 4);
+                    n += 4;
+                    if (way == 2) {
+                        p[n++] = 0x83; p[n++] = 0xD0; p[n++] = 0x00;   /* adc eax, 0 */
+                    }
+                    memcpy(&p[n], flaggers[k], flen[k]);
+                    n += flen[k];
+                    if (way == 1) {
+                        p[n++] = 0x8B; p[n++] = 0x0E;              /* mov ecx, [esi] */
+                    }
+                    p[n++] = (uint8_t)(0x70 | cc);                 /* jcc +1 */
+                    p[n++] = 0x01;
+                    p[n++] = 0x43;                                 /* inc ebx */
+                    p[n++] = 0x88; p[n++] = 0x1F;                  /* mov [edi], bl */
+                    p[n++] = 0x47;                                 /* inc edi */
+                    p[n++] = 0x31; p[n++] = 0xDB;                  /* xor ebx, ebx */
+                }
+    p[n++] = 0xF4;                                                 /* hlt */
+    return n;
+}
+
+START_TEST(every_condition_after_every_flag_setter_matches_the_interpreter)
+{
+    static uint8_t prog[160 * 1024];
+    size_t n = emit_cc_cases(prog);
+    ck_assert_uint_lt(n, sizeof prog);
+    ck_assert_uint_lt(CODE + n, 0x70000);
+    struct rig a, b;
+    char diff[512];
+    rig_init(&a, prog, n);
+    rig_init(&b, prog, n);
+    for (struct rig *r = &a; r; r = r == &a ? &b : NULL) {
+        r->cpu.regs[REG_ESI] = 0x70000;
+        r->cpu.regs[REG_EDI] = 0x80000;
+    }
+    struct dbt *d = make_dbt(&a.cpu, _i);
+    ck_assert_int_eq(dbt_exec(d, 1000000), CPU_EXIT_HLT);
+    ck_assert_int_eq(cpu_run(&b.cpu, 1000000), CPU_EXIT_HLT);
+    ck_assert_msg(cpu_compare(&a.cpu, &b.cpu, diff, sizeof diff) == 0, "%s", diff);
+    uint32_t cases = a.cpu.regs[REG_EDI] - 0x80000, taken = 0;
+    ck_assert_uint_eq(cases, 33 * 5 * 3 * 16);
+    for (uint32_t i = 0; i < cases; i++) {
+        uint32_t x = physmem_read(&a.pm, 0x80000 + i, 1);
+        ck_assert_msg(x == physmem_read(&b.pm, 0x80000 + i, 1), "case %u differs", i);
+        taken += x == 0;
+    }
+    ck_assert_uint_gt(taken, cases / 8);          /* both ways were taken often */
+    ck_assert_uint_lt(taken, cases - cases / 8);
+    dbt_destroy(d);
+    rig_free(&a);
+    rig_free(&b);
+}
+END_TEST
+
 START_TEST(fault_inside_a_block_matches_the_interpreter)
 {
     /* mov eax, 1; inc ecx; ud2 — with an empty IDT the #UD escalates to a
@@ -382,6 +472,8 @@ int main(void)
     tcase_add_loop_test(tc, shutdown_past_ram_lockstep, 0, BACKENDS);
     tcase_add_test(tc, hash_spreads_cs_aliases);
     tcase_add_loop_test(tc, memory_alu_and_jcc_across_a_page_match_the_interpreter, 0,
+                        BACKENDS);
+    tcase_add_loop_test(tc, every_condition_after_every_flag_setter_matches_the_interpreter, 0,
                         BACKENDS);
 #if BACKENDS > 1
     tcase_add_test(tc, native_links_are_patched_and_unlinked);
