@@ -213,6 +213,9 @@ static int second_page_current(struct dbt *d, const struct dbt_block *b)
            phys2 == b->phys_page[1];
 }
 
+static void learn_and_link(struct dbt *d, struct dbt_block *prev, struct dbt_block *caller,
+                           struct dbt_block *b, uint32_t eip);
+
 static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev,
                                     struct dbt_block *caller)
 {
@@ -282,6 +285,49 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev,
         jc->stamp = b->stamp;
     }
 
+    learn_and_link(d, prev, caller, b, eip);
+    return b;
+}
+
+/* The x86-64 backend's way past a block that found no linked successor
+ * (dbt/native.c, dbt_native_next): the jump-cache probe of find_block(),
+ * from host code, with the same checks (stamp, EIP, CS, mode, physical
+ * address of the first byte), the same learning and linking, and none of
+ * its slow paths: a miss, a successor straddling a page, or one that does
+ * not fit the run returns NULL, and the run loop decides. `prev` is the
+ * completed block when it may be linked from, `caller` the return
+ * prediction's block after a RET; `check`: the completed block ended in a
+ * full form, after which the loop checks halt, stop and the interpreter
+ * fallbacks, and decides the memory forms' state again. */
+struct dbt_block *dbt_jc_probe(struct dbt *d, struct dbt_block *prev, struct dbt_block *caller,
+                               int check)
+{
+    struct cpu *cpu = d->cpu;
+    if (check && (cpu->halted || cpu->stop_requested || needs_interpreter(cpu)))
+        return NULL;   /* the loop's checks after a full form */
+    const struct seg_cache *cs = &cpu->seg[SEG_CS];
+    uint32_t eip = cpu->eip, lin = cs->base + eip, phys;
+    const struct dbt_jc_entry *jc = &d->jc[jc_index(lin)];
+    struct dbt_block *b = jc->block;
+    if (!b || jc->stamp != b->stamp || b->eip != eip || b->cs_base != cs->base ||
+        b->cs_limit != cs->limit || b->straddles || !b->native ||
+        d->icount0 + b->n > d->chain_end || b->mode != dbt_mode_bits(cpu) ||
+        dbt_code_phys(cpu, lin, &phys) != 0 || b->phys != phys)
+        return NULL;
+    d->stats.block_runs++;
+    d->stats.cache_hits++;
+    learn_and_link(d, prev, caller, b, eip);
+    if (check)
+        dbt_mem_state(d);
+    return b;
+}
+
+/* After a run reached b at `eip` from prev (a block that may be linked
+ * from, or NULL) or, after a RET, from the return prediction's caller:
+ * record what was learnt. */
+static void learn_and_link(struct dbt *d, struct dbt_block *prev, struct dbt_block *caller,
+                           struct dbt_block *b, uint32_t eip)
+{
     if (caller && caller->phys_page[0] == b->phys_page[0]) {
         caller->ret_succ = b;
         caller->ret_succ_stamp = b->stamp;
@@ -301,7 +347,6 @@ static struct dbt_block *find_block(struct dbt *d, struct dbt_block *prev,
         if (d->native)
             dbt_native_link(d, prev, s, b);   /* patch prev's exit jump */
     }
-    return b;
 }
 
 /* The end sentinels (dbt_end_sentinel() picks one per block at

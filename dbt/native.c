@@ -156,6 +156,7 @@ static void emit_rsb_push(struct x64_emit *e, const struct dbt_block *b)
 }
 
 uintptr_t dbt_native_ret_next(struct dbt *d);
+uintptr_t dbt_native_next(struct dbt *d);
 
 /* A call of micro-op u: it returns NULL to stop the run (to_stop). */
 static void emit_call(struct x64_emit *e, const struct dbt_uop *u, struct fixups *to_stop)
@@ -228,7 +229,7 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
     x64_mov_rm(&e, X64_RAX, R_DBT, D_OFF(icount0));
     x64_add_ri32(&e, X64_RAX, b->n);
     x64_cmp_rm(&e, X64_RAX, R_DBT, D_OFF(chain_end));
-    fix_add(&to_done, x64_jcc(&e, X64_CC_A, 0));
+    uintptr_t not_entered = x64_jcc(&e, X64_CC_A, 0);
     x64_mov_ri64(&e, X64_RAX, (uintptr_t)b);
     x64_mov_mr(&e, R_DBT, D_OFF(running), X64_RAX);
     x64_inc_m64(&e, R_DBT, D_OFF(inline_runs));
@@ -388,7 +389,18 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
         x64_jmp(&e, cold[i].resume);
     }
 
+    /* Done, with no linked successor: the jump-cache probe from here
+     * (dbt_native_next), else back to the run loop. The chain entry's
+     * budget check leaves for the loop directly. */
     nb.done = e.x;
+    x64_mov_rr(&e, X64_RDI, R_DBT);
+    x64_call(&e, (uintptr_t)&dbt_native_next);
+    x64_test_rr(&e, X64_RAX, X64_RAX);
+    uintptr_t to_loop = x64_jcc(&e, X64_CC_E, 0);
+    x64_jmp_r(&e, X64_RAX);
+    uintptr_t loop_exit = e.x;
+    if (to_loop)
+        patch(n, to_loop, e.x);
     x64_mov_ri32(&e, X64_RAX, DBT_NATIVE_DONE);
     x64_jmp(&e, n->exit);
     uintptr_t stop = e.x;
@@ -398,6 +410,8 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
         return -1;   /* nothing committed: the buffer's end is unchanged */
     fix_all(n, &to_done, nb.done);
     fix_all(n, &to_stop, stop);
+    if (not_entered)
+        patch(n, not_entered, loop_exit);
 
     struct dbt_native_block *p = malloc(sizeof *p);
     if (!p)
@@ -483,6 +497,26 @@ uintptr_t dbt_native_ret_next(struct dbt *d)
     d->native->ret_caller = NULL;
     d->running = n;
     d->inline_runs++;
+    return n->native->body;
+}
+
+/* The successor of a completed block (d->running, counted in d->icount0)
+ * with no linked successor, when the run loop would only have found it
+ * in the jump cache: its code's address, or 0 to return to the loop.
+ * Blocks whose last instruction may halt, stop or change mode (ends_slow)
+ * leave it to the loop, but for a near indirect JMP or CALL (full forms
+ * that change none of that: the probe makes the loop's checks). */
+uintptr_t dbt_native_next(struct dbt *d)
+{
+    struct dbt_block *b = d->running, *n;
+    unsigned op = b->uops[b->n - 1].in.op;
+    if (b->ends_slow && op != OP_JMP_IND && op != OP_CALL_IND)
+        return 0;
+    struct dbt_block *caller = b->ends_ret ? d->native->ret_caller : NULL;
+    if (!(n = dbt_jc_probe(d, b->valid && b->chainable ? b : NULL, caller, b->ends_slow)))
+        return 0;
+    d->native->ret_caller = NULL;
+    d->running = n;
     return n->native->body;
 }
 

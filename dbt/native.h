@@ -69,6 +69,10 @@ void dbt_native_flush(struct dbt *d);
  * prediction used (the loop learns the successor for it), or NULL. */
 struct dbt_block *dbt_native_ret_caller(struct dbt *d);
 
+/* dbt/dbt.c: the jump-cache probe for host code (NULL: ask the run loop). */
+struct dbt_block *dbt_jc_probe(struct dbt *d, struct dbt_block *prev, struct dbt_block *caller,
+                               int check);
+
 /* Bytes of the code buffer in use, and its size. */
 size_t dbt_native_used(const struct dbt_native *n);
 size_t dbt_native_size(const struct dbt_native *n);

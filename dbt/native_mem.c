@@ -25,6 +25,14 @@
 #define REG(r) ((int32_t)(offsetof(struct cpu, regs) + 4u * (r)))
 #define TLB_E ((int32_t)offsetof(struct cpu, tlb.e))
 
+/* Where register operand r of `size` bytes lives in struct cpu: the low
+ * bytes of regs[r], or for AH..BH (size 1, r 4..7) byte 1 of regs[r - 4]
+ * (cpu/operand.h's reg_read/reg_write; the host is little-endian). */
+static int32_t reg_at(unsigned r, unsigned size)
+{
+    return size == 1 && r >= 4 ? REG(r - 4) + 1 : REG(r);
+}
+
 /* 32-bit addressing (the 16-bit kind wraps at 64 KiB: left to the
  * micro-op's own code). */
 static int ea32(const struct insn *in)
@@ -169,8 +177,8 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
 }
 
 /* The ALU group with a memory operand: the shape (RM: reg op= [m], MR:
- * [m] op= reg, MI: [m] op= imm) as dbt_mem_form() binds it, 1 or 4 bytes,
- * byte registers AL..BL only; 0 when not inlined. */
+ * [m] op= reg, MI: [m] op= imm) as dbt_mem_form() binds it, 1 or 4 bytes;
+ * 0 when not inlined. */
 static int alu_mem_shape(const struct insn *in, enum x64_alu *a, enum lf_op *kind)
 {
     const struct opnd *o0 = &in->opnd[0], *o1 = &in->opnd[1];
@@ -188,9 +196,6 @@ static int alu_mem_shape(const struct insn *in, enum x64_alu *a, enum lf_op *kin
         return 0;
     if (o1->kind != OPK_IMM && o1->size != o0->size)
         return 0;
-    const struct opnd *r = o0->kind == OPK_REG ? o0 : o1->kind == OPK_REG ? o1 : NULL;
-    if (r && r->size == 1 && r->reg >= 4)
-        return 0;   /* AH..BH */
     if (o0->kind == OPK_REG && o1->kind == OPK_MEM)
         return 'R';
     if (o0->kind == OPK_MEM && o1->kind == OPK_REG)
@@ -240,12 +245,12 @@ static int inline_alu_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned 
         count_hit(e, SOFTTLB_WRITE);
     /* EAX = a, ECX = b, zero-extended to 32 bits. */
     if (shape == 'R') {
-        x64_load32(e, X64_RAX, R_CPU, REG(in->opnd[0].reg), size, 0);
+        x64_load32(e, X64_RAX, R_CPU, reg_at(in->opnd[0].reg, size), size, 0);
         x64_load32(e, X64_RCX, X64_R9, 0, size, 0);
     } else {
         x64_load32(e, X64_RAX, X64_R9, 0, size, 0);
         if (shape == 'M')
-            x64_load32(e, X64_RCX, R_CPU, REG(in->opnd[1].reg), size, 0);
+            x64_load32(e, X64_RCX, R_CPU, reg_at(in->opnd[1].reg, size), size, 0);
         else
             x64_mov_ri32(e, X64_RCX, size == 4 ? in->imm : (in->imm & 0xFF));
     }
@@ -258,7 +263,7 @@ static int inline_alu_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned 
     if (writes)
         x64_store(e, X64_R10, 0, X64_RDX, size);
     else if (shape == 'R' && in->op != OP_CMP && in->op != OP_TEST)
-        x64_store(e, R_CPU, REG(in->opnd[0].reg), X64_RDX, size);
+        x64_store(e, R_CPU, reg_at(in->opnd[0].reg, size), X64_RDX, size);
     x64_mov_m16_i16(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, op)),
                     (uint16_t)(kind | size << 8));
     x64_mov_mr32(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, dst)),
@@ -282,11 +287,13 @@ int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
         return 0;
     if (inline_alu_mem(e, u, priv, miss, nmiss))
         return 1;
-    if (in->op == OP_MOV && o0->kind == OPK_REG && o0->size == 4 && o1->kind == OPK_MEM) {
-        probe(e, in, 4, SOFTTLB_READ, priv, miss, nmiss);
+    if (in->op == OP_MOV && o0->kind == OPK_REG && o1->kind == OPK_MEM &&
+        (o0->size == 4 || o0->size == 2 || o0->size == 1)) {
+        /* load_4, load_2, load_1: a partial register keeps its other bytes. */
+        probe(e, in, o0->size, SOFTTLB_READ, priv, miss, nmiss);
         count_hit(e, SOFTTLB_READ);
-        x64_load32(e, X64_RAX, X64_RDX, 0, 4, 0);
-        x64_mov_mr32(e, R_CPU, REG(o0->reg), X64_RAX);
+        x64_load32(e, X64_RAX, X64_RDX, 0, o0->size, 0);
+        x64_store(e, R_CPU, reg_at(o0->reg, o0->size), X64_RAX, o0->size);
         return 1;
     }
     if ((in->op == OP_MOVZX || in->op == OP_MOVSX) && o0->kind == OPK_REG && o0->size == 4 &&
@@ -299,17 +306,13 @@ int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
     }
     if (in->op == OP_MOV && o0->kind == OPK_MEM &&
         (o0->size == 4 || o0->size == 2 || o0->size == 1)) {
-        /* The value: an immediate, or a register whose low bytes are the
-         * operand (EAX..EDI for 4 and 2 bytes, AL..BL for 1: AH..BH are
-         * not inlined). */
-        if (o1->kind == OPK_REG && o0->size == 1 && o1->reg >= 4)
-            return 0;
+        /* The value: an immediate or a register operand. */
         if (o1->kind != OPK_REG && o1->kind != OPK_IMM)
             return 0;
         probe(e, in, o0->size, SOFTTLB_WRITE, priv, miss, nmiss);
         count_hit(e, SOFTTLB_WRITE);
         if (o1->kind == OPK_REG)
-            x64_mov_rm32(e, X64_RCX, R_CPU, REG(o1->reg));
+            x64_load32(e, X64_RCX, R_CPU, reg_at(o1->reg, o0->size), o0->size, 0);
         else
             x64_mov_ri32(e, X64_RCX, in->imm);
         x64_store(e, X64_RDX, 0, X64_RCX, o0->size);

@@ -1,9 +1,7 @@
 /* The x86-64 encoder (dbt/x64_emit.h). Each function writes one
  * instruction; REX.W selects 64-bit operands, REX.R/REX.B extend the
- * ModRM reg and rm (or SIB base) fields to R8..R15. Memory operands always
- * use mod=10 (disp32): one form for every displacement keeps the encoder
- * small, and the few bytes it costs are on no hot path but the code's
- * size. */
+ * ModRM reg and rm (or SIB base) fields to R8..R15. Memory operands use
+ * an 8-bit displacement when it fits, else 32 bits. */
 #include <string.h>
 
 #include "dbt/x64_emit.h"
@@ -53,14 +51,21 @@ static void rex(struct x64_emit *e, int w, unsigned r, unsigned x, unsigned b)
         b8(e, v);
 }
 
-/* ModRM for [base + disp32] with `reg` in the reg field: base RSP/R12
- * need a SIB byte (0x24: no index, that base). */
+/* ModRM for [base + disp] with `reg` in the reg field: mod=01 with an
+ * 8-bit displacement when it fits (most fields of struct cpu), else
+ * mod=10 with 32 bits; base RSP/R12 need a SIB byte (0x24: no index,
+ * that base). (mod=00 would save the byte for disp 0 but means RIP- or
+ * SIB-relative for RBP/R13 and RSP/R12: not worth the cases.) */
 static void mem(struct x64_emit *e, unsigned reg, unsigned base, int32_t disp)
 {
-    b8(e, (uint8_t)(0x80 | (reg & 7) << 3 | (base & 7)));
+    int short_disp = disp >= -128 && disp <= 127;
+    b8(e, (uint8_t)((short_disp ? 0x40 : 0x80) | (reg & 7) << 3 | (base & 7)));
     if ((base & 7) == 4)
         b8(e, 0x24);
-    b32(e, (uint32_t)disp);
+    if (short_disp)
+        b8(e, (uint8_t)disp);
+    else
+        b32(e, (uint32_t)disp);
 }
 
 /* One opcode byte with a [base + disp32] operand. */

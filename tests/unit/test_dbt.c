@@ -283,6 +283,49 @@ START_TEST(every_condition_after_every_flag_setter_matches_the_interpreter)
 }
 END_TEST
 
+/* Byte and word registers with memory, AH..BH included (byte 1 of EAX..
+ * EBX): loads, stores and ALU forms keep the register's other bytes. */
+START_TEST(partial_registers_with_memory_match_the_interpreter)
+{
+    static const uint8_t prog[] = {
+        0xBE, 0x00, 0x30, 0x00, 0x00,             /* mov esi, 0x3000 */
+        0xB8, 0x44, 0x33, 0x22, 0x11,             /* mov eax, 0x11223344 */
+        0xBB, 0x88, 0x77, 0x66, 0x55,             /* mov ebx, 0x55667788 */
+        0xB9, 0xCC, 0xBB, 0xAA, 0x99,             /* mov ecx, 0x99AABBCC */
+        0xBA, 0x00, 0xFF, 0xEE, 0xDD,             /* mov edx, 0xDDEEFF00 */
+        0x8A, 0x26,                               /* mov ah, [esi] */
+        0x8A, 0x7E, 0x01,                         /* mov bh, [esi+1] */
+        0x8A, 0x4E, 0x02,                         /* mov cl, [esi+2] */
+        0x66, 0x8B, 0x56, 0x04,                   /* mov dx, [esi+4] */
+        0x88, 0x6E, 0x08,                         /* mov [esi+8], ch */
+        0x88, 0x76, 0x09,                         /* mov [esi+9], dh */
+        0x66, 0x89, 0x5E, 0x0A,                   /* mov [esi+10], bx */
+        0x02, 0x66, 0x03,                         /* add ah, [esi+3] */
+        0x28, 0x7E, 0x0C,                         /* sub [esi+12], bh */
+        0x3A, 0x76, 0x05,                         /* cmp dh, [esi+5] */
+        0x74, 0x01, 0x47,                         /* jz +1; inc edi */
+        0xF4 };                                   /* hlt */
+    struct rig a, b;
+    char diff[512];
+    rig_init(&a, prog, sizeof prog);
+    rig_init(&b, prog, sizeof prog);
+    for (uint32_t i = 0; i < 16; i++) {
+        physmem_write(&a.pm, 0x3000 + i, 1, 0xA0 + i * 7);
+        physmem_write(&b.pm, 0x3000 + i, 1, 0xA0 + i * 7);
+    }
+    struct dbt *d = make_dbt(&a.cpu, _i);
+    ck_assert_int_eq(dbt_exec(d, 100), CPU_EXIT_HLT);
+    ck_assert_int_eq(cpu_run(&b.cpu, 100), CPU_EXIT_HLT);
+    ck_assert_msg(cpu_compare(&a.cpu, &b.cpu, diff, sizeof diff) == 0, "%s", diff);
+    ck_assert_uint_eq(a.cpu.regs[REG_EAX] & 0xFFFF00FFu, 0x11220044u);   /* only AH changed */
+    for (uint32_t addr = 0x3000; addr < 0x3010; addr++)
+        ck_assert_uint_eq(physmem_read(&a.pm, addr, 1), physmem_read(&b.pm, addr, 1));
+    dbt_destroy(d);
+    rig_free(&a);
+    rig_free(&b);
+}
+END_TEST
+
 START_TEST(fault_inside_a_block_matches_the_interpreter)
 {
     /* mov eax, 1; inc ecx; ud2 — with an empty IDT the #UD escalates to a
@@ -475,6 +518,7 @@ int main(void)
                         BACKENDS);
     tcase_add_loop_test(tc, every_condition_after_every_flag_setter_matches_the_interpreter, 0,
                         BACKENDS);
+    tcase_add_loop_test(tc, partial_registers_with_memory_match_the_interpreter, 0, BACKENDS);
 #if BACKENDS > 1
     tcase_add_test(tc, native_links_are_patched_and_unlinked);
     tcase_add_test(tc, tiny_code_buffer_flushes_during_a_run);
