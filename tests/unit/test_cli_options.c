@@ -182,7 +182,7 @@ static const char *const known_spellings[] = {
     "hda", "hdb", "hdc", "hdd", "fda", "fdb", "cdrom", "snapshot", "vga-bios", "display", "screendump",
     "sdl-script", "name",
     "serial", "nographic", "debugcon", "seabios-log",
-    "no-dbt", "lockstep", "lockstep-insn", "mmu",
+    "no-dbt", "lockstep", "lockstep-insn", "mmu", "backend", "code-buffer",
     "trace", "trace-file", "trace-syntax", "trace-insns", "trace-addr", "trace-cpl",
     "trace-ring", "trace-max", "code-cache", "symbols", "max-insns", "stats", "stats-format",
     "report",
@@ -373,6 +373,23 @@ START_TEST(hd_spellings_pick_the_unit)
     ck_assert_str_eq(o.hd[1], "b.img");
     ck_assert_str_eq(o.hd[2], "c.img");
     ck_assert_str_eq(o.hd[3], "d.img");
+START_TEST(backend_and_code_buffer)
+{
+    ck_assert_int_eq(PARSE("-bios", "b"), 0);
+    ck_assert_int_eq(o.dbt_backend_set, 0);
+    ck_assert_uint_eq(o.code_buffer_bytes, 0);
+    ck_assert_int_eq(PARSE("-bios", "b", "--backend", "portable", "--code-buffer", "8"), 0);
+    ck_assert_int_eq(o.dbt_backend_set, 1);
+    ck_assert_int_eq(o.dbt_backend, DBT_BACKEND_PORTABLE);
+    ck_assert_uint_eq(o.code_buffer_bytes, 8u << 20);
+    ck_assert_int_eq(PARSE("-bios", "b", "--backend=x86-64", "--code-buffer=64K"), 0);
+    ck_assert_int_eq(o.dbt_backend, DBT_BACKEND_X86_64);
+    ck_assert_uint_eq(o.code_buffer_bytes, 64u << 10);
+    assert_error(PARSE("-bios", "b", "--backend", "arm"), "not a backend");
+    assert_error(PARSE("-bios", "b", "--code-buffer", "63K"), "--code-buffer");
+    assert_error(PARSE("-bios", "b", "--code-buffer", "0"), "--code-buffer");
+    assert_error(PARSE("-bios", "b", "--code-buffer", "5000"), "--code-buffer");
+    assert_error(PARSE("-bios", "b", "--code-buffer", "2X"), "--code-buffer");
 }
 END_TEST
 
@@ -398,6 +415,7 @@ static Suite *options_suite(void)
     tcase_add_test(tc, every_listed_spelling_parses);
     tcase_add_test(tc, help_readme_and_man_page_list_every_option);
     tcase_add_test(tc, help_values_expanded);
+    tcase_add_test(tc, backend_and_code_buffer);
     suite_add_tcase(s, tc);
     return s;
 }
