@@ -373,6 +373,9 @@ START_TEST(hd_spellings_pick_the_unit)
     ck_assert_str_eq(o.hd[1], "b.img");
     ck_assert_str_eq(o.hd[2], "c.img");
     ck_assert_str_eq(o.hd[3], "d.img");
+}
+END_TEST
+
 START_TEST(backend_and_code_buffer)
 {
     ck_assert_int_eq(PARSE("-bios", "b"), 0);
