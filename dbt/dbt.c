@@ -307,15 +307,20 @@ struct dbt_block *dbt_jc_probe(struct dbt *d, struct dbt_block *prev, struct dbt
         return NULL;   /* the loop's checks after a full form */
     const struct seg_cache *cs = &cpu->seg[SEG_CS];
     uint32_t eip = cpu->eip, lin = cs->base + eip, phys;
-    /* The page first, as find_block() does: a walk may set an accessed
-     * bit, and a store to a page holding code invalidates blocks. */
-    if (dbt_code_phys(cpu, lin, &phys) != 0)
-        return NULL;
+    /* The entry and the budget first, the page last: the page lookup may
+     * walk the guest's tables, and the probe must walk only where the
+     * portable backend's run loop would (its links and budget test come
+     * before its lookup), so that MMU statistics and traces stay the same
+     * under both backends. A walk may set an accessed bit, and a store to
+     * a page holding code invalidates blocks: the stamp is checked again
+     * after it. */
     const struct dbt_jc_entry *jc = &d->jc[jc_index(lin)];
     struct dbt_block *b = jc->block;
     if (!b || jc->stamp != b->stamp || b->eip != eip || b->cs_base != cs->base ||
         b->cs_limit != cs->limit || b->straddles || !b->native ||
-        d->icount0 + b->n > d->chain_end || b->mode != dbt_mode_bits(cpu) || b->phys != phys)
+        d->icount0 + b->n > d->chain_end || b->mode != dbt_mode_bits(cpu))
+        return NULL;
+    if (dbt_code_phys(cpu, lin, &phys) != 0 || b->phys != phys || jc->stamp != b->stamp)
         return NULL;
     d->stats.block_runs++;
     d->stats.cache_hits++;
