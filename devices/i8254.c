@@ -35,13 +35,17 @@ static int gate_holds(const struct i8254_channel *c)
     return !c->gate && c->mode != 1 && c->mode != 5;
 }
 
-/* Ticks counted since the count was loaded or triggered. */
-static uint64_t elapsed(const struct i8254 *p, const struct i8254_channel *c)
+/* Ticks counted at time `now` since the count was loaded or triggered. */
+static uint64_t elapsed_at(const struct i8254_channel *c, uint64_t now)
 {
     if (gate_holds(c))
         return c->frozen;
-    uint64_t now = clock_now(p->clock);
     return now > c->start ? ns_to_ticks(now - c->start) : 0;
+}
+
+static uint64_t elapsed(const struct i8254 *p, const struct i8254_channel *c)
+{
+    return elapsed_at(c, clock_now(p->clock));
 }
 
 static int out_at(const struct i8254_channel *c, uint64_t d)
@@ -113,6 +117,25 @@ static uint64_t next_edge(const struct i8254_channel *c, uint64_t d)
     default:
         return d < n ? n : (d == n ? n + 1 : NO_TICK);
     }
+}
+
+int i8254_out_at(const struct i8254 *p, int ch, uint64_t ns)
+{
+    const struct i8254_channel *c = &p->ch[ch];
+    return out_at(c, elapsed_at(c, ns));
+}
+
+void i8254_observe(struct i8254 *p, int ch, void (*fn)(void *opaque), void *opaque)
+{
+    p->before_change[ch].fn = fn;
+    p->before_change[ch].opaque = opaque;
+}
+
+/* Tell the channel's observer its waveform is about to change. */
+static void before_change(struct i8254 *p, int ch)
+{
+    if (p->before_change[ch].fn)
+        p->before_change[ch].fn(p->before_change[ch].opaque);
 }
 
 int i8254_get_out(struct i8254 *p, int ch)
@@ -229,6 +252,7 @@ static void write_control(struct i8254 *p, uint8_t v)
         latch_count(p, c);
         return;
     }
+    before_change(p, sc);
     unsigned mode = (v >> 1) & 7;
     if (mode > 5)
         mode -= 4;   /* 6 and 7 are aliases of 2 and 3 */
@@ -248,6 +272,7 @@ static void write_control(struct i8254 *p, uint8_t v)
 static void write_counter(struct i8254 *p, int ch, uint8_t v)
 {
     struct i8254_channel *c = &p->ch[ch];
+    before_change(p, ch);
     switch (c->rw) {
     case 1:
         load_count(p, c, v);
@@ -331,6 +356,7 @@ void i8254_set_gate(struct i8254 *p, int ch, int level)
     level = level ? 1 : 0;
     if (level == c->gate)
         return;
+    before_change(p, ch);
     uint64_t now = clock_now(p->clock);
     if (!level) {
         if (c->mode == 0 || c->mode == 4)
@@ -363,6 +389,8 @@ void i8254_reset(struct i8254 *p)
     /* After power-on the 8254's counters are undefined until programmed
      * (datasheet); we leave them unarmed with OUT high, so an
      * unprogrammed PIT never interrupts. Gates 0 and 1 are tied high. */
+    for (int i = 0; i < 3; i++)
+        before_change(p, i);
     memset(p->ch, 0, sizeof p->ch);
     for (int i = 0; i < 3; i++) {
         p->ch[i].rw = 3;

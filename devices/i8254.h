@@ -51,6 +51,12 @@ struct i8254 {
     uint64_t edge_tick;    /* channel 0 tick the timer is armed for (UINT64_MAX: none) */
     FILE *log;
     uint32_t logged;
+    /* Called before a write or gate change alters a channel's waveform
+     * (the PC speaker renders what it played up to that instant). */
+    struct {
+        void (*fn)(void *opaque);
+        void *opaque;
+    } before_change[3];
 };
 
 int i8254_init(struct i8254 *p, struct iobus *bus, struct clock *clock, struct irq_line irq0,
@@ -61,6 +67,11 @@ void i8254_reset(struct i8254 *p);
 void i8254_set_gate(struct i8254 *p, int ch, int level);
 /* OUT of channel `ch` now. */
 int i8254_get_out(struct i8254 *p, int ch);
+/* OUT of channel `ch` at machine time `ns`: exact for any time since the
+ * channel was last changed (its observer is told before each change). */
+int i8254_out_at(const struct i8254 *p, int ch, uint64_t ns);
+/* Have fn(opaque) called before channel `ch` changes (after init). */
+void i8254_observe(struct i8254 *p, int ch, void (*fn)(void *opaque), void *opaque);
 
 uint32_t i8254_io_read(void *opaque, uint16_t port, unsigned size);
 void i8254_io_write(void *opaque, uint16_t port, unsigned size, uint32_t val);

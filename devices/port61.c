@@ -18,12 +18,16 @@ void port61_io_write(void *opaque, uint16_t port, unsigned size, uint32_t val)
     struct port61 *p = opaque;
     (void)port;
     (void)size;
+    if (p->before_write)
+        p->before_write(p->observer);
     p->value = (uint8_t)(val & 0x0F);
     i8254_set_gate(p->pit, 2, val & 1);
 }
 
 void port61_reset(struct port61 *p)
 {
+    if (p->before_write)
+        p->before_write(p->observer);
     p->value = 0;
     i8254_set_gate(p->pit, 2, 0);
 }
@@ -33,6 +37,8 @@ int port61_init(struct port61 *p, struct iobus *bus, struct i8254 *pit, struct c
     p->pit = pit;
     p->clock = clock;
     p->value = 0;
+    p->before_write = NULL;
+    p->observer = NULL;
     return iobus_register(bus, 0x61, 1, port61_io_read, port61_io_write, p, "port61");
 }
 

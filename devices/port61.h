@@ -21,7 +21,17 @@ struct port61 {
     struct i8254 *pit;
     struct clock *clock;
     uint8_t value;   /* bits 0-3 as written */
+    /* Called before a write changes the gate or the speaker enable (the
+     * PC speaker renders what it played up to that instant). */
+    void (*before_write)(void *opaque);
+    void *observer;
 };
+
+/* The speaker enable (bit 1) as last written. */
+static inline int port61_speaker_enabled(const struct port61 *p)
+{
+    return (p->value >> 1) & 1;
+}
 
 int port61_init(struct port61 *p, struct iobus *bus, struct i8254 *pit, struct clock *clock);
 void port61_reset(struct port61 *p);

@@ -199,6 +199,13 @@ static int wire_port61(struct machine *m, void *dev, char *err, size_t errsz)
     return port61_init(dev, &m->bus, &m->pit, &m->clock);
 }
 
+static int wire_pcspk(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    pcspk_init(dev, &m->pit, &m->port61, &m->clock);
+    return 0;
+}
+
 static int wire_rtc(struct machine *m, void *dev, char *err, size_t errsz)
 {
     (void)err, (void)errsz;
@@ -293,6 +300,7 @@ static int wire_seabios_log(struct machine *m, void *dev, char *err, size_t errs
 BOARD_RESET(i8259) BOARD_STATE(i8259)
 BOARD_RESET(i8254) BOARD_STATE(i8254)
 BOARD_RESET(port61) BOARD_STATE(port61)
+BOARD_FREE(pcspk)
 BOARD_RESET(mc146818) BOARD_STATE(mc146818)
 BOARD_RESET(port92) BOARD_STATE(port92)
 BOARD_RESET(fw_cfg) BOARD_STATE(fw_cfg) BOARD_FREE(fw_cfg)
@@ -332,6 +340,8 @@ static const struct board_device pc_devices[] = {
     { "PIT",                    NULL,   AT(pit),       wire_pit,            OPS(i8254),          NULL },
     { "DMA controllers",        NULL,   AT(dma),       board_dma_wire,      OPS(i8237),          NULL },
     { "port 0x61",              NULL,   AT(port61),    wire_port61,         OPS(port61),         NULL },
+    /* Output only: what it plays follows from the PIT and port 0x61. */
+    { "PC speaker",             NULL,   AT(pcspk),     wire_pcspk,          NULL, NULL, NULL,    pcspk_free_dev },
     { "RTC",                    NULL,   AT(rtc),       wire_rtc,            OPS(mc146818),       NULL },
     { "port 0x92",              NULL,   AT(port92),    wire_port92,         OPS(port92),         NULL },
     { "fw_cfg",                 NULL,   AT(fw_cfg),    wire_fw_cfg,         OPS(fw_cfg),         fw_cfg_free_dev },

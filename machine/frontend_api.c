@@ -46,6 +46,16 @@ int machine_set_display_refresh(struct machine *m, void (*fn)(void *opaque), voi
     return board_display_set(m, fn, opaque, period_ns);
 }
 
+void machine_set_audio_sink(struct machine *m, machine_audio_sink sink, void *opaque)
+{
+    board_audio_set_sink(m, sink, opaque);
+}
+
+uint64_t machine_audio_frames(const struct machine *m)
+{
+    return m->audio.frames;
+}
+
 void machine_pace_idle(struct machine *m)
 {
     m->clock.pace_idle = 1;

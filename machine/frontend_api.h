@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "dbt/dbt.h"
+#include "devices/audio_src.h"
 #include "devices/blockdev.h"
 #include "devices/ps2.h"
 #include "devices/uart16550.h"
@@ -55,6 +56,16 @@ uint64_t machine_screen_generation(const struct machine *m);
  * frontend's refresh and input poll. Returns 0, or -1 with no timer left. */
 int machine_set_display_refresh(struct machine *m, void (*fn)(void *opaque), void *opaque,
                                 uint64_t period_ns);
+/* Sound: every sound device's output mixed, as stereo 16-bit frames (L, R
+ * interleaved) at MACHINE_AUDIO_RATE of machine time, handed to `sink`
+ * every 10 ms of machine time and when a run ends (NULL: no sound; the
+ * devices then render nothing). The frames depend on the machine clock
+ * only, so with -rtc clock=vm two runs give the same frames. */
+#define MACHINE_AUDIO_RATE AUDIO_RATE
+typedef void (*machine_audio_sink)(void *opaque, const int16_t *frames, size_t count);
+void machine_set_audio_sink(struct machine *m, machine_audio_sink sink, void *opaque);
+/* Frames handed to the sink so far. */
+uint64_t machine_audio_frames(const struct machine *m);
 /* Input from a person: while the machine waits idle (HLT), wait in host
  * time too, so typed keys arrive at a human pace. */
 void machine_pace_idle(struct machine *m);

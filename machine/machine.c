@@ -187,6 +187,7 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
     for (int u = 0; u < FDC_DRIVES; u++)
         m->floppy[u].fd = -1;
     board_display_init(&m->display);
+    board_audio_init(&m->audio);
 
     if (opts->ram_mib < MACHINE_RAM_MIN_MIB || opts->ram_mib > MACHINE_RAM_MAX_MIB) {
         snprintf(err, errsz, "RAM size %u MiB out of range (%u to %u)", opts->ram_mib,
@@ -277,6 +278,7 @@ void machine_destroy(struct machine *m)
     dbt_destroy(m->dbt);
     m->dbt = NULL;
     board_free(m);
+    board_audio_free(&m->audio);
     mmu_free(&m->mmu);
     physmem_free(&m->mem);
     free(m->kernel_image);
@@ -520,15 +522,19 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
             return MACHINE_STOP_SHUTDOWN;
         break;
     }
+    board_audio_frame(m, 0);
     return MACHINE_PASS_CONTINUE;
 }
 
 enum machine_stop machine_run(struct machine *m)
 {
     int r;
-    if (m->lockstep_twin)
-        return machine_run_lockstep(m);
-    while ((r = machine_pass(m, UINT64_MAX, NULL)) == MACHINE_PASS_CONTINUE)
-        ;
+    if (m->lockstep_twin) {
+        r = machine_run_lockstep(m);
+    } else {
+        while ((r = machine_pass(m, UINT64_MAX, NULL)) == MACHINE_PASS_CONTINUE)
+            ;
+    }
+    board_audio_frame(m, 1);   /* what played up to the end */
     return (enum machine_stop)r;
 }

@@ -34,7 +34,9 @@
 #include "devices/ide.h"
 #include "devices/pci.h"
 #include "devices/pci_pc.h"
+#include "devices/pcspk.h"
 #include "devices/vga.h"
+#include "machine/board_audio.h"
 #include "machine/board_display.h"
 #include "machine/board_nic.h"
 #include "devices/postcode.h"
@@ -170,6 +172,7 @@ struct machine {
     int intr_level;              /* the PIC's INTR output */
     struct i8254 pit;
     struct port61 port61;
+    struct pcspk pcspk;          /* PIT channel 2 through port 0x61 */
     struct mc146818 rtc;
     struct port92 port92;
     struct fw_cfg fw_cfg;
@@ -192,6 +195,7 @@ struct machine {
     uint32_t pirq_assert[4];     /* PIRQA-D: a bit per slot asserting it */
     uint16_t pirq_driven;        /* ISA IRQs PCI interrupts hold high now */
     struct board_display display;   /* the frontend's refresh timer */
+    struct board_audio audio;    /* the sound sources mixed for the frontend's sink */
     int quit_requested;          /* the user asked to end the run (frontend) */
     uint8_t a20_sources;         /* BOARD_A20_* bits: A20 is on if any is set */
     int reset_requested;         /* port 0x92 / keyboard controller reset line */

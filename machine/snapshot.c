@@ -122,5 +122,6 @@ int machine_load(struct machine *m, const uint8_t *buf, size_t len, char *err, s
     m->exit_requested = 0;
     m->reset_requested = 0;
     m->quit_requested = 0;
+    board_audio_restart(m);   /* the sources go on from the restored time */
     return 0;
 }

@@ -11,6 +11,7 @@
 #include "debug/session.h"
 #include "debug/stats.h"
 #include "debug/trace.h"
+#include "frontends/cli/audio_out.h"
 #include "frontends/cli/datadir.h"
 #include "frontends/cli/display_text.h"
 #include "frontends/cli/keymap.h"
@@ -407,6 +408,7 @@ int main(int argc, char **argv)
     }
     struct display_text display;
     struct sdl_display *window = NULL;
+    struct audio_out audio = { .kind = AUDIO_OUT_NONE };
     /* struct machine and the debug session are large: keep them off the
      * stack. */
     struct machine *m = malloc(sizeof *m);
@@ -589,6 +591,14 @@ int main(int argc, char **argv)
         }
     }
 
+    /* Sound: -audio, else the host's device along with a window. */
+    if (opt.audio) {
+        if (audio_out_open(&audio, opt.audio, m, err, sizeof err) != 0)
+            goto fail;
+    } else if (want_sdl && audio_out_open(&audio, "sdl", m, err, sizeof err) != 0) {
+        fprintf(stderr, "shadow86: warning: %s; no sound\n", err);
+    }
+
     /* Last, once the frontend's timers are registered: a state holds one
      * deadline per clock timer, and the identity checks the table. */
     if (opt.load_state && state_file_load(m, opt.load_state, err, sizeof err) != 0)
@@ -613,6 +623,9 @@ int main(int argc, char **argv)
         free(window);
         window = NULL;
     }
+
+    if (audio_out_close(&audio, m, opt.stats) != 0)
+        output_error = 1;
 
     /* Guest output first, so the closing line comes after it. A write
      * error on any output ends with EXIT_OUTPUT_ERROR, whatever the run's
@@ -692,6 +705,7 @@ int main(int argc, char **argv)
     return status;
 
 fail:
+    audio_out_close(&audio, m, 0);
     if (window) {
         sdl_display_close(window);
         free(window);

@@ -5,6 +5,7 @@
 #include "debug/gdb_history.h"
 #include "debug/trace.h"
 #include "base/calendar.h"
+#include "frontends/cli/audio_out.h"
 #include "frontends/cli/options.h"
 #include "frontends/cli/serial_backend.h"
 #include "machine/board_vga.h"
@@ -516,6 +517,11 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             break;
         case OPT_HELP: o->help = 1; break;
         case OPT_SEABIOS_LOG: o->seabios_log = val; break;
+        case OPT_AUDIO:
+            if (audio_out_check(val, err, errsz) != 0)
+                return -1;
+            o->audio = val;
+            break;
         case OPT_SERIAL:
             if (o->nserial >= 2) {
                 snprintf(err, errsz, "-serial: at most two (COM1 and COM2)");

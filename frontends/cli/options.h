@@ -69,6 +69,7 @@ struct cli_options {
     const char *sdl_script;    /* --sdl-script FILE */
     const char *name;          /* -name NAME */
     const char *screendump;    /* --screendump FILE */
+    const char *audio;         /* -audio sdl|wav:FILE|none (NULL: by the display) */
     /* Network (docs/network.md). */
     struct cli_nic nic;        /* -nic SPEC (default none) */
     const char *netdump;       /* -netdump FILE: pcap of the card's frames */
