@@ -190,9 +190,17 @@ static int decode(uint16_t port, unsigned *c, unsigned *reg)
     return 0;
 }
 
+void i8237_observe(struct i8237 *d, void (*fn)(void *opaque), void *opaque)
+{
+    d->before_access = fn;
+    d->observer = opaque;
+}
+
 uint32_t i8237_io_read(void *opaque, uint16_t port, unsigned size)
 {
     struct i8237 *d = opaque;
+    if (d->before_access)
+        d->before_access(d->observer);
     uint32_t high = size > 1 ? iobus_float_value(size) & ~0xFFu : 0;
     unsigned c, reg;
     if (!decode(port, &c, &reg))
@@ -223,6 +231,8 @@ uint32_t i8237_io_read(void *opaque, uint16_t port, unsigned size)
 void i8237_io_write(void *opaque, uint16_t port, unsigned size, uint32_t val)
 {
     struct i8237 *d = opaque;
+    if (d->before_access)
+        d->before_access(d->observer);
     (void)size;
     uint8_t v = (uint8_t)val;
     unsigned c, reg;

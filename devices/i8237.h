@@ -59,6 +59,11 @@ struct i8237 {
     FILE *log;
     uint32_t log_seen;
     uint64_t bytes_to_memory, bytes_from_memory, terminal_counts;
+    /* Called before the guest reads or writes the controllers: a device
+     * that moves its data lazily (the SB16) brings its channel up to now,
+     * so what the guest sees never depends on when it last caught up. */
+    void (*before_access)(void *opaque);
+    void *observer;
 };
 
 int i8237_init(struct i8237 *d, struct iobus *bus, i8237_mem_fn read_mem, i8237_mem_fn write_mem,
@@ -85,6 +90,8 @@ uint32_t i8237_write_memory(struct i8237 *d, unsigned chan, const void *buf, uin
                             int *tc);
 uint32_t i8237_read_memory(struct i8237 *d, unsigned chan, void *buf, uint32_t len, int *tc);
 
+/* Have fn(opaque) called before every guest access (after init). */
+void i8237_observe(struct i8237 *d, void (*fn)(void *opaque), void *opaque);
 uint32_t i8237_io_read(void *opaque, uint16_t port, unsigned size);
 void i8237_io_write(void *opaque, uint16_t port, unsigned size, uint32_t val);
 

@@ -206,6 +206,15 @@ static int wire_pcspk(struct machine *m, void *dev, char *err, size_t errsz)
     return 0;
 }
 
+static int wire_sb16(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    struct irq_line lines[SB16_IRQS];
+    for (int i = 0; i < SB16_IRQS; i++)   /* IRQ 2 is IRQ 9 on the AT's second PIC */
+        lines[i] = board_isa_irq(m, sb16_irq_numbers[i] == 2 ? 9 : sb16_irq_numbers[i]);
+    return sb16_init(dev, &m->bus, &m->clock, &m->dma, lines, m->opts.log);
+}
+
 static int wire_rtc(struct machine *m, void *dev, char *err, size_t errsz)
 {
     (void)err, (void)errsz;
@@ -315,6 +324,7 @@ BOARD_RESET(acpi_pm) BOARD_STATE(acpi_pm)
 BOARD_RESET(vga) BOARD_STATE(vga)
 BOARD_RESET(i8237) BOARD_STATE(i8237)
 BOARD_RESET(fdc) BOARD_STATE(fdc)
+BOARD_RESET(sb16) BOARD_STATE(sb16) BOARD_FREE(sb16)
 
 static void uart_save_dev(const void *d, struct state_writer *w, const char *tag)
 {
@@ -364,6 +374,7 @@ static const struct board_device pc_devices[] = {
     { "floppy image B:",        "FDB0", AT(floppy[1]), NULL, NULL,
       board_ide_media_save, board_ide_media_load, board_ide_media_free },
     { "floppy controller",      NULL,   AT(fdc),       board_fdc_wire,      OPS(fdc),            NULL },
+    { "Sound Blaster 16",       NULL,   AT(sb16),      wire_sb16,           OPS(sb16),           sb16_free_dev },
     { "i440FX/PIIX3 chipset",   NULL,   AT(chipset),   board_chipset_wire,  pci_pc_reset_dev, NULL, NULL, NULL },
     { "ACPI PM function",       NULL,   AT(pm),        board_pm_wire,       OPS(acpi_pm),        NULL },
     { "VGA",                    NULL,   AT(vga),       board_vga_wire,      OPS(vga),            board_vga_free },

@@ -14,6 +14,7 @@ struct audio_source_entry {
 #define AT(member) offsetof(struct machine, member)
 static const struct audio_source_entry sources[] = {
     { AT(pcspk), AT(pcspk.out), pcspk_render },
+    { AT(sb16), AT(sb16.out), sb16_render },
 };
 #define NSOURCES (sizeof sources / sizeof sources[0])
 

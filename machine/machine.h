@@ -35,6 +35,7 @@
 #include "devices/pci.h"
 #include "devices/pci_pc.h"
 #include "devices/pcspk.h"
+#include "devices/sb16.h"
 #include "devices/vga.h"
 #include "machine/board_audio.h"
 #include "machine/board_display.h"
@@ -189,6 +190,7 @@ struct machine {
     struct i8237 dma;            /* both 8237s and the page registers */
     struct fdc fdc;              /* 82077AA at 0x3F0, IRQ 6, DMA 2 */
     struct blockdev floppy[FDC_DRIVES];   /* images behind the floppy drives */
+    struct sb16 sb16;            /* Sound Blaster 16 at 0x220, IRQ 5, DMA 1 and 5 */
     struct vga vga;
     struct pci_device vga_fn;    /* 02.0 */
     struct board_nic nic;        /* 03.0 RTL8139 (-nic), and its host end */
