@@ -11,6 +11,10 @@
 ;     L and R alternating) is (n * 0x9E37 + 0x1234) mod 65536.
 ;  B. 8-bit unsigned mono, single-cycle (0xC0) at 22050 Hz on DMA 1 from
 ;     0x20000: 1000 bytes (i * 37 + 11) mod 256, one IRQ (0x22E).
+;  C. the SB 2.0 way: time constant 0xD3 (22222 Hz), block size 500 (0x48),
+;     0x1C auto-init from 0x30000 (1000 bytes ((i * 37 + 11) mod 256) | 1),
+;     paused (0xD0) for 5 ms in the first block and continued (0xD4), 0xDA
+;     after the first IRQ, so the second block is the last.
 ;
 ; Master and voice are set to 0 dB so the samples pass unscaled.
 
@@ -209,6 +213,68 @@ main:
         and al, 0x02
         CHECK al, 0x02, "DMA 1 reached terminal count"
         PASS "8-bit mono single-cycle at 22050 Hz"
+
+        ; ---- C: the SB 2.0 commands: time constant, 0x48, 0x1C auto-init,
+        ; pause and continue in the first block, 0xDA ends after the second
+        push es
+        mov ax, 0x3000
+        mov es, ax
+        xor di, di
+        mov al, 11
+        mov cx, 1000
+.fc:    mov ah, al
+        or al, 1                ; odd: never 128, never silence
+        stosb
+        mov al, ah
+        add al, 37
+        loop .fc
+        pop es
+        mov al, 0x05
+        out 0x0A, al
+        out 0x0C, al
+        mov al, 0x59            ; single, auto-init, read, channel 1
+        out 0x0B, al
+        xor al, al
+        out 0x02, al
+        out 0x02, al
+        mov al, 0xE7            ; 1000 bytes
+        out 0x03, al
+        mov al, 0x03
+        out 0x03, al
+        mov al, 0x03
+        out 0x83, al
+        mov al, 0x01
+        out 0x0A, al
+        mov word [IRQCNT], 0
+        mov byte [IRQSTAT], 0
+        DSP 0x40, 0xD3          ; 256 - 45: 22222 Hz
+        DSP 0x48, 0xF3, 0x01    ; blocks of 500 bytes
+        DSP 0x1C
+        mov ecx, 150000         ; about 3 ms into the first block
+.c1:    dec ecx
+        jnz .c1
+        DSP 0xD0                ; pause
+        mov ecx, 250000         ; 5 ms paused
+.c2:    dec ecx
+        jnz .c2
+        CHECK word [IRQCNT], 0, "no block end while paused"
+        DSP 0xD4                ; continue
+        call wait_irq
+        DSP 0xDA                ; exit auto-init after the second block
+        call wait_irq
+        mov al, [IRQSTAT]
+        CHECK al, 1, "0x1C blocks raise the 8-bit IRQ"
+        mov ecx, 1500000
+.c3:    dec ecx
+        jnz .c3
+        CHECK word [IRQCNT], 0, "no IRQ after 0xDA ended the transfer"
+        out 0x0C, al
+        in al, 0x03
+        mov ah, al
+        in al, 0x03
+        xchg al, ah
+        CHECK ax, 0x03E7, "DMA 1 reloaded after the whole buffer"
+        PASS "0x40, 0x48, 0x1C auto-init, pause/continue, exit with 0xDA"
         PASS_EXIT
 
 ; fill_block -- block BX of stream A into its half (BX & 1) of the buffer:

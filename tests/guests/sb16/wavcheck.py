@@ -9,6 +9,10 @@ The sb16 guest (sb16.asm) plays, at 0 dB:
      the transfer after the 8th block);
   B. 1000 8-bit unsigned mono bytes (i*37 + 11) mod 256 at 22050 Hz: each
      must appear as two equal frames (L = R = (byte - 128) << 8).
+  C. 1000 8-bit bytes ((i*37 + 11) mod 256) | 1 at 22222 Hz (time
+     constant 0xD3): held by nearest sample, so with the silent frames of
+     the pause taken out and runs of equal frames collapsed, exactly those
+     bytes in order; the pause gives at least 200 silent frames inside.
 A is found by its first frame, B by its first frame after A. Frames
 outside the two are silence (0, 0). GUEST_OUTPUT must hold the guest's
 DONE line (it passed its own checks).
@@ -68,8 +72,36 @@ def main():
             fail("stream B frame %d (byte %d): %r, expected %r" % (i, i // 2, g, e))
     if len(got) != len(b):
         fail("stream B cut short")
+    cb = [((((i * 37 + 11) & 0xFF) | 1) - 128) << 8 for i in range(1000)]
+    after = sb + len(b)
+    try:
+        sc = frames.index((cb[0], cb[0]), after)
+    except ValueError:
+        fail("stream C's first frame is not in the WAV after B")
+    seq, silent, i = [], 0, sc
+    while i < n and len(seq) < len(cb) + 1:
+        f = frames[i]
+        if f == (0, 0):
+            silent += 1
+        elif f[0] != f[1]:
+            fail("stream C frame %d: channels differ %r" % (i - sc, f))
+        elif not seq or seq[-1] != f[0]:
+            seq.append(f[0])
+        i += 1
+        if len(seq) == len(cb) and (i >= n or frames[i] == (0, 0)):
+            break
+    ec = i
+    if seq != cb:
+        k = next((j for j in range(min(len(seq), len(cb))) if seq[j] != cb[j]), min(len(seq), len(cb)))
+        fail("stream C differs at byte %d: got %s, expected %s" % (k, seq[k:k + 3], cb[k:k + 3]))
+    if silent < 200:
+        fail("stream C: %d silent frames inside, the 5 ms pause should give about 220" % silent)
+    if ec < n and frames[ec] != (0, 0):
+        fail("frame after stream C is not silence")
+    print("wavcheck: C: 1000 bytes from frame %d, %d silent frames paused, %d frames long"
+          % (sc, silent, ec - sc))
     for i, f in enumerate(frames):
-        if not (sa <= i < sa + len(a) or sb <= i < sb + len(b)) and f != (0, 0):
+        if not (sa <= i < sa + len(a) or sb <= i < sb + len(b) or sc <= i < ec) and f != (0, 0):
             fail("frame %d outside the transfers is %r, not silence" % (i, f))
     print("wavcheck: PASS: A %d frames from frame %d, B %d frames from frame %d, %d frames in all"
           % (len(a), sa, len(b), sb, n))
