@@ -2,8 +2,8 @@
  * A1-A16 from the address register, counts in words), their 128 KiB wrap,
  * decrement on a 16-bit channel, the odd-length rule, and the state
  * record. The 8-bit channels are exercised by the dma guest through the
- * floppy controller; no ISA device on the board uses a 16-bit channel yet,
- * so these are driven here directly. */
+ * floppy controller, and channel 5 by the sb16 guest through the Sound
+ * Blaster 16; the corner cases here are driven directly. */
 #include <check.h>
 #include <string.h>
 
