@@ -17,7 +17,7 @@ START_TEST(frame_times_invert)
 {
     const uint64_t starts[] = { 0, 44100, 1000000007ull, 44100ull * 86400 * 3 + 17 };
     for (unsigned s = 0; s < sizeof starts / sizeof starts[0]; s++) {
-        for (uint64_t k = starts[s]; k < starts[s] + 50000; k++) {
+        for (uint64_t k = starts[s]; k < starts[s] + 5000; k++) {
             uint64_t t = audio_frame_ns(k);
             ck_assert_uint_eq(audio_frame_at(t), k);          /* k is the first at t */
             ck_assert_uint_eq(audio_frame_at(t + 1), k + 1);  /* and due just after */
