@@ -40,7 +40,7 @@ if [ -n "$cross" ]; then
     qemu-user-static "binutils-$triple"
     "libc6-dev:$dpkg_arch" "libgcc-${gcc_major:-12}-dev:$dpkg_arch"
     "libcapstone-dev:$dpkg_arch" "libelf-dev:$dpkg_arch" "libsdl2-dev:$dpkg_arch"
-    "check:$dpkg_arch" "zlib1g-dev:$dpkg_arch"
+    "check:$dpkg_arch" "zlib1g-dev:$dpkg_arch" "libslirp-dev:$dpkg_arch"
   )
 fi
 

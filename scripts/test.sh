@@ -33,8 +33,9 @@ fi
 # out: lockstep runs the interpreter too), the debug, CLI, docs, replay and
 # SDL tests and SeaBIOS to its boot prompt. Left out as well: the Linux
 # boots and the Debian installer (minutes each even natively), the peer comparisons (other
-# emulators, not shadow86's host) and debug-gdb-idle (it budgets 20 s of
-# wall time for 300 M guest instructions).
+# emulators, not shadow86's host), debug-gdb-idle (it budgets 20 s of
+# wall time for 300 M guest instructions), and docs-readme-options and
+# install-tree (they run the build's own tools, here the target's binaries).
 cross_suite() {
     local arch=$1
     bash scripts/setup.sh --cross "$arch"
@@ -42,7 +43,7 @@ cross_suite() {
       -DCMAKE_TOOLCHAIN_FILE="cmake/$arch-linux-gnu.cmake" -DSHADOW86_REQUIRE_SHARED=$require >/dev/null
     cmake --build "build-$arch" -j"$jobs"
     (cd "build-$arch" && SHADOW86_DECODE_ITERATIONS=200000 ctest --output-on-failure -j"$jobs" \
-       -E '^(boot-linux|boot-installer|boot-replay|boot-seabios-prompt-interp$|peer-|fuzz-|guest-.*-interp$|test_snapshot$|debug-gdb-idle$)')
+       -E '^(boot-linux|boot-installer|boot-replay|boot-seabios-prompt-interp$|peer-|fuzz-|guest-.*-interp$|test_snapshot$|debug-gdb-idle$|docs-readme-options$|install-tree$)')
 }
 
 if [ "${1-}" = --cross ]; then
