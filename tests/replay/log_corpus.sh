@@ -4,7 +4,8 @@
 #   log_corpus.sh EMULATOR ROM
 #
 # Records the pc_platform guest (checkpoints every 1,000 instructions),
-# replays it (must match), replays with EAX perturbed after instruction
+# replays it (must match), from a state saved at instruction 12,345 with
+# the interpreter (must match: incremental checkpoint hashes), replays with EAX perturbed after instruction
 # 5,000 (must exit 12 naming instruction 5000), then makes a corpus:
 # truncations, flipped bytes in every part, junk appended, another
 # version, an empty file, a missing file, and a changed image. Each must
@@ -22,6 +23,17 @@ args="-no-reboot -bios $tmp/rom -rtc base=2001-02-03T04:05:06 -debugcon none"
 "$emu" $args -replay "$tmp/good.log" 2>"$tmp/err"
 if [ $? -ne 1 ] || ! grep -q "matched the recording" "$tmp/err"; then
     echo "log_corpus: the good log does not replay"; cat "$tmp/err"; exit 1
+fi
+# Checkpoint hashes are incremental (only pages written since the last
+# one are hashed again): a replay from a state saved on the way starts
+# with every page hashed afresh, so a write the recording's dirty-page
+# tracking missed shows as a mismatch at the next checkpoint.
+# shellcheck disable=SC2086
+"$emu" $args -replay "$tmp/good.log" --save-state "$tmp/mid.s86" --save-at 12345 2>"$tmp/err"
+# shellcheck disable=SC2086
+"$emu" $args -replay "$tmp/good.log" --load-state "$tmp/mid.s86" --no-dbt 2>"$tmp/err"
+if [ $? -ne 1 ] || ! grep -q "matched the recording" "$tmp/err"; then
+    echo "log_corpus: the replay from a saved state does not match"; cat "$tmp/err"; exit 1
 fi
 # shellcheck disable=SC2086
 "$emu" $args -replay "$tmp/good.log" --replay-perturb insn:5000 2>"$tmp/err"
