@@ -149,6 +149,8 @@ static int feeding(struct replay *r, int stream_has_more)
     return 0;
 }
 
+static uint64_t held_now(struct machine *m);
+
 static int port_poll(void *opaque)
 {
     struct replay_port *p = opaque;
@@ -158,7 +160,7 @@ static int port_poll(void *opaque)
         int c = p->orig.poll ? p->orig.poll(p->orig.opaque) : -1;
         if (c >= 0) {
             struct replay_event e = { .kind = REPLAY_SERIAL, .icount = now, .a = p->port, .b = c,
-                                      .time_ns = clock_now(&r->m->clock) };
+                                      .time_ns = held_now(r->m) };
             if (replay_log_add(&r->log, &e) != 0)
                 r->diverged = -1;   /* out of memory: reported at the end */
         }
@@ -168,7 +170,7 @@ static int port_poll(void *opaque)
     /* The poll at the recorded count and virtual time (a halted CPU's
      * count stays put while its polls go on). A missed input shows in
      * the next checkpoint's hash. */
-    if (!e || e->icount != now || e->time_ns > clock_now(&r->m->clock))
+    if (!e || e->icount != now || e->time_ns > held_now(r->m))
         return -1;
     r->cur.serial[p->port]++;
     int c = e->b;
@@ -186,6 +188,20 @@ void replay_hold_time(struct machine *m, int on)
 {
     if (m->replay)
         m->replay->holding = on;
+}
+
+/* The time inputs are stamped with and compared against: under a host
+ * tap, the latest time handed out to the guest, without a host read of
+ * its own (a read here would be logged by the recording, or consume a
+ * logged one in the replay, where the other run makes none: every later
+ * read would then be off by one). Virtual time reads nothing anyway. */
+static uint64_t held_now(struct machine *m)
+{
+    int was = m->replay ? m->replay->holding : 0;
+    replay_hold_time(m, 1);
+    uint64_t t = clock_now(&m->clock);
+    replay_hold_time(m, was);
+    return t;
 }
 
 static uint64_t held_hash(struct machine *m)
@@ -277,7 +293,7 @@ void replay_serial_attach(struct machine *m, int port, const struct uart_backend
 static void note(struct replay *r, struct replay_event e)
 {
     e.icount = machine_insn_total(r->m);
-    e.time_ns = clock_now(&r->m->clock);
+    e.time_ns = held_now(r->m);
     if (replay_log_add(&r->log, &e) != 0)
         r->diverged = -1;
 }
@@ -523,7 +539,7 @@ static void alarm_fn(struct machine *m, void *opaque)
         m->cpu.regs[0] ^= 1;   /* "instruction perturb_at computed a different EAX" */
         r->cur.perturbed = 1;
     }
-    uint64_t clock = clock_now(&m->clock);
+    uint64_t clock = held_now(m);
     while (r->cur.main < r->log.n) {
         const struct replay_event *e = &r->log.ev[r->cur.main];
         if (alarm_skips(r, e->kind)) {
