@@ -55,6 +55,7 @@ struct replay {
     uint8_t *good;
     size_t good_len;
     uint64_t good_icount;
+    uint64_t matched_icount;    /* the last checkpoint that matched (good_icount or later) */
     struct replay_cursor good_cur;
     int diverged;
     char report[4096];
@@ -512,11 +513,15 @@ static int save_good(struct replay *r)
     r->good = w.buf;
     r->good_len = w.len;
     r->good_icount = machine_insn_total(r->m);
+    r->matched_icount = r->good_icount;
     r->good_cur = r->cur;
     return 0;
 }
 
 static void narrow(struct replay *r, uint64_t bad_icount, const char *what);
+
+/* Instructions between the states a replay keeps for narrowing. */
+#define REPLAY_GOOD_EVERY 32000000u
 
 static void alarm_fn(struct machine *m, void *opaque)
 {
@@ -561,7 +566,11 @@ static void alarm_fn(struct machine *m, void *opaque)
                 return;
             }
             r->cur.main++;
-            if (save_good(r) != 0)
+            r->matched_icount = now;
+            /* A state costs a copy of RAM: not at every checkpoint (4 M
+             * apart by default), at most every REPLAY_GOOD_EVERY; the
+             * narrowing starts from the latest. */
+            if ((!r->good || now - r->good_icount >= REPLAY_GOOD_EVERY) && save_good(r) != 0)
                 r->diverged = -1;
             continue;
         }
@@ -728,8 +737,9 @@ static void narrow(struct replay *r, uint64_t bad_icount, const char *what)
     char err[MACHINE_ERR_MAX];
     int n = snprintf(r->report, sizeof r->report,
                      "replay diverged from %s\n  %s\n  last matching checkpoint: %" PRIu64
-                     " instructions; narrowing against the reference interpreter\n",
-                     r->path, what, r->good_icount);
+                     " instructions; narrowing from %" PRIu64
+                     " against the reference interpreter\n",
+                     r->path, what, r->matched_icount, r->good_icount);
     r->diverged = 1;
     struct machine *a = follower(r, 0, err, sizeof err);
     struct machine *b = a ? follower(r, 1, err, sizeof err) : NULL;
