@@ -100,6 +100,13 @@ static int translate(struct cpu *cpu, uint32_t lin, unsigned priv, unsigned type
         /* Writable page first: allocating it changes what reads see. */
         wr = type == SOFTTLB_WRITE ? physmem_write_page(pm, (uint32_t)gpa)
                                    : physmem_peek_write_page(pm, (uint32_t)gpa);
+        if (wr && type != SOFTTLB_WRITE && !physmem_page_dirty(pm, (uint32_t)gpa)) {
+            /* A clean page (physmem's dirty bitmap): the first store must
+             * come back here through physmem_write_page to mark it. */
+            wr = NULL;
+            for (unsigned p = 0; p < SOFTTLB_PRIVS; p++)
+                allow &= ~(1u << (p * SOFTTLB_ACCESS_TYPES + SOFTTLB_WRITE));
+        }
         rd = physmem_read_page(pm, (uint32_t)gpa);
     }
     softtlb_install(&cpu->tlb, lin, (uint32_t)gpa & PHYSMEM_PAGE_MASK, !(gpa >> 32), rd, wr,

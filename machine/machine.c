@@ -281,6 +281,8 @@ void machine_destroy(struct machine *m)
     board_audio_free(&m->audio);
     mmu_free(&m->mmu);
     physmem_free(&m->mem);
+    free(m->ram_page_hash);
+    m->ram_page_hash = NULL;
     free(m->kernel_image);
     m->kernel_image = NULL;
     free(m->initrd_image);

@@ -203,6 +203,12 @@ struct machine {
     int reset_requested;         /* port 0x92 / keyboard controller reset line */
     int poweroff_requested;      /* ACPI S5 entered: the run ends */
 
+    /* machine/state_hash.c's cache: a hash of each RAM page (0 for an
+     * all-zero one) and their sum, brought up to date from physmem's
+     * dirty bitmap at each machine_state_hash. NULL until the first. */
+    uint64_t *ram_page_hash;
+    uint64_t ram_hash_sum;
+
     struct machine_alarm alarms[MACHINE_ALARMS];
     struct replay *replay;       /* -record / -replay (machine/replay.h), or NULL */
 

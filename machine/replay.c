@@ -55,6 +55,7 @@ struct replay {
     uint8_t *good;
     size_t good_len;
     uint64_t good_icount;
+    uint64_t matched_icount;    /* the last checkpoint that matched (good_icount or later) */
     struct replay_cursor good_cur;
     int diverged;
     char report[4096];
@@ -149,6 +150,8 @@ static int feeding(struct replay *r, int stream_has_more)
     return 0;
 }
 
+static uint64_t held_now(struct machine *m);
+
 static int port_poll(void *opaque)
 {
     struct replay_port *p = opaque;
@@ -158,7 +161,7 @@ static int port_poll(void *opaque)
         int c = p->orig.poll ? p->orig.poll(p->orig.opaque) : -1;
         if (c >= 0) {
             struct replay_event e = { .kind = REPLAY_SERIAL, .icount = now, .a = p->port, .b = c,
-                                      .time_ns = clock_now(&r->m->clock) };
+                                      .time_ns = held_now(r->m) };
             if (replay_log_add(&r->log, &e) != 0)
                 r->diverged = -1;   /* out of memory: reported at the end */
         }
@@ -168,7 +171,7 @@ static int port_poll(void *opaque)
     /* The poll at the recorded count and virtual time (a halted CPU's
      * count stays put while its polls go on). A missed input shows in
      * the next checkpoint's hash. */
-    if (!e || e->icount != now || e->time_ns > clock_now(&r->m->clock))
+    if (!e || e->icount != now || e->time_ns > held_now(r->m))
         return -1;
     r->cur.serial[p->port]++;
     int c = e->b;
@@ -186,6 +189,20 @@ void replay_hold_time(struct machine *m, int on)
 {
     if (m->replay)
         m->replay->holding = on;
+}
+
+/* The time inputs are stamped with and compared against: under a host
+ * tap, the latest time handed out to the guest, without a host read of
+ * its own (a read here would be logged by the recording, or consume a
+ * logged one in the replay, where the other run makes none: every later
+ * read would then be off by one). Virtual time reads nothing anyway. */
+static uint64_t held_now(struct machine *m)
+{
+    int was = m->replay ? m->replay->holding : 0;
+    replay_hold_time(m, 1);
+    uint64_t t = clock_now(&m->clock);
+    replay_hold_time(m, was);
+    return t;
 }
 
 static uint64_t held_hash(struct machine *m)
@@ -277,7 +294,7 @@ void replay_serial_attach(struct machine *m, int port, const struct uart_backend
 static void note(struct replay *r, struct replay_event e)
 {
     e.icount = machine_insn_total(r->m);
-    e.time_ns = clock_now(&r->m->clock);
+    e.time_ns = held_now(r->m);
     if (replay_log_add(&r->log, &e) != 0)
         r->diverged = -1;
 }
@@ -496,11 +513,15 @@ static int save_good(struct replay *r)
     r->good = w.buf;
     r->good_len = w.len;
     r->good_icount = machine_insn_total(r->m);
+    r->matched_icount = r->good_icount;
     r->good_cur = r->cur;
     return 0;
 }
 
 static void narrow(struct replay *r, uint64_t bad_icount, const char *what);
+
+/* Instructions between the states a replay keeps for narrowing. */
+#define REPLAY_GOOD_EVERY 32000000u
 
 static void alarm_fn(struct machine *m, void *opaque)
 {
@@ -523,7 +544,7 @@ static void alarm_fn(struct machine *m, void *opaque)
         m->cpu.regs[0] ^= 1;   /* "instruction perturb_at computed a different EAX" */
         r->cur.perturbed = 1;
     }
-    uint64_t clock = clock_now(&m->clock);
+    uint64_t clock = held_now(m);
     while (r->cur.main < r->log.n) {
         const struct replay_event *e = &r->log.ev[r->cur.main];
         if (alarm_skips(r, e->kind)) {
@@ -545,7 +566,11 @@ static void alarm_fn(struct machine *m, void *opaque)
                 return;
             }
             r->cur.main++;
-            if (save_good(r) != 0)
+            r->matched_icount = now;
+            /* A state costs a copy of RAM: not at every checkpoint (4 M
+             * apart by default), at most every REPLAY_GOOD_EVERY; the
+             * narrowing starts from the latest. */
+            if ((!r->good || now - r->good_icount >= REPLAY_GOOD_EVERY) && save_good(r) != 0)
                 r->diverged = -1;
             continue;
         }
@@ -712,8 +737,9 @@ static void narrow(struct replay *r, uint64_t bad_icount, const char *what)
     char err[MACHINE_ERR_MAX];
     int n = snprintf(r->report, sizeof r->report,
                      "replay diverged from %s\n  %s\n  last matching checkpoint: %" PRIu64
-                     " instructions; narrowing against the reference interpreter\n",
-                     r->path, what, r->good_icount);
+                     " instructions; narrowing from %" PRIu64
+                     " against the reference interpreter\n",
+                     r->path, what, r->matched_icount, r->good_icount);
     r->diverged = 1;
     struct machine *a = follower(r, 0, err, sizeof err);
     struct machine *b = a ? follower(r, 1, err, sizeof err) : NULL;

@@ -82,6 +82,7 @@ static int ram_load(struct machine *m, struct state_reader *r)
     for (unsigned i = 0; i < PHYSMEM_PAM_CHUNKS; i++)
         physmem_set_pam(pm, i, pam[i] & 3);
     physmem_set_a20(pm, a20);
+    physmem_mark_all_dirty(pm);   /* cleared pages were not marked */
     return state_close(r);
 }
 

@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/hash64.h"
@@ -39,6 +40,47 @@ static const uint8_t *ram_page(const struct machine *m, uint32_t a)
     return e->ram && !page_is_zero(e->ram) ? e->ram : NULL;
 }
 
+/* Page `a`'s share of the RAM hash: 0 for an all-zero page, so whether a
+ * zero page is allocated does not matter. */
+static uint64_t page_hash(const struct machine *m, uint32_t a)
+{
+    const uint8_t *p = ram_page(m, a);
+    if (!p)
+        return 0;
+    struct hash64 h;
+    hash64_init(&h, a);
+    hash64_update(&h, p, PAGE);
+    return hash64_final(&h);
+}
+
+/* RAM's hash, a sum of the pages' hashes: only the pages physmem marked
+ * dirty since the last call are hashed again. */
+static uint64_t ram_hash(struct machine *m)
+{
+    struct physmem *pm = &m->mem;
+    uint32_t pages = pm->ram_size / PAGE;
+    if (!m->ram_page_hash) {
+        m->ram_page_hash = calloc(pages ? pages : 1, sizeof *m->ram_page_hash);
+        if (!m->ram_page_hash)
+            return 0xBAD;   /* cannot happen short of memory */
+        m->ram_hash_sum = 0;
+        physmem_mark_all_dirty(pm);
+    }
+    for (uint32_t w = 0; w < (pages + 63) / 64; w++) {
+        uint64_t bits = pm->dirty[w];
+        for (uint32_t b = 0; bits && b < 64; b++, bits >>= 1) {
+            uint32_t i = w * 64 + b;
+            if (!(bits & 1) || i >= pages)
+                continue;
+            uint64_t h = page_hash(m, i * PAGE);
+            m->ram_hash_sum += h - m->ram_page_hash[i];
+            m->ram_page_hash[i] = h;
+        }
+    }
+    physmem_dirty_restart(pm);
+    return m->ram_hash_sum;
+}
+
 uint64_t machine_state_hash(struct machine *m)
 {
     struct hash64 h;
@@ -49,13 +91,7 @@ uint64_t machine_state_hash(struct machine *m)
     else
         hash64_u64(&h, 0xBAD);   /* cannot happen short of memory */
     state_writer_free(&w);
-    for (uint32_t a = 0; a < m->mem.ram_size; a += PAGE) {
-        const uint8_t *p = ram_page(m, a);
-        if (!p)
-            continue;
-        hash64_u64(&h, a);
-        hash64_update(&h, p, PAGE);
-    }
+    hash64_u64(&h, ram_hash(m));
     hash64_u64(&h, m->mem.a20_mask);
     return hash64_final(&h);
 }

@@ -17,6 +17,29 @@ static void notify(struct physmem *pm, uint32_t gpa, uint32_t len)
         pm->listener[i].fn(pm->listener[i].opaque, gpa, len);
 }
 
+static size_t dirty_words(const struct physmem *pm)
+{
+    return ((size_t)(pm->ram_size >> PHYSMEM_PAGE_SHIFT) + 63) / 64;
+}
+
+static void mark_dirty(struct physmem *pm, uint32_t gpa)
+{
+    uint32_t i = gpa >> PHYSMEM_PAGE_SHIFT;
+    if (gpa < pm->ram_size)
+        pm->dirty[i >> 6] |= 1ull << (i & 63);
+}
+
+void physmem_mark_all_dirty(struct physmem *pm)
+{
+    memset(pm->dirty, 0xFF, dirty_words(pm) * sizeof *pm->dirty);
+}
+
+void physmem_dirty_restart(struct physmem *pm)
+{
+    memset(pm->dirty, 0, dirty_words(pm) * sizeof *pm->dirty);
+    notify(pm, 0, 0xFFFFFFFFu);
+}
+
 static int mmio_overlaps(const struct mmio_region *r, uint32_t base, uint32_t size)
 {
     uint64_t a0 = r->base, a1 = (uint64_t)r->base + r->size;
@@ -95,15 +118,18 @@ static void redescribe(struct physmem *pm, uint32_t lo, uint64_t hi)
 int physmem_init(struct physmem *pm, uint32_t ram_size)
 {
     memset(pm, 0, sizeof(*pm));
+    pm->ram_size = ram_size;
     pm->zero_page = calloc(1, PHYSMEM_PAGE_SIZE);
     pm->ones_page = malloc(PHYSMEM_PAGE_SIZE);
-    if (!pm->zero_page || !pm->ones_page) {
+    pm->dirty = malloc((dirty_words(pm) ? dirty_words(pm) : 1) * sizeof *pm->dirty);
+    if (!pm->zero_page || !pm->ones_page || !pm->dirty) {
         free(pm->zero_page);
         free(pm->ones_page);
+        free(pm->dirty);
         return -1;
     }
+    physmem_mark_all_dirty(pm);
     memset(pm->ones_page, 0xFF, PHYSMEM_PAGE_SIZE);
-    pm->ram_size = ram_size;
     pm->a20_mask = 0xFFFFFFFFu;
     for (unsigned i = 0; i < PHYSMEM_PAM_CHUNKS; i++)
         pm->pam[i] = PHYSMEM_PAM_READ_RAM | PHYSMEM_PAM_WRITE_RAM;
@@ -124,6 +150,7 @@ void physmem_free(struct physmem *pm)
     free(pm->rom_area);
     free(pm->zero_page);
     free(pm->ones_page);
+    free(pm->dirty);
     memset(pm, 0, sizeof(*pm));
 }
 
@@ -353,6 +380,7 @@ uint8_t *physmem_write_page(struct physmem *pm, uint32_t gpa)
     const struct p2m_entry *pe = physmem_peek(pm, gpa, &scratch);
     if (pe->kind != P2M_RAM || !(pe->access & PHYSMEM_PAM_WRITE_RAM) || pe->watch)
         return NULL;
+    mark_dirty(pm, gpa);
     if (pe->ram)
         return pe->ram;
     struct p2m_entry *e = entry_for_update(pm, gpa);
@@ -365,6 +393,7 @@ uint8_t *physmem_restore_page(struct physmem *pm, uint32_t gpa)
     const struct p2m_entry *pe = physmem_peek(pm, gpa, &scratch);
     if (pe->kind != P2M_RAM)
         return NULL;
+    mark_dirty(pm, gpa);
     if (pe->ram)
         return pe->ram;
     struct p2m_entry *e = entry_for_update(pm, gpa);
@@ -450,6 +479,7 @@ static void write_in_page(struct physmem *pm, uint32_t addr, unsigned size, uint
         return;   /* ROM, open bus, or a write-disabled ROM-area chunk */
     if (pe->watch & ~skip_watch)
         run_watch_hooks(pm, pe->watch & ~skip_watch, addr, size);
+    mark_dirty(pm, addr);
     uint8_t *page = pe->ram;
     if (!page) {
         /* Storing zeros into a never-written page changes nothing. */
@@ -546,6 +576,7 @@ int physmem_load(struct physmem *pm, uint32_t addr, const void *data, size_t len
         }
         if (e->watch)
             run_watch_hooks(pm, e->watch, addr, (unsigned)n);
+        mark_dirty(pm, addr);
         /* Loaders write RAM itself, under any ROM or MMIO overlay. */
         if (e->ram || !all_zero(src, n)) {
             if (!e->ram && !allocate_ram(pm, e, addr)) {

@@ -137,6 +137,12 @@ struct physmem {
     } listener[PHYSMEM_LISTENERS_MAX];
     unsigned listener_count;
 
+    /* One bit per RAM page, set when the page may have changed: a store
+     * on the slow path, a host page handed out for writing
+     * (physmem_write_page), a loader. Starts all set. Readers of RAM that
+     * cache per-page results (machine/state_hash.c) take and clear it with
+     * physmem_dirty_restart. */
+    uint64_t *dirty;
     uint8_t *zero_page;    /* shared, never written */
     uint8_t *ones_page;    /* open bus reads, never written */
     struct physmem_stats stats;
@@ -231,6 +237,21 @@ void physmem_write_buf(struct physmem *pm, uint32_t addr, const void *buf, size_
 /* Copy host data into guest RAM (loaders; watch hooks run). Bytes outside
  * RAM are an error: returns -1 (ERANGE) without writing anything. */
 int physmem_load(struct physmem *pm, uint32_t addr, const void *data, size_t len);
+
+/* The dirty-page bitmap (see struct physmem): whether RAM page `gpa` is
+ * marked; mark every page (a restored state); and restart: clear every
+ * bit and tell the listeners the whole space changed, so that no cached
+ * host pointer can write a page without marking it again. Callers that
+ * fill a TLB from physmem_peek_write_page install its pointer only for a
+ * marked page (a store to a clean page must come back through
+ * physmem_write_page). */
+static inline int physmem_page_dirty(const struct physmem *pm, uint32_t gpa)
+{
+    uint32_t i = gpa >> PHYSMEM_PAGE_SHIFT;
+    return gpa < pm->ram_size && (pm->dirty[i >> 6] >> (i & 63) & 1);
+}
+void physmem_mark_all_dirty(struct physmem *pm);
+void physmem_dirty_restart(struct physmem *pm);
 
 /* Host pages of RAM allocated so far. */
 uint64_t physmem_pages_allocated(const struct physmem *pm);

@@ -101,7 +101,7 @@ int cli_parse_rtc(const char *s, struct cli_options *o, char *err, size_t errsz)
 #define CLI_DEFAULT_BIOS "/usr/share/seabios/bios.bin"
 
 /* Instructions between two replay checkpoint hashes by default. */
-#define CLI_DEFAULT_CHECKPOINT_EVERY 16000000u
+#define CLI_DEFAULT_CHECKPOINT_EVERY 4000000u
 
 /* The options, in the order of frontends/cli/options.def, with a heading
  * row (id < 0, names and arg NULL, help the title) before each group. */

@@ -1,6 +1,6 @@
 /* Guest physical memory: lazy RAM and the zero page, the ROM area and its
  * PAM modes, option ROMs, MMIO dispatch and splitting, open bus, watch
- * hooks, listeners and the A20 gate. */
+ * hooks, listeners, the A20 gate and the dirty-page bitmap. */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +272,45 @@ START_TEST(large_ram_costs_nothing_untouched)
 }
 END_TEST
 
+START_TEST(dirty_bitmap_marks_every_way_in)
+{
+    struct change_log c = { 0 };
+    ck_assert_int_eq(physmem_add_listener(&pm, on_change, &c), 0);
+    /* All marked at the start; a restart clears them and tells the
+     * listeners the whole space changed (cached write pointers go). */
+    ck_assert(physmem_page_dirty(&pm, 0x3000));
+    physmem_dirty_restart(&pm);
+    ck_assert_uint_eq(c.calls, 1);
+    ck_assert_uint_eq(c.gpa, 0);
+    ck_assert_uint_eq(c.len, 0xFFFFFFFFu);
+    for (uint32_t a = 0; a < (8u << 20); a += PHYSMEM_PAGE_SIZE)
+        ck_assert(!physmem_page_dirty(&pm, a));
+    /* A slow-path store, a store crossing a page, a loader, a host page
+     * handed out for writing: each marks its pages and only those. */
+    physmem_write(&pm, 0x3004, 4, 1);
+    physmem_write(&pm, 0x7FFE, 4, 0x01020304u);
+    uint8_t data[16] = { 1 };
+    ck_assert_int_eq(physmem_load(&pm, 0x20000, data, sizeof data), 0);
+    ck_assert_ptr_nonnull(physmem_write_page(&pm, 0x41000));
+    /* Peeking a write pointer or reading marks nothing. */
+    ck_assert_ptr_nonnull(physmem_peek_write_page(&pm, 0x3000));
+    ck_assert_uint_eq(physmem_read(&pm, 0x50000, 4), 0);
+    const uint32_t marked[] = { 0x3000, 0x7000, 0x8000, 0x20000, 0x41000 };
+    unsigned n = 0;
+    for (uint32_t a = 0; a < (8u << 20); a += PHYSMEM_PAGE_SIZE)
+        if (physmem_page_dirty(&pm, a)) {
+            ck_assert_uint_lt(n, 5);
+            ck_assert_uint_eq(a, marked[n]);
+            n++;
+        }
+    ck_assert_uint_eq(n, 5);
+    /* Beyond RAM: never dirty. */
+    ck_assert(!physmem_page_dirty(&pm, 8u << 20));
+    physmem_mark_all_dirty(&pm);
+    ck_assert(physmem_page_dirty(&pm, (8u << 20) - 1));
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("physmem");
@@ -286,6 +325,7 @@ int main(void)
     tcase_add_test(tc, listeners_hear_mapping_changes);
     tcase_add_test(tc, a20_gate_wraps_at_1mib);
     tcase_add_test(tc, large_ram_costs_nothing_untouched);
+    tcase_add_test(tc, dirty_bitmap_marks_every_way_in);
     suite_add_tcase(s, tc);
     return check_run(s);
 }
