@@ -202,9 +202,21 @@ static int compare_one_way(const char *a, const char *b, int a_is_saved, char *e
     return 0;
 }
 
+/* A damaged identity can hold any byte: the message stays one line. */
+static void printable(char *err)
+{
+    for (char *c = err; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c == 0x7F)
+            *c = '?';
+}
+
 int machine_identity_compare(const char *saved, const char *now, char *err, size_t errsz)
 {
-    if (compare_one_way(saved, now, 1, err, errsz) != 0)
+    if (compare_one_way(saved, now, 1, err, errsz) != 0 ||
+        compare_one_way(now, saved, 0, err, errsz) != 0) {
+        if (errsz)
+            printable(err);
         return -1;
-    return compare_one_way(now, saved, 0, err, errsz);
+    }
+    return 0;
 }
