@@ -112,6 +112,8 @@ int main(void)
 #if defined(__x86_64__) && defined(__linux__)
     tcase_add_loop_test(tc, both_backends_end_in_the_same_state, 0,
                         (int)(sizeof guests / sizeof guests[0]));
+#else
+    (void)both_backends_end_in_the_same_state;   /* one backend on this host: skipped below */
 #endif
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
