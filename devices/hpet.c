@@ -335,7 +335,10 @@ int hpet_load(struct hpet *h, struct state_reader *r)
     for (int n = 0; n < HPET_TIMERS; n++)
         if (h->t[n].level && h->irq)
             h->irq(h->opaque, timer_line(h, n), 1);   /* the lines it holds, into the restored board */
-    if (h->legacy)
-        h->legacy(h->opaque, hpet_legacy_on(h));
+    /* Under legacy replacement IRQ 0 and 8 carry the HPET's levels: tell
+     * the board (with it off, the PIT and RTC drive their own lines as
+     * they load, and the board's lines are already theirs). */
+    if (h->legacy && hpet_legacy_on(h))
+        h->legacy(h->opaque, 1);
     return 0;
 }
