@@ -198,7 +198,14 @@ static uint32_t build_madt(uint8_t *t, const struct acpi_board *b)
     /* Interrupt source overrides (type 2): ISA bus 0. */
     static const struct { uint8_t irq; uint8_t gsi; uint16_t flags; } iso[] = {
         { 0, 2, 0 },                         /* the PIT on input 2 */
-        { 9, 9, MADT_ISO_LEVEL_HIGH },       /* the SCI (PIIX4 PM), a level */
+        /* The lines the PIIX3 can route PCI INTx to (firmware picks among
+         * them) and the SCI: levels, active high as the board's lines
+         * carry them. Without these an OS takes ISA defaults (edge) and a
+         * PCI card's held line interrupts once. */
+        { 5, 5, MADT_ISO_LEVEL_HIGH },
+        { 9, 9, MADT_ISO_LEVEL_HIGH },       /* the SCI (PIIX4 PM) */
+        { 10, 10, MADT_ISO_LEVEL_HIGH },
+        { 11, 11, MADT_ISO_LEVEL_HIGH },
     };
     for (size_t i = 0; i < sizeof iso / sizeof iso[0]; i++) {
         t[n] = 2; t[n + 1] = 10; t[n + 2] = 0; t[n + 3] = iso[i].irq;

@@ -57,11 +57,12 @@ uint32_t mp_table_build(uint8_t *out, const struct mp_board *b, uint32_t addr)
     le32_store(p + 4, b->ioapic_base);
     p += 8, entries++;
     /* ISA IRQs to I/O APIC inputs: IRQ 0 on input 2, the rest on their
-     * own number; IRQ 2 (the cascade) has no entry; the SCI is a level. */
+     * own number; IRQ 2 (the cascade) has no entry; the SCI and the
+     * lines PCI INTx can be routed to (5, 10, 11) are levels. */
     for (int irq = 0; irq < 16; irq++) {
         if (irq == 2)
             continue;
-        p = interrupt(p, MP_IOINT, MP_INT, irq == 9 ? MP_FLAGS_LEVEL_HIGH : 0, MP_BUS_ISA,
+        p = interrupt(p, MP_IOINT, MP_INT, (irq == 5 || irq == 9 || irq == 10 || irq == 11) ? MP_FLAGS_LEVEL_HIGH : 0, MP_BUS_ISA,
                       (uint8_t)irq, b->ioapic_id, (uint8_t)(irq == 0 ? 2 : irq));
         entries++;
     }
