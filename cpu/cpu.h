@@ -97,6 +97,12 @@ struct cpu_io {
     /* The x87's FERR# output pin (cpu/fpu.h), a signal line the board
      * wires to its port F0h logic (IRQ 13); unwired: not connected. */
     struct irq_line ferr;
+    /* The on-chip local APIC, which the board models beside the CPU
+     * (devices/lapic.c): `apic` says it is there (CPUID.1:EDX.APIC), and
+     * apic_base is told every write of IA32_APIC_BASE (relocation, global
+     * enable). Interrupts from it reach the CPU through the run loop. */
+    int apic;
+    void (*apic_base)(void *opaque, uint64_t value);
 };
 
 /* Observation hooks (debug/ registers these); NULL when unused.
@@ -289,6 +295,10 @@ enum cpu_exit cpu_run(struct cpu *cpu, uint64_t budget);
 
 /* Write the fault chain as text ("#UD #GP #DF #GP") into buf. */
 void cpu_format_fault_chain(const struct cpu *cpu, char *buf, size_t size);
+
+/* What CPUID returns for `leaf`: EAX, EBX, ECX, EDX (also for the
+ * board's MP table, which repeats the signature and features). */
+void cpu_cpuid(const struct cpu *cpu, uint32_t leaf, uint32_t out[4]);
 
 /* Ask cpu_run() to return after the current instruction. */
 void cpu_request_stop(struct cpu *cpu);

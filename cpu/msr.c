@@ -122,6 +122,8 @@ int cpu_msr_write(struct cpu *cpu, uint32_t index, uint64_t v)
         if (v & ~0xFFFFFF900ull)
             return -1;
         m->apic_base = (v & 0xFFFFFF800ull) | (m->apic_base & (1u << 8));
+        if (cpu->io.apic_base)
+            cpu->io.apic_base(cpu->io.opaque, m->apic_base);
         return 0;
     case MSR_BIOS_SIGN_ID:
         return 0;   /* the revision is the processor's to set: stays 0 */

@@ -156,6 +156,7 @@ void op_invlpg(struct cpu *cpu, const struct insn *in)
 #define CPUID_TSC  (1u << 4)
 #define CPUID_MSR  (1u << 5)
 #define CPUID_CX8  (1u << 8)
+#define CPUID_APIC (1u << 9)    /* on-chip local APIC, when the board has one */
 #define CPUID_SEP  (1u << 11)   /* SYSENTER/SYSEXIT (model 3: not the PPro erratum) */
 #define CPUID_MTRR (1u << 12)
 #define CPUID_CMOV (1u << 15)
@@ -164,9 +165,8 @@ void op_invlpg(struct cpu *cpu, const struct insn *in)
 #define CPUID_PAGING ((1u << 3) | (1u << 6) | (1u << 13))   /* [mmu]: PSE, PAE, PGE */
 #define CPUID_EXT_NX (1u << 20)                               /* [mmu]: 80000001h EDX */
 
-void op_cpuid(struct cpu *cpu, const struct insn *in)
+void cpu_cpuid(const struct cpu *cpu, uint32_t leaf, uint32_t out[4])
 {
-    uint32_t leaf = cpu->regs[REG_EAX];
     uint32_t a = 0, b = 0, c = 0, d = 0;
     switch (leaf) {
     case 0:
@@ -180,6 +180,8 @@ void op_cpuid(struct cpu *cpu, const struct insn *in)
         a = 0x00000633;   /* family 6, model 3, stepping 3 */
         d = CPUID_FPU | CPUID_VME | CPUID_DE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP |
             CPUID_MTRR | CPUID_CMOV | CPUID_PAT | CPUID_FXSR | CPUID_PAGING;
+        if (cpu->io.apic)
+            d |= CPUID_APIC;
         break;
     case 0x80000000u:
         a = 0x80000001u;   /* [mmu]: highest extended leaf, for NX */
@@ -190,10 +192,21 @@ void op_cpuid(struct cpu *cpu, const struct insn *in)
     default:
         break;   /* leaves above the maximum return zeros here */
     }
-    cpu->regs[REG_EAX] = a;
-    cpu->regs[REG_EBX] = b;
-    cpu->regs[REG_ECX] = c;
-    cpu->regs[REG_EDX] = d;
+    out[0] = a;
+    out[1] = b;
+    out[2] = c;
+    out[3] = d;
+}
+
+void op_cpuid(struct cpu *cpu, const struct insn *in)
+{
+    uint32_t r[4];
+    (void)in;
+    cpu_cpuid(cpu, cpu->regs[REG_EAX], r);
+    cpu->regs[REG_EAX] = r[0];
+    cpu->regs[REG_EBX] = r[1];
+    cpu->regs[REG_ECX] = r[2];
+    cpu->regs[REG_EDX] = r[3];
 }
 
 void op_rdtsc(struct cpu *cpu, const struct insn *in)

@@ -76,9 +76,13 @@ static inline uintptr_t dbt_stack_pointer(void)
 #endif
 /* End the run of blocks after this micro-op (back to the run loop). */
 #define DBT_STOP(u, d) do { (d)->stop_at = (u) + 1; return NULL; } while (0)
-/* Continue, unless a store of this micro-op hit translated code. */
+/* Continue, unless a store of this micro-op hit translated code, or a
+ * device it reached asked the run to stop (a local APIC write that sent
+ * an NMI or raised a vector: the interpreter takes it after this
+ * instruction, so the block must end here too). */
 #define DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen) \
-    do { if ((d)->code_gen != (gen)) DBT_STOP(u, d); DBT_NEXT(cpu, u, d); } while (0)
+    do { if ((d)->code_gen != (gen) || (cpu)->stop_requested) DBT_STOP(u, d); \
+         DBT_NEXT(cpu, u, d); } while (0)
 
 #define DBT_UOP(name) \
     static const struct dbt_uop *name(struct cpu *cpu, const struct dbt_uop *u, struct dbt *d)

@@ -176,6 +176,70 @@ static void build_fadt(uint8_t *f, const struct acpi_board *b, uint32_t facs, ui
     set_checksum(f, ACPI_FADT_SIZE, 9);
 }
 
+/* MADT (ACPI 6.4 5.2.12): header, local APIC address, flags, then the
+ * interrupt controller structures. Returns its length. */
+#define MADT_PCAT_COMPAT 1u
+#define MADT_ISO_LEVEL_HIGH 0x000Du   /* polarity active high (01), trigger level (11) */
+static uint32_t build_madt(uint8_t *t, const struct acpi_board *b)
+{
+    uint32_t n = ACPI_HEADER_SIZE;
+    le32_store(t + n, b->lapic_base);
+    le32_store(t + n + 4, MADT_PCAT_COMPAT);   /* 8259s present: mask them to use the APIC */
+    n += 8;
+    /* Processor local APIC (type 0): UID 0, APIC ID 0, enabled. */
+    t[n] = 0; t[n + 1] = 8; t[n + 2] = 0; t[n + 3] = 0;
+    le32_store(t + n + 4, 1);
+    n += 8;
+    /* I/O APIC (type 1): its ID, address, GSI base 0. */
+    t[n] = 1; t[n + 1] = 12; t[n + 2] = b->ioapic_id; t[n + 3] = 0;
+    le32_store(t + n + 4, b->ioapic_base);
+    le32_store(t + n + 8, 0);
+    n += 12;
+    /* Interrupt source overrides (type 2): ISA bus 0. */
+    static const struct { uint8_t irq; uint8_t gsi; uint16_t flags; } iso[] = {
+        { 0, 2, 0 },                         /* the PIT on input 2 */
+        /* The lines the PIIX3 can route PCI INTx to (firmware picks among
+         * them) and the SCI: levels, active high as the board's lines
+         * carry them. Without these an OS takes ISA defaults (edge) and a
+         * PCI card's held line interrupts once. */
+        { 5, 5, MADT_ISO_LEVEL_HIGH },
+        { 9, 9, MADT_ISO_LEVEL_HIGH },       /* the SCI (PIIX4 PM) */
+        { 10, 10, MADT_ISO_LEVEL_HIGH },
+        { 11, 11, MADT_ISO_LEVEL_HIGH },
+    };
+    for (size_t i = 0; i < sizeof iso / sizeof iso[0]; i++) {
+        t[n] = 2; t[n + 1] = 10; t[n + 2] = 0; t[n + 3] = iso[i].irq;
+        le32_store(t + n + 4, iso[i].gsi);
+        le16_store(t + n + 8, iso[i].flags);
+        n += 10;
+    }
+    /* Local APIC NMI (type 4): every processor (UID 0xFF), LINT1. */
+    t[n] = 4; t[n + 1] = 6; t[n + 2] = 0xFF;
+    le16_store(t + n + 3, 0);
+    t[n + 5] = 1;
+    n += 6;
+    header(t, "APIC", n, 3);
+    set_checksum(t, n, 9);
+    return n;
+}
+
+/* HPET description table (IA-PC HPET 1.0a, 3.2.4): the event timer block
+ * ID as the capabilities register's low half has it, the base as a GAS
+ * in system memory, HPET number 0, minimum periodic tick. */
+static void build_hpet(uint8_t *t, const struct acpi_board *b, uint32_t block_id)
+{
+    memset(t, 0, ACPI_HPET_SIZE);
+    le32_store(t + 36, block_id);
+    t[40] = 0;        /* system memory */
+    t[41] = 64;       /* register width */
+    le32_store(t + 44, b->hpet_base);
+    t[52] = 0;        /* HPET number */
+    le16_store(t + 53, 0x80);   /* minimum clock tick in periodic mode */
+    t[55] = 0;        /* no page protection information */
+    header(t, "HPET", ACPI_HPET_SIZE, 1);
+    set_checksum(t, ACPI_HPET_SIZE, 9);
+}
+
 int acpi_tables_build(struct acpi_tables *t, const struct acpi_board *b, uint32_t base)
 {
     struct aml aml;
@@ -195,7 +259,8 @@ int acpi_tables_build(struct acpi_tables *t, const struct acpi_board *b, uint32_
 
     t->dsdt = off;
     t->dsdt_len = (uint32_t)(ACPI_HEADER_SIZE + a->len);
-    if (off + t->dsdt_len + ACPI_FADT_SIZE + ACPI_RSDT_SIZE + 8 > ACPI_TABLES_MAX)
+    if (off + t->dsdt_len + ACPI_FADT_SIZE + ACPI_RSDT_SIZE + 8 + 4 * ACPI_RSDT_MAX_ENTRIES +
+        256 + ACPI_HPET_SIZE > ACPI_TABLES_MAX)
         return -1;
     uint8_t *dsdt = t->blob + off;
     header(dsdt, "DSDT", t->dsdt_len, 2);      /* revision 2: 64-bit integers */
@@ -207,12 +272,30 @@ int acpi_tables_build(struct acpi_tables *t, const struct acpi_board *b, uint32_
     build_fadt(t->blob + off, b, base + t->facs, base + t->dsdt);
     off += ACPI_FADT_SIZE;
 
+    uint32_t entries[ACPI_RSDT_MAX_ENTRIES];
+    unsigned nent = 0;
+    entries[nent++] = t->fadt;
+    if (b->apic) {
+        t->madt = off;
+        t->madt_len = build_madt(t->blob + off, b);
+        off = (off + t->madt_len + 3) & ~3u;
+        entries[nent++] = t->madt;
+        if (b->hpet_base) {
+            t->hpet = off;
+            build_hpet(t->blob + off, b, b->hpet_block_id);
+            off += ACPI_HPET_SIZE;
+            entries[nent++] = t->hpet;
+        }
+    }
+
     t->rsdt = off;
+    t->rsdt_len = ACPI_HEADER_SIZE + 4 * nent;
     uint8_t *rsdt = t->blob + off;
-    header(rsdt, "RSDT", ACPI_RSDT_SIZE, 1);
-    le32_store(rsdt + ACPI_HEADER_SIZE, base + t->fadt);
-    set_checksum(rsdt, ACPI_RSDT_SIZE, 9);
-    off += ACPI_RSDT_SIZE;
+    header(rsdt, "RSDT", t->rsdt_len, 1);
+    for (unsigned i = 0; i < nent; i++)
+        le32_store(rsdt + ACPI_HEADER_SIZE + 4 * i, base + entries[i]);
+    set_checksum(rsdt, t->rsdt_len, 9);
+    off += t->rsdt_len;
     t->len = off;
 
     /* RSDP (5.2.5.3), ACPI 1.0 form: signature, checksum over the 20
@@ -282,8 +365,9 @@ size_t acpi_tables_loader_script(const struct acpi_tables *t, uint8_t *out)
     loader_pointer(out, &len, tab, tab, t->fadt + ACPI_FADT_FIRMWARE_CTRL, 4);
     loader_pointer(out, &len, tab, tab, t->fadt + ACPI_FADT_DSDT, 4);
     loader_checksum(out, &len, tab, t->fadt + 9, t->fadt, ACPI_FADT_SIZE);
-    loader_pointer(out, &len, tab, tab, t->rsdt + ACPI_HEADER_SIZE, 4);
-    loader_checksum(out, &len, tab, t->rsdt + 9, t->rsdt, ACPI_RSDT_SIZE);
+    for (uint32_t e = ACPI_HEADER_SIZE; e < t->rsdt_len; e += 4)
+        loader_pointer(out, &len, tab, tab, t->rsdt + e, 4);
+    loader_checksum(out, &len, tab, t->rsdt + 9, t->rsdt, t->rsdt_len);
     loader_pointer(out, &len, rsdp, tab, 16, 4);
     loader_checksum(out, &len, rsdp, 8, 0, ACPI_RSDP_SIZE);
     return len;

@@ -11,6 +11,11 @@
  * (keyboard PNP0303 — SeaBIOS skips its PS/2 set-up without it — mouse,
  * RTC, COM1/COM2).
  *
+ * With the APIC board the RSDT also points to a MADT (5.2.12: the local
+ * APIC, the I/O APIC with GSI base 0, overrides IRQ 0 → GSI 2 and SCI
+ * IRQ 9 level/active-high, LINT1 as NMI) and an HPET table (IA-PC HPET
+ * 1.0a, 3.2.4).
+ *
  * Everything but the RSDP is one blob ("etc/acpi/tables" for SeaBIOS):
  * FACS first (it must be 64-byte aligned), then DSDT, FADT and RSDT. The
  * pointers between tables are addresses `base` + offset: with base 0 they
@@ -28,7 +33,9 @@
 #define ACPI_HEADER_SIZE 36
 #define ACPI_FADT_SIZE 244          /* revision 3 (ACPI 2.0/3.0 layout) */
 #define ACPI_FACS_SIZE 64
-#define ACPI_RSDT_SIZE (ACPI_HEADER_SIZE + 4)
+#define ACPI_RSDT_SIZE (ACPI_HEADER_SIZE + 4)   /* with one entry (no APIC) */
+#define ACPI_RSDT_MAX_ENTRIES 3                   /* FADT, MADT, HPET */
+#define ACPI_HPET_SIZE 56
 
 /* FADT field offsets (ACPI 6.4 table 5.9) the loaders and tests use. */
 #define ACPI_FADT_FIRMWARE_CTRL 36
@@ -57,6 +64,12 @@ struct acpi_board {
     uint8_t century;       /* CMOS index of the century byte */
     uint32_t pci_mem_start;  /* the PCI memory window: from here (the end of
                                 RAM) to 0xFEBFFFFF */
+    /* The APIC board (0: PIC only, no MADT): local APIC base, I/O APIC
+     * ID and base; an HPET at hpet_base when nonzero. */
+    uint8_t apic;
+    uint32_t lapic_base, ioapic_base, hpet_base;
+    uint8_t ioapic_id;
+    uint32_t hpet_block_id;  /* the HPET's capabilities, low 32 bits */
 };
 
 struct acpi_tables {
@@ -64,7 +77,8 @@ struct acpi_tables {
     uint8_t blob[ACPI_TABLES_MAX];
     uint32_t len;                               /* bytes of blob used */
     uint32_t facs, dsdt, fadt, rsdt;            /* offsets in blob */
-    uint32_t dsdt_len;
+    uint32_t madt, hpet;                        /* offsets, 0 when absent */
+    uint32_t dsdt_len, madt_len, rsdt_len;
 };
 
 /* Build the tables with the blob at physical address `base` (0 for the
@@ -81,7 +95,7 @@ uint8_t acpi_checksum(const uint8_t *p, size_t n);
  * entries; returns the script's length in `out` (at most
  * ACPI_LOADER_MAX bytes). The tables must have been built with base 0. */
 #define ACPI_LOADER_ENTRY 128
-#define ACPI_LOADER_MAX (12 * ACPI_LOADER_ENTRY)
+#define ACPI_LOADER_MAX (14 * ACPI_LOADER_ENTRY)
 #define ACPI_LOADER_FILE_RSDP "etc/acpi/rsdp"
 #define ACPI_LOADER_FILE_TABLES "etc/acpi/tables"
 #define ACPI_LOADER_FILE_SCRIPT "etc/table-loader"

@@ -7,6 +7,7 @@
 
 #include "machine/board.h"
 #include "machine/board_acpi.h"
+#include "machine/board_apic.h"
 #include "machine/board_devices.h"
 #include "machine/board_display.h"
 #include "machine/board_floppy.h"
@@ -18,7 +19,9 @@
 
 struct irq_line board_isa_irq(struct machine *m, int irq)
 {
-    return i8259_irq_line(&m->pic, irq);
+    if (!m->opts.apic)
+        return i8259_irq_line(&m->pic, irq);
+    return board_apic_isa_irq(m, irq);
 }
 
 void board_set_a20(struct machine *m, unsigned source, int enabled)
@@ -66,6 +69,7 @@ static void board_set_intr(void *opaque, int line, int level)
     if (level && !m->intr_level)
         cpu_request_stop(&m->cpu);
     m->intr_level = level;
+    board_apic_set_intr(m, level);   /* LINT0 of the local APIC */
 }
 
 /* The exit port's callback: remember the value and let the CPU finish the
@@ -155,6 +159,7 @@ static int fill_fw_cfg(struct machine *m)
     return fw_cfg_add_u64(f, FW_CFG_RAM_SIZE, m->mem.ram_size) |
            fw_cfg_add_u16(f, FW_CFG_NB_CPUS, 1) | fw_cfg_add_u16(f, FW_CFG_MAX_CPUS, 1) |
            fw_cfg_add_bytes(f, FW_CFG_NUMA, numa, sizeof numa) |
+           board_apic_fw_cfg(m) |
            fw_cfg_add_file(f, "etc/e820", e820, sizeof e820);
 }
 
@@ -307,6 +312,9 @@ static int wire_seabios_log(struct machine *m, void *dev, char *err, size_t errs
     static void prefix##_free_dev(void *d) { prefix##_free(d); }
 
 BOARD_RESET(i8259) BOARD_STATE(i8259)
+BOARD_RESET(lapic) BOARD_STATE(lapic) BOARD_FREE(lapic)
+BOARD_RESET(ioapic) BOARD_STATE(ioapic) BOARD_FREE(ioapic)
+BOARD_RESET(hpet) BOARD_STATE(hpet) BOARD_FREE(hpet)
 BOARD_RESET(i8254) BOARD_STATE(i8254)
 BOARD_RESET(port61) BOARD_STATE(port61)
 BOARD_FREE(pcspk)
@@ -347,6 +355,9 @@ static const struct board_device pc_devices[] = {
     { "POST code port 0x80",    NULL,   AT(postcode),  wire_postcode,       NULL, NULL, NULL,    NULL },
     { "exit port 0xF4",         NULL,   AT(exitport),  wire_exitport,       NULL, NULL, NULL,    NULL },
     { "PIC",                    NULL,   AT(pic),       wire_pic,            OPS(i8259),          NULL },
+    { "local APIC",             NULL,   AT(lapic),     board_lapic_wire,    OPS(lapic),          lapic_free_dev },
+    { "I/O APIC",               NULL,   AT(ioapic),    board_ioapic_wire,   OPS(ioapic),         ioapic_free_dev },
+    { "HPET",                   NULL,   AT(hpet),      board_hpet_wire,     OPS(hpet),           hpet_free_dev },
     { "PIT",                    NULL,   AT(pit),       wire_pit,            OPS(i8254),          NULL },
     { "DMA controllers",        NULL,   AT(dma),       board_dma_wire,      OPS(i8237),          NULL },
     { "port 0x61",              NULL,   AT(port61),    wire_port61,         OPS(port61),         NULL },
@@ -433,6 +444,7 @@ void board_reset(struct machine *m)
     m->intr_level = 0;
     memset(m->pirq_assert, 0, sizeof m->pirq_assert);
     m->pirq_driven = 0;
+    board_apic_set_intr(m, 0);
     m->a20_sources = BOARD_A20_KBC;
     physmem_set_a20(&m->mem, 1);
     m->reset_requested = 0;

@@ -5,6 +5,8 @@
 #include "machine/acpi_tables.h"
 #include "machine/board_acpi.h"
 #include "machine/machine.h"
+#include "machine/mp_table.h"
+#include "machine/board_apic.h"
 
 /* i440FX PAM5 (290549 3.2.18): its low nibble covers 0xE0000-0xE3FFF. */
 #define PAM5 (I440FX_PAM0 + 5)
@@ -24,6 +26,12 @@ static int build(const struct machine *m, struct acpi_tables *t, uint32_t base)
         .reset_value = RESET_VALUE,
         .century = RTC_CENTURY,
         .pci_mem_start = m->mem.ram_size,
+        .apic = (uint8_t)(m->opts.apic != 0),
+        .lapic_base = LAPIC_DEFAULT_BASE,
+        .ioapic_base = IOAPIC_BASE,
+        .ioapic_id = BOARD_IOAPIC_ID,
+        .hpet_base = m->opts.apic ? HPET_BASE : 0,
+        .hpet_block_id = HPET_CAP_LOW,
     };
     return acpi_tables_build(t, &b, base);
 }
@@ -31,6 +39,30 @@ static int build(const struct machine *m, struct acpi_tables *t, uint32_t base)
 static int direct_boot(const struct machine *m)
 {
     return m->opts.kernel_path != NULL && m->opts.kernel_boot == MACHINE_KERNEL_BOOT_DIRECT;
+}
+
+/* The MP floating pointer must be where the spec's search finds it
+ * (4.1: the EBDA's first KiB, the last KiB of base memory, or
+ * 0xF0000-0xFFFFF). Without firmware 0xF0000 is the empty ROM area: open
+ * it as RAM (PAM0's high nibble, as a BIOS shadowing itself would) and
+ * put the tables there; like 0xE0000 it is reserved in the Linux
+ * loader's map and outside the multiboot map's RAM. */
+#define PAM0_HI_RE 0x10u
+#define PAM0_HI_WE 0x20u
+static void install_mp_table(struct machine *m)
+{
+    uint8_t buf[MP_TABLE_MAX];
+    uint32_t id[4];
+    cpu_cpuid(&m->cpu, 1, id);
+    const struct mp_board b = {
+        .lapic_base = LAPIC_DEFAULT_BASE, .lapic_version = (uint8_t)LAPIC_VERSION,
+        .ioapic_id = BOARD_IOAPIC_ID, .ioapic_version = (uint8_t)IOAPIC_VERSION, .ioapic_base = IOAPIC_BASE,
+        .cpu_signature = id[0], .cpu_features = id[3],
+    };
+    uint32_t len = mp_table_build(buf, &b, BOARD_MP_TABLE);
+    uint32_t pam = pci_config_read(&m->pci, 0x00, I440FX_PAM0, 1);
+    pci_config_write(&m->pci, 0x00, I440FX_PAM0, 1, pam | PAM0_HI_RE | PAM0_HI_WE);
+    physmem_write_buf(&m->mem, BOARD_MP_TABLE, buf, len);
 }
 
 static void install_direct(struct machine *m)
@@ -43,6 +75,8 @@ static void install_direct(struct machine *m)
     physmem_write_buf(&m->mem, BOARD_ACPI_RSDP, t.rsdp, ACPI_RSDP_SIZE);
     physmem_write_buf(&m->mem, BOARD_ACPI_TABLES, t.blob, t.len);
     acpi_pm_firmware_setup(&m->pm, ACPI_PM_IO_BASE);
+    if (m->opts.apic)
+        install_mp_table(m);
 }
 
 int board_acpi_wire(struct machine *m, char *err, size_t errsz)

@@ -26,6 +26,7 @@ struct machine;
 
 #define BOARD_ACPI_RSDP 0xE0000u
 #define BOARD_ACPI_TABLES 0xE0040u
+#define BOARD_MP_TABLE 0xF0000u   /* MP floating pointer and table (APIC board) */
 
 /* After the PCI side is wired: add the fw_cfg files and, for a direct
  * kernel boot, install the tables. Returns 0, or -1 with a message. */

@@ -56,8 +56,12 @@ static void pirq_update(struct machine *m)
     }
     uint16_t touch = level | m->pirq_driven;
     for (int irq = 0; irq < 16; irq++)
-        if (touch & (1u << irq))
-            i8259_set_irq(&m->pic, irq, (level >> irq) & 1);
+        if (touch & (1u << irq)) {
+            /* The board's ISA line: the 8259 input, and with the APIC
+             * the I/O APIC input too (machine/board_apic.c). */
+            struct irq_line l = board_isa_irq(m, irq);
+            irq_set(&l, (level >> irq) & 1);
+        }
     m->pirq_driven = level;
 }
 

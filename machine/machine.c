@@ -4,6 +4,7 @@
 
 #include "cpu/except.h"
 #include "machine/board.h"
+#include "machine/board_apic.h"
 #include "machine/image_file.h"
 #include "machine/machine.h"
 #include "dbt/dbt.h"
@@ -326,26 +327,27 @@ uint64_t machine_insn_total(const struct machine *m)
 }
 
 /* Could anything wake a halted CPU? Only an interrupt can (NMI, or INTR
- * with IF=1, SDM vol. 3 "HLT"); the board has no NMI source. With IF=1,
- * INTR can still come if the PIC lets some line through: the master has an
- * unmasked line other than the cascade, or the cascade and the slave an
- * unmasked line. (Whether a device will ever raise that line is for the
- * clock to say: with no timer armed, machine_run() stops too.) */
+ * with IF=1, SDM vol. 3 "HLT"). With IF=1, INTR can still come if some
+ * path is open: a PIC line through to the CPU (directly, or through LINT0
+ * as ExtINT), the local APIC's timer or a request it holds, or an
+ * unmasked I/O APIC input (board_intr_can_wake). Whether a device will
+ * ever raise a line is for the clock to say: with no timer armed,
+ * machine_run() stops too. */
 static int machine_halt_can_wake(const struct machine *m)
 {
+    if (m->cpu.nmi_pending && !m->cpu.nmi_blocked)
+        return 1;
     if (!(cpu_get_eflags(&m->cpu) & EFLAGS_IF))
         return 0;
-    uint8_t mimr = m->pic.chip[0].imr, simr = m->pic.chip[1].imr;
-    if ((mimr | 0x04) != 0xFF)
-        return 1;
-    return !(mimr & 0x04) && simr != 0xFF;
+    return board_intr_can_wake(m);
 }
 
-/* INTR is up and the CPU takes interrupts: run the INTA cycle and deliver
- * the vector. Returns -1 if the delivery triple-faulted. */
+/* An interrupt is offered and the CPU takes interrupts: run the INTA
+ * cycle (the 8259's, or the local APIC's) and deliver the vector.
+ * Returns -1 if the delivery triple-faulted. */
 static int machine_deliver_interrupt(struct machine *m)
 {
-    uint8_t vec = i8259_acknowledge(&m->pic);
+    uint8_t vec = board_intr_acknowledge(m);
     return cpu_external_interrupt(&m->cpu, vec);
 }
 
@@ -445,7 +447,14 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
     if (m->quit_requested)
         return MACHINE_STOP_QUIT;   /* an alarm ended the run (replay's end) */
     clock_run_due(&m->clock);
-    if (m->intr_level && cpu_interrupts_enabled(&m->cpu) &&
+    /* NMI first (it outranks INTR, SDM 6.9); it ignores IF. */
+    if (cpu_nmi_ready(&m->cpu)) {
+        if (cpu_deliver_nmi(&m->cpu) != 0 && machine_shutdown(m))
+            return MACHINE_STOP_SHUTDOWN;
+        return MACHINE_PASS_CONTINUE;
+    }
+    int intr = board_intr_pending(m) != 0;
+    if (intr && cpu_interrupts_enabled(&m->cpu) &&
         machine_deliver_interrupt(m) != 0) {
         if (machine_shutdown(m))
             return MACHINE_STOP_SHUTDOWN;
@@ -456,7 +465,7 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
     /* INTR is waiting for IF (or the STI/MOV SS shadow): go one
      * instruction at a time so it is taken at the first boundary
      * where the CPU accepts it. */
-    if (m->intr_level && budget > 1)
+    if (intr && budget > 1)
         budget = 1;
     if (alarm != MACHINE_ALARM_OFF) {
         uint64_t done = machine_insn_total(m);
@@ -501,7 +510,7 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
         break;
     case CPU_EXIT_HLT:
         clock_run_due(&m->clock);
-        if (m->intr_level && cpu_interrupts_enabled(&m->cpu))
+        if ((board_intr_pending(m) && cpu_interrupts_enabled(&m->cpu)) || cpu_nmi_ready(&m->cpu))
             break;  /* delivered at the top of the next pass */
         if (!machine_halt_can_wake(m))
             return MACHINE_STOP_HALTED;

@@ -23,6 +23,9 @@
 #include "devices/i8237.h"
 #include "devices/i8254.h"
 #include "devices/i8259.h"
+#include "devices/hpet.h"
+#include "devices/ioapic.h"
+#include "devices/lapic.h"
 #include "devices/mc146818.h"
 #include "devices/port61.h"
 #include "devices/port92.h"
@@ -99,6 +102,8 @@ struct machine_options {
     const char *nic_rom_path;    /* -nic ...,romfile=: its option ROM, or NULL */
     int rtc_base_set;            /* rtc_base given (else the clock's default) */
     int64_t rtc_base;            /* wall-clock seconds since 1970 at power-on */
+    int apic;                    /* local APIC, I/O APIC and HPET (-machine apic=on, the
+                                    default); 0: the PIC-only board */
 };
 
 enum machine_lockstep_role {
@@ -171,6 +176,15 @@ struct machine {
     struct clock clock;
     struct i8259 pic;
     int intr_level;              /* the PIC's INTR output */
+    struct lapic lapic;          /* the CPU's local APIC (opts.apic) */
+    struct ioapic ioapic;        /* 0xFEC00000 (opts.apic) */
+    struct hpet hpet;            /* 0xFED00000 (opts.apic) */
+    int lapic_init_logged;       /* "INIT to the BSP not modelled" said once */
+    /* ISA IRQ 0 and 8 have two sources each: the PIT / the RTC, and HPET
+     * timers 0 / 1 under legacy replacement; the line carries one of them
+     * (board_apic.c). Levels of each, indexed [IRQ 0, IRQ 8]. */
+    uint8_t isa_legacy_dev_level[2];
+    uint8_t isa_legacy_hpet_level[2];
     struct i8254 pit;
     struct port61 port61;
     struct pcspk pcspk;          /* PIT channel 2 through port 0x61 */

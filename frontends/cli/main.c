@@ -383,6 +383,7 @@ int main(int argc, char **argv)
         .sercon = opt.nographic,
         .nic_model = opt.nic.backend == CLI_NET_NONE ? BOARD_NIC_NONE : opt.nic.model,
         .nic_rom_path = opt.nic.romfile,
+        .apic = !opt.no_apic,
     };
     memcpy(mo.nic_mac, opt.nic.mac, sizeof mo.nic_mac);
     /* -boot n: the card's iPXE ROM from Debian's ipxe-qemu, unless one was named. */

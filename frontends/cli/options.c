@@ -537,6 +537,16 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
                 return -1;
             break;
         case OPT_NETDUMP: o->netdump = val; break;
+        case OPT_MACHINE:
+            if (strcmp(val, "apic=on") == 0)
+                o->no_apic = 0;
+            else if (strcmp(val, "apic=off") == 0)
+                o->no_apic = 1;
+            else {
+                snprintf(err, errsz, "-machine: '%s' is not a setting (apic=on or apic=off)", val);
+                return -1;
+            }
+            break;
         case OPT_RTC:
             if (cli_parse_rtc(val, o, err, errsz) != 0)
                 return -1;

@@ -1,0 +1,223 @@
+/* The board's APIC side; see board_apic.h. With `-machine apic=off` none
+ * of this is wired and the PIC's INTR goes to the CPU as before. */
+#include <stdio.h>
+
+#include "cpu/except.h"
+#include "machine/board_apic.h"
+#include "machine/machine.h"
+
+int board_isa_to_gsi(int irq)
+{
+    return irq == 0 ? 2 : irq;
+}
+
+/* ------------------------------------------------------------ the APIC bus
+ *
+ * One CPU: a message either selects its local APIC or nobody. Lowest
+ * priority picks, among the APICs the destination selects, the one with
+ * the lowest arbitration priority (SDM 10.6.2.4) — here the only one. */
+static void apic_bus_send(void *opaque, const struct apic_msg *msg)
+{
+    struct machine *m = opaque;
+    struct lapic *l = &m->lapic;
+    int self = msg->source == l->index;
+    switch (msg->shorthand) {
+    case APIC_SH_SELF:
+    case APIC_SH_ALL:
+        lapic_accept(l, msg);
+        break;
+    case APIC_SH_ALL_BUT_SELF:
+        if (!self)
+            lapic_accept(l, msg);
+        break;
+    default:
+        if (lapic_match_dest(l, msg->logical, msg->dest))
+            lapic_accept(l, msg);
+        break;
+    }
+}
+
+static void lapic_kick(void *opaque)
+{
+    struct machine *m = opaque;
+    cpu_request_stop(&m->cpu);
+}
+
+static void lapic_eoi_broadcast(void *opaque, uint8_t vector)
+{
+    struct machine *m = opaque;
+    ioapic_eoi(&m->ioapic, vector);
+}
+
+static void lapic_nmi(void *opaque)
+{
+    struct machine *m = opaque;
+    cpu_raise_nmi(&m->cpu);
+    cpu_request_stop(&m->cpu);
+}
+
+/* INIT and SIPI to the bootstrap CPU: a SIPI is for CPUs waiting for one
+ * (application processors after INIT), so the BSP ignores it (SDM 8.4.4).
+ * INIT of the BSP itself is not modelled: logged once. */
+static void lapic_init_cpu(void *opaque)
+{
+    struct machine *m = opaque;
+    if (m->opts.log && !m->lapic_init_logged) {
+        fprintf(m->opts.log, "shadow86: INIT IPI to the bootstrap CPU is not modelled (ignored)\n");
+        m->lapic_init_logged = 1;
+    }
+}
+
+static void lapic_sipi(void *opaque, uint8_t vector)
+{
+    (void)opaque, (void)vector;
+}
+
+/* The CPU's WRMSR to IA32_APIC_BASE. */
+static void cpu_apic_base(void *opaque, uint64_t value)
+{
+    struct machine *m = opaque;
+    lapic_set_base(&m->lapic, value);
+}
+
+int board_lapic_wire(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    if (!m->opts.apic)
+        return 0;
+    struct lapic_host host = {
+        .opaque = m, .kick = lapic_kick, .send = apic_bus_send,
+        .eoi_broadcast = lapic_eoi_broadcast, .nmi = lapic_nmi,
+        .init = lapic_init_cpu, .sipi = lapic_sipi,
+    };
+    if (lapic_init(dev, 0, &m->mem, &m->clock, &host, m->opts.log) != 0)
+        return -1;
+    m->cpu.io.apic = 1;
+    m->cpu.io.apic_base = cpu_apic_base;
+    return 0;
+}
+
+int board_ioapic_wire(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    if (!m->opts.apic)
+        return 0;
+    return ioapic_init(dev, BOARD_IOAPIC_ID, &m->mem, apic_bus_send, m, m->opts.log);
+}
+
+/* ------------------------------------------------------------ ISA lines */
+
+static void isa_drive(struct machine *m, int irq, int level)
+{
+    struct irq_line pic = i8259_irq_line(&m->pic, irq);
+    irq_set(&pic, level);
+    ioapic_set_irq(&m->ioapic, board_isa_to_gsi(irq), level);
+}
+
+/* IRQ 0 and 8 index 0 and 1 of the shared-line levels, others -1. */
+static int legacy_index(int irq)
+{
+    return irq == 0 ? 0 : irq == 8 ? 1 : -1;
+}
+
+static void isa_set(void *opaque, int irq, int level)
+{
+    struct machine *m = opaque;
+    int li = legacy_index(irq);
+    if (li >= 0) {
+        m->isa_legacy_dev_level[li] = (uint8_t)level;
+        if (hpet_legacy_on(&m->hpet))
+            return;   /* the HPET has the line (spec 2.3.5.1: the PIT's and RTC's are cut) */
+    }
+    isa_drive(m, irq, level);
+}
+
+struct irq_line board_apic_isa_irq(struct machine *m, int irq)
+{
+    return irq_line_make(isa_set, m, irq);
+}
+
+static void hpet_irq(void *opaque, int line, int level)
+{
+    struct machine *m = opaque;
+    if (line & 0x100) {
+        int irq = line & 0xFF, li = legacy_index(irq);
+        if (li < 0)
+            return;
+        m->isa_legacy_hpet_level[li] = (uint8_t)level;
+        if (hpet_legacy_on(&m->hpet))
+            isa_drive(m, irq, level);
+        return;
+    }
+    ioapic_set_irq(&m->ioapic, line, level);
+}
+
+/* Legacy replacement switched: IRQ 0 and 8 carry the other source now. */
+static void hpet_legacy(void *opaque, int on)
+{
+    struct machine *m = opaque;
+    for (int li = 0; li < 2; li++)
+        isa_drive(m, li ? 8 : 0, on ? m->isa_legacy_hpet_level[li] : m->isa_legacy_dev_level[li]);
+}
+
+int board_hpet_wire(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    if (!m->opts.apic)
+        return 0;
+    return hpet_init(dev, &m->mem, &m->clock, hpet_irq, hpet_legacy, m, m->opts.log);
+}
+
+/* QEMU's FW_CFG_IRQ0_OVERRIDE (0x8002, "etc/irq0-override" to SeaBIOS):
+ * 1 says IRQ 0 is on I/O APIC input 2, which SeaBIOS's MP table then
+ * declares. */
+#define FW_CFG_IRQ0_OVERRIDE 0x8002
+int board_apic_fw_cfg(struct machine *m)
+{
+    if (!m->opts.apic)
+        return 0;
+    uint8_t one = 1;
+    return fw_cfg_add_bytes(&m->fw_cfg, FW_CFG_IRQ0_OVERRIDE, &one, 1);
+}
+
+/* ------------------------------------------------------------ INTR */
+
+void board_apic_set_intr(struct machine *m, int level)
+{
+    if (m->opts.apic)
+        lapic_set_lint(&m->lapic, 0, level);
+}
+
+int board_intr_pending(const struct machine *m)
+{
+    if (!m->opts.apic)
+        return m->intr_level ? LAPIC_INTR_EXTINT : LAPIC_INTR_NONE;
+    return lapic_intr_pending(&m->lapic);
+}
+
+uint8_t board_intr_acknowledge(struct machine *m)
+{
+    if (board_intr_pending(m) == LAPIC_INTR_EXTINT)
+        return i8259_acknowledge(&m->pic);
+    return lapic_acknowledge(&m->lapic);
+}
+
+/* The PIC can still interrupt if some line gets through it: the master
+ * has an unmasked line other than the cascade, or the cascade and the
+ * slave an unmasked line. */
+static int pic_can_wake(const struct machine *m)
+{
+    uint8_t mimr = m->pic.chip[0].imr, simr = m->pic.chip[1].imr;
+    if ((mimr | 0x04) != 0xFF)
+        return 1;
+    return !(mimr & 0x04) && simr != 0xFF;
+}
+
+int board_intr_can_wake(const struct machine *m)
+{
+    if (!m->opts.apic)
+        return pic_can_wake(m);
+    if (lapic_extint_open(&m->lapic) && pic_can_wake(m))
+        return 1;
+    return lapic_can_wake(&m->lapic) || ioapic_any_unmasked(&m->ioapic);
+}
