@@ -302,11 +302,42 @@ static void section_physmem(struct stats_out *o, const struct machine *m)
     const struct physmem_stats *p = &m->mem.stats;
     stats_group_begin(o, "physmem");
     stats_u64(o, "pages_allocated", p->pages_allocated);
+    stats_u64(o, "pages_released", p->pages_released);
+    stats_u64(o, "pages_resident", physmem_pages_resident(&m->mem));
     stats_u64(o, "leaves_allocated", p->leaves_allocated);
     stats_u64(o, "mmio_reads", p->mmio_reads);
     stats_u64(o, "mmio_writes", p->mmio_writes);
     stats_u64(o, "code_write_hooks", p->code_write_hooks);
     stats_u64(o, "pt_write_hooks", p->pt_write_hooks);
+    stats_group_end(o);
+}
+
+/* The memory balloon (-device virtio-balloon): the host's target, what
+ * the guest says it holds, the pages passed on each queue, and the
+ * guest's own figures from the stats queue (bytes). */
+static void section_balloon(struct stats_out *o, const struct machine *m)
+{
+    if (!m->balloon.present)
+        return;
+    const struct virtio_balloon *b = &m->balloon.dev;
+    static const char *const names[VIRTIO_BALLOON_S_NR] = {
+        "swap_in", "swap_out", "major_faults", "minor_faults", "free_bytes", "total_bytes",
+        "available_bytes", "cache_bytes", "hugetlb_allocs", "hugetlb_failures",
+    };
+    stats_group_begin(o, "balloon");
+    stats_u64(o, "target_pages", b->target);
+    stats_u64(o, "actual_pages", b->actual);
+    stats_u64(o, "inflated_pages", b->inflated);
+    stats_u64(o, "deflated_pages", b->deflated);
+    stats_u64(o, "bad_pfns", b->bad_pfns);
+    stats_u64(o, "broken", b->vp.broken);
+    stats_u64(o, "guest_reports", b->stats_reports);
+    if (b->stats_valid) {
+        stats_group_begin(o, "guest");
+        for (unsigned i = 0; i < VIRTIO_BALLOON_S_NR; i++)
+            stats_u64(o, names[i], b->stats[i]);
+        stats_group_end(o);
+    }
     stats_group_end(o);
 }
 
@@ -338,6 +369,7 @@ void stats_print(FILE *out, enum stats_format format, const struct machine *m,
     section_devices(&o, m);
     section_dbt(&o, m);
     section_physmem(&o, m);
+    section_balloon(&o, m);
     stats_section_softtlb(&o, m);   /* [mmu]: debug/stats_mmu.c */
     stats_section_mmu(&o, m);
     if (r) {

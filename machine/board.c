@@ -391,6 +391,8 @@ static const struct board_device pc_devices[] = {
     { "VGA",                    NULL,   AT(vga),       board_vga_wire,      OPS(vga),            board_vga_free },
     { "network card",           NULL,   AT(nic),       board_nic_wire,      board_nic_reset,
                                                        board_nic_save, board_nic_load, board_nic_free },
+    { "memory balloon",         NULL,   AT(balloon),   board_balloon_wire,  board_balloon_reset,
+                                                       board_balloon_save, board_balloon_load, NULL },
 };
 
 const struct board_device *board_devices(size_t *count)

@@ -84,6 +84,7 @@ static void enter_kernel(struct machine *m)
     pci_pc_firmware_ide_setup(&m->chipset);
     /* ... and the PCI interrupts routed and the network card placed. */
     board_nic_firmware_setup(m);
+    board_balloon_firmware_setup(m);
     if (m->kernel_is_linux)
         return;
     m->cpu.eip = m->kernel_start.entry;

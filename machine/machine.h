@@ -41,6 +41,7 @@
 #include "devices/sb16.h"
 #include "devices/vga.h"
 #include "machine/board_audio.h"
+#include "machine/board_balloon.h"
 #include "machine/board_display.h"
 #include "machine/board_nic.h"
 #include "devices/postcode.h"
@@ -104,6 +105,12 @@ struct machine_options {
     int64_t rtc_base;            /* wall-clock seconds since 1970 at power-on */
     int apic;                    /* local APIC, I/O APIC and HPET (-machine apic=on, the
                                     default); 0: the PIC-only board */
+    /* The memory balloon (machine/board_balloon.h). */
+    int balloon;                 /* -device virtio-balloon */
+    int balloon_deflate_on_oom;  /* ...,deflate-on-oom=on */
+    uint32_t balloon_target_mib; /* -balloon-target MB at power-on; 0: none */
+    const struct balloon_step *balloon_script;   /* -balloon-script steps (not owned) */
+    unsigned balloon_script_len;
 };
 
 enum machine_lockstep_role {
@@ -208,6 +215,7 @@ struct machine {
     struct vga vga;
     struct pci_device vga_fn;    /* 02.0 */
     struct board_nic nic;        /* 03.0 RTL8139 (-nic), and its host end */
+    struct board_balloon balloon;   /* 04.0 virtio-balloon (-device virtio-balloon) */
     uint32_t pirq_assert[4];     /* PIRQA-D: a bit per slot asserting it */
     uint16_t pirq_driven;        /* ISA IRQs PCI interrupts hold high now */
     struct board_display display;   /* the frontend's refresh timer */

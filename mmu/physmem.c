@@ -592,6 +592,30 @@ int physmem_load(struct physmem *pm, uint32_t addr, const void *data, size_t len
     return 0;
 }
 
+void physmem_release_page(struct physmem *pm, uint32_t gpa)
+{
+    gpa &= PHYSMEM_PAGE_MASK;
+    if (gpa >= pm->ram_size)
+        return;
+    struct p2m_leaf *leaf = pm->top[top_index(gpa)];
+    struct p2m_entry *e = leaf ? &leaf->e[leaf_index(gpa)] : NULL;
+    if (!e || e->kind != P2M_RAM || !e->ram)
+        return;   /* never written: it already is the zero page */
+    /* Its content changes (to zeros): translated code and shadowed page
+     * tables on it hear of it as of a store to the whole page. */
+    run_watch_hooks(pm, e->watch, gpa, PHYSMEM_PAGE_SIZE);
+    free(e->ram);
+    e->ram = NULL;
+    pm->stats.pages_released++;
+    mark_dirty(pm, gpa);
+    notify(pm, gpa, PHYSMEM_PAGE_SIZE);
+}
+
+uint64_t physmem_pages_resident(const struct physmem *pm)
+{
+    return pm->stats.pages_allocated - pm->stats.pages_released;
+}
+
 uint64_t physmem_pages_allocated(const struct physmem *pm)
 {
     return pm->stats.pages_allocated;

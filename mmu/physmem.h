@@ -111,6 +111,7 @@ typedef void (*physmem_change_hook)(void *opaque, uint32_t gpa, uint32_t len);
 
 struct physmem_stats {
     uint64_t pages_allocated;   /* host pages of RAM allocated so far */
+    uint64_t pages_released;    /* of them, given back (physmem_release_page) */
     uint64_t leaves_allocated;  /* p2m leaf tables */
     uint64_t mmio_reads, mmio_writes;
     uint64_t code_write_hooks, pt_write_hooks;
@@ -252,6 +253,14 @@ static inline int physmem_page_dirty(const struct physmem *pm, uint32_t gpa)
 }
 void physmem_mark_all_dirty(struct physmem *pm);
 void physmem_dirty_restart(struct physmem *pm);
+
+/* Give the host page of RAM page `gpa` back (a balloon's inflate): the
+ * page reads as the shared zero page again until the next write
+ * allocates it anew. Watch hooks run as for a store to the whole page and
+ * the listeners are told. Not RAM, or never written: nothing happens. */
+void physmem_release_page(struct physmem *pm, uint32_t gpa);
+/* Host pages of RAM held now (allocated minus released). */
+uint64_t physmem_pages_resident(const struct physmem *pm);
 
 /* Host pages of RAM allocated so far. */
 uint64_t physmem_pages_allocated(const struct physmem *pm);

@@ -6,7 +6,7 @@
 #   ${SHADOW86_CACHE:-$HOME/.cache/shadow86}/linux/
 #     vmlinuz-686, vmlinuz-686-pae   the kernels (bzImage)
 #     initramfs.gz                   busybox + /init + the boot-test scripts
-#                                    + the network card's modules (modules/)
+#                                    + the network card's and balloon's modules (modules/)
 #     vmlinuz-6.1.0-N-686[-pae], initramfs.cpio.gz   the same under Debian's names
 #
 # The packages are fetched with `apt-get download` through a private apt
@@ -149,15 +149,22 @@ busybox() {
 }
 
 # The network card's drivers from each kernel package (8139too, the MII
-# library it needs, and 8139cp for QEMU's C+ card in the comparison) into modules/VERSION/, for the initramfs.
-NET_MODULES="kernel/drivers/net/mii.ko kernel/drivers/net/ethernet/realtek/8139too.ko
-             kernel/drivers/net/ethernet/realtek/8139cp.ko"
+# library it needs, and 8139cp for QEMU's C+ card in the comparison), and
+# the memory balloon's (virtio_balloon over virtio_pci, with the virtio
+# core, the ring and both PCI transports' helpers the 6.1 virtio_pci
+# needs) into modules/VERSION/, for the initramfs.
+GUEST_MODULES="kernel/drivers/net/mii.ko kernel/drivers/net/ethernet/realtek/8139too.ko
+             kernel/drivers/net/ethernet/realtek/8139cp.ko
+             kernel/drivers/virtio/virtio_ring.ko kernel/drivers/virtio/virtio.ko
+             kernel/drivers/virtio/virtio_pci_legacy_dev.ko
+             kernel/drivers/virtio/virtio_pci_modern_dev.ko
+             kernel/drivers/virtio/virtio_pci.ko kernel/drivers/virtio/virtio_balloon.ko"
 modules() {
     local flavour="$1" version
     version="$(cat "$cache/vmlinuz-$flavour.version")"
     local dir="$cache/modules/$version" m
     local missing=0
-    for m in $NET_MODULES; do [ -s "$dir/$(basename "$m")" ] || missing=1; done
+    for m in $GUEST_MODULES; do [ -s "$dir/$(basename "$m")" ] || missing=1; done
     [ "$missing" = 0 ] && return 0
     local deb
     deb="$(ls "$cache/debs/linux-image-${version}_"*.deb 2>/dev/null | head -n1 || true)"
@@ -169,12 +176,12 @@ modules() {
     rm -rf "$tmp"
     dpkg -x "$deb" "$tmp" || die "dpkg -x $deb failed"
     mkdir -p "$dir"
-    for m in $NET_MODULES; do
+    for m in $GUEST_MODULES; do
         [ -s "$tmp/lib/modules/$version/$m" ] || die "$deb holds no $m"
         cp "$tmp/lib/modules/$version/$m" "$dir/"
     done
     rm -rf "$tmp"
-    echo "linux-guest: $dir (network modules)" >&2
+    echo "linux-guest: $dir (network and balloon modules)" >&2
 }
 
 initramfs() {

@@ -12,6 +12,7 @@
 #include "debug/stats.h"
 #include "debug/trace.h"
 #include "frontends/cli/audio_out.h"
+#include "frontends/cli/balloon_script.h"
 #include "frontends/cli/datadir.h"
 #include "frontends/cli/display_text.h"
 #include "frontends/cli/keymap.h"
@@ -384,7 +385,19 @@ int main(int argc, char **argv)
         .nic_model = opt.nic.backend == CLI_NET_NONE ? BOARD_NIC_NONE : opt.nic.model,
         .nic_rom_path = opt.nic.romfile,
         .apic = !opt.no_apic,
+        .balloon = opt.balloon,
+        .balloon_deflate_on_oom = opt.balloon_deflate_on_oom,
+        .balloon_target_mib = opt.balloon_target_mib,
     };
+    struct balloon_step *balloon_steps = NULL;
+    if (opt.balloon_script) {
+        if (cli_balloon_script_load(opt.balloon_script, opt.ram_mib, &balloon_steps,
+                                    &mo.balloon_script_len, err, sizeof err) != 0) {
+            print_error(err);
+            return EXIT_BAD_INPUT;
+        }
+        mo.balloon_script = balloon_steps;
+    }
     memcpy(mo.nic_mac, opt.nic.mac, sizeof mo.nic_mac);
     /* -boot n: the card's iPXE ROM from Debian's ipxe-qemu, unless one was named. */
     if (mo.nic_model != BOARD_NIC_NONE && !mo.nic_rom_path && opt.boot_order &&
@@ -417,6 +430,7 @@ int main(int argc, char **argv)
     if (!m || !f) {
         print_error("out of memory");
         free(m);
+        free(balloon_steps);
         free(f);
         return EXIT_BAD_INPUT;
     }
@@ -424,6 +438,7 @@ int main(int argc, char **argv)
         print_error(err);
         replay_log_free(&log);
         free(m);
+        free(balloon_steps);
         free(f);
         return EXIT_BAD_INPUT;
     }
@@ -439,6 +454,7 @@ int main(int argc, char **argv)
             print_error(err);
             machine_destroy(m);
             free(m);
+            free(balloon_steps);
             free(f);
             return EXIT_BAD_INPUT;
         }
@@ -456,6 +472,7 @@ int main(int argc, char **argv)
         print_error(err);
         machine_destroy(m);
         free(m);
+        free(balloon_steps);
         free(f);
         return EXIT_BAD_INPUT;
     }
@@ -463,6 +480,7 @@ int main(int argc, char **argv)
         print_error(err);
         machine_destroy(m);
         free(m);
+        free(balloon_steps);
         free(f);
         return EXIT_BAD_INPUT;
     }
@@ -470,6 +488,7 @@ int main(int argc, char **argv)
         print_error(err);
         machine_destroy(m);
         free(m);
+        free(balloon_steps);
         free(f);
         return EXIT_BAD_INPUT;
     }
@@ -702,6 +721,7 @@ int main(int argc, char **argv)
     if (output_error)
         status = EXIT_OUTPUT_ERROR;
     free(m);
+    free(balloon_steps);
     free(f);
     return status;
 
@@ -726,6 +746,7 @@ fail:
     if (trace_out && trace_out != stderr)
         fclose(trace_out);
     free(m);
+    free(balloon_steps);
     free(f);
     return EXIT_BAD_INPUT;
 }

@@ -436,6 +436,35 @@ bad:
     return -1;
 }
 
+/* -device NAME[,OPTS]: the devices that are not always on the board. */
+static int parse_device(const char *val, struct cli_options *o, char *err, size_t errsz)
+{
+    static const char name[] = "virtio-balloon";
+    size_t n = strcspn(val, ",");
+    if (n != sizeof name - 1 || strncmp(val, name, n) != 0) {
+        snprintf(err, errsz, "-device: '%.*s' is not a device shadow86 adds (virtio-balloon)",
+                 (int)n, val);
+        return -1;
+    }
+    o->balloon = 1;
+    const char *p = val + n;
+    while (*p == ',') {
+        p++;
+        size_t k = strcspn(p, ",");
+        if (k == 17 && !strncmp(p, "deflate-on-oom=on", k))
+            o->balloon_deflate_on_oom = 1;
+        else if (k == 18 && !strncmp(p, "deflate-on-oom=off", k))
+            o->balloon_deflate_on_oom = 0;
+        else {
+            snprintf(err, errsz, "-device virtio-balloon: '%.*s' is not an option "
+                                 "(deflate-on-oom=on|off)", (int)k, p);
+            return -1;
+        }
+        p += k;
+    }
+    return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t errsz)
 {
     memset(o, 0, sizeof(*o));
@@ -736,6 +765,28 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
                 return -1;
             o->reverse_every_set = 1;
             break;
+        case OPT_DEVICE:
+            if (parse_device(val, o, err, errsz) != 0)
+                return -1;
+            break;
+        case OPT_BALLOON_TARGET: {
+            uint64_t n;
+            if (parse_count("balloon-target", val, &n, err, errsz) != 0)
+                return -1;
+            if (n > MACHINE_RAM_MAX_MIB) {
+                snprintf(err, errsz, "-balloon-target: %s MiB is more than any guest's RAM", val);
+                return -1;
+            }
+            o->balloon_target_mib = (uint32_t)n;
+            break;
+        }
+        case OPT_BALLOON_SCRIPT:
+            if (!*val) {
+                snprintf(err, errsz, "-balloon-script: empty file name");
+                return -1;
+            }
+            o->balloon_script = val;
+            break;
         case OPT_SECTION_: break;
         }
     }
@@ -813,6 +864,11 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
     }
     if (o->record_plain && !o->record) {
         snprintf(err, errsz, "--record-plain needs -record FILE");
+        return -1;
+    }
+    if ((o->balloon_target_mib || o->balloon_script) && !o->balloon) {
+        snprintf(err, errsz, "%s needs -device virtio-balloon",
+                 o->balloon_script ? "-balloon-script" : "-balloon-target");
         return -1;
     }
     if (o->start_stopped && !o->gdb) {

@@ -85,6 +85,11 @@ struct cli_options {
     int reverse_every_set;
     int record_plain;          /* --record-plain: no zlib */
     const char *perturb;       /* --replay-perturb insn:N|serial:K (tests) */
+    /* Memory overcommit (docs/overcommit.md). */
+    int balloon;               /* -device virtio-balloon */
+    int balloon_deflate_on_oom;   /* ...,deflate-on-oom=on */
+    uint32_t balloon_target_mib;  /* -balloon-target MB (0: none) */
+    const char *balloon_script;   /* -balloon-script FILE */
 };
 
 /* Parse argv. Returns 0, or -1 with a one-line message in err. */

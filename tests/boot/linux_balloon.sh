@@ -1,0 +1,78 @@
+#!/bin/sh
+# linux_balloon.sh -- the memory balloon under Debian's own drivers:
+#   linux_balloon.sh EMULATOR SOURCE_DIR MMU
+# Boots the 686 kernel with 256 MiB and -device virtio-balloon; a
+# -balloon-script sets the target to 192 MiB at power-on and back to 256
+# MiB at 30 s of machine time. /etc/s86/balloon.sh loads virtio_pci and
+# virtio_balloon from the initramfs; the guest's MemTotal must fall by the
+# 64 MiB asked for and come back, and the host's --stats must show the
+# 16384 pages passed on each queue, host pages freed, and the guest's
+# memory figures from the stats queue. The initramfs is built from this
+# tree into a temporary folder with the modules scripts/linux-guest.sh
+# puts in the cache.
+set -u
+emu=$1
+src=$2
+mmu=$3
+cache="${SHADOW86_CACHE:-$HOME/.cache/shadow86/linux}"
+kernel="$cache/vmlinuz-686"
+version=$(cat "$cache/vmlinuz-686.version" 2>/dev/null)
+for f in "$kernel" "$cache/busybox" "$cache/modules/$version/virtio_balloon.ko" \
+         "$cache/modules/$version/virtio_pci.ko"; do
+    if [ ! -s "$f" ]; then
+        echo "linux_balloon: $f missing: run 'bash scripts/linux-guest.sh'" >&2
+        exit 1
+    fi
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 "$src/scripts/mkinitramfs.py" --busybox "$cache/busybox" --tree "$src/tests/boot/initramfs" \
+    --modules "$cache/modules" -o "$tmp/initrd.gz" || exit 1
+printf '# power-on: give up 64 MiB\n0 192\n30000 256\n' >"$tmp/script"
+timeout -k 10 "${SHADOW86_GUEST_TIMEOUT:-300}" "$emu" ${SHADOW86_GUEST_FLAGS:-} --mmu "$mmu" \
+    -m 256 -kernel "$kernel" -initrd "$tmp/initrd.gz" -no-reboot -serial "file:$tmp/out" \
+    -device virtio-balloon -balloon-script "$tmp/script" --stats \
+    -append "console=ttyS0 cryptomgr.notests=1 noisapnp s86.script=balloon s86.balloon=65536" \
+    >/dev/null 2>"$tmp/err"
+status=$?
+tr -d '\r' <"$tmp/out" >"$tmp/out.txt"
+out="$tmp/out.txt"
+fail=0
+[ "$status" -eq 0 ] || { echo "linux_balloon: exit status $status, expected 0"; fail=1; }
+need() {  # $1: file, $2: an extended regular expression a line must match
+    grep -qE -- "$2" "$1" || { echo "linux_balloon: no line matching: $2"; fail=1; }
+}
+val() { sed -n "s/^S86 balloon $1 //p" "$out"; }
+stat() { sed -n "s/^stats: $1 //p" "$tmp/err"; }
+need "$out" '^S86 balloon device virtio[0-9]+ features 01'
+need "$out" '^S86 balloon fill ok$'
+need "$out" '^shadow86-linux: script balloon exit 0$'
+grep -q 'insmod .* failed' "$out" && { echo "linux_balloon: a module did not load"; fail=1; }
+start=$(val memtotal-start)
+inflated=$(val memtotal-inflated)
+deflated=$(val memtotal-deflated)
+if [ -z "$start" ] || [ -z "$inflated" ] || [ -z "$deflated" ]; then
+    echo "linux_balloon: MemTotal lines missing"; fail=1
+else
+    drop=$((start - inflated))
+    if [ "$drop" -ne 65536 ]; then
+        echo "linux_balloon: MemTotal fell by $drop KiB, expected 65536"; fail=1
+    fi
+    if [ "$deflated" -ne "$start" ]; then
+        echo "linux_balloon: MemTotal $deflated KiB after deflating, expected $start"; fail=1
+    fi
+fi
+[ "$(stat balloon.inflated_pages)" = 16384 ] || { echo "linux_balloon: inflated_pages $(stat balloon.inflated_pages), expected 16384"; fail=1; }
+[ "$(stat balloon.deflated_pages)" = 16384 ] || { echo "linux_balloon: deflated_pages $(stat balloon.deflated_pages), expected 16384"; fail=1; }
+[ "$(stat balloon.actual_pages)" = 0 ] || { echo "linux_balloon: actual_pages $(stat balloon.actual_pages) at the end, expected 0"; fail=1; }
+[ "$(stat balloon.broken)" = 0 ] || { echo "linux_balloon: the device broke"; fail=1; }
+released=$(stat physmem.pages_released)
+[ "${released:-0}" -gt 0 ] || { echo "linux_balloon: no host page was released"; fail=1; }
+need "$tmp/err" '^stats: balloon.guest.total_bytes [1-9][0-9]*$'
+if [ "$fail" -ne 0 ]; then
+    echo "--- serial console:"; cat "$out"; echo "--- stderr:"; cat "$tmp/err"
+    exit 1
+fi
+echo "linux_balloon: $mmu: MemTotal $start -> $inflated -> $deflated KiB," \
+     "$(stat balloon.inflated_pages) pages inflated, $released host pages released," \
+     "$(stat balloon.guest_reports) guest stats reports"
