@@ -41,7 +41,7 @@ static void pass_pages(struct virtio_balloon *b, const struct virtq_elem *e, int
                 if (pfn >= b->ram_pages) {
                     b->bad_pfns++;
                     devlog_once(b->vp.log, &b->vp.logged, LOG_BAD_PFN,
-                                "virtio-balloon: page frame 0x%X past the guest's RAM: ignored\n",
+                                "virtio-balloon: page frame 0x%X past the guest's RAM: ignored",
                                 pfn);
                     continue;
                 }

@@ -11,7 +11,6 @@ enum {
     LOG_WIDTH = 0,      /* an access of a width the register does not have */
     LOG_BROKEN,
     LOG_QUEUE_SEL,
-    LOG_PFN,
 };
 
 static void update_irq(struct virtio_pci *vp)
@@ -67,7 +66,7 @@ void virtio_pci_set_broken(struct virtio_pci *vp, const char *why)
 {
     if (!vp->broken)
         devlog_once(vp->log, &vp->logged, LOG_BROKEN,
-                    "%s: malformed virtqueue from the guest: %s; device stopped until reset\n",
+                    "%s: malformed virtqueue from the guest: %s; device stopped until reset",
                     vp->fn.name, why);
     vp->broken = 1;
 }
@@ -151,7 +150,7 @@ static void set_pfn(struct virtio_pci *vp, uint32_t pfn)
 {
     if (vp->queue_sel >= vp->nqueues) {
         devlog_once(vp->log, &vp->logged, LOG_QUEUE_SEL,
-                    "%s: queue address for queue %u, which does not exist: ignored\n",
+                    "%s: queue address for queue %u, which does not exist: ignored",
                     vp->fn.name, vp->queue_sel);
         return;
     }
@@ -212,7 +211,7 @@ void virtio_pci_write(struct virtio_pci *vp, unsigned off, unsigned size, uint32
         return;   /* read-only */
     default:
         devlog_once(vp->log, &vp->logged, LOG_WIDTH,
-                    "%s: %u-byte write to register 0x%02X not modelled: ignored\n",
+                    "%s: %u-byte write to register 0x%02X not modelled: ignored",
                     vp->fn.name, size, off);
         return;
     }

@@ -92,7 +92,7 @@ int virtq_pop(struct virtq *q, const struct virtq_mem *mem, struct virtq_elem *e
             *why = "indirect descriptor (feature not offered)";
             return -1;
         }
-        if (addr + len > mem->ram_size) {
+        if (addr > mem->ram_size || len > mem->ram_size - addr) {
             *why = "descriptor buffer lies outside guest RAM";
             return -1;
         }
