@@ -354,6 +354,13 @@ static void section_devices(struct stats_out *o, const struct machine *m)
 void stats_print(FILE *out, enum stats_format format, const struct machine *m,
                  const struct stats_counters *c, const struct stats_registry *r)
 {
+    stats_print_group(out, format, NULL, m, c, r);
+}
+
+void stats_print_group(FILE *out, enum stats_format format, const char *group,
+                       const struct machine *m, const struct stats_counters *c,
+                       const struct stats_registry *r)
+{
     struct stats_out o;
     memset(&o, 0, sizeof o);
     o.format = format;
@@ -362,6 +369,8 @@ void stats_print(FILE *out, enum stats_format format, const struct machine *m,
         json_init(&o.json, out);
         json_begin_object(&o.json, NULL);
     }
+    if (group)
+        stats_group_begin(&o, group);
     section_run(&o, m, c);
     section_cpu(&o, m, c);
     section_sensitive(&o, m);
@@ -379,6 +388,8 @@ void stats_print(FILE *out, enum stats_format format, const struct machine *m,
             stats_group_end(&o);
         }
     }
+    if (group)
+        stats_group_end(&o);
     if (format == STATS_JSON) {
         json_end_object(&o.json);
         json_finish(&o.json);

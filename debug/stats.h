@@ -83,6 +83,10 @@ void stats_section_mmu(struct stats_out *o, const struct machine *m);
 
 void stats_print(FILE *out, enum stats_format format, const struct machine *m,
                  const struct stats_counters *c, const struct stats_registry *r);
+/* The same with everything under `group` (one of several guests: "vm2"). */
+void stats_print_group(FILE *out, enum stats_format format, const char *group,
+                       const struct machine *m, const struct stats_counters *c,
+                       const struct stats_registry *r);
 
 /* Mnemonic of an exception vector ("GP"), or NULL for unnamed ones. */
 const char *stats_vector_name(unsigned vector);

@@ -12,10 +12,12 @@
 #include "debug/stats.h"
 #include "debug/trace.h"
 #include "frontends/cli/audio_out.h"
-#include "frontends/cli/balloon_script.h"
 #include "frontends/cli/datadir.h"
 #include "frontends/cli/display_text.h"
+#include "frontends/cli/exit_status.h"
+#include "frontends/cli/guest_options.h"
 #include "frontends/cli/keymap.h"
+#include "frontends/cli/multi_vm.h"
 #include "frontends/cli/options.h"
 #include "frontends/cli/screendump.h"
 #include "machine/frontend_api.h"
@@ -26,17 +28,6 @@
 #include "machine/replay.h"
 #include "machine/state_file.h"
 
-enum {
-    EXIT_HALTED = 0,
-    EXIT_BAD_INPUT = 2,
-    EXIT_TRIPLE_FAULT = 4,
-    EXIT_INSN_LIMIT = 6,
-    EXIT_DEBUGGER_KILL = 8,
-    EXIT_DIVERGED = 12,
-    EXIT_SIGNAL_BASE = 128,
-    EXIT_GUEST_RESET = 10,
-    EXIT_OUTPUT_ERROR = 14,
-};
 
 /* Signals, the one place with process-wide state: a handler is given no
  * pointer to the machine or the frontend, so what it records has to live
@@ -61,6 +52,11 @@ static void on_signal(int sig)
         pending_ring = 1;
     else
         pending_stop = sig;
+}
+
+static int stop_signal(void)
+{
+    return (int)pending_stop;
 }
 
 static void catch_signal(int sig)
@@ -251,50 +247,6 @@ static int open_debugcon(const char *what, const char *dest, FILE **out, int *ow
     return 0;
 }
 
-/* One line saying how the run ended; returns the exit status. */
-static int report_stop(const struct machine *m, enum machine_stop why)
-{
-    char where[160];
-    machine_describe_position(m, where, sizeof where);
-    switch (why) {
-    case MACHINE_STOP_EXIT_PORT:
-        return exitport_status(machine_exit_value(m));
-    case MACHINE_STOP_HALTED:
-        fprintf(stderr, "shadow86: CPU halted with IF=%d and nothing to wake it %s\n",
-                machine_interrupts_enabled(m), where);
-        return EXIT_HALTED;
-    case MACHINE_STOP_SHUTDOWN: {
-        char chain[64];
-        machine_fault_chain(m, chain, sizeof chain);
-        fprintf(stderr, "shadow86: triple fault (%s) %s\n", chain, where);
-        return EXIT_TRIPLE_FAULT;
-    }
-    case MACHINE_STOP_RESET:
-        fprintf(stderr, "shadow86: the guest reset the machine (-no-reboot) %s\n", where);
-        return EXIT_GUEST_RESET;
-    case MACHINE_STOP_QUIT:
-        fprintf(stderr, "shadow86: quit by the user %s\n", where);
-        return EXIT_HALTED;
-    case MACHINE_STOP_POWEROFF:
-        fprintf(stderr, "shadow86: the guest powered off (ACPI S5) %s\n", where);
-        return EXIT_HALTED;
-    case MACHINE_STOP_INSN_LIMIT:
-        fprintf(stderr, "shadow86: instruction limit reached %s\n", where);
-        return EXIT_INSN_LIMIT;
-    case MACHINE_STOP_DEBUG:
-        if (pending_stop) {
-            fprintf(stderr, "shadow86: stopped by signal %d %s\n", (int)pending_stop, where);
-            return EXIT_SIGNAL_BASE + (int)pending_stop;
-        }
-        fprintf(stderr, "shadow86: killed by the debugger %s\n", where);
-        return EXIT_DEBUGGER_KILL;
-    case MACHINE_STOP_DIVERGED:
-        fprintf(stderr, "shadow86: %s\n", machine_lockstep_report(m));
-        return EXIT_DIVERGED;
-    }
-    return EXIT_BAD_INPUT;
-}
-
 /* -display text input: keys to the PS/2 keyboard, Ctrl-A x to the run. */
 _Static_assert(KEYMAP_E0 == PS2_KEY_E0, "keymap and PS/2 agree on the E0 flag");
 
@@ -333,7 +285,45 @@ int main(int argc, char **argv)
     int nserial = 0, output_error = 0;
     struct net_host *net = NULL;
 
-    if (cli_parse(argc, argv, &opt, err, sizeof err) != 0) {
+    /* -vm: several guests (frontends/cli/multi_vm.c); one -vm is just one
+     * guest, as if the line had none. */
+    struct cli_vm_split split;
+    if (cli_split_vms(argc, argv, &split, err, sizeof err) != 0) {
+        print_error(err);
+        return EXIT_BAD_INPUT;
+    }
+    if (split.n > 1) {
+        catch_signal(SIGINT);
+        catch_signal(SIGTERM);
+        int rc = cli_multi_vm_main(&split, stop_signal);
+        cli_vm_split_free(&split);
+        return rc;
+    }
+    if (split.n == 1) {
+        /* The process part's options and the guest's, as one line. */
+        char **joined = calloc((size_t)split.process_argc + (size_t)split.argc[0], sizeof *joined);
+        if (!joined) {
+            cli_vm_split_free(&split);
+            print_error("out of memory");
+            return EXIT_BAD_INPUT;
+        }
+        int k = 0;
+        for (int i = 0; i < split.process_argc; i++)
+            joined[k++] = split.process_argv[i];
+        for (int i = 1; i < split.argc[0]; i++)
+            joined[k++] = split.argv[0][i];
+        int rc = cli_parse_process(k, joined, &opt, err, sizeof err);
+        free(joined);
+        cli_vm_split_free(&split);
+        if (rc == 0 && opt.vm_slice) {
+            snprintf(err, sizeof err, "--vm-slice needs several guests (-vm)");
+            rc = -1;
+        }
+        if (rc != 0) {
+            print_error(err);
+            return EXIT_BAD_INPUT;
+        }
+    } else if (cli_parse(argc, argv, &opt, err, sizeof err) != 0) {
         print_error(err);
         return EXIT_BAD_INPUT;
     }
@@ -352,57 +342,12 @@ int main(int argc, char **argv)
         return 0;
     }
 
-    struct machine_options mo = {
-        .ram_mib = opt.ram_mib,
-        .bios_path = opt.bios,
-        .kernel_path = opt.kernel,
-        .kernel_boot = opt.kernel_boot_firmware ? MACHINE_KERNEL_BOOT_FIRMWARE
-                                                : MACHINE_KERNEL_BOOT_DIRECT,
-        .initrd_path = opt.initrd,
-        .cmdline = opt.append,
-        .debugcon_out = NULL,  /* set once the inputs are accepted */
-        .log = stderr,
-        .no_reboot = opt.no_reboot,
-        .no_dbt = opt.no_dbt,
-        .code_cache_mib = opt.code_cache_mib,
-        .tmp_dir = getenv("TMPDIR"),
-        .lockstep = opt.lockstep,
-        .mmu_mode = opt.mmu_mode,
-        .max_insns = opt.max_insns,
-        .dbt_backend_set = opt.dbt_backend_set,
-        .dbt_backend = opt.dbt_backend,
-        .code_buffer_bytes = opt.code_buffer_bytes,
-        .clock_mode = opt.rtc_clock_host ? CLOCK_HOST : CLOCK_VIRTUAL,
-        .rtc_base_set = opt.rtc_base_set || opt.rtc_base_utc,
-        .rtc_base = opt.rtc_base_utc ? clock_host_wall_seconds() : opt.rtc_base,
-        .boot_order = opt.boot_order,
-        .hd_paths = { opt.hd[0], opt.hd[1], opt.hd[2], opt.hd[3] },
-        .cdrom_path = opt.cdrom,
-        .fd_paths = { opt.fd[0], opt.fd[1] },
-        .snapshot = opt.snapshot,
-        .vga_bios_path = opt.vga_bios,
-        .sercon = opt.nographic,
-        .nic_model = opt.nic.backend == CLI_NET_NONE ? BOARD_NIC_NONE : opt.nic.model,
-        .nic_rom_path = opt.nic.romfile,
-        .apic = !opt.no_apic,
-        .balloon = opt.balloon,
-        .balloon_deflate_on_oom = opt.balloon_deflate_on_oom,
-        .balloon_target_mib = opt.balloon_target_mib,
-    };
+    struct machine_options mo;
     struct balloon_step *balloon_steps = NULL;
-    if (opt.balloon_script) {
-        if (cli_balloon_script_load(opt.balloon_script, opt.ram_mib, &balloon_steps,
-                                    &mo.balloon_script_len, err, sizeof err) != 0) {
-            print_error(err);
-            return EXIT_BAD_INPUT;
-        }
-        mo.balloon_script = balloon_steps;
+    if (cli_machine_options(&opt, &mo, &balloon_steps, err, sizeof err) != 0) {
+        print_error(err);
+        return EXIT_BAD_INPUT;
     }
-    memcpy(mo.nic_mac, opt.nic.mac, sizeof mo.nic_mac);
-    /* -boot n: the card's iPXE ROM from Debian's ipxe-qemu, unless one was named. */
-    if (mo.nic_model != BOARD_NIC_NONE && !mo.nic_rom_path && opt.boot_order &&
-        strchr(opt.boot_order, 'n'))
-        mo.nic_rom_path = cli_nic_default_rom(mo.nic_model);
     struct replay_log log = { 0 };
     if (opt.record || opt.replay) {
         /* Disk writes go to an overlay, so the images stay as recorded
@@ -678,7 +623,7 @@ int main(int argc, char **argv)
     if (d->tracing)
         fflush(d->trace.out);   /* errors: when it is closed, below */
     /* A replay that diverged ended the run itself: its report says how. */
-    int status = replay_diverged(m) ? EXIT_DIVERGED : report_stop(m, why);
+    int status = replay_diverged(m) ? EXIT_DIVERGED : cli_report_stop(m, why, (int)pending_stop, "");
     if (m->replay) {
         int rc = replay_finish(m, (int)why, err, sizeof err);
         if (rc < 0) {

@@ -465,7 +465,119 @@ static int parse_device(const char *val, struct cli_options *o, char *err, size_
     return 0;
 }
 
+static int parse(int argc, char **argv, struct cli_options *o, int process, char *err,
+                 size_t errsz);
+
 int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t errsz)
+{
+    return parse(argc, argv, o, 0, err, errsz);
+}
+
+int cli_parse_process(int argc, char **argv, struct cli_options *o, char *err, size_t errsz)
+{
+    return parse(argc, argv, o, 1, err, errsz);
+}
+
+/* Options that belong to the process, not to one guest, with -vm. */
+static int process_wide(int id)
+{
+    return id == OPT_STATS || id == OPT_STATS_FORMAT || id == OPT_VM_SLICE || id == OPT_HELP;
+}
+
+static int is_vm_word(const char *w)
+{
+    return !strcmp(w, "-vm") || !strcmp(w, "--vm");
+}
+
+void cli_vm_split_free(struct cli_vm_split *s)
+{
+    free(s->words);
+    memset(s, 0, sizeof *s);
+}
+
+int cli_split_vms(int argc, char **argv, struct cli_vm_split *s, char *err, size_t errsz)
+{
+    memset(s, 0, sizeof *s);
+    /* Every word once, plus argv[0] and a NULL for each part. */
+    s->words = calloc((size_t)argc + 2u * (CLI_VM_MAX + 1), sizeof *s->words);
+    if (!s->words) {
+        snprintf(err, errsz, "out of memory");
+        return -1;
+    }
+    char **w = s->words;
+    int part = -1;     /* -1: the process part */
+    int *count = &s->process_argc;
+    s->process_argv = w;
+    *w++ = argv[0];
+    *count = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (is_vm_word(arg)) {
+            if (part >= 0 && s->argc[part] == 1) {
+                snprintf(err, errsz, "-vm (guest %d): no options before the next -vm", part + 1);
+                goto fail;
+            }
+            if (++part == CLI_VM_MAX) {
+                snprintf(err, errsz, "-vm: at most %d guests", CLI_VM_MAX);
+                goto fail;
+            }
+            *w++ = NULL;
+            s->argv[part] = w;
+            *w++ = argv[0];
+            count = &s->argc[part];
+            *count = 1;
+            continue;
+        }
+        int takes = 0;
+        if (arg[0] == '-' && arg[1]) {
+            const char *name = arg + (arg[1] == '-' ? 2 : 1);
+            const char *eq = strchr(name, '=');
+            size_t nlen = eq ? (size_t)(eq - name) : strlen(name);
+            int which;
+            const struct cli_option_desc *opt = find_option(name, nlen, &which);
+            if (opt) {
+                int pw = process_wide(opt->id);
+                if (part < 0 && !pw) {
+                    snprintf(err, errsz, "'%.*s' before the first -vm: it is a guest's option, "
+                                         "give it after a -vm (--stats, --stats-format and "
+                                         "--vm-slice are the process's)",
+                             (int)(nlen + (size_t)(name - arg)), arg);
+                    goto fail;
+                }
+                if (part >= 0 && pw && opt->id != OPT_HELP) {
+                    snprintf(err, errsz, "'%.*s' after -vm: it is the process's option, give it "
+                                         "before the first -vm",
+                             (int)(nlen + (size_t)(name - arg)), arg);
+                    goto fail;
+                }
+                takes = opt->arg[0] && !eq;
+            }
+        }
+        *w++ = argv[i];
+        (*count)++;
+        if (takes && i + 1 < argc) {
+            *w++ = argv[++i];   /* its value, whatever it reads */
+            (*count)++;
+        }
+    }
+    if (part < 0) {
+        cli_vm_split_free(s);
+        return 0;
+    }
+    if (s->argc[part] == 1) {
+        snprintf(err, errsz, "-vm (guest %d): no options after it", part + 1);
+        goto fail;
+    }
+    *w = NULL;
+    s->n = (unsigned)part + 1;
+    return 0;
+fail:
+    cli_vm_split_free(s);
+    return -1;
+}
+
+static int parse(int argc, char **argv, struct cli_options *o, int process, char *err,
+                 size_t errsz)
 {
     memset(o, 0, sizeof(*o));
     o->ram_mib = MACHINE_RAM_DEFAULT_MIB;
@@ -787,6 +899,17 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             }
             o->balloon_script = val;
             break;
+        case OPT_VM:
+            snprintf(err, errsz, "-vm here: the command line was not split (internal error)");
+            return -1;
+        case OPT_VM_SLICE:
+            if (parse_count("vm-slice", val, &o->vm_slice, err, errsz) != 0)
+                return -1;
+            if (o->vm_slice > (1ull << 40)) {
+                snprintf(err, errsz, "--vm-slice: %s is too large (at most 2^40)", val);
+                return -1;
+            }
+            break;
         case OPT_SECTION_: break;
         }
     }
@@ -864,6 +987,10 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
     }
     if (o->record_plain && !o->record) {
         snprintf(err, errsz, "--record-plain needs -record FILE");
+        return -1;
+    }
+    if (o->vm_slice && !process) {
+        snprintf(err, errsz, "--vm-slice needs several guests (-vm)");
         return -1;
     }
     if ((o->balloon_target_mib || o->balloon_script) && !o->balloon) {

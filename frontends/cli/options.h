@@ -90,7 +90,31 @@ struct cli_options {
     int balloon_deflate_on_oom;   /* ...,deflate-on-oom=on */
     uint32_t balloon_target_mib;  /* -balloon-target MB (0: none) */
     const char *balloon_script;   /* -balloon-script FILE */
+    /* Several guests (-vm; process-wide part only). */
+    uint64_t vm_slice;         /* --vm-slice N (0: VMSET_SLICE_DEFAULT) */
 };
+
+/* -vm: a command line of several guests, split. argv[0] of each part is
+ * the program's; the process part holds the words before the first -vm,
+ * each guest part the words up to the next -vm. */
+#define CLI_VM_MAX 16
+struct cli_vm_split {
+    unsigned n;                /* guests (0: no -vm on the line) */
+    int process_argc;
+    char **process_argv;
+    int argc[CLI_VM_MAX];
+    char **argv[CLI_VM_MAX];
+    char **words;              /* the storage of all of them */
+};
+
+/* Split argv at its -vm words (a value that happens to read "-vm" is not
+ * one). Words before the first -vm must be process-wide options, words
+ * after it a guest's. Returns 0 (s->n == 0 when there is no -vm), or -1
+ * with a one-line message naming the misplaced option. */
+int cli_split_vms(int argc, char **argv, struct cli_vm_split *s, char *err, size_t errsz);
+void cli_vm_split_free(struct cli_vm_split *s);
+/* Parse the process-wide part (cli_parse for what comes before -vm). */
+int cli_parse_process(int argc, char **argv, struct cli_options *o, char *err, size_t errsz);
 
 /* Parse argv. Returns 0, or -1 with a one-line message in err. */
 int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t errsz);
