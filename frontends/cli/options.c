@@ -506,6 +506,8 @@ int cli_split_vms(int argc, char **argv, struct cli_vm_split *s, char *err, size
     }
     char **w = s->words;
     int part = -1;     /* -1: the process part */
+    const char *misplaced = NULL;   /* a guest's option before the first -vm */
+    int misplaced_len = 0;
     int *count = &s->process_argc;
     s->process_argv = w;
     *w++ = argv[0];
@@ -537,12 +539,10 @@ int cli_split_vms(int argc, char **argv, struct cli_vm_split *s, char *err, size
             const struct cli_option_desc *opt = find_option(name, nlen, &which);
             if (opt) {
                 int pw = process_wide(opt->id);
-                if (part < 0 && !pw) {
-                    snprintf(err, errsz, "'%.*s' before the first -vm: it is a guest's option, "
-                                         "give it after a -vm (--stats, --stats-format and "
-                                         "--vm-slice are the process's)",
-                             (int)(nlen + (size_t)(name - arg)), arg);
-                    goto fail;
+                if (part < 0 && !pw && !misplaced) {
+                    /* An error only if a -vm follows. */
+                    misplaced = arg;
+                    misplaced_len = (int)(nlen + (size_t)(name - arg));
                 }
                 if (part >= 0 && pw && opt->id != OPT_HELP) {
                     snprintf(err, errsz, "'%.*s' after -vm: it is the process's option, give it "
@@ -563,6 +563,12 @@ int cli_split_vms(int argc, char **argv, struct cli_vm_split *s, char *err, size
     if (part < 0) {
         cli_vm_split_free(s);
         return 0;
+    }
+    if (misplaced) {
+        snprintf(err, errsz, "'%.*s' before the first -vm: it is a guest's option, give it "
+                             "after a -vm (--stats, --stats-format and --vm-slice are the "
+                             "process's)", misplaced_len, misplaced);
+        goto fail;
     }
     if (s->argc[part] == 1) {
         snprintf(err, errsz, "-vm (guest %d): no options after it", part + 1);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "debug/trace.h"
+#include "frontends/cli/multi_vm.h"
 #include "frontends/cli/options.h"
 
 static struct cli_options o;
@@ -189,6 +190,7 @@ static const char *const known_spellings[] = {
     "save-state", "save-at", "load-state", "record", "replay", "checkpoint-every",
     "record-plain", "replay-perturb",
     "gdb", "s", "S", "h", "help",
+    "vm", "vm-slice", "device", "balloon-target", "balloon-script",
 };
 
 /* Calls fn(row, spelling-without-dashes) for every spelling of every row. */
@@ -396,6 +398,101 @@ START_TEST(backend_and_code_buffer)
 }
 END_TEST
 
+
+/* -vm: splitting a command line into the process's part and the guests'. */
+static struct cli_vm_split sp;
+#define SPLIT(...) cli_split_vms(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), &sp, err, sizeof err)
+
+START_TEST(vm_split_parts)
+{
+    ck_assert_int_eq(SPLIT("-m", "64", "-kernel", "k"), 0);
+    ck_assert_uint_eq(sp.n, 0);
+    ck_assert_int_eq(SPLIT("--stats", "--vm-slice=500", "-vm", "-m", "64", "-kernel", "a", "--vm",
+                           "-kernel", "b", "-append", "-vm"), 0);
+    ck_assert_uint_eq(sp.n, 2);
+    ck_assert_int_eq(sp.process_argc, 3);
+    ck_assert_str_eq(sp.process_argv[1], "--stats");
+    ck_assert_ptr_null(sp.process_argv[3]);
+    ck_assert_int_eq(sp.argc[0], 5);
+    ck_assert_str_eq(sp.argv[0][0], "shadow86");
+    ck_assert_str_eq(sp.argv[0][4], "a");
+    ck_assert_ptr_null(sp.argv[0][5]);
+    /* "-vm" as -append's value is the value, not a third guest. */
+    ck_assert_int_eq(sp.argc[1], 5);
+    ck_assert_str_eq(sp.argv[1][4], "-vm");
+    ck_assert_ptr_null(sp.argv[1][5]);
+    ck_assert_int_eq(cli_parse_process(sp.process_argc, sp.process_argv, &o, err, sizeof err), 0);
+    ck_assert_int_eq(o.stats, 1);
+    ck_assert_uint_eq(o.vm_slice, 500);
+    ck_assert_int_eq(cli_parse(sp.argc[1], sp.argv[1], &o, err, sizeof err), 0);
+    ck_assert_str_eq(o.kernel, "b");
+    ck_assert_str_eq(o.append, "-vm");
+    cli_vm_split_free(&sp);
+}
+END_TEST
+
+START_TEST(vm_split_errors)
+{
+    assert_error(SPLIT("-m", "64", "-vm", "-kernel", "k"), "'-m' before the first -vm");
+    assert_error(SPLIT("-vm", "-kernel", "k", "--stats"), "'--stats' after -vm");
+    assert_error(SPLIT("-vm", "-kernel", "k", "--vm-slice", "9"), "'--vm-slice' after -vm");
+    assert_error(SPLIT("-vm", "-vm", "-kernel", "k"), "guest 1");
+    assert_error(SPLIT("-vm", "-kernel", "k", "-vm"), "guest 2");
+    char *many[40] = { "shadow86" };
+    int n = 1;
+    for (int i = 0; i < 17; i++) {
+        many[n++] = "-vm";
+        many[n++] = "-nographic";
+    }
+    assert_error(cli_split_vms(n, many, &sp, err, sizeof err), "at most 16 guests");
+    /* --vm-slice alone, without several guests. */
+    assert_error(PARSE("-kernel", "k", "--vm-slice", "100"), "--vm-slice needs several guests");
+    assert_error(cli_parse_process(3, ARGV("--vm-slice", "0"), &o, err, sizeof err),
+                 "--vm-slice");
+}
+END_TEST
+
+START_TEST(vm_guest_options_refused)
+{
+    static const struct { const char *words[4]; const char *named; } cases[] = {
+        { { "-kernel", "k", "-s" }, "-gdb/-s" },
+        { { "-kernel", "k", "-display", "sdl" }, "-display sdl" },
+        { { "-kernel", "k", "-display", "text" }, "-display text" },
+        { { "-kernel", "k", "-record", "r.log" }, "-record" },
+        { { "-kernel", "k", "--lockstep" }, "--lockstep" },
+        { { "-kernel", "k", "--save-state", "s" }, "--save-state" },
+        { { "-kernel", "k", "-nic", "user" }, "-nic user" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *argv[6] = { "shadow86" };
+        int argc = 1;
+        for (int k = 0; k < 4 && cases[i].words[k]; k++)
+            argv[argc++] = (char *)cases[i].words[k];
+        ck_assert_int_eq(cli_parse(argc, argv, &o, err, sizeof err), 0);
+        assert_error(cli_multi_vm_check(&o, 2, err, sizeof err), cases[i].named);
+        ck_assert_msg(strstr(err, "guest 2") != NULL, "%s", err);
+    }
+    ck_assert_int_eq(PARSE("-kernel", "k", "-serial", "stdio", "-nic", "null", "-device",
+                           "virtio-balloon"), 0);
+    ck_assert_int_eq(cli_multi_vm_check(&o, 1, err, sizeof err), 0);
+}
+END_TEST
+
+START_TEST(balloon_options)
+{
+    ck_assert_int_eq(PARSE("-kernel", "k", "-device", "virtio-balloon,deflate-on-oom=on",
+                           "-balloon-target", "100"), 0);
+    ck_assert_int_eq(o.balloon, 1);
+    ck_assert_int_eq(o.balloon_deflate_on_oom, 1);
+    ck_assert_uint_eq(o.balloon_target_mib, 100);
+    assert_error(PARSE("-kernel", "k", "-device", "e1000"), "'e1000' is not a device");
+    assert_error(PARSE("-kernel", "k", "-device", "virtio-balloon,foo=1"), "'foo=1'");
+    assert_error(PARSE("-kernel", "k", "-balloon-target", "100"), "needs -device virtio-balloon");
+    assert_error(PARSE("-kernel", "k", "-device", "virtio-balloon", "-balloon-target", "x"),
+                 "balloon-target");
+}
+END_TEST
+
 static Suite *options_suite(void)
 {
     Suite *s = suite_create("cli_options");
@@ -419,6 +516,10 @@ static Suite *options_suite(void)
     tcase_add_test(tc, help_readme_and_man_page_list_every_option);
     tcase_add_test(tc, help_values_expanded);
     tcase_add_test(tc, backend_and_code_buffer);
+    tcase_add_test(tc, vm_split_parts);
+    tcase_add_test(tc, vm_split_errors);
+    tcase_add_test(tc, vm_guest_options_refused);
+    tcase_add_test(tc, balloon_options);
     suite_add_tcase(s, tc);
     return s;
 }
