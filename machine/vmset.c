@@ -50,6 +50,7 @@ void vmset_run(struct vmset *s)
         s->rounds++;
         if (!live)
             return;
+        balloon_policy_tick(&s->policy, s->vm, s->running, s->n);
         if (s->between && s->between(s->between_opaque, s)) {
             for (unsigned i = 0; i < s->n; i++)
                 if (s->running[i])

@@ -12,14 +12,16 @@
  * at little host cost. A pass is not cut at the round's end, so a guest
  * may overrun it by up to one pass (at most 2^20 instructions); the same
  * command line makes the same passes, in the same order, every run.
- * Between rounds, `between` (if set) is called: the frontend's signal
- * check, the balloon policy. The guests share nothing but the thread: a
+ * Between rounds the balloon policy (balloon_policy.h) looks at the
+ * guests, then `between` (if set) is called: the frontend's signal check. The guests share nothing but the thread: a
  * machine never reaches another's state.
  */
 #ifndef SHADOW86_MACHINE_VMSET_H
 #define SHADOW86_MACHINE_VMSET_H
 
 #include <stdint.h>
+
+#include "machine/balloon_policy.h"
 
 #define VMSET_MAX 16
 #define VMSET_SLICE_DEFAULT 1000000u   /* instructions a round (10 ms of machine time) */
@@ -34,6 +36,7 @@ struct vmset {
     int why[VMSET_MAX];              /* enum machine_stop, once stopped */
     uint64_t rounds;
     uint64_t stopped_at_round[VMSET_MAX];
+    struct balloon_policy policy;    /* after every round (off unless initialised) */
     /* Called after every round; nonzero ends the run: every guest still
      * running stops with MACHINE_STOP_QUIT. */
     int (*between)(void *opaque, struct vmset *s);

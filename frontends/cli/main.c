@@ -315,8 +315,9 @@ int main(int argc, char **argv)
         int rc = cli_parse_process(k, joined, &opt, err, sizeof err);
         free(joined);
         cli_vm_split_free(&split);
-        if (rc == 0 && opt.vm_slice) {
-            snprintf(err, sizeof err, "--vm-slice needs several guests (-vm)");
+        if (rc == 0 && (opt.vm_slice || opt.balloon_watermark_mib)) {
+            snprintf(err, sizeof err, "%s needs several guests (-vm)",
+                     opt.vm_slice ? "--vm-slice" : "--balloon-watermark");
             rc = -1;
         }
         if (rc != 0) {

@@ -265,6 +265,7 @@ int cli_multi_vm_main(const struct cli_vm_split *split, int (*stop_signal)(void)
 
     struct vmset set;
     vmset_init(&set, proc.vm_slice);
+    balloon_policy_init(&set.policy, proc.balloon_watermark_mib);
     struct run_ctx ctx = { stop_signal };
     set.between = between_rounds;
     set.between_opaque = &ctx;
@@ -297,8 +298,15 @@ int cli_multi_vm_main(const struct cli_vm_split *split, int (*stop_signal)(void)
             status = g[i].status;
     }
     if (proc.stats)
-        fprintf(stderr, "stats: vmset.rounds %llu\nstats: vmset.slice_insns %llu\n",
-                (unsigned long long)set.rounds, (unsigned long long)set.slice_insns);
+        fprintf(stderr, "stats: vmset.rounds %llu\nstats: vmset.slice_insns %llu\n"
+                        "stats: vmset.policy.watermark_pages %llu\n"
+                        "stats: vmset.policy.inflations %llu\nstats: vmset.policy.deflations %llu\n"
+                        "stats: vmset.policy.peak_resident_pages %llu\n",
+                (unsigned long long)set.rounds, (unsigned long long)set.slice_insns,
+                (unsigned long long)set.policy.high_pages,
+                (unsigned long long)set.policy.inflations,
+                (unsigned long long)set.policy.deflations,
+                (unsigned long long)set.policy.peak_pages);
     if (output_error)
         status = EXIT_OUTPUT_ERROR;
 out:

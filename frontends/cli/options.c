@@ -481,7 +481,8 @@ int cli_parse_process(int argc, char **argv, struct cli_options *o, char *err, s
 /* Options that belong to the process, not to one guest, with -vm. */
 static int process_wide(int id)
 {
-    return id == OPT_STATS || id == OPT_STATS_FORMAT || id == OPT_VM_SLICE || id == OPT_HELP;
+    return id == OPT_STATS || id == OPT_STATS_FORMAT || id == OPT_VM_SLICE ||
+           id == OPT_BALLOON_WATERMARK || id == OPT_HELP;
 }
 
 static int is_vm_word(const char *w)
@@ -916,6 +917,14 @@ static int parse(int argc, char **argv, struct cli_options *o, int process, char
                 return -1;
             }
             break;
+        case OPT_BALLOON_WATERMARK:
+            if (parse_count("balloon-watermark", val, &o->balloon_watermark_mib, err, errsz) != 0)
+                return -1;
+            if (o->balloon_watermark_mib > (1ull << 30)) {
+                snprintf(err, errsz, "--balloon-watermark: %s MiB is too large", val);
+                return -1;
+            }
+            break;
         case OPT_SECTION_: break;
         }
     }
@@ -995,8 +1004,9 @@ static int parse(int argc, char **argv, struct cli_options *o, int process, char
         snprintf(err, errsz, "--record-plain needs -record FILE");
         return -1;
     }
-    if (o->vm_slice && !process) {
-        snprintf(err, errsz, "--vm-slice needs several guests (-vm)");
+    if ((o->vm_slice || o->balloon_watermark_mib) && !process) {
+        snprintf(err, errsz, "%s needs several guests (-vm)",
+                 o->vm_slice ? "--vm-slice" : "--balloon-watermark");
         return -1;
     }
     if ((o->balloon_target_mib || o->balloon_script) && !o->balloon) {

@@ -92,6 +92,7 @@ struct cli_options {
     const char *balloon_script;   /* -balloon-script FILE */
     /* Several guests (-vm; process-wide part only). */
     uint64_t vm_slice;         /* --vm-slice N (0: VMSET_SLICE_DEFAULT) */
+    uint64_t balloon_watermark_mib;   /* --balloon-watermark MB (0: no policy) */
 };
 
 /* -vm: a command line of several guests, split. argv[0] of each part is

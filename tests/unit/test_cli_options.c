@@ -190,7 +190,7 @@ static const char *const known_spellings[] = {
     "save-state", "save-at", "load-state", "record", "replay", "checkpoint-every",
     "record-plain", "replay-perturb",
     "gdb", "s", "S", "h", "help",
-    "vm", "vm-slice", "device", "balloon-target", "balloon-script",
+    "vm", "vm-slice", "balloon-watermark", "device", "balloon-target", "balloon-script",
 };
 
 /* Calls fn(row, spelling-without-dashes) for every spelling of every row. */

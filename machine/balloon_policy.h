@@ -1,0 +1,39 @@
+/* The balloon policy of a process running several guests (-vm,
+ * --balloon-watermark MB): when the host memory the guests hold passes
+ * the high watermark, the guest with the most free memory (by its own
+ * figures from the balloon's stats queue) is asked to inflate its balloon
+ * by a step (at most half its free memory); when the total falls below
+ * the low watermark (7/8 of the high one), the guest with the largest
+ * balloon is let to deflate by a step. One action a round at most, and
+ * none on a guest whose driver has not caught up with its last target,
+ * so the guests' own kernels choose the pages and the policy never piles
+ * requests up. Everything it reads is machine state, so runs stay
+ * repeatable.
+ *
+ * "Host memory the guests hold" is the sum of their resident RAM pages
+ * (physmem_pages_resident): the host page pool with its --host-mem limit
+ * (docs/overcommit.md) is where it will come from instead.
+ */
+#ifndef SHADOW86_MACHINE_BALLOON_POLICY_H
+#define SHADOW86_MACHINE_BALLOON_POLICY_H
+
+#include <stdint.h>
+
+#define BALLOON_POLICY_STEP_PAGES 8192u   /* 32 MiB a step */
+
+struct machine;
+
+struct balloon_policy {
+    uint64_t high_pages;         /* 0: no policy */
+    uint64_t low_pages;
+    uint64_t inflations, deflations;   /* steps taken */
+    uint64_t peak_pages;         /* the most the guests held at a round's end */
+};
+
+void balloon_policy_init(struct balloon_policy *p, uint64_t high_mib);
+/* After a round: note the peak, look at the guests and act (at most one
+ * step; none without a watermark). */
+void balloon_policy_tick(struct balloon_policy *p, struct machine *const *vm, const int *running,
+                         unsigned n);
+
+#endif
