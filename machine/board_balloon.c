@@ -21,7 +21,13 @@ static void dma_write(void *opaque, uint32_t gpa, const void *buf, uint32_t len)
 static void release(void *opaque, uint32_t gpa)
 {
     struct machine *m = opaque;
-    physmem_release_page(&m->mem, gpa);
+    physmem_release_page(&m->mem, gpa);   /* a PFN past RAM was refused before */
+}
+
+static void reclaim(void *opaque, uint32_t gpa)
+{
+    struct machine *m = opaque;
+    physmem_reclaim_page(&m->mem, gpa);
 }
 
 static void intx(void *opaque, int line, int level)
@@ -100,7 +106,7 @@ int board_balloon_wire(struct machine *m, void *dev, char *err, size_t errsz)
         return 0;
     b->present = 1;
     struct virtq_mem mem = { m, m->opts.ram_mib << 20, dma_read, dma_write };
-    struct virtio_balloon_host host = { m, release, NULL };
+    struct virtio_balloon_host host = { m, release, reclaim };
     if (virtio_balloon_init(&b->dev, m->opts.ram_mib << 20, m->opts.balloon_deflate_on_oom, &mem,
                             irq_line_make(intx, m, BOARD_BALLOON_DEVFN), &host, &m->clock,
                             m->opts.log) != 0)

@@ -592,15 +592,18 @@ int physmem_load(struct physmem *pm, uint32_t addr, const void *data, size_t len
     return 0;
 }
 
-void physmem_release_page(struct physmem *pm, uint32_t gpa)
+int physmem_release_page(struct physmem *pm, uint32_t gpa)
 {
     gpa &= PHYSMEM_PAGE_MASK;
     if (gpa >= pm->ram_size)
-        return;
+        return -1;
+    struct p2m_entry scratch;
+    if (physmem_peek(pm, gpa, &scratch)->kind != P2M_RAM)
+        return -1;
     struct p2m_leaf *leaf = pm->top[top_index(gpa)];
     struct p2m_entry *e = leaf ? &leaf->e[leaf_index(gpa)] : NULL;
-    if (!e || e->kind != P2M_RAM || !e->ram)
-        return;   /* never written: it already is the zero page */
+    if (!e || !e->ram)
+        return 0;   /* never written: it already is the zero page */
     /* Its content changes (to zeros): translated code and shadowed page
      * tables on it hear of it as of a store to the whole page. */
     run_watch_hooks(pm, e->watch, gpa, PHYSMEM_PAGE_SIZE);
@@ -609,6 +612,16 @@ void physmem_release_page(struct physmem *pm, uint32_t gpa)
     pm->stats.pages_released++;
     mark_dirty(pm, gpa);
     notify(pm, gpa, PHYSMEM_PAGE_SIZE);
+    return 0;
+}
+
+int physmem_reclaim_page(struct physmem *pm, uint32_t gpa)
+{
+    struct p2m_entry scratch;
+    gpa &= PHYSMEM_PAGE_MASK;
+    if (gpa >= pm->ram_size || physmem_peek(pm, gpa, &scratch)->kind != P2M_RAM)
+        return -1;
+    return 0;   /* its host page comes back on its next write */
 }
 
 uint64_t physmem_pages_resident(const struct physmem *pm)

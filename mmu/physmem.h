@@ -254,11 +254,15 @@ static inline int physmem_page_dirty(const struct physmem *pm, uint32_t gpa)
 void physmem_mark_all_dirty(struct physmem *pm);
 void physmem_dirty_restart(struct physmem *pm);
 
-/* Give the host page of RAM page `gpa` back (a balloon's inflate): the
- * page reads as the shared zero page again until the next write
- * allocates it anew. Watch hooks run as for a store to the whole page and
- * the listeners are told. Not RAM, or never written: nothing happens. */
-void physmem_release_page(struct physmem *pm, uint32_t gpa);
+/* The balloon's side (the guest gave RAM page `gpa` up / takes it back).
+ * Release: the host page is freed and the page reads as the shared zero
+ * page until its next write allocates it anew; watch hooks run as for a
+ * store to the whole page and the listeners are told (a never-written
+ * page has nothing to free). Reclaim (deflate): nothing to do here, the
+ * host page comes back on the next write. Both return 0, or -1 when
+ * `gpa` is not RAM. */
+int physmem_release_page(struct physmem *pm, uint32_t gpa);
+int physmem_reclaim_page(struct physmem *pm, uint32_t gpa);
 /* Host pages of RAM held now (allocated minus released). */
 uint64_t physmem_pages_resident(const struct physmem *pm);
 

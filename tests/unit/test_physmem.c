@@ -258,7 +258,7 @@ START_TEST(release_returns_the_zero_page)
     physmem_dirty_restart(&pm);
     c.calls = 0;
     ck_assert_uint_eq(physmem_pages_resident(&pm), 2);
-    physmem_release_page(&pm, 0x7ABC);
+    ck_assert_int_eq(physmem_release_page(&pm, 0x7ABC), 0);
     /* Reads see zeros; the code on it heard of a whole-page store; the
      * caches were told; the page is dirty; its neighbour is untouched. */
     ck_assert_uint_eq(physmem_read(&pm, 0x7FFC, 4), 0);
@@ -273,9 +273,11 @@ START_TEST(release_returns_the_zero_page)
     ck_assert_uint_eq(physmem_pages_resident(&pm), 1);
     ck_assert_uint_eq(pm.stats.pages_released, 1);
     /* Released again, never written, past RAM, ROM: nothing happens. */
-    physmem_release_page(&pm, 0x7000);
-    physmem_release_page(&pm, 0x200000);
-    physmem_release_page(&pm, 0x10000000);
+    ck_assert_int_eq(physmem_release_page(&pm, 0x7000), 0);
+    ck_assert_int_eq(physmem_release_page(&pm, 0x200000), 0);
+    ck_assert_int_eq(physmem_release_page(&pm, 0x10000000), -1);
+    ck_assert_int_eq(physmem_reclaim_page(&pm, 0x7000), 0);
+    ck_assert_int_eq(physmem_reclaim_page(&pm, 0x10000000), -1);
     ck_assert_uint_eq(pm.stats.pages_released, 1);
     ck_assert_uint_eq(c.calls, 1);
     /* The next write allocates it anew. */
