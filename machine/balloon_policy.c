@@ -11,12 +11,22 @@ void balloon_policy_init(struct balloon_policy *p, uint64_t high_mib)
     p->low_pages = p->high_pages / 8 * 7;
 }
 
-/* A guest whose balloon the policy may steer now. */
-static struct virtio_balloon *steerable(struct machine *m)
+/* Guest i's balloon if the policy may steer it now. */
+static struct virtio_balloon *steerable(struct balloon_policy *p, struct machine *m, unsigned i)
 {
     struct virtio_balloon *b = &m->balloon.dev;
-    if (!m->balloon.present || !virtio_pci_live(&b->vp) || b->actual != b->target)
+    if (!m->balloon.present || !virtio_pci_live(&b->vp))
         return NULL;
+    if (b->actual != b->target) {
+        /* Still at it; past our patience, settle for what it has. */
+        if (++p->waiting[i] > BALLOON_POLICY_PATIENCE && b->actual < b->target) {
+            virtio_balloon_set_target(b, b->actual);
+            p->give_ups++;
+            p->waiting[i] = 0;
+        }
+        return NULL;
+    }
+    p->waiting[i] = 0;
     return b;
 }
 
@@ -30,34 +40,46 @@ void balloon_policy_tick(struct balloon_policy *p, struct machine *const *vm, co
         p->peak_pages = used;
     if (!p->high_pages)
         return;
+    if (n > BALLOON_POLICY_GUESTS)
+        n = BALLOON_POLICY_GUESTS;
+    struct virtio_balloon *ready[BALLOON_POLICY_GUESTS];
+    for (unsigned i = 0; i < n; i++)
+        ready[i] = running[i] ? steerable(p, vm[i], i) : NULL;
     if (used > p->high_pages) {
-        struct virtio_balloon *best = NULL;
+        int best = -1;
         uint64_t best_free = 0;
         for (unsigned i = 0; i < n; i++) {
-            struct virtio_balloon *b = running[i] ? steerable(vm[i]) : NULL;
-            if (b && b->stats_valid && b->stats[VIRTIO_BALLOON_S_MEMFREE] > best_free) {
-                best = b;
-                best_free = b->stats[VIRTIO_BALLOON_S_MEMFREE];
+            struct virtio_balloon *b = ready[i];
+            if (!b || !b->stats_valid || b->stats_reports <= p->reports_at_step[i])
+                continue;
+            uint64_t free_pages = b->stats[VIRTIO_BALLOON_S_MEMFREE] >> 12;
+            if (free_pages > best_free) {
+                best = (int)i;
+                best_free = free_pages;
             }
         }
-        uint64_t step = best_free / 2 >> 12;
+        if (best < 0 || best_free <= BALLOON_POLICY_RESERVE_PAGES)
+            return;
+        uint64_t step = (best_free - BALLOON_POLICY_RESERVE_PAGES) / 2;
         if (step > BALLOON_POLICY_STEP_PAGES)
             step = BALLOON_POLICY_STEP_PAGES;
-        if (best && step) {
-            virtio_balloon_set_target(best, best->target + (uint32_t)step);
+        struct virtio_balloon *b = ready[best];
+        if (step) {
+            virtio_balloon_set_target(b, b->target + (uint32_t)step);
+            p->reports_at_step[best] = b->stats_reports;
             p->inflations++;
         }
     } else if (used < p->low_pages) {
-        struct virtio_balloon *big = NULL;
-        for (unsigned i = 0; i < n; i++) {
-            struct virtio_balloon *b = running[i] ? steerable(vm[i]) : NULL;
-            if (b && b->target && (!big || b->target > big->target))
-                big = b;
-        }
-        if (big) {
-            uint32_t step = big->target < BALLOON_POLICY_STEP_PAGES ? big->target
-                                                                    : BALLOON_POLICY_STEP_PAGES;
-            virtio_balloon_set_target(big, big->target - step);
+        int big = -1;
+        for (unsigned i = 0; i < n; i++)
+            if (ready[i] && ready[i]->target && (big < 0 || ready[i]->target > ready[big]->target))
+                big = (int)i;
+        if (big >= 0) {
+            struct virtio_balloon *b = ready[big];
+            uint32_t step = b->target < BALLOON_POLICY_STEP_PAGES ? b->target
+                                                                  : BALLOON_POLICY_STEP_PAGES;
+            virtio_balloon_set_target(b, b->target - step);
+            p->reports_at_step[big] = b->stats_reports;
             p->deflations++;
         }
     }

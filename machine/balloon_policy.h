@@ -4,10 +4,14 @@
  * figures from the balloon's stats queue) is asked to inflate its balloon
  * by a step (at most half its free memory); when the total falls below
  * the low watermark (7/8 of the high one), the guest with the largest
- * balloon is let to deflate by a step. One action a round at most, and
- * none on a guest whose driver has not caught up with its last target,
- * so the guests' own kernels choose the pages and the policy never piles
- * requests up. Everything it reads is machine state, so runs stay
+ * balloon is let to deflate by a step. One action a round at most; a
+ * guest keeps BALLOON_POLICY_RESERVE_PAGES free; none on a guest whose
+ * driver has not caught up with its last target, or whose figures are
+ * not fresher than that step (they come once a second), so the guests'
+ * own kernels choose the pages and the policy never piles requests up on
+ * stale numbers. A driver that has not reached its target after
+ * BALLOON_POLICY_PATIENCE rounds (its kernel found no more pages to give)
+ * gets its target cut back to what it holds. Everything it reads is machine state, so runs stay
  * repeatable.
  *
  * "Host memory the guests hold" is the sum of their resident RAM pages
@@ -19,7 +23,10 @@
 
 #include <stdint.h>
 
-#define BALLOON_POLICY_STEP_PAGES 8192u   /* 32 MiB a step */
+#define BALLOON_POLICY_STEP_PAGES 8192u     /* 32 MiB a step */
+#define BALLOON_POLICY_RESERVE_PAGES 12288u /* 48 MiB a guest keeps free */
+#define BALLOON_POLICY_PATIENCE 200u        /* rounds a driver may take to catch up */
+#define BALLOON_POLICY_GUESTS 16
 
 struct machine;
 
@@ -27,7 +34,12 @@ struct balloon_policy {
     uint64_t high_pages;         /* 0: no policy */
     uint64_t low_pages;
     uint64_t inflations, deflations;   /* steps taken */
+    uint64_t give_ups;           /* targets cut back to what a driver could give */
     uint64_t peak_pages;         /* the most the guests held at a round's end */
+    /* Per guest: the stats report count at its last step (it is steered
+     * again only on fresher figures), and rounds waited for its driver. */
+    uint64_t reports_at_step[BALLOON_POLICY_GUESTS];
+    uint32_t waiting[BALLOON_POLICY_GUESTS];
 };
 
 void balloon_policy_init(struct balloon_policy *p, uint64_t high_mib);

@@ -301,11 +301,13 @@ int cli_multi_vm_main(const struct cli_vm_split *split, int (*stop_signal)(void)
         fprintf(stderr, "stats: vmset.rounds %llu\nstats: vmset.slice_insns %llu\n"
                         "stats: vmset.policy.watermark_pages %llu\n"
                         "stats: vmset.policy.inflations %llu\nstats: vmset.policy.deflations %llu\n"
+                        "stats: vmset.policy.give_ups %llu\n"
                         "stats: vmset.policy.peak_resident_pages %llu\n",
                 (unsigned long long)set.rounds, (unsigned long long)set.slice_insns,
                 (unsigned long long)set.policy.high_pages,
                 (unsigned long long)set.policy.inflations,
                 (unsigned long long)set.policy.deflations,
+                (unsigned long long)set.policy.give_ups,
                 (unsigned long long)set.policy.peak_pages);
     if (output_error)
         status = EXIT_OUTPUT_ERROR;

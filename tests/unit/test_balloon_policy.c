@@ -25,6 +25,7 @@ static void guest(unsigned i, uint64_t resident, uint64_t free_mib)
     m->balloon.dev.ram_pages = 65536;
     m->balloon.dev.vp.status = VIRTIO_STATUS_DRIVER_OK;
     m->balloon.dev.stats_valid = 1;
+    m->balloon.dev.stats_reports = 1;
     m->balloon.dev.stats[VIRTIO_BALLOON_S_MEMFREE] = free_mib << 20;
 }
 
@@ -51,16 +52,43 @@ START_TEST(inflates_the_guest_with_most_free)
     ck_assert_uint_eq(p.inflations, 1);
     ck_assert_uint_eq(vm[1]->balloon.dev.target, BALLOON_POLICY_STEP_PAGES);
     ck_assert_uint_eq(vm[0]->balloon.dev.target, 0);
-    /* Guest 1 has not caught up yet: the next step goes to guest 0. */
+    /* Guest 1 has not caught up yet: the next step goes to guest 0, half
+     * of what it has free above the reserve (100 MiB - 48 MiB). */
     balloon_policy_tick(&p, vm, running, N);
-    ck_assert_uint_eq(vm[0]->balloon.dev.target, BALLOON_POLICY_STEP_PAGES);
+    ck_assert_uint_eq(vm[0]->balloon.dev.target, (25600 - BALLOON_POLICY_RESERVE_PAGES) / 2);
     ck_assert_uint_eq(vm[1]->balloon.dev.target, BALLOON_POLICY_STEP_PAGES);
-    /* Guest 2 has 50 MiB free: at most half of it, 25 MiB. */
+    /* Guest 2 has 50 MiB free: (12800 - 12288) / 2 pages. */
     balloon_policy_tick(&p, vm, running, N);
-    ck_assert_uint_eq(vm[2]->balloon.dev.target, 25u << 8);
+    ck_assert_uint_eq(vm[2]->balloon.dev.target, 256);
     /* Everyone is waiting: nothing more. */
     balloon_policy_tick(&p, vm, running, N);
     ck_assert_uint_eq(p.inflations, 3);
+    /* Guest 1 caught up, but its figures are the ones of before its
+     * step: it waits for a fresh report. */
+    vm[1]->balloon.dev.actual = vm[1]->balloon.dev.target;
+    balloon_policy_tick(&p, vm, running, N);
+    ck_assert_uint_eq(p.inflations, 3);
+    vm[1]->balloon.dev.stats_reports++;
+    balloon_policy_tick(&p, vm, running, N);
+    ck_assert_uint_eq(p.inflations, 4);
+    ck_assert_uint_eq(vm[1]->balloon.dev.target, 2 * BALLOON_POLICY_STEP_PAGES);
+}
+END_TEST
+
+START_TEST(keeps_a_reserve_and_gives_up_on_a_stuck_driver)
+{
+    guest(0, 70000, 40);   /* 40 MiB free: below the 48 MiB reserve */
+    balloon_policy_tick(&p, vm, running, 1);
+    ck_assert_uint_eq(p.inflations, 0);
+    /* A driver that cannot reach its target (no pages to give). */
+    vm[0]->balloon.dev.target = 8192;
+    vm[0]->balloon.dev.actual = 4000;
+    for (unsigned r = 0; r < BALLOON_POLICY_PATIENCE; r++)
+        balloon_policy_tick(&p, vm, running, 1);
+    ck_assert_uint_eq(vm[0]->balloon.dev.target, 8192);
+    balloon_policy_tick(&p, vm, running, 1);
+    ck_assert_uint_eq(vm[0]->balloon.dev.target, 4000);
+    ck_assert_uint_eq(p.give_ups, 1);
 }
 END_TEST
 
@@ -120,6 +148,7 @@ int main(void)
     TCase *t = tcase_create("policy");
     tcase_add_checked_fixture(t, setup, teardown);
     tcase_add_test(t, inflates_the_guest_with_most_free);
+    tcase_add_test(t, keeps_a_reserve_and_gives_up_on_a_stuck_driver);
     tcase_add_test(t, leaves_out_what_it_cannot_steer);
     tcase_add_test(t, deflates_below_the_low_watermark);
     tcase_add_test(t, off_without_a_watermark);
