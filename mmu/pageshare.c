@@ -81,7 +81,10 @@ static void scan_page(struct physmem *pm, uint32_t i, struct p2m_entry *e)
                 map_to_frame(c->pm, ce, c->gpa, f, 0);
                 return;
             }
-            p->stats.hash_collisions++;
+            /* The candidate changed since it was hashed, or the two
+             * hashes collide: only the second is a collision. */
+            if (hostpool_hash(p, ce->ram) == h)
+                p->stats.hash_collisions++;
         }
     }
     *c = (struct hostpool_cand){ h, pm, gpa, 1 };
