@@ -337,6 +337,7 @@ static void section_hostpool(struct stats_out *o, const struct machine *m)
     stats_u64(o, "shared_frames", s->shared_frames);
     stats_u64(o, "shared_refs", s->shared_refs);
     stats_u64(o, "saved_by_sharing", s->shared_refs - s->shared_frames);
+    stats_u64(o, "zero_pages", physmem_pool_zero_pages(pool));
     stats_u64(o, "ballooned", s->ballooned);
     stats_u64(o, "swapped", s->swapped);
     stats_u64(o, "swap_outs", s->swap_outs);

@@ -116,8 +116,8 @@ struct hostpool;
 struct hostpool *machine_hostpool_create(uint32_t limit_mib, const char *swap_path, char *err,
                                          size_t errsz);
 void machine_hostpool_destroy(struct hostpool *p);
-/* One "memstats key=value ..." line: the pool's counters, at machine
- * `m`'s time (--stats-interval). */
+/* One "memstats key=value ..." line: the pool's counters (every machine
+ * in it), at machine `m`'s time (--stats-interval). */
 void machine_hostpool_print_line(const struct hostpool *p, const struct machine *m, FILE *out);
 /* RAM pages of `m` that read the zero page (never written, or merged). */
 uint64_t machine_zero_pages(const struct machine *m);

@@ -42,7 +42,7 @@ void machine_hostpool_print_line(const struct hostpool *p, const struct machine 
             (unsigned long long)(machine_time_ns(m) / 1000000u),
             (unsigned long long)machine_insns(m), (unsigned long long)s->resident,
             (unsigned long long)p->limit, (unsigned long long)s->shared_frames,
-            (unsigned long long)s->shared_refs, (unsigned long long)machine_zero_pages(m),
+            (unsigned long long)s->shared_refs, (unsigned long long)physmem_pool_zero_pages(p),
             (unsigned long long)s->ballooned, (unsigned long long)s->swapped,
             (unsigned long long)s->swap_outs, (unsigned long long)s->swap_ins,
             (unsigned long long)s->merges, (unsigned long long)s->zero_merges,
@@ -51,8 +51,5 @@ void machine_hostpool_print_line(const struct hostpool *p, const struct machine 
 
 uint64_t machine_zero_pages(const struct machine *m)
 {
-    const struct physmem_stats *s = &m->mem.stats;
-    uint64_t pages = m->mem.ram_size >> PHYSMEM_PAGE_SHIFT;
-    uint64_t held = s->private_pages + s->shared_pages + s->swapped_pages + s->ballooned_pages;
-    return held < pages ? pages - held : 0;
+    return physmem_zero_pages(&m->mem);
 }

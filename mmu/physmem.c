@@ -485,6 +485,22 @@ uint8_t *physmem_restore_page(struct physmem *pm, uint32_t gpa)
     return e ? private_ram(pm, e, gpa) : NULL;
 }
 
+uint64_t physmem_zero_pages(const struct physmem *pm)
+{
+    const struct physmem_stats *s = &pm->stats;
+    uint64_t pages = pm->ram_size >> PHYSMEM_PAGE_SHIFT;
+    uint64_t held = s->private_pages + s->shared_pages + s->swapped_pages + s->ballooned_pages;
+    return held < pages ? pages - held : 0;
+}
+
+uint64_t physmem_pool_zero_pages(const struct hostpool *pool)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < pool->members; i++)
+        n += physmem_zero_pages(pool->member[i]);
+    return n;
+}
+
 int physmem_set_pool(struct physmem *pm, struct hostpool *pool)
 {
     if (pool == pm->pool)

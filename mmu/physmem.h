@@ -280,6 +280,12 @@ void physmem_dirty_restart(struct physmem *pm);
 /* Host pages of RAM allocated so far. */
 uint64_t physmem_pages_allocated(const struct physmem *pm);
 
+/* RAM pages that read the zero page now (never written, or merged back
+ * into it; ballooned pages are counted apart), of one machine and of
+ * every machine in a pool. */
+uint64_t physmem_zero_pages(const struct physmem *pm);
+uint64_t physmem_pool_zero_pages(const struct hostpool *pool);
+
 /* Take host pages from `pool` (shared with other machines) instead of
  * the physmem's own unlimited one. Only before any page is allocated:
  * returns -1 after that, or when the pool has no room for a member. */

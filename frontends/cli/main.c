@@ -710,6 +710,8 @@ int main(int argc, char **argv)
                         why == MACHINE_STOP_SHUTDOWN ? "triple fault" : "stopped by a signal");
     if (d->gdb_on)
         gdbstub_report_exit(&d->gdb, status);
+    if (opt.stats_interval_ms)   /* the series ends where the run did */
+        machine_hostpool_print_line(f->pool, m, stderr);
     if (opt.stats)
         print_stats(f);
     if (opt.report_pg)
