@@ -154,8 +154,11 @@ void physmem_free(struct physmem *pm)
         struct p2m_leaf *leaf = pm->top[t];
         if (!leaf)
             continue;
-        for (unsigned i = 0; i < P2M_LEAF_ENTRIES; i++)
+        for (unsigned i = 0; i < P2M_LEAF_ENTRIES; i++) {
             physmem_drop_content(pm, &leaf->e[i]);
+            if (leaf->e[i].flags & P2M_F_BALLOONED)
+                pm->pool->stats.ballooned--;
+        }
         free(leaf);
     }
     if (pm->pool) {

@@ -356,6 +356,14 @@ START_TEST(balloon_release_and_reclaim)
     ck_assert_uint_eq(pool.stats.resident, 1);
     ck_assert_int_eq(physmem_release_page(&pm, RAM), -1);
     ck_assert_int_eq(physmem_reclaim_page(&pm, RAM), -1);
+    /* A machine that goes takes its balloon's count with it. */
+    struct physmem other;
+    ck_assert_int_eq(physmem_init(&other, RAM), 0);
+    ck_assert_int_eq(physmem_set_pool(&other, &pool), 0);
+    ck_assert_int_eq(physmem_release_page(&other, 0x1000), 0);
+    ck_assert_uint_eq(pool.stats.ballooned, 1);
+    physmem_free(&other);
+    ck_assert_uint_eq(pool.stats.ballooned, 0);
 }
 END_TEST
 
