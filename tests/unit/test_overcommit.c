@@ -304,6 +304,57 @@ START_TEST(swapped_pages_keep_their_bytes_every_way_back_in)
 }
 END_TEST
 
+static int swapped_out(struct physmem *m, uint32_t gpa)
+{
+    struct p2m_entry scratch;
+    return (physmem_peek(m, gpa, &scratch)->flags & P2M_F_SWAPPED) != 0;
+}
+
+START_TEST(the_clock_spares_a_page_referenced_since_its_last_pass)
+{
+    open_swap();
+    hostpool_set_limit(&pool, 8);
+    for (uint32_t i = 0; i < 8; i++)
+        physmem_write(&pm, 0x100000 + i * PHYSMEM_PAGE_SIZE, 4, i + 1);
+    /* The first eviction clears every referenced bit and takes the page
+     * at the hand. */
+    physmem_write(&pm, 0x108000, 4, 9);
+    ck_assert(swapped_out(&pm, 0x100000));
+    /* Page 1 is used again; page 2 is not: the hand spares 1, takes 2. */
+    ck_assert_uint_eq(physmem_read(&pm, 0x101000, 4), 2);
+    physmem_write(&pm, 0x109000, 4, 10);
+    ck_assert(!swapped_out(&pm, 0x101000));
+    ck_assert(swapped_out(&pm, 0x102000));
+    ck_assert_uint_eq(pool.stats.swap_outs, 2);
+    for (uint32_t i = 0; i < 10; i++)
+        ck_assert_uint_eq(physmem_read(&pm, 0x100000 + i * PHYSMEM_PAGE_SIZE, 4), i + 1);
+    unlink(swap_path);
+}
+END_TEST
+
+START_TEST(one_machine_can_evict_another_machines_page)
+{
+    struct physmem other;
+    ck_assert_int_eq(physmem_init(&other, RAM), 0);
+    ck_assert_int_eq(physmem_set_pool(&other, &pool), 0);
+    open_swap();
+    hostpool_set_limit(&pool, 16);
+    for (uint32_t i = 0; i < 16; i++)
+        physmem_write(&pm, 0x100000 + i * PHYSMEM_PAGE_SIZE, 4, 0x1000 + i);
+    for (uint32_t i = 0; i < 16; i++)
+        physmem_write(&other, 0x100000 + i * PHYSMEM_PAGE_SIZE, 4, 0x2000 + i);
+    ck_assert_uint_eq(pool.stats.resident, 16);
+    ck_assert_uint_gt(pm.stats.swapped_pages, 0);
+    for (uint32_t i = 0; i < 16; i++) {
+        ck_assert_uint_eq(physmem_read(&pm, 0x100000 + i * PHYSMEM_PAGE_SIZE, 4), 0x1000 + i);
+        ck_assert_uint_eq(physmem_read(&other, 0x100000 + i * PHYSMEM_PAGE_SIZE, 4), 0x2000 + i);
+    }
+    ck_assert_uint_le(pool.stats.peak_resident, 16);
+    physmem_free(&other);
+    unlink(swap_path);
+}
+END_TEST
+
 static jmp_buf exhausted_jmp;
 static char exhausted_msg[256];
 
@@ -414,6 +465,8 @@ int main(void)
     tcase_add_test(tc, cow_break_through_the_tlb_in_nested_mode);
     tcase_add_test(tc, cow_break_through_the_tlb_in_shadow_mode);
     tcase_add_test(tc, swapped_pages_keep_their_bytes_every_way_back_in);
+    tcase_add_test(tc, the_clock_spares_a_page_referenced_since_its_last_pass);
+    tcase_add_test(tc, one_machine_can_evict_another_machines_page);
     tcase_add_test(tc, a_full_pool_without_swap_fails_with_one_line);
     tcase_add_test(tc, balloon_release_and_reclaim);
     tcase_add_test(tc, scanning_is_deterministic_and_bounded);
