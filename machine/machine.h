@@ -104,6 +104,10 @@ struct machine_options {
     int64_t rtc_base;            /* wall-clock seconds since 1970 at power-on */
     int apic;                    /* local APIC, I/O APIC and HPET (-machine apic=on, the
                                     default); 0: the PIC-only board */
+    /* Host memory (docs/overcommit.md). */
+    struct hostpool *pool;       /* the process's page pool (not owned); NULL: the
+                                    machine's own, unlimited */
+    uint32_t share_scan;         /* sharing scanner: pages per million instructions */
 };
 
 enum machine_lockstep_role {
@@ -164,6 +168,9 @@ struct machine_alarm {
 struct machine {
     struct machine_options opts;
     struct physmem mem;
+    /* The sharing scanner's pace (machine_pass): instructions accounted
+     * for, and the remainder in millionths of a page. */
+    uint64_t share_insns, share_credit;
     struct mmu mmu;              /* the CPU's paging unit ([mmu]) */
     struct cpu cpu;
     struct iobus bus;

@@ -75,6 +75,8 @@ static void catch_signal(int sig)
 struct frontend {
     struct debug_session dbg;
     const struct cli_options *opt;
+    struct hostpool *pool;    /* the process's host page pool */
+    uint64_t next_memstats_ns;   /* --stats-interval: next line due */
     int save_failed;          /* a --save-state write failed (reported) */
 };
 
@@ -109,6 +111,13 @@ static int frontend_poll(void *opaque)
         pending_stats = 0;
         if (f->dbg.stats_on)
             print_stats(f);
+    }
+    if (f->opt->stats_interval_ms) {
+        uint64_t now = machine_time_ns(f->dbg.m), every = f->opt->stats_interval_ms * 1000000u;
+        if (now >= f->next_memstats_ns) {
+            machine_hostpool_print_line(f->pool, f->dbg.m, stderr);
+            f->next_memstats_ns = (now / every + 1) * every;
+        }
     }
     if (pending_ring) {
         pending_ring = 0;
@@ -384,6 +393,7 @@ int main(int argc, char **argv)
         .nic_model = opt.nic.backend == CLI_NET_NONE ? BOARD_NIC_NONE : opt.nic.model,
         .nic_rom_path = opt.nic.romfile,
         .apic = !opt.no_apic,
+        .share_scan = opt.share_scan,
     };
     memcpy(mo.nic_mac, opt.nic.mac, sizeof mo.nic_mac);
     /* -boot n: the card's iPXE ROM from Debian's ipxe-qemu, unless one was named. */
@@ -420,9 +430,18 @@ int main(int argc, char **argv)
         free(f);
         return EXIT_BAD_INPUT;
     }
-    if (machine_create(m, &mo, err, sizeof err) != 0) {
+    if (opt.swap && !opt.host_mem_mib) {
+        print_error("--swap needs --host-mem (without a limit nothing is ever evicted)");
+        free(m);
+        free(f);
+        return EXIT_BAD_INPUT;
+    }
+    f->pool = machine_hostpool_create(opt.host_mem_mib, opt.swap, err, sizeof err);
+    mo.pool = f->pool;
+    if (!f->pool || machine_create(m, &mo, err, sizeof err) != 0) {
         print_error(err);
         replay_log_free(&log);
+        machine_hostpool_destroy(f->pool);
         free(m);
         free(f);
         return EXIT_BAD_INPUT;
@@ -438,6 +457,7 @@ int main(int argc, char **argv)
         if (rc != 0) {
             print_error(err);
             machine_destroy(m);
+            machine_hostpool_destroy(f->pool);
             free(m);
             free(f);
             return EXIT_BAD_INPUT;
@@ -455,6 +475,7 @@ int main(int argc, char **argv)
         replay_record_create(m, NULL, "", 0, 0, err, sizeof err) != 0) {
         print_error(err);
         machine_destroy(m);
+        machine_hostpool_destroy(f->pool);
         free(m);
         free(f);
         return EXIT_BAD_INPUT;
@@ -462,6 +483,7 @@ int main(int argc, char **argv)
     if (opt.replay && replay_replay_create(m, opt.replay, &log, opt.perturb, err, sizeof err) != 0) {
         print_error(err);
         machine_destroy(m);
+        machine_hostpool_destroy(f->pool);
         free(m);
         free(f);
         return EXIT_BAD_INPUT;
@@ -469,6 +491,7 @@ int main(int argc, char **argv)
     if (mo.lockstep && machine_lockstep_attach(m, err, sizeof err) != 0) {
         print_error(err);
         machine_destroy(m);
+        machine_hostpool_destroy(f->pool);
         free(m);
         free(f);
         return EXIT_BAD_INPUT;
@@ -687,6 +710,8 @@ int main(int argc, char **argv)
                         why == MACHINE_STOP_SHUTDOWN ? "triple fault" : "stopped by a signal");
     if (d->gdb_on)
         gdbstub_report_exit(&d->gdb, status);
+    if (opt.stats_interval_ms)   /* the series ends where the run did */
+        machine_hostpool_print_line(f->pool, m, stderr);
     if (opt.stats)
         print_stats(f);
     if (opt.report_pg)
@@ -695,6 +720,7 @@ int main(int argc, char **argv)
     /* The machine goes first: its translator's last flush is a block
      * event, which the trace writes to trace_out. */
     machine_destroy(m);
+    machine_hostpool_destroy(f->pool);
     debug_session_free(d);
     if (trace_out && trace_out != stderr &&
         finish_output(trace_out, 1, "--trace-file", opt.trace_file) != 0)
@@ -722,6 +748,7 @@ fail:
     /* The machine goes first: its translator's last flush is a block
      * event, which the trace writes to trace_out. */
     machine_destroy(m);
+    machine_hostpool_destroy(f->pool);
     debug_session_free(d);
     if (trace_out && trace_out != stderr)
         fclose(trace_out);
