@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/hash64.h"
@@ -73,9 +74,19 @@ void hostpool_set_limit(struct hostpool *p, uint64_t pages)
 
 int hostpool_set_swap(struct hostpool *p, const char *path, char *err, size_t errsz)
 {
-    int fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    /* Never truncate what the user already had there: a swap file is new
+     * or empty (a previous run leaves its file at length 0). */
+    int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (fd < 0) {
         snprintf(err, errsz, "--swap %s: %s", path, strerror(errno));
+        return -1;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size != 0) {
+        close(fd);
+        snprintf(err, errsz, "--swap %s: %s", path,
+                 S_ISREG(st.st_mode) ? "exists and is not empty; refusing to overwrite it"
+                                     : "not a regular file");
         return -1;
     }
     char *copy = strdup(path);

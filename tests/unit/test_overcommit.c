@@ -385,6 +385,26 @@ START_TEST(a_full_pool_without_swap_fails_with_one_line)
 }
 END_TEST
 
+START_TEST(swap_refuses_a_file_with_contents)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/s86-swap-XXXXXX");
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, "keep", 4), 4);
+    close(fd);
+    char err[256];
+    ck_assert_int_eq(hostpool_set_swap(&pool, path, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "not empty"));
+    FILE *f = fopen(path, "rb");
+    char buf[8] = {0};
+    ck_assert_int_eq(fread(buf, 1, sizeof buf, f), 4);
+    fclose(f);
+    ck_assert_str_eq(buf, "keep");
+    unlink(path);
+}
+END_TEST
+
 START_TEST(balloon_release_and_reclaim)
 {
     fill(&pm, 0x200000, 1);
@@ -468,6 +488,7 @@ int main(void)
     tcase_add_test(tc, the_clock_spares_a_page_referenced_since_its_last_pass);
     tcase_add_test(tc, one_machine_can_evict_another_machines_page);
     tcase_add_test(tc, a_full_pool_without_swap_fails_with_one_line);
+    tcase_add_test(tc, swap_refuses_a_file_with_contents);
     tcase_add_test(tc, balloon_release_and_reclaim);
     tcase_add_test(tc, scanning_is_deterministic_and_bounded);
     suite_add_tcase(s, tc);
