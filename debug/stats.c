@@ -3,6 +3,7 @@
 #include "cpu/except.h"
 #include "dbt/dbt.h"
 #include "debug/stats.h"
+#include "machine/frontend_api.h"
 #include "base/clock.h"
 
 const char *stats_vector_name(unsigned vector)
@@ -302,13 +303,51 @@ static void section_physmem(struct stats_out *o, const struct machine *m)
     const struct physmem_stats *p = &m->mem.stats;
     stats_group_begin(o, "physmem");
     stats_u64(o, "pages_allocated", p->pages_allocated);
-    stats_u64(o, "pages_released", p->pages_released);
-    stats_u64(o, "pages_resident", physmem_pages_resident(&m->mem));
     stats_u64(o, "leaves_allocated", p->leaves_allocated);
     stats_u64(o, "mmio_reads", p->mmio_reads);
     stats_u64(o, "mmio_writes", p->mmio_writes);
     stats_u64(o, "code_write_hooks", p->code_write_hooks);
     stats_u64(o, "pt_write_hooks", p->pt_write_hooks);
+    /* This machine's RAM pages by where the host keeps them now, and what
+     * sharing and swapping did to them (docs/overcommit.md). */
+    stats_u64(o, "private_pages", p->private_pages);
+    stats_u64(o, "shared_pages", p->shared_pages);
+    stats_u64(o, "zero_pages", machine_zero_pages(m));
+    stats_u64(o, "ballooned_pages", p->ballooned_pages);
+    stats_u64(o, "swapped_pages", p->swapped_pages);
+    stats_u64(o, "swap_outs", p->swap_outs);
+    stats_u64(o, "swap_ins", p->swap_ins);
+    stats_u64(o, "merges", p->merges);
+    stats_u64(o, "zero_merges", p->zero_merges);
+    stats_u64(o, "cow_breaks", p->cow_breaks);
+    stats_u64(o, "scanned", p->scanned);
+    stats_group_end(o);
+}
+
+/* The host page pool: the process's, shared by every machine in it. */
+static void section_hostpool(struct stats_out *o, const struct machine *m)
+{
+    const struct hostpool *pool = m->mem.pool;
+    const struct hostpool_stats *s = &pool->stats;
+    stats_group_begin(o, "hostpool");
+    stats_u64(o, "limit_pages", pool->limit);
+    stats_u64(o, "machines", pool->members);
+    stats_u64(o, "resident", s->resident);
+    stats_u64(o, "peak_resident", s->peak_resident);
+    stats_u64(o, "shared_frames", s->shared_frames);
+    stats_u64(o, "shared_refs", s->shared_refs);
+    stats_u64(o, "saved_by_sharing", s->shared_refs - s->shared_frames);
+    stats_u64(o, "zero_pages", physmem_pool_zero_pages(pool));
+    stats_u64(o, "ballooned", s->ballooned);
+    stats_u64(o, "swapped", s->swapped);
+    stats_u64(o, "swap_outs", s->swap_outs);
+    stats_u64(o, "swap_ins", s->swap_ins);
+    stats_u64(o, "merges", s->merges);
+    stats_u64(o, "zero_merges", s->zero_merges);
+    stats_u64(o, "cow_breaks", s->cow_breaks);
+    stats_u64(o, "scanned", s->scanned);
+    stats_u64(o, "hash_collisions", s->hash_collisions);
+    stats_u64(o, "ref_clears", s->ref_clears);
     stats_group_end(o);
 }
 
@@ -378,6 +417,7 @@ void stats_print_group(FILE *out, enum stats_format format, const char *group,
     section_devices(&o, m);
     section_dbt(&o, m);
     section_physmem(&o, m);
+    section_hostpool(&o, m);
     section_balloon(&o, m);
     stats_section_softtlb(&o, m);   /* [mmu]: debug/stats_mmu.c */
     stats_section_mmu(&o, m);

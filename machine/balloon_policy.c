@@ -33,9 +33,18 @@ static struct virtio_balloon *steerable(struct balloon_policy *p, struct machine
 void balloon_policy_tick(struct balloon_policy *p, struct machine *const *vm, const int *running,
                          unsigned n)
 {
+    /* The pool the guests share, or (each with its own) the sum of their
+     * private pages. */
     uint64_t used = 0;
-    for (unsigned i = 0; i < n; i++)
-        used += physmem_pages_resident(&vm[i]->mem);
+    const struct hostpool *pool = n ? vm[0]->mem.pool : NULL;
+    for (unsigned i = 0; i < n && pool; i++)
+        if (vm[i]->mem.pool != pool)
+            pool = NULL;
+    if (pool)
+        used = pool->stats.resident;
+    else
+        for (unsigned i = 0; i < n; i++)
+            used += physmem_pages_resident(&vm[i]->mem);
     if (used > p->peak_pages)
         p->peak_pages = used;
     if (!p->high_pages)

@@ -14,9 +14,9 @@
  * gets its target cut back to what it holds. Everything it reads is machine state, so runs stay
  * repeatable.
  *
- * "Host memory the guests hold" is the sum of their resident RAM pages
- * (physmem_pages_resident): the host page pool with its --host-mem limit
- * (docs/overcommit.md) is where it will come from instead.
+ * "Host memory the guests hold" is the resident pages of the host page
+ * pool they share (mmu/hostpool.h, --host-mem), or, when they do not
+ * share one, the sum of their private pages.
  */
 #ifndef SHADOW86_MACHINE_BALLOON_POLICY_H
 #define SHADOW86_MACHINE_BALLOON_POLICY_H

@@ -108,6 +108,20 @@ int machine_parse_mmu_mode(const char *name, enum mmu_mode *mode);
 /* "x86-64" or "portable" (--backend): 0, or -1 for any other name. */
 int machine_parse_backend(const char *name, enum dbt_backend *b);
 
+/* Host memory (docs/overcommit.md): the process's page pool, made before
+ * the machines (machine_options.pool) and freed after them. A limit of 0
+ * MiB: none; swap_path NULL: no swap file. NULL with a one-line reason
+ * in err. */
+struct hostpool;
+struct hostpool *machine_hostpool_create(uint32_t limit_mib, const char *swap_path, char *err,
+                                         size_t errsz);
+void machine_hostpool_destroy(struct hostpool *p);
+/* One "memstats key=value ..." line: the pool's counters (every machine
+ * in it), at machine `m`'s time (--stats-interval). */
+void machine_hostpool_print_line(const struct hostpool *p, const struct machine *m, FILE *out);
+/* RAM pages of `m` that read the zero page (never written, or merged). */
+uint64_t machine_zero_pages(const struct machine *m);
+
 /* How the run ended, for the frontend's closing line. */
 uint32_t machine_exit_value(const struct machine *m);
 const char *machine_lockstep_report(const struct machine *m);

@@ -225,6 +225,12 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
                  strerror(errno));
         return -1;
     }
+    if (opts->pool && physmem_set_pool(&m->mem, opts->pool) != 0) {
+        snprintf(err, errsz, "too many guests for one host page pool (at most %d)",
+                 HOSTPOOL_MEMBERS_MAX);
+        physmem_free(&m->mem);
+        return -1;
+    }
     /* The CPU first: the clock counts its instructions. */
     struct cpu_io io = { .opaque = m, .in = machine_port_in, .out = machine_port_out };
     cpu_init(&m->cpu, &m->mem, &io);
@@ -438,6 +444,28 @@ static uint64_t machine_ring_alarms(struct machine *m)
     return next;
 }
 
+/* The sharing scanner's work for the instructions retired since the
+ * last call: share_scan pages per million, carried in millionths, at most
+ * MACHINE_SHARE_MAX_STEP pages at a time. Counted in instructions, so two
+ * runs scan the same pages at the same points. */
+#define MACHINE_SHARE_MAX_STEP 4096u
+static void machine_share_step(struct machine *m)
+{
+    uint64_t done = machine_insn_total(m);
+    if (done < m->share_insns) {   /* a reset or a loaded state went back */
+        m->share_insns = done;
+        return;
+    }
+    m->share_credit += (done - m->share_insns) * m->opts.share_scan;
+    m->share_insns = done;
+    uint64_t pages = m->share_credit / 1000000u;
+    if (!pages)
+        return;
+    m->share_credit %= 1000000u;
+    physmem_share_scan(&m->mem, pages > MACHINE_SHARE_MAX_STEP ? MACHINE_SHARE_MAX_STEP
+                                                              : (unsigned)pages);
+}
+
 int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
 {
     if (used)
@@ -482,6 +510,8 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
     }
 
     enum cpu_exit why = machine_engine(m, budget, cap, used);
+    if (m->opts.share_scan)
+        machine_share_step(m);
     if (m->exit_requested)
         return MACHINE_STOP_EXIT_PORT;
     if (m->quit_requested)

@@ -111,6 +111,10 @@ struct machine_options {
     uint32_t balloon_target_mib; /* -balloon-target MB at power-on; 0: none */
     const struct balloon_step *balloon_script;   /* -balloon-script steps (not owned) */
     unsigned balloon_script_len;
+    /* Host memory (docs/overcommit.md). */
+    struct hostpool *pool;       /* the process's page pool (not owned); NULL: the
+                                    machine's own, unlimited */
+    uint32_t share_scan;         /* sharing scanner: pages per million instructions */
 };
 
 enum machine_lockstep_role {
@@ -171,6 +175,9 @@ struct machine_alarm {
 struct machine {
     struct machine_options opts;
     struct physmem mem;
+    /* The sharing scanner's pace (machine_pass): instructions accounted
+     * for, and the remainder in millionths of a page. */
+    uint64_t share_insns, share_credit;
     struct mmu mmu;              /* the CPU's paging unit ([mmu]) */
     struct cpu cpu;
     struct iobus bus;

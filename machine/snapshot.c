@@ -31,12 +31,12 @@ static void ram_save(const struct machine *m, struct state_writer *w)
     for (unsigned i = 0; i < PHYSMEM_PAM_CHUNKS; i++)
         state_put_u8(w, (uint8_t)physmem_get_pam(pm, i));
     for (uint32_t a = 0; a < pm->ram_size; a += PAGE) {
-        struct p2m_entry scratch;
-        const struct p2m_entry *e = physmem_peek(pm, a, &scratch);
-        if (!e->ram || page_is_zero(e->ram))
+        /* Own page, shared frame or swap file: the bytes. */
+        const uint8_t *bytes = physmem_ram_content(pm, a);
+        if (!bytes || page_is_zero(bytes))
             continue;
         state_put_u32(w, a);
-        state_put_bytes(w, e->ram, PAGE);
+        state_put_bytes(w, bytes, PAGE);
     }
     state_put_u32(w, RAM_END_MARK);
     state_end(w);
@@ -62,12 +62,8 @@ static int ram_load(struct machine *m, struct state_reader *r)
     physmem_set_a20(pm, 1);
     /* A machine that has run holds pages the state may not: the state
      * lists only its nonzero pages, so clear every page first. */
-    for (uint32_t a = 0; a < pm->ram_size; a += PAGE) {
-        struct p2m_entry scratch;
-        const struct p2m_entry *e = physmem_peek(pm, a, &scratch);
-        if (e->ram)
-            memset(e->ram, 0, PAGE);
-    }
+    for (uint32_t a = 0; a < pm->ram_size; a += PAGE)
+        physmem_clear_page(pm, a);
     for (;;) {
         uint32_t a = state_get_u32(r);
         if (r->failed || a == RAM_END_MARK)

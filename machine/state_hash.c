@@ -35,9 +35,10 @@ static int save_records(struct machine *m, struct state_writer *w)
 
 static const uint8_t *ram_page(const struct machine *m, uint32_t a)
 {
-    struct p2m_entry scratch;
-    const struct p2m_entry *e = physmem_peek(&m->mem, a, &scratch);
-    return e->ram && !page_is_zero(e->ram) ? e->ram : NULL;
+    /* The bytes wherever the host keeps them (own page, shared frame,
+     * swap file): host-side state, not the machine's. */
+    const uint8_t *p = physmem_ram_content(&m->mem, a);
+    return p && !page_is_zero(p) ? p : NULL;
 }
 
 /* Page `a`'s share of the RAM hash: 0 for an all-zero page, so whether a

@@ -26,7 +26,7 @@ static void observe_stage2(const struct mmu_observer *o, const struct physmem *p
         const struct p2m_entry *e = physmem_peek(pm, (uint32_t)gpa, &scratch);
         leaf = pm->top[top] ? MMU_S2_LEAF : 0;
         desc = e->kind | ((uint64_t)e->access << 8) | ((uint64_t)e->watch << 16) |
-               (e->ram ? MMU_S2_RAM_ALLOCATED : 0);
+               (e->ram || (e->flags & P2M_F_SWAPPED) ? MMU_S2_RAM_ALLOCATED : 0);
     }
     mmu_observe(o, MMU_EV_WALK_REF, 2, 1, (uint32_t)gpa, top, leaf);
     mmu_observe(o, MMU_EV_WALK_REF, 2, 2, (uint32_t)gpa, slot, desc);

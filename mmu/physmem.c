@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mmu/physmem.h"
+#include "mmu/physmem_internal.h"
 
 #define BIOS_LOW_ALIAS_MAX (128u << 10)
 
@@ -15,6 +16,11 @@ static void notify(struct physmem *pm, uint32_t gpa, uint32_t len)
 {
     for (unsigned i = 0; i < pm->listener_count; i++)
         pm->listener[i].fn(pm->listener[i].opaque, gpa, len);
+}
+
+void physmem_notify(struct physmem *pm, uint32_t gpa, uint32_t len)
+{
+    notify(pm, gpa, len);
 }
 
 static size_t dirty_words(const struct physmem *pm)
@@ -122,12 +128,18 @@ int physmem_init(struct physmem *pm, uint32_t ram_size)
     pm->zero_page = calloc(1, PHYSMEM_PAGE_SIZE);
     pm->ones_page = malloc(PHYSMEM_PAGE_SIZE);
     pm->dirty = malloc((dirty_words(pm) ? dirty_words(pm) : 1) * sizeof *pm->dirty);
-    if (!pm->zero_page || !pm->ones_page || !pm->dirty) {
+    pm->pool = malloc(sizeof *pm->pool);
+    if (!pm->zero_page || !pm->ones_page || !pm->dirty || !pm->pool ||
+        hostpool_init(pm->pool) != 0) {
         free(pm->zero_page);
         free(pm->ones_page);
         free(pm->dirty);
+        free(pm->pool);
+        memset(pm, 0, sizeof(*pm));
         return -1;
     }
+    pm->own_pool = 1;
+    hostpool_add_member(pm->pool, pm);
     physmem_mark_all_dirty(pm);
     memset(pm->ones_page, 0xFF, PHYSMEM_PAGE_SIZE);
     pm->a20_mask = 0xFFFFFFFFu;
@@ -142,10 +154,21 @@ void physmem_free(struct physmem *pm)
         struct p2m_leaf *leaf = pm->top[t];
         if (!leaf)
             continue;
-        for (unsigned i = 0; i < P2M_LEAF_ENTRIES; i++)
-            free(leaf->e[i].ram);
+        for (unsigned i = 0; i < P2M_LEAF_ENTRIES; i++) {
+            physmem_drop_content(pm, &leaf->e[i]);
+            if (leaf->e[i].flags & P2M_F_BALLOONED)
+                pm->pool->stats.ballooned--;
+        }
         free(leaf);
     }
+    if (pm->pool) {
+        hostpool_remove_member(pm->pool, pm);
+        if (pm->own_pool) {
+            hostpool_free(pm->pool);
+            free(pm->pool);
+        }
+    }
+    free(pm->scan_sum);
     free(pm->rom);
     free(pm->rom_area);
     free(pm->zero_page);
@@ -347,21 +370,87 @@ static const uint8_t *entry_read_page(const struct physmem *pm, const struct p2m
     }
 }
 
+struct p2m_entry *physmem_entry(const struct physmem *pm, uint32_t gpa)
+{
+    struct p2m_leaf *leaf = pm->top[top_index(gpa)];
+    return leaf ? &leaf->e[leaf_index(gpa)] : NULL;
+}
+
+/* A read is about to use `e`'s host page: mark it referenced (the clock
+ * hand's LRU approximation) and bring it back from swap. Host state only,
+ * so readers with a const physmem may do it: the entries and the pool
+ * are not part of what const protects. */
+static void touch_for_read(const struct physmem *pm, struct p2m_entry *e, uint32_t gpa)
+{
+    e->flags |= P2M_F_REF;
+    if (e->flags & P2M_F_SWAPPED)
+        physmem_swap_in((struct physmem *)pm, e, gpa & PHYSMEM_PAGE_MASK);
+}
+
 const uint8_t *physmem_read_page(const struct physmem *pm, uint32_t gpa)
 {
+    struct p2m_entry *e = physmem_entry(pm, gpa);
+    if (e) {
+        touch_for_read(pm, e, gpa);
+        return entry_read_page(pm, e);
+    }
     struct p2m_entry scratch;
     return entry_read_page(pm, physmem_peek(pm, gpa, &scratch));
 }
 
-/* Give a RAM page its host page. The listeners hear of it because caches
- * may hold the zero page for its reads. */
-static uint8_t *allocate_ram(struct physmem *pm, struct p2m_entry *e, uint32_t gpa)
+void physmem_drop_content(struct physmem *pm, struct p2m_entry *e)
 {
-    e->ram = calloc(1, PHYSMEM_PAGE_SIZE);
-    if (!e->ram)
-        return NULL;
+    if (e->flags & P2M_F_SWAPPED) {
+        hostpool_swap_free(pm->pool, e->slot);
+        pm->stats.swapped_pages--;
+    } else if (e->flags & P2M_F_SHARED) {
+        hostpool_frame_put(pm->pool, e->slot);
+        pm->stats.shared_pages--;
+    } else if (e->ram) {
+        hostpool_page_free(pm->pool, e->ram);
+        pm->stats.private_pages--;
+    }
+    e->ram = NULL;
+    e->flags &= (uint8_t)~(P2M_F_SWAPPED | P2M_F_SHARED);
+}
+
+/* Make `e`'s host page private and writable: back from swap, copied out
+ * of a shared frame (the copy-on-write break), or allocated for a page
+ * that reads as zero. The listeners hear of every change, because caches
+ * may hold the zero page or the shared frame for its reads. */
+static uint8_t *private_ram(struct physmem *pm, struct p2m_entry *e, uint32_t gpa)
+{
+    gpa &= PHYSMEM_PAGE_MASK;
+    e->flags |= P2M_F_REF;
+    if (e->flags & P2M_F_SWAPPED)
+        physmem_swap_in(pm, e, gpa);
+    if (e->ram && !(e->flags & P2M_F_SHARED))
+        return e->ram;
+    if (e->flags & P2M_F_SHARED) {
+        uint8_t *page = hostpool_frame_take(pm->pool, e->slot);
+        if (!page) {
+            page = physmem_new_page(pm);
+            memcpy(page, e->ram, PHYSMEM_PAGE_SIZE);
+            hostpool_frame_put(pm->pool, e->slot);
+        }
+        e->ram = page;
+        e->flags &= (uint8_t)~P2M_F_SHARED;
+        pm->stats.shared_pages--;
+        pm->stats.private_pages++;
+        pm->stats.cow_breaks++;
+        pm->pool->stats.cow_breaks++;
+        notify(pm, gpa, PHYSMEM_PAGE_SIZE);
+        return e->ram;
+    }
+    if (e->flags & P2M_F_BALLOONED) {
+        e->flags &= (uint8_t)~P2M_F_BALLOONED;
+        pm->stats.ballooned_pages--;
+        pm->pool->stats.ballooned--;
+    }
+    e->ram = physmem_new_page(pm);
+    pm->stats.private_pages++;
     pm->stats.pages_allocated++;
-    notify(pm, gpa & PHYSMEM_PAGE_MASK, PHYSMEM_PAGE_SIZE);
+    notify(pm, gpa, PHYSMEM_PAGE_SIZE);
     return e->ram;
 }
 
@@ -369,7 +458,8 @@ uint8_t *physmem_peek_write_page(const struct physmem *pm, uint32_t gpa)
 {
     struct p2m_entry scratch;
     const struct p2m_entry *pe = physmem_peek(pm, gpa, &scratch);
-    if (pe->kind != P2M_RAM || !(pe->access & PHYSMEM_PAM_WRITE_RAM) || pe->watch)
+    if (pe->kind != P2M_RAM || !(pe->access & PHYSMEM_PAM_WRITE_RAM) || pe->watch ||
+        (pe->flags & P2M_F_SHARED))
         return NULL;
     return pe->ram;
 }
@@ -381,10 +471,10 @@ uint8_t *physmem_write_page(struct physmem *pm, uint32_t gpa)
     if (pe->kind != P2M_RAM || !(pe->access & PHYSMEM_PAM_WRITE_RAM) || pe->watch)
         return NULL;
     mark_dirty(pm, gpa);
-    if (pe->ram)
+    if (pe->ram && !(pe->flags & P2M_F_SHARED))
         return pe->ram;
     struct p2m_entry *e = entry_for_update(pm, gpa);
-    return e ? allocate_ram(pm, e, gpa) : NULL;
+    return e ? private_ram(pm, e, gpa) : NULL;
 }
 
 uint8_t *physmem_restore_page(struct physmem *pm, uint32_t gpa)
@@ -394,10 +484,92 @@ uint8_t *physmem_restore_page(struct physmem *pm, uint32_t gpa)
     if (pe->kind != P2M_RAM)
         return NULL;
     mark_dirty(pm, gpa);
-    if (pe->ram)
-        return pe->ram;
     struct p2m_entry *e = entry_for_update(pm, gpa);
-    return e ? allocate_ram(pm, e, gpa) : NULL;
+    return e ? private_ram(pm, e, gpa) : NULL;
+}
+
+uint64_t physmem_zero_pages(const struct physmem *pm)
+{
+    const struct physmem_stats *s = &pm->stats;
+    uint64_t pages = pm->ram_size >> PHYSMEM_PAGE_SHIFT;
+    uint64_t held = s->private_pages + s->shared_pages + s->swapped_pages + s->ballooned_pages;
+    return held < pages ? pages - held : 0;
+}
+
+uint64_t physmem_pool_zero_pages(const struct hostpool *pool)
+{
+    uint64_t n = 0;
+    for (unsigned i = 0; i < pool->members; i++)
+        n += physmem_zero_pages(pool->member[i]);
+    return n;
+}
+
+int physmem_set_pool(struct physmem *pm, struct hostpool *pool)
+{
+    if (pool == pm->pool)
+        return 0;
+    if (pm->stats.private_pages || pm->stats.shared_pages || pm->stats.swapped_pages ||
+        hostpool_add_member(pool, pm) != 0)
+        return -1;
+    hostpool_remove_member(pm->pool, pm);
+    if (pm->own_pool) {
+        hostpool_free(pm->pool);
+        free(pm->pool);
+    }
+    pm->pool = pool;
+    pm->own_pool = 0;
+    return 0;
+}
+
+int physmem_release_page(struct physmem *pm, uint32_t gpa)
+{
+    if (gpa >= pm->ram_size)
+        return -1;
+    struct p2m_entry *e = entry_for_update(pm, gpa);
+    if (!e)
+        return -1;
+    if (e->flags & P2M_F_BALLOONED)
+        return 0;
+    physmem_drop_content(pm, e);
+    e->flags |= P2M_F_BALLOONED;
+    pm->stats.ballooned_pages++;
+    pm->pool->stats.ballooned++;
+    mark_dirty(pm, gpa);
+    notify(pm, gpa & PHYSMEM_PAGE_MASK, PHYSMEM_PAGE_SIZE);
+    return 0;
+}
+
+int physmem_reclaim_page(struct physmem *pm, uint32_t gpa)
+{
+    if (gpa >= pm->ram_size)
+        return -1;
+    struct p2m_entry *e = physmem_entry(pm, gpa);
+    if (e && (e->flags & P2M_F_BALLOONED)) {
+        e->flags &= (uint8_t)~P2M_F_BALLOONED;
+        pm->stats.ballooned_pages--;
+        pm->pool->stats.ballooned--;
+    }
+    return 0;
+}
+
+void physmem_clear_page(struct physmem *pm, uint32_t gpa)
+{
+    struct p2m_entry *e = physmem_entry(pm, gpa);
+    if (!e || !(e->ram || (e->flags & P2M_F_SWAPPED)))
+        return;
+    physmem_drop_content(pm, e);
+    mark_dirty(pm, gpa);
+    notify(pm, gpa & PHYSMEM_PAGE_MASK, PHYSMEM_PAGE_SIZE);
+}
+
+const uint8_t *physmem_ram_content(const struct physmem *pm, uint32_t gpa)
+{
+    struct p2m_entry *e = physmem_entry(pm, gpa);
+    if (!e || gpa >= pm->ram_size)
+        return NULL;
+    if (e->flags & P2M_F_SWAPPED)   /* host state: see touch_for_read */
+        physmem_swap_in((struct physmem *)pm, e, gpa & PHYSMEM_PAGE_MASK);
+    return e->ram;
 }
 
 uint8_t *physmem_ram_ptr(struct physmem *pm, uint32_t addr, uint32_t len)
@@ -439,6 +611,8 @@ static uint32_t read_in_page(struct physmem *pm, uint32_t addr, unsigned size)
 {
     struct p2m_entry scratch;
     const struct p2m_entry *e = physmem_peek(pm, addr, &scratch);
+    if (e != &scratch)
+        touch_for_read(pm, (struct p2m_entry *)e, addr);
     const uint8_t *page = entry_read_page(pm, e);
     uint32_t v = 0;
     if (page) {
@@ -480,15 +654,17 @@ static void write_in_page(struct physmem *pm, uint32_t addr, unsigned size, uint
     if (pe->watch & ~skip_watch)
         run_watch_hooks(pm, pe->watch & ~skip_watch, addr, size);
     mark_dirty(pm, addr);
-    uint8_t *page = pe->ram;
+    uint8_t *page = pe->flags & (P2M_F_SHARED | P2M_F_SWAPPED) ? NULL : pe->ram;
     if (!page) {
-        /* Storing zeros into a never-written page changes nothing. */
-        if (val == 0)
+        /* Storing zeros into a page that reads as zero changes nothing. */
+        if (val == 0 && !pe->ram && !(pe->flags & P2M_F_SWAPPED))
             return;
         struct p2m_entry *e = entry_for_update(pm, addr);
-        page = e ? allocate_ram(pm, e, addr) : NULL;
+        page = e ? private_ram(pm, e, addr) : NULL;
         if (!page)
             return;
+    } else {
+        ((struct p2m_entry *)pe)->flags |= P2M_F_REF;   /* pe has a page: not scratch */
     }
     uint8_t *p = page + (addr & ~PHYSMEM_PAGE_MASK);
     for (unsigned i = 0; i < size; i++)
@@ -578,12 +754,9 @@ int physmem_load(struct physmem *pm, uint32_t addr, const void *data, size_t len
             run_watch_hooks(pm, e->watch, addr, (unsigned)n);
         mark_dirty(pm, addr);
         /* Loaders write RAM itself, under any ROM or MMIO overlay. */
-        if (e->ram || !all_zero(src, n)) {
-            if (!e->ram && !allocate_ram(pm, e, addr)) {
-                errno = ENOMEM;
-                return -1;
-            }
-            memcpy(e->ram + off, src, n);
+        if (e->ram || (e->flags & P2M_F_SWAPPED) || !all_zero(src, n)) {
+            uint8_t *page = private_ram(pm, e, addr);
+            memcpy(page + off, src, n);
         }
         src += n;
         addr += (uint32_t)n;
@@ -592,41 +765,9 @@ int physmem_load(struct physmem *pm, uint32_t addr, const void *data, size_t len
     return 0;
 }
 
-int physmem_release_page(struct physmem *pm, uint32_t gpa)
-{
-    gpa &= PHYSMEM_PAGE_MASK;
-    if (gpa >= pm->ram_size)
-        return -1;
-    struct p2m_entry scratch;
-    if (physmem_peek(pm, gpa, &scratch)->kind != P2M_RAM)
-        return -1;
-    struct p2m_leaf *leaf = pm->top[top_index(gpa)];
-    struct p2m_entry *e = leaf ? &leaf->e[leaf_index(gpa)] : NULL;
-    if (!e || !e->ram)
-        return 0;   /* never written: it already is the zero page */
-    /* Its content changes (to zeros): translated code and shadowed page
-     * tables on it hear of it as of a store to the whole page. */
-    run_watch_hooks(pm, e->watch, gpa, PHYSMEM_PAGE_SIZE);
-    free(e->ram);
-    e->ram = NULL;
-    pm->stats.pages_released++;
-    mark_dirty(pm, gpa);
-    notify(pm, gpa, PHYSMEM_PAGE_SIZE);
-    return 0;
-}
-
-int physmem_reclaim_page(struct physmem *pm, uint32_t gpa)
-{
-    struct p2m_entry scratch;
-    gpa &= PHYSMEM_PAGE_MASK;
-    if (gpa >= pm->ram_size || physmem_peek(pm, gpa, &scratch)->kind != P2M_RAM)
-        return -1;
-    return 0;   /* its host page comes back on its next write */
-}
-
 uint64_t physmem_pages_resident(const struct physmem *pm)
 {
-    return pm->stats.pages_allocated - pm->stats.pages_released;
+    return pm->stats.private_pages;
 }
 
 uint64_t physmem_pages_allocated(const struct physmem *pm)

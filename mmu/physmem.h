@@ -36,6 +36,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mmu/hostpool.h"
+
 #define PHYSMEM_PAGE_SHIFT 12
 #define PHYSMEM_PAGE_SIZE 4096u
 #define PHYSMEM_PAGE_MASK 0xFFFFF000u
@@ -70,15 +72,26 @@ enum p2m_kind {
     P2M_MMIO        /* at least one MMIO region overlaps this page */
 };
 
+/* p2m_entry.flags: host-side state of a RAM page (docs/overcommit.md). */
+#define P2M_F_SHARED 1u     /* `ram` is shared frame `slot` of the pool: read-only */
+#define P2M_F_SWAPPED 2u    /* the bytes are in swap slot `slot`; `ram` is NULL */
+#define P2M_F_REF 4u        /* referenced since the clock hand last passed */
+#define P2M_F_BALLOONED 8u  /* given back by the guest's balloon; reads zero */
+
 /* One 4 KiB guest-physical page. Invariants: `ram` is NULL until the page
- * is first written (reads then see the zero page); `rom` is set for pages
- * that can read from a ROM (ROM pages, and RAM pages of the ROM area). */
+ * is first written (reads then see the zero page), while it is swapped
+ * out, and after it went back to the zero page (balloon, sharing); `rom`
+ * is set for pages that can read from a ROM (ROM pages, and RAM pages of
+ * the ROM area). A store never goes to a shared `ram`: it takes the slow
+ * path, which copies the page first (copy-on-write). */
 struct p2m_entry {
     uint8_t *ram;
     const uint8_t *rom;
     uint8_t kind;     /* enum p2m_kind */
     uint8_t access;   /* RAM: PHYSMEM_PAM_READ_RAM | PHYSMEM_PAM_WRITE_RAM */
     uint8_t watch;    /* PHYSMEM_WATCH_* */
+    uint8_t flags;    /* P2M_F_* */
+    uint32_t slot;    /* shared frame or swap slot (see flags) */
 };
 
 struct p2m_leaf {
@@ -111,7 +124,11 @@ typedef void (*physmem_change_hook)(void *opaque, uint32_t gpa, uint32_t len);
 
 struct physmem_stats {
     uint64_t pages_allocated;   /* host pages of RAM allocated so far */
-    uint64_t pages_released;    /* of them, given back (physmem_release_page) */
+    /* Now: pages with a private host page, mapping a shared frame, in
+     * the swap file, held by the balloon. */
+    uint64_t private_pages, shared_pages, swapped_pages, ballooned_pages;
+    /* So far: */
+    uint64_t merges, zero_merges, cow_breaks, swap_outs, swap_ins, scanned;
     uint64_t leaves_allocated;  /* p2m leaf tables */
     uint64_t mmio_reads, mmio_writes;
     uint64_t code_write_hooks, pt_write_hooks;
@@ -145,6 +162,12 @@ struct physmem {
      * physmem_dirty_restart. */
     uint64_t *dirty;
     uint8_t *zero_page;    /* shared, never written */
+    /* Host pages come from here (hostpool.h); owned when own_pool. */
+    struct hostpool *pool;
+    int own_pool;
+    uint32_t evict_hand;   /* the clock hand (page number) for eviction */
+    uint32_t scan_hand;    /* the sharing scanner's next page */
+    uint32_t *scan_sum;    /* per RAM page: checksum at the last scan */
     uint8_t *ones_page;    /* open bus reads, never written */
     struct physmem_stats stats;
 };
@@ -254,19 +277,48 @@ static inline int physmem_page_dirty(const struct physmem *pm, uint32_t gpa)
 void physmem_mark_all_dirty(struct physmem *pm);
 void physmem_dirty_restart(struct physmem *pm);
 
-/* The balloon's side (the guest gave RAM page `gpa` up / takes it back).
- * Release: the host page is freed and the page reads as the shared zero
- * page until its next write allocates it anew; watch hooks run as for a
- * store to the whole page and the listeners are told (a never-written
- * page has nothing to free). Reclaim (deflate): nothing to do here, the
- * host page comes back on the next write. Both return 0, or -1 when
- * `gpa` is not RAM. */
-int physmem_release_page(struct physmem *pm, uint32_t gpa);
-int physmem_reclaim_page(struct physmem *pm, uint32_t gpa);
-/* Host pages of RAM held now (allocated minus released). */
+/* Host pages this machine's RAM holds privately now (not shared frames,
+ * not swapped out, not ballooned). */
 uint64_t physmem_pages_resident(const struct physmem *pm);
 
 /* Host pages of RAM allocated so far. */
 uint64_t physmem_pages_allocated(const struct physmem *pm);
+
+/* RAM pages that read the zero page now (never written, or merged back
+ * into it; ballooned pages are counted apart), of one machine and of
+ * every machine in a pool. */
+uint64_t physmem_zero_pages(const struct physmem *pm);
+uint64_t physmem_pool_zero_pages(const struct hostpool *pool);
+
+/* Take host pages from `pool` (shared with other machines) instead of
+ * the physmem's own unlimited one. Only before any page is allocated:
+ * returns -1 after that, or when the pool has no room for a member. */
+int physmem_set_pool(struct physmem *pm, struct hostpool *pool);
+
+/* The balloon's side (the guest gave RAM page `gpa` up / takes it back).
+ * Release: the host page goes back to the pool, the page reads as zero
+ * from now on and counts as ballooned. Reclaim (deflate): it stops
+ * counting as ballooned; its host page comes back on the next write, as
+ * for any zero page (a write to a released page reclaims it too).
+ * Both return 0, or -1 when `gpa` is not RAM. */
+int physmem_release_page(struct physmem *pm, uint32_t gpa);
+int physmem_reclaim_page(struct physmem *pm, uint32_t gpa);
+
+/* Drop RAM page `gpa`'s content: it reads as zero (restoring a state). */
+void physmem_clear_page(struct physmem *pm, uint32_t gpa);
+
+/* The bytes of RAM page `gpa` (whatever ROM or MMIO overlays it), or
+ * NULL when they are all zero because no host page holds them. A page
+ * in the swap file is read back. For savers and hashers, not for
+ * stores. */
+const uint8_t *physmem_ram_content(const struct physmem *pm, uint32_t gpa);
+
+/* Content-based sharing (mmu/pageshare.c): look at up to `budget`
+ * pages from the scanner's hand on; each written page is hashed, and
+ * merged into the zero page if all zero, or (when its hash was the same
+ * at the last visit) into a shared frame with the same bytes, in this
+ * machine or another of the pool. Deterministic: the same calls on the
+ * same memory do the same. */
+void physmem_share_scan(struct physmem *pm, unsigned budget);
 
 #endif

@@ -72,6 +72,8 @@ static void catch_signal(int sig)
 struct frontend {
     struct debug_session dbg;
     const struct cli_options *opt;
+    struct hostpool *pool;    /* the process's host page pool */
+    uint64_t next_memstats_ns;   /* --stats-interval: next line due */
     int save_failed;          /* a --save-state write failed (reported) */
 };
 
@@ -106,6 +108,13 @@ static int frontend_poll(void *opaque)
         pending_stats = 0;
         if (f->dbg.stats_on)
             print_stats(f);
+    }
+    if (f->opt->stats_interval_ms) {
+        uint64_t now = machine_time_ns(f->dbg.m), every = f->opt->stats_interval_ms * 1000000u;
+        if (now >= f->next_memstats_ns) {
+            machine_hostpool_print_line(f->pool, f->dbg.m, stderr);
+            f->next_memstats_ns = (now / every + 1) * every;
+        }
     }
     if (pending_ring) {
         pending_ring = 0;
@@ -380,9 +389,19 @@ int main(int argc, char **argv)
         free(f);
         return EXIT_BAD_INPUT;
     }
-    if (machine_create(m, &mo, err, sizeof err) != 0) {
+    if (opt.swap && !opt.host_mem_mib) {
+        print_error("--swap needs --host-mem (without a limit nothing is ever evicted)");
+        free(m);
+        free(balloon_steps);
+        free(f);
+        return EXIT_BAD_INPUT;
+    }
+    f->pool = machine_hostpool_create(opt.host_mem_mib, opt.swap, err, sizeof err);
+    mo.pool = f->pool;
+    if (!f->pool || machine_create(m, &mo, err, sizeof err) != 0) {
         print_error(err);
         replay_log_free(&log);
+        machine_hostpool_destroy(f->pool);
         free(m);
         free(balloon_steps);
         free(f);
@@ -399,6 +418,7 @@ int main(int argc, char **argv)
         if (rc != 0) {
             print_error(err);
             machine_destroy(m);
+            machine_hostpool_destroy(f->pool);
             free(m);
             free(balloon_steps);
             free(f);
@@ -417,6 +437,7 @@ int main(int argc, char **argv)
         replay_record_create(m, NULL, "", 0, 0, err, sizeof err) != 0) {
         print_error(err);
         machine_destroy(m);
+        machine_hostpool_destroy(f->pool);
         free(m);
         free(balloon_steps);
         free(f);
@@ -425,6 +446,7 @@ int main(int argc, char **argv)
     if (opt.replay && replay_replay_create(m, opt.replay, &log, opt.perturb, err, sizeof err) != 0) {
         print_error(err);
         machine_destroy(m);
+        machine_hostpool_destroy(f->pool);
         free(m);
         free(balloon_steps);
         free(f);
@@ -433,6 +455,7 @@ int main(int argc, char **argv)
     if (mo.lockstep && machine_lockstep_attach(m, err, sizeof err) != 0) {
         print_error(err);
         machine_destroy(m);
+        machine_hostpool_destroy(f->pool);
         free(m);
         free(balloon_steps);
         free(f);
@@ -652,6 +675,8 @@ int main(int argc, char **argv)
                         why == MACHINE_STOP_SHUTDOWN ? "triple fault" : "stopped by a signal");
     if (d->gdb_on)
         gdbstub_report_exit(&d->gdb, status);
+    if (opt.stats_interval_ms)   /* the series ends where the run did */
+        machine_hostpool_print_line(f->pool, m, stderr);
     if (opt.stats)
         print_stats(f);
     if (opt.report_pg)
@@ -660,6 +685,7 @@ int main(int argc, char **argv)
     /* The machine goes first: its translator's last flush is a block
      * event, which the trace writes to trace_out. */
     machine_destroy(m);
+    machine_hostpool_destroy(f->pool);
     debug_session_free(d);
     if (trace_out && trace_out != stderr &&
         finish_output(trace_out, 1, "--trace-file", opt.trace_file) != 0)
@@ -688,6 +714,7 @@ fail:
     /* The machine goes first: its translator's last flush is a block
      * event, which the trace writes to trace_out. */
     machine_destroy(m);
+    machine_hostpool_destroy(f->pool);
     debug_session_free(d);
     if (trace_out && trace_out != stderr)
         fclose(trace_out);

@@ -104,12 +104,13 @@ static int close_output(FILE *f, const char *what, const char *name, unsigned n)
     return bad ? -1 : 0;
 }
 
-static int setup(struct guest *g, char *err, size_t errsz)
+static int setup(struct guest *g, struct hostpool *pool, char *err, size_t errsz)
 {
     g->opt.bios = cli_data_file(g->opt.bios, g->bios_buf, sizeof g->bios_buf);
     g->opt.vga_bios = cli_data_file(g->opt.vga_bios, g->vga_bios_buf, sizeof g->vga_bios_buf);
     if (cli_machine_options(&g->opt, &g->mo, &g->steps, err, errsz) != 0)
         return -1;
+    g->mo.pool = pool;   /* all the guests' RAM from the one pool */
     g->m = malloc(sizeof *g->m);
     g->dbg = calloc(1, sizeof *g->dbg);
     if (!g->m || !g->dbg) {
@@ -208,12 +209,33 @@ static void destroy(struct guest *g)
 
 struct run_ctx {
     int (*stop_signal)(void);
+    struct hostpool *pool;
+    uint64_t interval_ns, next_ns;   /* --stats-interval */
 };
+
+/* --stats-interval: one memstats line of the pool, on the first guest
+ * still running's clock (vm1's while it runs). */
+static void memstats(struct run_ctx *c, struct vmset *s, int last)
+{
+    if (!c->interval_ns)
+        return;
+    struct machine *m = NULL;
+    for (unsigned i = 0; i < s->n && !m; i++)
+        if (s->running[i] || last)
+            m = s->vm[i];
+    if (!m)
+        return;
+    uint64_t now = machine_time_ns(m);
+    if (last || now >= c->next_ns) {
+        machine_hostpool_print_line(c->pool, m, stderr);
+        c->next_ns = (now / c->interval_ns + 1) * c->interval_ns;
+    }
+}
 
 static int between_rounds(void *opaque, struct vmset *s)
 {
-    (void)s;
     struct run_ctx *c = opaque;
+    memstats(c, s, 0);
     return c->stop_signal() != 0;
 }
 
@@ -232,6 +254,7 @@ int cli_multi_vm_main(const struct cli_vm_split *split, int (*stop_signal)(void)
     }
     unsigned n = split->n, made = 0;
     int status = EXIT_BAD_INPUT;
+    struct hostpool *pool = NULL;
     /* Every guest's command line first, so a mistake in the last is found
      * before anything runs or any file is written. */
     for (unsigned i = 0; i < n; i++) {
@@ -250,8 +273,18 @@ int cli_multi_vm_main(const struct cli_vm_split *split, int (*stop_signal)(void)
             goto out;
         }
     }
+    if (proc.swap && !proc.host_mem_mib) {
+        fprintf(stderr, "shadow86: --swap needs --host-mem (without a limit nothing is ever "
+                        "evicted)\n");
+        goto out;
+    }
+    pool = machine_hostpool_create(proc.host_mem_mib, proc.swap, err, sizeof err);
+    if (!pool) {
+        fprintf(stderr, "shadow86: %s\n", err);
+        goto out;
+    }
     for (; made < n; made++)
-        if (setup(&g[made], err, sizeof err) != 0) {
+        if (setup(&g[made], pool, err, sizeof err) != 0) {
             fprintf(stderr, "shadow86: %s\n", err);
             goto out;
         }
@@ -266,12 +299,13 @@ int cli_multi_vm_main(const struct cli_vm_split *split, int (*stop_signal)(void)
     struct vmset set;
     vmset_init(&set, proc.vm_slice);
     balloon_policy_init(&set.policy, proc.balloon_watermark_mib);
-    struct run_ctx ctx = { stop_signal };
+    struct run_ctx ctx = { stop_signal, pool, proc.stats_interval_ms * 1000000u, 0 };
     set.between = between_rounds;
     set.between_opaque = &ctx;
     for (unsigned i = 0; i < n; i++)
         vmset_add(&set, g[i].m);
     vmset_run(&set);
+    memstats(&ctx, &set, 1);   /* the series ends where the run did */
 
     int sig = stop_signal();
     int output_error = 0;
@@ -314,6 +348,7 @@ int cli_multi_vm_main(const struct cli_vm_split *split, int (*stop_signal)(void)
 out:
     for (unsigned i = 0; i < made; i++)
         destroy(&g[i]);
+    machine_hostpool_destroy(pool);   /* after its members */
     free(g);
     return status;
 }

@@ -481,7 +481,8 @@ int cli_parse_process(int argc, char **argv, struct cli_options *o, char *err, s
 /* Options that belong to the process, not to one guest, with -vm. */
 static int process_wide(int id)
 {
-    return id == OPT_STATS || id == OPT_STATS_FORMAT || id == OPT_VM_SLICE ||
+    return id == OPT_STATS || id == OPT_STATS_FORMAT || id == OPT_STATS_INTERVAL ||
+           id == OPT_HOST_MEM || id == OPT_SWAP || id == OPT_VM_SLICE ||
            id == OPT_BALLOON_WATERMARK || id == OPT_HELP;
 }
 
@@ -799,6 +800,37 @@ static int parse(int argc, char **argv, struct cli_options *o, int process, char
             o->code_buffer_bytes = (size_t)(v * unit);
             break;
         }
+        case OPT_HOST_MEM: {
+            uint64_t n;
+            if (parse_count("host-mem", val, &n, err, errsz) != 0)
+                return -1;
+            if (n < HOSTPOOL_MIN_MIB || n > (1u << 20)) {
+                snprintf(err, errsz, "--host-mem: %s MiB is out of range (%u to %u)", val,
+                         HOSTPOOL_MIN_MIB, 1u << 20);
+                return -1;
+            }
+            o->host_mem_mib = (uint32_t)n;
+            break;
+        }
+        case OPT_SWAP:
+            o->swap = val;
+            break;
+        case OPT_SHARE_SCAN: {
+            char *end;
+            errno = 0;
+            unsigned long long n = strtoull(val, &end, 10);
+            if (!*val || *val < '0' || *val > '9' || *end || errno || n > 1000000) {
+                snprintf(err, errsz, "--share-scan: '%s' is not a number from 0 to 1000000",
+                         val);
+                return -1;
+            }
+            o->share_scan = (uint32_t)n;
+            break;
+        }
+        case OPT_STATS_INTERVAL:
+            if (parse_count("stats-interval", val, &o->stats_interval_ms, err, errsz) != 0)
+                return -1;
+            break;
         case OPT_CODE_CACHE: {
             uint64_t n;
             if (parse_count("code-cache", val, &n, err, errsz) != 0)

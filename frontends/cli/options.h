@@ -34,6 +34,10 @@ struct cli_options {
     const char *trace_file;    /* --trace-file FILE (default: stderr) */
     uint64_t trace_max_mib;    /* --trace-max MB (0: no limit) */
     int stats;                 /* --stats */
+    uint32_t host_mem_mib;     /* --host-mem MB (0: no limit) */
+    const char *swap;          /* --swap FILE */
+    uint32_t share_scan;       /* --share-scan N pages per million instructions */
+    uint64_t stats_interval_ms;   /* --stats-interval MS (0: off) */
     /* debug/ options (docs/debug.md) */
     int trace_att;             /* --trace-syntax att */
     uint64_t trace_from, trace_to;   /* --trace-insns FROM-TO (to = UINT64_MAX: open) */

@@ -1,9 +1,10 @@
 #!/bin/sh
 # linux_overcommit.sh -- the source's overcommit scenario, scaled:
 #   linux_overcommit.sh EMULATOR SOURCE_DIR [WATERMARK_MB]
-# Three Debian guests of 256 MiB each in one process (-vm), each with a
-# virtio-balloon, under the balloon policy (--balloon-watermark, default
-# 256 MiB: well below the ~330 MiB the three touch). Each boots, loads
+# Three Debian guests of 256 MiB each in one process (-vm) sharing one
+# host page pool of 400 MiB (--host-mem 400, with a --swap file), each
+# with a virtio-balloon, under the balloon policy (--balloon-watermark,
+# default 256 MiB: below the ~330 MiB the three touch). Each boots, loads
 # Debian's virtio_pci and virtio_balloon, writes and deletes 64 MiB of a
 # known pattern twice (/etc/s86/memload.sh) and powers off. Checked: every
 # guest's md5s equal the host's, each script ends with status 0, the
@@ -38,7 +39,8 @@ guest() {
 }
 start=$(date +%s)
 # shellcheck disable=SC2046
-timeout -k 10 "${SHADOW86_GUEST_TIMEOUT:-1200}" "$emu" --stats $policy \
+timeout -k 10 "${SHADOW86_GUEST_TIMEOUT:-1200}" "$emu" --host-mem 400 --swap "$tmp/swap" \
+    --stats --stats-interval 1000 $policy \
     $(guest 1) -append "console=ttyS0 cryptomgr.notests=1 noisapnp s86.script=memload" \
     $(guest 2) -append "console=ttyS0 cryptomgr.notests=1 noisapnp s86.script=memload" \
     $(guest 3) -append "console=ttyS0 cryptomgr.notests=1 noisapnp s86.script=memload" \
@@ -71,13 +73,15 @@ if [ "$fail" -ne 0 ]; then
     exit 1
 fi
 peak=$(stat vmset.policy.peak_resident_pages)
+grep '^memstats ' "$tmp/err" >"${OVERCOMMIT_MEMSTATS:-/dev/null}"
 echo "linux_overcommit: 3 x 256 MiB guests, watermark ${mark} MiB: all md5s match, all powered off," \
      "${secs} s wall, $(stat vmset.rounds) rounds"
 echo "linux_overcommit: policy: ${infl:-0} inflations, $(stat vmset.policy.deflations) deflations," \
-     "peak resident $((${peak:-0} / 256)) MiB"
+     "$(stat vmset.policy.give_ups) give-ups, peak pool resident $((${peak:-0} / 256)) MiB," \
+     "swap outs $(stat vm1.hostpool.swap_outs)"
 for n in 1 2 3; do
-    echo "linux_overcommit: vm$n: resident $(($(stat vm$n.physmem.pages_resident) / 256)) MiB at the end," \
-         "allocated $(stat vm$n.physmem.pages_allocated) pages, released $(stat vm$n.physmem.pages_released)," \
+    echo "linux_overcommit: vm$n: private $(($(stat vm$n.physmem.private_pages) / 256)) MiB at the end," \
+         "allocated $(stat vm$n.physmem.pages_allocated) pages," \
          "balloon inflated $(stat vm$n.balloon.inflated_pages) deflated $(stat vm$n.balloon.deflated_pages)" \
          "target $(stat vm$n.balloon.target_pages)"
 done

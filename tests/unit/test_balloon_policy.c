@@ -19,8 +19,7 @@ static struct balloon_policy p;
 static void guest(unsigned i, uint64_t resident, uint64_t free_mib)
 {
     struct machine *m = vm[i];
-    m->mem.stats.pages_allocated = resident;
-    m->mem.stats.pages_released = 0;
+    m->mem.stats.private_pages = resident;
     m->balloon.present = 1;
     m->balloon.dev.ram_pages = 65536;
     m->balloon.dev.vp.status = VIRTIO_STATUS_DRIVER_OK;

@@ -246,48 +246,6 @@ START_TEST(listeners_hear_mapping_changes)
 }
 END_TEST
 
-START_TEST(release_returns_the_zero_page)
-{
-    struct change_log c = { 0 };
-    struct hook_log l = { 0 };
-    physmem_write(&pm, 0x7FFC, 4, 0x11223344u);
-    physmem_write8(&pm, 0x8000, 9);
-    physmem_set_code_hook(&pm, code_hook, &l);
-    physmem_watch(&pm, 0x7000, PHYSMEM_WATCH_CODE);
-    ck_assert_int_eq(physmem_add_listener(&pm, on_change, &c), 0);
-    physmem_dirty_restart(&pm);
-    c.calls = 0;
-    ck_assert_uint_eq(physmem_pages_resident(&pm), 2);
-    ck_assert_int_eq(physmem_release_page(&pm, 0x7ABC), 0);
-    /* Reads see zeros; the code on it heard of a whole-page store; the
-     * caches were told; the page is dirty; its neighbour is untouched. */
-    ck_assert_uint_eq(physmem_read(&pm, 0x7FFC, 4), 0);
-    ck_assert_ptr_eq(physmem_read_page(&pm, 0x7000), pm.zero_page);
-    ck_assert_uint_eq(l.calls, 1);
-    ck_assert_uint_eq(l.gpa, 0x7000);
-    ck_assert_uint_eq(l.size, PHYSMEM_PAGE_SIZE);
-    ck_assert_uint_eq(c.calls, 1);
-    ck_assert_uint_eq(c.gpa, 0x7000);
-    ck_assert_int_eq(physmem_page_dirty(&pm, 0x7000), 1);
-    ck_assert_uint_eq(physmem_read8(&pm, 0x8000), 9);
-    ck_assert_uint_eq(physmem_pages_resident(&pm), 1);
-    ck_assert_uint_eq(pm.stats.pages_released, 1);
-    /* Released again, never written, past RAM, ROM: nothing happens. */
-    ck_assert_int_eq(physmem_release_page(&pm, 0x7000), 0);
-    ck_assert_int_eq(physmem_release_page(&pm, 0x200000), 0);
-    ck_assert_int_eq(physmem_release_page(&pm, 0x10000000), -1);
-    ck_assert_int_eq(physmem_reclaim_page(&pm, 0x7000), 0);
-    ck_assert_int_eq(physmem_reclaim_page(&pm, 0x10000000), -1);
-    ck_assert_uint_eq(pm.stats.pages_released, 1);
-    ck_assert_uint_eq(c.calls, 1);
-    /* The next write allocates it anew. */
-    physmem_unwatch(&pm, 0x7000, PHYSMEM_WATCH_CODE);
-    physmem_write8(&pm, 0x7001, 3);
-    ck_assert_uint_eq(physmem_read(&pm, 0x7000, 4), 0x300);
-    ck_assert_uint_eq(physmem_pages_resident(&pm), 2);
-}
-END_TEST
-
 START_TEST(a20_gate_wraps_at_1mib)
 {
     physmem_write8(&pm, 0x100010, 0xAB);
@@ -364,7 +322,6 @@ int main(void)
     tcase_add_test(tc, pam_modes_switch_per_chunk);
     tcase_add_test(tc, mmio_dispatch_and_split);
     tcase_add_test(tc, watch_hooks_run_before_the_store);
-    tcase_add_test(tc, release_returns_the_zero_page);
     tcase_add_test(tc, listeners_hear_mapping_changes);
     tcase_add_test(tc, a20_gate_wraps_at_1mib);
     tcase_add_test(tc, large_ram_costs_nothing_untouched);
