@@ -77,8 +77,10 @@ void opl3_render(void *opl3, uint64_t end)
     uint32_t gl = 1, gr = 1;
     int scaled = s->mixer != NULL;
     if (scaled) {
-        gl = sb16_gain_q16(s->mixer[0x30] >> 3) * sb16_gain_q16(s->mixer[0x34] >> 3) >> 16;
-        gr = sb16_gain_q16(s->mixer[0x31] >> 3) * sb16_gain_q16(s->mixer[0x35] >> 3) >> 16;
+        gl = (uint32_t)((uint64_t)sb16_gain_q16(s->mixer[0x30] >> 3) *
+                        sb16_gain_q16(s->mixer[0x34] >> 3) >> 16);
+        gr = (uint32_t)((uint64_t)sb16_gain_q16(s->mixer[0x31] >> 3) *
+                        sb16_gain_q16(s->mixer[0x35] >> 3) >> 16);
     }
     if (s->out.enabled)
         while (s->out.next < s->frame)   /* (not expected: keeps the sources in step) */
