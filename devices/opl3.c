@@ -278,7 +278,8 @@ int opl3_load(struct opl3 *s, struct state_reader *r)
     if (state_load_layout(r, &opl3_layout, NULL, s) != 0)
         return -1;
     /* The native samples must be the ones frame `frame` starts from. */
-    if (s->frame > UINT64_MAX / OPL3_RATE || s->base > s->frame * OPL3_RATE / AUDIO_RATE)
+    if (s->frame > UINT64_MAX / OPL3_RATE || s->base > s->frame * OPL3_RATE / AUDIO_RATE ||
+        (s->status & 0x1F))
         return -1;
     for (unsigned i = 0; i < OPL3_OPERATORS; i++)
         opl3_update_op(s, i);   /* the derived fields; keys are saved as they were */

@@ -2,8 +2,8 @@
  * F-number and block plays at F * 49716 / 2^(20 - block) Hz (zero
  * crossings and a DFT at that bin), the envelope's attack and decay follow
  * the datasheet's decay time per rate, the waveform registers (4 in OPL2
- * mode, 8 with NEW), the 4-operator connections, the CHA/CHB outputs, the
- * timers' flags at their virtual times, and a saved state playing on bit
+ * mode, 8 with NEW), the 4-operator connections, the CHA/CHB outputs,
+ * rhythm mode's bass drum and hi-hat, the timers' flags at their virtual times, and a saved state playing on bit
  * for bit. */
 #include <check.h>
 #include <math.h>
@@ -338,6 +338,39 @@ START_TEST(stereo_outputs)
 }
 END_TEST
 
+START_TEST(rhythm)
+{
+    double f = 580 * (double)OPL3_RATE / 65536;
+    op(0, 0x10, 1, 0, 0, 0, 0, 0);    /* bass drum: modulator silent */
+    op(0, 0x13, 1, 15, 0, 0, 15, 0);  /* ... carrier */
+    w(0xC6, 0x01);                    /* CNT: the carrier alone */
+    note(6, 580, 4, 0);
+    op(0, 0x11, 1, 15, 0, 0, 15, 0);  /* hi-hat (channel 7's first operator) */
+    note(7, 580, 4, 0);
+    size_t n;
+    w(0xBD, 0x10);                    /* the drum bit without rhythm mode */
+    int16_t *v = play(50000000ull, 0, &n);
+    ck_assert_int_eq(peak(v, n), 0);
+    free(v);
+
+    w(0xBD, 0x30);                    /* rhythm mode, bass drum */
+    free(play(5000000ull, 0, &n));
+    v = play(200000000ull, 0, &n);
+    double a = dft(v, n, f);
+    ck_assert_msg(a > 7900 && a < 8300, "bass drum: %.0f at %.1f Hz (twice a voice's level)", a, f);
+    free(v);
+    w(0xBD, 0x20);
+    free(play(20000000ull, 0, &n));
+
+    w(0xBD, 0x21);                    /* hi-hat: phase from bits and noise */
+    v = play(200000000ull, 0, &n);
+    a = dft(v, n, f);
+    ck_assert_int_ge(peak(v, n), 4000);
+    ck_assert_msg(a < peak(v, n) / 2, "hi-hat: a tone of %.0f at %.1f Hz", a, f);
+    free(v);
+}
+END_TEST
+
 START_TEST(timers)
 {
     /* The AdLib detection sequence. */
@@ -443,6 +476,7 @@ int main(void)
     tcase_add_test(tc, waveforms);
     tcase_add_test(tc, four_operator);
     tcase_add_test(tc, stereo_outputs);
+    tcase_add_test(tc, rhythm);
     tcase_add_test(tc, timers);
     tcase_add_test(tc, saved_state_plays_on);
     suite_add_tcase(s, tc);
