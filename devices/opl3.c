@@ -111,6 +111,30 @@ void opl3_catch_up(void *opl3)
     opl3_render(s, audio_frame_at(clock_now(s->clock)));
 }
 
+static int sounding(const struct opl3 *s)
+{
+    for (unsigned i = 0; i < OPL3_OPERATORS; i++)
+        if (s->op[i].eg_state != OPL3_EG_OFF)
+            return 1;
+    return 0;
+}
+
+/* The tick runs while an operator sounds (armed by register writes). */
+static void arm_tick(struct opl3 *s)
+{
+    if (!sounding(s))
+        clock_cancel(s->clock, s->timer);
+    else if (clock_deadline(s->clock, s->timer) == CLOCK_NEVER)
+        clock_schedule(s->clock, s->timer, clock_now(s->clock) + OPL3_TICK_NS);
+}
+
+static void tick(void *opaque)
+{
+    struct opl3 *s = opaque;
+    opl3_catch_up(s);
+    arm_tick(s);
+}
+
 /* ---- Registers */
 
 static void update_channel(struct opl3 *s, unsigned ch)
@@ -152,6 +176,7 @@ void opl3_write(struct opl3 *s, unsigned reg, uint8_t v)
         if (reg == 0x08 && (v & 0x80))
             devlog_once(s->log, &s->logged, LOG_CSM, "opl3: CSM speech mode (0x08 bit 7) not modelled\n");
         opl3_update_all(s);
+        arm_tick(s);
         return;
     }
     if (r >= 0x20 && r < 0xA0) {
@@ -163,10 +188,12 @@ void opl3_write(struct opl3 *s, unsigned reg, uint8_t v)
         if (slot >= 0)
             opl3_update_op(s, (unsigned)slot);
     } else if ((r >= 0xA0 && r <= 0xA8) || (r >= 0xB0 && r <= 0xB8)) {
-        if (r >= 0xB0)
+        if (r >= 0xB0) {
             opl3_update_all(s);   /* key on/off (and 4-op partners) */
-        else
+            arm_tick(s);
+        } else {
             update_channel(s, bank * 9 + (r & 0x0F));
+        }
     }
     /* 0x01 (test), 0x02/0x03 (timer counts), 0xC0-0xC8 (read as used),
      * bank 1's unused ones: stored. */
@@ -220,6 +247,7 @@ void opl3_reset(struct opl3 *s)
     }
     s->noise = 1;
     opl3_update_all(s);
+    clock_cancel(s->clock, s->timer);
 }
 
 int opl3_init(struct opl3 *s, struct iobus *bus, struct clock *clock, const uint16_t *ports,
@@ -232,6 +260,9 @@ int opl3_init(struct opl3 *s, struct iobus *bus, struct clock *clock, const uint
     /* Time 0 is native sample 0; the frames start at now (wiring). */
     s->frame = audio_frame_at(clock_now(clock));
     s->base = s->frame * OPL3_RATE / AUDIO_RATE;
+    s->timer = clock_timer_add(clock, "opl3", tick, s);
+    if (s->timer < 0)
+        return -1;
     opl3_reset(s);
     for (; *ports; ports++)
         if (iobus_register(bus, *ports, 4, opl3_io_read, opl3_io_write, s, "opl3") != 0)

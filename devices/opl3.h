@@ -28,7 +28,12 @@
  * effect at the first output frame at or after the write, and two runs
  * give the same samples bit for bit.
  *
- * The timers need no clock timer: the OPL's IRQ output is not wired on
+ * While any operator sounds, a clock timer brings the chip up to date
+ * every OPL3_TICK_NS of machine time, so that without an audio output
+ * (where nothing else collects frames) the work is spread evenly rather
+ * than done in one piece at the guest's next register write.
+ *
+ * The chip's own timers need no clock timer: the OPL's IRQ output is not wired on
  * the SB16 (nor on the AdLib's common jumpering), so nothing but a status
  * read can see them; a read computes the overflows up to now from the
  * machine clock. A started timer overflows (256 - count) * 80 us (timer 1)
@@ -52,6 +57,7 @@
 #define OPL3_ADLIB_BASE 0x388
 #define OPL3_T1_NS 80000ull       /* timer 1: one count */
 #define OPL3_T2_NS 320000ull      /* timer 2 */
+#define OPL3_TICK_NS 50000000ull  /* catch-up period while a note sounds */
 
 /* Status register bits. */
 #define OPL3_ST_IRQ 0x80
@@ -83,6 +89,7 @@ struct opl3_op {
 
 struct opl3 {
     struct clock *clock;
+    int timer;             /* the catch-up tick */
     FILE *log;
     uint32_t logged;
     const uint8_t *mixer;  /* the SB16 mixer's registers (master, FM), or NULL: 0 dB */

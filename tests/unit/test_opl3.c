@@ -421,6 +421,31 @@ START_TEST(timers)
 }
 END_TEST
 
+START_TEST(tick_spreads_the_work)
+{
+    /* No audio output: only the tick brings the chip up to date. */
+    audio_src_start(&chip.out, 0, chip.frame);
+    sine_voice(1);
+    w(0x83, 0x0F);
+    ck_assert_uint_eq(clock_deadline(&h.clock, chip.timer), CLOCK_NEVER);
+    note(0, 580, 4, 1);
+    ck_assert_uint_ne(clock_deadline(&h.clock, chip.timer), CLOCK_NEVER);
+    harness_advance(&h, 1000000000ull);
+    uint64_t due = audio_frame_at(clock_now(&h.clock));
+    uint64_t tick_frames = OPL3_TICK_NS * AUDIO_RATE / 1000000000ull + 1;
+    ck_assert_msg(chip.frame + tick_frames >= due && chip.frame <= due,
+                  "the chip is at frame %llu, now is %llu", (unsigned long long)chip.frame,
+                  (unsigned long long)due);
+    /* Released and silent: the tick stops. */
+    note(0, 580, 4, 0);
+    harness_advance(&h, 200000000ull);
+    ck_assert_uint_eq(clock_deadline(&h.clock, chip.timer), CLOCK_NEVER);
+    uint64_t at = chip.frame;
+    harness_advance(&h, 1000000000ull);
+    ck_assert_uint_eq(chip.frame, at);
+}
+END_TEST
+
 START_TEST(saved_state_plays_on)
 {
     w(0x105, 1);
@@ -478,6 +503,7 @@ int main(void)
     tcase_add_test(tc, stereo_outputs);
     tcase_add_test(tc, rhythm);
     tcase_add_test(tc, timers);
+    tcase_add_test(tc, tick_spreads_the_work);
     tcase_add_test(tc, saved_state_plays_on);
     suite_add_tcase(s, tc);
     return check_run(s);
