@@ -262,6 +262,11 @@ struct cpu {
     int shutdown;
     uint8_t irq_shadow;       /* enum irq_shadow: no interrupt before the next insn */
     int stop_requested;
+    /* Set by the run loop while INTR waits for IF = 0 to end: the
+     * instruction that sets IF then ends the run (stop_requested), so the
+     * interrupt is taken at its first boundary without stepping the CPU
+     * one instruction at a time until then. Not state: set every pass. */
+    uint8_t intr_waiting;
 
     struct physmem *mem;
     /* Paging ([mmu]): the MMU is owned by the machine (NULL: paging
