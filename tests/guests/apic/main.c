@@ -410,6 +410,11 @@ u32 guest_main(u32 magic, u32 info)
                      "mov $0x10, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\tmov %%ax, %%ss"
                      : : "m"(gdtr), "m"(idtr) : "eax", "memory");
     puts("apic guest\n");
+    /* A direct boot leaves the 8259s as firmware does (timer and
+     * keyboard open, docs/platform.md): close them, or IRQ 0 comes
+     * through LINT0 as ExtINT at vector 8 as soon as IF is set. */
+    outb_(0x21, 0xFF);
+    outb_(0xA1, 0xFF);
     identity();
     tpr_and_nesting();
     ipis();
