@@ -559,6 +559,12 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
                              skipped / CLOCK_NS_PER_INSN;
         if (m->quit_requested)
             return MACHINE_STOP_QUIT;
+        /* A guest idling with a timer armed may end every slice in HLT:
+         * poll here too, or a stop request (SIGTERM, a debugger's
+         * interrupt) is never seen. The CPU stays halted: a run resumed
+         * after the stop goes on idling. */
+        if (m->debug_poll.fn && m->debug_poll.fn(m->debug_poll.opaque))
+            return MACHINE_STOP_DEBUG;
         break;
     case CPU_EXIT_SHUTDOWN:
         if (machine_shutdown(m))
