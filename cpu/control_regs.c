@@ -68,7 +68,7 @@ void cpu_write_cr3(struct cpu *cpu, uint32_t v)
  * either). */
 #define CR4_OSFXSR 0x00000200u
 #define CR4_KNOWN (0x000001FFu | CR4_OSFXSR)
-#define CR4_IMPLEMENTED (0x0000000Fu | CR4_PAGING | CR4_OSFXSR)   /* VME PVI ([system]: cpu/v86.c) TSD DE (cpu/debug.c); PSE PAE PGE ([mmu]); OSFXSR (cpu/ops_fpu.c: no XMM state) */
+#define CR4_IMPLEMENTED (0x0000000Fu | CR4_PAGING | CR4_PCE | CR4_OSFXSR)   /* VME PVI ([system]: cpu/v86.c) TSD DE (cpu/debug.c); PSE PAE PGE ([mmu]); PCE (RDPMC, cpu/ops_system.c); OSFXSR (cpu/ops_fpu.c: no XMM state) */
 
 void cpu_write_cr4(struct cpu *cpu, uint32_t v)
 {

@@ -199,6 +199,12 @@ struct cpu_msrs {
     uint64_t mtrr_def_type;
     uint64_t mtrr_var[2 * CPU_MTRR_VAR_COUNT];
     uint64_t mtrr_fixed[CPU_MTRR_FIXED_COUNT];
+    /* P6 performance monitoring (SDM Vol. 3, 19.6.8 "P6 family"): two
+     * 40-bit counters and their event selects. Nothing is counted: the
+     * counters hold what was written (RDMSR, RDPMC). */
+    uint64_t perfctr[2];
+    uint32_t perfevtsel[2];
+    uint64_t misc_enable;     /* IA32_MISC_ENABLE (0x1A0) */
 };
 
 /* Interrupt shadows (SDM Vol. 3, 6.8.3): after STI that set IF, and after
