@@ -1,7 +1,13 @@
 /* CR0/CR3/CR4 writes and INVLPG: validation per the SDM and what each
  * does to cached translations (SDM Vol. 3, 4.10.4: a CR3 load flushes
- * non-global translations; toggling CR4.PGE, PAE or PSE, or CR0.PG or WP,
- * flushes everything; INVLPG flushes one page, global or not). */
+ * non-global translations; toggling CR0.PG flushes everything, and so
+ * does toggling CR4.PGE, PAE or PSE while paging is on (Linux toggles PGE
+ * to flush global entries; it must take the others too); INVLPG flushes
+ * one page, global or not). With paging off nothing is translated, so
+ * the CR4 paging bits change no cached entry. CR0.WP is not part of a
+ * translation: the software TLB's supervisor write tags are the only
+ * rights it decides, so setting WP revokes those alone and clearing it
+ * nothing (a write it now allows misses and is filled by a walk). */
 #include "cpu/control_regs.h"
 #include "cpu/except.h"
 #include "mmu/mmu.h"
@@ -47,8 +53,11 @@ void cpu_write_cr0(struct cpu *cpu, uint32_t v)
         load_pdptes(cpu, v, cpu->cr3, cpu->cr4);
     cpu->cr0 = v & (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE |
                     CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG);
-    if ((old ^ cpu->cr0) & (CR0_PG | CR0_WP))
+    uint32_t changed = old ^ cpu->cr0;
+    if (changed & CR0_PG)
         softtlb_flush_all(&cpu->tlb);
+    else if ((changed & CR0_WP) && (cpu->cr0 & (CR0_WP | CR0_PG)) == (CR0_WP | CR0_PG))
+        softtlb_revoke_supervisor_writes(&cpu->tlb);
     if ((old ^ cpu->cr0) & CR0_NE)
         fpu_update_ferr(cpu);   /* FERR# is driven only while NE = 0 (docs/fpu.md) */
 }
@@ -68,7 +77,7 @@ void cpu_write_cr3(struct cpu *cpu, uint32_t v)
  * either). */
 #define CR4_OSFXSR 0x00000200u
 #define CR4_KNOWN (0x000001FFu | CR4_OSFXSR)
-#define CR4_IMPLEMENTED (0x0000000Fu | CR4_PAGING | CR4_OSFXSR)   /* VME PVI ([system]: cpu/v86.c) TSD DE (cpu/debug.c); PSE PAE PGE ([mmu]); OSFXSR (cpu/ops_fpu.c: no XMM state) */
+#define CR4_IMPLEMENTED (0x0000000Fu | CR4_PAGING | CR4_PCE | CR4_OSFXSR)   /* VME PVI ([system]: cpu/v86.c) TSD DE (cpu/debug.c); PSE PAE PGE ([mmu]); PCE (RDPMC, cpu/ops_system.c); OSFXSR (cpu/ops_fpu.c: no XMM state) */
 
 void cpu_write_cr4(struct cpu *cpu, uint32_t v)
 {
@@ -80,7 +89,7 @@ void cpu_write_cr4(struct cpu *cpu, uint32_t v)
     if ((old ^ v) & CR4_PAGING)
         load_pdptes(cpu, cpu->cr0, cpu->cr3, v);
     cpu->cr4 = v;
-    if ((old ^ v) & CR4_PAGING)
+    if (((old ^ v) & CR4_PAGING) && (cpu->cr0 & CR0_PG))
         softtlb_flush_all(&cpu->tlb);
 }
 

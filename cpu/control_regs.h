@@ -7,6 +7,8 @@
 
 #include "cpu/cpu.h"
 
+#define CR4_PCE 0x00000100u   /* RDPMC at any CPL */
+
 /* #GP(0) for invalid combinations (PG without PE, NW without CD). */
 void cpu_write_cr0(struct cpu *cpu, uint32_t value);
 void cpu_write_cr3(struct cpu *cpu, uint32_t value);

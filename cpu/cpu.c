@@ -113,6 +113,8 @@ uint32_t cpu_get_eflags(const struct cpu *cpu)
 
 void cpu_set_eflags(struct cpu *cpu, uint32_t value)
 {
+    if (cpu->intr_waiting && (value & ~cpu->eflags & EFLAGS_IF))
+        cpu->stop_requested = 1;
     cpu->eflags = (value & EFLAGS_DEFINED) | EFLAGS_FIXED1;
     cpu->lf.op = LF_NONE;
 }

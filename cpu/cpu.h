@@ -199,6 +199,12 @@ struct cpu_msrs {
     uint64_t mtrr_def_type;
     uint64_t mtrr_var[2 * CPU_MTRR_VAR_COUNT];
     uint64_t mtrr_fixed[CPU_MTRR_FIXED_COUNT];
+    /* P6 performance monitoring (SDM Vol. 3, 19.6.8 "P6 family"): two
+     * 40-bit counters and their event selects. Nothing is counted: the
+     * counters hold what was written (RDMSR, RDPMC). */
+    uint64_t perfctr[2];
+    uint32_t perfevtsel[2];
+    uint64_t misc_enable;     /* IA32_MISC_ENABLE (0x1A0) */
 };
 
 /* Interrupt shadows (SDM Vol. 3, 6.8.3): after STI that set IF, and after
@@ -262,6 +268,11 @@ struct cpu {
     int shutdown;
     uint8_t irq_shadow;       /* enum irq_shadow: no interrupt before the next insn */
     int stop_requested;
+    /* Set by the run loop while INTR waits for IF = 0 to end: the
+     * instruction that sets IF then ends the run (stop_requested), so the
+     * interrupt is taken at its first boundary without stepping the CPU
+     * one instruction at a time until then. Not state: set every pass. */
+    uint8_t intr_waiting;
 
     struct physmem *mem;
     /* Paging ([mmu]): the MMU is owned by the machine (NULL: paging

@@ -105,7 +105,11 @@ static void step(struct cpu *cpu)
          * copying it per instruction made every traced run 10x slower.
          * See struct cpu_hooks.insn_retired. */
         memcpy(&before, cpu, offsetof(struct cpu, tlb));
-    if (cpu->dr[7] & 0xFF)
+    /* Intel processors do not take an instruction breakpoint on the
+     * instruction after MOV SS / POP SS: the shadow that holds off
+     * interrupts holds it off too, and it is missed, not deferred (the
+     * CPU reports GenuineIntel; AMD would take it). */
+    if ((cpu->dr[7] & 0xFF) && shadow != IRQ_SHADOW_MOV_SS)
         cpu_debug_insn_check(cpu);
     cpu_decode_current(cpu, &in);
     cpu_execute(cpu, &in);

@@ -52,6 +52,7 @@ void cpu_msr_reset(struct cpu *cpu)
     /* xAPIC at its default base, enabled, this CPU the bootstrap one. */
     m->apic_base = 0xFEE00000u | (1u << 11) | (1u << 8);
     m->pat = 0x0007040600070406ull;
+    m->misc_enable = MISC_ENABLE_RESET;
     cpu->efer = 0;
     /* The TSC restarts from 0 at reset (SDM 17.17); icount does not. */
     cpu->tsc_offset = 0 - cpu->icount;
@@ -60,6 +61,14 @@ void cpu_msr_reset(struct cpu *cpu)
 uint64_t cpu_read_tsc(const struct cpu *cpu)
 {
     return cpu->icount + cpu->tsc_offset;
+}
+
+int cpu_pmc_read(const struct cpu *cpu, uint32_t ecx, uint64_t *value)
+{
+    if (ecx > 1)
+        return -1;
+    *value = cpu->msr.perfctr[ecx];
+    return 0;
 }
 
 int cpu_msr_read(const struct cpu *cpu, uint32_t index, uint64_t *value)
@@ -89,6 +98,11 @@ int cpu_msr_read(const struct cpu *cpu, uint32_t index, uint64_t *value)
     case MSR_PAT:          *value = m->pat; return 0;
     case MSR_MTRR_DEF_TYPE: *value = m->mtrr_def_type; return 0;
     case MSR_EFER:         *value = cpu->efer; return 0;
+    case MSR_PERFCTR0:     *value = m->perfctr[0]; return 0;
+    case MSR_PERFCTR1:     *value = m->perfctr[1]; return 0;
+    case MSR_PERFEVTSEL0:  *value = m->perfevtsel[0]; return 0;
+    case MSR_PERFEVTSEL1:  *value = m->perfevtsel[1]; return 0;
+    case MSR_MISC_ENABLE:  *value = m->misc_enable; return 0;
     default:               return -1;
     }
 }
@@ -144,6 +158,27 @@ int cpu_msr_write(struct cpu *cpu, uint32_t index, uint64_t v)
         if ((v & ~0xCFFull) || !mem_type_ok((unsigned)v & 0xFF))
             return -1;
         m->mtrr_def_type = v;
+        return 0;
+    case MSR_PERFCTR0:
+    case MSR_PERFCTR1:
+        /* P6: the low 32 bits are written, bits 39:32 copy bit 31 (SDM
+         * Vol. 3, 19.6.8.2); EDX is ignored. */
+        m->perfctr[index - MSR_PERFCTR0] = (uint64_t)(int64_t)(int32_t)(uint32_t)v & PERFCTR_MASK;
+        return 0;
+    case MSR_PERFEVTSEL0:
+    case MSR_PERFEVTSEL1:
+        /* Event, unit mask, USR OS E PC INT, EN (22), INV, CMASK; bit 21
+         * and the high half are reserved. */
+        if (v & ~0xFFDFFFFFull)
+            return -1;
+        m->perfevtsel[index - MSR_PERFEVTSEL0] = (uint32_t)v;
+        return 0;
+    case MSR_MISC_ENABLE:
+        /* Fast strings is kept (it changes nothing a program can see
+         * here); the read-only and reserved bits must be written as read. */
+        if ((v ^ m->misc_enable) & ~(uint64_t)MISC_ENABLE_WRITABLE)
+            return -1;
+        m->misc_enable = v;
         return 0;
     case MSR_EFER:
         /* Only NXE is writable on a 32-bit CPU (SCE/LME/LMA are 64-bit). */

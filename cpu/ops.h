@@ -45,7 +45,7 @@
     X(MOV_FROM_CR, op_mov_from_cr) X(MOV_TO_CR, op_mov_to_cr) \
     X(MOV_FROM_DR, op_mov_from_dr) X(MOV_TO_DR, op_mov_to_dr) \
     X(INVD, op_cache_ctl) X(WBINVD, op_cache_ctl) X(INVLPG, op_invlpg) \
-    X(CPUID, op_cpuid) X(RDTSC, op_rdtsc) X(RDMSR, op_rdmsr) X(WRMSR, op_wrmsr) X(RSM, op_rsm) \
+    X(CPUID, op_cpuid) X(RDTSC, op_rdtsc) X(RDPMC, op_rdpmc) X(RDMSR, op_rdmsr) X(WRMSR, op_wrmsr) X(RSM, op_rsm) \
     X(SLDT, op_sldt) X(STR, op_str) X(LLDT, op_lldt) X(LTR, op_ltr) \
     X(VERR, op_verr_verw) X(VERW, op_verr_verw) \
     X(LAR, op_lar) X(LSL, op_lsl) X(ARPL, op_arpl) \

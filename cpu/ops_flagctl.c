@@ -29,7 +29,10 @@ void op_sti(struct cpu *cpu, const struct insn *in)
     if (v86_virtual_sti(cpu))
         return;
     /* STI delays interrupts by one instruction only when it sets IF. */
-    if (!(cpu->eflags & EFLAGS_IF))
+    if (!(cpu->eflags & EFLAGS_IF)) {
         cpu->irq_shadow = IRQ_SHADOW_STI;
+        if (cpu->intr_waiting)
+            cpu->stop_requested = 1;   /* INTR is waiting for this */
+    }
     cpu->eflags |= EFLAGS_IF;
 }

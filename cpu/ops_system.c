@@ -219,6 +219,18 @@ void op_rdtsc(struct cpu *cpu, const struct insn *in)
     cpu->regs[REG_EDX] = (uint32_t)(t >> 32);
 }
 
+void op_rdpmc(struct cpu *cpu, const struct insn *in)
+{
+    /* CR4.PCE lets CPL > 0 (and V86) read the counters (SDM "RDPMC"). */
+    if (!(cpu->cr4 & CR4_PCE) && (cpu->cr0 & CR0_PE) && cpu_cpl(cpu) != 0)
+        cpu_raise(cpu, VEC_GP, 0);
+    uint64_t v;
+    if (cpu_pmc_read(cpu, cpu->regs[REG_ECX], &v) != 0)
+        cpu_raise(cpu, VEC_GP, 0);
+    cpu->regs[REG_EAX] = (uint32_t)v;
+    cpu->regs[REG_EDX] = (uint32_t)(v >> 32);
+}
+
 void op_rdmsr(struct cpu *cpu, const struct insn *in)
 {
     require_cpl0(cpu);

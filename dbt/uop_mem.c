@@ -92,6 +92,10 @@ UOP(load_slow)
         reg_write(cpu, u->r0, size, v);
     else
         cpu->regs[u->r0] = u->r1 == 2 ? sext(v, size) : v;
+    /* A read can have effects too (a local APIC register that does not
+     * exist raises the error interrupt): stop where the interpreter does. */
+    if (cpu->stop_requested)
+        DBT_STOP(u, d);
     DBT_NEXT(cpu, u, d);
 }
 

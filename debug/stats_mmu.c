@@ -23,6 +23,7 @@ void stats_section_softtlb(struct stats_out *o, const struct machine *m)
     stats_u64(o, "flush_nonglobal", t->flush_nonglobal);
     stats_u64(o, "flush_page", t->flush_page);
     stats_u64(o, "flush_physical", t->flush_phys);
+    stats_u64(o, "revoke_supervisor_writes", t->flush_sup_write);
     stats_group_end(o);
 }
 

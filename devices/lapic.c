@@ -72,8 +72,23 @@ uint32_t lapic_arb_priority(const struct lapic *l)
     return a;
 }
 
+/* A fixed request beats the processor priority: INTR goes up. */
+static int deliverable(const struct lapic *l)
+{
+    int irrv = highest(l->irr);
+    return sw_enabled(l) && irrv >= 0 && ((uint32_t)irrv & 0xF0) > (ppr(l) & 0xF0);
+}
+
+/* Something that decides INTR changed (a request arrived, EOI, TPR, SVR,
+ * the base): raise INTR if a request is deliverable now. It is lowered
+ * only by the INTA cycle (or a disable): masking the request afterwards
+ * leaves it raised, and the acknowledge gives the spurious vector. */
 static void kick(struct lapic *l)
 {
+    if (deliverable(l))
+        l->intr_raised = 1;
+    else if (!sw_enabled(l) || !lapic_hw_enabled(l))
+        l->intr_raised = 0;   /* requests are held while disabled */
     if (l->host.kick)
         l->host.kick(l->host.opaque);
 }
@@ -242,16 +257,14 @@ int lapic_intr_pending(const struct lapic *l)
         return LAPIC_INTR_EXTINT;
     if (!sw_enabled(l))
         return LAPIC_INTR_NONE;   /* requests are held (SDM 10.4.7.2) */
-    int irrv = highest(l->irr);
-    if (irrv >= 0 && ((uint32_t)irrv & 0xF0) > (ppr(l) & 0xF0))
-        return LAPIC_INTR_APIC;
-    return LAPIC_INTR_NONE;
+    return deliverable(l) || l->intr_raised ? LAPIC_INTR_APIC : LAPIC_INTR_NONE;
 }
 
 uint8_t lapic_acknowledge(struct lapic *l)
 {
     int irrv = highest(l->irr);
-    if (!sw_enabled(l) || irrv < 0 || ((uint32_t)irrv & 0xF0) <= (ppr(l) & 0xF0))
+    l->intr_raised = 0;
+    if (!deliverable(l))
         return (uint8_t)(l->svr | 0x0F);   /* spurious: nothing goes in service */
     bit_clear(l->irr, (unsigned)irrv);
     bit_set(l->isr, (unsigned)irrv);
@@ -542,6 +555,7 @@ static void registers_reset(struct lapic *l)
     memset(l->isr, 0, sizeof l->isr);
     memset(l->tmr, 0, sizeof l->tmr);
     memset(l->irr, 0, sizeof l->irr);
+    l->intr_raised = 0;
     for (int i = 0; i < LAPIC_LVT_COUNT; i++)
         l->lvt[i] = LAPIC_LVT_MASKED;
     /* The bootstrap CPU's LINT0 comes up as ExtINT, unmasked: the board
@@ -621,8 +635,9 @@ static const struct state_field lapic_fields[] = {
     STATE_FIELD(struct lapic, timer_start_ns, STATE_ANY),
     STATE_FIELD(struct lapic, timer_start_count, STATE_ANY),
     STATE_ARRAY(struct lapic, lint_level, 1),
+    STATE_FIELD_SINCE(2, struct lapic, intr_raised, 1),
 };
-static const struct state_layout lapic_layout = STATE_LAYOUT("LAPC", 1, lapic_fields);
+static const struct state_layout lapic_layout = STATE_LAYOUT("LAPC", 2, lapic_fields);
 
 void lapic_save(const struct lapic *l, struct state_writer *w)
 {
@@ -635,6 +650,7 @@ int lapic_load(struct lapic *l, struct state_reader *r)
 {
     if (!l->clock)
         return 0;
+    l->intr_raised = 0;   /* a version-1 record has none */
     if (state_load_layout(r, &lapic_layout, NULL, l) != 0)
         return -1;
     map_at_base(l);   /* the clock restores the timer's deadline by index */

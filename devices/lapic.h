@@ -104,6 +104,11 @@ struct lapic {
     uint64_t timer_start_ns;             /* when the count was last (re)loaded */
     uint32_t timer_start_count;          /* the count loaded then (0: stopped) */
     uint8_t lint_level[2];               /* LINT0 (the PIC's INTR) and LINT1 pins */
+    /* INTR is raised to the core for an APIC vector and not yet
+     * acknowledged (SDM 10.9): it stays raised if the guest then masks
+     * the request (raising TPR), and the INTA cycle gets the spurious
+     * vector. */
+    uint8_t intr_raised;
 };
 
 /* Create the APIC of CPU `index` (its APIC ID), register its timer, map
@@ -134,7 +139,9 @@ uint32_t lapic_arb_priority(const struct lapic *l);
 enum { LAPIC_INTR_NONE = 0, LAPIC_INTR_APIC = 1, LAPIC_INTR_EXTINT = 2 };
 int lapic_intr_pending(const struct lapic *l);
 /* The INTA cycle for LAPIC_INTR_APIC: the vector (IRR to ISR), or the
- * spurious vector if the request went away (SDM 10.9). */
+ * spurious vector if the request INTR was raised for has been masked
+ * since (TPR raised: SDM 10.9); nothing goes in service then, so the
+ * spurious vector's handler writes no EOI. */
 uint8_t lapic_acknowledge(struct lapic *l);
 /* Does LINT0 pass the 8259's INTR (hardware-disabled, or ExtINT unmasked)? */
 int lapic_extint_open(const struct lapic *l);

@@ -94,6 +94,8 @@ static void dma_access(void *opaque)
 void sb16_reset(struct sb16 *s)
 {
     sb16_catch_up(s);
+    if (s->before_mixer)
+        s->before_mixer(s->mixer_observer);
     s->mixer[0x80] = 0;
     sb16_mixer_reset(s);
     s->mixer_index = 0;
@@ -117,7 +119,7 @@ int sb16_init(struct sb16 *s, struct iobus *bus, struct clock *clock, struct i82
         return -1;
     i8237_observe(dma, dma_access, s);
     sb16_reset(s);
-    /* 0x220-0x22F but the OPL3's 0-3 and 8-9 (not modelled). */
+    /* 0x220-0x22F but the OPL3's 0-3 and 8-9 (devices/opl3.c). */
     if (iobus_register(bus, SB16_BASE + 4, 3, sb16_io_read, sb16_io_write, s, "sb16 mixer/reset") != 0 ||
         iobus_register(bus, SB16_BASE + 0xA, 6, sb16_io_read, sb16_io_write, s, "sb16 dsp") != 0)
         return -1;

@@ -6,7 +6,8 @@
  * Ports (base + ...): 4/5 mixer address/data, 6 DSP reset, A read data,
  * C write command/data (read: write-buffer status, always ready), E
  * read-buffer status (reading it acknowledges the 8-bit DMA IRQ), F
- * acknowledge the 16-bit IRQ. The OPL3 at base+0..3 / +8..9 is not here.
+ * acknowledge the 16-bit IRQ. The OPL3 at base+0..3 / +8..9 is its own
+ * device (devices/opl3.h), which reads the master and FM levels here.
  *
  * Playback is on the sound stream's grid: a transfer started at frame k0
  * (the first output frame at or after the command) plays its device
@@ -78,6 +79,11 @@ struct sb16 {
     uint8_t mixer[SB16_MIXER_REGS];
 
     struct audio_src out;
+
+    /* Called before a mixer level changes (the OPL3 renders up to now
+     * with the old FM level). */
+    void (*before_mixer)(void *opaque);
+    void *mixer_observer;
 };
 
 int sb16_init(struct sb16 *s, struct iobus *bus, struct clock *clock, struct i8237 *dma,
@@ -94,6 +100,9 @@ void sb16_dsp_reset(struct sb16 *s);
 void sb16_dsp_write(struct sb16 *s, uint8_t v);
 void sb16_queue_put(struct sb16 *s, uint8_t v);
 void sb16_mixer_reset(struct sb16 *s);
+/* Volume: a 5-bit attenuator level (2 dB a step, 31 = 0 dB, 0 = off) as a
+ * Q16 gain. */
+uint32_t sb16_gain_q16(unsigned level);
 uint8_t sb16_mixer_read(struct sb16 *s);
 void sb16_mixer_write(struct sb16 *s, uint8_t v);
 void sb16_update_irq(struct sb16 *s);

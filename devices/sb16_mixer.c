@@ -3,8 +3,9 @@
  * master, 0x26 MIDI, 0x28 CD, 0x2E line: 4-bit left/right nibbles mapped
  * onto the top bits of the 5-bit SB16 registers), and the interrupt and
  * DMA setup registers 0x80 (IRQ select), 0x81 (DMA select) and 0x82
- * (interrupt status, read-only). Only master and voice scale the sound:
- * the other inputs (FM, CD, line, mic) have no source on this board.
+ * (interrupt status, read-only). Master and voice scale the DSP's sound,
+ * master and FM (0x34/0x35, SBPro 0x26) the OPL3's (devices/opl3.c); the
+ * other inputs (CD, line, mic) have no source on this board.
  */
 #include "devices/sb16.h"
 
@@ -60,6 +61,8 @@ void sb16_mixer_write(struct sb16 *s, uint8_t v)
     uint8_t r = s->mixer_index;
     uint8_t pair = sbpro_pair(r);
     sb16_catch_up(s);   /* levels apply from now on */
+    if (s->before_mixer)
+        s->before_mixer(s->mixer_observer);
     if (r == 0x00) {
         sb16_mixer_reset(s);
         return;

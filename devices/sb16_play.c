@@ -83,7 +83,7 @@ static void fetch_frame(struct sb16 *s)
 
 /* Volume: 5-bit attenuators of 2 dB a step, 31 = 0 dB. Q16 gains built by
  * repeated multiplication by 10^(-2/20) (52057/65536), so exact integers. */
-static uint32_t gain_q16(unsigned level)
+uint32_t sb16_gain_q16(unsigned level)
 {
     uint32_t g = 65536;
     for (unsigned i = level; i < 31; i++)
@@ -93,7 +93,7 @@ static uint32_t gain_q16(unsigned level)
 
 static int16_t apply_gain(int16_t v, uint8_t master, uint8_t voice)
 {
-    int64_t x = (int64_t)v * gain_q16(master >> 3) * gain_q16(voice >> 3);
+    int64_t x = (int64_t)v * sb16_gain_q16(master >> 3) * sb16_gain_q16(voice >> 3);
     return (int16_t)(x / ((int64_t)1 << 32));
 }
 

@@ -220,6 +220,17 @@ static int wire_sb16(struct machine *m, void *dev, char *err, size_t errsz)
     return sb16_init(dev, &m->bus, &m->clock, &m->dma, lines, m->opts.log);
 }
 
+static int wire_opl3(struct machine *m, void *dev, char *err, size_t errsz)
+{
+    (void)err, (void)errsz;
+    static const uint16_t ports[] = { SB16_BASE, OPL3_ADLIB_BASE, 0 };
+    if (opl3_init(dev, &m->bus, &m->clock, ports, SB16_BASE + 8, m->sb16.mixer, m->opts.log) != 0)
+        return -1;
+    m->sb16.before_mixer = opl3_catch_up;   /* the FM level */
+    m->sb16.mixer_observer = dev;
+    return 0;
+}
+
 static int wire_rtc(struct machine *m, void *dev, char *err, size_t errsz)
 {
     (void)err, (void)errsz;
@@ -333,6 +344,7 @@ BOARD_RESET(vga) BOARD_STATE(vga)
 BOARD_RESET(i8237) BOARD_STATE(i8237)
 BOARD_RESET(fdc) BOARD_STATE(fdc)
 BOARD_RESET(sb16) BOARD_STATE(sb16) BOARD_FREE(sb16)
+BOARD_RESET(opl3) BOARD_STATE(opl3) BOARD_FREE(opl3)
 
 static void uart_save_dev(const void *d, struct state_writer *w, const char *tag)
 {
@@ -386,6 +398,7 @@ static const struct board_device pc_devices[] = {
       board_ide_media_save, board_ide_media_load, board_ide_media_free },
     { "floppy controller",      NULL,   AT(fdc),       board_fdc_wire,      OPS(fdc),            NULL },
     { "Sound Blaster 16",       NULL,   AT(sb16),      wire_sb16,           OPS(sb16),           sb16_free_dev },
+    { "OPL3 FM synthesizer",    NULL,   AT(opl3),      wire_opl3,           OPS(opl3),           opl3_free_dev },
     { "i440FX/PIIX3 chipset",   NULL,   AT(chipset),   board_chipset_wire,  pci_pc_reset_dev, NULL, NULL, NULL },
     { "ACPI PM function",       NULL,   AT(pm),        board_pm_wire,       OPS(acpi_pm),        NULL },
     { "VGA",                    NULL,   AT(vga),       board_vga_wire,      OPS(vga),            board_vga_free },

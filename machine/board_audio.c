@@ -15,6 +15,7 @@ struct audio_source_entry {
 static const struct audio_source_entry sources[] = {
     { AT(pcspk), AT(pcspk.out), pcspk_render },
     { AT(sb16), AT(sb16.out), sb16_render },
+    { AT(opl3), AT(opl3.out), opl3_render },
 };
 #define NSOURCES (sizeof sources / sizeof sources[0])
 

@@ -1,3 +1,4 @@
+#include "cpu/msr.h"
 #include "machine/cpu_state.h"
 
 static void put_seg(struct state_writer *w, const struct seg_cache *s)
@@ -61,7 +62,7 @@ static int fpu_state_load(struct fpu *f, struct state_reader *r)
 
 void cpu_state_save(const struct cpu *c, struct state_writer *w)
 {
-    state_begin(w, "CPU0", 1);
+    state_begin(w, "CPU0", 2);
     for (int i = 0; i < 8; i++)
         state_put_u32(w, c->regs[i]);
     state_put_u32(w, c->eip);
@@ -105,13 +106,19 @@ void cpu_state_save(const struct cpu *c, struct state_writer *w)
     state_put_u8(w, c->nmi_pending);
     state_put_u8(w, c->nmi_blocked);
     state_put_u32(w, c->dbg_pending);
+    /* Version 2: the P6 performance-monitoring MSRs and MISC_ENABLE. */
+    for (int i = 0; i < 2; i++) {
+        state_put_u64(w, c->msr.perfctr[i]);
+        state_put_u32(w, c->msr.perfevtsel[i]);
+    }
+    state_put_u64(w, c->msr.misc_enable);
     state_end(w);
     fpu_state_save(&c->fpu, w);
 }
 
 int cpu_state_load(struct cpu *c, struct state_reader *r)
 {
-    if (state_open(r, "CPU0", 1) != 0)
+    if (state_open(r, "CPU0", 2) != 0)
         return -1;
     for (int i = 0; i < 8; i++)
         c->regs[i] = state_get_u32(r);
@@ -163,6 +170,17 @@ int cpu_state_load(struct cpu *c, struct state_reader *r)
     c->nmi_pending = state_get_u8(r) & 1;
     c->nmi_blocked = state_get_u8(r) & 1;
     c->dbg_pending = state_get_u32(r);
+    if (r->version >= 2) {
+        for (int i = 0; i < 2; i++) {
+            c->msr.perfctr[i] = state_get_u64(r) & PERFCTR_MASK;
+            c->msr.perfevtsel[i] = state_get_u32(r);
+        }
+        c->msr.misc_enable = state_get_u64(r);
+    } else {
+        c->msr.perfctr[0] = c->msr.perfctr[1] = 0;   /* as at power-on */
+        c->msr.perfevtsel[0] = c->msr.perfevtsel[1] = 0;
+        c->msr.misc_enable = MISC_ENABLE_RESET;
+    }
     c->delivering = -1;
     c->stop_requested = 0;
     if (state_close(r) != 0)

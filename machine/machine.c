@@ -5,6 +5,7 @@
 #include "cpu/except.h"
 #include "machine/board.h"
 #include "machine/board_apic.h"
+#include "machine/board_fwstate.h"
 #include "machine/image_file.h"
 #include "machine/machine.h"
 #include "dbt/dbt.h"
@@ -79,12 +80,8 @@ static void enter_kernel(struct machine *m)
          * firmware a boot loader runs under would have. */
         vga_set_mode3(&m->vga);
     }
-    /* No firmware ran: leave the IDE channels decoding as it would have,
-     * or the kernel's ata_piix never looks for -hda. */
-    pci_pc_firmware_ide_setup(&m->chipset);
-    /* ... and the PCI interrupts routed and the network card placed. */
-    board_nic_firmware_setup(m);
-    board_balloon_firmware_setup(m);
+    /* No firmware ran: leave the devices as it would have. */
+    board_firmware_state(m);
     if (m->kernel_is_linux)
         return;
     m->cpu.eip = m->kernel_start.entry;
@@ -491,10 +488,14 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
     }
 
     uint64_t budget = clock_budget(&m->clock, MACHINE_SLICE);
-    /* INTR is waiting for IF (or the STI/MOV SS shadow): go one
-     * instruction at a time so it is taken at the first boundary
-     * where the CPU accepts it. */
-    if (intr && budget > 1)
+    /* INTR is waiting for the STI/MOV SS shadow: one instruction, so it
+     * is taken at the first boundary where the CPU accepts it. Waiting
+     * for IF: the instruction that sets IF ends the run (intr_waiting),
+     * so a guest running with IF = 0 and a line pending (a PIT left
+     * counting, say) keeps its full slices. */
+    int if_set = (cpu_get_eflags(&m->cpu) & EFLAGS_IF) != 0;
+    m->cpu.intr_waiting = (uint8_t)(intr && !if_set);
+    if (intr && if_set && budget > 1)
         budget = 1;
     if (alarm != MACHINE_ALARM_OFF) {
         uint64_t done = machine_insn_total(m);
@@ -558,6 +559,12 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
                              skipped / CLOCK_NS_PER_INSN;
         if (m->quit_requested)
             return MACHINE_STOP_QUIT;
+        /* A guest idling with a timer armed may end every slice in HLT:
+         * poll here too, or a stop request (SIGTERM, a debugger's
+         * interrupt) is never seen. The CPU stays halted: a run resumed
+         * after the stop goes on idling. */
+        if (m->debug_poll.fn && m->debug_poll.fn(m->debug_poll.opaque))
+            return MACHINE_STOP_DEBUG;
         break;
     case CPU_EXIT_SHUTDOWN:
         if (machine_shutdown(m))

@@ -39,6 +39,7 @@
 #include "devices/pci_pc.h"
 #include "devices/pcspk.h"
 #include "devices/sb16.h"
+#include "devices/opl3.h"
 #include "devices/vga.h"
 #include "machine/board_audio.h"
 #include "machine/board_balloon.h"
@@ -219,6 +220,7 @@ struct machine {
     struct fdc fdc;              /* 82077AA at 0x3F0, IRQ 6, DMA 2 */
     struct blockdev floppy[FDC_DRIVES];   /* images behind the floppy drives */
     struct sb16 sb16;            /* Sound Blaster 16 at 0x220, IRQ 5, DMA 1 and 5 */
+    struct opl3 opl3;            /* its OPL3: 0x220-0x223, 0x228/9, 0x388-0x38B */
     struct vga vga;
     struct pci_device vga_fn;    /* 02.0 */
     struct board_nic nic;        /* 03.0 RTL8139 (-nic), and its host end */

@@ -275,11 +275,12 @@ static void put_mmap_entry(uint8_t *p, uint64_t base, uint64_t len, uint32_t typ
     le32_store(p + 20, type);
 }
 
-/* Build the multiboot_info block (spec 3.3) for `pm`. Returns the area's
- * size, filling `area` (at least MBI_CMDLINE_OFF + cmdline length + 1). */
-static uint32_t build_info(const struct physmem *pm, const char *cmdline, uint8_t *area)
+/* Build the multiboot_info block (spec 3.3) for `pm`, to be placed at
+ * `base`. Returns the area's size, filling `area` (at least
+ * MBI_CMDLINE_OFF + cmdline length + 1). */
+static uint32_t build_info(const struct physmem *pm, uint32_t base, const char *cmdline,
+                           uint8_t *area)
 {
-    const uint32_t base = MULTIBOOT_INFO_ADDR;
     uint32_t lower = pm->ram_size < 0xA0000u ? pm->ram_size : 0xA0000u;
     uint32_t upper = pm->ram_size > 0x100000u ? pm->ram_size - 0x100000u : 0;
     unsigned nmmap = 0;
@@ -308,6 +309,69 @@ static uint32_t build_info(const struct physmem *pm, const char *cmdline, uint8_
     return MBI_CMDLINE_OFF + (uint32_t)clen + 1;
 }
 
+/* Can the boot information go at [at, at+len)? It must lie in usable RAM
+ * (conventional memory above the IVT/BDA page, or from 1 MiB up) and
+ * under no byte the kernel occupies, bss included. */
+static int info_fits(const struct physmem *pm, const struct mb_plan *plan, uint32_t at,
+                     uint32_t len)
+{
+    if (at < MULTIBOOT_INFO_LOW)
+        return 0;
+    if (at < 0xA0000u ? len > 0xA0000u - at : at < 0x100000u)
+        return 0;
+    if (!range_in_ram(pm, at, len))
+        return 0;
+    for (unsigned i = 0; i < plan->nchunks; i++)
+        if (overlaps(plan->chunk[i].paddr, plan->chunk[i].memsz, at, len))
+            return 0;
+    return 1;
+}
+
+/* Where the boot information goes: MULTIBOOT_INFO_ADDR when the kernel
+ * leaves it free, else the lowest page boundary that fits. A free range
+ * starts at MULTIBOOT_INFO_LOW, at 1 MiB or just past a loaded chunk, so
+ * those are the only candidates to try. Returns 0 if nowhere fits. */
+static uint32_t place_info(const struct physmem *pm, const struct mb_plan *plan, uint32_t len)
+{
+    if (info_fits(pm, plan, MULTIBOOT_INFO_ADDR, len))
+        return MULTIBOOT_INFO_ADDR;
+    uint32_t best = 0;
+    for (unsigned i = 0; i <= plan->nchunks + 1; i++) {
+        uint64_t at;
+        if (i == plan->nchunks)
+            at = MULTIBOOT_INFO_LOW;
+        else if (i == plan->nchunks + 1)
+            at = 0x100000u;
+        else
+            at = ((uint64_t)plan->chunk[i].paddr + plan->chunk[i].memsz + 0xFFFu) & ~0xFFFull;
+        if (at >= 0xA0000u && at < 0x100000u)
+            at = 0x100000u;
+        if (at > 0xFFFFFFFFull || (best && at >= best))
+            continue;
+        if (info_fits(pm, plan, (uint32_t)at, len))
+            best = (uint32_t)at;
+    }
+    return best;
+}
+
+/* The command line a kernel sees: its own path first, as GRUB and QEMU
+ * pass it ("path args"), so word 0 is argv[0]. */
+static char *full_cmdline(const char *name, const char *args)
+{
+    size_t nlen = strlen(name), alen = strlen(args);
+    char *s = malloc(nlen + 1 + alen + 1);
+    if (!s)
+        return NULL;
+    memcpy(s, name, nlen);
+    if (alen) {
+        s[nlen] = ' ';
+        memcpy(s + nlen + 1, args, alen + 1);
+    } else {
+        s[nlen] = 0;
+    }
+    return s;
+}
+
 int multiboot_load_image(struct physmem *pm, const char *name, const uint8_t *image,
                          size_t size, const char *cmdline, struct multiboot_start *start,
                          char *err, size_t errsz)
@@ -316,6 +380,7 @@ int multiboot_load_image(struct physmem *pm, const char *name, const uint8_t *im
     struct mb_header h;
     uint8_t *copy = NULL;
     uint8_t *area = NULL;
+    char *line = NULL;
     int rc = -1;
 
     if (!cmdline)
@@ -324,9 +389,10 @@ int multiboot_load_image(struct physmem *pm, const char *name, const uint8_t *im
         image_error(err, errsz, name, "file is empty");
         return -1;
     }
-    size_t clen = strlen(cmdline);
-    if (clen > MULTIBOOT_INFO_LIMIT - MULTIBOOT_INFO_ADDR - MBI_CMDLINE_OFF - 1) {
-        image_error(err, errsz, name, "kernel command line too long (%zu bytes)", clen);
+    size_t clen = strlen(name) + 1 + strlen(cmdline);
+    if (clen > MULTIBOOT_CMDLINE_MAX) {
+        image_error(err, errsz, name, "kernel command line too long (%zu bytes with the path, "
+                    "at most %u)", clen, MULTIBOOT_CMDLINE_MAX);
         return -1;
     }
 
@@ -367,27 +433,24 @@ int multiboot_load_image(struct physmem *pm, const char *name, const uint8_t *im
         }
     }
 
-    /* The boot information must fit in RAM and not sit under the kernel. */
+    /* The boot information goes where the kernel (bss included) does not. */
+    line = full_cmdline(name, cmdline);
     area = calloc(1, MBI_CMDLINE_OFF + clen + 1);
-    if (!area) {
+    if (!area || !line) {
         image_error(err, errsz, name, "out of memory");
         goto out;
     }
-    uint32_t area_len = build_info(pm, cmdline, area);
-    if (!range_in_ram(pm, MULTIBOOT_INFO_ADDR, area_len)) {
-        image_error(err, errsz, name, "RAM too small for the boot information");
+    uint32_t area_len = MBI_CMDLINE_OFF + (uint32_t)strlen(line) + 1;
+    uint32_t info = place_info(pm, &plan, area_len);
+    if (!info) {
+        image_error(err, errsz, name, "no free RAM for the boot information (%u bytes) beside "
+                    "the kernel", area_len);
         goto out;
     }
+    build_info(pm, info, line, area);
     uint32_t lo = 0xFFFFFFFFu, hi = 0;
     for (unsigned i = 0; i < plan.nchunks; i++) {
         const struct mb_chunk *c = &plan.chunk[i];
-        if (overlaps(c->paddr, c->memsz, MULTIBOOT_INFO_ADDR, area_len)) {
-            image_error(err, errsz, name,
-                     "kernel at 0x%x-0x%x overlaps the boot information at 0x%x-0x%x", c->paddr,
-                     c->paddr + c->memsz - 1, MULTIBOOT_INFO_ADDR,
-                     MULTIBOOT_INFO_ADDR + area_len - 1);
-            goto out;
-        }
         if (c->paddr < lo)
             lo = c->paddr;
         if (c->paddr + c->memsz > hi)
@@ -406,14 +469,15 @@ int multiboot_load_image(struct physmem *pm, const char *name, const uint8_t *im
             for (uint32_t a = c->filesz; a < c->memsz; a++)
                 physmem_write8(pm, c->paddr + a, 0);
     }
-    physmem_load(pm, MULTIBOOT_INFO_ADDR, area, area_len);
+    physmem_load(pm, info, area, area_len);
 
     start->entry = plan.entry;
-    start->info_addr = MULTIBOOT_INFO_ADDR;
+    start->info_addr = info;
     start->load_low = lo;
     start->load_high = hi;
     rc = 0;
 out:
+    free(line);
     free(area);
     free(copy);
     return rc;

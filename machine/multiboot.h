@@ -34,9 +34,14 @@
 
 /* Where the info block, memory map and strings go: conventional memory
  * below the 640 KiB hole and above the real-mode IVT/BDA, where a
- * multiboot kernel does not load itself. */
+ * multiboot kernel usually does not load itself. A kernel that does
+ * (linked low, or with its bss there) gets them at the lowest page
+ * boundary from MULTIBOOT_INFO_LOW up, in conventional memory or above
+ * 1 MiB, that no byte of it covers. */
 #define MULTIBOOT_INFO_ADDR      0x9000u
-#define MULTIBOOT_INFO_LIMIT     0xA0000u
+#define MULTIBOOT_INFO_LOW       0x1000u
+/* Longest command line, the kernel's path and the -append string. */
+#define MULTIBOOT_CMDLINE_MAX    65536u
 
 struct multiboot_start {
     uint32_t entry;       /* physical address to jump to */
@@ -45,8 +50,9 @@ struct multiboot_start {
     uint32_t load_high;   /* one past the highest */
 };
 
-/* Load the kernel image (`name` is used in messages) with command line
- * `cmdline` (may be NULL). Returns 0 with *start filled, or -1 with
+/* Load the kernel image `name` (its path: used in messages, and word 0
+ * of the command line the kernel sees, "name cmdline" as GRUB and QEMU
+ * pass it) with the arguments `cmdline` (may be NULL). Returns 0 with *start filled, or -1 with
  * "<name>: <problem>" in err and guest memory untouched. */
 int multiboot_load_image(struct physmem *pm, const char *name, const uint8_t *image,
                          size_t size, const char *cmdline, struct multiboot_start *start,

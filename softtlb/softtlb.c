@@ -22,6 +22,15 @@ void softtlb_flush_nonglobal(struct softtlb *t)
             clear_entry(&t->e[i]);
 }
 
+void softtlb_revoke_supervisor_writes(struct softtlb *t)
+{
+    t->stats.flush_sup_write++;
+    for (unsigned i = 0; i < SOFTTLB_SIZE; i++) {
+        t->e[i].tag[SOFTTLB_SUPERVISOR][SOFTTLB_WRITE] = 0;
+        t->e[i].xtag[SOFTTLB_SUPERVISOR][SOFTTLB_WRITE] = 0;
+    }
+}
+
 void softtlb_flush_page(struct softtlb *t, uint32_t lin)
 {
     t->stats.flush_page++;

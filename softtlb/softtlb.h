@@ -48,6 +48,7 @@ struct softtlb_stats {
     uint64_t hit[SOFTTLB_ACCESS_TYPES];
     uint64_t miss[SOFTTLB_ACCESS_TYPES];
     uint64_t flush_all, flush_nonglobal, flush_page, flush_phys;
+    uint64_t flush_sup_write;   /* supervisor write rights revoked (CR0.WP set) */
 };
 
 struct softtlb {
@@ -91,6 +92,10 @@ static inline uint8_t *softtlb_lookup_write(struct softtlb *t, uint32_t lin, uns
 void softtlb_flush_all(struct softtlb *t);
 void softtlb_flush_nonglobal(struct softtlb *t);
 void softtlb_flush_page(struct softtlb *t, uint32_t lin);
+/* CR0.WP went 0 -> 1: supervisor writes to read-only pages are no longer
+ * allowed, so drop every supervisor write tag; reads, fetches and user
+ * rights stay (WP changes none of them). */
+void softtlb_revoke_supervisor_writes(struct softtlb *t);
 /* physmem listener: drop entries mapping guest-physical [gpa, gpa+len). */
 void softtlb_physmem_changed(void *tlb, uint32_t gpa, uint32_t len);
 

@@ -5,17 +5,22 @@
 #                                     by SIGINT and by timeout(1) keeps what the
 #                                     guest wrote in its -debugcon and -serial
 #                                     files, and says how it ended
+#   outputs.sh EMULATOR ROM halt [FLAGS]
+#                                     a run of halt_idle.rom (halting between
+#                                     timer ticks) ends within 5 s of SIGTERM
+#                                     and of SIGINT, status 128+N, stop line
 #   outputs.sh EMULATOR ROM full      write errors (-debugcon, -serial file:,
 #                                     --trace-file on /dev/full) are one line
 #                                     each and exit status 14
 set -u
-if [ $# -ne 3 ]; then
-    echo "usage: $0 EMULATOR ROM signals|full" >&2
+if [ $# -lt 3 ]; then
+    echo "usage: $0 EMULATOR ROM signals|full|halt [FLAGS]" >&2
     exit 2
 fi
 emu=$1
 rom=$2
 mode=$3
+shift 3
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shadow86-outputs.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 failed=0
@@ -66,6 +71,37 @@ signals)
     check_files timeout
     [ $failed -eq 0 ] && echo "timeout ok"
     [ $before -eq 0 ] || failed=1
+    ;;
+halt)
+    # The guest prints, then only halts between ticks. Each signal must
+    # end the run within 5 s (checked every 0.1 s), not wait forever.
+    for sig in TERM:15 INT:2; do
+        before=$failed
+        failed=0
+        name=${sig%:*}
+        num=${sig#*:}
+        rm -f "$tmp/dc"
+        "$emu" "$@" -bios "$rom" -debugcon "file:$tmp/dc" >"$tmp/out" 2>"$tmp/err" &
+        pid=$!
+        sleep 2
+        kill -"$name" "$pid"
+        n=0
+        while kill -0 "$pid" 2>/dev/null && [ $n -lt 50 ]; do
+            sleep 0.1
+            n=$((n + 1))
+        done
+        if kill -0 "$pid" 2>/dev/null; then
+            fail "SIG$name: still running 5 s after the signal"
+            kill -KILL "$pid"
+        fi
+        wait "$pid"
+        st=$?
+        [ $st -eq $((128 + num)) ] || fail "SIG$name: status $st, expected $((128 + num))"
+        grep -q "^shadow86: stopped by signal $num at " "$tmp/err" || fail "SIG$name: no stop line"
+        grep -q "halt_idle: idling" "$tmp/dc" 2>/dev/null || fail "SIG$name: the guest did not start"
+        [ $failed -eq 0 ] && echo "SIG$name while halted ok"
+        [ $before -eq 0 ] || failed=1
+    done
     ;;
 full)
     if [ ! -w /dev/full ]; then

@@ -189,7 +189,8 @@ START_TEST(good_kernel_loads_and_describes_machine)
     ck_assert(flags & MULTIBOOT_INFO_MMAP);
     ck_assert_uint_eq(g32(mbi + 4), 640);                 /* mem_lower, KiB */
     ck_assert_uint_eq(g32(mbi + 8), (RAM_MIB - 1) * 1024); /* mem_upper, KiB */
-    ck_assert_str_eq((const char *)gmem(g32(mbi + 16)), "console=e9 quiet");
+    /* Word 0 is the kernel's path, as GRUB and QEMU pass it. */
+    ck_assert_str_eq((const char *)gmem(g32(mbi + 16)), "kernel.elf console=e9 quiet");
     ck_assert_str_eq((const char *)gmem(g32(mbi + 64)), "shadow86");
 
     /* Memory map: [0, 640K) and [1M, RAM end), both usable (type 1). */
@@ -207,13 +208,15 @@ START_TEST(good_kernel_loads_and_describes_machine)
 }
 END_TEST
 
-START_TEST(no_cmdline_gives_empty_string)
+START_TEST(no_cmdline_gives_path_alone)
 {
     struct kspec k;
     struct multiboot_start st;
     kernel_defaults(&k);
     ck_assert_int_eq(load(&k, FILE_SIZE, NULL, &st), 0);
-    ck_assert_str_eq((const char *)gmem(g32(gmem(MULTIBOOT_INFO_ADDR) + 16)), "");
+    ck_assert_str_eq((const char *)gmem(g32(gmem(MULTIBOOT_INFO_ADDR) + 16)), "kernel.elf");
+    ck_assert_int_eq(load(&k, FILE_SIZE, "", &st), 0);
+    ck_assert_str_eq((const char *)gmem(g32(gmem(MULTIBOOT_INFO_ADDR) + 16)), "kernel.elf");
 }
 END_TEST
 
@@ -391,14 +394,62 @@ START_TEST(rejects_entry_outside_segments)
 }
 END_TEST
 
-START_TEST(rejects_kernel_over_boot_info)
+/* The boot information is under no byte of the kernel: [info, end of
+ * its command line) is clear of [paddr, paddr + memsz). */
+static void assert_info_clear(const struct multiboot_start *st, uint32_t paddr, uint32_t memsz)
+{
+    uint32_t info = st->info_addr;
+    uint32_t cmd = g32(gmem(info) + 16);
+    uint32_t end = cmd + (uint32_t)strlen((const char *)gmem(cmd)) + 1;
+    ck_assert_uint_le(info, cmd);
+    ck_assert_msg(end <= paddr || info >= paddr + memsz,
+                  "boot info 0x%x-0x%x overlaps the kernel 0x%x-0x%x", info, end, paddr,
+                  paddr + memsz);
+    ck_assert_str_eq((const char *)gmem(cmd), "kernel.elf low");
+    ck_assert_str_eq((const char *)gmem(g32(gmem(info) + 64)), "shadow86");
+}
+
+START_TEST(kernel_over_boot_info_moves_it)
 {
     struct kspec k;
     struct multiboot_start st;
     kernel_defaults(&k);
+    /* Linked at the usual info address: the info goes to the lowest free
+     * page instead. */
     k.paddr = k.vaddr = MULTIBOOT_INFO_ADDR;
     k.entry = k.vaddr + CODE_OFF;
-    assert_rejected(load(&k, FILE_SIZE, NULL, &st), "overlaps the boot information");
+    ck_assert_int_eq(load(&k, FILE_SIZE, "low", &st), 0);
+    ck_assert_uint_eq(st.info_addr, MULTIBOOT_INFO_LOW);
+    assert_info_clear(&st, k.paddr, k.memsz);
+
+    /* Linked at 0x1000 with bss over 0x9000: the page after the bss. */
+    k.paddr = k.vaddr = 0x1000;
+    k.entry = k.vaddr + CODE_OFF;
+    k.memsz = 0x8900;
+    ck_assert_int_eq(load(&k, FILE_SIZE, "low", &st), 0);
+    ck_assert_uint_eq(st.info_addr, 0xA000);
+    assert_info_clear(&st, k.paddr, k.memsz);
+    ck_assert_int_eq(memcmp(gmem(0x1000 + CODE_OFF), "\xF4\xEB\xFD" "CODE", 7), 0);
+    for (uint32_t a = FILE_SIZE; a < k.memsz; a += 0x100)
+        ck_assert_uint_eq(physmem_read8(&pm, 0x1000 + a), 0);
+
+    /* All of conventional memory taken: above 1 MiB. */
+    k.memsz = 0xA0000 - 0x1000;
+    ck_assert_int_eq(load(&k, FILE_SIZE, "low", &st), 0);
+    ck_assert_uint_eq(st.info_addr, 0x100000);
+    assert_info_clear(&st, k.paddr, k.memsz);
+}
+END_TEST
+
+START_TEST(rejects_kernel_leaving_no_room_for_boot_info)
+{
+    struct kspec k;
+    struct multiboot_start st;
+    kernel_defaults(&k);
+    k.paddr = k.vaddr = 0x1000;
+    k.entry = k.vaddr + CODE_OFF;
+    k.memsz = (RAM_MIB << 20) - 0x1000 - 0x10;
+    assert_rejected(load(&k, FILE_SIZE, NULL, &st), "no free RAM for the boot information");
 }
 END_TEST
 
@@ -524,7 +575,7 @@ static Suite *multiboot_suite(void)
     TCase *tc = tcase_create("image");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, good_kernel_loads_and_describes_machine);
-    tcase_add_test(tc, no_cmdline_gives_empty_string);
+    tcase_add_test(tc, no_cmdline_gives_path_alone);
     tcase_add_test(tc, higher_half_entry_is_translated);
     tcase_add_test(tc, aout_kludge_loads_non_elf_image);
     tcase_add_test(tc, rejects_empty);
@@ -541,7 +592,8 @@ static Suite *multiboot_suite(void)
     tcase_add_test(tc, rejects_truncated_program_headers);
     tcase_add_test(tc, rejects_filesz_above_memsz);
     tcase_add_test(tc, rejects_entry_outside_segments);
-    tcase_add_test(tc, rejects_kernel_over_boot_info);
+    tcase_add_test(tc, kernel_over_boot_info_moves_it);
+    tcase_add_test(tc, rejects_kernel_leaving_no_room_for_boot_info);
     tcase_add_test(tc, rejects_bad_kludge_addresses);
     suite_add_tcase(s, tc);
 

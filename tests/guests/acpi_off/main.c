@@ -136,7 +136,7 @@ static int cmdline_is(u32 info, const char *want)
     const volatile u32 *mbi = (const volatile u32 *)info;
     if (!(mbi[0] & (1u << 2)))   /* flags: cmdline present */
         return 0;
-    return strcmp((const char *)mbi[4], want) == 0;
+    return strcmp(cmdline_args((const char *)mbi[4]), want) == 0;
 }
 
 u32 guest_main(u32 magic, u32 info)

@@ -25,6 +25,9 @@ void *memcpy(void *dst, const void *src, size_t n);
 void *memmove(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
+/* The arguments of a multiboot command line: what follows word 0, the
+ * kernel's path ("path args", as GRUB and QEMU pass it). */
+const char *cmdline_args(const char *cmdline);
 void guest_exit(u32 code) __attribute__((noreturn));
 
 /* libgcc's 64-bit division helpers, provided by support.c (we link with

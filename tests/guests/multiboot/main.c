@@ -154,12 +154,15 @@ u32 guest_main(u32 magic, const struct multiboot_info *mbi)
     check(mbi->flags & 4, "multiboot info flags bit 2 (cmdline)");
     const char *cmd = (const char *)mbi->cmdline;
     const char *want = EXPECTED_CMDLINE;
-    size_t lc = strlen(cmd), lw = strlen(want);
-    /* Loaders may put the kernel's name first ("kernel args"); accept
-     * exactly the -append string, or it after a space. */
-    int cmd_ok = strcmp(cmd, want) == 0 ||
-                 (lc > lw && cmd[lc - lw - 1] == ' ' && strcmp(cmd + lc - lw, want) == 0);
-    check(cmd_ok, "command line equals the -append string");
+    /* Word 0 is the kernel's path (as GRUB and QEMU pass it), then one
+     * space and exactly the -append string. */
+    const char *args = cmdline_args(cmd);
+    size_t w0 = 0;
+    while (cmd[w0] && cmd[w0] != ' ')
+        w0++;
+    int cmd_ok = w0 >= 13 && memcmp(cmd + w0 - 13, "multiboot.elf", 13) == 0 &&
+                 args == cmd + w0 + 1 && strcmp(args, want) == 0;
+    check(cmd_ok, "command line is the kernel path, a space, the -append string");
     puts("command line: \"");
     puts(want);
     puts("\"\n");

@@ -95,6 +95,15 @@ int memcmp(const void *a, const void *b, size_t n)
     return 0;
 }
 
+const char *cmdline_args(const char *cmdline)
+{
+    while (*cmdline && *cmdline != ' ')
+        cmdline++;
+    while (*cmdline == ' ')
+        cmdline++;
+    return cmdline;
+}
+
 void guest_exit(u32 code)
 {
     outb(0xF4, (u8)code);

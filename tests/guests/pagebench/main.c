@@ -34,7 +34,7 @@ u32 guest_main(u32 magic, const struct multiboot_info *mbi)
         return 2;
     u32 rounds = 0, churn = 0;
     if (mbi->flags & 4) {
-        const char *c = (const char *)mbi->cmdline;
+        const char *c = cmdline_args((const char *)mbi->cmdline);
         for (; *c >= '0' && *c <= '9'; c++)
             rounds = rounds * 10 + (u32)(*c - '0');
         churn = *c == 'w';

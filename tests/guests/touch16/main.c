@@ -15,7 +15,7 @@ u32 guest_main(u32 magic, const struct multiboot_info *mbi)
     if (magic != 0x2BADB002u || !(mbi->flags & 4))
         return 2;
     u32 mib = 0;
-    for (const char *p = (const char *)mbi->cmdline; *p >= '0' && *p <= '9'; p++)
+    for (const char *p = cmdline_args((const char *)mbi->cmdline); *p >= '0' && *p <= '9'; p++)
         mib = mib * 10 + (u32)(*p - '0');
     u32 sum = 0;
     for (u32 a = 16u << 20; a < (16u + mib) << 20; a += 4096) {
