@@ -181,6 +181,12 @@ int clock_idle(struct clock *c, uint64_t max_sleep_ns)
         return 0;   /* the logged reads carry the time this idle took */
     if (d > max_sleep_ns)
         d = max_sleep_ns;
+    if (c->idle_wait) {
+        uint64_t t0 = clock_host_monotonic_ns();
+        c->idle_wait(c->idle_wait_opaque, d);
+        c->halt_slept_ns += clock_host_monotonic_ns() - t0;
+        return 0;
+    }
     struct timespec ts = { (time_t)(d / CLOCK_NS_PER_SEC), (long)(d % CLOCK_NS_PER_SEC) };
     nanosleep(&ts, NULL);
     c->halt_slept_ns += d;

@@ -87,6 +87,11 @@ struct clock {
      * so a guest waiting for input does not spin the host. Only pacing:
      * the guest sees the same times either way. */
     int pace_idle;
+    /* Pacing an idle CPU: wait up to `ns` of host time, returning early
+     * when the host has something for the guest (the network's sockets).
+     * NULL: sleep the whole time. Only pacing, like pace_idle. */
+    void (*idle_wait)(void *opaque, uint64_t ns);
+    void *idle_wait_opaque;
     uint64_t halt_skipped_ns;   /* virtual time skipped over HLT */
     uint64_t halt_slept_ns;     /* host time slept in HLT (host mode) */
     struct clock_host_tap tap;  /* host mode: record/replay of host reads */

@@ -574,7 +574,18 @@ static void reg_store(struct rtl8139 *n, unsigned base, uint32_t val, uint32_t b
         n->cr = (uint8_t)(val & (CR_RE | CR_TE));
         return;
     case R_CAPR: n->capr = (uint16_t)val; return;
-    case R_IMR: n->imr = (uint16_t)(val & 0xE07F); update_irq(n); return;
+    case R_IMR:
+        /* Enabling ROK while the ring holds frames the driver has not
+         * read, with ROK already cleared, raises it again (a modelling
+         * choice, docs/network.md): 8139too clears ROK after each frame
+         * and stops at its NAPI budget, then unmasks; on a busy wire the
+         * next frame would raise ROK, on the emulated one the rest of the
+         * ring would sit there until the guest's TCP timed out. */
+        if ((val & RTL8139_INT_ROK) && !(n->imr & RTL8139_INT_ROK) && !rx_empty(n))
+            n->isr |= RTL8139_INT_ROK;
+        n->imr = (uint16_t)(val & 0xE07F);
+        update_irq(n);
+        return;
     case R_ISR: {
         uint16_t clear = 0;
         if (bytes & 1) clear |= (uint16_t)(val & 0xFF);

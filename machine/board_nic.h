@@ -6,11 +6,13 @@
  * That door works like the serial ports' (docs/network.md): the frontend
  * owns the host end (user-mode networking, a pcap dump) and gives the
  * machine a `struct net_backend`; a clock timer polls it every
- * BOARD_NET_POLL_NS of machine time, and only while the receive ring has
- * room for a whole frame, so frames arrive between instructions at points
- * of the virtual clock, and wait in the backend rather than being lost
- * when the guest is slow to empty its ring. Frames the guest sends leave
- * at once through `send` (output needs no scheduling).
+ * BOARD_NET_POLL_NS of machine time and right after each frame the guest
+ * sends (its answer is often ready at once), and takes frames only while
+ * the receive ring has room for a whole one, so frames arrive between
+ * instructions at points of the virtual clock, and wait in the backend
+ * rather than being lost when the guest is slow to empty its ring.
+ * Frames the guest sends leave at once through `send`. Under -record the
+ * replay module wraps the backend (machine/replay_net.c).
  */
 #ifndef SHADOW86_MACHINE_BOARD_NIC_H
 #define SHADOW86_MACHINE_BOARD_NIC_H
@@ -44,6 +46,13 @@ struct net_backend {
     /* The next frame for the guest into buf (at most cap bytes): its
      * length, or 0 when there is none now. NULL: nothing ever arrives. */
     size_t (*poll)(void *opaque, uint8_t *buf, size_t cap);
+    /* A frame entered the card (from poll, or from a replay's log): for
+     * -netdump. NULL: nobody looks. */
+    void (*received)(void *opaque, const uint8_t *frame, size_t len);
+    /* An idle guest waits for the network: block up to `ns` of host
+     * time, returning as soon as the host end has something. NULL: the
+     * clock sleeps the whole time. */
+    void (*wait)(void *opaque, uint64_t ns);
 };
 
 struct board_nic {

@@ -167,7 +167,10 @@ int machine_net_attach(struct machine *m, const struct net_backend *b)
 {
     if (!m->nic.present)
         return 0;
-    board_nic_attach(m, b);
+    if (m->replay)
+        replay_net_attach(m, b);
+    else
+        board_nic_attach(m, b);
     /* A live network answers in host time: while the guest idles waiting
      * for it, wait in host time too, or its timeouts would run out before
      * the host could answer. Only pacing: the guest sees the same times. */

@@ -42,6 +42,8 @@ struct replay {
     int holding;
     uint64_t next_check;        /* recording */
     unsigned serial_inputs;     /* bit p: port p's backend has input */
+    int net_inputs;             /* the card's host end delivers frames */
+    struct net_backend net_orig;   /* the frontend's host end */
     struct replay_port ports[PORTS];
     struct replay_cursor cur;
     uint64_t end_icount;
@@ -88,9 +90,17 @@ static const struct replay_event *next_host(struct replay *r)
     return *i < r->log.n ? &r->log.ev[*i] : NULL;
 }
 
+static const struct replay_event *next_net(struct replay *r)
+{
+    size_t *i = &r->cur.net;
+    while (*i < r->log.n && r->log.ev[*i].kind != REPLAY_NETFRAME)
+        (*i)++;
+    return *i < r->log.n ? &r->log.ev[*i] : NULL;
+}
+
 static int main_kind(uint8_t kind)
 {
-    return kind != REPLAY_SERIAL && kind != REPLAY_HOSTTIME;
+    return kind != REPLAY_SERIAL && kind != REPLAY_HOSTTIME && kind != REPLAY_NETFRAME;
 }
 
 static const struct replay_event *next_main(struct replay *r)
@@ -120,12 +130,13 @@ static void drop_undelivered(struct replay *r)
     for (size_t i = 0; i < r->log.n; i++) {
         const struct replay_event *e = &r->log.ev[i];
         size_t at = e->kind == REPLAY_SERIAL ? r->cur.serial[e->a]
-                    : e->kind == REPLAY_HOSTTIME ? r->cur.host : r->cur.main;
+                    : e->kind == REPLAY_HOSTTIME ? r->cur.host
+                    : e->kind == REPLAY_NETFRAME ? r->cur.net : r->cur.main;
         if (i < at)
             r->log.ev[k++] = *e;
     }
     r->log.n = k;
-    r->cur.main = r->cur.host = k;
+    r->cur.main = r->cur.host = r->cur.net = k;
     for (int p = 0; p < PORTS; p++)
         r->cur.serial[p] = k;
     r->following = 0;
@@ -144,8 +155,8 @@ static int feeding(struct replay *r, int stream_has_more)
     uint64_t now = machine_insn_total(r->m);
     if (now < r->frontier || (now == r->frontier && stream_has_more))
         return 1;
-    if (now > r->frontier || (!next_main(r) && !next_host(r) && !next_serial(r, 0) &&
-                               !next_serial(r, 1)))
+    if (now > r->frontier || (!next_main(r) && !next_host(r) && !next_net(r) &&
+                               !next_serial(r, 0) && !next_serial(r, 1)))
         drop_undelivered(r);   /* past it: record live from here */
     return 0;
 }
@@ -181,6 +192,78 @@ static int port_poll(void *opaque)
     }
     r->cur.serial_seen++;
     return c;
+}
+
+/* ---- The network card's host end: the backend wrapper. */
+
+static void net_send(void *opaque, const uint8_t *frame, size_t len)
+{
+    struct replay *r = opaque;
+    if (r->quiet)
+        return;   /* re-executing: this frame went out the first time */
+    if (r->net_orig.send)
+        r->net_orig.send(r->net_orig.opaque, frame, len);
+}
+
+static void net_received(void *opaque, const uint8_t *frame, size_t len)
+{
+    struct replay *r = opaque;
+    if (!r->quiet && r->net_orig.received)
+        r->net_orig.received(r->net_orig.opaque, frame, len);
+}
+
+static void net_wait(void *opaque, uint64_t ns)
+{
+    struct replay *r = opaque;
+    r->net_orig.wait(r->net_orig.opaque, ns);
+}
+
+static size_t net_poll(void *opaque, uint8_t *buf, size_t cap)
+{
+    struct replay *r = opaque;
+    uint64_t now = machine_insn_total(r->m);
+    if (r->mode == MODE_RECORD && !feeding(r, next_net(r) != NULL)) {
+        size_t len = r->net_orig.poll ? r->net_orig.poll(r->net_orig.opaque, buf, cap) : 0;
+        if (len > REPLAY_FRAME_MAX)
+            len = REPLAY_FRAME_MAX;
+        if (len) {
+            struct replay_event e = { .icount = now, .time_ns = held_now(r->m) };
+            if (replay_log_add_frame(&r->log, e, buf, len) != 0)
+                r->diverged = -1;   /* out of memory: reported at the end */
+        }
+        return len;
+    }
+    /* The poll at the recorded count and virtual time, as for serial
+     * input; a missed frame shows in the next checkpoint's hash. */
+    const struct replay_event *e = next_net(r);
+    if (!e || e->icount != now || e->time_ns > held_now(r->m))
+        return 0;
+    r->cur.net++;
+    size_t len = (size_t)e->a < cap ? (size_t)e->a : cap;
+    memcpy(buf, replay_log_frame(&r->log, e), len);
+    return len;
+}
+
+static void install_net(struct replay *r, const struct net_backend *b)
+{
+    if (!r->m->nic.present)
+        return;
+    if (b)
+        r->net_orig = *b;
+    else
+        memset(&r->net_orig, 0, sizeof r->net_orig);
+    if (r->mode == MODE_RECORD && r->net_orig.poll)
+        r->net_inputs = 1;
+    int live = r->mode == MODE_RECORD && r->net_orig.wait;
+    struct net_backend w = { .opaque = r, .send = net_send,
+                             .poll = r->net_inputs ? net_poll : NULL,
+                             .received = net_received, .wait = live ? net_wait : NULL };
+    board_nic_attach(r->m, &w);
+}
+
+void replay_net_attach(struct machine *m, const struct net_backend *b)
+{
+    install_net(m->replay, b);
 }
 
 /* ---- Host time (-rtc clock=host): base/clock's tap. */
@@ -396,6 +479,7 @@ int replay_record_create(struct machine *m, const char *path, const char *cmdlin
     r->compress = compress;
     for (int p = 0; p < PORTS; p++)
         install_port(r, p, NULL);   /* ports the frontend leaves alone: no input */
+    install_net(r, NULL);
     return 0;
 }
 
@@ -452,6 +536,8 @@ int replay_replay_create(struct machine *m, const char *path, struct replay_log 
         snprintf(err, errsz, "%s: damaged log (metadata)", path);
         return -1;
     }
+    char v[8];
+    r->net_inputs = replay_log_meta(&r->log, "net_inputs", v, sizeof v) == 0 && !strcmp(v, "1");
     const struct replay_event *end = &r->log.ev[r->log.n - 1];
     r->end_icount = end->icount;
     r->end_why = end->a;
@@ -460,6 +546,7 @@ int replay_replay_create(struct machine *m, const char *path, struct replay_log 
         return -1;
     for (int p = 0; p < PORTS; p++)
         install_port(r, p, NULL);
+    install_net(r, NULL);
     return 0;
 }
 
@@ -596,14 +683,15 @@ int replay_begin(struct machine *m, char *err, size_t errsz)
     }
     if (r->mode == MODE_RECORD) {
         r->log.identity = ident;
-        size_t ml = strlen(r->log.meta) + 32;
+        size_t ml = strlen(r->log.meta) + 64;
         char *meta = realloc(r->log.meta, ml);
         if (!meta) {
             snprintf(err, errsz, "out of memory");
             return -1;
         }
         r->log.meta = meta;
-        snprintf(meta + strlen(meta), 32, "serial_inputs=%u\n", r->serial_inputs);
+        snprintf(meta + strlen(meta), 64, "serial_inputs=%u\nnet_inputs=%d\n", r->serial_inputs,
+                 r->net_inputs);
         if (m->clock.mode == CLOCK_HOST) {
             /* The identity cannot hold a host-mode epoch (read at
              * creation): the replay takes it from here. */
@@ -642,6 +730,8 @@ int replay_begin(struct machine *m, char *err, size_t errsz)
         }
     }
     const struct replay_event *e;
+    while ((e = next_net(r)) && e->icount < now)
+        r->cur.net++;
     while ((e = next_host(r)) && e->icount < now) {
         r->cur.host++;
         r->cur.host_last = e->hash;
@@ -702,6 +792,8 @@ static struct machine *follower(struct replay *r, int reference, char *err, size
     }
     for (int p = 0; p < PORTS; p++)
         install_port(fr, p, NULL);
+    fr->net_inputs = r->net_inputs;
+    install_net(fr, NULL);
     return f;
 }
 
@@ -855,7 +947,7 @@ void replay_mark(const struct machine *m, struct replay_cursor *cur)
     *cur = r->cur;
     if (r->mode == MODE_RECORD && !r->following) {
         /* Recording live: everything logged so far is delivered. */
-        cur->main = cur->host = r->log.n;
+        cur->main = cur->host = cur->net = r->log.n;
         for (int p = 0; p < PORTS; p++)
             cur->serial[p] = r->log.n;
     }

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "devices/uart16550.h"
+#include "machine/board_nic.h"
 #include "machine/replay_log.h"
 
 struct machine;
@@ -42,6 +43,7 @@ struct replay_cursor {
     size_t main;                /* next event that is not serial input or host time */
     size_t serial[REPLAY_PORTS];  /* next serial event of each port */
     size_t host;                /* next host-time event */
+    size_t net;                 /* next network frame */
     uint64_t host_last;         /* the latest host time handed out */
     uint64_t serial_seen;       /* serial bytes delivered so far */
     int perturbed;              /* the perturbation has been applied */
@@ -98,6 +100,10 @@ int replay_debug_mem(struct machine *m, uint32_t pa, uint8_t byte);
 /* The doors (called by machine/frontend_api.c and machine.c). Each
  * returns 1 when the live input must be dropped (replay), else 0. */
 void replay_serial_attach(struct machine *m, int port, const struct uart_backend *b);
+/* The network card's host end (-nic): recording logs every frame its
+ * poll hands the card; replaying hands the card the logged frames at the
+ * same polls and never asks `b` for input (b may then have no poll). */
+void replay_net_attach(struct machine *m, const struct net_backend *b);
 int replay_key(struct machine *m, unsigned code, int down);
 int replay_mouse(struct machine *m, int dx, int dy, int dz, unsigned buttons);
 int replay_power_button(struct machine *m);

@@ -28,9 +28,49 @@ int replay_log_add(struct replay_log *l, const struct replay_event *e)
     return 0;
 }
 
+static int arena_put(struct replay_log *l, const uint8_t *p, size_t len)
+{
+    if (l->data_len + len > l->data_cap) {
+        size_t cap = l->data_cap ? l->data_cap * 2 : 65536;
+        while (cap < l->data_len + len)
+            cap *= 2;
+        uint8_t *d = realloc(l->data, cap);
+        if (!d)
+            return -1;
+        l->data = d;
+        l->data_cap = cap;
+    }
+    memcpy(l->data + l->data_len, p, len);
+    l->data_len += len;
+    return 0;
+}
+
+int replay_log_add_frame(struct replay_log *l, struct replay_event e, const uint8_t *frame,
+                         size_t len)
+{
+    if (len > REPLAY_FRAME_MAX)
+        len = REPLAY_FRAME_MAX;
+    e.kind = REPLAY_NETFRAME;
+    e.a = (int32_t)len;
+    e.hash = l->data_len;
+    if (arena_put(l, frame, len) != 0)
+        return -1;
+    if (replay_log_add(l, &e) != 0) {
+        l->data_len -= len;
+        return -1;
+    }
+    return 0;
+}
+
+const uint8_t *replay_log_frame(const struct replay_log *l, const struct replay_event *e)
+{
+    return l->data + e->hash;
+}
+
 void replay_log_free(struct replay_log *l)
 {
     free(l->ev);
+    free(l->data);
     free(l->identity);
     free(l->meta);
     memset(l, 0, sizeof *l);
@@ -119,7 +159,7 @@ static int has_time(uint8_t kind)
 {
     return kind == REPLAY_SERIAL || kind == REPLAY_KEY || kind == REPLAY_MOUSE ||
            kind == REPLAY_POWER || kind == REPLAY_QUIT || kind == REPLAY_DEBUG_REG ||
-           kind == REPLAY_DEBUG_MEM;
+           kind == REPLAY_DEBUG_MEM || kind == REPLAY_NETFRAME;
 }
 
 /* The body's checksum covers the header texts too (its seed), so a
@@ -174,6 +214,10 @@ static void encode_body(const struct replay_log *l, struct bytes *o)
         case REPLAY_DEBUG_MEM:
             put_varint(o, e->d);
             put_u8(o, (uint8_t)e->b);
+            break;
+        case REPLAY_NETFRAME:
+            put_varint(o, (uint32_t)e->a);
+            put(o, replay_log_frame(l, e), (size_t)e->a);
             break;
         }
     }
@@ -385,6 +429,17 @@ static const char *decode_body(struct replay_log *l, const uint8_t *b, size_t le
                 return "damaged log (gdb memory write out of range)";
             e.d = (uint32_t)pa;
             break;
+        }
+        case REPLAY_NETFRAME: {
+            uint64_t n = get_varint(&r);
+            if (n < 14 || n > REPLAY_FRAME_MAX)
+                return "damaged log (network frame length out of range)";
+            if (r.failed || (size_t)(r.end - r.p) < n)
+                break;
+            if (l->n >= EVENTS_MAX || replay_log_add_frame(l, e, r.p, (size_t)n) != 0)
+                return "out of memory";
+            r.p += n;
+            continue;
         }
         case REPLAY_END: {
             e.hash = get_u64(&r);

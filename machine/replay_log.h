@@ -24,6 +24,10 @@
  * before it runs, so a truncated or damaged log is refused up front,
  * never replayed in part. Host times (-rtc clock=host) are logged as a
  * zigzag varint delta from the previous one: one per read, a few bytes.
+ * Network frames from the host (-nic user under -record) carry the
+ * virtual time like the other inputs, then the frame's length (varint)
+ * and its bytes; in memory the bytes live in the log's arena (`data`),
+ * the event holding their length (a) and offset (hash).
  */
 #ifndef SHADOW86_MACHINE_REPLAY_LOG_H
 #define SHADOW86_MACHINE_REPLAY_LOG_H
@@ -31,7 +35,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define REPLAY_LOG_VERSION 2u
+#define REPLAY_LOG_VERSION 3u     /* 3: network frames */
+#define REPLAY_FRAME_MAX 1514u    /* the longest frame a log holds */
 
 enum replay_kind {
     REPLAY_SERIAL = 1,   /* a: port, b: byte */
@@ -44,6 +49,7 @@ enum replay_kind {
     REPLAY_HOSTTIME,     /* hash: a host time base/clock handed out (-rtc clock=host) */
     REPLAY_DEBUG_REG,    /* a gdb register write: a: enum replay_debug_reg, d: value */
     REPLAY_DEBUG_MEM,    /* a gdb memory write: d: physical address, b: the byte */
+    REPLAY_NETFRAME,     /* a frame from the host: a: length, hash: offset in `data` */
 };
 
 /* Registers a gdb write may change (REPLAY_DEBUG_REG's a): 0-7 the
@@ -69,10 +75,18 @@ struct replay_log {
     char *identity, *meta;
     struct replay_event *ev;
     size_t n, cap;
+    uint8_t *data;       /* NETFRAME payloads */
+    size_t data_len, data_cap;
 };
 
 /* Append an event (recording). Returns 0, or -1 when memory ran out. */
 int replay_log_add(struct replay_log *l, const struct replay_event *e);
+/* Append a NETFRAME event carrying `len` bytes of `frame` (its a and hash
+ * are filled in here). Returns 0, or -1 when memory ran out. */
+int replay_log_add_frame(struct replay_log *l, struct replay_event e, const uint8_t *frame,
+                         size_t len);
+/* A NETFRAME event's bytes. */
+const uint8_t *replay_log_frame(const struct replay_log *l, const struct replay_event *e);
 /* Encode and write `l` (which must end with an END event) to `path`
  * atomically. Returns 0, or -1 with a one-line message. */
 int replay_log_write(const struct replay_log *l, const char *path, int compress, char *err,

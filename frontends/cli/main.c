@@ -506,7 +506,7 @@ int main(int argc, char **argv)
         if (serial[nserial].kind == CLI_SERIAL_STDIO)
             machine_pace_idle(m);
     }
-    if (net_host_open(&net, m, &opt.nic, opt.netdump, err, sizeof err) != 0)
+    if (net_host_open(&net, m, &opt.nic, opt.netdump, opt.replay != NULL, err, sizeof err) != 0)
         goto fail;
     if (opt.trace) {
         trace_out = stderr;

@@ -27,17 +27,25 @@ static void host_send(void *opaque, const uint8_t *frame, size_t len)
 static size_t host_poll(void *opaque, uint8_t *buf, size_t cap)
 {
     struct net_host *h = opaque;
-    size_t len = h->user ? net_user_poll(h->user, buf, cap) : 0;
-    if (len) {
-        h->received++;
-        if (h->dumping)
-            net_pcap_frame(&h->dump, machine_time_ns(h->m), buf, len);
-    }
-    return len;
+    return h->user ? net_user_poll(h->user, buf, cap) : 0;
+}
+
+static void host_received(void *opaque, const uint8_t *frame, size_t len)
+{
+    struct net_host *h = opaque;
+    h->received++;
+    if (h->dumping)
+        net_pcap_frame(&h->dump, machine_time_ns(h->m), frame, len);
+}
+
+static void host_wait(void *opaque, uint64_t ns)
+{
+    struct net_host *h = opaque;
+    net_user_wait(h->user, ns);
 }
 
 int net_host_open(struct net_host **out, struct machine *m, const struct cli_nic *nic,
-                  const char *dump_path, char *err, size_t errsz)
+                  const char *dump_path, int replaying, char *err, size_t errsz)
 {
     *out = NULL;
     if (nic->backend == CLI_NET_NONE)
@@ -48,7 +56,9 @@ int net_host_open(struct net_host **out, struct machine *m, const struct cli_nic
         return -1;
     }
     h->m = m;
-    if (nic->backend == CLI_NET_USER && !(h->user = net_user_open(nic, err, errsz))) {
+    /* A replay's frames come from its log: no host sockets. */
+    if (nic->backend == CLI_NET_USER && !replaying &&
+        !(h->user = net_user_open(nic, err, errsz))) {
         free(h);
         return -1;
     }
@@ -60,7 +70,8 @@ int net_host_open(struct net_host **out, struct machine *m, const struct cli_nic
         }
         h->dumping = 1;
     }
-    struct net_backend b = { h, host_send, h->user ? host_poll : NULL };
+    struct net_backend b = { h, host_send, h->user ? host_poll : NULL, host_received,
+                             h->user ? host_wait : NULL };
     machine_net_attach(m, &b);
     *out = h;
     return 0;
@@ -70,7 +81,7 @@ int net_host_close(struct net_host *h, char *err, size_t errsz)
 {
     if (!h)
         return 0;
-    struct net_backend none = { NULL, NULL, NULL };
+    struct net_backend none = { NULL, NULL, NULL, NULL, NULL };
     machine_net_attach(h->m, &none);
     int rc = h->dumping ? net_pcap_close(&h->dump, err, errsz) : 0;
     net_user_close(h->user);

@@ -13,9 +13,11 @@ struct machine;
 struct net_host;
 
 /* Open the host end and attach it to `m` (which has the card). Returns
- * 0 (*out NULL when there is nothing to attach), or -1 with a message. */
+ * 0 (*out NULL when there is nothing to attach), or -1 with a message.
+ * `replaying`: -replay, whose frames come from the log: no slirp, only
+ * the -netdump file. */
 int net_host_open(struct net_host **out, struct machine *m, const struct cli_nic *nic,
-                  const char *dump_path, char *err, size_t errsz);
+                  const char *dump_path, int replaying, char *err, size_t errsz);
 /* Detach and close. Returns 0, or -1 with a message (the dump failed). */
 int net_host_close(struct net_host *h, char *err, size_t errsz);
 /* --stats lines. */

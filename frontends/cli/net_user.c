@@ -1,9 +1,11 @@
+#define _GNU_SOURCE   /* ppoll */
 #include <arpa/inet.h>
 #include <poll.h>
 #include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <slirp/libslirp.h>
 
@@ -149,16 +151,48 @@ static void run_timers(struct net_user *u)
     }
 }
 
+/* One round of slirp's sockets and timers, waiting up to wait_ns for a
+ * socket to become ready (0: just look). */
+static void service(struct net_user *u, uint64_t wait_ns)
+{
+    uint32_t timeout_ms = UINT32_MAX;
+    u->nfds = 0;
+    slirp_pollfds_fill(u->slirp, &timeout_ms, add_poll, u);
+    /* A slirp timer due sooner than the wait ends it early too. */
+    int64_t now_ms = (int64_t)(clock_host_monotonic_ns() / 1000000u);
+    for (int i = 0; i < NET_USER_MAX_TIMERS; i++) {
+        const struct net_user_timer *t = &u->timers[i];
+        if (t->used && t->expire_ms >= 0) {
+            uint64_t left = t->expire_ms > now_ms ? (uint64_t)(t->expire_ms - now_ms) : 0;
+            if (left < timeout_ms)
+                timeout_ms = (uint32_t)left;
+        }
+    }
+    if ((uint64_t)timeout_ms * 1000000u < wait_ns)
+        wait_ns = (uint64_t)timeout_ms * 1000000u;
+    struct timespec ts = { (time_t)(wait_ns / 1000000000u), (long)(wait_ns % 1000000000u) };
+    int r;
+    if (u->nfds)
+        r = ppoll(u->fds, (nfds_t)u->nfds, &ts, NULL);
+    else
+        r = wait_ns ? nanosleep(&ts, NULL) : 0;
+    slirp_pollfds_poll(u->slirp, r < 0, get_revents, u);
+    run_timers(u);
+}
+
+void net_user_wait(struct net_user *u, uint64_t ns)
+{
+    if (!u->count)
+        service(u, ns);
+}
+
 size_t net_user_poll(struct net_user *u, uint8_t *buf, size_t cap)
 {
-    if (!u->count) {
-        uint32_t timeout = 0;
-        u->nfds = 0;
-        slirp_pollfds_fill(u->slirp, &timeout, add_poll, u);
-        int r = u->nfds ? poll(u->fds, (nfds_t)u->nfds, 0) : 0;
-        slirp_pollfds_poll(u->slirp, r < 0, get_revents, u);
-        run_timers(u);
-    }
+    /* Every poll services the sockets: what the guest sent since the
+     * last one leaves for the host, and slirp's window updates and ACKs
+     * come back without waiting for the queue to drain. */
+    if (u->count < NET_USER_QUEUE / 2)
+        service(u, 0);
     if (!u->count)
         return 0;
     struct net_user_frame *f = &u->queue[u->head];

@@ -31,6 +31,9 @@ void net_user_send(struct net_user *u, const uint8_t *frame, size_t len);
 /* Service the host sockets and timers (no waiting), then hand out the
  * next frame for the guest: its length, or 0. */
 size_t net_user_poll(struct net_user *u, uint8_t *buf, size_t cap);
+/* Wait up to `ns` of host time for something for the guest (a socket
+ * ready, a slirp timer due); at once when a frame is already queued. */
+void net_user_wait(struct net_user *u, uint64_t ns);
 /* Frames dropped because the guest let the queue fill. */
 uint64_t net_user_dropped(const struct net_user *u);
 

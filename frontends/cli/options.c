@@ -1017,11 +1017,9 @@ static int parse(int argc, char **argv, struct cli_options *o, int process, char
         snprintf(err, errsz, "-netdump needs a card (-nic user or -nic null)");
         return -1;
     }
-    if (o->nic.backend == CLI_NET_USER && (o->record || o->replay || o->lockstep)) {
-        /* Frames from the host are not in the replay log yet, and the
-         * lockstep twin has no host end to get them from. */
-        snprintf(err, errsz, "-nic user cannot be combined with %s yet (-nic null can)",
-                 o->record ? "-record" : o->replay ? "-replay" : "--lockstep");
+    if (o->nic.backend == CLI_NET_USER && o->lockstep) {
+        /* The lockstep twin has no host end to get frames from. */
+        snprintf(err, errsz, "-nic user cannot be combined with --lockstep (-nic null can)");
         return -1;
     }
     if (o->perturb && !o->replay) {

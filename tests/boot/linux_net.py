@@ -11,9 +11,12 @@ to it (timed here, for the throughput figure), then the guest's busybox
 httpd serves the file back through the forward (host 127.0.0.1:P ->
 guest :8080). Every step's result is checked; only loopback addresses are
 used, each wait is bounded. Extra emulator flags: SHADOW86_GUEST_FLAGS.
+SHADOW86_NET_SAVE=DIR keeps the command line (cmd.json), the serial
+transcript and the pcap there (tests/replay/linux_net_replay.py).
 """
 import hashlib
 import http.server
+import json
 import os
 import socket
 import subprocess
@@ -177,6 +180,14 @@ def main():
             pcap = f.read()
     if pcap[:4] != b"\xd4\xc3\xb2\xa1" or len(pcap) < 24 + (mb << 20):
         bad = fail("-netdump: %d bytes, not a pcap holding the upload" % len(pcap))
+    save = os.environ.get("SHADOW86_NET_SAVE")
+    if save and not bad:
+        with open(os.path.join(save, "cmd.json"), "w") as f:
+            json.dump(cmd, f)
+        with open(os.path.join(save, "serial.txt"), "wb") as f:
+            f.write(open(out, "rb").read())
+        with open(os.path.join(save, "net.pcap"), "wb") as f:
+            f.write(open(dump, "rb").read())
     if bad:
         print(text[-3000:])
         return 1
