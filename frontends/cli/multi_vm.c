@@ -155,7 +155,7 @@ static int attach_outputs(struct guest *g, int stats, char *err, size_t errsz)
             return -1;
         }
     }
-    if (net_host_open(&g->net, g->m, &g->opt.nic, g->opt.netdump, err, errsz) != 0)
+    if (net_host_open(&g->net, g->m, &g->opt.nic, g->opt.netdump, 0, err, errsz) != 0)
         return -1;
     if (stats) {
         g->dbg->stats_on = 1;
