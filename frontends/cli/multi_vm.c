@@ -331,18 +331,25 @@ int cli_multi_vm_main(const struct cli_vm_split *split, int (*stop_signal)(void)
         if (g[i].status && !status)
             status = g[i].status;
     }
-    if (proc.stats)
-        fprintf(stderr, "stats: vmset.rounds %llu\nstats: vmset.slice_insns %llu\n"
-                        "stats: vmset.policy.watermark_pages %llu\n"
-                        "stats: vmset.policy.inflations %llu\nstats: vmset.policy.deflations %llu\n"
-                        "stats: vmset.policy.give_ups %llu\n"
-                        "stats: vmset.policy.peak_resident_pages %llu\n",
-                (unsigned long long)set.rounds, (unsigned long long)set.slice_insns,
-                (unsigned long long)set.policy.high_pages,
-                (unsigned long long)set.policy.inflations,
-                (unsigned long long)set.policy.deflations,
-                (unsigned long long)set.policy.give_ups,
-                (unsigned long long)set.policy.peak_pages);
+    if (proc.stats) {
+        /* The set's own figures: text lines, or one more JSON object. */
+        static const char *const names[] = { "rounds", "slice_insns", "policy_watermark_pages",
+                                             "policy_inflations", "policy_deflations",
+                                             "policy_give_ups", "policy_peak_resident_pages" };
+        const uint64_t v[] = { set.rounds, set.slice_insns, set.policy.high_pages,
+                               set.policy.inflations, set.policy.deflations,
+                               set.policy.give_ups, set.policy.peak_pages };
+        if (proc.stats_json)
+            fputs("{\"vmset\": {", stderr);
+        for (unsigned k = 0; k < sizeof v / sizeof v[0]; k++) {
+            if (proc.stats_json)
+                fprintf(stderr, "%s\"%s\": %llu", k ? ", " : "", names[k], (unsigned long long)v[k]);
+            else
+                fprintf(stderr, "stats: vmset.%s %llu\n", names[k], (unsigned long long)v[k]);
+        }
+        if (proc.stats_json)
+            fputs("}}\n", stderr);
+    }
     if (output_error)
         status = EXIT_OUTPUT_ERROR;
 out:

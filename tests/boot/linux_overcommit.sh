@@ -63,7 +63,7 @@ for n in 1 2 3; do
         { echo "linux_overcommit: vm$n did not power off"; fail=1; }
     grep -q 'insmod .* failed' "$log" && { echo "linux_overcommit: vm$n: a module did not load"; fail=1; }
 done
-infl=$(stat vmset.policy.inflations)
+infl=$(stat vmset.policy_inflations)
 if [ "$mark" -gt 0 ] && [ "${infl:-0}" -eq 0 ]; then
     echo "linux_overcommit: the policy never inflated a balloon"; fail=1
 fi
@@ -72,12 +72,12 @@ if [ "$fail" -ne 0 ]; then
     echo "--- stderr:"; grep -v '^stats: vm' "$tmp/err"
     exit 1
 fi
-peak=$(stat vmset.policy.peak_resident_pages)
+peak=$(stat vmset.policy_peak_resident_pages)
 grep '^memstats ' "$tmp/err" >"${OVERCOMMIT_MEMSTATS:-/dev/null}"
 echo "linux_overcommit: 3 x 256 MiB guests, watermark ${mark} MiB: all md5s match, all powered off," \
      "${secs} s wall, $(stat vmset.rounds) rounds"
-echo "linux_overcommit: policy: ${infl:-0} inflations, $(stat vmset.policy.deflations) deflations," \
-     "$(stat vmset.policy.give_ups) give-ups, peak pool resident $((${peak:-0} / 256)) MiB," \
+echo "linux_overcommit: policy: ${infl:-0} inflations, $(stat vmset.policy_deflations) deflations," \
+     "$(stat vmset.policy_give_ups) give-ups, peak pool resident $((${peak:-0} / 256)) MiB," \
      "swap outs $(stat vm1.hostpool.swap_outs)"
 for n in 1 2 3; do
     echo "linux_overcommit: vm$n: private $(($(stat vm$n.physmem.private_pages) / 256)) MiB at the end," \
