@@ -178,7 +178,36 @@ struct cold {
     uintptr_t miss[DBT_INLINE_MEM_MISS];
     unsigned nmiss;
     uintptr_t resume;
+    /* Inline softtlb hits not yet added to the statistics where the miss
+     * leaves the inline code and where it resumes (struct hits). */
+    unsigned before[SOFTTLB_ACCESS_TYPES], after[SOFTTLB_ACCESS_TYPES];
 };
+
+/* The softtlb hits of inline memory forms are counted at translation
+ * time: `pending` holds those the code since the last addition has made
+ * on its hit path, and the code adds them to cpu->tlb.stats.hit in one
+ * instruction per access type before anything that could end the run
+ * or look (a call, a block exit). A miss's out-of-line call first adds
+ * the hits before its instruction (the call may fault, and the fault
+ * leaves by longjmp), and after the call takes back those up to and with
+ * its instruction (the micro-op counted its own access), since the code
+ * it resumes adds them again: the statistics stay the portable
+ * backend's to the last hit, with one addition per stretch instead of
+ * one increment per access. */
+static void add_hits(struct x64_emit *e, const unsigned h[SOFTTLB_ACCESS_TYPES], int sign)
+{
+    for (int t = 0; t < SOFTTLB_ACCESS_TYPES; t++)
+        if (h[t])
+            x64_add_m64_i32(e, R_CPU, (int32_t)offsetof(struct cpu, tlb.stats.hit[t]),
+                            sign * (int32_t)h[t]);
+}
+
+static void flush_hits(struct x64_emit *e, unsigned pending[SOFTTLB_ACCESS_TYPES])
+{
+    add_hits(e, pending, 1);
+    for (int t = 0; t < SOFTTLB_ACCESS_TYPES; t++)
+        pending[t] = 0;
+}
 
 /* The target of a direct JMP/Jcc that dbt_branch_form() bound as a
  * branch form (within the CS limit): 1 with *target, else 0 (a full
@@ -256,25 +285,30 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
     int rec_end = !jcc_end && !(flagger && flagger->fused) &&
                   branch_target(last, b->cs_limit, OP_JCC, &target);
     unsigned body_end = jcc_end ? b->n - 2 : (jmp_end || rec_end) ? b->n - 1 : b->n;
+    unsigned pending[SOFTTLB_ACCESS_TYPES] = { 0 };
     for (unsigned i = 0; i < body_end; i++) {
         const struct dbt_uop *u = &b->uops[i];
         struct cold *c = &cold[ncold];
+        memcpy(c->before, pending, sizeof pending);
         if (dbt_inline_uop(&e, u, c->miss, &c->nmiss) ||
-            dbt_inline_mem(&e, u, priv, b->cs_limit, c->miss, &c->nmiss)) {
+            dbt_inline_mem(&e, u, priv, b->cs_limit, c->miss, &c->nmiss, pending)) {
             if (!c->nmiss)
                 continue;
             c->u = u;
             c->resume = e.x;
+            memcpy(c->after, pending, sizeof pending);
             ncold++;
             continue;
         }
+        flush_hits(&e, pending);
         emit_call(&e, u, &to_stop);
         if (u->fused)
             i++;
     }
 
-    /* Completed: EIP (register and memory forms leave it behind) and the
-     * count, as the portable end sentinels do. */
+    /* Completed: the softtlb hits, EIP (register and memory forms leave
+     * it behind) and the count, as the portable end sentinels do. */
+    flush_hits(&e, pending);
     if (!last->sets_eip)
         x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
     if (!jcc_end)   /* there each way counts (a memory form's miss needs the count before) */
@@ -293,12 +327,15 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
         if (dbt_inline_sets_jcc_flags(flagger, last->in.cond))
             dbt_inline_flags_for_jcc(&e, flagger, fc.miss, &fc.nmiss);
         else
-            dbt_inline_mem(&e, flagger, priv, b->cs_limit, fc.miss, &fc.nmiss);
+            dbt_inline_mem(&e, flagger, priv, b->cs_limit, fc.miss, &fc.nmiss, pending);
+        /* Each way adds the flagger's hits after its Jcc (pending); its
+         * miss call takes them back (nothing was pending before it). */
         int fmem = fc.nmiss != 0;
         uintptr_t to_taken = target != last->next_eip ? x64_jcc(&e, last->in.cond & 15, 0) : 0;
         uintptr_t fall_at = e.x, taken_at = 0;
         x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
         x64_add_m64_i32(&e, R_DBT, D_OFF(icount0), b->n);
+        add_hits(&e, pending, 1);
         emit_slot(&e, b, &nb.slot_rel[DBT_SLOT_FALLTHROUGH], &to_done);
         if (target != last->next_eip) {
             taken_at = e.x;
@@ -306,6 +343,7 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
                 patch(n, to_taken, e.x);
             x64_mov_m32_i32(&e, R_CPU, CPU_EIP, target);
             x64_add_m64_i32(&e, R_DBT, D_OFF(icount0), b->n);
+            add_hits(&e, pending, 1);
             emit_slot(&e, b, &nb.slot_rel[DBT_SLOT_TAKEN], &to_done);
         }
         if (fmem) {
@@ -318,6 +356,7 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
                     patch(n, fc.miss[k], e.x);
             emit_call(&e, flagger, &to_stop);
             emit_call(&e, last, &to_stop);
+            add_hits(&e, pending, -1);
             if (taken_at) {
                 x64_cmp_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
                 x64_jcc(&e, X64_CC_E, fall_at);
@@ -385,7 +424,9 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
         for (unsigned k = 0; k < cold[i].nmiss; k++)
             if (!e.overflow)
                 patch(n, cold[i].miss[k], e.x);
+        add_hits(&e, cold[i].before, 1);
         emit_call(&e, cold[i].u, &to_stop);
+        add_hits(&e, cold[i].after, -1);
         x64_jmp(&e, cold[i].resume);
     }
 

@@ -224,6 +224,47 @@ static int reg32(const struct opnd *o)
     return o->kind == OPK_REG && o->size == 4;
 }
 
+/* IMUL r32, r32 and IMUL r32, r32, imm (the register forms imul_rr_4,
+ * imul_rri_4, cpu/alu.h's alu_imul): the host IMUL computes the same low
+ * half and sets CF = OF the same way; with live flags, SF ZF PF come from
+ * a TEST of the result (the host's IMUL leaves them undefined), AF is
+ * cleared, and EFLAGS takes all six with the lazy record dropped, as
+ * flags_set_arith() does. */
+static int inline_imul(struct x64_emit *e, const struct dbt_uop *u)
+{
+    const struct insn *in = &u->in;
+    int live = u->flags_live;
+    if (in->lock || !reg32(&in->opnd[0]) || !reg32(&in->opnd[1]))
+        return 0;
+    if (in->nopnd != 2 && (in->nopnd != 3 || in->opnd[2].kind != OPK_IMM))
+        return 0;
+    if (live)
+        x64_alu_rr32(e, X64_XOR, X64_RDX, X64_RDX);
+    if (in->nopnd == 2) {
+        x64_mov_rm32(e, X64_RAX, R_CPU, REG(in->opnd[0].reg));
+        x64_mov_rm32(e, X64_RCX, R_CPU, REG(in->opnd[1].reg));
+        x64_imul_rr32(e, X64_RAX, X64_RCX);
+    } else {
+        x64_mov_rm32(e, X64_RCX, R_CPU, REG(in->opnd[1].reg));
+        x64_imul_rri32_32(e, X64_RAX, X64_RCX, (int32_t)in->imm);
+    }
+    x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RAX);
+    if (!live)
+        return 1;
+    x64_setcc(e, 0x0 /* O */, X64_RDX);                    /* EDX = 1 on overflow */
+    x64_imul_rri32_32(e, X64_RDX, X64_RDX, (int32_t)(EFLAGS_CF | EFLAGS_OF));
+    x64_test_rr32(e, X64_RAX, X64_RAX);
+    x64_pushf_pop(e, X64_RCX);
+    x64_alu_ri32(e, X64_AND, X64_RCX, EFLAGS_SF | EFLAGS_ZF | EFLAGS_PF);
+    x64_alu_rr32(e, X64_OR, X64_RCX, X64_RDX);
+    x64_mov_rm32(e, X64_RAX, R_CPU, (int32_t)offsetof(struct cpu, eflags));
+    x64_alu_ri32(e, X64_AND, X64_RAX, ~EFLAGS_ARITH);
+    x64_alu_rr32(e, X64_OR, X64_RAX, X64_RCX);
+    x64_mov_mr32(e, R_CPU, (int32_t)offsetof(struct cpu, eflags), X64_RAX);
+    x64_mov_m16_i16(e, R_CPU, LF(op), (uint16_t)(LF_NONE | 4u << 8));
+    return 1;
+}
+
 int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u, uintptr_t miss[DBT_INLINE_MISS],
                    unsigned *nmiss)
 {
@@ -244,6 +285,8 @@ int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u, uintptr_t miss[D
         x64_not32(e, X64_RAX);
         x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RAX);
         return 1;
+    case OP_IMUL:
+        return inline_imul(e, u);
     case OP_XCHG:
         if (in->lock || !reg32(&in->opnd[0]) || !reg32(&in->opnd[1]))
             return 0;

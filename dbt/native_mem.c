@@ -74,10 +74,12 @@ static void probe(struct x64_emit *e, const struct insn *in, unsigned size, int 
 
 /* Count a softtlb hit, as the fast half does: only once every check of
  * the inline code has passed, since a miss calls the micro-op, whose fast
- * half counts its own hits again. */
-static void count_hit(struct x64_emit *e, int type)
+ * half counts its own hits again. The count is kept at translation time
+ * (hits[type]); dbt/native.c adds it to the statistics once per stretch
+ * of inline code, not once per access (dbt_inline_mem). */
+static void count_hit(unsigned hits[], int type)
 {
-    x64_inc_m64(e, R_CPU, (int32_t)offsetof(struct cpu, tlb.stats.hit[type]));
+    hits[type]++;
 }
 
 /* Step 3 for the linear address in EAX. */
@@ -124,7 +126,7 @@ static void stack_probe(struct x64_emit *e, int type, int32_t adjust, unsigned p
 /* PUSH r32, POP r32, CALL rel32, RET (dbt/uop_mem.c's push_r_4, pop_r_4,
  * call_rel_4, ret_4: same checks, same order of updates). */
 static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
-                        uint32_t cs_limit, uintptr_t miss[], unsigned *nmiss)
+                        uint32_t cs_limit, uintptr_t miss[], unsigned *nmiss, unsigned hits[])
 {
     const struct insn *in = &u->in;
     switch (in->op) {
@@ -132,7 +134,7 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
         if (in->opsize != 4 || in->opnd[0].kind != OPK_REG || in->lock)
             return 0;
         stack_probe(e, SOFTTLB_WRITE, -4, priv, miss, nmiss);
-        count_hit(e, SOFTTLB_WRITE);
+        count_hit(hits, SOFTTLB_WRITE);
         x64_mov_rm32(e, X64_RCX, R_CPU, REG(in->opnd[0].reg));   /* PUSH ESP: the old ESP */
         x64_store(e, X64_RDX, 0, X64_RCX, 4);
         x64_alu_m32_i32(e, X64_SUB, R_CPU, ESP, 4);
@@ -141,7 +143,7 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
         if (in->opsize != 4 || in->opnd[0].kind != OPK_REG || in->lock)
             return 0;
         stack_probe(e, SOFTTLB_READ, 0, priv, miss, nmiss);
-        count_hit(e, SOFTTLB_READ);
+        count_hit(hits, SOFTTLB_READ);
         x64_load32(e, X64_RCX, X64_RDX, 0, 4, 0);
         x64_alu_m32_i32(e, X64_ADD, R_CPU, ESP, 4);
         x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RCX);  /* POP ESP: the value wins */
@@ -153,7 +155,7 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
             u->next_eip + (uint32_t)in->imm > cs_limit)
             return 0;
         stack_probe(e, SOFTTLB_WRITE, -4, priv, miss, nmiss);
-        count_hit(e, SOFTTLB_WRITE);
+        count_hit(hits, SOFTTLB_WRITE);
         x64_mov_ri32(e, X64_RCX, u->next_eip);
         x64_store(e, X64_RDX, 0, X64_RCX, 4);
         x64_alu_m32_i32(e, X64_SUB, R_CPU, ESP, 4);
@@ -167,7 +169,7 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
         x64_load32(e, X64_RCX, X64_RDX, 0, 4, 0);
         x64_cmp_rm32(e, X64_RCX, R_CPU, (int32_t)offsetof(struct cpu, seg[SEG_CS].limit));
         miss_on(miss, nmiss, x64_jcc(e, X64_CC_A, 0));           /* the slow half raises #GP */
-        count_hit(e, SOFTTLB_READ);
+        count_hit(hits, SOFTTLB_READ);
         x64_alu_m32_i32(e, X64_ADD, R_CPU, ESP, 4);
         x64_mov_mr32(e, R_CPU, (int32_t)offsetof(struct cpu, eip), X64_RCX);
         return 1;
@@ -217,7 +219,7 @@ int dbt_inline_mem_sets_flags(const struct dbt_uop *u)
  * operation, the result, the record (always: a memory form's flags are
  * live). The operation is the last host instruction that sets flags. */
 static int inline_alu_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
-                          uintptr_t miss[], unsigned *nmiss)
+                          uintptr_t miss[], unsigned *nmiss, unsigned hits[])
 {
     const struct insn *in = &u->in;
     enum x64_alu a;
@@ -240,9 +242,9 @@ static int inline_alu_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned 
     } else {
         x64_mov_rr(e, X64_R9, X64_RDX);
     }
-    count_hit(e, SOFTTLB_READ);
+    count_hit(hits, SOFTTLB_READ);
     if (writes)
-        count_hit(e, SOFTTLB_WRITE);
+        count_hit(hits, SOFTTLB_WRITE);
     /* EAX = a, ECX = b, zero-extended to 32 bits. */
     if (shape == 'R') {
         x64_load32(e, X64_RAX, R_CPU, reg_at(in->opnd[0].reg, size), size, 0);
@@ -276,22 +278,23 @@ static int inline_alu_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned 
 }
 
 int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
-                   uint32_t cs_limit, uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss)
+                   uint32_t cs_limit, uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss,
+                   unsigned hits[SOFTTLB_ACCESS_TYPES])
 {
     const struct insn *in = &u->in;
     const struct opnd *o0 = &in->opnd[0], *o1 = &in->opnd[1];
     *nmiss = 0;
-    if (inline_stack(e, u, priv, cs_limit, miss, nmiss))
+    if (inline_stack(e, u, priv, cs_limit, miss, nmiss, hits))
         return 1;
     if (in->lock || in->nopnd != 2 || !ea32(in))
         return 0;
-    if (inline_alu_mem(e, u, priv, miss, nmiss))
+    if (inline_alu_mem(e, u, priv, miss, nmiss, hits))
         return 1;
     if (in->op == OP_MOV && o0->kind == OPK_REG && o1->kind == OPK_MEM &&
         (o0->size == 4 || o0->size == 2 || o0->size == 1)) {
         /* load_4, load_2, load_1: a partial register keeps its other bytes. */
         probe(e, in, o0->size, SOFTTLB_READ, priv, miss, nmiss);
-        count_hit(e, SOFTTLB_READ);
+        count_hit(hits, SOFTTLB_READ);
         x64_load32(e, X64_RAX, X64_RDX, 0, o0->size, 0);
         x64_store(e, R_CPU, reg_at(o0->reg, o0->size), X64_RAX, o0->size);
         return 1;
@@ -299,7 +302,7 @@ int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
     if ((in->op == OP_MOVZX || in->op == OP_MOVSX) && o0->kind == OPK_REG && o0->size == 4 &&
         o1->kind == OPK_MEM && (o1->size == 1 || o1->size == 2)) {
         probe(e, in, o1->size, SOFTTLB_READ, priv, miss, nmiss);
-        count_hit(e, SOFTTLB_READ);
+        count_hit(hits, SOFTTLB_READ);
         x64_load32(e, X64_RAX, X64_RDX, 0, o1->size, in->op == OP_MOVSX);
         x64_mov_mr32(e, R_CPU, REG(o0->reg), X64_RAX);
         return 1;
@@ -310,7 +313,7 @@ int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
         if (o1->kind != OPK_REG && o1->kind != OPK_IMM)
             return 0;
         probe(e, in, o0->size, SOFTTLB_WRITE, priv, miss, nmiss);
-        count_hit(e, SOFTTLB_WRITE);
+        count_hit(hits, SOFTTLB_WRITE);
         if (o1->kind == OPK_REG)
             x64_load32(e, X64_RCX, R_CPU, reg_at(o1->reg, o0->size), o0->size, 0);
         else

@@ -161,6 +161,11 @@ UOP(xchg_4)
 UOP(movzx_b_4) { cpu->regs[u->r0] = reg_read(cpu, u->r1, 1); DBT_NEXT(cpu, u, d); }
 UOP(movzx_w_4) { cpu->regs[u->r0] = cpu->regs[u->r1] & 0xFFFF; DBT_NEXT(cpu, u, d); }
 UOP(movsx_b_4) { cpu->regs[u->r0] = (uint32_t)(int32_t)(int8_t)reg_read(cpu, u->r1, 1); DBT_NEXT(cpu, u, d); }
+/* IMUL r32, r32 and IMUL r32, r32, imm (cpu/alu.h's alu_imul). */
+UOP(imul_rr_4_0) { cpu->regs[u->r0] = alu_imul(cpu, cpu->regs[u->r0], cpu->regs[u->r1], 4, 0); DBT_NEXT(cpu, u, d); }
+UOP(imul_rr_4_1) { cpu->regs[u->r0] = alu_imul(cpu, cpu->regs[u->r0], cpu->regs[u->r1], 4, 1); DBT_NEXT(cpu, u, d); }
+UOP(imul_rri_4_0) { cpu->regs[u->r0] = alu_imul(cpu, cpu->regs[u->r1], u->imm, 4, 0); DBT_NEXT(cpu, u, d); }
+UOP(imul_rri_4_1) { cpu->regs[u->r0] = alu_imul(cpu, cpu->regs[u->r1], u->imm, 4, 1); DBT_NEXT(cpu, u, d); }
 UOP(movsx_w_4) { cpu->regs[u->r0] = (uint32_t)(int32_t)(int16_t)cpu->regs[u->r1]; DBT_NEXT(cpu, u, d); }
 
 static unsigned size_index(unsigned size)
@@ -229,6 +234,14 @@ dbt_uop_fn dbt_reg_form(const struct insn *in, int live, struct dbt_uop *u)
     }
     case OP_XCHG:
         return o0->kind == OPK_REG && o1->kind == OPK_REG && size == 4 ? xchg_4 : NULL;
+    case OP_IMUL:   /* 0F AF and 69/6B with a register source */
+        if (o0->kind != OPK_REG || o1->kind != OPK_REG || size != 4)
+            return NULL;
+        if (in->nopnd == 2)
+            return live ? imul_rr_4_1 : imul_rr_4_0;
+        if (in->nopnd == 3 && in->opnd[2].kind == OPK_IMM)
+            return live ? imul_rri_4_1 : imul_rri_4_0;
+        return NULL;
     case OP_MOVZX: case OP_MOVSX:
         if (o0->kind != OPK_REG || o1->kind != OPK_REG || size != 4)
             return NULL;

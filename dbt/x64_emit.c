@@ -352,6 +352,35 @@ void x64_imul_rri32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src, int3
     b32(e, (uint32_t)imm);
 }
 
+void x64_imul_rr32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src)
+{
+    if (!room(e, 4))
+        return;
+    rex(e, 0, dst, 0, src);
+    b8(e, 0x0F);
+    b8(e, 0xAF);                                  /* IMUL r32, r/m32 */
+    b8(e, (uint8_t)(0xC0 | (dst & 7) << 3 | (src & 7)));
+}
+
+void x64_imul_rri32_32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src, int32_t imm)
+{
+    if (!room(e, 7))
+        return;
+    rex(e, 0, dst, 0, src);
+    b8(e, 0x69);                                  /* IMUL r32, r/m32, imm32 */
+    b8(e, (uint8_t)(0xC0 | (dst & 7) << 3 | (src & 7)));
+    b32(e, (uint32_t)imm);
+}
+
+void x64_pushf_pop(struct x64_emit *e, enum x64_reg dst)
+{
+    if (!room(e, 3))
+        return;
+    b8(e, 0x9C);                                  /* PUSHFQ */
+    rex(e, 0, 0, 0, dst);
+    b8(e, (uint8_t)(0x58 | (dst & 7)));           /* POP r64 */
+}
+
 void x64_add_rr(struct x64_emit *e, enum x64_reg dst, enum x64_reg src)
 {
     if (!room(e, 3))

@@ -81,6 +81,10 @@ void x64_cmp_m8_i8(struct x64_emit *e, enum x64_reg base, int32_t disp, uint8_t 
 void x64_cmp_rm32(struct x64_emit *e, enum x64_reg reg, enum x64_reg base, int32_t disp);
 /* dst = src * imm (64-bit). */
 void x64_imul_rri32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src, int32_t imm);
+void x64_imul_rr32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src);   /* 32-bit */
+void x64_imul_rri32_32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src, int32_t imm);
+/* PUSHFQ; POP dst: the host's RFLAGS in dst. */
+void x64_pushf_pop(struct x64_emit *e, enum x64_reg dst);
 void x64_add_rr(struct x64_emit *e, enum x64_reg dst, enum x64_reg src);        /* 64-bit */
 /* Loads of 1, 2 or 4 bytes at [base + disp] into a 32-bit register, zero-
  * or sign-extended; stores of the low 1, 2 or 4 bytes of a register. */

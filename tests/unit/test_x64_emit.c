@@ -72,6 +72,12 @@ START_TEST(encodings_match_the_sdm)
     EXPECT(e, 0x8D, 0x48, 0x01);
     e = at(); x64_and_ri8_32(&e, X64_RAX, 15);                  /* and eax, 15 */
     EXPECT(e, 0x83, 0xE0, 0x0F);
+    e = at(); x64_imul_rr32(&e, X64_RAX, X64_R9);               /* imul eax, r9d */
+    EXPECT(e, 0x41, 0x0F, 0xAF, 0xC1);
+    e = at(); x64_imul_rri32_32(&e, X64_RDX, X64_RCX, 0x801);   /* imul edx, ecx, 0x801 */
+    EXPECT(e, 0x69, 0xD1, 0x01, 0x08, 0x00, 0x00);
+    e = at(); x64_pushf_pop(&e, X64_R10);                       /* pushfq; pop r10 */
+    EXPECT(e, 0x9C, 0x41, 0x5A);
     /* Relative branches count from the end of the instruction, at the
      * executable address (0x10000 here, not the buffer's). */
     e = at(); x64_jmp(&e, 0x10000 + 0x105);                     /* jmp +0x100 */
