@@ -89,6 +89,19 @@ static int inline_alu(struct x64_emit *e, const struct dbt_uop *u)
     return 1;
 }
 
+/* Where register operand r of `size` bytes lives in struct cpu: the low
+ * bytes of regs[r], or for AH..BH (size 1, r 4..7) byte 1 of regs[r - 4]
+ * (cpu/operand.h's reg_read/reg_write; the host is little-endian). */
+static int32_t reg_at(unsigned r, unsigned size)
+{
+    return size == 1 && r >= 4 ? REG(r - 4) + 1 : REG(r);
+}
+
+/* SHL/SHR/SAR of an 8-, 16- or 32-bit register by an immediate or by CL
+ * (the register forms shift_r/shift_ri): EAX = the operand zero-extended
+ * (the record's dst), EDX = the result, computed on the operand extended
+ * to 32 bits (sign-extended for SAR), so the low `size` bytes are the
+ * guest's; by CL, a zero masked count skips everything. */
 static int inline_shift(struct x64_emit *e, const struct dbt_uop *u)
 {
     const struct insn *in = &u->in;
@@ -100,23 +113,48 @@ static int inline_shift(struct x64_emit *e, const struct dbt_uop *u)
     case OP_SAR: digit = 7; kind = LF_SAR; break;
     default: return 0;
     }
-    if (in->lock || in->opnd[0].kind != OPK_REG || in->opnd[0].size != 4 ||
-        (in->opnd[1].kind != OPK_IMM && in->opnd[1].kind != OPK_CONST1))
+    const struct opnd *o0 = &in->opnd[0], *o1 = &in->opnd[1];
+    unsigned size = o0->size;
+    int by_cl = o1->kind == OPK_REG && o1->reg == REG_ECX && o1->size == 1;
+    if (in->lock || in->nopnd != 2 || o0->kind != OPK_REG ||
+        (size != 1 && size != 2 && size != 4) ||
+        (!by_cl && o1->kind != OPK_IMM && o1->kind != OPK_CONST1))
         return 0;
-    /* The masked count, as dbt_reg_form() computes it; a zero count
-     * changes nothing (not even the flags) and is not a register form. */
-    uint8_t count = (uint8_t)((in->opnd[1].kind == OPK_CONST1 ? 1 : in->imm) & 0x1F);
-    if (count == 0)
+    /* The masked count, as dbt_reg_form() computes it; a zero immediate
+     * count changes nothing (not even the flags) and is not a register
+     * form. */
+    uint8_t count = (uint8_t)((o1->kind == OPK_CONST1 ? 1 : in->imm) & 0x1F);
+    uintptr_t skip = 0;
+    if (by_cl) {
+        x64_mov_rm32(e, X64_RCX, R_CPU, REG(REG_ECX));
+        x64_alu_ri32(e, X64_AND, X64_RCX, 0x1F);
+        skip = x64_jcc(e, X64_CC_E, 0);
+    } else if (count == 0) {
         return 0;
-    unsigned r = in->opnd[0].reg;
-    x64_mov_rm32(e, X64_RAX, R_CPU, REG(r));
-    x64_mov_rr32(e, X64_RDX, X64_RAX);
-    x64_shift_ri32(e, digit, X64_RDX, count);
-    x64_mov_mr32(e, R_CPU, REG(r), X64_RDX);
-    if (u->flags_live) {
-        x64_mov_ri32(e, X64_RCX, count);
-        record(e, kind);
     }
+    int32_t at = reg_at(o0->reg, size);
+    x64_load32(e, X64_RAX, R_CPU, at, size, 0);
+    if (kind == LF_SAR && size != 4)
+        x64_load32(e, X64_RDX, R_CPU, at, size, 1);
+    else
+        x64_mov_rr32(e, X64_RDX, X64_RAX);
+    if (by_cl)
+        x64_shift_cl32(e, digit, X64_RDX);
+    else
+        x64_shift_ri32(e, digit, X64_RDX, count);
+    x64_store(e, R_CPU, at, X64_RDX, size);
+    if (u->flags_live) {
+        if (size != 4)
+            x64_alu_ri32(e, X64_AND, X64_RDX, size == 1 ? 0xFFu : 0xFFFFu);
+        if (!by_cl)
+            x64_mov_ri32(e, X64_RCX, count);
+        x64_mov_m16_i16(e, R_CPU, LF(op), (uint16_t)(kind | size << 8));
+        x64_mov_mr32(e, R_CPU, LF(dst), X64_RAX);
+        x64_mov_mr32(e, R_CPU, LF(src), X64_RCX);
+        x64_mov_mr32(e, R_CPU, LF(res), X64_RDX);
+    }
+    if (skip)
+        x64_patch_here(e, skip);
     return 1;
 }
 
@@ -287,6 +325,8 @@ int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u, uintptr_t miss[D
         return 1;
     case OP_IMUL:
         return inline_imul(e, u);
+    case OP_NOP:
+        return 1;   /* bound as a register form: nothing to do */
     case OP_XCHG:
         if (in->lock || !reg32(&in->opnd[0]) || !reg32(&in->opnd[1]))
             return 0;

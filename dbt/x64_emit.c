@@ -285,6 +285,22 @@ void x64_shift_ri32(struct x64_emit *e, unsigned digit, enum x64_reg dst, uint8_
     b8(e, count);
 }
 
+void x64_shift_cl32(struct x64_emit *e, unsigned digit, enum x64_reg dst)
+{
+    if (!room(e, 3))
+        return;
+    rex(e, 0, 0, 0, dst);
+    b8(e, 0xD3);                                  /* SHL/SHR/SAR r/m32, CL */
+    b8(e, (uint8_t)(0xC0 | (digit & 7) << 3 | (dst & 7)));
+}
+
+void x64_patch_here(struct x64_emit *e, uintptr_t site)
+{
+    if (!site || e->overflow)
+        return;
+    x64_patch_rel32(e->w - (e->x - site), site, e->x);
+}
+
 void x64_setcc(struct x64_emit *e, unsigned cc, enum x64_reg dst)
 {
     if (!room(e, 3))

@@ -70,6 +70,11 @@ void x64_test_ri32(struct x64_emit *e, enum x64_reg a, uint32_t imm);
 /* SHL (4), SHR (5), SAR (7) r32 by an immediate count. */
 void x64_shift_ri32(struct x64_emit *e, unsigned digit, enum x64_reg dst, uint8_t count);
 /* SETcc r8 (RAX..RBX: AL..BL), NEG r32, NOT r32. */
+void x64_shift_cl32(struct x64_emit *e, unsigned digit, enum x64_reg dst);   /* by CL */
+/* Point the rel32 field at `site` (a jump emitted earlier by this
+ * emitter, in the same stretch of buffer) to the current position. */
+void x64_patch_here(struct x64_emit *e, uintptr_t site);
+
 void x64_setcc(struct x64_emit *e, unsigned cc, enum x64_reg dst);
 void x64_neg32(struct x64_emit *e, enum x64_reg r);
 void x64_not32(struct x64_emit *e, enum x64_reg r);
