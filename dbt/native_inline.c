@@ -183,7 +183,7 @@ static void miss_on(uintptr_t miss[], unsigned *n, uintptr_t site)
  * flags_cf_try() knows (LF_LOGIC: 0, LF_SUB: dst < src, LF_ADD: res <
  * dst, LF_INC/LF_DEC: cin); any other record is a miss. Clobbers RAX,
  * RDX and the host flags. */
-static void cf_from_record(struct x64_emit *e, uintptr_t miss[], unsigned *nmiss)
+void dbt_inline_cf_from_record(struct x64_emit *e, uintptr_t miss[DBT_INLINE_MISS], unsigned *nmiss)
 {
     uintptr_t done[4];
     unsigned nd = 0;
@@ -228,7 +228,7 @@ static void incdec_live(struct x64_emit *e, const struct insn *in, uintptr_t mis
                         unsigned *nmiss)
 {
     unsigned r = in->opnd[0].reg;
-    cf_from_record(e, miss, nmiss);
+    dbt_inline_cf_from_record(e, miss, nmiss);
     x64_mov_rm32(e, X64_RAX, R_CPU, REG(r));
     x64_mov_rr32(e, X64_RDX, X64_RAX);
     x64_alu_ri32(e, in->op == OP_INC ? X64_ADD : X64_SUB, X64_RDX, 1);

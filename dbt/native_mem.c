@@ -277,6 +277,46 @@ static int inline_alu_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned 
     return 1;
 }
 
+/* INC/DEC of a 32-bit memory operand (dbt/uop_mem.c's incdec_mem_fast):
+ * the kept CF from the record (R11), the read and the write hit, both
+ * counted, the host ADD/SUB 1, the store and flags_record_incdec()'s
+ * record. */
+static int inline_incdec_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
+                             uintptr_t miss[], unsigned *nmiss, unsigned hits[])
+{
+    const struct insn *in = &u->in;
+    if ((in->op != OP_INC && in->op != OP_DEC) || in->lock || in->opnd[0].kind != OPK_MEM ||
+        in->opnd[0].size != 4 || !ea32(in))
+        return 0;
+    dbt_inline_cf_from_record(e, miss, nmiss);
+    x64_mov_rr32(e, X64_R11, X64_RCX);                      /* the kept CF */
+    flat_and_priv(e, in->seg, SOFTTLB_READ, priv, miss, nmiss);
+    flat_and_priv(e, in->seg, SOFTTLB_WRITE, priv, miss, nmiss);
+    dbt_inline_ea(e, in);
+    x64_mov_rr32(e, X64_R8, X64_RAX);
+    tlb_at_eax(e, 4, SOFTTLB_READ, priv, miss, nmiss);
+    x64_mov_rr(e, X64_R9, X64_RDX);
+    x64_mov_rr32(e, X64_RAX, X64_R8);
+    tlb_at_eax(e, 4, SOFTTLB_WRITE, priv, miss, nmiss);
+    count_hit(hits, SOFTTLB_READ);
+    count_hit(hits, SOFTTLB_WRITE);
+    x64_load32(e, X64_RAX, X64_R9, 0, 4, 0);
+    x64_mov_rr32(e, X64_RCX, X64_RAX);
+    x64_alu_ri32(e, in->op == OP_INC ? X64_ADD : X64_SUB, X64_RCX, 1);
+    x64_store(e, X64_RDX, 0, X64_RCX, 4);
+    x64_store(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, cin)),
+              X64_R11, 1);
+    x64_mov_m16_i16(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, op)),
+                    (uint16_t)((in->op == OP_INC ? LF_INC : LF_DEC) | 4u << 8));
+    x64_mov_mr32(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, dst)),
+                 X64_RAX);
+    x64_mov_m32_i32(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, src)),
+                    1);
+    x64_mov_mr32(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, res)),
+                 X64_RCX);
+    return 1;
+}
+
 int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
                    uint32_t cs_limit, uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss,
                    unsigned hits[SOFTTLB_ACCESS_TYPES])
@@ -285,6 +325,8 @@ int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
     const struct opnd *o0 = &in->opnd[0], *o1 = &in->opnd[1];
     *nmiss = 0;
     if (inline_stack(e, u, priv, cs_limit, miss, nmiss, hits))
+        return 1;
+    if (inline_incdec_mem(e, u, priv, miss, nmiss, hits))
         return 1;
     if (in->lock || in->nopnd != 2 || !ea32(in))
         return 0;

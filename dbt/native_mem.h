@@ -8,7 +8,7 @@
 #include "dbt/block.h"
 #include "dbt/x64_emit.h"
 
-#define DBT_INLINE_MEM_MISS 6
+#define DBT_INLINE_MEM_MISS 8
 
 /* Emit u's fast half inline: 1 with the sites of its jumps to the slow
  * path in miss[] (*nmiss of them; the caller points them at an out of
