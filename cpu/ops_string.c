@@ -10,6 +10,7 @@
  */
 #include "cpu/except.h"
 #include "cpu/io.h"
+#include "cpu/mem_fast.h"
 #include "cpu/ops.h"
 #include "cpu/operand.h"
 
@@ -27,30 +28,30 @@ static int string_once(struct cpu *cpu, const struct insn *in, enum string_kind 
 
     switch (kind) {
     case STR_MOVS:
-        a = cpu_read(cpu, in->seg, si, size);
-        cpu_write(cpu, SEG_ES, di, size, a);
+        a = cpu_read_fast(cpu, in->seg, si, size);
+        cpu_write_fast(cpu, SEG_ES, di, size, a);
         reg_write_a(cpu, in, REG_ESI, si + step);
         reg_write_a(cpu, in, REG_EDI, di + step);
         return 1;
     case STR_CMPS:
-        a = cpu_read(cpu, in->seg, si, size);
-        b = cpu_read(cpu, SEG_ES, di, size);
+        a = cpu_read_fast(cpu, in->seg, si, size);
+        b = cpu_read_fast(cpu, SEG_ES, di, size);
         reg_write_a(cpu, in, REG_ESI, si + step);
         reg_write_a(cpu, in, REG_EDI, di + step);
         flags_set_lazy(cpu, LF_SUB, size, a, b, a - b);
         return a == b;
     case STR_STOS:
-        cpu_write(cpu, SEG_ES, di, size, reg_read(cpu, REG_EAX, size));
+        cpu_write_fast(cpu, SEG_ES, di, size, reg_read(cpu, REG_EAX, size));
         reg_write_a(cpu, in, REG_EDI, di + step);
         return 1;
     case STR_LODS:
-        a = cpu_read(cpu, in->seg, si, size);
+        a = cpu_read_fast(cpu, in->seg, si, size);
         reg_write(cpu, REG_EAX, size, a);
         reg_write_a(cpu, in, REG_ESI, si + step);
         return 1;
     case STR_SCAS:
         a = reg_read(cpu, REG_EAX, size);
-        b = cpu_read(cpu, SEG_ES, di, size);
+        b = cpu_read_fast(cpu, SEG_ES, di, size);
         reg_write_a(cpu, in, REG_EDI, di + step);
         flags_set_lazy(cpu, LF_SUB, size, a, b, a - b);
         return a == b;
@@ -59,11 +60,11 @@ static int string_once(struct cpu *cpu, const struct insn *in, enum string_kind 
          * INS must not consume device data. */
         cpu_check_access(cpu, SEG_ES, di, size, 1);
         a = cpu_io_in(cpu, (uint16_t)reg_read(cpu, REG_EDX, 2), size);
-        cpu_write(cpu, SEG_ES, di, size, a);
+        cpu_write_fast(cpu, SEG_ES, di, size, a);
         reg_write_a(cpu, in, REG_EDI, di + step);
         return 1;
     case STR_OUTS:
-        a = cpu_read(cpu, in->seg, si, size);
+        a = cpu_read_fast(cpu, in->seg, si, size);
         cpu_io_out(cpu, (uint16_t)reg_read(cpu, REG_EDX, 2), size, a);
         reg_write_a(cpu, in, REG_ESI, si + step);
         return 1;
