@@ -90,10 +90,10 @@ static void tlb_at_eax(struct x64_emit *e, unsigned size, int type, unsigned pri
     x64_lea_r32_disp8(e, X64_RCX, X64_RAX, (int8_t)(size - 1));
     x64_alu_ri32(e, X64_AND, X64_RCX, 0xFFFFF000u);
     x64_alu_ri32(e, X64_OR, X64_RCX, 1);
+    _Static_assert(sizeof(struct softtlb_entry) == 64, "slot offset = (lin >> 6) & mask");
     x64_mov_rr32(e, X64_RDX, X64_RAX);
-    x64_shift_ri32(e, 5, X64_RDX, 12);
-    x64_alu_ri32(e, X64_AND, X64_RDX, SOFTTLB_SIZE - 1);
-    x64_imul_rri32(e, X64_RDX, X64_RDX, (int32_t)sizeof(struct softtlb_entry));
+    x64_shift_ri32(e, 5, X64_RDX, 6);
+    x64_alu_ri32(e, X64_AND, X64_RDX, (SOFTTLB_SIZE - 1) << 6);
     x64_add_rr(e, X64_RDX, R_CPU);
     x64_cmp_rm32(e, X64_RCX, X64_RDX,
                  TLB_E + (int32_t)offsetof(struct softtlb_entry, tag[priv][type]));
