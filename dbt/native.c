@@ -155,8 +155,53 @@ static void emit_rsb_push(struct x64_emit *e, const struct dbt_block *b)
     x64_mov_mr_idx8(e, R_DBT, X64_RAX, D_OFF(rsb), X64_RCX);
 }
 
-uintptr_t dbt_native_ret_next(struct dbt *d);
 uintptr_t dbt_native_next(struct dbt *d);
+
+/* After a completed RET block (d->icount0 already counts it), the return
+ * prediction inline, as dbt_end_ret does for the portable backend: pop
+ * the caller block, remember it for the jump cache (ret_caller), and
+ * enter the caller's recorded successor when its EIP and stamp match, it
+ * lies on one page, has code and fits the budget; else the done exit,
+ * which probes the jump cache. */
+#define B_OFF(field) ((int32_t)offsetof(struct dbt_block, field))
+static void emit_ret_next(struct x64_emit *e, struct dbt_native *n, struct fixups *to_done)
+{
+    x64_mov_rm32(e, X64_RAX, R_DBT, D_OFF(rsb_top));
+    x64_alu_ri32(e, X64_SUB, X64_RAX, 1);
+    x64_mov_mr32(e, R_DBT, D_OFF(rsb_top), X64_RAX);
+    x64_and_ri8_32(e, X64_RAX, 15);
+    x64_mov_rm_idx8(e, X64_RCX, R_DBT, X64_RAX, D_OFF(rsb));          /* c */
+    x64_mov_ri64(e, X64_RDX, (uintptr_t)&n->ret_caller);
+    x64_mov_mr(e, X64_RDX, 0, X64_RCX);                                /* ret_caller = c */
+    x64_test_rr(e, X64_RCX, X64_RCX);
+    fix_add(to_done, x64_jcc(e, X64_CC_E, 0));
+    x64_mov_rm(e, X64_RSI, X64_RCX, B_OFF(ret_succ));                  /* its successor */
+    x64_test_rr(e, X64_RSI, X64_RSI);
+    fix_add(to_done, x64_jcc(e, X64_CC_E, 0));
+    x64_mov_rm32(e, X64_RAX, X64_RCX, B_OFF(ret_succ_eip));
+    x64_cmp_rm32(e, X64_RAX, R_CPU, CPU_EIP);
+    fix_add(to_done, x64_jcc(e, X64_CC_NE, 0));
+    x64_mov_rm32(e, X64_RAX, X64_RCX, B_OFF(ret_succ_stamp));
+    x64_cmp_rm32(e, X64_RAX, X64_RSI, B_OFF(stamp));
+    fix_add(to_done, x64_jcc(e, X64_CC_NE, 0));
+    x64_cmp_m8_i8(e, X64_RSI, B_OFF(straddles), 0);
+    fix_add(to_done, x64_jcc(e, X64_CC_NE, 0));
+    x64_mov_rm(e, X64_RDI, X64_RSI, B_OFF(native));
+    x64_test_rr(e, X64_RDI, X64_RDI);
+    fix_add(to_done, x64_jcc(e, X64_CC_E, 0));
+    _Static_assert(sizeof(((struct dbt_block *)0)->n) == 2, "dbt_block.n: 16 bits");
+    x64_load32(e, X64_RAX, X64_RSI, B_OFF(n), 2, 0);
+    x64_mov_rm(e, X64_R8, R_DBT, D_OFF(icount0));
+    x64_add_rr(e, X64_R8, X64_RAX);
+    x64_cmp_rm(e, X64_R8, R_DBT, D_OFF(chain_end));
+    fix_add(to_done, x64_jcc(e, X64_CC_A, 0));
+    x64_mov_ri32(e, X64_RAX, 0);
+    x64_mov_mr(e, X64_RDX, 0, X64_RAX);                                /* ret_caller = NULL */
+    x64_mov_mr(e, R_DBT, D_OFF(running), X64_RSI);
+    x64_inc_m64(e, R_DBT, D_OFF(inline_runs));
+    x64_mov_rm(e, X64_RAX, X64_RDI, (int32_t)offsetof(struct dbt_native_block, body));
+    x64_jmp_r(e, X64_RAX);
+}
 
 /* A call of micro-op u: it returns NULL to stop the run (to_stop). */
 static void emit_call(struct x64_emit *e, const struct dbt_uop *u, struct fixups *to_stop)
@@ -400,11 +445,7 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
     } else if (b->ends_slow || (!b->chainable && !b->ends_ret)) {
         fix_add(&to_done, x64_jmp(&e, 0));
     } else if (b->ends_ret) {
-        x64_mov_rr(&e, X64_RDI, R_DBT);
-        x64_call(&e, (uintptr_t)&dbt_native_ret_next);
-        x64_test_rr(&e, X64_RAX, X64_RAX);
-        fix_add(&to_done, x64_jcc(&e, X64_CC_E, 0));
-        x64_jmp_r(&e, X64_RAX);
+        emit_ret_next(&e, n, &to_done);
     } else if (last->sets_eip) {
         /* A direct transfer: the slot the run loop's find_block() picks,
          * by whether EIP is the next instruction's. */
@@ -522,23 +563,6 @@ void dbt_native_flush(struct dbt *d)
         n->cb.used = n->shared_end;
         n->ret_caller = NULL;
     }
-}
-
-/* The successor of a completed RET block (d->running; d->icount0 already
- * counts it), from the return prediction, as dbt_end_ret does for the
- * portable backend: its code's address, or 0 to return to the loop. */
-uintptr_t dbt_native_ret_next(struct dbt *d)
-{
-    struct dbt_block *c = d->rsb[--d->rsb_top & 15u], *n;
-    d->native->ret_caller = c;
-    if (!c || !(n = c->ret_succ) || c->ret_succ_eip != d->cpu->eip ||
-        c->ret_succ_stamp != n->stamp || n->straddles || !n->native ||
-        d->icount0 + n->n > d->chain_end)
-        return 0;
-    d->native->ret_caller = NULL;
-    d->running = n;
-    d->inline_runs++;
-    return n->native->body;
 }
 
 /* The successor of a completed block (d->running, counted in d->icount0)

@@ -138,6 +138,18 @@ void x64_mov_mr_idx8(struct x64_emit *e, enum x64_reg base, enum x64_reg index, 
     b32(e, (uint32_t)disp);
 }
 
+void x64_mov_rm_idx8(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, enum x64_reg index,
+                     int32_t disp)
+{
+    if (!room(e, 8))
+        return;
+    rex(e, 1, dst, index, base);
+    b8(e, 0x8B);
+    b8(e, (uint8_t)(0x80 | (dst & 7) << 3 | 4));                  /* SIB follows */
+    b8(e, (uint8_t)(3 << 6 | (index & 7) << 3 | (base & 7)));     /* scale 8 */
+    b32(e, (uint32_t)disp);
+}
+
 void x64_mov_m32_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, uint32_t imm)
 {
     op_mem(e, 0, 0xC7, 0, base, disp);            /* MOV r/m32, imm32 (/0) */

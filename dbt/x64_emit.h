@@ -45,6 +45,8 @@ void x64_mov_mr32(struct x64_emit *e, enum x64_reg base, int32_t disp, enum x64_
 /* mov qword [base + index*8 + disp], src */
 void x64_mov_mr_idx8(struct x64_emit *e, enum x64_reg base, enum x64_reg index, int32_t disp,
                      enum x64_reg src);
+void x64_mov_rm_idx8(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, enum x64_reg index,
+                     int32_t disp);                                  /* 64-bit */
 void x64_mov_m32_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, uint32_t imm);
 void x64_cmp_m32_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, uint32_t imm);
 void x64_add_m64_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, int32_t imm);

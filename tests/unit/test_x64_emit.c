@@ -68,6 +68,10 @@ START_TEST(encodings_match_the_sdm)
     EXPECT(e, 0xFF, 0xE0);
     e = at(); x64_mov_mr_idx8(&e, X64_R12, X64_RAX, 0x40, X64_RCX);   /* mov [r12+rax*8+0x40], rcx */
     EXPECT(e, 0x49, 0x89, 0x8C, 0xC4, 0x40, 0x00, 0x00, 0x00);
+    e = at(); x64_mov_rm_idx8(&e, X64_RCX, X64_R12, X64_RAX, 0x40);   /* mov rcx, [r12+rax*8+0x40] */
+    EXPECT(e, 0x49, 0x8B, 0x8C, 0xC4, 0x40, 0x00, 0x00, 0x00);
+    e = at(); x64_shift_cl32(&e, 5, X64_RDX);                   /* shr edx, cl */
+    EXPECT(e, 0xD3, 0xEA);
     e = at(); x64_lea_r32_disp8(&e, X64_RCX, X64_RAX, 1);       /* lea ecx, [rax+1] */
     EXPECT(e, 0x8D, 0x48, 0x01);
     e = at(); x64_and_ri8_32(&e, X64_RAX, 15);                  /* and eax, 15 */
