@@ -374,8 +374,10 @@ static inline __attribute__((always_inline)) int incdec_mem_fast(struct cpu *cpu
     const uint8_t *rp;
     uint8_t *wp;
     int cf;
-    if (!rd_hit(cpu, d, u->in.seg, ea, size, &rp) || !wr_hit(cpu, d, u->in.seg, ea, size, &wp) ||
-        !flags_cf_try(cpu, &cf))
+    /* CF first: a hit is counted when found, and a slow half after it
+     * would count the access again. */
+    if (!flags_cf_try(cpu, &cf) || !rd_hit(cpu, d, u->in.seg, ea, size, &rp) ||
+        !wr_hit(cpu, d, u->in.seg, ea, size, &wp))
         return 0;
     uint32_t a = mem_fast_get(rp, size), r = dec ? a - 1 : a + 1;
     mem_fast_put(wp, size, r);
