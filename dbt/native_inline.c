@@ -36,6 +36,14 @@ static int alu_of(unsigned op, enum x64_alu *a, enum lf_op *kind)
     }
 }
 
+/* Where register operand r of `size` bytes lives in struct cpu: the low
+ * bytes of regs[r], or for AH..BH (size 1, r 4..7) byte 1 of regs[r - 4]
+ * (cpu/operand.h's reg_read/reg_write; the host is little-endian). */
+static int32_t reg_at(unsigned r, unsigned size)
+{
+    return size == 1 && r >= 4 ? REG(r - 4) + 1 : REG(r);
+}
+
 /* A 32-bit two-operand form: register destination, register or
  * immediate source (what dbt_reg_form() binds to its register forms). */
 static int reg_or_imm_32(const struct insn *in)
@@ -43,6 +51,15 @@ static int reg_or_imm_32(const struct insn *in)
     return !in->lock && in->nopnd == 2 && in->opnd[0].kind == OPK_REG &&
            in->opnd[0].size == 4 &&
            (in->opnd[1].kind == OPK_REG || in->opnd[1].kind == OPK_IMM);
+}
+
+/* The same with 8-bit operands (AL..BH). */
+static int reg_or_imm_8(const struct insn *in)
+{
+    return !in->lock && in->nopnd == 2 && in->opnd[0].kind == OPK_REG &&
+           in->opnd[0].size == 1 &&
+           ((in->opnd[1].kind == OPK_REG && in->opnd[1].size == 1) ||
+            in->opnd[1].kind == OPK_IMM);
 }
 
 /* RAX = dst, RCX = src. Operands come from the decoded instruction, not
@@ -56,6 +73,16 @@ static void load_operands(struct x64_emit *e, const struct dbt_uop *u)
         x64_mov_ri32(e, X64_RCX, u->in.imm);
 }
 
+/* flags_record(cpu, kind, size, RAX, RCX, RDX), the three already
+ * truncated to the size. */
+static void record_size(struct x64_emit *e, enum lf_op kind, unsigned size)
+{
+    x64_mov_m16_i16(e, R_CPU, LF(op), (uint16_t)(kind | size << 8));
+    x64_mov_mr32(e, R_CPU, LF(dst), X64_RAX);
+    x64_mov_mr32(e, R_CPU, LF(src), X64_RCX);
+    x64_mov_mr32(e, R_CPU, LF(res), X64_RDX);
+}
+
 /* flags_record(cpu, kind, 4, RAX, RCX, RDX). */
 static void record(struct x64_emit *e, enum lf_op kind)
 {
@@ -65,11 +92,37 @@ static void record(struct x64_emit *e, enum lf_op kind)
     x64_mov_mr32(e, R_CPU, LF(res), X64_RDX);
 }
 
+/* The 8-bit ALU register forms (rr_/ri_OP_1): the operands zero-extended
+ * from their bytes in cpu->regs, the host's 8-bit operation (whose flags
+ * are the guest's, for a Jcc right after), the result byte stored back,
+ * the record of size 1. */
+static void alu8(struct x64_emit *e, const struct dbt_uop *u, enum x64_alu a, enum lf_op kind)
+{
+    const struct insn *in = &u->in;
+    int32_t at = reg_at(in->opnd[0].reg, 1);
+    x64_load32(e, X64_RAX, R_CPU, at, 1, 0);
+    if (in->opnd[1].kind == OPK_REG)
+        x64_load32(e, X64_RCX, R_CPU, reg_at(in->opnd[1].reg, 1), 1, 0);
+    else
+        x64_mov_ri32(e, X64_RCX, in->imm & 0xFFu);
+    x64_mov_rr32(e, X64_RDX, X64_RAX);
+    x64_alu_rr8(e, a, X64_RDX, X64_RCX);                /* EDX stays zero-extended */
+    if (in->op != OP_CMP && in->op != OP_TEST)
+        x64_store(e, R_CPU, at, X64_RDX, 1);
+    if (u->flags_live)
+        record_size(e, kind, 1);
+}
+
 static int inline_alu(struct x64_emit *e, const struct dbt_uop *u)
 {
     enum x64_alu a;
     enum lf_op kind;
     const struct insn *in = &u->in;
+    if (alu_of(in->op, &a, &kind) && reg_or_imm_8(in)) {
+        if (in->op == OP_CMP || in->op == OP_TEST ? u->flags_live : 1)
+            alu8(e, u, a, kind);
+        return 1;
+    }
     if (!alu_of(in->op, &a, &kind) || !reg_or_imm_32(in))
         return 0;
     int writes = in->op != OP_CMP && in->op != OP_TEST;
@@ -87,14 +140,6 @@ static int inline_alu(struct x64_emit *e, const struct dbt_uop *u)
     if (u->flags_live)
         record(e, kind);
     return 1;
-}
-
-/* Where register operand r of `size` bytes lives in struct cpu: the low
- * bytes of regs[r], or for AH..BH (size 1, r 4..7) byte 1 of regs[r - 4]
- * (cpu/operand.h's reg_read/reg_write; the host is little-endian). */
-static int32_t reg_at(unsigned r, unsigned size)
-{
-    return size == 1 && r >= 4 ? REG(r - 4) + 1 : REG(r);
 }
 
 /* SHL/SHR/SAR of an 8-, 16- or 32-bit register by an immediate or by CL
@@ -389,7 +434,7 @@ int dbt_inline_sets_jcc_flags(const struct dbt_uop *u, unsigned cc)
         unsigned c = cc & 15;
         return in->op == OP_NEG || !(c == 2 || c == 3 || c == 6 || c == 7);
     }
-    return alu_of(in->op, &a, &kind) && reg_or_imm_32(in);
+    return alu_of(in->op, &a, &kind) && (reg_or_imm_32(in) || reg_or_imm_8(in));
 }
 
 void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u,
@@ -413,6 +458,10 @@ void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u,
     if (inline_shift(e, u))
         return;
     alu_of(u->in.op, &a, &kind);
+    if (reg_or_imm_8(&u->in)) {
+        alu8(e, u, a, kind);
+        return;
+    }
     /* The result from the host instruction that also sets the host
      * flags the Jcc tests; the stores after it (result, record when the
      * flags are live beyond the block) do not change them. */
