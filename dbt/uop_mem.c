@@ -303,9 +303,12 @@ static inline __attribute__((always_inline)) int alu_mem_fast(struct cpu *cpu, c
     int writes = shape != SHAPE_RM && op != OP_CMP && op != OP_TEST;
     const uint8_t *rp;
     uint8_t *wp = NULL;
-    if (!rd_hit(cpu, d, u->in.seg, ea, size, &rp) ||
-        (writes && !wr_hit(cpu, d, u->in.seg, ea, size, &wp)))
+    if (!rd_hit(cpu, d, u->in.seg, ea, size, &rp))
         return 0;
+    if (writes && !wr_hit(cpu, d, u->in.seg, ea, size, &wp)) {
+        cpu->tlb.stats.hit[SOFTTLB_READ]--;   /* the slow half reads (and counts) again */
+        return 0;
+    }
     if (shape == SHAPE_RM) {
         a = reg_read(cpu, u->r0, size);
         b = mem_fast_get(rp, size);
@@ -376,9 +379,12 @@ static inline __attribute__((always_inline)) int incdec_mem_fast(struct cpu *cpu
     int cf;
     /* CF first: a hit is counted when found, and a slow half after it
      * would count the access again. */
-    if (!flags_cf_try(cpu, &cf) || !rd_hit(cpu, d, u->in.seg, ea, size, &rp) ||
-        !wr_hit(cpu, d, u->in.seg, ea, size, &wp))
+    if (!flags_cf_try(cpu, &cf) || !rd_hit(cpu, d, u->in.seg, ea, size, &rp))
         return 0;
+    if (!wr_hit(cpu, d, u->in.seg, ea, size, &wp)) {
+        cpu->tlb.stats.hit[SOFTTLB_READ]--;   /* the slow half reads (and counts) again */
+        return 0;
+    }
     uint32_t a = mem_fast_get(rp, size), r = dec ? a - 1 : a + 1;
     mem_fast_put(wp, size, r);
     flags_record_incdec(cpu, dec ? LF_DEC : LF_INC, size, a, r, cf);
