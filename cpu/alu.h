@@ -128,4 +128,23 @@ static inline int flags_cond_fast(const struct cpu *cpu, unsigned cc)
     return flags_cond_try(cpu, cc, &r) ? r : flags_cond(cpu, cc);
 }
 
+/* Two- and three-operand IMUL of `size` bytes (op_imul): the low half
+ * of the signed product; CF = OF = the product does not fit, SF ZF PF
+ * from the low half, AF cleared (SDM: undefined). With `live` 0 the
+ * flags are left alone (nothing reads them). */
+static inline uint32_t alu_imul(struct cpu *cpu, uint32_t a, uint32_t b, unsigned size, int live)
+{
+    unsigned shift = 32 - size * 8;
+    int64_t x = (int32_t)(a << shift) >> shift, y = (int32_t)(b << shift) >> shift;
+    int64_t p = x * y;
+    uint32_t low = (uint32_t)(uint64_t)p;
+    if (live) {
+        uint32_t f = flags_szp(low, size);
+        if ((int64_t)((int32_t)(low << shift) >> shift) != p)
+            f |= EFLAGS_CF | EFLAGS_OF;
+        flags_set_arith(cpu, EFLAGS_ARITH, f);
+    }
+    return low;
+}
+
 #endif

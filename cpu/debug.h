@@ -16,10 +16,14 @@
  * linear address raises #DB (a fault: EIP stays) unless EFLAGS.RF is set. */
 void cpu_debug_insn_check(struct cpu *cpu);
 
-/* Whether the hook below has anything to do (mem.c asks before calling). */
+/* Whether the hook below may have anything to do (mem.c asks before
+ * calling): an enabled breakpoint, or alignment checks, which need CR0.AM
+ * and EFLAGS.AC (and CPL 3, which the hook tests). Linux sets CR0.AM for
+ * good and EFLAGS.AC almost never: CR0.AM alone sent every access of the
+ * interpreter and of the translator's full forms to the slow path. */
 static inline int cpu_access_hook_needed(const struct cpu *cpu)
 {
-    return (cpu->dr[7] & 0xFF) || (cpu->cr0 & CR0_AM);
+    return (cpu->dr[7] & 0xFF) || ((cpu->cr0 & CR0_AM) && (cpu->eflags & EFLAGS_AC));
 }
 
 /* A data access of `size` bytes at linear `lin` by the instruction in

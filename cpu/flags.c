@@ -151,7 +151,13 @@ void flags_materialize(struct cpu *cpu)
 
 void flags_set_arith(struct cpu *cpu, uint32_t mask, uint32_t values)
 {
-    flags_materialize(cpu);
+    /* Setting all six flags reads none of the old ones: the record is
+     * dropped instead of evaluated (IMUL, MUL, SHLD/SHRD, FCOMI, the BCD
+     * adjustments). */
+    if ((mask & EFLAGS_ARITH) == EFLAGS_ARITH)
+        cpu->lf.op = LF_NONE;
+    else
+        flags_materialize(cpu);
     cpu->eflags = (cpu->eflags & ~mask) | (values & mask);
 }
 

@@ -122,7 +122,8 @@ static int resolve(struct cpu *cpu, uint32_t lin, unsigned priv, unsigned type, 
 {
     const struct softtlb_entry *e = softtlb_slot(&cpu->tlb, lin);
     if (e->xtag[priv][type] == softtlb_tag(lin)) {
-        *gpa = e->gpa_valid ? (uint64_t)(e->gpa | (lin & 0xFFFu)) : 1ull << 32;
+        const struct softtlb_cold *c = softtlb_cold_slot(&cpu->tlb, lin);
+        *gpa = c->gpa_valid ? (uint64_t)(c->gpa | (lin & 0xFFFu)) : 1ull << 32;
         return 0;
     }
     return translate(cpu, lin, priv, type, raise, gpa);

@@ -5,6 +5,7 @@
  * flags unchanged (SDM: undefined) and raise #DE on a zero divisor or a
  * quotient that does not fit.
  */
+#include "cpu/alu.h"
 #include "cpu/except.h"
 #include "cpu/ops.h"
 #include "cpu/operand.h"
@@ -63,13 +64,9 @@ void op_imul(struct cpu *cpu, const struct insn *in)
     unsigned size = in->opnd[0].size;
     /* 0F AF: Gv *= Ev; 69/6B: Gv = Ev * imm. */
     unsigned a = in->nopnd == 3 ? 1 : 0, b = in->nopnd == 3 ? 2 : 1;
-    int64_t x = sign_extend(opnd_read(cpu, in, a), size);
-    int64_t y = sign_extend(opnd_read(cpu, in, b), size);
-    int64_t p = x * y;
-    uint32_t low = (uint32_t)(uint64_t)p;
-
-    opnd_write(cpu, in, 0, low);
-    set_mul_flags(cpu, low, size, sign_extend(low, size) != p);
+    uint32_t x = opnd_read(cpu, in, a);
+    uint32_t y = opnd_read(cpu, in, b);
+    opnd_write(cpu, in, 0, alu_imul(cpu, x, y, size, 1));
 }
 
 void op_div(struct cpu *cpu, const struct insn *in)

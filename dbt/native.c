@@ -155,8 +155,53 @@ static void emit_rsb_push(struct x64_emit *e, const struct dbt_block *b)
     x64_mov_mr_idx8(e, R_DBT, X64_RAX, D_OFF(rsb), X64_RCX);
 }
 
-uintptr_t dbt_native_ret_next(struct dbt *d);
 uintptr_t dbt_native_next(struct dbt *d);
+
+/* After a completed RET block (d->icount0 already counts it), the return
+ * prediction inline, as dbt_end_ret does for the portable backend: pop
+ * the caller block, remember it for the jump cache (ret_caller), and
+ * enter the caller's recorded successor when its EIP and stamp match, it
+ * lies on one page, has code and fits the budget; else the done exit,
+ * which probes the jump cache. */
+#define B_OFF(field) ((int32_t)offsetof(struct dbt_block, field))
+static void emit_ret_next(struct x64_emit *e, struct dbt_native *n, struct fixups *to_done)
+{
+    x64_mov_rm32(e, X64_RAX, R_DBT, D_OFF(rsb_top));
+    x64_alu_ri32(e, X64_SUB, X64_RAX, 1);
+    x64_mov_mr32(e, R_DBT, D_OFF(rsb_top), X64_RAX);
+    x64_and_ri8_32(e, X64_RAX, 15);
+    x64_mov_rm_idx8(e, X64_RCX, R_DBT, X64_RAX, D_OFF(rsb));          /* c */
+    x64_mov_ri64(e, X64_RDX, (uintptr_t)&n->ret_caller);
+    x64_mov_mr(e, X64_RDX, 0, X64_RCX);                                /* ret_caller = c */
+    x64_test_rr(e, X64_RCX, X64_RCX);
+    fix_add(to_done, x64_jcc(e, X64_CC_E, 0));
+    x64_mov_rm(e, X64_RSI, X64_RCX, B_OFF(ret_succ));                  /* its successor */
+    x64_test_rr(e, X64_RSI, X64_RSI);
+    fix_add(to_done, x64_jcc(e, X64_CC_E, 0));
+    x64_mov_rm32(e, X64_RAX, X64_RCX, B_OFF(ret_succ_eip));
+    x64_cmp_rm32(e, X64_RAX, R_CPU, CPU_EIP);
+    fix_add(to_done, x64_jcc(e, X64_CC_NE, 0));
+    x64_mov_rm32(e, X64_RAX, X64_RCX, B_OFF(ret_succ_stamp));
+    x64_cmp_rm32(e, X64_RAX, X64_RSI, B_OFF(stamp));
+    fix_add(to_done, x64_jcc(e, X64_CC_NE, 0));
+    x64_cmp_m8_i8(e, X64_RSI, B_OFF(straddles), 0);
+    fix_add(to_done, x64_jcc(e, X64_CC_NE, 0));
+    x64_mov_rm(e, X64_RDI, X64_RSI, B_OFF(native));
+    x64_test_rr(e, X64_RDI, X64_RDI);
+    fix_add(to_done, x64_jcc(e, X64_CC_E, 0));
+    _Static_assert(sizeof(((struct dbt_block *)0)->n) == 2, "dbt_block.n: 16 bits");
+    x64_load32(e, X64_RAX, X64_RSI, B_OFF(n), 2, 0);
+    x64_mov_rm(e, X64_R8, R_DBT, D_OFF(icount0));
+    x64_add_rr(e, X64_R8, X64_RAX);
+    x64_cmp_rm(e, X64_R8, R_DBT, D_OFF(chain_end));
+    fix_add(to_done, x64_jcc(e, X64_CC_A, 0));
+    x64_mov_ri32(e, X64_RAX, 0);
+    x64_mov_mr(e, X64_RDX, 0, X64_RAX);                                /* ret_caller = NULL */
+    x64_mov_mr(e, R_DBT, D_OFF(running), X64_RSI);
+    x64_inc_m64(e, R_DBT, D_OFF(inline_runs));
+    x64_mov_rm(e, X64_RAX, X64_RDI, (int32_t)offsetof(struct dbt_native_block, body));
+    x64_jmp_r(e, X64_RAX);
+}
 
 /* A call of micro-op u: it returns NULL to stop the run (to_stop). */
 static void emit_call(struct x64_emit *e, const struct dbt_uop *u, struct fixups *to_stop)
@@ -178,7 +223,36 @@ struct cold {
     uintptr_t miss[DBT_INLINE_MEM_MISS];
     unsigned nmiss;
     uintptr_t resume;
+    /* Inline softtlb hits not yet added to the statistics where the miss
+     * leaves the inline code and where it resumes (struct hits). */
+    unsigned before[SOFTTLB_ACCESS_TYPES], after[SOFTTLB_ACCESS_TYPES];
 };
+
+/* The softtlb hits of inline memory forms are counted at translation
+ * time: `pending` holds those the code since the last addition has made
+ * on its hit path, and the code adds them to cpu->tlb.stats.hit in one
+ * instruction per access type before anything that could end the run
+ * or look (a call, a block exit). A miss's out-of-line call first adds
+ * the hits before its instruction (the call may fault, and the fault
+ * leaves by longjmp), and after the call takes back those up to and with
+ * its instruction (the micro-op counted its own access), since the code
+ * it resumes adds them again: the statistics stay the portable
+ * backend's to the last hit, with one addition per stretch instead of
+ * one increment per access. */
+static void add_hits(struct x64_emit *e, const unsigned h[SOFTTLB_ACCESS_TYPES], int sign)
+{
+    for (int t = 0; t < SOFTTLB_ACCESS_TYPES; t++)
+        if (h[t])
+            x64_add_m64_i32(e, R_CPU, (int32_t)offsetof(struct cpu, tlb.stats.hit[t]),
+                            sign * (int32_t)h[t]);
+}
+
+static void flush_hits(struct x64_emit *e, unsigned pending[SOFTTLB_ACCESS_TYPES])
+{
+    add_hits(e, pending, 1);
+    for (int t = 0; t < SOFTTLB_ACCESS_TYPES; t++)
+        pending[t] = 0;
+}
 
 /* The target of a direct JMP/Jcc that dbt_branch_form() bound as a
  * branch form (within the CS limit): 1 with *target, else 0 (a full
@@ -256,25 +330,30 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
     int rec_end = !jcc_end && !(flagger && flagger->fused) &&
                   branch_target(last, b->cs_limit, OP_JCC, &target);
     unsigned body_end = jcc_end ? b->n - 2 : (jmp_end || rec_end) ? b->n - 1 : b->n;
+    unsigned pending[SOFTTLB_ACCESS_TYPES] = { 0 };
     for (unsigned i = 0; i < body_end; i++) {
         const struct dbt_uop *u = &b->uops[i];
         struct cold *c = &cold[ncold];
+        memcpy(c->before, pending, sizeof pending);
         if (dbt_inline_uop(&e, u, c->miss, &c->nmiss) ||
-            dbt_inline_mem(&e, u, priv, b->cs_limit, c->miss, &c->nmiss)) {
+            dbt_inline_mem(&e, u, priv, b->cs_limit, c->miss, &c->nmiss, pending)) {
             if (!c->nmiss)
                 continue;
             c->u = u;
             c->resume = e.x;
+            memcpy(c->after, pending, sizeof pending);
             ncold++;
             continue;
         }
+        flush_hits(&e, pending);
         emit_call(&e, u, &to_stop);
         if (u->fused)
             i++;
     }
 
-    /* Completed: EIP (register and memory forms leave it behind) and the
-     * count, as the portable end sentinels do. */
+    /* Completed: the softtlb hits, EIP (register and memory forms leave
+     * it behind) and the count, as the portable end sentinels do. */
+    flush_hits(&e, pending);
     if (!last->sets_eip)
         x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
     if (!jcc_end)   /* there each way counts (a memory form's miss needs the count before) */
@@ -293,12 +372,15 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
         if (dbt_inline_sets_jcc_flags(flagger, last->in.cond))
             dbt_inline_flags_for_jcc(&e, flagger, fc.miss, &fc.nmiss);
         else
-            dbt_inline_mem(&e, flagger, priv, b->cs_limit, fc.miss, &fc.nmiss);
+            dbt_inline_mem(&e, flagger, priv, b->cs_limit, fc.miss, &fc.nmiss, pending);
+        /* Each way adds the flagger's hits after its Jcc (pending); its
+         * miss call takes them back (nothing was pending before it). */
         int fmem = fc.nmiss != 0;
         uintptr_t to_taken = target != last->next_eip ? x64_jcc(&e, last->in.cond & 15, 0) : 0;
         uintptr_t fall_at = e.x, taken_at = 0;
         x64_mov_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
         x64_add_m64_i32(&e, R_DBT, D_OFF(icount0), b->n);
+        add_hits(&e, pending, 1);
         emit_slot(&e, b, &nb.slot_rel[DBT_SLOT_FALLTHROUGH], &to_done);
         if (target != last->next_eip) {
             taken_at = e.x;
@@ -306,6 +388,7 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
                 patch(n, to_taken, e.x);
             x64_mov_m32_i32(&e, R_CPU, CPU_EIP, target);
             x64_add_m64_i32(&e, R_DBT, D_OFF(icount0), b->n);
+            add_hits(&e, pending, 1);
             emit_slot(&e, b, &nb.slot_rel[DBT_SLOT_TAKEN], &to_done);
         }
         if (fmem) {
@@ -318,6 +401,7 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
                     patch(n, fc.miss[k], e.x);
             emit_call(&e, flagger, &to_stop);
             emit_call(&e, last, &to_stop);
+            add_hits(&e, pending, -1);
             if (taken_at) {
                 x64_cmp_m32_i32(&e, R_CPU, CPU_EIP, last->next_eip);
                 x64_jcc(&e, X64_CC_E, fall_at);
@@ -361,11 +445,7 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
     } else if (b->ends_slow || (!b->chainable && !b->ends_ret)) {
         fix_add(&to_done, x64_jmp(&e, 0));
     } else if (b->ends_ret) {
-        x64_mov_rr(&e, X64_RDI, R_DBT);
-        x64_call(&e, (uintptr_t)&dbt_native_ret_next);
-        x64_test_rr(&e, X64_RAX, X64_RAX);
-        fix_add(&to_done, x64_jcc(&e, X64_CC_E, 0));
-        x64_jmp_r(&e, X64_RAX);
+        emit_ret_next(&e, n, &to_done);
     } else if (last->sets_eip) {
         /* A direct transfer: the slot the run loop's find_block() picks,
          * by whether EIP is the next instruction's. */
@@ -385,7 +465,9 @@ int dbt_native_emit(struct dbt *d, struct dbt_block *b)
         for (unsigned k = 0; k < cold[i].nmiss; k++)
             if (!e.overflow)
                 patch(n, cold[i].miss[k], e.x);
+        add_hits(&e, cold[i].before, 1);
         emit_call(&e, cold[i].u, &to_stop);
+        add_hits(&e, cold[i].after, -1);
         x64_jmp(&e, cold[i].resume);
     }
 
@@ -481,23 +563,6 @@ void dbt_native_flush(struct dbt *d)
         n->cb.used = n->shared_end;
         n->ret_caller = NULL;
     }
-}
-
-/* The successor of a completed RET block (d->running; d->icount0 already
- * counts it), from the return prediction, as dbt_end_ret does for the
- * portable backend: its code's address, or 0 to return to the loop. */
-uintptr_t dbt_native_ret_next(struct dbt *d)
-{
-    struct dbt_block *c = d->rsb[--d->rsb_top & 15u], *n;
-    d->native->ret_caller = c;
-    if (!c || !(n = c->ret_succ) || c->ret_succ_eip != d->cpu->eip ||
-        c->ret_succ_stamp != n->stamp || n->straddles || !n->native ||
-        d->icount0 + n->n > d->chain_end)
-        return 0;
-    d->native->ret_caller = NULL;
-    d->running = n;
-    d->inline_runs++;
-    return n->native->body;
 }
 
 /* The successor of a completed block (d->running, counted in d->icount0)

@@ -15,9 +15,9 @@
  *   exit: a direct exit (JMP, Jcc, CALL rel, fall-through) ends in a
  *   patchable JMP rel32 per successor slot, linked to the successor's code
  *   by dbt_native_link() and unlinked (back to the exit) when the
- *   successor is invalidated; a RET asks the return prediction
- *   (dbt_native_ret_next) and jumps to its code; everything else returns
- *   to the run loop.
+ *   successor is invalidated; a RET asks the return prediction (inline
+ *   code) and jumps to its code; everything else probes the jump cache
+ *   (dbt_native_next) or returns to the run loop.
  * The run loop enters through the shared entry code, which keeps the CPU
  * in RBX and the translator in R12 for the whole run of blocks. */
 #ifndef SHADOW86_DBT_NATIVE_H

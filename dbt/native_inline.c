@@ -36,6 +36,14 @@ static int alu_of(unsigned op, enum x64_alu *a, enum lf_op *kind)
     }
 }
 
+/* Where register operand r of `size` bytes lives in struct cpu: the low
+ * bytes of regs[r], or for AH..BH (size 1, r 4..7) byte 1 of regs[r - 4]
+ * (cpu/operand.h's reg_read/reg_write; the host is little-endian). */
+static int32_t reg_at(unsigned r, unsigned size)
+{
+    return size == 1 && r >= 4 ? REG(r - 4) + 1 : REG(r);
+}
+
 /* A 32-bit two-operand form: register destination, register or
  * immediate source (what dbt_reg_form() binds to its register forms). */
 static int reg_or_imm_32(const struct insn *in)
@@ -43,6 +51,15 @@ static int reg_or_imm_32(const struct insn *in)
     return !in->lock && in->nopnd == 2 && in->opnd[0].kind == OPK_REG &&
            in->opnd[0].size == 4 &&
            (in->opnd[1].kind == OPK_REG || in->opnd[1].kind == OPK_IMM);
+}
+
+/* The same with 8-bit operands (AL..BH). */
+static int reg_or_imm_8(const struct insn *in)
+{
+    return !in->lock && in->nopnd == 2 && in->opnd[0].kind == OPK_REG &&
+           in->opnd[0].size == 1 &&
+           ((in->opnd[1].kind == OPK_REG && in->opnd[1].size == 1) ||
+            in->opnd[1].kind == OPK_IMM);
 }
 
 /* RAX = dst, RCX = src. Operands come from the decoded instruction, not
@@ -56,6 +73,16 @@ static void load_operands(struct x64_emit *e, const struct dbt_uop *u)
         x64_mov_ri32(e, X64_RCX, u->in.imm);
 }
 
+/* flags_record(cpu, kind, size, RAX, RCX, RDX), the three already
+ * truncated to the size. */
+static void record_size(struct x64_emit *e, enum lf_op kind, unsigned size)
+{
+    x64_mov_m16_i16(e, R_CPU, LF(op), (uint16_t)(kind | size << 8));
+    x64_mov_mr32(e, R_CPU, LF(dst), X64_RAX);
+    x64_mov_mr32(e, R_CPU, LF(src), X64_RCX);
+    x64_mov_mr32(e, R_CPU, LF(res), X64_RDX);
+}
+
 /* flags_record(cpu, kind, 4, RAX, RCX, RDX). */
 static void record(struct x64_emit *e, enum lf_op kind)
 {
@@ -65,11 +92,37 @@ static void record(struct x64_emit *e, enum lf_op kind)
     x64_mov_mr32(e, R_CPU, LF(res), X64_RDX);
 }
 
+/* The 8-bit ALU register forms (rr_/ri_OP_1): the operands zero-extended
+ * from their bytes in cpu->regs, the host's 8-bit operation (whose flags
+ * are the guest's, for a Jcc right after), the result byte stored back,
+ * the record of size 1. */
+static void alu8(struct x64_emit *e, const struct dbt_uop *u, enum x64_alu a, enum lf_op kind)
+{
+    const struct insn *in = &u->in;
+    int32_t at = reg_at(in->opnd[0].reg, 1);
+    x64_load32(e, X64_RAX, R_CPU, at, 1, 0);
+    if (in->opnd[1].kind == OPK_REG)
+        x64_load32(e, X64_RCX, R_CPU, reg_at(in->opnd[1].reg, 1), 1, 0);
+    else
+        x64_mov_ri32(e, X64_RCX, in->imm & 0xFFu);
+    x64_mov_rr32(e, X64_RDX, X64_RAX);
+    x64_alu_rr8(e, a, X64_RDX, X64_RCX);                /* EDX stays zero-extended */
+    if (in->op != OP_CMP && in->op != OP_TEST)
+        x64_store(e, R_CPU, at, X64_RDX, 1);
+    if (u->flags_live)
+        record_size(e, kind, 1);
+}
+
 static int inline_alu(struct x64_emit *e, const struct dbt_uop *u)
 {
     enum x64_alu a;
     enum lf_op kind;
     const struct insn *in = &u->in;
+    if (alu_of(in->op, &a, &kind) && reg_or_imm_8(in)) {
+        if (in->op == OP_CMP || in->op == OP_TEST ? u->flags_live : 1)
+            alu8(e, u, a, kind);
+        return 1;
+    }
     if (!alu_of(in->op, &a, &kind) || !reg_or_imm_32(in))
         return 0;
     int writes = in->op != OP_CMP && in->op != OP_TEST;
@@ -89,6 +142,11 @@ static int inline_alu(struct x64_emit *e, const struct dbt_uop *u)
     return 1;
 }
 
+/* SHL/SHR/SAR of an 8-, 16- or 32-bit register by an immediate or by CL
+ * (the register forms shift_r/shift_ri): EAX = the operand zero-extended
+ * (the record's dst), EDX = the result, computed on the operand extended
+ * to 32 bits (sign-extended for SAR), so the low `size` bytes are the
+ * guest's; by CL, a zero masked count skips everything. */
 static int inline_shift(struct x64_emit *e, const struct dbt_uop *u)
 {
     const struct insn *in = &u->in;
@@ -100,23 +158,48 @@ static int inline_shift(struct x64_emit *e, const struct dbt_uop *u)
     case OP_SAR: digit = 7; kind = LF_SAR; break;
     default: return 0;
     }
-    if (in->lock || in->opnd[0].kind != OPK_REG || in->opnd[0].size != 4 ||
-        (in->opnd[1].kind != OPK_IMM && in->opnd[1].kind != OPK_CONST1))
+    const struct opnd *o0 = &in->opnd[0], *o1 = &in->opnd[1];
+    unsigned size = o0->size;
+    int by_cl = o1->kind == OPK_REG && o1->reg == REG_ECX && o1->size == 1;
+    if (in->lock || in->nopnd != 2 || o0->kind != OPK_REG ||
+        (size != 1 && size != 2 && size != 4) ||
+        (!by_cl && o1->kind != OPK_IMM && o1->kind != OPK_CONST1))
         return 0;
-    /* The masked count, as dbt_reg_form() computes it; a zero count
-     * changes nothing (not even the flags) and is not a register form. */
-    uint8_t count = (uint8_t)((in->opnd[1].kind == OPK_CONST1 ? 1 : in->imm) & 0x1F);
-    if (count == 0)
+    /* The masked count, as dbt_reg_form() computes it; a zero immediate
+     * count changes nothing (not even the flags) and is not a register
+     * form. */
+    uint8_t count = (uint8_t)((o1->kind == OPK_CONST1 ? 1 : in->imm) & 0x1F);
+    uintptr_t skip = 0;
+    if (by_cl) {
+        x64_mov_rm32(e, X64_RCX, R_CPU, REG(REG_ECX));
+        x64_alu_ri32(e, X64_AND, X64_RCX, 0x1F);
+        skip = x64_jcc(e, X64_CC_E, 0);
+    } else if (count == 0) {
         return 0;
-    unsigned r = in->opnd[0].reg;
-    x64_mov_rm32(e, X64_RAX, R_CPU, REG(r));
-    x64_mov_rr32(e, X64_RDX, X64_RAX);
-    x64_shift_ri32(e, digit, X64_RDX, count);
-    x64_mov_mr32(e, R_CPU, REG(r), X64_RDX);
-    if (u->flags_live) {
-        x64_mov_ri32(e, X64_RCX, count);
-        record(e, kind);
     }
+    int32_t at = reg_at(o0->reg, size);
+    x64_load32(e, X64_RAX, R_CPU, at, size, 0);
+    if (kind == LF_SAR && size != 4)
+        x64_load32(e, X64_RDX, R_CPU, at, size, 1);
+    else
+        x64_mov_rr32(e, X64_RDX, X64_RAX);
+    if (by_cl)
+        x64_shift_cl32(e, digit, X64_RDX);
+    else
+        x64_shift_ri32(e, digit, X64_RDX, count);
+    x64_store(e, R_CPU, at, X64_RDX, size);
+    if (u->flags_live) {
+        if (size != 4)
+            x64_alu_ri32(e, X64_AND, X64_RDX, size == 1 ? 0xFFu : 0xFFFFu);
+        if (!by_cl)
+            x64_mov_ri32(e, X64_RCX, count);
+        x64_mov_m16_i16(e, R_CPU, LF(op), (uint16_t)(kind | size << 8));
+        x64_mov_mr32(e, R_CPU, LF(dst), X64_RAX);
+        x64_mov_mr32(e, R_CPU, LF(src), X64_RCX);
+        x64_mov_mr32(e, R_CPU, LF(res), X64_RDX);
+    }
+    if (skip)
+        x64_patch_here(e, skip);
     return 1;
 }
 
@@ -145,7 +228,7 @@ static void miss_on(uintptr_t miss[], unsigned *n, uintptr_t site)
  * flags_cf_try() knows (LF_LOGIC: 0, LF_SUB: dst < src, LF_ADD: res <
  * dst, LF_INC/LF_DEC: cin); any other record is a miss. Clobbers RAX,
  * RDX and the host flags. */
-static void cf_from_record(struct x64_emit *e, uintptr_t miss[], unsigned *nmiss)
+void dbt_inline_cf_from_record(struct x64_emit *e, uintptr_t miss[DBT_INLINE_MISS], unsigned *nmiss)
 {
     uintptr_t done[4];
     unsigned nd = 0;
@@ -190,7 +273,7 @@ static void incdec_live(struct x64_emit *e, const struct insn *in, uintptr_t mis
                         unsigned *nmiss)
 {
     unsigned r = in->opnd[0].reg;
-    cf_from_record(e, miss, nmiss);
+    dbt_inline_cf_from_record(e, miss, nmiss);
     x64_mov_rm32(e, X64_RAX, R_CPU, REG(r));
     x64_mov_rr32(e, X64_RDX, X64_RAX);
     x64_alu_ri32(e, in->op == OP_INC ? X64_ADD : X64_SUB, X64_RDX, 1);
@@ -224,6 +307,47 @@ static int reg32(const struct opnd *o)
     return o->kind == OPK_REG && o->size == 4;
 }
 
+/* IMUL r32, r32 and IMUL r32, r32, imm (the register forms imul_rr_4,
+ * imul_rri_4, cpu/alu.h's alu_imul): the host IMUL computes the same low
+ * half and sets CF = OF the same way; with live flags, SF ZF PF come from
+ * a TEST of the result (the host's IMUL leaves them undefined), AF is
+ * cleared, and EFLAGS takes all six with the lazy record dropped, as
+ * flags_set_arith() does. */
+static int inline_imul(struct x64_emit *e, const struct dbt_uop *u)
+{
+    const struct insn *in = &u->in;
+    int live = u->flags_live;
+    if (in->lock || !reg32(&in->opnd[0]) || !reg32(&in->opnd[1]))
+        return 0;
+    if (in->nopnd != 2 && (in->nopnd != 3 || in->opnd[2].kind != OPK_IMM))
+        return 0;
+    if (live)
+        x64_alu_rr32(e, X64_XOR, X64_RDX, X64_RDX);
+    if (in->nopnd == 2) {
+        x64_mov_rm32(e, X64_RAX, R_CPU, REG(in->opnd[0].reg));
+        x64_mov_rm32(e, X64_RCX, R_CPU, REG(in->opnd[1].reg));
+        x64_imul_rr32(e, X64_RAX, X64_RCX);
+    } else {
+        x64_mov_rm32(e, X64_RCX, R_CPU, REG(in->opnd[1].reg));
+        x64_imul_rri32_32(e, X64_RAX, X64_RCX, (int32_t)in->imm);
+    }
+    x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RAX);
+    if (!live)
+        return 1;
+    x64_setcc(e, 0x0 /* O */, X64_RDX);                    /* EDX = 1 on overflow */
+    x64_imul_rri32_32(e, X64_RDX, X64_RDX, (int32_t)(EFLAGS_CF | EFLAGS_OF));
+    x64_test_rr32(e, X64_RAX, X64_RAX);
+    x64_pushf_pop(e, X64_RCX);
+    x64_alu_ri32(e, X64_AND, X64_RCX, EFLAGS_SF | EFLAGS_ZF | EFLAGS_PF);
+    x64_alu_rr32(e, X64_OR, X64_RCX, X64_RDX);
+    x64_mov_rm32(e, X64_RAX, R_CPU, (int32_t)offsetof(struct cpu, eflags));
+    x64_alu_ri32(e, X64_AND, X64_RAX, ~EFLAGS_ARITH);
+    x64_alu_rr32(e, X64_OR, X64_RAX, X64_RCX);
+    x64_mov_mr32(e, R_CPU, (int32_t)offsetof(struct cpu, eflags), X64_RAX);
+    x64_mov_m16_i16(e, R_CPU, LF(op), (uint16_t)(LF_NONE | 4u << 8));
+    return 1;
+}
+
 int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u, uintptr_t miss[DBT_INLINE_MISS],
                    unsigned *nmiss)
 {
@@ -244,6 +368,10 @@ int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u, uintptr_t miss[D
         x64_not32(e, X64_RAX);
         x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RAX);
         return 1;
+    case OP_IMUL:
+        return inline_imul(e, u);
+    case OP_NOP:
+        return 1;   /* bound as a register form: nothing to do */
     case OP_XCHG:
         if (in->lock || !reg32(&in->opnd[0]) || !reg32(&in->opnd[1]))
             return 0;
@@ -306,7 +434,7 @@ int dbt_inline_sets_jcc_flags(const struct dbt_uop *u, unsigned cc)
         unsigned c = cc & 15;
         return in->op == OP_NEG || !(c == 2 || c == 3 || c == 6 || c == 7);
     }
-    return alu_of(in->op, &a, &kind) && reg_or_imm_32(in);
+    return alu_of(in->op, &a, &kind) && (reg_or_imm_32(in) || reg_or_imm_8(in));
 }
 
 void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u,
@@ -330,6 +458,10 @@ void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u,
     if (inline_shift(e, u))
         return;
     alu_of(u->in.op, &a, &kind);
+    if (reg_or_imm_8(&u->in)) {
+        alu8(e, u, a, kind);
+        return;
+    }
     /* The result from the host instruction that also sets the host
      * flags the Jcc tests; the stores after it (result, record when the
      * flags are live beyond the block) do not change them. */

@@ -14,7 +14,7 @@
 /* The host registers inline code may clobber: RAX, RCX, RDX (the block
  * keeps RBX = cpu and R12 = translator). */
 
-#define DBT_INLINE_MISS 6
+#define DBT_INLINE_MISS 8
 
 /* Emit u inline when it has an inline form: 1, else 0 (nothing emitted).
  * A form that cannot always finish inline (INC/DEC when the record it
@@ -43,6 +43,12 @@ void dbt_inline_flags_for_jcc(struct x64_emit *e, const struct dbt_uop *u,
  * record is a miss (the Jcc micro-op's call). Clobbers RAX, RCX. */
 void dbt_inline_record_flags(struct x64_emit *e, uintptr_t miss[DBT_INLINE_MISS],
                              unsigned *nmiss);
+
+/* ECX = the guest's CF from the lazy record, for the producers
+ * flags_cf_try() knows; any other record is a miss (a jump whose site
+ * goes into miss[]). Clobbers RAX, RDX and the host flags. */
+void dbt_inline_cf_from_record(struct x64_emit *e, uintptr_t miss[DBT_INLINE_MISS],
+                               unsigned *nmiss);
 
 /* Whether the fused CMP/TEST at u (with its Jcc at u + 1) has the inline
  * form of dbt_inline_fused_compare(). */

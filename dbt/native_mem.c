@@ -74,10 +74,12 @@ static void probe(struct x64_emit *e, const struct insn *in, unsigned size, int 
 
 /* Count a softtlb hit, as the fast half does: only once every check of
  * the inline code has passed, since a miss calls the micro-op, whose fast
- * half counts its own hits again. */
-static void count_hit(struct x64_emit *e, int type)
+ * half counts its own hits again. The count is kept at translation time
+ * (hits[type]); dbt/native.c adds it to the statistics once per stretch
+ * of inline code, not once per access (dbt_inline_mem). */
+static void count_hit(unsigned hits[], int type)
 {
-    x64_inc_m64(e, R_CPU, (int32_t)offsetof(struct cpu, tlb.stats.hit[type]));
+    hits[type]++;
 }
 
 /* Step 3 for the linear address in EAX. */
@@ -88,10 +90,10 @@ static void tlb_at_eax(struct x64_emit *e, unsigned size, int type, unsigned pri
     x64_lea_r32_disp8(e, X64_RCX, X64_RAX, (int8_t)(size - 1));
     x64_alu_ri32(e, X64_AND, X64_RCX, 0xFFFFF000u);
     x64_alu_ri32(e, X64_OR, X64_RCX, 1);
+    _Static_assert(sizeof(struct softtlb_entry) == 64, "slot offset = (lin >> 6) & mask");
     x64_mov_rr32(e, X64_RDX, X64_RAX);
-    x64_shift_ri32(e, 5, X64_RDX, 12);
-    x64_alu_ri32(e, X64_AND, X64_RDX, SOFTTLB_SIZE - 1);
-    x64_imul_rri32(e, X64_RDX, X64_RDX, (int32_t)sizeof(struct softtlb_entry));
+    x64_shift_ri32(e, 5, X64_RDX, 6);
+    x64_alu_ri32(e, X64_AND, X64_RDX, (SOFTTLB_SIZE - 1) << 6);
     x64_add_rr(e, X64_RDX, R_CPU);
     x64_cmp_rm32(e, X64_RCX, X64_RDX,
                  TLB_E + (int32_t)offsetof(struct softtlb_entry, tag[priv][type]));
@@ -124,7 +126,7 @@ static void stack_probe(struct x64_emit *e, int type, int32_t adjust, unsigned p
 /* PUSH r32, POP r32, CALL rel32, RET (dbt/uop_mem.c's push_r_4, pop_r_4,
  * call_rel_4, ret_4: same checks, same order of updates). */
 static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
-                        uint32_t cs_limit, uintptr_t miss[], unsigned *nmiss)
+                        uint32_t cs_limit, uintptr_t miss[], unsigned *nmiss, unsigned hits[])
 {
     const struct insn *in = &u->in;
     switch (in->op) {
@@ -132,7 +134,7 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
         if (in->opsize != 4 || in->opnd[0].kind != OPK_REG || in->lock)
             return 0;
         stack_probe(e, SOFTTLB_WRITE, -4, priv, miss, nmiss);
-        count_hit(e, SOFTTLB_WRITE);
+        count_hit(hits, SOFTTLB_WRITE);
         x64_mov_rm32(e, X64_RCX, R_CPU, REG(in->opnd[0].reg));   /* PUSH ESP: the old ESP */
         x64_store(e, X64_RDX, 0, X64_RCX, 4);
         x64_alu_m32_i32(e, X64_SUB, R_CPU, ESP, 4);
@@ -141,7 +143,7 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
         if (in->opsize != 4 || in->opnd[0].kind != OPK_REG || in->lock)
             return 0;
         stack_probe(e, SOFTTLB_READ, 0, priv, miss, nmiss);
-        count_hit(e, SOFTTLB_READ);
+        count_hit(hits, SOFTTLB_READ);
         x64_load32(e, X64_RCX, X64_RDX, 0, 4, 0);
         x64_alu_m32_i32(e, X64_ADD, R_CPU, ESP, 4);
         x64_mov_mr32(e, R_CPU, REG(in->opnd[0].reg), X64_RCX);  /* POP ESP: the value wins */
@@ -153,7 +155,7 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
             u->next_eip + (uint32_t)in->imm > cs_limit)
             return 0;
         stack_probe(e, SOFTTLB_WRITE, -4, priv, miss, nmiss);
-        count_hit(e, SOFTTLB_WRITE);
+        count_hit(hits, SOFTTLB_WRITE);
         x64_mov_ri32(e, X64_RCX, u->next_eip);
         x64_store(e, X64_RDX, 0, X64_RCX, 4);
         x64_alu_m32_i32(e, X64_SUB, R_CPU, ESP, 4);
@@ -167,7 +169,7 @@ static int inline_stack(struct x64_emit *e, const struct dbt_uop *u, unsigned pr
         x64_load32(e, X64_RCX, X64_RDX, 0, 4, 0);
         x64_cmp_rm32(e, X64_RCX, R_CPU, (int32_t)offsetof(struct cpu, seg[SEG_CS].limit));
         miss_on(miss, nmiss, x64_jcc(e, X64_CC_A, 0));           /* the slow half raises #GP */
-        count_hit(e, SOFTTLB_READ);
+        count_hit(hits, SOFTTLB_READ);
         x64_alu_m32_i32(e, X64_ADD, R_CPU, ESP, 4);
         x64_mov_mr32(e, R_CPU, (int32_t)offsetof(struct cpu, eip), X64_RCX);
         return 1;
@@ -217,7 +219,7 @@ int dbt_inline_mem_sets_flags(const struct dbt_uop *u)
  * operation, the result, the record (always: a memory form's flags are
  * live). The operation is the last host instruction that sets flags. */
 static int inline_alu_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
-                          uintptr_t miss[], unsigned *nmiss)
+                          uintptr_t miss[], unsigned *nmiss, unsigned hits[])
 {
     const struct insn *in = &u->in;
     enum x64_alu a;
@@ -240,9 +242,9 @@ static int inline_alu_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned 
     } else {
         x64_mov_rr(e, X64_R9, X64_RDX);
     }
-    count_hit(e, SOFTTLB_READ);
+    count_hit(hits, SOFTTLB_READ);
     if (writes)
-        count_hit(e, SOFTTLB_WRITE);
+        count_hit(hits, SOFTTLB_WRITE);
     /* EAX = a, ECX = b, zero-extended to 32 bits. */
     if (shape == 'R') {
         x64_load32(e, X64_RAX, R_CPU, reg_at(in->opnd[0].reg, size), size, 0);
@@ -275,23 +277,66 @@ static int inline_alu_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned 
     return 1;
 }
 
+/* INC/DEC of a 32-bit memory operand (dbt/uop_mem.c's incdec_mem_fast):
+ * the kept CF from the record (R11), the read and the write hit, both
+ * counted, the host ADD/SUB 1, the store and flags_record_incdec()'s
+ * record. */
+static int inline_incdec_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
+                             uintptr_t miss[], unsigned *nmiss, unsigned hits[])
+{
+    const struct insn *in = &u->in;
+    if ((in->op != OP_INC && in->op != OP_DEC) || in->lock || in->opnd[0].kind != OPK_MEM ||
+        in->opnd[0].size != 4 || !ea32(in))
+        return 0;
+    dbt_inline_cf_from_record(e, miss, nmiss);
+    x64_mov_rr32(e, X64_R11, X64_RCX);                      /* the kept CF */
+    flat_and_priv(e, in->seg, SOFTTLB_READ, priv, miss, nmiss);
+    flat_and_priv(e, in->seg, SOFTTLB_WRITE, priv, miss, nmiss);
+    dbt_inline_ea(e, in);
+    x64_mov_rr32(e, X64_R8, X64_RAX);
+    tlb_at_eax(e, 4, SOFTTLB_READ, priv, miss, nmiss);
+    x64_mov_rr(e, X64_R9, X64_RDX);
+    x64_mov_rr32(e, X64_RAX, X64_R8);
+    tlb_at_eax(e, 4, SOFTTLB_WRITE, priv, miss, nmiss);
+    count_hit(hits, SOFTTLB_READ);
+    count_hit(hits, SOFTTLB_WRITE);
+    x64_load32(e, X64_RAX, X64_R9, 0, 4, 0);
+    x64_mov_rr32(e, X64_RCX, X64_RAX);
+    x64_alu_ri32(e, in->op == OP_INC ? X64_ADD : X64_SUB, X64_RCX, 1);
+    x64_store(e, X64_RDX, 0, X64_RCX, 4);
+    x64_store(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, cin)),
+              X64_R11, 1);
+    x64_mov_m16_i16(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, op)),
+                    (uint16_t)((in->op == OP_INC ? LF_INC : LF_DEC) | 4u << 8));
+    x64_mov_mr32(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, dst)),
+                 X64_RAX);
+    x64_mov_m32_i32(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, src)),
+                    1);
+    x64_mov_mr32(e, R_CPU, (int32_t)(offsetof(struct cpu, lf) + offsetof(struct lazy_flags, res)),
+                 X64_RCX);
+    return 1;
+}
+
 int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
-                   uint32_t cs_limit, uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss)
+                   uint32_t cs_limit, uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss,
+                   unsigned hits[SOFTTLB_ACCESS_TYPES])
 {
     const struct insn *in = &u->in;
     const struct opnd *o0 = &in->opnd[0], *o1 = &in->opnd[1];
     *nmiss = 0;
-    if (inline_stack(e, u, priv, cs_limit, miss, nmiss))
+    if (inline_stack(e, u, priv, cs_limit, miss, nmiss, hits))
+        return 1;
+    if (inline_incdec_mem(e, u, priv, miss, nmiss, hits))
         return 1;
     if (in->lock || in->nopnd != 2 || !ea32(in))
         return 0;
-    if (inline_alu_mem(e, u, priv, miss, nmiss))
+    if (inline_alu_mem(e, u, priv, miss, nmiss, hits))
         return 1;
     if (in->op == OP_MOV && o0->kind == OPK_REG && o1->kind == OPK_MEM &&
         (o0->size == 4 || o0->size == 2 || o0->size == 1)) {
         /* load_4, load_2, load_1: a partial register keeps its other bytes. */
         probe(e, in, o0->size, SOFTTLB_READ, priv, miss, nmiss);
-        count_hit(e, SOFTTLB_READ);
+        count_hit(hits, SOFTTLB_READ);
         x64_load32(e, X64_RAX, X64_RDX, 0, o0->size, 0);
         x64_store(e, R_CPU, reg_at(o0->reg, o0->size), X64_RAX, o0->size);
         return 1;
@@ -299,7 +344,7 @@ int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
     if ((in->op == OP_MOVZX || in->op == OP_MOVSX) && o0->kind == OPK_REG && o0->size == 4 &&
         o1->kind == OPK_MEM && (o1->size == 1 || o1->size == 2)) {
         probe(e, in, o1->size, SOFTTLB_READ, priv, miss, nmiss);
-        count_hit(e, SOFTTLB_READ);
+        count_hit(hits, SOFTTLB_READ);
         x64_load32(e, X64_RAX, X64_RDX, 0, o1->size, in->op == OP_MOVSX);
         x64_mov_mr32(e, R_CPU, REG(o0->reg), X64_RAX);
         return 1;
@@ -310,7 +355,7 @@ int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
         if (o1->kind != OPK_REG && o1->kind != OPK_IMM)
             return 0;
         probe(e, in, o0->size, SOFTTLB_WRITE, priv, miss, nmiss);
-        count_hit(e, SOFTTLB_WRITE);
+        count_hit(hits, SOFTTLB_WRITE);
         if (o1->kind == OPK_REG)
             x64_load32(e, X64_RCX, R_CPU, reg_at(o1->reg, o0->size), o0->size, 0);
         else

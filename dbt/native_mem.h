@@ -8,7 +8,7 @@
 #include "dbt/block.h"
 #include "dbt/x64_emit.h"
 
-#define DBT_INLINE_MEM_MISS 6
+#define DBT_INLINE_MEM_MISS 8
 
 /* Emit u's fast half inline: 1 with the sites of its jumps to the slow
  * path in miss[] (*nmiss of them; the caller points them at an out of
@@ -16,9 +16,14 @@
  * and runs exactly as under the portable backend), 0 when u has no
  * inline form (nothing emitted). `priv` is the softtlb privilege of the
  * block's CPL, `cs_limit` its CS limit (direct CALL targets beyond it
- * are full forms). Clobbers RAX, RCX, RDX. */
+ * are full forms). The code does not count its softtlb hits: it adds
+ * them to hits[type] (per access type), and the caller emits the
+ * additions to cpu->tlb.stats.hit where the hit path goes on to code
+ * that could see or lose them (a call, an exit), and on a miss takes
+ * them back around the call (dbt/native.c). Clobbers RAX, RCX, RDX. */
 int dbt_inline_mem(struct x64_emit *e, const struct dbt_uop *u, unsigned priv,
-                   uint32_t cs_limit, uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss);
+                   uint32_t cs_limit, uintptr_t miss[DBT_INLINE_MEM_MISS], unsigned *nmiss,
+                   unsigned hits[SOFTTLB_ACCESS_TYPES]);
 
 /* Whether dbt_inline_mem() emits u as an ALU operation with a memory
  * operand (ADD/SUB/AND/OR/XOR/CMP/TEST, 1 or 4 bytes) whose last host

@@ -303,9 +303,12 @@ static inline __attribute__((always_inline)) int alu_mem_fast(struct cpu *cpu, c
     int writes = shape != SHAPE_RM && op != OP_CMP && op != OP_TEST;
     const uint8_t *rp;
     uint8_t *wp = NULL;
-    if (!rd_hit(cpu, d, u->in.seg, ea, size, &rp) ||
-        (writes && !wr_hit(cpu, d, u->in.seg, ea, size, &wp)))
+    if (!rd_hit(cpu, d, u->in.seg, ea, size, &rp))
         return 0;
+    if (writes && !wr_hit(cpu, d, u->in.seg, ea, size, &wp)) {
+        cpu->tlb.stats.hit[SOFTTLB_READ]--;   /* the slow half reads (and counts) again */
+        return 0;
+    }
     if (shape == SHAPE_RM) {
         a = reg_read(cpu, u->r0, size);
         b = mem_fast_get(rp, size);
@@ -347,6 +350,65 @@ ALU_MEM_OP(AND) ALU_MEM_OP(SUB) ALU_MEM_OP(XOR) ALU_MEM_OP(CMP) ALU_MEM_OP(TEST)
 static const dbt_uop_fn alu_mem_table[9][3][3][2] = {
     ALU_MEM_ROW(ADD), ALU_MEM_ROW(OR), ALU_MEM_ROW(ADC), ALU_MEM_ROW(SBB),
     ALU_MEM_ROW(AND), ALU_MEM_ROW(SUB), ALU_MEM_ROW(XOR), ALU_MEM_ROW(CMP), ALU_MEM_ROW(TEST) };
+
+/* ---- INC/DEC of a memory operand ---------------------------------------- */
+
+/* The slow half, as op_inc/op_dec run it: read, write, then the record
+ * (flags_set_lazy keeps CF in cin). */
+UOP(incdec_mem_slow)
+{
+    uint32_t gen = d->code_gen;
+    mem_enter(cpu, u, d);
+    const struct insn *in = &u->in;
+    unsigned size = in->opnd[0].size;
+    int dec = in->op == OP_DEC;
+    uint32_t ea = insn_ea(cpu, in);
+    uint32_t a = cpu_read(cpu, in->seg, ea, size), r = dec ? a - 1 : a + 1;
+    cpu_write(cpu, in->seg, ea, size, r);
+    flags_set_lazy(cpu, dec ? LF_DEC : LF_INC, size, a, 1, r);
+    DBT_NEXT_UNLESS_CODE_WRITTEN(cpu, u, d, gen);
+}
+
+/* The fast half: both hits and a CF the record tells (flags_cf_try), or
+ * nothing changed and the slow half. */
+static inline __attribute__((always_inline)) int incdec_mem_fast(struct cpu *cpu,
+        const struct dbt_uop *u, struct dbt *d, uint32_t ea, unsigned size, int dec)
+{
+    const uint8_t *rp;
+    uint8_t *wp;
+    int cf;
+    /* CF first: a hit is counted when found, and a slow half after it
+     * would count the access again. */
+    if (!flags_cf_try(cpu, &cf) || !rd_hit(cpu, d, u->in.seg, ea, size, &rp))
+        return 0;
+    if (!wr_hit(cpu, d, u->in.seg, ea, size, &wp)) {
+        cpu->tlb.stats.hit[SOFTTLB_READ]--;   /* the slow half reads (and counts) again */
+        return 0;
+    }
+    uint32_t a = mem_fast_get(rp, size), r = dec ? a - 1 : a + 1;
+    mem_fast_put(wp, size, r);
+    flags_record_incdec(cpu, dec ? LF_DEC : LF_INC, size, a, r, cf);
+    return 1;
+}
+
+#define INCDEC_MEM_1(name, DEC, S, EA) \
+    UOP(name) \
+    { \
+        if (!incdec_mem_fast(cpu, u, d, EA, S, DEC)) \
+            DBT_TAIL(incdec_mem_slow, cpu, u, d); \
+        DBT_NEXT(cpu, u, d); \
+    }
+#define INCDEC_MEM(name, DEC) \
+    INCDEC_MEM_1(name##_1, DEC, 1, EA_GEN) INCDEC_MEM_1(name##_1_bd, DEC, 1, EA_BD) \
+    INCDEC_MEM_1(name##_2, DEC, 2, EA_GEN) INCDEC_MEM_1(name##_2_bd, DEC, 2, EA_BD) \
+    INCDEC_MEM_1(name##_4, DEC, 4, EA_GEN) INCDEC_MEM_1(name##_4_bd, DEC, 4, EA_BD)
+
+INCDEC_MEM(inc_mem, 0) INCDEC_MEM(dec_mem, 1)
+
+/* Indexed [dec][size 1,2,4 → 0,1,2][base+disp]. */
+static const dbt_uop_fn incdec_mem_table[2][3][2] = {
+    { { inc_mem_1, inc_mem_1_bd }, { inc_mem_2, inc_mem_2_bd }, { inc_mem_4, inc_mem_4_bd } },
+    { { dec_mem_1, dec_mem_1_bd }, { dec_mem_2, dec_mem_2_bd }, { dec_mem_4, dec_mem_4_bd } } };
 
 /* ---- binding ----------------------------------------------------------- */
 
@@ -446,6 +508,11 @@ dbt_uop_fn dbt_mem_form(const struct insn *in, struct dbt_uop *u, uint32_t cs_li
         u->sets_eip = 0;
         return alu_mem_table[row][shape][size_index(o0->size)][bd];
     }
+    case OP_INC: case OP_DEC:
+        if (!sized(o0->size) || o0->kind != OPK_MEM)
+            return NULL;
+        u->sets_eip = 0;
+        return incdec_mem_table[in->op == OP_DEC][size_index(o0->size)][bd];
     default:
         return NULL;
     }

@@ -137,6 +137,64 @@ UOP(shr_ri_4_1) { shift_ri(cpu, u, LF_SHR, 1); DBT_NEXT(cpu, u, d); }
 UOP(sar_ri_4_0) { shift_ri(cpu, u, LF_SAR, 0); DBT_NEXT(cpu, u, d); }
 UOP(sar_ri_4_1) { shift_ri(cpu, u, LF_SAR, 1); DBT_NEXT(cpu, u, d); }
 
+/* Shifts of an 8-, 16- or 32-bit register by an immediate (u->imm,
+ * masked, non-zero) or by CL (masked at run time: a zero count changes
+ * nothing, not even the flags), as cpu/ops_shift.c's op_shift computes
+ * and records them (a count below 32 is its own masked value). */
+static inline void shift_r(struct cpu *cpu, const struct dbt_uop *u, enum lf_op kind,
+                           unsigned size, int by_cl, int live)
+{
+    uint32_t count = by_cl ? cpu->regs[REG_ECX] & 0x1F : u->imm, v, r;
+    if (count == 0)
+        return;
+    v = reg_read(cpu, u->r0, size);
+    if (kind == LF_SHL) {
+        r = v << count;
+    } else if (kind == LF_SHR) {
+        r = v >> count;
+    } else {
+        unsigned shift = 32 - size * 8;
+        r = (uint32_t)(((int32_t)(v << shift) >> shift) >> count);
+    }
+    reg_write(cpu, u->r0, size, r);
+    if (live)
+        flags_record(cpu, kind, size, v, count, r);
+}
+
+#define SHIFT_FORMS(name, kind) \
+    UOP(name##_ri_1_0) { shift_r(cpu, u, kind, 1, 0, 0); DBT_NEXT(cpu, u, d); } \
+    UOP(name##_ri_1_1) { shift_r(cpu, u, kind, 1, 0, 1); DBT_NEXT(cpu, u, d); } \
+    UOP(name##_ri_2_0) { shift_r(cpu, u, kind, 2, 0, 0); DBT_NEXT(cpu, u, d); } \
+    UOP(name##_ri_2_1) { shift_r(cpu, u, kind, 2, 0, 1); DBT_NEXT(cpu, u, d); } \
+    UOP(name##_cl_1_0) { shift_r(cpu, u, kind, 1, 1, 0); DBT_NEXT(cpu, u, d); } \
+    UOP(name##_cl_1_1) { shift_r(cpu, u, kind, 1, 1, 1); DBT_NEXT(cpu, u, d); } \
+    UOP(name##_cl_2_0) { shift_r(cpu, u, kind, 2, 1, 0); DBT_NEXT(cpu, u, d); } \
+    UOP(name##_cl_2_1) { shift_r(cpu, u, kind, 2, 1, 1); DBT_NEXT(cpu, u, d); } \
+    UOP(name##_cl_4_0) { shift_r(cpu, u, kind, 4, 1, 0); DBT_NEXT(cpu, u, d); } \
+    UOP(name##_cl_4_1) { shift_r(cpu, u, kind, 4, 1, 1); DBT_NEXT(cpu, u, d); }
+
+SHIFT_FORMS(shl, LF_SHL) SHIFT_FORMS(shr, LF_SHR) SHIFT_FORMS(sar, LF_SAR)
+
+/* [SHL SHR SAR][imm 1, imm 2, CL 1, CL 2, CL 4][flags live] */
+static const dbt_uop_fn shift_table[3][5][2] = {
+#define SHIFT_ROW(name) { { name##_ri_1_0, name##_ri_1_1 }, { name##_ri_2_0, name##_ri_2_1 }, \
+        { name##_cl_1_0, name##_cl_1_1 }, { name##_cl_2_0, name##_cl_2_1 }, \
+        { name##_cl_4_0, name##_cl_4_1 } }
+    SHIFT_ROW(shl), SHIFT_ROW(shr), SHIFT_ROW(sar)
+#undef SHIFT_ROW
+};
+
+/* CMOVcc r32, r32 (op_cmov: the condition from the flags, the source
+ * always read) and NOP. */
+UOP(cmov_rr_4)
+{
+    uint32_t v = cpu->regs[u->r1];
+    if (flags_cond_fast(cpu, u->in.cond))
+        cpu->regs[u->r0] = v;
+    DBT_NEXT(cpu, u, d);
+}
+UOP(nop) { DBT_NEXT(cpu, u, d); }
+
 static inline void neg_r(struct cpu *cpu, const struct dbt_uop *u, int live)
 {
     uint32_t a = cpu->regs[u->r0], r = 0 - a;
@@ -161,6 +219,11 @@ UOP(xchg_4)
 UOP(movzx_b_4) { cpu->regs[u->r0] = reg_read(cpu, u->r1, 1); DBT_NEXT(cpu, u, d); }
 UOP(movzx_w_4) { cpu->regs[u->r0] = cpu->regs[u->r1] & 0xFFFF; DBT_NEXT(cpu, u, d); }
 UOP(movsx_b_4) { cpu->regs[u->r0] = (uint32_t)(int32_t)(int8_t)reg_read(cpu, u->r1, 1); DBT_NEXT(cpu, u, d); }
+/* IMUL r32, r32 and IMUL r32, r32, imm (cpu/alu.h's alu_imul). */
+UOP(imul_rr_4_0) { cpu->regs[u->r0] = alu_imul(cpu, cpu->regs[u->r0], cpu->regs[u->r1], 4, 0); DBT_NEXT(cpu, u, d); }
+UOP(imul_rr_4_1) { cpu->regs[u->r0] = alu_imul(cpu, cpu->regs[u->r0], cpu->regs[u->r1], 4, 1); DBT_NEXT(cpu, u, d); }
+UOP(imul_rri_4_0) { cpu->regs[u->r0] = alu_imul(cpu, cpu->regs[u->r1], u->imm, 4, 0); DBT_NEXT(cpu, u, d); }
+UOP(imul_rri_4_1) { cpu->regs[u->r0] = alu_imul(cpu, cpu->regs[u->r1], u->imm, 4, 1); DBT_NEXT(cpu, u, d); }
 UOP(movsx_w_4) { cpu->regs[u->r0] = (uint32_t)(int32_t)(int16_t)cpu->regs[u->r1]; DBT_NEXT(cpu, u, d); }
 
 static unsigned size_index(unsigned size)
@@ -215,20 +278,38 @@ dbt_uop_fn dbt_reg_form(const struct insn *in, int live, struct dbt_uop *u)
             return NULL;
         return live ? neg_4_1 : neg_4_0;
     case OP_SHL: case OP_SAL: case OP_SHR: case OP_SAR: {
-        if (o0->kind != OPK_REG || size != 4 ||
-            (o1->kind != OPK_IMM && o1->kind != OPK_CONST1))
+        unsigned row = in->op == OP_SHR ? 1 : in->op == OP_SAR ? 2 : 0;
+        if (o0->kind != OPK_REG || in->nopnd != 2)
+            return NULL;
+        if (o1->kind == OPK_REG && o1->reg == REG_ECX && o1->size == 1)   /* by CL */
+            return shift_table[row][size == 1 ? 2 : size == 2 ? 3 : 4][live ? 1 : 0];
+        if (o1->kind != OPK_IMM && o1->kind != OPK_CONST1)
             return NULL;
         u->imm = (o1->kind == OPK_CONST1 ? 1 : in->imm) & 0x1F;
         if (u->imm == 0)
             return NULL;
+        if (size != 4)
+            return shift_table[row][size == 1 ? 0 : 1][live ? 1 : 0];
         if (in->op == OP_SHR)
             return live ? shr_ri_4_1 : shr_ri_4_0;
         if (in->op == OP_SAR)
             return live ? sar_ri_4_1 : sar_ri_4_0;
         return live ? shl_ri_4_1 : shl_ri_4_0;
     }
+    case OP_CMOV:
+        return o0->kind == OPK_REG && o1->kind == OPK_REG && size == 4 ? cmov_rr_4 : NULL;
+    case OP_NOP:
+        return nop;
     case OP_XCHG:
         return o0->kind == OPK_REG && o1->kind == OPK_REG && size == 4 ? xchg_4 : NULL;
+    case OP_IMUL:   /* 0F AF and 69/6B with a register source */
+        if (o0->kind != OPK_REG || o1->kind != OPK_REG || size != 4)
+            return NULL;
+        if (in->nopnd == 2)
+            return live ? imul_rr_4_1 : imul_rr_4_0;
+        if (in->nopnd == 3 && in->opnd[2].kind == OPK_IMM)
+            return live ? imul_rri_4_1 : imul_rri_4_0;
+        return NULL;
     case OP_MOVZX: case OP_MOVSX:
         if (o0->kind != OPK_REG || o1->kind != OPK_REG || size != 4)
             return NULL;

@@ -138,6 +138,18 @@ void x64_mov_mr_idx8(struct x64_emit *e, enum x64_reg base, enum x64_reg index, 
     b32(e, (uint32_t)disp);
 }
 
+void x64_mov_rm_idx8(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, enum x64_reg index,
+                     int32_t disp)
+{
+    if (!room(e, 8))
+        return;
+    rex(e, 1, dst, index, base);
+    b8(e, 0x8B);
+    b8(e, (uint8_t)(0x80 | (dst & 7) << 3 | 4));                  /* SIB follows */
+    b8(e, (uint8_t)(3 << 6 | (index & 7) << 3 | (base & 7)));     /* scale 8 */
+    b32(e, (uint32_t)disp);
+}
+
 void x64_mov_m32_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, uint32_t imm)
 {
     op_mem(e, 0, 0xC7, 0, base, disp);            /* MOV r/m32, imm32 (/0) */
@@ -285,6 +297,22 @@ void x64_shift_ri32(struct x64_emit *e, unsigned digit, enum x64_reg dst, uint8_
     b8(e, count);
 }
 
+void x64_shift_cl32(struct x64_emit *e, unsigned digit, enum x64_reg dst)
+{
+    if (!room(e, 3))
+        return;
+    rex(e, 0, 0, 0, dst);
+    b8(e, 0xD3);                                  /* SHL/SHR/SAR r/m32, CL */
+    b8(e, (uint8_t)(0xC0 | (digit & 7) << 3 | (dst & 7)));
+}
+
+void x64_patch_here(struct x64_emit *e, uintptr_t site)
+{
+    if (!site || e->overflow)
+        return;
+    x64_patch_rel32(e->w - (e->x - site), site, e->x);
+}
+
 void x64_setcc(struct x64_emit *e, unsigned cc, enum x64_reg dst)
 {
     if (!room(e, 3))
@@ -350,6 +378,35 @@ void x64_imul_rri32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src, int3
     b8(e, 0x69);                                  /* IMUL r64, r/m64, imm32 */
     b8(e, (uint8_t)(0xC0 | (dst & 7) << 3 | (src & 7)));
     b32(e, (uint32_t)imm);
+}
+
+void x64_imul_rr32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src)
+{
+    if (!room(e, 4))
+        return;
+    rex(e, 0, dst, 0, src);
+    b8(e, 0x0F);
+    b8(e, 0xAF);                                  /* IMUL r32, r/m32 */
+    b8(e, (uint8_t)(0xC0 | (dst & 7) << 3 | (src & 7)));
+}
+
+void x64_imul_rri32_32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src, int32_t imm)
+{
+    if (!room(e, 7))
+        return;
+    rex(e, 0, dst, 0, src);
+    b8(e, 0x69);                                  /* IMUL r32, r/m32, imm32 */
+    b8(e, (uint8_t)(0xC0 | (dst & 7) << 3 | (src & 7)));
+    b32(e, (uint32_t)imm);
+}
+
+void x64_pushf_pop(struct x64_emit *e, enum x64_reg dst)
+{
+    if (!room(e, 3))
+        return;
+    b8(e, 0x9C);                                  /* PUSHFQ */
+    rex(e, 0, 0, 0, dst);
+    b8(e, (uint8_t)(0x58 | (dst & 7)));           /* POP r64 */
 }
 
 void x64_add_rr(struct x64_emit *e, enum x64_reg dst, enum x64_reg src)

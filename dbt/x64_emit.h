@@ -45,6 +45,8 @@ void x64_mov_mr32(struct x64_emit *e, enum x64_reg base, int32_t disp, enum x64_
 /* mov qword [base + index*8 + disp], src */
 void x64_mov_mr_idx8(struct x64_emit *e, enum x64_reg base, enum x64_reg index, int32_t disp,
                      enum x64_reg src);
+void x64_mov_rm_idx8(struct x64_emit *e, enum x64_reg dst, enum x64_reg base, enum x64_reg index,
+                     int32_t disp);                                  /* 64-bit */
 void x64_mov_m32_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, uint32_t imm);
 void x64_cmp_m32_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, uint32_t imm);
 void x64_add_m64_i32(struct x64_emit *e, enum x64_reg base, int32_t disp, int32_t imm);
@@ -70,6 +72,11 @@ void x64_test_ri32(struct x64_emit *e, enum x64_reg a, uint32_t imm);
 /* SHL (4), SHR (5), SAR (7) r32 by an immediate count. */
 void x64_shift_ri32(struct x64_emit *e, unsigned digit, enum x64_reg dst, uint8_t count);
 /* SETcc r8 (RAX..RBX: AL..BL), NEG r32, NOT r32. */
+void x64_shift_cl32(struct x64_emit *e, unsigned digit, enum x64_reg dst);   /* by CL */
+/* Point the rel32 field at `site` (a jump emitted earlier by this
+ * emitter, in the same stretch of buffer) to the current position. */
+void x64_patch_here(struct x64_emit *e, uintptr_t site);
+
 void x64_setcc(struct x64_emit *e, unsigned cc, enum x64_reg dst);
 void x64_neg32(struct x64_emit *e, enum x64_reg r);
 void x64_not32(struct x64_emit *e, enum x64_reg r);
@@ -81,6 +88,10 @@ void x64_cmp_m8_i8(struct x64_emit *e, enum x64_reg base, int32_t disp, uint8_t 
 void x64_cmp_rm32(struct x64_emit *e, enum x64_reg reg, enum x64_reg base, int32_t disp);
 /* dst = src * imm (64-bit). */
 void x64_imul_rri32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src, int32_t imm);
+void x64_imul_rr32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src);   /* 32-bit */
+void x64_imul_rri32_32(struct x64_emit *e, enum x64_reg dst, enum x64_reg src, int32_t imm);
+/* PUSHFQ; POP dst: the host's RFLAGS in dst. */
+void x64_pushf_pop(struct x64_emit *e, enum x64_reg dst);
 void x64_add_rr(struct x64_emit *e, enum x64_reg dst, enum x64_reg src);        /* 64-bit */
 /* Loads of 1, 2 or 4 bytes at [base + disp] into a 32-bit register, zero-
  * or sign-extended; stores of the low 1, 2 or 4 bytes of a register. */

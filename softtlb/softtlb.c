@@ -3,23 +3,25 @@
 
 #include "softtlb/softtlb.h"
 
-static void clear_entry(struct softtlb_entry *e)
+static void clear_entry(struct softtlb *t, unsigned i)
 {
-    memset(e, 0, sizeof(*e));
+    memset(&t->e[i], 0, sizeof t->e[i]);
+    memset(&t->c[i], 0, sizeof t->c[i]);
 }
 
 void softtlb_flush_all(struct softtlb *t)
 {
     t->stats.flush_all++;
     memset(t->e, 0, sizeof(t->e));
+    memset(t->c, 0, sizeof(t->c));
 }
 
 void softtlb_flush_nonglobal(struct softtlb *t)
 {
     t->stats.flush_nonglobal++;
     for (unsigned i = 0; i < SOFTTLB_SIZE; i++)
-        if (!t->e[i].global)
-            clear_entry(&t->e[i]);
+        if (!t->c[i].global)
+            clear_entry(t, i);
 }
 
 void softtlb_revoke_supervisor_writes(struct softtlb *t)
@@ -34,13 +36,14 @@ void softtlb_revoke_supervisor_writes(struct softtlb *t)
 void softtlb_flush_page(struct softtlb *t, uint32_t lin)
 {
     t->stats.flush_page++;
-    struct softtlb_entry *e = softtlb_slot(t, lin);
+    unsigned i = (lin >> 12) & (SOFTTLB_SIZE - 1);
+    struct softtlb_entry *e = &t->e[i];
     /* Any tag of the entry names its page; global entries go too (INVLPG
      * invalidates global translations, SDM Vol. 3, 4.10.4.1). */
     for (unsigned p = 0; p < SOFTTLB_PRIVS; p++)
         for (unsigned a = 0; a < SOFTTLB_ACCESS_TYPES; a++)
             if (e->xtag[p][a] == softtlb_tag(lin)) {
-                clear_entry(e);
+                clear_entry(t, i);
                 return;
             }
 }
@@ -51,9 +54,9 @@ void softtlb_physmem_changed(void *tlb, uint32_t gpa, uint32_t len)
     uint64_t lo = gpa & 0xFFFFF000u, hi = (uint64_t)gpa + len;
     t->stats.flush_phys++;
     for (unsigned i = 0; i < SOFTTLB_SIZE; i++) {
-        struct softtlb_entry *e = &t->e[i];
-        if (e->gpa_valid && e->gpa >= lo && e->gpa < hi)
-            clear_entry(e);
+        const struct softtlb_cold *c = &t->c[i];
+        if (c->gpa_valid && c->gpa >= lo && c->gpa < hi)
+            clear_entry(t, i);
     }
 }
 
@@ -61,10 +64,11 @@ void softtlb_install(struct softtlb *t, uint32_t lin, uint32_t gpa, int gpa_vali
                      const uint8_t *rd, uint8_t *wr, unsigned allow, int global)
 {
     struct softtlb_entry *e = softtlb_slot(t, lin);
+    struct softtlb_cold *c = softtlb_cold_slot(t, lin);
     uint32_t tag = softtlb_tag(lin);
     /* Keep what the entry already allows for this page (the other
      * privilege's tags) only if it is the same translation. */
-    int same = e->gpa == gpa && e->gpa_valid == (gpa_valid != 0) && e->rd == rd && e->wr == wr;
+    int same = c->gpa == gpa && c->gpa_valid == (gpa_valid != 0) && e->rd == rd && e->wr == wr;
     for (unsigned p = 0; p < SOFTTLB_PRIVS; p++)
         for (unsigned a = 0; a < SOFTTLB_ACCESS_TYPES; a++) {
             int ok = (allow >> (p * SOFTTLB_ACCESS_TYPES + a)) & 1;
@@ -78,9 +82,9 @@ void softtlb_install(struct softtlb *t, uint32_t lin, uint32_t gpa, int gpa_vali
             else if (!same || e->tag[p][a] != tag)
                 e->tag[p][a] = 0;
         }
-    e->gpa = gpa;
-    e->gpa_valid = gpa_valid != 0;
-    e->global = global != 0;
+    c->gpa = gpa;
+    c->gpa_valid = gpa_valid != 0;
+    c->global = global != 0;
     e->rd = rd;
     e->wr = wr;
 }

@@ -30,20 +30,32 @@
 enum softtlb_access { SOFTTLB_READ, SOFTTLB_WRITE, SOFTTLB_FETCH, SOFTTLB_ACCESS_TYPES };
 enum softtlb_priv { SOFTTLB_SUPERVISOR, SOFTTLB_USER, SOFTTLB_PRIVS };
 
+/* What the fast paths read, 64 bytes (an index is a shift, and the tags
+ * with the host pages take the first 40): the fast-path tags and host
+ * pages first, the slow path's translation tags after them; the rest of
+ * a translation lives apart (struct softtlb_cold). */
 struct softtlb_entry {
     /* Fast-path tags: the access may use rd/wr directly. */
     uint32_t tag[SOFTTLB_PRIVS][SOFTTLB_ACCESS_TYPES];
+    const uint8_t *rd;     /* host page for reads and fetches */
+    uint8_t *wr;           /* host page for writes */
     /* Translation tags: the access is allowed and goes to `gpa`, but
      * through physmem (MMIO, ROM, a watched page): the slow path uses them
      * instead of translating again, as a hardware TLB would. */
     uint32_t xtag[SOFTTLB_PRIVS][SOFTTLB_ACCESS_TYPES];
+};
+_Static_assert(sizeof(struct softtlb_entry) == 64, "softtlb_entry: 64 bytes");
+
+/* The slot's translation, read by the slow path and the flushes only. */
+struct softtlb_cold {
     uint32_t gpa;          /* guest-physical page the linear page maps to */
     uint8_t global;        /* survives non-global flushes (CR4.PGE and G) */
     uint8_t gpa_valid;     /* gpa is below 4 GiB (else nothing is there) */
-    const uint8_t *rd;     /* host page for reads and fetches */
-    uint8_t *wr;           /* host page for writes */
 };
 
+/* Hits are counted by the fast paths that can do so cheaply (the C ones
+ * per access; the x86-64 backend's inline code per stretch of code,
+ * dbt/native.c), misses by the slow path. */
 struct softtlb_stats {
     uint64_t hit[SOFTTLB_ACCESS_TYPES];
     uint64_t miss[SOFTTLB_ACCESS_TYPES];
@@ -53,12 +65,18 @@ struct softtlb_stats {
 
 struct softtlb {
     struct softtlb_entry e[SOFTTLB_SIZE];
+    struct softtlb_cold c[SOFTTLB_SIZE];
     struct softtlb_stats stats;
 };
 
 static inline struct softtlb_entry *softtlb_slot(struct softtlb *t, uint32_t lin)
 {
     return &t->e[(lin >> 12) & (SOFTTLB_SIZE - 1)];
+}
+
+static inline struct softtlb_cold *softtlb_cold_slot(struct softtlb *t, uint32_t lin)
+{
+    return &t->c[(lin >> 12) & (SOFTTLB_SIZE - 1)];
 }
 
 static inline uint32_t softtlb_tag(uint32_t lin)

@@ -68,10 +68,20 @@ START_TEST(encodings_match_the_sdm)
     EXPECT(e, 0xFF, 0xE0);
     e = at(); x64_mov_mr_idx8(&e, X64_R12, X64_RAX, 0x40, X64_RCX);   /* mov [r12+rax*8+0x40], rcx */
     EXPECT(e, 0x49, 0x89, 0x8C, 0xC4, 0x40, 0x00, 0x00, 0x00);
+    e = at(); x64_mov_rm_idx8(&e, X64_RCX, X64_R12, X64_RAX, 0x40);   /* mov rcx, [r12+rax*8+0x40] */
+    EXPECT(e, 0x49, 0x8B, 0x8C, 0xC4, 0x40, 0x00, 0x00, 0x00);
+    e = at(); x64_shift_cl32(&e, 5, X64_RDX);                   /* shr edx, cl */
+    EXPECT(e, 0xD3, 0xEA);
     e = at(); x64_lea_r32_disp8(&e, X64_RCX, X64_RAX, 1);       /* lea ecx, [rax+1] */
     EXPECT(e, 0x8D, 0x48, 0x01);
     e = at(); x64_and_ri8_32(&e, X64_RAX, 15);                  /* and eax, 15 */
     EXPECT(e, 0x83, 0xE0, 0x0F);
+    e = at(); x64_imul_rr32(&e, X64_RAX, X64_R9);               /* imul eax, r9d */
+    EXPECT(e, 0x41, 0x0F, 0xAF, 0xC1);
+    e = at(); x64_imul_rri32_32(&e, X64_RDX, X64_RCX, 0x801);   /* imul edx, ecx, 0x801 */
+    EXPECT(e, 0x69, 0xD1, 0x01, 0x08, 0x00, 0x00);
+    e = at(); x64_pushf_pop(&e, X64_R10);                       /* pushfq; pop r10 */
+    EXPECT(e, 0x9C, 0x41, 0x5A);
     /* Relative branches count from the end of the instruction, at the
      * executable address (0x10000 here, not the buffer's). */
     e = at(); x64_jmp(&e, 0x10000 + 0x105);                     /* jmp +0x100 */

@@ -286,6 +286,48 @@ pm32:   mov ax, 0x10
 .bad3:  FAIL32 "JECXZ/JCXZ went the wrong way"
 .t4:    PASS32 "BT, LOOP, JECXZ"
 
+; ---------------------------------------------------------------- REP MOVS/STOS runs
+; Long runs across page boundaries, unaligned, and an overlapping forward
+; MOVSB that must repeat its first byte (the interpreter may move a run
+; of iterations on one page at once: it must be the same as one by one).
+SBUF    equ 0x00030000
+        mov edi, SBUF + 0xF02                ; 300 dwords across 31000h
+        mov ecx, 300
+        mov eax, 0x5AA55AA5
+        mov dword [SBUF + 0xF02 + 1200], 0x11111111
+        cld
+        rep stosd
+        CHECK32 ecx, 0, "REP STOSD run: ECX"
+        CHECK32 edi, SBUF + 0xF02 + 1200, "REP STOSD run: EDI"
+        CHECK32 dword [SBUF + 0xF02], 0x5AA55AA5, "REP STOSD run: first"
+        CHECK32 dword [SBUF + 0xFFE], 0x5AA55AA5, "REP STOSD run: across the page"
+        CHECK32 dword [SBUF + 0xF02 + 1196], 0x5AA55AA5, "REP STOSD run: last"
+        CHECK32 dword [SBUF + 0xF02 + 1200], 0x11111111, "REP STOSD run: one past"
+        mov byte [SBUF + 0x2000], 0x77       ; overlapping forward move
+        mov byte [SBUF + 0x2001], 0x01
+        mov esi, SBUF + 0x2000
+        mov edi, SBUF + 0x2001
+        mov ecx, 100
+        rep movsb
+        CHECK32 byte [SBUF + 0x2001], 0x77, "REP MOVSB overlap: second"
+        CHECK32 byte [SBUF + 0x2064], 0x77, "REP MOVSB overlap: last"
+        CHECK32 esi, SBUF + 0x2064, "REP MOVSB overlap: ESI"
+        mov esi, SBUF + 0xF02                ; source across 31000h
+        mov edi, SBUF + 0x3001
+        mov ecx, 200
+        rep movsd
+        CHECK32 dword [SBUF + 0x3001 + 796], 0x5AA55AA5, "REP MOVSD run: last"
+        CHECK32 esi, SBUF + 0xF02 + 800, "REP MOVSD run: ESI"
+        std                                 ; backwards: one at a time
+        mov esi, SBUF + 0x3001 + 4
+        mov edi, SBUF + 0x4000
+        mov ecx, 2
+        rep movsd
+        cld
+        CHECK32 edi, SBUF + 0x4000 - 8, "REP MOVSD with DF: EDI"
+        CHECK32 dword [SBUF + 0x3FFC], 0x5AA55AA5, "REP MOVSD with DF: data"
+        PASS32 "REP MOVS/STOS runs"
+
         PRINT32 {"DONE ", GUEST_NAME, ": all "}
         mov eax, CHECKNO_TOTAL
         call putdec32_32
