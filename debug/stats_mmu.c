@@ -8,7 +8,7 @@
 void stats_section_softtlb(struct stats_out *o, const struct machine *m)
 {
     static const char *const names[SOFTTLB_ACCESS_TYPES] = { "read", "write", "fetch" };
-    const struct softtlb_stats *t = &m->cpu.tlb.stats;
+    const struct softtlb_stats *t = &m->cpu->tlb.stats;
     stats_group_begin(o, "softtlb");
     stats_u64(o, "entries", SOFTTLB_SIZE);
     for (unsigned a = 0; a < SOFTTLB_ACCESS_TYPES; a++) {

@@ -504,9 +504,14 @@ void lapic_write(struct lapic *l, uint32_t offset, uint32_t v)
 
 /* ------------------------------------------------------------ MMIO window */
 
+static struct lapic *window_target(struct lapic *l)
+{
+    return l->host.window_apic ? l->host.window_apic(l->host.opaque) : l;
+}
+
 static uint32_t mmio_read(void *opaque, uint32_t offset, unsigned size)
 {
-    uint32_t v = lapic_read(opaque, offset & ~3u);
+    uint32_t v = lapic_read(window_target(opaque), offset & ~3u);
     if ((offset & 0xF) >= 4)
         return 0;   /* the rest of each 16-byte slot */
     v >>= 8 * (offset & 3);
@@ -515,7 +520,7 @@ static uint32_t mmio_read(void *opaque, uint32_t offset, unsigned size)
 
 static void mmio_write(void *opaque, uint32_t offset, unsigned size, uint32_t value)
 {
-    struct lapic *l = opaque;
+    struct lapic *l = window_target(opaque);
     if (size != 4 || (offset & 0xF)) {
         devlog_once(l->log, &l->logged, LOG_NARROW_WRITE,
                     "local APIC: %u-byte write at offset 0x%03X (registers take aligned 32-bit writes; ignored)",
@@ -539,6 +544,8 @@ static void map_at_base(struct lapic *l)
     unmap(l);
     if (!lapic_hw_enabled(l))
         return;   /* a disabled APIC answers no addresses (SDM 10.4.3) */
+    if (l->host.window_apic && l->index != 0)
+        return;   /* APIC 0's window serves every CPU (window_apic) */
     uint32_t base = (uint32_t)l->base_msr & 0xFFFFF000u;
     if (physmem_map_mmio(l->mem, base, LAPIC_MMIO_SIZE, &lapic_mmio, l, "local APIC") == 0) {
         l->mapped = 1;
@@ -580,6 +587,11 @@ void lapic_reset(struct lapic *l)
     map_at_base(l);
 }
 
+void lapic_init_received(struct lapic *l)
+{
+    registers_reset(l);
+}
+
 void lapic_set_base(struct lapic *l, uint64_t msr)
 {
     int was = lapic_hw_enabled(l);
@@ -605,6 +617,8 @@ int lapic_init(struct lapic *l, int index, struct physmem *mem, struct clock *cl
     if (l->timer_id < 0)
         return -1;
     lapic_reset(l);
+    if (l->host.window_apic && index != 0)
+        return 0;   /* served through APIC 0's window */
     return l->mapped ? 0 : -1;
 }
 

@@ -84,7 +84,9 @@ static int ram_load(struct machine *m, struct state_reader *r)
 
 int machine_save(const struct machine *m, struct state_writer *w)
 {
-    cpu_state_save(&m->cpu, w);
+    if (m->ncpus > 1)
+        return -1;   /* the state records hold one CPU (the CLI refuses -smp first) */
+    cpu_state_save(m->cpu, w);
     ram_save(m, w);
     clock_save(&m->clock, w);
     board_save(m, w);
@@ -94,11 +96,16 @@ int machine_save(const struct machine *m, struct state_writer *w)
 int machine_load(struct machine *m, const uint8_t *buf, size_t len, char *err, size_t errsz)
 {
     struct state_reader r;
+    if (m->ncpus > 1) {
+        snprintf(err, errsz, "a saved state holds one CPU: it cannot be loaded into -smp %u",
+                 m->ncpus);
+        return -1;
+    }
     state_reader_init(&r, buf, len);
     const char *what = NULL;
     /* The CPU first: the clock counts from its instruction count. The
      * PIC before the devices that drive its lines. */
-    if (cpu_state_load(&m->cpu, &r) != 0)
+    if (cpu_state_load(m->cpu, &r) != 0)
         what = "CPU";
     else if (ram_load(m, &r) != 0)
         what = "memory";
@@ -110,12 +117,12 @@ int machine_load(struct machine *m, const uint8_t *buf, size_t len, char *err, s
         snprintf(err, errsz, "saved state: the %s record is missing or damaged", what);
         return -1;
     }
-    cpu_mmu_state_loaded(&m->cpu);   /* [mmu]: TLB, shadow tables, PDPTEs */
+    cpu_mmu_state_loaded(m->cpu);   /* [mmu]: TLB, shadow tables, PDPTEs */
     /* Translated code belongs to the old memory contents. */
     if (m->dbt)
         dbt_flush(m->dbt);
     m->intr_level = i8259_intr_pending(&m->pic);
-    m->cpu.stop_requested = 0;
+    m->cpu->stop_requested = 0;
     m->exit_requested = 0;
     m->reset_requested = 0;
     m->quit_requested = 0;

@@ -394,6 +394,7 @@ int main(int argc, char **argv)
         .nic_rom_path = opt.nic.romfile,
         .apic = !opt.no_apic,
         .share_scan = opt.share_scan,
+        .smp = opt.smp,
     };
     memcpy(mo.nic_mac, opt.nic.mac, sizeof mo.nic_mac);
     /* -boot n: the card's iPXE ROM from Debian's ipxe-qemu, unless one was named. */

@@ -537,6 +537,17 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
                 return -1;
             break;
         case OPT_NETDUMP: o->netdump = val; break;
+        case OPT_SMP: {
+            uint64_t n = 0;
+            if (parse_count("smp", val, &n, err, errsz) != 0)
+                return -1;
+            if (n > MACHINE_CPUS_MAX) {
+                snprintf(err, errsz, "-smp: '%s' is out of range (1 to %u)", val, MACHINE_CPUS_MAX);
+                return -1;
+            }
+            o->smp = (unsigned)n;
+            break;
+        }
         case OPT_MACHINE:
             if (strcmp(val, "apic=on") == 0)
                 o->no_apic = 0;
@@ -806,6 +817,13 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
     }
     if (o->save_at && !o->save_state) {
         snprintf(err, errsz, "--save-at needs --save-state FILE");
+        return -1;
+    }
+    if (o->smp > 1 && (o->save_state || o->load_state || o->record || o->replay)) {
+        snprintf(err, errsz, "-smp %u cannot be combined with %s yet (saved states and logs "
+                             "hold one CPU)", o->smp,
+                 o->save_state ? "--save-state" : o->load_state ? "--load-state"
+                 : o->record ? "-record" : "-replay");
         return -1;
     }
     if (o->record && o->replay) {
