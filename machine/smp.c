@@ -39,6 +39,7 @@ void machine_smp_reset(struct machine *m)
             m->cpus[k].hooks = hooks;
         }
         s->state = k == 0 ? MACHINE_CPU_RUNNING : MACHINE_CPU_WAIT_SIPI;
+        s->init_pending = 0;
         s->out_total = total;   /* every TSC restarts from 0 here (cpu_msr_reset) */
         memset(s->pdpte, 0, sizeof s->pdpte);
     }
@@ -100,8 +101,12 @@ void machine_smp_yield(struct machine *m)
     cpu_request_stop(m->cpu);
 }
 
+static void take_init(struct machine *m, unsigned k);
+
 int machine_smp_pick(struct machine *m)
 {
+    if (m->smp[m->cur].init_pending)
+        take_init(m, m->cur);
     if (!m->switch_requested && m->slice_left && machine_smp_cpu_ready(m, m->cur))
         return 0;
     for (unsigned i = 1; i <= m->ncpus; i++) {
@@ -125,7 +130,7 @@ void machine_smp_idle_skipped(struct machine *m, uint64_t ticks)
  * x87, the MTRRs and the TSC, which INIT leaves alone; an AP then waits
  * for a SIPI. INIT to the bootstrap CPU is not modelled (the caller logs
  * it): no firmware or OS shadow86 runs sends one. */
-void machine_smp_init_ipi(struct machine *m, unsigned k)
+static void take_init(struct machine *m, unsigned k)
 {
     struct cpu *c = &m->cpus[k];
     struct cpu_hooks hooks = c->hooks;
@@ -133,7 +138,10 @@ void machine_smp_init_ipi(struct machine *m, unsigned k)
     struct cpu_msrs msr = c->msr;
     uint64_t tsc = c->tsc_offset, icount = c->icount;
     uint64_t apic_base = c->msr.apic_base;
+    uint64_t pdpte[4];   /* cpu_reset() resets the shared MMU: keep the running CPU's */
+    memcpy(pdpte, m->mmu.pdpte, sizeof pdpte);
     cpu_reset(c);
+    memcpy(m->mmu.pdpte, pdpte, sizeof pdpte);
     c->hooks = hooks;
     c->fpu = fpu;
     memcpy(c->msr.mtrr_var, msr.mtrr_var, sizeof msr.mtrr_var);
@@ -146,8 +154,20 @@ void machine_smp_init_ipi(struct machine *m, unsigned k)
     else
         memset(m->smp[k].pdpte, 0, sizeof m->smp[k].pdpte);
     m->smp[k].state = MACHINE_CPU_WAIT_SIPI;
-    if (k == m->cur)
-        machine_smp_yield(m);
+    m->smp[k].init_pending = 0;
+}
+
+/* The running CPU may be inside the instruction that sent the INIT (an
+ * ICR write to itself): its state must not change under that
+ * instruction, so its INIT waits for the end of the turn. */
+void machine_smp_init_ipi(struct machine *m, unsigned k)
+{
+    if (k != m->cur) {
+        take_init(m, k);
+        return;
+    }
+    m->smp[k].init_pending = 1;
+    machine_smp_yield(m);
 }
 
 /* SIPI (SDM 8.4.4): a CPU waiting for one starts in real mode at
@@ -156,7 +176,7 @@ void machine_smp_sipi(struct machine *m, unsigned k, uint8_t vector)
 {
     struct cpu *c = &m->cpus[k];
     if (m->smp[k].state != MACHINE_CPU_WAIT_SIPI)
-        return;
+        return;   /* running (also with its own INIT still pending: it sent both) */
     cpu_load_real_seg(c, SEG_CS, (uint16_t)(vector << 8));
     c->eip = 0;
     c->halted = 0;

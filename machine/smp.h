@@ -34,6 +34,7 @@ struct machine_smp_cpu {
     uint64_t halts;         /* turns ended by HLT (--stats) */
     uint64_t turns;         /* turns taken (--stats) */
     uint64_t sipis;         /* start-up IPIs that started it (--stats) */
+    uint8_t init_pending;   /* INIT it sent itself, taken at the end of its turn */
 };
 
 struct machine;

@@ -538,10 +538,15 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
             break;
         case OPT_NETDUMP: o->netdump = val; break;
         case OPT_SMP: {
-            uint64_t n = 0;
-            if (parse_count("smp", val, &n, err, errsz) != 0)
+            char *end;
+            unsigned long n;
+            errno = 0;
+            n = strtoul(val, &end, 10);
+            if (*val < '0' || *val > '9' || *end || errno) {
+                snprintf(err, errsz, "-smp: '%s' is not a number", val);
                 return -1;
-            if (n > MACHINE_CPUS_MAX) {
+            }
+            if (n < 1 || n > MACHINE_CPUS_MAX) {
                 snprintf(err, errsz, "-smp: '%s' is out of range (1 to %u)", val, MACHINE_CPUS_MAX);
                 return -1;
             }

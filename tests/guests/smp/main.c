@@ -6,7 +6,8 @@
  *     bits 31:24) and IA32_APIC_BASE without the BSP flag;
  *   - a counter every CPU increments with LOCK INC at the same time;
  *   - fixed IPIs by physical destination to each AP and back, all
- *     excluding self from the BSP and from an AP.
+ *     excluding self from the BSP and from an AP;
+ *   - an AP that sends INIT to itself waits for SIPI, and starts again.
  * Only the BSP prints. Each failed check prints FAIL; the guest exits with
  * the number of the first. */
 #include "guest.h"
@@ -93,6 +94,7 @@ void irq_handler(u32 vec)
     case 0x42: got42[id]++; break;
     case 0x43: got43[id]++; break;
     case 0x44: got44[id]++; ipi(0, ICR_ALL_BUT_SELF | 0x43); break;
+    case 0x45: lapic_wr(0xB0, 0); ipi(id, ICR_ASSERT | ICR_INIT); return;   /* INIT itself */
     default: break;
     }
     if (vec != 0xFF)
@@ -284,6 +286,22 @@ u32 guest_main(u32 magic, u32 info)
         check(got42[id] == (id ? 1u : 0u), 14, "all-excluding-self 0x42 from the BSP", got42[id]);
         check(got43[id] == (n > 1 && id != 1 ? 1u : 0u), 15, "all-excluding-self 0x43 from AP 1",
               got43[id]);
+    }
+    /* AP 1 sends INIT to itself (vector 0x45 asks it): it must stop and
+     * wait for a SIPI, which starts it once more at the trampoline. */
+    if (n > 1) {
+        ipi(1, 0x45);
+        delay(1000);
+        u32 before = started;
+        ipi(1, ICR_ASSERT | ICR_SIPI | SIPI_VECTOR);
+        wait_for(&started, n);
+        delay(1000);
+        puts("AP 1 after INIT to itself: started ");
+        putdec64(before);
+        puts(" before its SIPI, ");
+        putdec64(started);
+        puts(" after\n");
+        check(before == n - 1 && started == n, 16, "AP restarted by SIPI after its own INIT", started);
     }
     if (!failures)
         puts("smp: all checks passed\n");
