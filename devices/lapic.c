@@ -653,11 +653,21 @@ static const struct state_field lapic_fields[] = {
 };
 static const struct state_layout lapic_layout = STATE_LAYOUT("LAPC", 2, lapic_fields);
 
+/* APIC 0's record is "LAPC"; APIC k's (-smp) "LAPk". */
+static void record_tag(const struct lapic *l, char tag[5])
+{
+    memcpy(tag, "LAPC", 5);
+    if (l->index > 0)
+        tag[3] = (char)('0' + l->index % 10);
+}
+
 void lapic_save(const struct lapic *l, struct state_writer *w)
 {
     if (!l->clock)
-        return;
-    state_save_layout(w, &lapic_layout, NULL, l);
+        return;   /* not wired: no record */
+    char tag[5];
+    record_tag(l, tag);
+    state_save_layout(w, &lapic_layout, tag, l);
 }
 
 int lapic_load(struct lapic *l, struct state_reader *r)
@@ -665,7 +675,9 @@ int lapic_load(struct lapic *l, struct state_reader *r)
     if (!l->clock)
         return 0;
     l->intr_raised = 0;   /* a version-1 record has none */
-    if (state_load_layout(r, &lapic_layout, NULL, l) != 0)
+    char tag[5];
+    record_tag(l, tag);
+    if (state_load_layout(r, &lapic_layout, tag, l) != 0)
         return -1;
     map_at_base(l);   /* the clock restores the timer's deadline by index */
     return 0;

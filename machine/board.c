@@ -359,8 +359,8 @@ static int uart_load_dev(void *d, struct state_reader *r, const char *tag)
 
 #define AT(member) offsetof(struct machine, member)
 #define OPS(prefix) prefix##_reset_dev, prefix##_save_dev, prefix##_load_dev
-#define LAPIC_AP(n) { "local APIC " #n, NULL, AT(lapic[n]), board_lapic_wire, lapic_reset_dev, \
-                     NULL, NULL, lapic_free_dev }
+#define LAPIC_AP(n) { "local APIC " #n, NULL, AT(lapic[n]), board_lapic_wire, OPS(lapic), \
+                     lapic_free_dev }
 #define DISK(n, tag) { "disk image " #n, tag, AT(media[n]), NULL, NULL, \
                        board_ide_media_save, board_ide_media_load, board_ide_media_free }
 
@@ -371,7 +371,7 @@ static const struct board_device pc_devices[] = {
     { "exit port 0xF4",         NULL,   AT(exitport),  wire_exitport,       NULL, NULL, NULL,    NULL },
     { "PIC",                    NULL,   AT(pic),       wire_pic,            OPS(i8259),          NULL },
     { "local APIC",             NULL,   AT(lapic[0]),  board_lapic_wire,    OPS(lapic),          lapic_free_dev },
-    /* The APs' (-smp): not in saved states, which -smp refuses. */
+    /* The APs' (-smp; records "LAPk" only when wired). */
     LAPIC_AP(1), LAPIC_AP(2), LAPIC_AP(3), LAPIC_AP(4), LAPIC_AP(5), LAPIC_AP(6), LAPIC_AP(7),
     { "I/O APIC",               NULL,   AT(ioapic),    board_ioapic_wire,   OPS(ioapic),         ioapic_free_dev },
     { "HPET",                   NULL,   AT(hpet),      board_hpet_wire,     OPS(hpet),           hpet_free_dev },

@@ -4,6 +4,7 @@
 #include "cpu/except.h"
 #include "cpu/mem.h"
 #include "machine/board_apic.h"
+#include "machine/cpu_state.h"
 #include "machine/machine.h"
 #include "machine/smp.h"
 
@@ -182,4 +183,102 @@ void machine_smp_sipi(struct machine *m, unsigned k, uint8_t vector)
     c->halted = 0;
     m->smp[k].state = MACHINE_CPU_RUNNING;
     m->smp[k].sipis++;
+}
+
+/* ------------------------------------------------------------ state
+ *
+ * Record "SMP0" (only with -smp > 1): the CPU count, who runs and what is
+ * left of its turn, and each CPU's start-up state and TSC catch-up point;
+ * CPU k's registers are in "CPUk"/"FPUk", its APIC in "LAPk". The
+ * counters (halts, turns, SIPIs) are statistics, not state. */
+void machine_smp_save(const struct machine *m, struct state_writer *w)
+{
+    if (m->ncpus < 2)
+        return;
+    state_begin(w, "SMP0", 1);
+    state_put_u8(w, (uint8_t)m->ncpus);
+    state_put_u8(w, (uint8_t)m->cur);
+    state_put_u64(w, m->slice_left);
+    state_put_u8(w, (uint8_t)m->switch_requested);
+    for (unsigned k = 0; k < m->ncpus; k++) {
+        state_put_u8(w, m->smp[k].state);
+        state_put_u8(w, m->smp[k].init_pending);
+        state_put_u64(w, m->smp[k].out_total);
+    }
+    state_end(w);
+    for (unsigned k = 1; k < m->ncpus; k++)
+        cpu_state_save_as(&m->cpus[k], w, k);
+}
+
+/* The CPU count a saved state holds (1 without an "SMP0" record). */
+static unsigned saved_cpus(const uint8_t *buf, size_t len)
+{
+    struct state_reader p;
+    state_reader_init(&p, buf, len);
+    if (state_open(&p, "SMP0", 1) != 0)
+        return 1;
+    return state_get_u8(&p);
+}
+
+int machine_smp_load(struct machine *m, const uint8_t *buf, size_t len,
+                     struct state_reader *r, char *err, size_t errsz)
+{
+    unsigned saved = saved_cpus(buf, len);
+    if (saved != m->ncpus) {
+        snprintf(err, errsz, "saved state: it holds %u CPU%s, this machine has %u (-smp)",
+                 saved, saved == 1 ? "" : "s", m->ncpus);
+        return -1;
+    }
+    unsigned cur = 0;
+    if (m->ncpus > 1) {
+        if (state_open(r, "SMP0", 1) != 0)
+            goto bad;
+        (void)state_get_u8(r);
+        cur = state_get_u8(r);
+        m->slice_left = state_get_u64(r);
+        m->switch_requested = state_get_u8(r) & 1;
+        for (unsigned k = 0; k < m->ncpus; k++) {
+            m->smp[k].state = state_get_u8(r);
+            m->smp[k].init_pending = state_get_u8(r) & 1;
+            m->smp[k].out_total = state_get_u64(r);
+            if (m->smp[k].state > MACHINE_CPU_WAIT_SIPI)
+                state_fail(r);
+        }
+        if (cur >= m->ncpus || m->slice_left > MACHINE_SMP_QUANTUM)
+            state_fail(r);
+        if (state_close(r) != 0)
+            goto bad;
+        for (unsigned k = 1; k < m->ncpus; k++) {
+            if (cpu_state_load_as(&m->cpus[k], r, k) != 0) {
+                snprintf(err, errsz, "saved state: the record of CPU %u is missing or damaged", k);
+                return -1;
+            }
+            m->cpus[k].stop_requested = 0;
+        }
+    }
+    struct cpu_hooks hooks = m->cpu->hooks;
+    m->cur = cur;
+    m->cpu = &m->cpus[cur];
+    m->cpu->hooks = hooks;
+    m->icount_others = machine_smp_icount_sum(m) - m->cpu->icount;
+    if (m->dbt)
+        dbt_set_cpu(m->dbt, m->cpu);
+    return 0;
+bad:
+    snprintf(err, errsz, "saved state: the SMP record is missing or damaged");
+    return -1;
+}
+
+void machine_smp_state_loaded(struct machine *m)
+{
+    /* Each CPU's TLB goes and its PDPTE registers are read again from
+     * its PDPT (cpu_mmu_state_loaded); the running CPU's last, into the
+     * MMU. */
+    for (unsigned k = 0; k < m->ncpus; k++) {
+        if (k == m->cur)
+            continue;
+        cpu_mmu_state_loaded(&m->cpus[k]);
+        memcpy(m->smp[k].pdpte, m->mmu.pdpte, sizeof m->mmu.pdpte);
+    }
+    cpu_mmu_state_loaded(m->cpu);
 }

@@ -67,6 +67,18 @@ void machine_smp_idle_skipped(struct machine *m, uint64_t ticks);
 void machine_smp_init_ipi(struct machine *m, unsigned k);
 void machine_smp_sipi(struct machine *m, unsigned k, uint8_t vector);
 
+/* Saved states (machine/snapshot.c): the "SMP0" record and CPUs 1..N-1
+ * (CPU 0 is saved first by the snapshot itself). Loading checks the CPU
+ * count against this machine's (-1 with a one-line message) and makes the
+ * saved running CPU the running one; machine_smp_state_loaded() then
+ * rebuilds every CPU's TLB and PDPTE registers. */
+struct state_writer;
+struct state_reader;
+void machine_smp_save(const struct machine *m, struct state_writer *w);
+int machine_smp_load(struct machine *m, const uint8_t *buf, size_t len,
+                     struct state_reader *r, char *err, size_t errsz);
+void machine_smp_state_loaded(struct machine *m);
+
 /* Instructions retired by every CPU. */
 uint64_t machine_smp_icount_sum(const struct machine *m);
 

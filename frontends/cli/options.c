@@ -824,13 +824,6 @@ int cli_parse(int argc, char **argv, struct cli_options *o, char *err, size_t er
         snprintf(err, errsz, "--save-at needs --save-state FILE");
         return -1;
     }
-    if (o->smp > 1 && (o->save_state || o->load_state || o->record || o->replay)) {
-        snprintf(err, errsz, "-smp %u cannot be combined with %s yet (saved states and logs "
-                             "hold one CPU)", o->smp,
-                 o->save_state ? "--save-state" : o->load_state ? "--load-state"
-                 : o->record ? "-record" : "-replay");
-        return -1;
-    }
     if (o->record && o->replay) {
         snprintf(err, errsz, "-record and -replay: give one");
         return -1;
