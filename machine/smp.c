@@ -16,6 +16,9 @@ uint64_t machine_smp_icount_sum(const struct machine *m)
     return n;
 }
 
+/* Every CPU's TLB must hear of host-page changes (cpu/mem.c). */
+_Static_assert(MACHINE_CPUS_MAX <= PHYSMEM_LISTENERS_MAX, "a TLB listener for every CPU");
+
 void machine_smp_create(struct machine *m)
 {
     struct cpu *bsp = &m->cpus[0];
