@@ -190,6 +190,9 @@ u32 guest_main(u32 magic, u32 info)
     for (u32 *p = isr_table; p[0]; p += 2)
         idt[p[0]] = (p[1] & 0xFFFFu) | (0x08ull << 16) | (0x8E00ull << 32) | ((u64)(p[1] >> 16) << 48);
     load_tables();
+    /* The 8259s as a loader leaves them: the PIT's IRQ 0 would come by
+     * ExtINT (LINT0) to a vector this guest has no gate for. */
+    __asm__ volatile("outb %0, $0x21\n\toutb %0, $0xA1" : : "a"((u8)0xFF));
     puts("smp guest\n");
 
     u32 n = cmos(0x5F) + 1u;
