@@ -20,6 +20,7 @@ void stats_section_softtlb(struct stats_out *o, const struct machine *m)
         sum.flush_nonglobal += c->flush_nonglobal;
         sum.flush_page += c->flush_page;
         sum.flush_phys += c->flush_phys;
+        sum.flush_sup_write += c->flush_sup_write;
     }
     stats_group_begin(o, "softtlb");
     stats_u64(o, "entries", SOFTTLB_SIZE);
