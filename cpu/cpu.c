@@ -35,8 +35,10 @@ void cpu_reset(struct cpu *cpu)
     struct cpu_hooks hooks = cpu->hooks;
     struct cpu_stats stats = cpu->stats;
     uint64_t icount = cpu->icount;
+    uint8_t apic_id = cpu->apic_id;
 
     memset(cpu, 0, sizeof(*cpu));
+    cpu->apic_id = apic_id;
     cpu->mem = mem;
     cpu->mmu = mmu;
     if (mmu)

@@ -103,6 +103,9 @@ struct cpu_io {
      * enable). Interrupts from it reach the CPU through the run loop. */
     int apic;
     void (*apic_base)(void *opaque, uint64_t value);
+    /* PAUSE executed (a spin-wait loop): the platform may end this CPU's
+     * turn (cpu_request_stop) to run another. NULL: PAUSE is a NOP. */
+    void (*pause)(void *opaque);
 };
 
 /* Observation hooks (debug/ registers these); NULL when unused.
@@ -266,6 +269,8 @@ struct cpu {
 
     int halted;
     int shutdown;
+    uint8_t apic_id;          /* this CPU's initial APIC ID (CPUID.1:EBX[31:24]; 0 is
+                                 the bootstrap CPU); kept across reset */
     uint8_t irq_shadow;       /* enum irq_shadow: no interrupt before the next insn */
     int stop_requested;
     /* Set by the run loop while INTR waits for IF = 0 to end: the

@@ -49,8 +49,8 @@ void cpu_msr_reset(struct cpu *cpu)
 {
     struct cpu_msrs *m = &cpu->msr;
     *m = (struct cpu_msrs){ 0 };
-    /* xAPIC at its default base, enabled, this CPU the bootstrap one. */
-    m->apic_base = 0xFEE00000u | (1u << 11) | (1u << 8);
+    /* xAPIC at its default base, enabled; BSP flag on CPU 0 only. */
+    m->apic_base = 0xFEE00000u | (1u << 11) | (cpu->apic_id == 0 ? 1u << 8 : 0);
     m->pat = 0x0007040600070406ull;
     m->misc_enable = MISC_ENABLE_RESET;
     cpu->efer = 0;

@@ -143,8 +143,10 @@ void op_xlat(struct cpu *cpu, const struct insn *in)
     reg_write(cpu, REG_EAX, 1, cpu_read(cpu, in->seg, off, 1));
 }
 
+/* NOP, the hint NOPs, and PAUSE (F3 90: a spin-wait loop's hint; the
+ * platform may run another CPU, cpu_io.pause). */
 void op_nop(struct cpu *cpu, const struct insn *in)
 {
-    (void)cpu;
-    (void)in;
+    if (in->rep == REP_E && in->nopnd == 0 && cpu->io.pause)
+        cpu->io.pause(cpu->io.opaque);
 }

@@ -178,6 +178,10 @@ void cpu_cpuid(const struct cpu *cpu, uint32_t leaf, uint32_t out[4])
         break;
     case 1:
         a = 0x00000633;   /* family 6, model 3, stepping 3 */
+        /* EBX[31:24]: the initial APIC ID. Each CPU of -smp is a package
+         * of its own (as the MP table and MADT list them), so HTT stays
+         * clear and EBX[23:16] (logical processors per package) is 0. */
+        b = (uint32_t)cpu->apic_id << 24;
         d = CPUID_FPU | CPUID_VME | CPUID_DE | CPUID_TSC | CPUID_MSR | CPUID_CX8 | CPUID_SEP |
             CPUID_MTRR | CPUID_CMOV | CPUID_PAT | CPUID_FXSR | CPUID_PAGING;
         if (cpu->io.apic)

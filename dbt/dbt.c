@@ -38,6 +38,11 @@ struct dbt *dbt_create(struct cpu *cpu)
     return d;
 }
 
+void dbt_set_cpu(struct dbt *d, struct cpu *cpu)
+{
+    d->cpu = cpu;
+}
+
 enum dbt_backend dbt_default_backend(void)
 {
     return DBT_NATIVE_AVAILABLE ? DBT_BACKEND_X86_64 : DBT_BACKEND_PORTABLE;

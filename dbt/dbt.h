@@ -73,6 +73,15 @@ void dbt_code_buffer_usage(const struct dbt *dbt, size_t *used, size_t *size);
 struct dbt *dbt_create(struct cpu *cpu);
 void dbt_destroy(struct dbt *dbt);
 
+/* Run `cpu` from now on (a machine with several CPUs switches between
+ * runs, never inside one). The block cache is shared: a block is keyed by
+ * the physical address of its code, CS and the mode bits, and every lookup
+ * checks that physical address through the running CPU's own translation,
+ * so a block one CPU translated is valid for another in the same mode;
+ * a store by any CPU into translated code invalidates it for all (the
+ * physical write watch). */
+void dbt_set_cpu(struct dbt *dbt, struct cpu *cpu);
+
 /* Run up to `budget` instructions (see cpu_run()). */
 enum cpu_exit dbt_exec(struct dbt *dbt, uint64_t budget);
 

@@ -37,6 +37,8 @@ static int ends_block(const struct insn *in)
         return in->rep != REP_NONE;
     case OP_OUTS:
         return 1;
+    case OP_NOP:   /* PAUSE (F3 90) may end the CPU's turn (cpu_io.pause) */
+        return in->rep == REP_E && in->nopnd == 0;
     default:
         return 0;
     }

@@ -397,7 +397,7 @@ static void request_stop(struct gdbstub *g, enum gdbstub_stop why)
 {
     g->stop = why;
     g->m->debug_stop = 1;
-    cpu_request_stop(&g->m->cpu);
+    cpu_request_stop(g->m->cpu);
 }
 
 void gdbstub_on_insn(struct gdbstub *g, const struct cpu *cpu)
@@ -451,7 +451,7 @@ int gdbstub_stop_is_real(struct gdbstub *g)
 {
     if (g->stop != GDBSTUB_STOP_RECHECK)
         return 1;
-    const struct cpu *cpu = &g->m->cpu;
+    const struct cpu *cpu = g->m->cpu;
     uint32_t lin = cpu->seg[SEG_CS].base + cpu->eip;
     for (unsigned i = 0; i < g->nbp; i++)
         if (g->bp[i].addr == lin) {
@@ -588,7 +588,7 @@ static void log_write(struct gdbstub *g, int cut)
 /* write_reg_raw, logged in the replay log when it changed something. */
 static int write_reg(struct gdbstub *g, int r, uint32_t v)
 {
-    struct cpu *c = &g->m->cpu;
+    struct cpu *c = g->m->cpu;
     char before[24], after[24];
     size_t n = format_reg(c, r, before);
     if (!replay_debug_writable(g->m)) {
@@ -656,7 +656,7 @@ static void handle_read_regs(struct gdbstub *g)
     char buf[GDB_REG_COUNT * 20 + 1];
     size_t n = 0;
     for (int r = 0; r < GDB_REG_COUNT; r++)
-        n += format_reg(&g->m->cpu, r, buf + n);
+        n += format_reg(g->m->cpu, r, buf + n);
     send_packet(g, buf, n);
 }
 
@@ -681,7 +681,7 @@ static void handle_read_reg(struct gdbstub *g, const char *p)
         send_str(g, "E01");
         return;
     }
-    size_t n = format_reg(&g->m->cpu, (int)r, buf);
+    size_t n = format_reg(g->m->cpu, (int)r, buf);
     send_packet(g, buf, n);
 }
 
@@ -708,7 +708,7 @@ static void handle_read_mem(struct gdbstub *g, const char *p)
     }
     if (len > sizeof data)
         len = sizeof data;
-    if (debug_read_linear(&g->m->cpu, addr, data, len) != 0) {
+    if (debug_read_linear(g->m->cpu, addr, data, len) != 0) {
         send_str(g, "E14");   /* EFAULT: not backed (unmapped) */
         return;
     }
@@ -740,8 +740,8 @@ static void handle_write_mem(struct gdbstub *g, const char *p)
         return;
     }
     uint8_t old[GDBSTUB_PACKET_MAX / 2];
-    if (debug_read_linear(&g->m->cpu, addr, old, len) != 0 ||
-        debug_write_linear(&g->m->cpu, addr, data, len) != 0) {
+    if (debug_read_linear(g->m->cpu, addr, old, len) != 0 ||
+        debug_write_linear(g->m->cpu, addr, data, len) != 0) {
         send_str(g, "E14");
         return;
     }
@@ -749,7 +749,7 @@ static void handle_write_mem(struct gdbstub *g, const char *p)
      * the ones that changed. */
     for (uint32_t i = 0; i < len && g->m->replay; i++) {
         uint32_t pa;
-        if (old[i] != data[i] && debug_linear_to_phys(&g->m->cpu, addr + i, &pa) == 0)
+        if (old[i] != data[i] && debug_linear_to_phys(g->m->cpu, addr + i, &pa) == 0)
             log_write(g, replay_debug_mem(g->m, pa, data[i]));
     }
     send_str(g, "OK");
@@ -865,7 +865,7 @@ static void handle_reverse(struct gdbstub *g, char what)
 /* Returns 1 when the packet resumes or ends the session, else 0. */
 static int handle_packet(struct gdbstub *g, char *pkt)
 {
-    struct cpu *c = &g->m->cpu;
+    struct cpu *c = g->m->cpu;
     const char *arg = pkt + 1;
     switch (pkt[0]) {
     case '?':

@@ -94,7 +94,7 @@ static void on_block(void *opaque, const struct cpu *cpu, const struct dbt_block
 
 void debug_session_attach(struct debug_session *s)
 {
-    struct cpu_hooks *h = &s->m->cpu.hooks;
+    struct cpu_hooks *h = &s->m->cpu->hooks;
     unsigned cat = s->tracing ? s->trace.categories : 0;
     int gdb = s->gdb_on && gdbstub_active(&s->gdb);
 
@@ -110,7 +110,7 @@ void debug_session_attach(struct debug_session *s)
         h->mmu = on_mmu;
     if (cat & TRACE_CALLOUT)
         h->callout = on_callout;
-    cpu_hooks_changed(&s->m->cpu);
+    cpu_hooks_changed(s->m->cpu);
     if (s->m->dbt)
         dbt_set_observer(s->m->dbt, (cat & TRACE_BLOCK) ? on_block : NULL, s);
 
@@ -123,7 +123,7 @@ void debug_session_attach(struct debug_session *s)
         o->access = NULL;
     }
     if (s->tracing)
-        s->trace.cpu = &s->m->cpu;
+        s->trace.cpu = s->m->cpu;
 }
 
 /* ------------------------------------------------------------ run */

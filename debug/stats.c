@@ -142,6 +142,50 @@ static void section_run(struct stats_out *o, const struct machine *m,
     stats_group_end(o);
 }
 
+/* The CPU counters of every CPU together (-smp: per CPU in "smp"). */
+static const struct cpu_stats *cpu_stats_sum(const struct machine *m, struct cpu_stats *sum)
+{
+    memset(sum, 0, sizeof *sum);
+    for (unsigned k = 0; k < m->ncpus; k++) {
+        const struct cpu_stats *c = &m->cpus[k].stats;
+        sum->ud_count += c->ud_count;
+        sum->unimplemented += c->unimplemented;
+        sum->interrupts += c->interrupts;
+        for (unsigned v = 0; v < 32; v++)
+            sum->exceptions[v] += c->exceptions[v];
+        for (unsigned i = 0; i < CPU_SENS_COUNT; i++)
+            sum->sensitive[i] += c->sensitive[i];
+        for (unsigned i = 0; i < OP_COUNT; i++)
+            sum->sensitive_op[i] += c->sensitive_op[i];
+        sum->task_switches += c->task_switches;
+        sum->v86_exits += c->v86_exits;
+    }
+    return sum;
+}
+
+/* -smp: what each CPU did. */
+static void section_smp(struct stats_out *o, const struct machine *m)
+{
+    if (m->ncpus < 2)
+        return;
+    char key[16];
+    stats_group_begin(o, "smp");
+    stats_u64(o, "cpus", m->ncpus);
+    for (unsigned k = 0; k < m->ncpus; k++) {
+        const struct cpu *c = &m->cpus[k];
+        const struct machine_smp_cpu *s = &m->smp[k];
+        snprintf(key, sizeof key, "cpu%u", k);
+        stats_group_begin(o, key);
+        stats_u64(o, "instructions", c->icount);
+        stats_u64(o, "interrupts", c->stats.interrupts);
+        stats_u64(o, "halts", s->halts);
+        stats_u64(o, "turns", s->turns);
+        stats_u64(o, "sipis", s->sipis);
+        stats_group_end(o);
+    }
+    stats_group_end(o);
+}
+
 static void vector_key(unsigned v, char *buf, size_t bufsz)
 {
     const char *name = stats_vector_name(v);
@@ -154,7 +198,8 @@ static void vector_key(unsigned v, char *buf, size_t bufsz)
 static void section_cpu(struct stats_out *o, const struct machine *m,
                         const struct stats_counters *c)
 {
-    const struct cpu_stats *cs = &m->cpu.stats;
+    struct cpu_stats sum;
+    const struct cpu_stats *cs = cpu_stats_sum(m, &sum);
     char key[32];
     stats_group_begin(o, "cpu");
     stats_u64(o, "invalid_opcode_ud", cs->ud_count);
@@ -198,7 +243,8 @@ static void section_cpu(struct stats_out *o, const struct machine *m,
  * operation that ran at least once, under its class. */
 static void section_sensitive(struct stats_out *o, const struct machine *m)
 {
-    const struct cpu_stats *cs = &m->cpu.stats;
+    struct cpu_stats sum;
+    const struct cpu_stats *cs = cpu_stats_sum(m, &sum);
     stats_group_begin(o, "sensitive");
     for (unsigned c = CPU_SENS_PRIVILEGED; c < CPU_SENS_COUNT; c++) {
         stats_group_begin(o, cpu_sensitive_class_name((enum cpu_sensitivity)c));
@@ -412,6 +458,7 @@ void stats_print_group(FILE *out, enum stats_format format, const char *group,
         stats_group_begin(&o, group);
     section_run(&o, m, c);
     section_cpu(&o, m, c);
+    section_smp(&o, m);
     section_sensitive(&o, m);
     section_io(&o, m, c);
     section_devices(&o, m);

@@ -8,7 +8,20 @@
 void stats_section_softtlb(struct stats_out *o, const struct machine *m)
 {
     static const char *const names[SOFTTLB_ACCESS_TYPES] = { "read", "write", "fetch" };
-    const struct softtlb_stats *t = &m->cpu.tlb.stats;
+    /* Every CPU's TLB together (-smp). */
+    struct softtlb_stats sum = { 0 }, *t = &sum;
+    for (unsigned k = 0; k < m->ncpus; k++) {
+        const struct softtlb_stats *c = &m->cpus[k].tlb.stats;
+        for (unsigned a = 0; a < SOFTTLB_ACCESS_TYPES; a++) {
+            sum.hit[a] += c->hit[a];
+            sum.miss[a] += c->miss[a];
+        }
+        sum.flush_all += c->flush_all;
+        sum.flush_nonglobal += c->flush_nonglobal;
+        sum.flush_page += c->flush_page;
+        sum.flush_phys += c->flush_phys;
+        sum.flush_sup_write += c->flush_sup_write;
+    }
     stats_group_begin(o, "softtlb");
     stats_u64(o, "entries", SOFTTLB_SIZE);
     for (unsigned a = 0; a < SOFTTLB_ACCESS_TYPES; a++) {

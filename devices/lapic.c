@@ -504,9 +504,14 @@ void lapic_write(struct lapic *l, uint32_t offset, uint32_t v)
 
 /* ------------------------------------------------------------ MMIO window */
 
+static struct lapic *window_target(struct lapic *l)
+{
+    return l->host.window_apic ? l->host.window_apic(l->host.opaque) : l;
+}
+
 static uint32_t mmio_read(void *opaque, uint32_t offset, unsigned size)
 {
-    uint32_t v = lapic_read(opaque, offset & ~3u);
+    uint32_t v = lapic_read(window_target(opaque), offset & ~3u);
     if ((offset & 0xF) >= 4)
         return 0;   /* the rest of each 16-byte slot */
     v >>= 8 * (offset & 3);
@@ -515,7 +520,7 @@ static uint32_t mmio_read(void *opaque, uint32_t offset, unsigned size)
 
 static void mmio_write(void *opaque, uint32_t offset, unsigned size, uint32_t value)
 {
-    struct lapic *l = opaque;
+    struct lapic *l = window_target(opaque);
     if (size != 4 || (offset & 0xF)) {
         devlog_once(l->log, &l->logged, LOG_NARROW_WRITE,
                     "local APIC: %u-byte write at offset 0x%03X (registers take aligned 32-bit writes; ignored)",
@@ -539,6 +544,8 @@ static void map_at_base(struct lapic *l)
     unmap(l);
     if (!lapic_hw_enabled(l))
         return;   /* a disabled APIC answers no addresses (SDM 10.4.3) */
+    if (l->host.window_apic && l->index != 0)
+        return;   /* APIC 0's window serves every CPU (window_apic) */
     uint32_t base = (uint32_t)l->base_msr & 0xFFFFF000u;
     if (physmem_map_mmio(l->mem, base, LAPIC_MMIO_SIZE, &lapic_mmio, l, "local APIC") == 0) {
         l->mapped = 1;
@@ -580,6 +587,11 @@ void lapic_reset(struct lapic *l)
     map_at_base(l);
 }
 
+void lapic_init_received(struct lapic *l)
+{
+    registers_reset(l);
+}
+
 void lapic_set_base(struct lapic *l, uint64_t msr)
 {
     int was = lapic_hw_enabled(l);
@@ -605,6 +617,8 @@ int lapic_init(struct lapic *l, int index, struct physmem *mem, struct clock *cl
     if (l->timer_id < 0)
         return -1;
     lapic_reset(l);
+    if (l->host.window_apic && index != 0)
+        return 0;   /* served through APIC 0's window */
     return l->mapped ? 0 : -1;
 }
 
@@ -639,11 +653,21 @@ static const struct state_field lapic_fields[] = {
 };
 static const struct state_layout lapic_layout = STATE_LAYOUT("LAPC", 2, lapic_fields);
 
+/* APIC 0's record is "LAPC"; APIC k's (-smp) "LAPk". */
+static void record_tag(const struct lapic *l, char tag[5])
+{
+    memcpy(tag, "LAPC", 5);
+    if (l->index > 0)
+        tag[3] = (char)('0' + l->index % 10);
+}
+
 void lapic_save(const struct lapic *l, struct state_writer *w)
 {
     if (!l->clock)
-        return;
-    state_save_layout(w, &lapic_layout, NULL, l);
+        return;   /* not wired: no record */
+    char tag[5];
+    record_tag(l, tag);
+    state_save_layout(w, &lapic_layout, tag, l);
 }
 
 int lapic_load(struct lapic *l, struct state_reader *r)
@@ -651,7 +675,9 @@ int lapic_load(struct lapic *l, struct state_reader *r)
     if (!l->clock)
         return 0;
     l->intr_raised = 0;   /* a version-1 record has none */
-    if (state_load_layout(r, &lapic_layout, NULL, l) != 0)
+    char tag[5];
+    record_tag(l, tag);
+    if (state_load_layout(r, &lapic_layout, tag, l) != 0)
         return -1;
     map_at_base(l);   /* the clock restores the timer's deadline by index */
     return 0;

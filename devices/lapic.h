@@ -79,6 +79,10 @@ struct lapic_host {
     void (*nmi)(void *opaque);
     void (*init)(void *opaque);
     void (*sipi)(void *opaque, uint8_t vector);
+    /* Several CPUs: each sees its own APIC in the one window at the
+     * common base, so the window (mapped by APIC 0 only) serves the APIC
+     * this returns, the running CPU's. NULL: one CPU, its own window. */
+    struct lapic *(*window_apic)(void *opaque);
 };
 
 struct lapic {
@@ -118,6 +122,11 @@ int lapic_init(struct lapic *l, int index, struct physmem *mem, struct clock *cl
 void lapic_free(struct lapic *l);
 /* Power-on/RESET state (SDM 10.4.7.1), base MSR at its reset value. */
 void lapic_reset(struct lapic *l);
+
+/* INIT received and taken by the CPU (an application processor): the
+ * registers go back to their power-on values, the ID and base kept
+ * (SDM 10.4.7.3). */
+void lapic_init_received(struct lapic *l);
 
 /* IA32_APIC_BASE changed (the CPU's WRMSR): relocate, enable, disable. */
 void lapic_set_base(struct lapic *l, uint64_t msr);

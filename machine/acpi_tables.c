@@ -186,10 +186,12 @@ static uint32_t build_madt(uint8_t *t, const struct acpi_board *b)
     le32_store(t + n, b->lapic_base);
     le32_store(t + n + 4, MADT_PCAT_COMPAT);   /* 8259s present: mask them to use the APIC */
     n += 8;
-    /* Processor local APIC (type 0): UID 0, APIC ID 0, enabled. */
-    t[n] = 0; t[n + 1] = 8; t[n + 2] = 0; t[n + 3] = 0;
-    le32_store(t + n + 4, 1);
-    n += 8;
+    /* Processor local APICs (type 0): UID = APIC ID = index, enabled. */
+    for (unsigned k = 0; k < (b->ncpus ? b->ncpus : 1u); k++) {
+        t[n] = 0; t[n + 1] = 8; t[n + 2] = (uint8_t)k; t[n + 3] = (uint8_t)k;
+        le32_store(t + n + 4, 1);
+        n += 8;
+    }
     /* I/O APIC (type 1): its ID, address, GSI base 0. */
     t[n] = 1; t[n + 1] = 12; t[n + 2] = b->ioapic_id; t[n + 3] = 0;
     le32_store(t + n + 4, b->ioapic_base);

@@ -70,6 +70,7 @@ struct acpi_board {
     uint32_t lapic_base, ioapic_base, hpet_base;
     uint8_t ioapic_id;
     uint32_t hpet_block_id;  /* the HPET's capabilities, low 32 bits */
+    uint8_t ncpus;           /* processors in the MADT, APIC IDs 0..ncpus-1 */
 };
 
 struct acpi_tables {

@@ -36,13 +36,13 @@ void board_set_a20(struct machine *m, unsigned source, int enabled)
 void board_request_reset(struct machine *m)
 {
     m->reset_requested = 1;
-    cpu_request_stop(&m->cpu);
+    cpu_request_stop(m->cpu);
 }
 
 void board_request_poweroff(struct machine *m)
 {
     m->poweroff_requested = 1;
-    cpu_request_stop(&m->cpu);
+    cpu_request_stop(m->cpu);
 }
 
 void board_poweroff_line(void *opaque)
@@ -67,7 +67,7 @@ static void board_set_intr(void *opaque, int line, int level)
     struct machine *m = opaque;
     (void)line;
     if (level && !m->intr_level)
-        cpu_request_stop(&m->cpu);
+        cpu_request_stop(m->cpu);
     m->intr_level = level;
     board_apic_set_intr(m, level);   /* LINT0 of the local APIC */
 }
@@ -79,14 +79,14 @@ static void board_exit_request(void *opaque, uint32_t value)
     struct machine *m = opaque;
     m->exit_requested = 1;
     m->exit_value = value;
-    cpu_request_stop(&m->cpu);
+    cpu_request_stop(m->cpu);
 }
 
 /* Port 0xF0's IGNNE# output goes to the CPU's pin. */
 static void board_ignne(void *opaque, int level)
 {
     struct machine *m = opaque;
-    fpu_set_ignne(&m->cpu, level);
+    fpu_set_ignne(m->cpu, level);
 }
 
 static void kbc_a20(void *opaque, int enabled)
@@ -131,7 +131,7 @@ static void fill_cmos(struct machine *m)
     /* PS/2 mouse, VGA, no FPU claimed; bit 0 and bits 7-6: the floppy
      * drives (count - 1). */
     mc146818_set_cmos(r, 0x14, (uint8_t)(0x04 | board_floppy_equipment(m)));
-    mc146818_set_cmos(r, 0x5F, 0);      /* CPUs - 1 */
+    mc146818_set_cmos(r, 0x5F, (uint8_t)(m->ncpus - 1));   /* CPUs - 1 (SeaBIOS reads it) */
     /* Default: disk then CD; with a floppy, QEMU's "cad". */
     const char *order = m->opts.boot_order ? m->opts.boot_order
                         : blockdev_is_open(&m->floppy[0]) ? "cad" : "cd";
@@ -157,7 +157,8 @@ static int fill_fw_cfg(struct machine *m)
     e820[17] = e820[18] = e820[19] = 0;
     uint8_t numa[8] = { 0 };
     return fw_cfg_add_u64(f, FW_CFG_RAM_SIZE, m->mem.ram_size) |
-           fw_cfg_add_u16(f, FW_CFG_NB_CPUS, 1) | fw_cfg_add_u16(f, FW_CFG_MAX_CPUS, 1) |
+           fw_cfg_add_u16(f, FW_CFG_NB_CPUS, (uint16_t)m->ncpus) |
+           fw_cfg_add_u16(f, FW_CFG_MAX_CPUS, (uint16_t)m->ncpus) |
            fw_cfg_add_bytes(f, FW_CFG_NUMA, numa, sizeof numa) |
            board_apic_fw_cfg(m) |
            fw_cfg_add_file(f, "etc/e820", e820, sizeof e820);
@@ -286,7 +287,7 @@ static int wire_ferr(struct machine *m, void *dev, char *err, size_t errsz)
     (void)err, (void)errsz;
     if (ferr_init(dev, &m->bus, board_isa_irq(m, 13), board_ignne, m) != 0)
         return -1;
-    m->cpu.io.ferr = ferr_input_line(dev);   /* the x87's FERR# pin to port 0xF0 */
+    m->cpu->io.ferr = ferr_input_line(dev);   /* the x87's FERR# pin to port 0xF0 */
     return 0;
 }
 
@@ -358,6 +359,8 @@ static int uart_load_dev(void *d, struct state_reader *r, const char *tag)
 
 #define AT(member) offsetof(struct machine, member)
 #define OPS(prefix) prefix##_reset_dev, prefix##_save_dev, prefix##_load_dev
+#define LAPIC_AP(n) { "local APIC " #n, NULL, AT(lapic[n]), board_lapic_wire, OPS(lapic), \
+                     lapic_free_dev }
 #define DISK(n, tag) { "disk image " #n, tag, AT(media[n]), NULL, NULL, \
                        board_ide_media_save, board_ide_media_load, board_ide_media_free }
 
@@ -367,7 +370,9 @@ static const struct board_device pc_devices[] = {
     { "POST code port 0x80",    NULL,   AT(postcode),  wire_postcode,       NULL, NULL, NULL,    NULL },
     { "exit port 0xF4",         NULL,   AT(exitport),  wire_exitport,       NULL, NULL, NULL,    NULL },
     { "PIC",                    NULL,   AT(pic),       wire_pic,            OPS(i8259),          NULL },
-    { "local APIC",             NULL,   AT(lapic),     board_lapic_wire,    OPS(lapic),          lapic_free_dev },
+    { "local APIC",             NULL,   AT(lapic[0]),  board_lapic_wire,    OPS(lapic),          lapic_free_dev },
+    /* The APs' (-smp; records "LAPk" only when wired). */
+    LAPIC_AP(1), LAPIC_AP(2), LAPIC_AP(3), LAPIC_AP(4), LAPIC_AP(5), LAPIC_AP(6), LAPIC_AP(7),
     { "I/O APIC",               NULL,   AT(ioapic),    board_ioapic_wire,   OPS(ioapic),         ioapic_free_dev },
     { "HPET",                   NULL,   AT(hpet),      board_hpet_wire,     OPS(hpet),           hpet_free_dev },
     { "PIT",                    NULL,   AT(pit),       wire_pit,            OPS(i8254),          NULL },

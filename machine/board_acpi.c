@@ -29,9 +29,10 @@ static int build(const struct machine *m, struct acpi_tables *t, uint32_t base)
         .apic = (uint8_t)(m->opts.apic != 0),
         .lapic_base = LAPIC_DEFAULT_BASE,
         .ioapic_base = IOAPIC_BASE,
-        .ioapic_id = BOARD_IOAPIC_ID,
+        .ioapic_id = BOARD_IOAPIC_ID(m),
         .hpet_base = m->opts.apic ? HPET_BASE : 0,
         .hpet_block_id = HPET_CAP_LOW,
+        .ncpus = (uint8_t)m->ncpus,
     };
     return acpi_tables_build(t, &b, base);
 }
@@ -53,11 +54,11 @@ static void install_mp_table(struct machine *m)
 {
     uint8_t buf[MP_TABLE_MAX];
     uint32_t id[4];
-    cpu_cpuid(&m->cpu, 1, id);
+    cpu_cpuid(m->cpu, 1, id);
     const struct mp_board b = {
         .lapic_base = LAPIC_DEFAULT_BASE, .lapic_version = (uint8_t)LAPIC_VERSION,
-        .ioapic_id = BOARD_IOAPIC_ID, .ioapic_version = (uint8_t)IOAPIC_VERSION, .ioapic_base = IOAPIC_BASE,
-        .cpu_signature = id[0], .cpu_features = id[3],
+        .ioapic_id = BOARD_IOAPIC_ID(m), .ioapic_version = (uint8_t)IOAPIC_VERSION, .ioapic_base = IOAPIC_BASE,
+        .cpu_signature = id[0], .cpu_features = id[3], .ncpus = (uint8_t)m->ncpus,
     };
     uint32_t len = mp_table_build(buf, &b, BOARD_MP_TABLE);
     uint32_t pam = pci_config_read(&m->pci, 0x00, I440FX_PAM0, 1);

@@ -13,87 +13,132 @@ int board_isa_to_gsi(int irq)
 
 /* ------------------------------------------------------------ the APIC bus
  *
- * One CPU: a message either selects its local APIC or nobody. Lowest
- * priority picks, among the APICs the destination selects, the one with
- * the lowest arbitration priority (SDM 10.6.2.4) — here the only one. */
+ * A message reaches every local APIC its shorthand or destination selects;
+ * lowest priority picks, among those, the one with the lowest arbitration
+ * priority (SDM 10.6.2.4), the lowest index among equals (the P6's
+ * rotating tie-break is not modelled: fixed, so runs repeat). An IPI that
+ * reaches another CPU ends the sender's turn (machine/smp.h). */
 static void apic_bus_send(void *opaque, const struct apic_msg *msg)
 {
     struct machine *m = opaque;
-    struct lapic *l = &m->lapic;
-    int self = msg->source == l->index;
-    switch (msg->shorthand) {
-    case APIC_SH_SELF:
-    case APIC_SH_ALL:
+    int lowest = -1, others = 0;
+    for (unsigned k = 0; k < m->ncpus; k++) {
+        struct lapic *l = &m->lapic[k];
+        int self = msg->source == l->index, hit;
+        switch (msg->shorthand) {
+        case APIC_SH_SELF: hit = self; break;
+        case APIC_SH_ALL: hit = 1; break;
+        case APIC_SH_ALL_BUT_SELF: hit = !self; break;
+        default: hit = lapic_match_dest(l, msg->logical, msg->dest); break;
+        }
+        if (!hit)
+            continue;
+        if (msg->mode == APIC_DM_LOWEST && msg->shorthand == APIC_SH_NONE) {
+            if (lowest < 0 || lapic_arb_priority(l) < lapic_arb_priority(&m->lapic[lowest]))
+                lowest = (int)k;
+            continue;
+        }
         lapic_accept(l, msg);
-        break;
-    case APIC_SH_ALL_BUT_SELF:
-        if (!self)
-            lapic_accept(l, msg);
-        break;
-    default:
-        if (lapic_match_dest(l, msg->logical, msg->dest))
-            lapic_accept(l, msg);
-        break;
+        others |= !self;
     }
+    if (lowest >= 0) {
+        lapic_accept(&m->lapic[lowest], msg);
+        others |= lowest != msg->source;
+    }
+    if (others && msg->source >= 0 && (unsigned)msg->source == m->cur)
+        machine_smp_yield(m);
 }
 
+/* An IPI from a local APIC's ICR. */
+static void lapic_send(void *opaque, const struct apic_msg *msg)
+{
+    struct machine_lapic_port *p = opaque;
+    apic_bus_send(p->m, msg);
+}
+
+/* The APIC of CPU `port` may raise its INTR: stop the running CPU so the
+ * run loop sees it (and, for another CPU, let that one have its turn). */
 static void lapic_kick(void *opaque)
 {
-    struct machine *m = opaque;
-    cpu_request_stop(&m->cpu);
+    struct machine_lapic_port *p = opaque;
+    struct machine *m = p->m;
+    if (p->cpu == m->cur)
+        cpu_request_stop(m->cpu);
+    else
+        machine_smp_yield(m);
 }
 
 static void lapic_eoi_broadcast(void *opaque, uint8_t vector)
 {
-    struct machine *m = opaque;
-    ioapic_eoi(&m->ioapic, vector);
+    struct machine_lapic_port *p = opaque;
+    ioapic_eoi(&p->m->ioapic, vector);
 }
 
 static void lapic_nmi(void *opaque)
 {
-    struct machine *m = opaque;
-    cpu_raise_nmi(&m->cpu);
-    cpu_request_stop(&m->cpu);
+    struct machine_lapic_port *p = opaque;
+    cpu_raise_nmi(&p->m->cpus[p->cpu]);
+    lapic_kick(opaque);
 }
 
-/* INIT and SIPI to the bootstrap CPU: a SIPI is for CPUs waiting for one
- * (application processors after INIT), so the BSP ignores it (SDM 8.4.4).
- * INIT of the BSP itself is not modelled: logged once. */
+/* INIT: an application processor resets and waits for a SIPI (SDM
+ * 8.4.4). INIT of the bootstrap CPU is not modelled: logged once. */
 static void lapic_init_cpu(void *opaque)
 {
-    struct machine *m = opaque;
+    struct machine_lapic_port *p = opaque;
+    struct machine *m = p->m;
+    if (p->cpu != 0) {
+        lapic_init_received(&m->lapic[p->cpu]);
+        machine_smp_init_ipi(m, p->cpu);
+        return;
+    }
     if (m->opts.log && !m->lapic_init_logged) {
         fprintf(m->opts.log, "shadow86: INIT IPI to the bootstrap CPU is not modelled (ignored)\n");
         m->lapic_init_logged = 1;
     }
 }
 
+/* SIPI: for CPUs waiting for one (the BSP never is). */
 static void lapic_sipi(void *opaque, uint8_t vector)
 {
-    (void)opaque, (void)vector;
+    struct machine_lapic_port *p = opaque;
+    machine_smp_sipi(p->m, p->cpu, vector);
 }
 
-/* The CPU's WRMSR to IA32_APIC_BASE. */
+static struct lapic *lapic_window(void *opaque)
+{
+    struct machine_lapic_port *p = opaque;
+    return &p->m->lapic[p->m->cur];
+}
+
+/* The running CPU's WRMSR to IA32_APIC_BASE. */
 static void cpu_apic_base(void *opaque, uint64_t value)
 {
     struct machine *m = opaque;
-    lapic_set_base(&m->lapic, value);
+    lapic_set_base(&m->lapic[m->cur], value);
 }
 
 int board_lapic_wire(struct machine *m, void *dev, char *err, size_t errsz)
 {
     (void)err, (void)errsz;
-    if (!m->opts.apic)
+    unsigned k = (unsigned)((struct lapic *)dev - m->lapic);
+    if (!m->opts.apic || k >= m->ncpus)
         return 0;
+    struct machine_lapic_port *p = &m->lapic_port[k];
+    p->m = m;
+    p->cpu = k;
     struct lapic_host host = {
-        .opaque = m, .kick = lapic_kick, .send = apic_bus_send,
+        .opaque = p, .kick = lapic_kick, .send = lapic_send,
         .eoi_broadcast = lapic_eoi_broadcast, .nmi = lapic_nmi,
         .init = lapic_init_cpu, .sipi = lapic_sipi,
+        .window_apic = m->ncpus > 1 ? lapic_window : NULL,
     };
-    if (lapic_init(dev, 0, &m->mem, &m->clock, &host, m->opts.log) != 0)
+    if (lapic_init(dev, (int)k, &m->mem, &m->clock, &host, m->opts.log) != 0)
         return -1;
-    m->cpu.io.apic = 1;
-    m->cpu.io.apic_base = cpu_apic_base;
+    for (unsigned c = 0; c < m->ncpus; c++) {
+        m->cpus[c].io.apic = 1;
+        m->cpus[c].io.apic_base = cpu_apic_base;
+    }
     return 0;
 }
 
@@ -102,7 +147,7 @@ int board_ioapic_wire(struct machine *m, void *dev, char *err, size_t errsz)
     (void)err, (void)errsz;
     if (!m->opts.apic)
         return 0;
-    return ioapic_init(dev, BOARD_IOAPIC_ID, &m->mem, apic_bus_send, m, m->opts.log);
+    return ioapic_init(dev, BOARD_IOAPIC_ID(m), &m->mem, apic_bus_send, m, m->opts.log);
 }
 
 /* ------------------------------------------------------------ ISA lines */
@@ -184,22 +229,25 @@ int board_apic_fw_cfg(struct machine *m)
 
 void board_apic_set_intr(struct machine *m, int level)
 {
+    /* LINT0 of every CPU (the MP table's ExtINT entry says "all"); only
+     * the BSP's comes up unmasked. */
     if (m->opts.apic)
-        lapic_set_lint(&m->lapic, 0, level);
+        for (unsigned k = 0; k < m->ncpus; k++)
+            lapic_set_lint(&m->lapic[k], 0, level);
 }
 
-int board_intr_pending(const struct machine *m)
+int board_intr_pending(const struct machine *m, unsigned cpu)
 {
     if (!m->opts.apic)
         return m->intr_level ? LAPIC_INTR_EXTINT : LAPIC_INTR_NONE;
-    return lapic_intr_pending(&m->lapic);
+    return lapic_intr_pending(&m->lapic[cpu]);
 }
 
-uint8_t board_intr_acknowledge(struct machine *m)
+uint8_t board_intr_acknowledge(struct machine *m, unsigned cpu)
 {
-    if (board_intr_pending(m) == LAPIC_INTR_EXTINT)
+    if (board_intr_pending(m, cpu) == LAPIC_INTR_EXTINT)
         return i8259_acknowledge(&m->pic);
-    return lapic_acknowledge(&m->lapic);
+    return lapic_acknowledge(&m->lapic[cpu]);
 }
 
 /* The PIC can still interrupt if some line gets through it: the master
@@ -213,11 +261,11 @@ static int pic_can_wake(const struct machine *m)
     return !(mimr & 0x04) && simr != 0xFF;
 }
 
-int board_intr_can_wake(const struct machine *m)
+int board_intr_can_wake(const struct machine *m, unsigned cpu)
 {
     if (!m->opts.apic)
         return pic_can_wake(m);
-    if (lapic_extint_open(&m->lapic) && pic_can_wake(m))
+    if (lapic_extint_open(&m->lapic[cpu]) && pic_can_wake(m))
         return 1;
-    return lapic_can_wake(&m->lapic) || ioapic_any_unmasked(&m->ioapic);
+    return lapic_can_wake(&m->lapic[cpu]) || ioapic_any_unmasked(&m->ioapic);
 }

@@ -15,8 +15,9 @@
 
 struct machine;
 
-/* The I/O APIC's ID: after the CPUs' (SeaBIOS declares the same). */
-#define BOARD_IOAPIC_ID 1
+/* The I/O APIC's ID: after the CPUs' (SeaBIOS declares the same), so
+ * it never collides with an APIC ID on the (P6 serial) APIC bus. */
+#define BOARD_IOAPIC_ID(m) ((uint8_t)(m)->ncpus)
 
 /* The I/O APIC input an ISA IRQ drives (IRQ 0 → 2). */
 int board_isa_to_gsi(int irq);
@@ -35,12 +36,12 @@ int board_ioapic_wire(struct machine *m, void *dev, char *err, size_t errsz);
  * machine has an APIC, else straight to the CPU. */
 void board_apic_set_intr(struct machine *m, int level);
 
-/* What may interrupt the CPU now: LAPIC_INTR_NONE, _APIC (a vector from
+/* What may interrupt CPU `cpu` (its index) now: LAPIC_INTR_NONE, _APIC (a vector from
  * the local APIC) or _EXTINT (the 8259's INTA gives the vector). */
-int board_intr_pending(const struct machine *m);
+int board_intr_pending(const struct machine *m, unsigned cpu);
 /* The INTA cycle for what board_intr_pending() offered. */
-uint8_t board_intr_acknowledge(struct machine *m);
-/* Could an interrupt still wake a CPU halted with IF=1? */
-int board_intr_can_wake(const struct machine *m);
+uint8_t board_intr_acknowledge(struct machine *m, unsigned cpu);
+/* Could an interrupt still wake CPU `cpu`, halted with IF=1? */
+int board_intr_can_wake(const struct machine *m, unsigned cpu);
 
 #endif

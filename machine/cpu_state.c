@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "cpu/msr.h"
 #include "machine/cpu_state.h"
 
@@ -19,9 +21,9 @@ static void get_seg(struct state_reader *r, struct seg_cache *s)
 
 /* The x87 (record "FPU0"): registers, the three words, the pointers and
  * opcode, and the FERR#/IGNNE# levels. */
-static void fpu_state_save(const struct fpu *f, struct state_writer *w)
+static void fpu_state_save(const struct fpu *f, struct state_writer *w, const char *tag)
 {
-    state_begin(w, "FPU0", 1);
+    state_begin(w, tag, 1);
     for (int i = 0; i < 8; i++) {
         state_put_u64(w, f->r[i].mant);
         state_put_u16(w, f->r[i].se);
@@ -39,9 +41,9 @@ static void fpu_state_save(const struct fpu *f, struct state_writer *w)
     state_end(w);
 }
 
-static int fpu_state_load(struct fpu *f, struct state_reader *r)
+static int fpu_state_load(struct fpu *f, struct state_reader *r, const char *tag)
 {
-    if (state_open(r, "FPU0", 1) != 0)
+    if (state_open(r, tag, 1) != 0)
         return -1;
     for (int i = 0; i < 8; i++) {
         f->r[i].mant = state_get_u64(r);
@@ -60,9 +62,29 @@ static int fpu_state_load(struct fpu *f, struct state_reader *r)
     return state_close(r);
 }
 
+/* Records "CPUk" and "FPUk" for CPU k (0..9). */
+static void tags(unsigned k, char cpu_tag[5], char fpu_tag[5])
+{
+    memcpy(cpu_tag, "CPU0", 5);
+    memcpy(fpu_tag, "FPU0", 5);
+    cpu_tag[3] = fpu_tag[3] = (char)('0' + k % 10);
+}
+
 void cpu_state_save(const struct cpu *c, struct state_writer *w)
 {
-    state_begin(w, "CPU0", 2);
+    cpu_state_save_as(c, w, 0);
+}
+
+int cpu_state_load(struct cpu *c, struct state_reader *r)
+{
+    return cpu_state_load_as(c, r, 0);
+}
+
+void cpu_state_save_as(const struct cpu *c, struct state_writer *w, unsigned k)
+{
+    char ct[5], ft[5];
+    tags(k, ct, ft);
+    state_begin(w, ct, 2);
     for (int i = 0; i < 8; i++)
         state_put_u32(w, c->regs[i]);
     state_put_u32(w, c->eip);
@@ -113,12 +135,14 @@ void cpu_state_save(const struct cpu *c, struct state_writer *w)
     }
     state_put_u64(w, c->msr.misc_enable);
     state_end(w);
-    fpu_state_save(&c->fpu, w);
+    fpu_state_save(&c->fpu, w, ft);
 }
 
-int cpu_state_load(struct cpu *c, struct state_reader *r)
+int cpu_state_load_as(struct cpu *c, struct state_reader *r, unsigned k)
 {
-    if (state_open(r, "CPU0", 2) != 0)
+    char ct[5], ft[5];
+    tags(k, ct, ft);
+    if (state_open(r, ct, 2) != 0)
         return -1;
     for (int i = 0; i < 8; i++)
         c->regs[i] = state_get_u32(r);
@@ -185,5 +209,5 @@ int cpu_state_load(struct cpu *c, struct state_reader *r)
     c->stop_requested = 0;
     if (state_close(r) != 0)
         return -1;
-    return fpu_state_load(&c->fpu, r);
+    return fpu_state_load(&c->fpu, r, ft);
 }

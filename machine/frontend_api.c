@@ -142,7 +142,7 @@ const char *machine_lockstep_report(const struct machine *m)
 
 void machine_describe_position(const struct machine *m, char *buf, size_t bufsz)
 {
-    const struct cpu *c = &m->cpu;
+    const struct cpu *c = m->cpu;
     int n = snprintf(buf, bufsz, "at %04X:%08X after %llu instructions, ", c->seg[SEG_CS].sel,
                      c->eip, (unsigned long long)machine_insn_total(m));
     if (n < 0 || (size_t)n >= bufsz)
@@ -155,12 +155,12 @@ void machine_describe_position(const struct machine *m, char *buf, size_t bufsz)
 
 int machine_interrupts_enabled(const struct machine *m)
 {
-    return (cpu_get_eflags(&m->cpu) & EFLAGS_IF) != 0;
+    return (cpu_get_eflags(m->cpu) & EFLAGS_IF) != 0;
 }
 
 void machine_fault_chain(const struct machine *m, char *buf, size_t bufsz)
 {
-    cpu_format_fault_chain(&m->cpu, buf, bufsz);
+    cpu_format_fault_chain(m->cpu, buf, bufsz);
 }
 
 int machine_net_attach(struct machine *m, const struct net_backend *b)

@@ -86,19 +86,27 @@ enum machine_stop machine_run_lockstep(struct machine *m)
     uint64_t passes = 0;
 
     for (;;) {
-        uint16_t cs = m->cpu.seg[SEG_CS].sel;
-        uint32_t eip = m->cpu.eip;
-        uint64_t icount = m->cpu.icount, used = 0;
+        uint16_t cs = m->cpu->seg[SEG_CS].sel;
+        uint32_t eip = m->cpu->eip;
+        uint64_t icount = m->cpu->icount, used = 0;
         int ra = machine_pass(m, UINT64_MAX, &used);
         int rb = machine_pass(ref, used, NULL);
         passes++;
-        if (cpu_compare(&m->cpu, &ref->cpu, diff, sizeof diff) != 0)
+        if (cpu_compare(m->cpu, ref->cpu, diff, sizeof diff) != 0)
             return diverged(m, cs, eip, icount, diff);
         /* A stop request polled by the translator's pass (the
          * reference has no poll) ends the run; the passes did the same
          * work, so a resumed run goes on in step. */
         if (ra == MACHINE_STOP_DEBUG && rb == MACHINE_PASS_CONTINUE)
             rb = ra;
+        /* -smp: the same CPU runs in both, and the others agree too. */
+        if (m->cur != ref->cur) {
+            snprintf(diff, sizeof diff, "CPU %u runs here, CPU %u in the reference", m->cur, ref->cur);
+            return diverged(m, cs, eip, icount, diff);
+        }
+        for (unsigned k = 0; k < m->ncpus; k++)
+            if (k != m->cur && cpu_compare(&m->cpus[k], &ref->cpus[k], diff, sizeof diff) != 0)
+                return diverged(m, cs, eip, icount, diff);
         if (ra != rb) {
             snprintf(diff, sizeof diff, "the translator's run ended (%d), the interpreter's %d", ra, rb);
             return diverged(m, cs, eip, icount, diff);

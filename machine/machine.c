@@ -46,7 +46,13 @@ static uint64_t machine_clock_insns(void *opaque)
 static void machine_kick(void *opaque)
 {
     struct machine *m = opaque;
-    cpu_request_stop(&m->cpu);
+    cpu_request_stop(m->cpu);
+}
+
+/* PAUSE: a spin-wait loop; with several CPUs, let the next one run. */
+static void machine_pause(void *opaque)
+{
+    machine_smp_yield(opaque);
 }
 
 static int wire_devices(struct machine *m, char *err, size_t errsz)
@@ -66,16 +72,16 @@ static int wire_devices(struct machine *m, char *err, size_t errsz)
  * registers, ESI = zero page, EBP = EDI = EBX = 0, interrupts off. */
 static void enter_kernel(struct machine *m)
 {
-    cpu_enter_flat32(&m->cpu);
+    cpu_enter_flat32(m->cpu);
     if (m->kernel_is_linux) {
         const struct linux_boot_start *ls = &m->linux_start;
-        m->cpu.gdtr.base = ls->gdt_base;
-        m->cpu.gdtr.limit = ls->gdt_limit;
+        m->cpu->gdtr.base = ls->gdt_base;
+        m->cpu->gdtr.limit = ls->gdt_limit;
         for (int s = 0; s < SEG_COUNT; s++)
-            m->cpu.seg[s].sel = s == SEG_CS ? LINUX_BOOT_CS : LINUX_BOOT_DS;
-        m->cpu.eip = ls->entry;
-        m->cpu.regs[REG_ESI] = ls->zero_page;
-        m->cpu.regs[REG_EBP] = m->cpu.regs[REG_EDI] = m->cpu.regs[REG_EBX] = 0;
+            m->cpu->seg[s].sel = s == SEG_CS ? LINUX_BOOT_CS : LINUX_BOOT_DS;
+        m->cpu->eip = ls->entry;
+        m->cpu->regs[REG_ESI] = ls->zero_page;
+        m->cpu->regs[REG_EBP] = m->cpu->regs[REG_EDI] = m->cpu->regs[REG_EBX] = 0;
         /* The zero page says "VGA text mode 3": make it true, as the
          * firmware a boot loader runs under would have. */
         vga_set_mode3(&m->vga);
@@ -84,9 +90,9 @@ static void enter_kernel(struct machine *m)
     board_firmware_state(m);
     if (m->kernel_is_linux)
         return;
-    m->cpu.eip = m->kernel_start.entry;
-    m->cpu.regs[REG_EAX] = MULTIBOOT_LOADER_MAGIC;
-    m->cpu.regs[REG_EBX] = m->kernel_start.info_addr;
+    m->cpu->eip = m->kernel_start.entry;
+    m->cpu->regs[REG_EAX] = MULTIBOOT_LOADER_MAGIC;
+    m->cpu->regs[REG_EBX] = m->kernel_start.info_addr;
 }
 
 /* Load (again, after a reset) the kernel read at creation. */
@@ -217,6 +223,16 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
         snprintf(err, errsz, "-initrd needs -kernel");
         return -1;
     }
+    m->ncpus = opts->smp ? opts->smp : 1;
+    if (m->ncpus > MACHINE_CPUS_MAX) {
+        snprintf(err, errsz, "-smp %u: at most %u CPUs", m->ncpus, MACHINE_CPUS_MAX);
+        return -1;
+    }
+    if (m->ncpus > 1 && !opts->apic) {
+        snprintf(err, errsz, "-smp %u needs the APIC (-machine apic=on)", m->ncpus);
+        return -1;
+    }
+    m->cpu = &m->cpus[0];
     if (physmem_init(&m->mem, opts->ram_mib << 20) != 0) {
         snprintf(err, errsz, "cannot allocate %u MiB of guest RAM: %s", opts->ram_mib,
                  strerror(errno));
@@ -229,15 +245,17 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
         return -1;
     }
     /* The CPU first: the clock counts its instructions. */
-    struct cpu_io io = { .opaque = m, .in = machine_port_in, .out = machine_port_out };
-    cpu_init(&m->cpu, &m->mem, &io);
+    struct cpu_io io = { .opaque = m, .in = machine_port_in, .out = machine_port_out,
+                         .pause = m->ncpus > 1 ? machine_pause : NULL };
+    cpu_init(m->cpu, &m->mem, &io);
     if (mmu_init(&m->mmu, &m->mem, opts->mmu_mode) != 0) {
         snprintf(err, errsz, "internal error: the MMU's page-table watch is taken");
         machine_destroy(m);
         return -1;
     }
-    m->cpu.mmu = &m->mmu;
-    if (!opts->no_dbt && !(m->dbt = dbt_create(&m->cpu))) {
+    m->cpu->mmu = &m->mmu;
+    machine_smp_create(m);
+    if (!opts->no_dbt && !(m->dbt = dbt_create(m->cpu))) {
         snprintf(err, errsz, "out of memory for the translator");
         machine_destroy(m);
         return -1;
@@ -266,7 +284,7 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
         machine_destroy(m);
         return -1;
     }
-    cpu_reset(&m->cpu);
+    cpu_reset(m->cpu);
     if (m->kernel_image)
         enter_kernel(m);
     return 0;
@@ -298,19 +316,21 @@ void machine_reset(struct machine *m)
 {
     /* Observers attached to the CPU belong to the session, not to the
      * CPU's architectural state: keep them across the reset. */
-    struct cpu_hooks hooks = m->cpu.hooks;
+    struct cpu_hooks hooks = m->cpu->hooks;
     char err[MACHINE_ERR_MAX];
 
-    uint64_t icount = m->cpu.icount;
+    uint64_t icount = machine_smp_icount_sum(m);
 
     board_reset(m);
     if (m->dbt)
         dbt_flush(m->dbt);   /* the loaders rewrite memory behind the translator */
-    cpu_reset(&m->cpu);
-    m->cpu.hooks = hooks;
+    cpu_reset(m->cpu);
+    m->cpu->hooks = hooks;
     /* Whether cpu_reset() keeps icount or zeroes it, the machine's total
      * stays the count of everything retired since creation. */
-    m->insns_before_reset += icount - m->cpu.icount;
+    m->insns_before_reset += icount - machine_smp_icount_sum(m);
+    if (m->ncpus > 1)
+        machine_smp_reset(m);   /* the others too; the BSP runs */
     /* The image was accepted at creation and RAM size has not changed, so
      * loading it again cannot fail. */
     if (m->kernel_image && place_kernel(m, err, sizeof err) == 0)
@@ -322,12 +342,12 @@ void machine_request_quit(struct machine *m)
     if (m->replay)
         replay_quit(m);
     m->quit_requested = 1;
-    cpu_request_stop(&m->cpu);
+    cpu_request_stop(m->cpu);
 }
 
 uint64_t machine_insn_total(const struct machine *m)
 {
-    return m->insns_before_reset + m->cpu.icount;
+    return m->insns_before_reset + m->icount_others + m->cpu->icount;
 }
 
 /* Could anything wake a halted CPU? Only an interrupt can (NMI, or INTR
@@ -339,11 +359,10 @@ uint64_t machine_insn_total(const struct machine *m)
  * machine_run() stops too. */
 static int machine_halt_can_wake(const struct machine *m)
 {
-    if (m->cpu.nmi_pending && !m->cpu.nmi_blocked)
-        return 1;
-    if (!(cpu_get_eflags(&m->cpu) & EFLAGS_IF))
-        return 0;
-    return board_intr_can_wake(m);
+    for (unsigned k = 0; k < m->ncpus; k++)
+        if (machine_smp_cpu_can_wake(m, k))
+            return 1;
+    return 0;
 }
 
 /* An interrupt is offered and the CPU takes interrupts: run the INTA
@@ -351,8 +370,8 @@ static int machine_halt_can_wake(const struct machine *m)
  * Returns -1 if the delivery triple-faulted. */
 static int machine_deliver_interrupt(struct machine *m)
 {
-    uint8_t vec = board_intr_acknowledge(m);
-    return cpu_external_interrupt(&m->cpu, vec);
+    uint8_t vec = board_intr_acknowledge(m, m->cur);
+    return cpu_external_interrupt(m->cpu, vec);
 }
 
 /* A guest that faults right after every reset loops forever, as a PC
@@ -361,7 +380,7 @@ static int machine_deliver_interrupt(struct machine *m)
 
 static void log_reset(struct machine *m)
 {
-    const struct cpu *c = &m->cpu;
+    const struct cpu *c = m->cpu;
     if (!m->opts.log || m->resets > MACHINE_RESET_NOTICES)
         return;
     if (m->resets == MACHINE_RESET_NOTICES) {
@@ -406,7 +425,7 @@ static enum cpu_exit machine_engine(struct machine *m, uint64_t budget, uint64_t
      * pending stop is taken) must match the translator's. */
     if (m->lockstep_role == MACHINE_LOCKSTEP_REFERENCE)
         budget = cap < budget ? cap : budget;
-    return m->dbt ? dbt_exec(m->dbt, budget) : cpu_run(&m->cpu, budget);
+    return m->dbt ? dbt_exec(m->dbt, budget) : cpu_run(m->cpu, budget);
 }
 
 void machine_set_alarm(struct machine *m, int slot, uint64_t at,
@@ -463,6 +482,33 @@ static void machine_share_step(struct machine *m)
                                                               : (unsigned)pages);
 }
 
+/* Every CPU is halted (or waits for a SIPI): stop if nothing can ever
+ * wake one, else skip (or, in host mode, sleep) to the next timer. */
+static int machine_idle(struct machine *m)
+{
+    if (!machine_halt_can_wake(m))
+        return MACHINE_STOP_HALTED;
+    uint64_t skipped = m->clock.halt_skipped_ns;
+    if (clock_idle(&m->clock, MACHINE_MAX_SLEEP_NS) != 0)
+        return MACHINE_STOP_HALTED;
+    /* The TSC counts virtual time at one tick per instruction's worth
+     * of it: the time HLT skipped passes for it too, as it does for
+     * the PIT and the RTC, or Linux's clocksource watchdog sees the
+     * TSC fall behind them and every idle period shrinks. Whole ticks
+     * of the running total, so no remainder is ever lost. */
+    machine_smp_idle_skipped(m, m->clock.halt_skipped_ns / CLOCK_NS_PER_INSN -
+                                    skipped / CLOCK_NS_PER_INSN);
+    if (m->quit_requested)
+        return MACHINE_STOP_QUIT;
+    /* A guest idling with a timer armed may end every slice in HLT:
+     * poll here too, or a stop request (SIGTERM, a debugger's
+     * interrupt) is never seen. The CPU stays halted: a run resumed
+     * after the stop goes on idling. */
+    if (m->debug_poll.fn && m->debug_poll.fn(m->debug_poll.opaque))
+        return MACHINE_STOP_DEBUG;
+    return MACHINE_PASS_CONTINUE;
+}
+
 int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
 {
     if (used)
@@ -473,14 +519,18 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
     if (m->quit_requested)
         return MACHINE_STOP_QUIT;   /* an alarm ended the run (replay's end) */
     clock_run_due(&m->clock);
+    /* Several CPUs: the running one keeps its turn, or the next that can
+     * run takes it (machine/smp.h). */
+    if (m->ncpus > 1 && machine_smp_pick(m) != 0)
+        return machine_idle(m);
     /* NMI first (it outranks INTR, SDM 6.9); it ignores IF. */
-    if (cpu_nmi_ready(&m->cpu)) {
-        if (cpu_deliver_nmi(&m->cpu) != 0 && machine_shutdown(m))
+    if (cpu_nmi_ready(m->cpu)) {
+        if (cpu_deliver_nmi(m->cpu) != 0 && machine_shutdown(m))
             return MACHINE_STOP_SHUTDOWN;
         return MACHINE_PASS_CONTINUE;
     }
-    int intr = board_intr_pending(m) != 0;
-    if (intr && cpu_interrupts_enabled(&m->cpu) &&
+    int intr = board_intr_pending(m, m->cur) != 0;
+    if (intr && cpu_interrupts_enabled(m->cpu) &&
         machine_deliver_interrupt(m) != 0) {
         if (machine_shutdown(m))
             return MACHINE_STOP_SHUTDOWN;
@@ -493,8 +543,8 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
      * for IF: the instruction that sets IF ends the run (intr_waiting),
      * so a guest running with IF = 0 and a line pending (a PIT left
      * counting, say) keeps its full slices. */
-    int if_set = (cpu_get_eflags(&m->cpu) & EFLAGS_IF) != 0;
-    m->cpu.intr_waiting = (uint8_t)(intr && !if_set);
+    int if_set = (cpu_get_eflags(m->cpu) & EFLAGS_IF) != 0;
+    m->cpu->intr_waiting = (uint8_t)(intr && !if_set);
     if (intr && if_set && budget > 1)
         budget = 1;
     if (alarm != MACHINE_ALARM_OFF) {
@@ -510,9 +560,16 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
             budget = m->opts.max_insns - done;
     }
 
+    if (m->ncpus > 1 && budget > m->slice_left)
+        budget = m->slice_left;
+    uint64_t before = m->cpu->icount;
     enum cpu_exit why = machine_engine(m, budget, cap, used);
     if (m->opts.share_scan)
         machine_share_step(m);
+    if (m->ncpus > 1) {
+        uint64_t ran = m->cpu->icount - before;
+        m->slice_left -= ran < 1 ? 1 : ran > m->slice_left ? m->slice_left : ran;
+    }
     if (m->exit_requested)
         return MACHINE_STOP_EXIT_PORT;
     if (m->quit_requested)
@@ -542,29 +599,17 @@ int machine_pass(struct machine *m, uint64_t cap, uint64_t *used)
         break;
     case CPU_EXIT_HLT:
         clock_run_due(&m->clock);
-        if ((board_intr_pending(m) && cpu_interrupts_enabled(&m->cpu)) || cpu_nmi_ready(&m->cpu))
+        if ((board_intr_pending(m, m->cur) && cpu_interrupts_enabled(m->cpu)) ||
+            cpu_nmi_ready(m->cpu))
             break;  /* delivered at the top of the next pass */
-        if (!machine_halt_can_wake(m))
-            return MACHINE_STOP_HALTED;
-        /* Idle: skip (or, in host mode, sleep) to the next timer. */
-        uint64_t skipped = m->clock.halt_skipped_ns;
-        if (clock_idle(&m->clock, MACHINE_MAX_SLEEP_NS) != 0)
-            return MACHINE_STOP_HALTED;
-        /* The TSC counts virtual time at one tick per instruction's worth
-         * of it: the time HLT skipped passes for it too, as it does for
-         * the PIT and the RTC, or Linux's clocksource watchdog sees the
-         * TSC fall behind them and every idle period shrinks. Whole ticks
-         * of the running total, so no remainder is ever lost. */
-        m->cpu.tsc_offset += m->clock.halt_skipped_ns / CLOCK_NS_PER_INSN -
-                             skipped / CLOCK_NS_PER_INSN;
-        if (m->quit_requested)
-            return MACHINE_STOP_QUIT;
-        /* A guest idling with a timer armed may end every slice in HLT:
-         * poll here too, or a stop request (SIGTERM, a debugger's
-         * interrupt) is never seen. The CPU stays halted: a run resumed
-         * after the stop goes on idling. */
-        if (m->debug_poll.fn && m->debug_poll.fn(m->debug_poll.opaque))
-            return MACHINE_STOP_DEBUG;
+        if (m->ncpus > 1) {
+            m->smp[m->cur].halts++;
+            m->switch_requested = 1;   /* the next pass picks who runs, or idles */
+            break;
+        }
+        int r = machine_idle(m);
+        if (r != MACHINE_PASS_CONTINUE)
+            return r;
         break;
     case CPU_EXIT_SHUTDOWN:
         if (machine_shutdown(m))

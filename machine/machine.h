@@ -49,6 +49,7 @@
 #include "base/clock.h"
 #include "machine/linux_boot.h"
 #include "machine/multiboot.h"
+#include "machine/smp.h"
 #include "mmu/mmu.h"
 #include "mmu/physmem.h"
 
@@ -56,6 +57,7 @@
 #define MACHINE_RAM_MIN_MIB 1u
 #define MACHINE_RAM_MAX_MIB 3584u   /* keeps RAM clear of the PCI/ROM hole */
 #define MACHINE_RAM_DEFAULT_MIB 128u
+#define MACHINE_CPUS_MAX 8u     /* -smp N: APIC IDs 0..7 */
 #define MACHINE_IDE_UNITS (IDE_CHANNELS * 2)   /* -hda..-hdd; -cdrom is unit 2 */
 
 /* How -kernel starts (docs/platform.md, "Booting -kernel through the
@@ -116,6 +118,7 @@ struct machine_options {
     struct hostpool *pool;       /* the process's page pool (not owned); NULL: the
                                     machine's own, unlimited */
     uint32_t share_scan;         /* sharing scanner: pages per million instructions */
+    unsigned smp;                /* CPUs (-smp N, 1..MACHINE_CPUS_MAX; 0 means 1) */
 };
 
 enum machine_lockstep_role {
@@ -179,8 +182,19 @@ struct machine {
     /* The sharing scanner's pace (machine_pass): instructions accounted
      * for, and the remainder in millionths of a page. */
     uint64_t share_insns, share_credit;
-    struct mmu mmu;              /* the CPU's paging unit ([mmu]) */
-    struct cpu cpu;
+    struct mmu mmu;              /* the paging unit ([mmu]), shared by the CPUs: its
+                                    shadow spaces are keyed by CR3; the PDPTE
+                                    registers are swapped with the running CPU */
+    /* The CPUs (machine/smp.c): `cpu` is the one running now, cpus[cur];
+     * one CPU unless -smp. They run in turn on this thread, so every
+     * instruction (LOCK-prefixed ones included) is atomic to the others. */
+    struct cpu *cpu;
+    unsigned ncpus, cur;
+    struct cpu cpus[MACHINE_CPUS_MAX];
+    struct machine_smp_cpu smp[MACHINE_CPUS_MAX];
+    uint64_t icount_others;      /* the icount of every CPU but the running one */
+    uint64_t slice_left;         /* instructions left in the running CPU's quantum */
+    int switch_requested;        /* end the running CPU's turn at the next pass */
     struct iobus bus;
     struct debugcon debugcon;
     struct postcode postcode;
@@ -191,9 +205,11 @@ struct machine {
     struct clock clock;
     struct i8259 pic;
     int intr_level;              /* the PIC's INTR output */
-    struct lapic lapic;          /* the CPU's local APIC (opts.apic) */
+    struct lapic lapic[MACHINE_CPUS_MAX];   /* each CPU's local APIC (opts.apic) */
     struct ioapic ioapic;        /* 0xFEC00000 (opts.apic) */
     struct hpet hpet;            /* 0xFED00000 (opts.apic) */
+    /* Each local APIC's way back to the machine (wiring, not state). */
+    struct machine_lapic_port { struct machine *m; unsigned cpu; } lapic_port[MACHINE_CPUS_MAX];
     int lapic_init_logged;       /* "INIT to the BSP not modelled" said once */
     /* ISA IRQ 0 and 8 have two sources each: the PIT / the RTC, and HPET
      * timers 0 / 1 under legacy replacement; the line carries one of them

@@ -33,14 +33,16 @@ uint32_t mp_table_build(uint8_t *out, const struct mp_board *b, uint32_t addr)
     uint8_t *cfg = out + MP_FLOAT_SIZE, *p = cfg + MP_HEADER_SIZE;
     uint16_t entries = 0;
 
-    /* The processor: enabled, the bootstrap one. */
-    p[0] = MP_PROC;
-    p[1] = 0;
-    p[2] = b->lapic_version;
-    p[3] = 0x03;
-    le32_store(p + 4, b->cpu_signature);
-    le32_store(p + 8, b->cpu_features);
-    p += 20, entries++;
+    /* The processors: enabled, APIC ID = index, 0 the bootstrap one. */
+    for (unsigned k = 0; k < (b->ncpus ? b->ncpus : 1u); k++) {
+        p[0] = MP_PROC;
+        p[1] = (uint8_t)k;
+        p[2] = b->lapic_version;
+        p[3] = k == 0 ? 0x03 : 0x01;
+        le32_store(p + 4, b->cpu_signature);
+        le32_store(p + 8, b->cpu_features);
+        p += 20, entries++;
+    }
     /* Buses: ISA 0 and PCI 1 (the IDs are the table's own; the
      * interrupt entries refer to them). */
     static const char *const bus_names[2] = { "ISA   ", "PCI   " };

@@ -15,6 +15,7 @@ struct mp_board {
     uint8_t ioapic_id, ioapic_version;
     uint32_t ioapic_base;
     uint32_t cpu_signature, cpu_features;   /* CPUID.1 EAX, EDX */
+    uint8_t ncpus;                          /* processors, APIC IDs 0..ncpus-1 */
 };
 
 /* Write the floating pointer and the table for physical address `addr`

@@ -433,17 +433,17 @@ static void deliver(struct machine *m, const struct replay_event *e)
         break;
     case REPLAY_QUIT:
         m->quit_requested = 1;
-        cpu_request_stop(&m->cpu);
+        cpu_request_stop(m->cpu);
         break;
     case REPLAY_DEBUG_REG:
         if (e->a < 8)
-            m->cpu.regs[e->a] = e->d;
+            m->cpu->regs[e->a] = e->d;
         else if (e->a == REPLAY_DREG_EIP)
-            m->cpu.eip = e->d;
+            m->cpu->eip = e->d;
         else if (e->a == REPLAY_DREG_EFLAGS)
-            cpu_set_eflags(&m->cpu, e->d);
+            cpu_set_eflags(m->cpu, e->d);
         else if (e->a >= REPLAY_DREG_SEG0 && e->a < REPLAY_DREG_SEG0 + 6)
-            cpu_load_real_seg(&m->cpu, e->a - REPLAY_DREG_SEG0, (uint16_t)e->d);
+            cpu_load_real_seg(m->cpu, e->a - REPLAY_DREG_SEG0, (uint16_t)e->d);
         break;
     case REPLAY_DEBUG_MEM:
         physmem_write8(&m->mem, e->d, (uint8_t)e->b);
@@ -628,7 +628,7 @@ static void alarm_fn(struct machine *m, void *opaque)
         return;
     }
     if (r->perturb_kind == PERTURB_INSN && !r->cur.perturbed && now >= r->perturb_at) {
-        m->cpu.regs[0] ^= 1;   /* "instruction perturb_at computed a different EAX" */
+        m->cpu->regs[0] ^= 1;   /* "instruction perturb_at computed a different EAX" */
         r->cur.perturbed = 1;
     }
     uint64_t clock = held_now(m);
@@ -649,7 +649,7 @@ static void alarm_fn(struct machine *m, void *opaque)
                          ", recorded %016" PRIx64, now, h, e->hash);
                 narrow(r, now, what);
                 m->quit_requested = 1;
-                cpu_request_stop(&m->cpu);
+                cpu_request_stop(m->cpu);
                 return;
             }
             r->cur.main++;
@@ -878,8 +878,8 @@ static void narrow(struct replay *r, uint64_t bad_icount, const char *what)
     /* The instruction that made the difference: where the CPU stood after
      * lo instructions. */
     run_to(a, st, stlen, &cur, lo);
-    uint16_t cs = a->cpu.seg[SEG_CS].sel;
-    uint32_t eip = a->cpu.eip, lin = a->cpu.seg[SEG_CS].base + eip;
+    uint16_t cs = a->cpu->seg[SEG_CS].sel;
+    uint32_t eip = a->cpu->eip, lin = a->cpu->seg[SEG_CS].base + eip;
     run_to(a, st, stlen, &cur, hi);
     run_to(b, st, stlen, &cur, hi);
     n += snprintf(r->report + n, sizeof r->report - (size_t)n,

@@ -84,7 +84,8 @@ static int ram_load(struct machine *m, struct state_reader *r)
 
 int machine_save(const struct machine *m, struct state_writer *w)
 {
-    cpu_state_save(&m->cpu, w);
+    cpu_state_save(&m->cpus[0], w);
+    machine_smp_save(m, w);   /* -smp: the other CPUs */
     ram_save(m, w);
     clock_save(&m->clock, w);
     board_save(m, w);
@@ -98,8 +99,10 @@ int machine_load(struct machine *m, const uint8_t *buf, size_t len, char *err, s
     const char *what = NULL;
     /* The CPU first: the clock counts from its instruction count. The
      * PIC before the devices that drive its lines. */
-    if (cpu_state_load(&m->cpu, &r) != 0)
+    if (cpu_state_load(&m->cpus[0], &r) != 0)
         what = "CPU";
+    else if (machine_smp_load(m, buf, len, &r, err, errsz) != 0)
+        return -1;
     else if (ram_load(m, &r) != 0)
         what = "memory";
     else if (clock_load(&m->clock, &r) != 0)
@@ -110,12 +113,12 @@ int machine_load(struct machine *m, const uint8_t *buf, size_t len, char *err, s
         snprintf(err, errsz, "saved state: the %s record is missing or damaged", what);
         return -1;
     }
-    cpu_mmu_state_loaded(&m->cpu);   /* [mmu]: TLB, shadow tables, PDPTEs */
+    machine_smp_state_loaded(m);   /* [mmu]: TLBs, shadow tables, PDPTEs */
     /* Translated code belongs to the old memory contents. */
     if (m->dbt)
         dbt_flush(m->dbt);
     m->intr_level = i8259_intr_pending(&m->pic);
-    m->cpu.stop_requested = 0;
+    m->cpu->stop_requested = 0;
     m->exit_requested = 0;
     m->reset_requested = 0;
     m->quit_requested = 0;

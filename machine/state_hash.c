@@ -25,9 +25,11 @@ static int page_is_zero(const uint8_t *p)
 /* Everything but RAM, as machine_save writes it. */
 static int save_records(struct machine *m, struct state_writer *w)
 {
-    flags_materialize(&m->cpu);
+    for (unsigned k = 0; k < m->ncpus; k++)
+        flags_materialize(&m->cpus[k]);
     state_writer_init(w);
-    cpu_state_save(&m->cpu, w);
+    cpu_state_save(&m->cpus[0], w);
+    machine_smp_save(m, w);
     clock_save(&m->clock, w);
     board_save(m, w);
     return state_writer_failed(w) ? -1 : 0;
@@ -193,7 +195,7 @@ unsigned machine_state_diff(struct machine *a, struct machine *b, char *buf, siz
     buf[0] = 0;
     struct state_writer wa, wb;
     int ok = save_records(a, &wa) == 0 && save_records(b, &wb) == 0;
-    diff_cpu(&o, &a->cpu, &b->cpu);
+    diff_cpu(&o, a->cpu, b->cpu);
     diff_ram(&o, a, b);
     if (ok)
         diff_records(&o, &wa, &wb);

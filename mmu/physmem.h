@@ -58,7 +58,7 @@
 #define PHYSMEM_PAM_WRITE_RAM 2u
 
 #define PHYSMEM_MMIO_MAX 64
-#define PHYSMEM_LISTENERS_MAX 8
+#define PHYSMEM_LISTENERS_MAX 16   /* each CPU's TLB (-smp: up to 8), and room */
 
 /* Watches on a page: stores to it take the slow path and call a hook
  * before they complete. */

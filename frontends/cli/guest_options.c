@@ -45,6 +45,7 @@ int cli_machine_options(const struct cli_options *o, struct machine_options *mo,
         .balloon_deflate_on_oom = o->balloon_deflate_on_oom,
         .balloon_target_mib = o->balloon_target_mib,
         .share_scan = o->share_scan,
+        .smp = o->smp,
     };
     *steps = NULL;
     if (o->balloon_script) {

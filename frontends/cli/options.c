@@ -686,6 +686,22 @@ static int parse(int argc, char **argv, struct cli_options *o, int process, char
                 return -1;
             break;
         case OPT_NETDUMP: o->netdump = val; break;
+        case OPT_SMP: {
+            char *end;
+            unsigned long n;
+            errno = 0;
+            n = strtoul(val, &end, 10);
+            if (*val < '0' || *val > '9' || *end || errno) {
+                snprintf(err, errsz, "-smp: '%s' is not a number", val);
+                return -1;
+            }
+            if (n < 1 || n > MACHINE_CPUS_MAX) {
+                snprintf(err, errsz, "-smp: '%s' is out of range (1 to %u)", val, MACHINE_CPUS_MAX);
+                return -1;
+            }
+            o->smp = (unsigned)n;
+            break;
+        }
         case OPT_MACHINE:
             if (strcmp(val, "apic=on") == 0)
                 o->no_apic = 0;

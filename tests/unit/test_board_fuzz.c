@@ -52,7 +52,7 @@ START_TEST(random_port_traffic)
         if ((rnd() & 15) == 0) {
             /* Let time pass as if instructions ran, then fire timers and
              * take interrupts as the run loop would (without a CPU). */
-            m->cpu.icount += rnd() % 5000;
+            m->cpu->icount += rnd() % 5000;
             clock_run_due(&m->clock);
             if (m->intr_level)
                 (void)i8259_acknowledge(&m->pic);

@@ -98,7 +98,7 @@ START_TEST(boot_survives_snapshot)
     ck_assert_uint_eq(a->exit_value, 0);
     ck_assert_uint_eq(b->exit_value, 0);
     ck_assert_uint_eq(machine_insn_total(b), machine_insn_total(a));
-    ck_assert_mem_eq(b->cpu.regs, a->cpu.regs, sizeof a->cpu.regs);
+    ck_assert_mem_eq(b->cpu->regs, a->cpu->regs, sizeof a->cpu->regs);
 
     char *ta = rest_of(fa, mark), *tb = rest_of(fb, 0);
     ck_assert_str_eq(tb, ta);

@@ -176,6 +176,20 @@ START_TEST(max_insns_must_be_positive)
 }
 END_TEST
 
+START_TEST(smp_counts)
+{
+    ck_assert_int_eq(PARSE("-bios", "b", "-smp", "4"), 0);
+    ck_assert_uint_eq(o.smp, 4);
+    ck_assert_int_eq(PARSE("-bios", "b", "-smp", "8"), 0);
+    ck_assert_uint_eq(o.smp, 8);
+    assert_error(PARSE("-bios", "b", "-smp", "9"), "-smp: '9' is out of range (1 to 8)");
+    assert_error(PARSE("-bios", "b", "-smp", "0"), "-smp: '0' is out of range (1 to 8)");
+    assert_error(PARSE("-bios", "b", "-smp", "two"), "-smp: 'two' is not a number");
+    ck_assert_int_eq(PARSE("-bios", "b", "-smp", "2", "--save-state", "s"), 0);
+    ck_assert_uint_eq(o.smp, 2);
+}
+END_TEST
+
 /* Every spelling the command line has accepted; an option dropped from
  * frontends/cli/options.def (or from one of its renderings) fails below. */
 static const char *const known_spellings[] = {
@@ -188,7 +202,7 @@ static const char *const known_spellings[] = {
     "trace-ring", "trace-max", "code-cache", "symbols", "max-insns", "stats", "stats-format",
     "report",
     "save-state", "save-at", "load-state", "record", "replay", "checkpoint-every",
-    "record-plain", "replay-perturb",
+    "record-plain", "replay-perturb", "smp",
     "gdb", "s", "S", "h", "help",
     "vm", "vm-slice", "balloon-watermark", "device", "balloon-target", "balloon-script",
 };
@@ -520,6 +534,7 @@ static Suite *options_suite(void)
     tcase_add_test(tc, vm_split_errors);
     tcase_add_test(tc, vm_guest_options_refused);
     tcase_add_test(tc, balloon_options);
+    tcase_add_test(tc, smp_counts);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -388,15 +388,15 @@ START_TEST(machine_enters_kernel)
     struct machine *m = malloc(sizeof *m);
     ck_assert_ptr_nonnull(m);
     ck_assert_msg(machine_create(m, &o, err, sizeof err) == 0, "%s", err);
-    ck_assert_uint_eq(m->cpu.eip, 0x100000);
-    ck_assert_uint_eq(m->cpu.regs[REG_ESI], LINUX_BOOT_ZERO_PAGE_ADDR);
-    ck_assert_uint_eq(m->cpu.regs[REG_EBP] | m->cpu.regs[REG_EDI] | m->cpu.regs[REG_EBX], 0);
-    ck_assert_uint_eq(m->cpu.seg[SEG_CS].sel, 0x10);
-    ck_assert_uint_eq(m->cpu.seg[SEG_DS].sel, 0x18);
-    ck_assert_uint_eq(m->cpu.seg[SEG_SS].sel, 0x18);
-    ck_assert_uint_eq(m->cpu.gdtr.base, LINUX_BOOT_GDT_ADDR);
-    ck_assert(m->cpu.cr0 & 1);
-    ck_assert_uint_eq(cpu_get_eflags(&m->cpu) & 0x200, 0);
+    ck_assert_uint_eq(m->cpu->eip, 0x100000);
+    ck_assert_uint_eq(m->cpu->regs[REG_ESI], LINUX_BOOT_ZERO_PAGE_ADDR);
+    ck_assert_uint_eq(m->cpu->regs[REG_EBP] | m->cpu->regs[REG_EDI] | m->cpu->regs[REG_EBX], 0);
+    ck_assert_uint_eq(m->cpu->seg[SEG_CS].sel, 0x10);
+    ck_assert_uint_eq(m->cpu->seg[SEG_DS].sel, 0x18);
+    ck_assert_uint_eq(m->cpu->seg[SEG_SS].sel, 0x18);
+    ck_assert_uint_eq(m->cpu->gdtr.base, LINUX_BOOT_GDT_ADDR);
+    ck_assert(m->cpu->cr0 & 1);
+    ck_assert_uint_eq(cpu_get_eflags(m->cpu) & 0x200, 0);
     /* The VGA is in the text mode 3 the zero page describes: 80x25,
      * cleared, cursor at the top left. */
     struct vga_text_screen ts;

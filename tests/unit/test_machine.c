@@ -134,7 +134,7 @@ START_TEST(hlt_with_if0_is_final)
     options_for_rom(&o, write_rom("h.bin", rom_cli_hlt, sizeof rom_cli_hlt), NULL);
     struct machine *m = create(&o);
     ck_assert_int_eq(machine_run(m), MACHINE_STOP_HALTED);
-    ck_assert_int_eq(m->cpu.halted, 1);
+    ck_assert_int_eq(m->cpu->halted, 1);
     ck_assert_uint_eq(m->postcode.last, 0x33);
     ck_assert_uint_eq(m->postcode.writes, 1);
     destroy(m);
@@ -147,7 +147,7 @@ START_TEST(hlt_with_if1_is_final_without_interrupt_sources)
     options_for_rom(&o, write_rom("h.bin", rom_sti_hlt, sizeof rom_sti_hlt), NULL);
     struct machine *m = create(&o);
     ck_assert_int_eq(machine_run(m), MACHINE_STOP_HALTED);
-    ck_assert(cpu_get_eflags(&m->cpu) & EFLAGS_IF);
+    ck_assert(cpu_get_eflags(m->cpu) & EFLAGS_IF);
     destroy(m);
 }
 END_TEST
@@ -172,7 +172,7 @@ START_TEST(triple_fault_no_reboot)
     struct machine *m = create(&o);
     ck_assert_int_eq(machine_run(m), MACHINE_STOP_SHUTDOWN);
     ck_assert_uint_eq(m->resets, 0);
-    ck_assert_int_eq(m->cpu.fault_chain[0], VEC_GP);  /* int3 past the IDT limit */
+    ck_assert_int_eq(m->cpu->fault_chain[0], VEC_GP);  /* int3 past the IDT limit */
     destroy(m);
 }
 END_TEST
@@ -237,16 +237,16 @@ START_TEST(multiboot_entry_state)
 
     struct machine_options o = { .ram_mib = 8, .kernel_path = path, .cmdline = "x=1" };
     struct machine *m = create(&o);
-    ck_assert_uint_eq(m->cpu.eip, 0x200020);
-    ck_assert_uint_eq(m->cpu.regs[REG_EAX], MULTIBOOT_LOADER_MAGIC);
-    ck_assert_uint_eq(m->cpu.regs[REG_EBX], MULTIBOOT_INFO_ADDR);
-    ck_assert(m->cpu.cr0 & CR0_PE);
-    ck_assert(m->cpu.seg[SEG_CS].attr & SEG_ATTR_DB);
-    ck_assert_uint_eq(cpu_get_eflags(&m->cpu) & EFLAGS_IF, 0);
+    ck_assert_uint_eq(m->cpu->eip, 0x200020);
+    ck_assert_uint_eq(m->cpu->regs[REG_EAX], MULTIBOOT_LOADER_MAGIC);
+    ck_assert_uint_eq(m->cpu->regs[REG_EBX], MULTIBOOT_INFO_ADDR);
+    ck_assert(m->cpu->cr0 & CR0_PE);
+    ck_assert(m->cpu->seg[SEG_CS].attr & SEG_ATTR_DB);
+    ck_assert_uint_eq(cpu_get_eflags(m->cpu) & EFLAGS_IF, 0);
     struct trace t;
     FILE *tf = tmpfile();
     ck_assert_int_eq(trace_open(&t, TRACE_INSN | TRACE_IO, tf, err, sizeof err), 0);
-    trace_attach(&t, &m->cpu, &m->bus);
+    trace_attach(&t, m->cpu, &m->bus);
     ck_assert_int_eq(machine_run(m), MACHINE_STOP_EXIT_PORT);
     trace_close(&t);
     char *text = slurp(tf);
@@ -268,7 +268,7 @@ START_TEST(trace_lines_real_mode)
     options_for_rom(&o, write_rom("hi.bin", rom_hi_exit, sizeof rom_hi_exit), NULL);
     struct machine *m = create(&o);
     ck_assert_int_eq(trace_open(&t, TRACE_INSN | TRACE_UNMAPPED, tf, err, sizeof err), 0);
-    trace_attach(&t, &m->cpu, &m->bus);
+    trace_attach(&t, m->cpu, &m->bus);
     ck_assert_int_eq(machine_run(m), MACHINE_STOP_EXIT_PORT);
     trace_close(&t);
     char *text = slurp(tf);

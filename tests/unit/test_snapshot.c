@@ -68,9 +68,9 @@ static void save_restore_continue(uint64_t at, int dbt)
     ck_assert_uint_eq(b->exit_value, 0);
     ck_assert_uint_eq(machine_insn_total(b), machine_insn_total(a));
     ck_assert_uint_eq(clock_now(&b->clock), clock_now(&a->clock));
-    ck_assert_mem_eq(b->cpu.regs, a->cpu.regs, sizeof a->cpu.regs);
-    ck_assert_uint_eq(b->cpu.eip, a->cpu.eip);
-    ck_assert_uint_eq(cpu_get_eflags(&b->cpu), cpu_get_eflags(&a->cpu));
+    ck_assert_mem_eq(b->cpu->regs, a->cpu->regs, sizeof a->cpu->regs);
+    ck_assert_uint_eq(b->cpu->eip, a->cpu->eip);
+    ck_assert_uint_eq(cpu_get_eflags(b->cpu), cpu_get_eflags(a->cpu));
 
     char *ta = rest_of(fa, mark), *tb = rest_of(fb, 0);
     ck_assert_str_eq(tb, ta);
@@ -148,7 +148,7 @@ START_TEST(seabios_mid_boot)
     ck_assert_int_eq(why, _i / 2 == 3 ? MACHINE_STOP_RESET : MACHINE_STOP_INSN_LIMIT);
     ck_assert_uint_eq(machine_insn_total(b), machine_insn_total(a));
     ck_assert_uint_eq(clock_now(&b->clock), clock_now(&a->clock));
-    ck_assert_mem_eq(b->cpu.regs, a->cpu.regs, sizeof a->cpu.regs);
+    ck_assert_mem_eq(b->cpu->regs, a->cpu->regs, sizeof a->cpu->regs);
     char *ta = rest_of(fa, mark), *tb = rest_of(fb, 0);
     ck_assert_str_eq(tb, ta);
     if (_i / 2 == 3)
