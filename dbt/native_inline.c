@@ -370,8 +370,8 @@ int dbt_inline_uop(struct x64_emit *e, const struct dbt_uop *u, uintptr_t miss[D
         return 1;
     case OP_IMUL:
         return inline_imul(e, u);
-    case OP_NOP:
-        return 1;   /* bound as a register form: nothing to do */
+    case OP_NOP:   /* PAUSE calls cpu_io.pause: the handler's */
+        return !(in->rep == REP_E && in->nopnd == 0);
     case OP_XCHG:
         if (in->lock || !reg32(&in->opnd[0]) || !reg32(&in->opnd[1]))
             return 0;

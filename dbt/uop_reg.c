@@ -298,8 +298,8 @@ dbt_uop_fn dbt_reg_form(const struct insn *in, int live, struct dbt_uop *u)
     }
     case OP_CMOV:
         return o0->kind == OPK_REG && o1->kind == OPK_REG && size == 4 ? cmov_rr_4 : NULL;
-    case OP_NOP:
-        return nop;
+    case OP_NOP:   /* not PAUSE (F3 90): it calls cpu_io.pause, the full handler's */
+        return in->rep == REP_E && in->nopnd == 0 ? NULL : nop;
     case OP_XCHG:
         return o0->kind == OPK_REG && o1->kind == OPK_REG && size == 4 ? xchg_4 : NULL;
     case OP_IMUL:   /* 0F AF and 69/6B with a register source */
