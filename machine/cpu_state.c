@@ -89,12 +89,22 @@ void cpu_state_save_as(const struct cpu *c, struct state_writer *w, unsigned k)
         state_put_u32(w, c->regs[i]);
     state_put_u32(w, c->eip);
     state_put_u32(w, c->eflags);
-    state_put_u8(w, c->lf.op);
-    state_put_u8(w, c->lf.size);
-    state_put_u8(w, c->lf.cin);
-    state_put_u32(w, c->lf.dst);
-    state_put_u32(w, c->lf.src);
-    state_put_u32(w, c->lf.res);
+    /* The lazy-flags record in a canonical form: fields its operation
+     * does not read are written as 0. The engines leave different stale
+     * values there (a carry-in from an earlier ADC under an ADD record,
+     * the operands under a materialised one), which would make two
+     * identical machines hash and save differently. */
+    struct lazy_flags lf = c->lf;
+    if (lf.op == LF_NONE)
+        memset(&lf, 0, sizeof lf);
+    else if (lf.op != LF_ADC && lf.op != LF_SBB && lf.op != LF_INC && lf.op != LF_DEC)
+        lf.cin = 0;
+    state_put_u8(w, lf.op);
+    state_put_u8(w, lf.size);
+    state_put_u8(w, lf.cin);
+    state_put_u32(w, lf.dst);
+    state_put_u32(w, lf.src);
+    state_put_u32(w, lf.res);
     for (int i = 0; i < SEG_COUNT; i++)
         put_seg(w, &c->seg[i]);
     state_put_u32(w, c->gdtr.base);
