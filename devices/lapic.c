@@ -1,4 +1,5 @@
-/* The local APIC (SDM vol. 3 chapter 10); see lapic.h for what is modelled.
+/* The local APIC (SDM vol. 3 chapter 10, x2APIC 10.12); see lapic.h for
+ * what is modelled.
  *
  * The timer is lazy, as every timer of the board: the current count is
  * derived from the machine clock and the instant the count was loaded;
