@@ -13,6 +13,7 @@ isr_\vec:
         STUB 0x42
         STUB 0x50
         STUB 0x60
+        STUB 0x61
         STUB 0x70
 common:
         pusha
@@ -35,7 +36,7 @@ gp_count:
 isr_table:
         .long 13, gp_stub
         .long 0x40, isr_0x40, 0x41, isr_0x41, 0x42, isr_0x42, 0x50, isr_0x50
-        .long 0x60, isr_0x60, 0x70, isr_0x70
+        .long 0x60, isr_0x60, 0x61, isr_0x61, 0x70, isr_0x70
         .long 0, 0
 
         .section .note.GNU-stack, "", @progbits

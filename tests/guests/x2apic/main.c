@@ -58,9 +58,19 @@ static u64 rdmsr(u32 i) { u64 v = 0; check(!rdmsr_gp(i, &v), 90, "unexpected #GP
 static void wrmsr(u32 i, u64 v) { check(!wrmsr_gp(i, v), 91, "unexpected #GP on WRMSR", i); }
 
 static volatile u32 seen[16], nseen;
+static volatile u32 ap_seen[16], ap_nseen, ap_ready, ap_id, ap_ldr;
 
 void irq_handler(u32 vec)
 {
+    if (ap_ready && rdmsr(X2(0x020)) == 1) {   /* the AP (-smp 2) */
+        if (ap_nseen < 16)
+            ap_seen[ap_nseen] = vec;
+        ap_nseen++;
+        if (vec == 0x50)
+            wrmsr(X2(0x300), 0x61);   /* answer: physical, to x2APIC ID 0 */
+        wrmsr(X2(0x0B0), 0);
+        return;
+    }
     if (nseen < 16)
         seen[nseen] = vec;
     nseen++;
@@ -181,6 +191,64 @@ static void ipis(void)
     puts("IPIs: self IPI MSR, ICR physical, logical cluster, broadcast: ok\n");
 }
 
+/* -smp 2: the AP started through the x2APIC ICR (INIT, SIPI with a
+ * 32-bit destination), in x2APIC mode too; IPIs both ways by physical
+ * ID and by logical cluster. */
+#define TRAMP_BASE 0x7000u
+extern char tramp_start[], tramp_end[];
+
+void ap_main(void)
+{
+    struct { u16 limit; u32 base; } __attribute__((packed)) idtr = { sizeof idt - 1, (u32)idt };
+    __asm__ volatile("lidt %0" : : "m"(idtr));
+    wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | BASE_EXTD);
+    ap_id = (u32)rdmsr(X2(0x020));
+    ap_ldr = (u32)rdmsr(X2(0x0D0));
+    wrmsr(X2(0x0F0), 0x1FF);
+    ap_ready = 1;
+    for (;;)
+        __asm__ volatile("sti; hlt" ::: "memory");
+}
+
+static u32 cmos(u8 reg)
+{
+    outb_(0x70, reg);
+    u8 v;
+    __asm__ volatile("inb $0x71, %0" : "=a"(v));
+    return v;
+}
+
+static void two_cpus(void)
+{
+    if (cmos(0x5F) != 1)
+        return;   /* one CPU (or more than two): not this run */
+    for (u32 i = 0; i < (u32)(tramp_end - tramp_start); i++)
+        ((volatile char *)TRAMP_BASE)[i] = tramp_start[i];
+    wrmsr(X2(0x300), 1ull << 32 | 1u << 14 | 5u << 8);                     /* INIT to ID 1 */
+    wrmsr(X2(0x300), 1ull << 32 | 1u << 14 | 6u << 8 | (TRAMP_BASE >> 12)); /* SIPI */
+    for (u32 k = 0; k < 1000000 && !ap_ready; k++)
+        __asm__ volatile("pause");
+    check(ap_ready, 110, "AP started by x2APIC INIT/SIPI", ap_ready);
+    check(ap_id == 1 && ap_ldr == 2, 111, "AP x2APIC ID 1, LDR cluster 0 bit 1", ap_ldr);
+    reset_seen();
+    wrmsr(X2(0x300), 0x00000002ull << 32 | 1u << 11 | 0x42);   /* logical: cluster 0, bit 1 */
+    for (u32 k = 0; k < 100000 && ap_nseen < 1; k++)
+        __asm__ volatile("pause");
+    check(ap_nseen == 1 && ap_seen[0] == 0x42 && nseen == 0, 112, "logical IPI to the AP only", ap_seen[0]);
+    wrmsr(X2(0x300), 1ull << 32 | 0x50);                        /* physical ID 1; it answers 0x61 */
+    for (u32 k = 0; k < 100000 && nseen < 1; k++)
+        sti_nop();
+    check(ap_nseen == 2 && ap_seen[1] == 0x50, 113, "physical IPI to the AP", ap_seen[1]);
+    check(nseen == 1 && seen[0] == 0x61, 114, "the AP's IPI back to ID 0", seen[0]);
+    reset_seen();
+    wrmsr(X2(0x300), 0x00000003ull << 32 | 1u << 11 | 0x70);   /* logical: both */
+    for (u32 k = 0; k < 100000 && (nseen < 1 || ap_nseen < 3); k++)
+        sti_nop();
+    check(nseen == 1 && seen[0] == 0x70 && ap_nseen == 3 && ap_seen[2] == 0x70, 115,
+          "logical multicast to both CPUs", ap_nseen);
+    puts("two CPUs: AP started by x2APIC ICR; logical and physical IPIs both ways: ok\n");
+}
+
 static void transitions_out(void)
 {
     u64 base = rdmsr(MSR_APIC_BASE) & ~(u64)(BASE_EN | BASE_EXTD);
@@ -216,6 +284,7 @@ u32 guest_main(u32 magic, u32 info)
         registers();
         timer();
         ipis();
+        two_cpus();
         transitions_out();
     }
     if (!failures)
