@@ -103,6 +103,12 @@ struct cpu_io {
      * enable). Interrupts from it reach the CPU through the run loop. */
     int apic;
     void (*apic_base)(void *opaque, uint64_t value);
+    /* x2APIC offered (CPUID.1:ECX bit 21; IA32_APIC_BASE bit 10 writable)
+     * and the x2APIC register MSRs 0x800-0x8FF, which the APIC answers
+     * (return -1: #GP). */
+    int x2apic;
+    int (*apic_msr_read)(void *opaque, uint32_t index, uint64_t *value);
+    int (*apic_msr_write)(void *opaque, uint32_t index, uint64_t value);
     /* PAUSE executed (a spin-wait loop): the platform may end this CPU's
      * turn (cpu_request_stop) to run another. NULL: PAUSE is a NOP. */
     void (*pause)(void *opaque);

@@ -83,6 +83,9 @@ int cpu_msr_read(const struct cpu *cpu, uint32_t index, uint64_t *value)
         *value = m->mtrr_var[index - MSR_MTRR_PHYS_BASE0];
         return 0;
     }
+    if (index >= MSR_X2APIC_FIRST && index <= MSR_X2APIC_LAST)
+        return cpu->io.x2apic && cpu->io.apic_msr_read
+                   ? cpu->io.apic_msr_read(cpu->io.opaque, index, value) : -1;
     switch (index) {
     case MSR_TSC:          *value = cpu_read_tsc(cpu); return 0;
     /* Platform ID 0 (bits 52:50); microcode revision 0 in BIOS_SIGN_ID's
@@ -127,18 +130,31 @@ int cpu_msr_write(struct cpu *cpu, uint32_t index, uint64_t v)
         m->mtrr_var[i] = v;
         return 0;
     }
+    if (index >= MSR_X2APIC_FIRST && index <= MSR_X2APIC_LAST)
+        return cpu->io.x2apic && cpu->io.apic_msr_write
+                   ? cpu->io.apic_msr_write(cpu->io.opaque, index, v) : -1;
     switch (index) {
     case MSR_TSC:
         cpu->tsc_offset = v - cpu->icount;
         return 0;
-    case MSR_APIC_BASE:
-        /* BSP (bit 8) is read-only; base bits 35:12 and enable (11). */
-        if (v & ~0xFFFFFF900ull)
+    case MSR_APIC_BASE: {
+        /* BSP (bit 8) is read-only; base bits 35:12, enable (11) and,
+         * with x2APIC offered, EXTD (10). */
+        uint64_t en = 1u << 11, extd = 1u << 10;
+        if (v & ~(0xFFFFFF900ull | (cpu->io.x2apic ? extd : 0)))
             return -1;
-        m->apic_base = (v & 0xFFFFFF800ull) | (m->apic_base & (1u << 8));
+        /* SDM 10.12.5: EXTD needs EN; x2APIC is entered from xAPIC only
+         * and left only through disabled. */
+        int was_on = (m->apic_base & en) != 0, was_x2 = (m->apic_base & extd) != 0;
+        if ((v & extd) && (!(v & en) || !was_on))
+            return -1;
+        if (was_x2 && (v & en) && !(v & extd))
+            return -1;
+        m->apic_base = (v & 0xFFFFFFC00ull) | (m->apic_base & (1u << 8));
         if (cpu->io.apic_base)
             cpu->io.apic_base(cpu->io.opaque, m->apic_base);
         return 0;
+    }
     case MSR_BIOS_SIGN_ID:
         return 0;   /* the revision is the processor's to set: stays 0 */
     case MSR_BIOS_UPDT_TRIG:

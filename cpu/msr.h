@@ -7,6 +7,8 @@
 #define MSR_TSC            0x010u
 #define MSR_PLATFORM_ID    0x017u
 #define MSR_APIC_BASE      0x01Bu
+#define MSR_X2APIC_FIRST   0x800u    /* x2APIC registers (the APIC answers) */
+#define MSR_X2APIC_LAST    0x8FFu
 #define MSR_BIOS_UPDT_TRIG 0x079u
 #define MSR_BIOS_SIGN_ID   0x08Bu
 #define MSR_PERFCTR0       0x0C1u

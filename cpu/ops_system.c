@@ -159,6 +159,7 @@ void op_invlpg(struct cpu *cpu, const struct insn *in)
 #define CPUID_APIC (1u << 9)    /* on-chip local APIC, when the board has one */
 #define CPUID_SEP  (1u << 11)   /* SYSENTER/SYSEXIT (model 3: not the PPro erratum) */
 #define CPUID_MTRR (1u << 12)
+#define CPUID_ECX_X2APIC (1u << 21)   /* leaf 1 ECX: x2APIC mode, with -machine x2apic=on */
 #define CPUID_CMOV (1u << 15)
 #define CPUID_PAT  (1u << 16)
 #define CPUID_FXSR (1u << 24)   /* FXSAVE/FXRSTOR, CR4.OSFXSR (cpu/ops_fpu.c) */
@@ -186,6 +187,8 @@ void cpu_cpuid(const struct cpu *cpu, uint32_t leaf, uint32_t out[4])
             CPUID_MTRR | CPUID_CMOV | CPUID_PAT | CPUID_FXSR | CPUID_PAGING;
         if (cpu->io.apic)
             d |= CPUID_APIC;
+        if (cpu->io.apic && cpu->io.x2apic)
+            c |= CPUID_ECX_X2APIC;
         break;
     case 0x80000000u:
         a = 0x80000001u;   /* [mmu]: highest extended leaf, for NX */

@@ -33,7 +33,8 @@ struct apic_msg {
     uint8_t level_trig;   /* trigger mode: 1 level, 0 edge */
     uint8_t assert;       /* level: 1 assert (0 is the INIT level de-assert) */
     uint8_t shorthand;    /* enum apic_shorthand */
-    uint8_t dest;         /* APIC ID or logical destination */
+    uint8_t x2;           /* dest is a 32-bit x2APIC destination (an ICR in x2APIC mode) */
+    uint32_t dest;        /* APIC ID or logical destination (8 bits unless x2) */
     int source;           /* index of the sending local APIC, -1 for the I/O APIC */
 };
 

@@ -1,4 +1,5 @@
-/* The local APIC (SDM vol. 3 chapter 10); see lapic.h for what is modelled.
+/* The local APIC (SDM vol. 3 chapter 10, x2APIC 10.12); see lapic.h for
+ * what is modelled.
  *
  * The timer is lazy, as every timer of the board: the current count is
  * derived from the machine clock and the instant the count was loaded;
@@ -307,8 +308,34 @@ static void eoi(struct lapic *l)
     kick(l);   /* a request the in-service one held back may go now */
 }
 
-int lapic_match_dest(const struct lapic *l, int logical, uint8_t dest)
+/* x2APIC mode: the ID is the CPU's initial APIC ID, the LDR derived
+ * from it (SDM 10.12.10.2). */
+static uint32_t x2_id(const struct lapic *l)
 {
+    return (uint32_t)l->index;
+}
+
+static uint32_t x2_ldr(const struct lapic *l)
+{
+    uint32_t id = x2_id(l);
+    return (id >> 4) << 16 | 1u << (id & 15);
+}
+
+int lapic_match_dest(const struct lapic *l, const struct apic_msg *m)
+{
+    int logical = m->logical;
+    if (l->x2apic) {
+        uint32_t d = m->dest;
+        if (!m->x2 && d == 0xFF)
+            d = 0xFFFFFFFFu;   /* the 8-bit broadcast */
+        if (d == 0xFFFFFFFFu)
+            return 1;
+        if (!logical)
+            return d == x2_id(l);
+        uint32_t ldr = x2_ldr(l);
+        return (d >> 16) == (ldr >> 16) && (d & ldr & 0xFFFFu) != 0;   /* cluster */
+    }
+    uint8_t dest = m->x2 && m->dest == 0xFFFFFFFFu ? 0xFF : (uint8_t)m->dest;
     if (!logical)
         return dest == 0xFF || dest == (uint8_t)(l->id >> 24);
     if (dest == 0xFF)
@@ -361,7 +388,8 @@ static void send_ipi(struct lapic *l)
         .assert = (uint8_t)((l->icr_lo >> 14) & 1),
         .level_trig = (uint8_t)((l->icr_lo >> 15) & 1),
         .shorthand = (uint8_t)((l->icr_lo >> 18) & 3),
-        .dest = (uint8_t)(l->icr_hi >> 24),
+        .x2 = l->x2apic,
+        .dest = l->x2apic ? l->icr_hi : l->icr_hi >> 24,
         .source = l->index,
     };
     if ((msg.mode == APIC_DM_FIXED || msg.mode == APIC_DM_LOWEST) && msg.vector < 16) {
@@ -502,6 +530,76 @@ void lapic_write(struct lapic *l, uint32_t offset, uint32_t v)
     }
 }
 
+/* ------------------------------------------------------------ x2APIC MSRs */
+
+int lapic_msr_read(struct lapic *l, uint32_t index, uint64_t *value)
+{
+    if (!l->x2apic || index < LAPIC_X2_MSR_FIRST || index > LAPIC_X2_MSR_LAST)
+        return -1;
+    uint32_t off = (index - LAPIC_X2_MSR_FIRST) << 4;
+    switch (off) {
+    case LAPIC_ID: *value = x2_id(l); return 0;
+    case LAPIC_LDR: *value = x2_ldr(l); return 0;
+    case LAPIC_ICR_LO: *value = (uint64_t)l->icr_hi << 32 | l->icr_lo; return 0;
+    case LAPIC_VER: case LAPIC_TPR: case LAPIC_PPR: case LAPIC_SVR: case LAPIC_ESR:
+    case LAPIC_LVT_TIMER: case LAPIC_LVT_PERF: case LAPIC_LVT_LINT0: case LAPIC_LVT_LINT1:
+    case LAPIC_LVT_ERROR: case LAPIC_TIMER_INIT: case LAPIC_TIMER_CUR: case LAPIC_TIMER_DIV:
+        *value = lapic_read(l, off);
+        return 0;
+    default:
+        if (off >= LAPIC_ISR && off < LAPIC_IRR + 0x80) {
+            *value = lapic_read(l, off);
+            return 0;
+        }
+        /* EOI and SELF IPI are write-only; APR, remote read, DFR, ICR
+         * high, the thermal LVT (absent here) and the rest reserved. */
+        return -1;
+    }
+}
+
+int lapic_msr_write(struct lapic *l, uint32_t index, uint64_t v)
+{
+    if (!l->x2apic || index < LAPIC_X2_MSR_FIRST || index > LAPIC_X2_MSR_LAST)
+        return -1;
+    uint32_t off = (index - LAPIC_X2_MSR_FIRST) << 4;
+    if (off == LAPIC_ICR_LO) {
+        l->icr_hi = (uint32_t)(v >> 32);
+        l->icr_lo = (uint32_t)v & 0x000CCFFFu;
+        send_ipi(l);
+        return 0;
+    }
+    if (v >> 32)
+        return -1;   /* the other registers are 32 bits: 63:32 reserved */
+    switch (off) {
+    case LAPIC_EOI:
+    case LAPIC_ESR:
+        if (v)
+            return -1;   /* only 0 may be written (SDM 10.12.1.2) */
+        lapic_write(l, off, 0);
+        return 0;
+    case 0x3F0: {   /* SELF IPI: a fixed, edge-triggered IPI to this APIC */
+        if (v & ~0xFFull)
+            return -1;
+        struct apic_msg msg = {
+            .vector = (uint8_t)v, .mode = APIC_DM_FIXED, .shorthand = APIC_SH_SELF,
+            .assert = 1, .source = l->index,
+        };
+        if (msg.vector < 16)
+            signal_error(l, LAPIC_ESR_SEND_ILLEGAL);
+        else
+            lapic_accept(l, &msg);
+        return 0;
+    }
+    case LAPIC_TPR: case LAPIC_SVR: case LAPIC_LVT_TIMER: case LAPIC_LVT_PERF:
+    case LAPIC_LVT_LINT0: case LAPIC_LVT_LINT1: case LAPIC_LVT_ERROR:
+    case LAPIC_TIMER_INIT: case LAPIC_TIMER_DIV:
+        lapic_write(l, off, (uint32_t)v);
+        return 0;
+    default:
+        return -1;   /* read-only (ID, version, LDR, PPR, ISR/TMR/IRR, current count) or reserved */
+    }
+}
+
 /* ------------------------------------------------------------ MMIO window */
 
 static struct lapic *window_target(struct lapic *l)
@@ -511,7 +609,10 @@ static struct lapic *window_target(struct lapic *l)
 
 static uint32_t mmio_read(void *opaque, uint32_t offset, unsigned size)
 {
-    uint32_t v = lapic_read(window_target(opaque), offset & ~3u);
+    struct lapic *l = window_target(opaque);
+    if (l->x2apic)
+        return size >= 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;   /* the window is off: open bus */
+    uint32_t v = lapic_read(l, offset & ~3u);
     if ((offset & 0xF) >= 4)
         return 0;   /* the rest of each 16-byte slot */
     v >>= 8 * (offset & 3);
@@ -521,6 +622,8 @@ static uint32_t mmio_read(void *opaque, uint32_t offset, unsigned size)
 static void mmio_write(void *opaque, uint32_t offset, unsigned size, uint32_t value)
 {
     struct lapic *l = window_target(opaque);
+    if (l->x2apic)
+        return;   /* the window is off in x2APIC mode (SDM 10.12.1.2) */
     if (size != 4 || (offset & 0xF)) {
         devlog_once(l->log, &l->logged, LOG_NARROW_WRITE,
                     "local APIC: %u-byte write at offset 0x%03X (registers take aligned 32-bit writes; ignored)",
@@ -583,6 +686,7 @@ void lapic_reset(struct lapic *l)
         return;   /* not wired (a machine without an APIC) */
     l->id = (uint32_t)l->index << 24;
     l->base_msr = LAPIC_DEFAULT_BASE | LAPIC_BASE_ENABLE | (l->index == 0 ? LAPIC_BASE_BSP : 0);
+    l->x2apic = 0;
     registers_reset(l);
     map_at_base(l);
 }
@@ -595,7 +699,8 @@ void lapic_init_received(struct lapic *l)
 void lapic_set_base(struct lapic *l, uint64_t msr)
 {
     int was = lapic_hw_enabled(l);
-    l->base_msr = msr;
+    l->x2apic = (msr & LAPIC_BASE_EXTD) != 0;
+    l->base_msr = msr & ~(uint64_t)LAPIC_BASE_EXTD;
     /* Disabling resets the registers: a later enable (allowed from the
      * Pentium 4 on; the P6 would need a reset) finds the power-on state. */
     if (was && !lapic_hw_enabled(l))
@@ -650,8 +755,9 @@ static const struct state_field lapic_fields[] = {
     STATE_FIELD(struct lapic, timer_start_count, STATE_ANY),
     STATE_ARRAY(struct lapic, lint_level, 1),
     STATE_FIELD_SINCE(2, struct lapic, intr_raised, 1),
+    STATE_FIELD_SINCE(3, struct lapic, x2apic, 1),
 };
-static const struct state_layout lapic_layout = STATE_LAYOUT("LAPC", 2, lapic_fields);
+static const struct state_layout lapic_layout = STATE_LAYOUT("LAPC", 3, lapic_fields);
 
 /* APIC 0's record is "LAPC"; APIC k's (-smp) "LAPk". */
 static void record_tag(const struct lapic *l, char tag[5])
@@ -675,6 +781,7 @@ int lapic_load(struct lapic *l, struct state_reader *r)
     if (!l->clock)
         return 0;
     l->intr_raised = 0;   /* a version-1 record has none */
+    l->x2apic = 0;        /* nor has a version-2 record: xAPIC mode */
     char tag[5];
     record_tag(l, tag);
     if (state_load_layout(r, &lapic_layout, tag, l) != 0)

@@ -1,5 +1,5 @@
-/* The local APIC of a P6-family processor, in xAPIC (MMIO) mode (Intel
- * SDM vol. 3 chapter 10). One per CPU; the machine owns it beside its CPU.
+/* The local APIC of a P6-family processor, in xAPIC (MMIO) mode, and
+ * optionally x2APIC mode (Intel SDM vol. 3 chapter 10, 10.12). One per CPU; the machine owns it beside its CPU.
  *
  * The CPU never calls this file: the machine asks it, at instruction
  * boundaries, whether an interrupt is pending (lapic_intr_pending) and
@@ -21,6 +21,19 @@
  * tick per 10 ns), LINT0/LINT1 (ExtINT, NMI, fixed edge and level with
  * remote IRR), the error interrupt, and the hardware-disabled state
  * (IA32_APIC_BASE bit 11 clear: INTR and NMI pins pass straight through).
+ *
+ * x2APIC mode (SDM 10.12; offered with -machine x2apic=on, the CPU's
+ * CPUID.1:ECX bit 21 and IA32_APIC_BASE bit 10; cpu/msr.c checks the
+ * mode transitions): the MMIO window stops answering and the registers
+ * are MSRs 0x800 + offset/16 (lapic_msr_read/write): a 32-bit read-only
+ * ID (the CPU index), a read-only LDR derived from it (cluster ID >> 4 in
+ * bits 31:16, bit ID & 15 below), no DFR, APR or remote read, ICR as one
+ * 64-bit MSR with a 32-bit destination, the SELF IPI MSR 0x83F; reads of
+ * write-only or reserved registers, writes of read-only ones and nonzero
+ * writes of EOI and ESR are refused (#GP). Destinations are 32 bits:
+ * physical 0xFFFFFFFF broadcasts, logical is cluster mode on the derived
+ * LDR; an 8-bit destination (the I/O APIC's) is read zero-extended, its
+ * 0xFF as broadcast.
  */
 #ifndef SHADOW86_DEVICES_LAPIC_H
 #define SHADOW86_DEVICES_LAPIC_H
@@ -39,6 +52,9 @@ struct state_reader;
 #define LAPIC_MMIO_SIZE 0x1000u
 #define LAPIC_BASE_ENABLE (1u << 11)   /* IA32_APIC_BASE: global enable */
 #define LAPIC_BASE_BSP (1u << 8)
+#define LAPIC_BASE_EXTD (1u << 10)     /* IA32_APIC_BASE: x2APIC mode */
+#define LAPIC_X2_MSR_FIRST 0x800u      /* x2APIC registers: MSR 0x800 + offset/16 */
+#define LAPIC_X2_MSR_LAST 0x8FFu       /* the range SDM 10.12.1.2 reserves */
 #define LAPIC_VERSION 0x00040011u      /* max LVT entry 4, version 0x11 (P6) */
 #define LAPIC_TIMER_NS_PER_TICK 10u    /* the APIC bus clock: 100 MHz */
 
@@ -98,7 +114,8 @@ struct lapic {
     uint32_t mapped_base;
 
     /* State. */
-    uint64_t base_msr;        /* IA32_APIC_BASE as the CPU holds it */
+    uint64_t base_msr;        /* IA32_APIC_BASE as the CPU holds it, EXTD aside */
+    uint8_t x2apic;           /* x2APIC mode (IA32_APIC_BASE bit 10) */
     uint32_t id;              /* bits 31:24 as read */
     uint32_t tpr, ldr, dfr, svr, esr, esr_pending;
     uint32_t icr_lo, icr_hi;
@@ -138,7 +155,7 @@ void lapic_set_lint(struct lapic *l, int pin, int level);
 /* An interrupt message that selected this APIC. */
 void lapic_accept(struct lapic *l, const struct apic_msg *msg);
 /* Does the message's destination select this APIC (shorthand aside)? */
-int lapic_match_dest(const struct lapic *l, int logical, uint8_t dest);
+int lapic_match_dest(const struct lapic *l, const struct apic_msg *msg);
 /* Its arbitration priority (lowest-priority delivery picks the smallest). */
 uint32_t lapic_arb_priority(const struct lapic *l);
 
@@ -162,6 +179,12 @@ int lapic_can_wake(const struct lapic *l);
 /* Register access by offset (the MMIO window's callbacks use these). */
 uint32_t lapic_read(struct lapic *l, uint32_t offset);
 void lapic_write(struct lapic *l, uint32_t offset, uint32_t value);
+
+/* RDMSR/WRMSR of MSR `index` in 0x800-0x8FF (x2APIC registers): 0, or
+ * -1 for #GP (not in x2APIC mode, a reserved or write-only register
+ * read, a read-only one written, reserved bits set). */
+int lapic_msr_read(struct lapic *l, uint32_t index, uint64_t *value);
+int lapic_msr_write(struct lapic *l, uint32_t index, uint64_t value);
 
 void lapic_save(const struct lapic *l, struct state_writer *w);
 int lapic_load(struct lapic *l, struct state_reader *r);

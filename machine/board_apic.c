@@ -29,7 +29,7 @@ static void apic_bus_send(void *opaque, const struct apic_msg *msg)
         case APIC_SH_SELF: hit = self; break;
         case APIC_SH_ALL: hit = 1; break;
         case APIC_SH_ALL_BUT_SELF: hit = !self; break;
-        default: hit = lapic_match_dest(l, msg->logical, msg->dest); break;
+        default: hit = lapic_match_dest(l, msg); break;
         }
         if (!hit)
             continue;
@@ -118,6 +118,19 @@ static void cpu_apic_base(void *opaque, uint64_t value)
     lapic_set_base(&m->lapic[m->cur], value);
 }
 
+/* The running CPU's RDMSR/WRMSR of an x2APIC register. */
+static int cpu_apic_msr_read(void *opaque, uint32_t index, uint64_t *value)
+{
+    struct machine *m = opaque;
+    return lapic_msr_read(&m->lapic[m->cur], index, value);
+}
+
+static int cpu_apic_msr_write(void *opaque, uint32_t index, uint64_t value)
+{
+    struct machine *m = opaque;
+    return lapic_msr_write(&m->lapic[m->cur], index, value);
+}
+
 int board_lapic_wire(struct machine *m, void *dev, char *err, size_t errsz)
 {
     (void)err, (void)errsz;
@@ -138,6 +151,9 @@ int board_lapic_wire(struct machine *m, void *dev, char *err, size_t errsz)
     for (unsigned c = 0; c < m->ncpus; c++) {
         m->cpus[c].io.apic = 1;
         m->cpus[c].io.apic_base = cpu_apic_base;
+        m->cpus[c].io.x2apic = m->opts.x2apic != 0;
+        m->cpus[c].io.apic_msr_read = cpu_apic_msr_read;
+        m->cpus[c].io.apic_msr_write = cpu_apic_msr_write;
     }
     return 0;
 }

@@ -228,6 +228,10 @@ int machine_create(struct machine *m, const struct machine_options *opts, char *
         snprintf(err, errsz, "-smp %u: at most %u CPUs", m->ncpus, MACHINE_CPUS_MAX);
         return -1;
     }
+    if (opts->x2apic && !opts->apic) {
+        snprintf(err, errsz, "-machine x2apic=on needs the APIC (not apic=off)");
+        return -1;
+    }
     if (m->ncpus > 1 && !opts->apic) {
         snprintf(err, errsz, "-smp %u needs the APIC (-machine apic=on)", m->ncpus);
         return -1;

@@ -108,6 +108,7 @@ struct machine_options {
     int64_t rtc_base;            /* wall-clock seconds since 1970 at power-on */
     int apic;                    /* local APIC, I/O APIC and HPET (-machine apic=on, the
                                     default); 0: the PIC-only board */
+    int x2apic;                  /* the local APICs offer x2APIC mode (-machine x2apic=on) */
     /* The memory balloon (machine/board_balloon.h). */
     int balloon;                 /* -device virtio-balloon */
     int balloon_deflate_on_oom;  /* ...,deflate-on-oom=on */

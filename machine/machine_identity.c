@@ -134,6 +134,10 @@ char *machine_identity(const struct machine *m, char *err, size_t errsz)
     add(&t, "snapshot=%d\n", o->snapshot);
     add(&t, "sercon=%d\n", o->sercon);
     add(&t, "no_reboot=%d\n", o->no_reboot);
+    /* CPUID and IA32_APIC_BASE depend on it; only written when on, so
+     * states from before the option still match a machine without it. */
+    if (o->x2apic)
+        add(&t, "x2apic=on\n");
     add(&t, "clock=%s\n", o->clock_mode == CLOCK_HOST ? "host" : "vm");
     add(&t, "boot=%s\n", o->boot_order ? o->boot_order : "cd");
     /* The epoch the RTC counts from: given, or fixed in virtual mode. In

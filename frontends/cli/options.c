@@ -373,6 +373,31 @@ static int parse_date(const char *s, int64_t *out)
     return 0;
 }
 
+/* -machine SETTINGS: a comma-separated list of apic=on|off, x2apic=on|off. */
+static int cli_parse_machine(const char *s, struct cli_options *o, char *err, size_t errsz)
+{
+    const char *p = s;
+    for (;;) {
+        size_t n = strcspn(p, ",");
+        int *flag = NULL, invert = 0;
+        const char *v = NULL;
+        if (n > 5 && strncmp(p, "apic=", 5) == 0)
+            flag = &o->no_apic, invert = 1, v = p + 5;
+        else if (n > 7 && strncmp(p, "x2apic=", 7) == 0)
+            flag = &o->x2apic, v = p + 7;
+        size_t vn = v ? n - (size_t)(v - p) : 0;
+        if (!flag || !((vn == 2 && strncmp(v, "on", 2) == 0) || (vn == 3 && strncmp(v, "off", 3) == 0))) {
+            snprintf(err, errsz, "-machine: '%.*s' is not a setting (apic=on|off, x2apic=on|off)",
+                     (int)n, p);
+            return -1;
+        }
+        *flag = (vn == 2) ^ invert;
+        if (!p[n])
+            return 0;
+        p += n + 1;
+    }
+}
+
 int cli_parse_rtc(const char *s, struct cli_options *o, char *err, size_t errsz)
 {
     char buf[128];
@@ -703,14 +728,8 @@ static int parse(int argc, char **argv, struct cli_options *o, int process, char
             break;
         }
         case OPT_MACHINE:
-            if (strcmp(val, "apic=on") == 0)
-                o->no_apic = 0;
-            else if (strcmp(val, "apic=off") == 0)
-                o->no_apic = 1;
-            else {
-                snprintf(err, errsz, "-machine: '%s' is not a setting (apic=on or apic=off)", val);
+            if (cli_parse_machine(val, o, err, errsz) != 0)
                 return -1;
-            }
             break;
         case OPT_RTC:
             if (cli_parse_rtc(val, o, err, errsz) != 0)

@@ -23,6 +23,7 @@ struct cli_options {
     const char *debugcon;      /* -debugcon stdio|none|FILE */
     int no_reboot;             /* -no-reboot */
     int no_apic;               /* -machine apic=off */
+    int x2apic;                /* -machine x2apic=on */
     unsigned smp;              /* -smp N (0: not given, one CPU) */
     int no_dbt;                /* --no-dbt */
     uint32_t code_cache_mib;   /* --code-cache MB (0: DBT_CACHE_DEFAULT_MIB) */

@@ -190,6 +190,29 @@ START_TEST(smp_counts)
 }
 END_TEST
 
+START_TEST(machine_settings)
+{
+    ck_assert_int_eq(PARSE("-bios", "b"), 0);
+    ck_assert_int_eq(o.no_apic, 0);
+    ck_assert_int_eq(o.x2apic, 0);
+    ck_assert_int_eq(PARSE("-bios", "b", "-machine", "apic=off"), 0);
+    ck_assert_int_eq(o.no_apic, 1);
+    ck_assert_int_eq(PARSE("-bios", "b", "-machine", "x2apic=on"), 0);
+    ck_assert_int_eq(o.no_apic, 0);
+    ck_assert_int_eq(o.x2apic, 1);
+    ck_assert_int_eq(PARSE("-bios", "b", "-machine", "apic=on,x2apic=on"), 0);
+    ck_assert_int_eq(o.x2apic, 1);
+    ck_assert_int_eq(PARSE("-bios", "b", "-machine", "x2apic=on,x2apic=off"), 0);
+    ck_assert_int_eq(o.x2apic, 0);
+    assert_error(PARSE("-bios", "b", "-machine", "x2apic=yes"),
+                 "-machine: 'x2apic=yes' is not a setting (apic=on|off, x2apic=on|off)");
+    assert_error(PARSE("-bios", "b", "-machine", "apic=on,"),
+                 "-machine: '' is not a setting (apic=on|off, x2apic=on|off)");
+    assert_error(PARSE("-bios", "b", "-machine", "pc"),
+                 "-machine: 'pc' is not a setting (apic=on|off, x2apic=on|off)");
+}
+END_TEST
+
 /* Every spelling the command line has accepted; an option dropped from
  * frontends/cli/options.def (or from one of its renderings) fails below. */
 static const char *const known_spellings[] = {
@@ -535,6 +558,7 @@ static Suite *options_suite(void)
     tcase_add_test(tc, vm_guest_options_refused);
     tcase_add_test(tc, balloon_options);
     tcase_add_test(tc, smp_counts);
+    tcase_add_test(tc, machine_settings);
     suite_add_tcase(s, tc);
     return s;
 }
