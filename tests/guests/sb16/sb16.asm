@@ -20,6 +20,7 @@
 
 %define GUEST_NAME "sb16"
 %include "rom16.inc"
+%include "pc16.inc"
 
 IRQCNT  equ SCRATCH             ; word: IRQ 5 count
 IRQSTAT equ SCRATCH+2           ; byte: mixer 0x82 bits seen in the handler
@@ -300,20 +301,7 @@ fill_block:
 
 pic_setup:
         SETVEC 0x0D, irq5
-        mov al, 0x11
-        out 0x20, al
-        out 0xA0, al
-        mov al, 0x08
-        out 0x21, al
-        mov al, 0x70
-        out 0xA1, al
-        mov al, 0x04
-        out 0x21, al
-        mov al, 0x02
-        out 0xA1, al
-        mov al, 0x01
-        out 0x21, al
-        out 0xA1, al
+        PIC_INIT
         mov al, 0xDF            ; only IRQ 5
         out 0x21, al
         mov al, 0xFF
