@@ -42,16 +42,6 @@ REFRESH_NS      equ 15085
         call opl_delay
 %endmacro
 
-; MIXW reg, value
-%macro MIXW 2
-        mov dx, 0x224
-        mov al, %1
-        out dx, al
-        inc dx
-        mov al, %2
-        out dx, al
-%endmacro
-
 ; DETECT base, "where"
 %macro DETECT 2
         OPLW %1, 4, 0x60        ; mask both timers

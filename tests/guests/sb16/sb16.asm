@@ -34,16 +34,6 @@ BLOCKS  equ 8
   %endrep
 %endmacro
 
-; MIXW reg, value
-%macro MIXW 2
-        mov dx, 0x224
-        mov al, %1
-        out dx, al
-        inc dx
-        mov al, %2
-        out dx, al
-%endmacro
-
 ; MIXR reg -> AL
 %macro MIXR 1
         mov dx, 0x224
