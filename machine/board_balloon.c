@@ -6,18 +6,6 @@
 #include "machine/board_pci.h"
 #include "machine/machine.h"
 
-static void dma_read(void *opaque, uint32_t gpa, void *buf, uint32_t len)
-{
-    struct machine *m = opaque;
-    physmem_read_buf(&m->mem, gpa, buf, len);
-}
-
-static void dma_write(void *opaque, uint32_t gpa, const void *buf, uint32_t len)
-{
-    struct machine *m = opaque;
-    physmem_write_buf(&m->mem, gpa, buf, len);
-}
-
 static void release(void *opaque, uint32_t gpa)
 {
     struct machine *m = opaque;
@@ -28,11 +16,6 @@ static void reclaim(void *opaque, uint32_t gpa)
 {
     struct machine *m = opaque;
     physmem_reclaim_page(&m->mem, gpa);
-}
-
-static void intx(void *opaque, int line, int level)
-{
-    board_pci_intx(opaque, line, 1, level);
 }
 
 static uint32_t port_read(void *opaque, uint16_t port, unsigned size)
@@ -105,10 +88,10 @@ int board_balloon_wire(struct machine *m, void *dev, char *err, size_t errsz)
     if (!m->opts.balloon)
         return 0;
     b->present = 1;
-    struct virtq_mem mem = { m, m->opts.ram_mib << 20, dma_read, dma_write };
+    struct virtq_mem mem = { m, m->opts.ram_mib << 20, board_pci_dma_read, board_pci_dma_write };
     struct virtio_balloon_host host = { m, release, reclaim };
     if (virtio_balloon_init(&b->dev, m->opts.ram_mib << 20, m->opts.balloon_deflate_on_oom, &mem,
-                            irq_line_make(intx, m, BOARD_BALLOON_DEVFN), &host, &m->clock,
+                            irq_line_make(board_pci_inta, m, BOARD_BALLOON_DEVFN), &host, &m->clock,
                             m->opts.log) != 0)
         return -1;
     b->dev.vp.fn.opaque = m;

@@ -19,18 +19,6 @@ int board_nic_parse_model(const char *name, enum board_nic_model *model)
 
 /* ------------------------------------------------------------ the card's wires */
 
-static void dma_read(void *opaque, uint32_t gpa, void *buf, uint32_t len)
-{
-    struct machine *m = opaque;
-    physmem_read_buf(&m->mem, gpa, buf, len);
-}
-
-static void dma_write(void *opaque, uint32_t gpa, const void *buf, uint32_t len)
-{
-    struct machine *m = opaque;
-    physmem_write_buf(&m->mem, gpa, buf, len);
-}
-
 static void frame_out(void *opaque, const uint8_t *frame, uint32_t len)
 {
     struct machine *m = opaque;
@@ -43,11 +31,6 @@ static void frame_out(void *opaque, const uint8_t *frame, uint32_t len)
      * a point of the guest's own, so a replay polls there too. */
     if (nic->backend.poll && !getenv("NOTXPOLL"))
         clock_schedule(&m->clock, nic->timer, clock_now(&m->clock));
-}
-
-static void intx(void *opaque, int line, int level)
-{
-    board_pci_intx(opaque, line, 1, level);
 }
 
 /* ------------------------------------------------------------ BARs */
@@ -190,9 +173,9 @@ int board_nic_wire(struct machine *m, void *dev, char *err, size_t errsz)
     nic->present = 1;
     if (m->opts.nic_rom_path && load_rom(nic, m->opts.nic_rom_path, err, errsz) != 0)
         return -1;
-    struct rtl8139_host host = { m, dma_read, dma_write, frame_out };
+    struct rtl8139_host host = { m, board_pci_dma_read, board_pci_dma_write, frame_out };
     if (rtl8139_init(&nic->card, m->opts.nic_mac, &m->clock,
-                     irq_line_make(intx, m, BOARD_NIC_DEVFN), &host, m->opts.log) != 0)
+                     irq_line_make(board_pci_inta, m, BOARD_NIC_DEVFN), &host, m->opts.log) != 0)
         return -1;
     nic->card.fn.opaque = m;
     nic->card.fn.bar_map = nic_bar_map;

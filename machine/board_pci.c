@@ -65,6 +65,23 @@ static void pirq_update(struct machine *m)
     m->pirq_driven = level;
 }
 
+void board_pci_dma_read(void *machine, uint32_t gpa, void *buf, uint32_t len)
+{
+    struct machine *m = machine;
+    physmem_read_buf(&m->mem, gpa, buf, len);
+}
+
+void board_pci_dma_write(void *machine, uint32_t gpa, const void *buf, uint32_t len)
+{
+    struct machine *m = machine;
+    physmem_write_buf(&m->mem, gpa, buf, len);
+}
+
+void board_pci_inta(void *machine, int devfn, int level)
+{
+    board_pci_intx(machine, devfn, 1, level);
+}
+
 void board_pci_intx(struct machine *m, int devfn, int pin, int level)
 {
     int p = board_pci_pirq(devfn, pin);

@@ -6,6 +6,7 @@
 #define SHADOW86_MACHINE_BOARD_PCI_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct machine;
 
@@ -22,5 +23,12 @@ int board_pm_wire(struct machine *m, void *pm, char *err, size_t errsz);
 void board_pci_intx(struct machine *m, int devfn, int pin, int level);
 /* The PIRQ (0-3 = A-D) pin `pin` of `devfn` drives. */
 int board_pci_pirq(int devfn, int pin);
+
+/* Callbacks for the PCI functions the board adds (opaque: the machine):
+ * bus-master reads and writes of guest physical memory, and INTA# of
+ * function `devfn` (for irq_line_make(board_pci_inta, m, devfn)). */
+void board_pci_dma_read(void *machine, uint32_t gpa, void *buf, uint32_t len);
+void board_pci_dma_write(void *machine, uint32_t gpa, const void *buf, uint32_t len);
+void board_pci_inta(void *machine, int devfn, int level);
 
 #endif

@@ -12,29 +12,14 @@ set -u
 emu=$1
 src=$2
 mmu=$3
-cache="${SHADOW86_CACHE:-$HOME/.cache/shadow86/linux}"
-kernel="$cache/vmlinuz-686"
-for f in "$kernel" "$cache/busybox"; do
-    if [ ! -s "$f" ]; then
-        echo "linux_apic: $f missing: run 'bash scripts/linux-guest.sh'" >&2
-        exit 1
-    fi
-done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-python3 "$src/scripts/mkinitramfs.py" --busybox "$cache/busybox" --tree "$src/tests/boot/initramfs" \
-    -o "$tmp/initrd.gz" || exit 1
+name=linux_apic
+. "$src/tests/boot/linux_common.sh"
+linux_need
+linux_initramfs
 timeout -k 10 "${SHADOW86_GUEST_TIMEOUT:-240}" "$emu" ${SHADOW86_GUEST_FLAGS:-} --mmu "$mmu" \
     -m 256 -kernel "$kernel" -initrd "$tmp/initrd.gz" -no-reboot -serial "file:$tmp/out" \
     -append "console=ttyS0 cryptomgr.notests=1 noisapnp s86.script=apic" >/dev/null 2>"$tmp/err"
-status=$?
-tr -d '\r' <"$tmp/out" >"$tmp/out.txt"
-out="$tmp/out.txt"
-fail=0
-[ "$status" -eq 0 ] || { echo "linux_apic: exit status $status, expected 0"; fail=1; }
-need() {  # a line matching the extended regular expression
-    grep -qE -- "$1" "$out" || { echo "linux_apic: no line matching: $1"; fail=1; }
-}
+linux_serial $?
 need '^S86 irq +0: +[1-9][0-9]* +IO-APIC +2-edge +timer$'
 need '^S86 irq +1: +[0-9]+ +IO-APIC +1-edge +i8042$'
 need '^S86 irq +4: +[1-9][0-9]* +IO-APIC +4-edge +ttyS0$'
@@ -48,8 +33,5 @@ if [ -z "$ticks" ] || [ "$ticks" -lt 400 ] || [ "$ticks" -gt 600 ]; then
     echo "linux_apic: ${ticks:-no} local timer interrupts in 2 guest seconds (want 400-600)"
     fail=1
 fi
-if [ "$fail" -ne 0 ]; then
-    echo "--- serial console:"; cat "$out"; echo "--- stderr:"; cat "$tmp/err"
-    exit 1
-fi
+linux_verdict
 echo "linux_apic: $mmu: IO-APIC routing, LAPIC timer, $ticks local timer interrupts in 2 s"

@@ -14,39 +14,22 @@ set -u
 emu=$1
 src=$2
 mmu=$3
-cache="${SHADOW86_CACHE:-$HOME/.cache/shadow86/linux}"
-kernel="$cache/vmlinuz-686"
-version=$(cat "$cache/vmlinuz-686.version" 2>/dev/null)
-for f in "$kernel" "$cache/busybox" "$cache/modules/$version/virtio_balloon.ko" \
-         "$cache/modules/$version/virtio_pci.ko"; do
-    if [ ! -s "$f" ]; then
-        echo "linux_balloon: $f missing: run 'bash scripts/linux-guest.sh'" >&2
-        exit 1
-    fi
-done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-python3 "$src/scripts/mkinitramfs.py" --busybox "$cache/busybox" --tree "$src/tests/boot/initramfs" \
-    --modules "$cache/modules" -o "$tmp/initrd.gz" || exit 1
+name=linux_balloon
+. "$src/tests/boot/linux_common.sh"
+linux_need "$cache/modules/$version/virtio_balloon.ko" "$cache/modules/$version/virtio_pci.ko"
+linux_initramfs --modules "$cache/modules"
 printf '# power-on: give up 64 MiB\n0 192\n30000 256\n' >"$tmp/script"
 timeout -k 10 "${SHADOW86_GUEST_TIMEOUT:-300}" "$emu" ${SHADOW86_GUEST_FLAGS:-} --mmu "$mmu" \
     -m 256 -kernel "$kernel" -initrd "$tmp/initrd.gz" -no-reboot -serial "file:$tmp/out" \
     -device virtio-balloon -balloon-script "$tmp/script" --stats --stats-interval 1000 \
     -append "console=ttyS0 cryptomgr.notests=1 noisapnp s86.script=balloon s86.balloon=65536" \
     >/dev/null 2>"$tmp/err"
-status=$?
-tr -d '\r' <"$tmp/out" >"$tmp/out.txt"
-out="$tmp/out.txt"
-fail=0
-[ "$status" -eq 0 ] || { echo "linux_balloon: exit status $status, expected 0"; fail=1; }
-need() {  # $1: file, $2: an extended regular expression a line must match
-    grep -qE -- "$2" "$1" || { echo "linux_balloon: no line matching: $2"; fail=1; }
-}
+linux_serial $?
 val() { sed -n "s/^S86 balloon $1 //p" "$out"; }
 stat() { sed -n "s/^stats: $1 //p" "$tmp/err"; }
-need "$out" '^S86 balloon device virtio[0-9]+ features 01'
-need "$out" '^S86 balloon fill ok$'
-need "$out" '^shadow86-linux: script balloon exit 0$'
+need '^S86 balloon device virtio[0-9]+ features 01'
+need '^S86 balloon fill ok$'
+need '^shadow86-linux: script balloon exit 0$'
 grep -q 'insmod .* failed' "$out" && { echo "linux_balloon: a module did not load"; fail=1; }
 start=$(val memtotal-start)
 inflated=$(val memtotal-inflated)
@@ -68,14 +51,11 @@ fi
 [ "$(stat balloon.broken)" = 0 ] || { echo "linux_balloon: the device broke"; fail=1; }
 # The host's view over time (--stats-interval): the pool counted all
 # 16384 pages as ballooned at some point, and none at the end.
-need "$tmp/err" '^memstats .* ballooned=16384 '
+need_in "$tmp/err" '^memstats .* ballooned=16384 '
 [ "$(stat hostpool.ballooned)" = 0 ] || { echo "linux_balloon: hostpool.ballooned $(stat hostpool.ballooned) at the end, expected 0"; fail=1; }
 resident_min=$(sed -n 's/^memstats .* resident=\([0-9]*\) .* ballooned=16384 .*/\1/p' "$tmp/err" | sort -n | head -n1)
-need "$tmp/err" '^stats: balloon.guest.total_bytes [1-9][0-9]*$'
-if [ "$fail" -ne 0 ]; then
-    echo "--- serial console:"; cat "$out"; echo "--- stderr:"; cat "$tmp/err"
-    exit 1
-fi
+need_in "$tmp/err" '^stats: balloon.guest.total_bytes [1-9][0-9]*$'
+linux_verdict
 echo "linux_balloon: $mmu: MemTotal $start -> $inflated -> $deflated KiB," \
      "$(stat balloon.inflated_pages) pages inflated, pool resident ${resident_min:-?} pages while inflated," \
      "$(stat balloon.guest_reports) guest stats reports"

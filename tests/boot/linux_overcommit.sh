@@ -15,19 +15,10 @@ set -u
 emu=$1
 src=$2
 mark=${3:-256}
-cache="${SHADOW86_CACHE:-$HOME/.cache/shadow86/linux}"
-kernel="$cache/vmlinuz-686"
-version=$(cat "$cache/vmlinuz-686.version" 2>/dev/null)
-for f in "$kernel" "$cache/busybox" "$cache/modules/$version/virtio_balloon.ko"; do
-    if [ ! -s "$f" ]; then
-        echo "linux_overcommit: $f missing: run 'bash scripts/linux-guest.sh'" >&2
-        exit 1
-    fi
-done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-python3 "$src/scripts/mkinitramfs.py" --busybox "$cache/busybox" --tree "$src/tests/boot/initramfs" \
-    --modules "$cache/modules" -o "$tmp/initrd.gz" || exit 1
+name=linux_overcommit
+. "$src/tests/boot/linux_common.sh"
+linux_need "$cache/modules/$version/virtio_balloon.ko"
+linux_initramfs --modules "$cache/modules"
 want=$(python3 -c "import hashlib
 p = b''.join(b'%d\n' % i for i in range(1, 1000001))[:1048576]
 print(hashlib.md5(p * 64).hexdigest())")

@@ -11,29 +11,14 @@ emu=$1
 src=$2
 mmu=$3
 n=$4
-cache="${SHADOW86_CACHE:-$HOME/.cache/shadow86/linux}"
-kernel="$cache/vmlinuz-686"
-for f in "$kernel" "$cache/busybox"; do
-    if [ ! -s "$f" ]; then
-        echo "linux_smp: $f missing: run 'bash scripts/linux-guest.sh'" >&2
-        exit 1
-    fi
-done
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-python3 "$src/scripts/mkinitramfs.py" --busybox "$cache/busybox" --tree "$src/tests/boot/initramfs" \
-    -o "$tmp/initrd.gz" || exit 1
+name=linux_smp
+. "$src/tests/boot/linux_common.sh"
+linux_need
+linux_initramfs
 timeout -k 10 "${SHADOW86_GUEST_TIMEOUT:-240}" "$emu" ${SHADOW86_GUEST_FLAGS:-} --mmu "$mmu" \
     -smp "$n" -m 256 -kernel "$kernel" -initrd "$tmp/initrd.gz" -no-reboot -serial "file:$tmp/out" \
     -append "console=ttyS0 cryptomgr.notests=1 noisapnp s86.script=smp" >/dev/null 2>"$tmp/err"
-status=$?
-tr -d '\r' <"$tmp/out" >"$tmp/out.txt"
-out="$tmp/out.txt"
-fail=0
-[ "$status" -eq 0 ] || { echo "linux_smp: exit status $status, expected 0"; fail=1; }
-need() {  # a line matching the extended regular expression
-    grep -qE -- "$1" "$out" || { echo "linux_smp: no line matching: $1"; fail=1; }
-}
+linux_serial $?
 last=$((n - 1))
 need "^S86 cpus $n\$"
 if [ "$n" -eq 1 ]; then need '^S86 online 0$'; else need "^S86 online 0-$last\$"; fi
@@ -55,8 +40,5 @@ for c in $loc; do
     esac
 done
 [ "$ticked" -eq "$n" ] || { echo "linux_smp: $ticked of $n CPUs took local timer interrupts (LOC: $loc)"; fail=1; }
-if [ "$fail" -ne 0 ]; then
-    echo "--- serial console:"; cat "$out"; echo "--- stderr:"; cat "$tmp/err"
-    exit 1
-fi
+linux_verdict
 echo "linux_smp: $mmu: -smp $n: $n CPUs in /proc/cpuinfo, all online, LOC: $loc"

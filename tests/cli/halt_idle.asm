@@ -5,6 +5,7 @@
 ; (tests/cli/outputs.sh halt).
 bits 16
 org 0
+%include "pc16.inc"
 start:
         cli
         xor ax, ax
@@ -13,20 +14,7 @@ start:
         mov ds, ax
         mov word [8 * 4], tick          ; IVT entry 8: IRQ 0
         mov word [8 * 4 + 2], 0xF000
-        mov al, 0x11                    ; ICW1..4: vectors 0x08, 0x70
-        out 0x20, al
-        out 0xA0, al
-        mov al, 0x08
-        out 0x21, al
-        mov al, 0x70
-        out 0xA1, al
-        mov al, 0x04
-        out 0x21, al
-        mov al, 0x02
-        out 0xA1, al
-        mov al, 0x01
-        out 0x21, al
-        out 0xA1, al
+        PIC_INIT                        ; vectors 0x08, 0x70
         mov al, 0xFD                    ; only IRQ 1 (keyboard) open
         out 0x21, al
         mov al, 0xFF

@@ -16,26 +16,7 @@
  *
  * With the command line "reset" it resets through the FADT's RESET_REG
  * instead (ACPI 6.4 4.8.3.6), which -no-reboot turns into status 10. */
-#include "guest.h"
-
-static inline void outw(u16 port, u16 v)
-{
-    __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline u16 inw(u16 port)
-{
-    u16 v;
-    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
-
-static inline u32 inl(u16 port)
-{
-    u32 v;
-    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-    return v;
-}
+#include "guest_cpu.h"
 
 static u32 rd32(const volatile u8 *p)
 {

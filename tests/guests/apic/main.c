@@ -3,41 +3,24 @@
  * handler; time is read from the TSC, which counts the virtual clock's
  * 10 ns ticks, as do the APIC timer (divide 1) and the HPET.
  * Each failed check prints FAIL and the guest exits with its number. */
-#include "guest.h"
+#define GUEST_NAME "apic"
+#include "guest_check.h"
+#include "guest_cpu.h"
 
 #define LAPIC 0xFEE00000u
 #define IOAPIC 0xFEC00000u
 #define HPET 0xFED00000u
 
-static u64 gdt[3] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull };
+static u64 gdt[3] = GDT_FLAT;
 static u64 idt[256];
-static u32 failures;
-
-static void check(int ok, u32 n, const char *what, u32 got)
-{
-    if (ok)
-        return;
-    puts("FAIL apic: ");
-    puts(what);
-    puts(" (got 0x");
-    puthex32(got);
-    puts(")\n");
-    if (!failures)
-        failures = n;
-}
 
 static inline u32 rd(u32 a) { return *(volatile u32 *)a; }
 static inline void wr(u32 a, u32 v) { *(volatile u32 *)a = v; }
 static inline u32 lapic_rd(u32 off) { return rd(LAPIC + off); }
 static inline void lapic_wr(u32 off, u32 v) { wr(LAPIC + off, v); }
-static inline void outb_(u16 p, u8 v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(p)); }
-static inline u8 inb_(u16 p) { u8 v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
 static inline void sti(void) { __asm__ volatile("sti" ::: "memory"); }
 static inline void cli(void) { __asm__ volatile("cli" ::: "memory"); }
 static inline void sti_hlt(void) { __asm__ volatile("sti; hlt; cli" ::: "memory"); }
-static inline u64 rdtsc(void) { u32 lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return (u64)hi << 32 | lo; }
-static u64 rdmsr(u32 i) { u32 lo, hi; __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(i)); return (u64)hi << 32 | lo; }
-static void wrmsr(u32 i, u64 v) { __asm__ volatile("wrmsr" : : "c"(i), "a"((u32)v), "d"((u32)(v >> 32))); }
 
 static u32 ioapic_rd(u32 r) { wr(IOAPIC, r); return rd(IOAPIC + 0x10); }
 static void ioapic_wr(u32 r, u32 v) { wr(IOAPIC, r); wr(IOAPIC + 0x10, v); }
@@ -73,8 +56,8 @@ void irq_handler(u32 vec)
          * of register C), so the EOI finds it still up and it comes back. */
         rtc_remote_irr = ioapic_rd(0x10 + 2 * 8) & (1u << 14);
         if (rtc_reads++ > 0) {
-            outb_(0x70, 0x0C);
-            inb_(0x71);
+            outb(0x70, 0x0C);
+            inb(0x71);
         }
     }
     if (vec == 0x53) {
@@ -346,28 +329,28 @@ static void ioapic(void)
     check(ioapic_rd(1) == 0x00170011u, 70, "I/O APIC version", ioapic_rd(1));
     check(ioapic_rd(0) == 0x01000000u, 71, "I/O APIC ID", ioapic_rd(0));
     check(ioapic_rd(0x10 + 4) == 0x10000, 72, "redirection entries masked at reset", ioapic_rd(0x14));
-    outb_(0x21, 0xFF);                             /* 8259 masked: nothing by ExtINT */
-    outb_(0xA1, 0xFF);
+    outb(0x21, 0xFF);                             /* 8259 masked: nothing by ExtINT */
+    outb(0xA1, 0xFF);
     ioapic_wr(0x10 + 2 * 2 + 1, 0);                /* pin 2: APIC 0 */
     ioapic_wr(0x10 + 2 * 2, 0x31);                 /* fixed, physical, edge, unmasked */
     check(ioapic_rd(0x14) == 0x31, 73, "redirection entry read back", ioapic_rd(0x14));
-    outb_(0x43, 0x34);                             /* PIT ch. 0 rate generator */
-    outb_(0x40, 0x00);
-    outb_(0x40, 0x10);                             /* 4096 PIT ticks */
+    outb(0x43, 0x34);                             /* PIT ch. 0 rate generator */
+    outb(0x40, 0x00);
+    outb(0x40, 0x10);                             /* 4096 PIT ticks */
     reset_seen();
     while (nseen < 3)
         sti_hlt();
     check(seen[0] == 0x31 && seen[2] == 0x31, 74, "PIT IRQ 0 on input 2", seen[0]);
     ioapic_wr(0x14, 0x10031);
-    outb_(0x43, 0x30);                             /* PIT silent: mode 0, no count */
+    outb(0x43, 0x30);                             /* PIT silent: mode 0, no count */
 
     /* Level: the RTC periodic interrupt (IRQF stays up until register C
      * is read). */
     ioapic_wr(0x10 + 2 * 8 + 1, 0);
     ioapic_wr(0x10 + 2 * 8, 0x38 | (1u << 15));    /* level */
-    outb_(0x70, 0x0A); outb_(0x71, 0x26);          /* 1024 Hz */
-    outb_(0x70, 0x0B); outb_(0x71, 0x42);          /* PIE, 24 h */
-    outb_(0x70, 0x0C); inb_(0x71);
+    outb(0x70, 0x0A); outb(0x71, 0x26);          /* 1024 Hz */
+    outb(0x70, 0x0B); outb(0x71, 0x42);          /* PIE, 24 h */
+    outb(0x70, 0x0C); inb(0x71);
     reset_seen();
     rtc_reads = 0;
     while (nseen < 2)
@@ -375,8 +358,8 @@ static void ioapic(void)
     check(seen[0] == 0x38 && seen[1] == 0x38, 75, "RTC level interrupt twice", nseen);
     check(rtc_remote_irr != 0, 76, "remote IRR set while in service", rtc_remote_irr);
     check((ioapic_rd(0x20) & (1u << 14)) == 0, 77, "remote IRR cleared by the EOI", ioapic_rd(0x20));
-    outb_(0x70, 0x0B); outb_(0x71, 0x02);          /* PIE off */
-    outb_(0x70, 0x0C); inb_(0x71);
+    outb(0x70, 0x0B); outb(0x71, 0x02);          /* PIE off */
+    outb(0x70, 0x0C); inb(0x71);
     ioapic_wr(0x20, 0x10038 | (1u << 15));
     puts("I/O APIC: redirection, edge, level with remote IRR: ok\n");
 }
@@ -447,20 +430,14 @@ u32 guest_main(u32 magic, u32 info)
 {
     (void)magic;
     (void)info;
-    struct { u16 limit; u32 base; } __attribute__((packed)) gdtr = { sizeof gdt - 1, (u32)gdt },
-                                                            idtr = { sizeof idt - 1, (u32)idt };
-    for (u32 *p = isr_table; p[0]; p += 2)
-        idt[p[0]] = (p[1] & 0xFFFFu) | (0x08ull << 16) | (0x8E00ull << 32) | ((u64)(p[1] >> 16) << 48);
-    __asm__ volatile("lgdt %0\n\tlidt %1\n\t"
-                     "ljmp $0x08, $1f\n1:\n\t"
-                     "mov $0x10, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\tmov %%ax, %%ss"
-                     : : "m"(gdtr), "m"(idtr) : "eax", "memory");
+    idt_gates(idt, isr_table);
+    load_tables(gdt, sizeof gdt, idt, sizeof idt);
     puts("apic guest\n");
     /* A direct boot leaves the 8259s as firmware does (timer and
      * keyboard open, docs/platform.md): close them, or IRQ 0 comes
      * through LINT0 as ExtINT at vector 8 as soon as IF is set. */
-    outb_(0x21, 0xFF);
-    outb_(0xA1, 0xFF);
+    outb(0x21, 0xFF);
+    outb(0xA1, 0xFF);
     identity();
     tpr_and_nesting();
     spurious();

@@ -6,7 +6,7 @@
  * no translation. tests/guests/crtoggle/run_flushes.sh checks the
  * software TLB's flush counters from --stats; the output is the same in
  * both MMU modes. */
-#include "guest.h"
+#include "guest_cpu.h"
 
 #define P 1u
 #define RW 2u
@@ -17,7 +17,7 @@
 #define CR4_PSE 0x10u
 #define RO_VA 0x40000000u
 
-static u64 gdt[3] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull };
+static u64 gdt[3] = GDT_FLAT;
 static u64 idt[256];
 static volatile u32 pd[1024] __attribute__((aligned(4096)));
 static volatile u32 pt_id[4][1024] __attribute__((aligned(4096)));   /* 0-16 MiB, global */
@@ -30,11 +30,6 @@ void pf_handler(void);
 struct multiboot_info {
     u32 flags, mem_lower, mem_upper, boot_device, cmdline;
 };
-
-static u32 rd_cr0(void) { u32 v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
-static void wr_cr0(u32 v) { __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory"); }
-static u32 rd_cr4(void) { u32 v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
-static void wr_cr4(u32 v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
 
 /* A supervisor store to the read-only alias: faults (and is skipped) or
  * lands in target[0]. */
@@ -55,23 +50,17 @@ u32 guest_main(u32 magic, const struct multiboot_info *mbi)
     if (!rounds)
         rounds = 1000;
 
-    u32 h = (u32)pf_handler;
-    idt[14] = (h & 0xFFFFu) | (0x08ull << 16) | (0x8E00ull << 32) | ((u64)(h >> 16) << 48);
-    struct { u16 limit; u32 base; } __attribute__((packed)) gdtr = { sizeof gdt - 1, (u32)gdt },
-                                                            idtr = { sizeof idt - 1, (u32)idt };
-    __asm__ volatile("lgdt %0\n\tlidt %1\n\t"
-                     "ljmp $0x08, $1f\n1:\n\t"
-                     "mov $0x10, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\tmov %%ax, %%ss"
-                     : : "m"(gdtr), "m"(idtr) : "eax", "memory");
+    idt[14] = idt_gate((u32)pf_handler, 0);
+    load_tables(gdt, sizeof gdt, idt, sizeof idt);
     puts("crtoggle guest\n");
 
     /* Without paging these bits change no translation. */
     for (u32 i = 0; i < 100; i++) {
-        wr_cr4(rd_cr4() ^ (CR4_PSE | CR4_PGE));
-        wr_cr0(rd_cr0() ^ CR0_WP);
+        write_cr4(read_cr4() ^ (CR4_PSE | CR4_PGE));
+        write_cr0(read_cr0() ^ CR0_WP);
     }
-    wr_cr4(0);
-    wr_cr0(rd_cr0() & ~CR0_WP);
+    write_cr4(0);
+    write_cr0(read_cr0() & ~CR0_WP);
 
     for (u32 i = 0; i < 4096; i++)
         pt_id[i >> 10][i & 1023] = (i << 12) | P | RW | G;
@@ -80,27 +69,27 @@ u32 guest_main(u32 magic, const struct multiboot_info *mbi)
         pd[i] = (u32)pt_id[i] | P | RW;
     pd[RO_VA >> 22] = (u32)pt_ro | P | RW;
     __asm__ volatile("mov %0, %%cr3" : : "r"(pd) : "memory");
-    wr_cr4(CR4_PGE);
-    wr_cr0(rd_cr0() | CR0_PG);
+    write_cr4(CR4_PGE);
+    write_cr0(read_cr0() | CR0_PG);
 
     u32 sum = 0, bad = 0;
     for (u32 r = 0; r < rounds; r++) {
         /* WP = 0: the store lands; WP = 1: it faults. */
-        wr_cr0(rd_cr0() & ~CR0_WP);
+        write_cr0(read_cr0() & ~CR0_WP);
         store_ro(r);
         if (target[0] != r || pf_count != r)
             bad++;
         sum += *(volatile u32 *)RO_VA;
-        wr_cr0(rd_cr0() | CR0_WP);
+        write_cr0(read_cr0() | CR0_WP);
         store_ro(~r);
         if (target[0] != r || pf_count != r + 1)
             bad++;
         for (u32 p = 0; p < 64; p++)
             sum += data[p][r & 1023] += p;
-        wr_cr4(rd_cr4() & ~CR4_PGE);
-        wr_cr4(rd_cr4() | CR4_PGE);
+        write_cr4(read_cr4() & ~CR4_PGE);
+        write_cr4(read_cr4() | CR4_PGE);
     }
-    wr_cr0(rd_cr0() & ~CR0_PG);
+    write_cr0(read_cr0() & ~CR0_PG);
     puts("rounds ");
     putdec64(rounds);
     puts(", faults ");

@@ -3,35 +3,17 @@
  * 8259s initialised (IRQ 0 at vector 8, IRQ 0-2 open, the slave closed)
  * so STI; HLT wakes on the timer, and the PIIX IDE decode bits on.
  * Time is read from the TSC (10 ns ticks of the virtual clock). */
-#include "guest.h"
+#define GUEST_NAME "fwstate"
+#include "guest_check.h"
+#include "guest_cpu.h"
 
-static u64 gdt[3] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull };
+static u64 gdt[3] = GDT_FLAT;
 static u64 idt[256];
-static u32 failures;
-
-static void check(int ok, u32 n, const char *what, u32 got)
-{
-    if (ok)
-        return;
-    puts("FAIL fwstate: ");
-    puts(what);
-    puts(" (got 0x");
-    puthex32(got);
-    puts(")\n");
-    if (!failures)
-        failures = n;
-}
-
-static inline void outb_(u16 p, u8 v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(p)); }
-static inline u8 inb_(u16 p) { u8 v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-static inline void outl_(u16 p, u32 v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(p)); }
-static inline u32 inl_(u16 p) { u32 v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-static inline u64 rdtsc(void) { u32 lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return (u64)hi << 32 | lo; }
 
 static u32 pci_rd(u32 bdf, u32 reg)
 {
-    outl_(0xCF8, 0x80000000u | bdf << 8 | (reg & 0xFC));
-    return inl_(0xCFC);
+    outl(0xCF8, 0x80000000u | bdf << 8 | (reg & 0xFC));
+    return inl(0xCFC);
 }
 
 void isr_irq0(void);
@@ -45,36 +27,30 @@ void irq0_handler(void)
     if (ticks < 4)
         tick_tsc[ticks] = rdtsc();
     ticks++;
-    outb_(0x20, 0x20);   /* non-specific EOI */
+    outb(0x20, 0x20);   /* non-specific EOI */
 }
 
 u32 guest_main(u32 magic, u32 info);
 u32 guest_main(u32 magic, u32 info)
 {
     (void)info;
-    struct { u16 limit; u32 base; } __attribute__((packed)) gdtr = { sizeof gdt - 1, (u32)gdt },
-                                                            idtr = { sizeof idt - 1, (u32)idt };
-    u32 h = (u32)isr_irq0;
-    idt[8] = (h & 0xFFFFu) | (0x08ull << 16) | (0x8E00ull << 32) | ((u64)(h >> 16) << 48);
-    __asm__ volatile("lgdt %0\n\tlidt %1\n\t"
-                     "ljmp $0x08, $1f\n1:\n\t"
-                     "mov $0x10, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\tmov %%ax, %%ss"
-                     : : "m"(gdtr), "m"(idtr) : "eax", "memory");
+    idt[8] = idt_gate((u32)isr_irq0, 0);
+    load_tables(gdt, sizeof gdt, idt, sizeof idt);
     puts("fwstate guest\n");
     check(magic == 0x2BADB002u, 1, "multiboot magic", magic);
 
     /* 8259s: IMRs as SeaBIOS leaves them; nothing in service. */
-    check(inb_(0x21) == 0xF8, 2, "master IMR: IRQ 0, 1, 2 open", inb_(0x21));
-    check(inb_(0xA1) == 0xFF, 3, "slave IMR: all closed", inb_(0xA1));
-    outb_(0x20, 0x0B);                 /* OCW3: read ISR */
-    check(inb_(0x20) == 0, 4, "master ISR empty", inb_(0x20));
-    outb_(0x20, 0x0A);                 /* back to IRR */
+    check(inb(0x21) == 0xF8, 2, "master IMR: IRQ 0, 1, 2 open", inb(0x21));
+    check(inb(0xA1) == 0xFF, 3, "slave IMR: all closed", inb(0xA1));
+    outb(0x20, 0x0B);                 /* OCW3: read ISR */
+    check(inb(0x20) == 0, 4, "master ISR empty", inb(0x20));
+    outb(0x20, 0x0A);                 /* back to IRR */
     puts("8259s: initialised, IRQ 0-2 open\n");
 
     /* 8254 read-back of counter 0's status: LSB/MSB access, mode 3,
      * binary (bits 5:0 = 11 011 0), output already driven. */
-    outb_(0x43, 0xE2);
-    u8 st = inb_(0x40);
+    outb(0x43, 0xE2);
+    u8 st = inb(0x40);
     check((st & 0x3F) == 0x36, 5, "PIT counter 0 status: lo/hi, mode 3, binary", st);
     check(!(st & 0x40), 6, "PIT counter 0 has its count (null count clear)", st);
     puts("PIT: counter 0 in mode 3\n");

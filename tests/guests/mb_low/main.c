@@ -1,7 +1,8 @@
 /* mb_low guest: a multiboot kernel linked low (0x8000, bss over 0x9000)
  * is loaded, and the boot information, memory map and command line lie
  * outside every byte it occupies; the command line is "path args". */
-#include "guest.h"
+#define GUEST_NAME "mb_low"
+#include "guest_check.h"
 
 extern char image_start[], image_end[];
 
@@ -12,20 +13,6 @@ struct multiboot_info {
     u32 drives_length, drives_addr, config_table, boot_loader_name;
 };
 
-static u32 failures;
-
-static void check(int ok, u32 n, const char *what, u32 got)
-{
-    if (ok)
-        return;
-    puts("FAIL mb_low: ");
-    puts(what);
-    puts(" (got 0x");
-    puthex32(got);
-    puts(")\n");
-    if (!failures)
-        failures = n;
-}
 
 /* [a, a + len) is clear of the image. */
 static int outside(u32 a, u32 len)

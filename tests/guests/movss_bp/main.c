@@ -2,11 +2,12 @@
  * right after MOV SS or POP SS is not taken, as on Intel processors (the
  * interrupt shadow holds off the breakpoint for that one instruction);
  * after MOV DS, which starts no shadow, it is. */
-#include "guest.h"
+#define GUEST_NAME "movss_bp"
+#include "guest_check.h"
+#include "guest_cpu.h"
 
-static u64 gdt[3] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull };
+static u64 gdt[3] = GDT_FLAT;
 static u64 idt[256];
-static u32 failures;
 
 extern volatile u32 db_count, db_dr6;
 void db_handler(void);
@@ -14,19 +15,6 @@ void run_movss(void);
 void run_popss(void);
 void run_movds(void);
 extern char after_movss[], after_popss[], after_movds[];
-
-static void check(int ok, u32 n, const char *what, u32 got)
-{
-    if (ok)
-        return;
-    puts("FAIL movss_bp: ");
-    puts(what);
-    puts(" (got 0x");
-    puthex32(got);
-    puts(")\n");
-    if (!failures)
-        failures = n;
-}
 
 /* DR0 = `at`, execute breakpoint, enabled locally; run `fn`; DR7 off.
  * Returns the #DBs taken. */
@@ -46,14 +34,8 @@ u32 guest_main(u32 magic, u32 info)
 {
     (void)magic;
     (void)info;
-    u32 h = (u32)db_handler;
-    idt[1] = (h & 0xFFFFu) | (0x08ull << 16) | (0x8E00ull << 32) | ((u64)(h >> 16) << 48);
-    struct { u16 limit; u32 base; } __attribute__((packed)) gdtr = { sizeof gdt - 1, (u32)gdt },
-                                                            idtr = { sizeof idt - 1, (u32)idt };
-    __asm__ volatile("lgdt %0\n\tlidt %1\n\t"
-                     "ljmp $0x08, $1f\n1:\n\t"
-                     "mov $0x10, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\tmov %%ax, %%ss"
-                     : : "m"(gdtr), "m"(idtr) : "eax", "memory");
+    idt[1] = idt_gate((u32)db_handler, 0);
+    load_tables(gdt, sizeof gdt, idt, sizeof idt);
     puts("movss_bp guest\n");
 
     u32 n = with_bp(after_movds, run_movds);

@@ -7,34 +7,17 @@
  * through IRQ 11, the address filter, ring overflow (RXOVW, MPC) and the
  * TimerInt timeout. Each failed check prints FAIL and exits with its
  * number. */
-#include "guest.h"
+#define GUEST_NAME "nic"
+#include "guest_check.h"
+#include "guest_cpu.h"
 
-static u64 gdt[3] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull };
+static u64 gdt[3] = GDT_FLAT;
 static u64 idt[256];
-static u32 failures;
 static u16 io;
 
 #define RX_RING ((volatile u8 *)0x200000)    /* 8 KiB + 16 + 1.5 KiB of slack */
 #define TX_BUF(d) ((u8 *)(0x210000 + (d) * 0x800))
 
-static inline void outw(u16 p, u16 v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(p)); }
-static inline void outl(u16 p, u32 v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(p)); }
-static inline u8 inb(u16 p) { u8 v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-static inline u16 inw(u16 p) { u16 v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-static inline u32 inl(u16 p) { u32 v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(p)); return v; }
-
-static void check(int ok, u32 n, const char *what, u32 got)
-{
-    if (ok)
-        return;
-    puts("FAIL nic: ");
-    puts(what);
-    puts(" (got 0x");
-    puthex32(got);
-    puts(")\n");
-    if (!failures)
-        failures = n;
-}
 
 static u32 pci_read(u32 devfn, u32 off)
 {
@@ -223,14 +206,8 @@ u32 guest_main(u32 magic, u32 info)
 {
     (void)magic;
     (void)info;
-    struct { u16 limit; u32 base; } __attribute__((packed)) gdtr = { sizeof gdt - 1, (u32)gdt },
-                                                            idtr = { sizeof idt - 1, (u32)idt };
-    u32 a = (u32)irq11_stub;
-    idt[0x2B] = (a & 0xFFFFu) | (0x08ull << 16) | (0x8E00ull << 32) | ((u64)(a >> 16) << 48);
-    __asm__ volatile("lgdt %0\n\tlidt %1\n\t"
-                     "ljmp $0x08, $1f\n1:\n\t"
-                     "mov $0x10, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\tmov %%ax, %%ss"
-                     : : "m"(gdtr), "m"(idtr) : "eax", "memory");
+    idt[0x2B] = idt_gate((u32)irq11_stub, 0);
+    load_tables(gdt, sizeof gdt, idt, sizeof idt);
     for (u32 i = 0; i < 256; i++) {
         u32 c = i;
         for (int k = 0; k < 8; k++)

@@ -16,6 +16,7 @@
 
 %define GUEST_NAME "opl3"
 %include "rom16.inc"
+%include "pc16.inc"
 
 REFRESH_NS      equ 15085
 
@@ -39,16 +40,6 @@ REFRESH_NS      equ 15085
         dec dx
         mov cx, 35
         call opl_delay
-%endmacro
-
-; MIXW reg, value
-%macro MIXW 2
-        mov dx, 0x224
-        mov al, %1
-        out dx, al
-        inc dx
-        mov al, %2
-        out dx, al
 %endmacro
 
 ; DETECT base, "where"
@@ -135,18 +126,6 @@ opl_delay:
         pop dx
         ret
 
-; ECX toggles of port 0x61 bit 4.
-wait_toggles:
-        in al, 0x61
-        and al, 0x10
-        mov ah, al
-.loop:  in al, 0x61
-        and al, 0x10
-        cmp al, ah
-        je .loop
-        mov ah, al
-        dec ecx
-        jnz .loop
-        ret
+        WAIT_TOGGLES_ROUTINE
 
         ROM_END

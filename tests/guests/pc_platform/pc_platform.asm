@@ -8,6 +8,7 @@
 
 %define GUEST_NAME "pc_platform"
 %include "rom16.inc"
+%include "pc16.inc"
 
 TICKS   equ SCRATCH         ; word: IRQ 0 count
 RTCIRQ  equ SCRATCH+2       ; word: IRQ 8 count
@@ -22,21 +23,7 @@ main:
         SETVEC 0x08, irq0
         SETVEC 0x70, irq8
 
-        ; ICW1-4: vectors 08h/70h, cascade on IR2, 8086 mode.
-        mov al, 0x11
-        out 0x20, al
-        out 0xA0, al
-        mov al, 0x08
-        out 0x21, al
-        mov al, 0x70
-        out 0xA1, al
-        mov al, 0x04
-        out 0x21, al
-        mov al, 0x02
-        out 0xA1, al
-        mov al, 0x01
-        out 0x21, al
-        out 0xA1, al
+        PIC_INIT
         mov al, 0xFA            ; IRQ 0 and the cascade
         out 0x21, al
         mov al, 0xFE            ; IRQ 8

@@ -3,16 +3,17 @@
  * (0x1A0): values held and read back, the 40-bit counters' sign
  * extension, #GP for reserved bits and out-of-range counters, and
  * CR4.PCE governing RDPMC at CPL 3. */
-#include "guest.h"
+#define GUEST_NAME "pmc"
+#include "guest_check.h"
+#include "guest_cpu.h"
 
 static u64 gdt[6] = {
-    0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull,   /* ring 0 code, data */
+    0, GDT_FLAT_CODE, GDT_FLAT_DATA,                   /* ring 0 code, data */
     0x00CFFA000000FFFFull, 0x00CFF2000000FFFFull,      /* ring 3 code, data */
     0,                                                 /* TSS */
 };
 static u64 idt[256];
 static u32 tss[26];
-static u32 failures;
 
 extern volatile u32 gp_count, user_ecx, user_eax, user_edx;
 void gp_handler(void);
@@ -20,45 +21,12 @@ void back_to_kernel(void);
 void user_rdpmc(void);
 void enter_user(void (*fn)(void));
 
-static void check(int ok, u32 n, const char *what, u32 got)
-{
-    if (ok)
-        return;
-    puts("FAIL pmc: ");
-    puts(what);
-    puts(" (got 0x");
-    puthex32(got);
-    puts(")\n");
-    if (!failures)
-        failures = n;
-}
-
-static u64 rdmsr(u32 i)
-{
-    u32 lo = 0, hi = 0;
-    __asm__ volatile("rdmsr" : "+a"(lo), "+d"(hi) : "c"(i));
-    return (u64)hi << 32 | lo;
-}
-static void wrmsr(u32 i, u64 v)
-{
-    __asm__ volatile("wrmsr" : : "c"(i), "a"((u32)v), "d"((u32)(v >> 32)) : "memory");
-}
 static u64 rdpmc(u32 c)
 {
     u32 lo = 0, hi = 0;
     __asm__ volatile("rdpmc" : "+a"(lo), "+d"(hi) : "c"(c) : "memory");
     return (u64)hi << 32 | lo;
 }
-static u32 read_cr4(void) { u32 v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v; }
-static void write_cr4(u32 v) { __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory"); }
-
-static void gate(int vec, void (*fn)(void), int dpl)
-{
-    u32 h = (u32)fn;
-    idt[vec] = (h & 0xFFFFu) | (0x08ull << 16) | ((u64)(0x8E00u | dpl << 13) << 32) |
-               ((u64)(h >> 16) << 48);
-}
-
 static void setup(void)
 {
     static u8 ring0_stack[4096] __attribute__((aligned(16)));
@@ -67,15 +35,10 @@ static void setup(void)
     u32 b = (u32)tss;
     gdt[5] = (sizeof tss - 1) | (u64)(b & 0xFFFFFFu) << 16 | 0x89ull << 40 |
              (u64)(b >> 24) << 56;
-    gate(13, gp_handler, 0);
-    gate(0x80, back_to_kernel, 3);
-    struct { u16 limit; u32 base; } __attribute__((packed)) gdtr = { sizeof gdt - 1, (u32)gdt },
-                                                            idtr = { sizeof idt - 1, (u32)idt };
-    __asm__ volatile("lgdt %0\n\tlidt %1\n\t"
-                     "ljmp $0x08, $1f\n1:\n\t"
-                     "mov $0x10, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\tmov %%ax, %%ss\n\t"
-                     "mov $0x28, %%ax\n\tltr %%ax"
-                     : : "m"(gdtr), "m"(idtr) : "eax", "memory");
+    idt[13] = idt_gate((u32)gp_handler, 0);
+    idt[0x80] = idt_gate((u32)back_to_kernel, 3);
+    load_tables(gdt, sizeof gdt, idt, sizeof idt);
+    __asm__ volatile("ltr %w0" : : "r"(0x28u) : "memory");
 }
 
 u32 guest_main(u32 magic, u32 info);

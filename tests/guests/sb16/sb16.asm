@@ -20,6 +20,7 @@
 
 %define GUEST_NAME "sb16"
 %include "rom16.inc"
+%include "pc16.inc"
 
 IRQCNT  equ SCRATCH             ; word: IRQ 5 count
 IRQSTAT equ SCRATCH+2           ; byte: mixer 0x82 bits seen in the handler
@@ -31,16 +32,6 @@ BLOCKS  equ 8
         call dsp_out
     %rotate 1
   %endrep
-%endmacro
-
-; MIXW reg, value
-%macro MIXW 2
-        mov dx, 0x224
-        mov al, %1
-        out dx, al
-        inc dx
-        mov al, %2
-        out dx, al
 %endmacro
 
 ; MIXR reg -> AL
@@ -300,20 +291,7 @@ fill_block:
 
 pic_setup:
         SETVEC 0x0D, irq5
-        mov al, 0x11
-        out 0x20, al
-        out 0xA0, al
-        mov al, 0x08
-        out 0x21, al
-        mov al, 0x70
-        out 0xA1, al
-        mov al, 0x04
-        out 0x21, al
-        mov al, 0x02
-        out 0xA1, al
-        mov al, 0x01
-        out 0x21, al
-        out 0xA1, al
+        PIC_INIT
         mov al, 0xDF            ; only IRQ 5
         out 0x21, al
         mov al, 0xFF

@@ -10,7 +10,9 @@
  *   - an AP that sends INIT to itself waits for SIPI, and starts again.
  * Only the BSP prints. Each failed check prints FAIL; the guest exits with
  * the number of the first. */
-#include "guest.h"
+#define GUEST_NAME "smp"
+#include "guest_check.h"
+#include "guest_cpu.h"
 
 #define LAPIC 0xFEE00000u
 #define TRAMP_BASE 0x7000u
@@ -24,10 +26,8 @@
 #define ICR_ALL_BUT_SELF (3u << 18)
 #define ICR_BUSY (1u << 12)
 
-static u64 gdt[3] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull };
+static u64 gdt[3] = GDT_FLAT;
 static u64 idt[256];
-static struct { u16 limit; u32 base; } __attribute__((packed)) gdtr, idtr;
-static u32 failures;
 
 extern char tramp_start[], tramp_end[];
 extern u32 isr_table[];
@@ -36,19 +36,6 @@ static volatile u32 started, go, done, counter;
 static volatile u32 ap_apic_id[MAX_CPUS], ap_cpuid_id[MAX_CPUS], ap_base_msr[MAX_CPUS];
 static volatile u32 got40[MAX_CPUS], got42[MAX_CPUS], got43[MAX_CPUS], got44[MAX_CPUS];
 static volatile u32 bsp41;
-
-static void check(int ok, u32 n, const char *what, u32 got)
-{
-    if (ok)
-        return;
-    puts("FAIL smp: ");
-    puts(what);
-    puts(" (got 0x");
-    puthex32(got);
-    puts(")\n");
-    if (!failures)
-        failures = n;
-}
 
 static inline u32 lapic_rd(u32 off) { return *(volatile u32 *)(LAPIC + off); }
 static inline void lapic_wr(u32 off, u32 v) { *(volatile u32 *)(LAPIC + off) = v; }
@@ -61,7 +48,6 @@ static inline u8 cmos(u8 reg)
     __asm__ volatile("inb $0x71, %0" : "=a"(v));
     return v;
 }
-static u32 rdmsr_lo(u32 i) { u32 lo, hi; __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(i)); return lo; }
 static u32 cpuid1_ebx(void)
 {
     u32 a = 1, b, c, d;
@@ -101,22 +87,14 @@ void irq_handler(u32 vec)
         lapic_wr(0xB0, 0);
 }
 
-static void load_tables(void)
-{
-    __asm__ volatile("lgdt %0\n\tlidt %1\n\t"
-                     "ljmp $0x08, $1f\n1:\n\t"
-                     "mov $0x10, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\tmov %%ax, %%ss"
-                     : : "m"(gdtr), "m"(idtr) : "eax", "memory");
-}
-
 void ap_main(void)
 {
-    load_tables();
+    load_tables(gdt, sizeof gdt, idt, sizeof idt);
     lapic_wr(0xF0, 0x1FF);
     u32 id = my_id() & (MAX_CPUS - 1);
     ap_apic_id[id] = my_id() + 1;
     ap_cpuid_id[id] = (cpuid1_ebx() >> 24) + 1;
-    ap_base_msr[id] = rdmsr_lo(0x1B);
+    ap_base_msr[id] = (u32)rdmsr(0x1B);
     lock_inc(&started);
     while (!go)
         pause();
@@ -183,13 +161,8 @@ u32 guest_main(u32 magic, u32 info)
 {
     (void)magic;
     (void)info;
-    gdtr.limit = sizeof gdt - 1;
-    gdtr.base = (u32)gdt;
-    idtr.limit = sizeof idt - 1;
-    idtr.base = (u32)idt;
-    for (u32 *p = isr_table; p[0]; p += 2)
-        idt[p[0]] = (p[1] & 0xFFFFu) | (0x08ull << 16) | (0x8E00ull << 32) | ((u64)(p[1] >> 16) << 48);
-    load_tables();
+    idt_gates(idt, isr_table);
+    load_tables(gdt, sizeof gdt, idt, sizeof idt);
     /* The 8259s as a loader leaves them: the PIT's IRQ 0 would come by
      * ExtINT (LINT0) to a vector this guest has no gate for. */
     __asm__ volatile("outb %0, $0x21\n\toutb %0, $0xA1" : : "a"((u8)0xFF));
@@ -212,7 +185,7 @@ u32 guest_main(u32 magic, u32 info)
     lapic_wr(0xF0, 0x1FF);
     check(my_id() == 0, 4, "BSP APIC ID", my_id());
     check((cpuid1_ebx() >> 24) == 0, 5, "BSP CPUID.1:EBX[31:24]", cpuid1_ebx());
-    check((rdmsr_lo(0x1B) & 0x900u) == 0x900u, 6, "BSP IA32_APIC_BASE: BSP and enable", rdmsr_lo(0x1B));
+    check(((u32)rdmsr(0x1B) & 0x900u) == 0x900u, 6, "BSP IA32_APIC_BASE: BSP and enable", (u32)rdmsr(0x1B));
 
     /* The start-up sequence (MP spec B.4, SDM 8.4.4.1). */
     memcpy((void *)TRAMP_BASE, tramp_start, (size_t)(tramp_end - tramp_start));

@@ -9,6 +9,7 @@
 
 %define GUEST_NAME "speaker"
 %include "rom16.inc"
+%include "pc16.inc"
 
 REFRESH_NS      equ 15085
 
@@ -67,18 +68,6 @@ main:
         PASS "tone sequence played"
         PASS_EXIT
 
-; ECX toggles of port 0x61 bit 4.
-wait_toggles:
-        in al, 0x61
-        and al, 0x10
-        mov ah, al
-.loop:  in al, 0x61
-        and al, 0x10
-        cmp al, ah
-        je .loop
-        mov ah, al
-        dec ecx
-        jnz .loop
-        ret
+        WAIT_TOGGLES_ROUTINE
 
         ROM_END

@@ -4,32 +4,14 @@
  * from inside: #NM through CR0.TS and CR0.EM, #MF with CR0.NE = 1, and
  * IRQ 13 through FERR# and port 0xF0 with CR0.NE = 0.
  * Each failed check prints FAIL and the guest exits with its number. */
-#include "guest.h"
+#define GUEST_NAME "x87"
+#include "guest_check.h"
+#include "guest_cpu.h"
 
 typedef long double ld;
 
-static u64 gdt[3] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull };
+static u64 gdt[3] = GDT_FLAT;
 static u64 idt[256];
-static u32 failures;
-
-static void check(int ok, u32 n, const char *what, u32 got)
-{
-    if (ok)
-        return;
-    puts("FAIL x87: ");
-    puts(what);
-    puts(" (got 0x");
-    puthex32(got);
-    puts(")\n");
-    if (!failures)
-        failures = n;
-}
-
-static void set_gate(unsigned vec, void (*fn)(void))
-{
-    u32 a = (u32)fn;
-    idt[vec] = (a & 0xFFFFu) | (0x08ull << 16) | (0x8E00ull << 32) | ((u64)(a >> 16) << 48);
-}
 
 void nm_stub(void);
 void mf_stub(void);
@@ -38,18 +20,6 @@ void irq13_stub(void);
 /* ------------------------------------------------------------ handlers */
 
 static volatile u32 nm_count, mf_count, irq13_count, handler_sw, mf_eip, fault_fop;
-
-static u32 read_cr0(void)
-{
-    u32 v;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(v));
-    return v;
-}
-
-static void write_cr0(u32 v)
-{
-    __asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
-}
 
 #define CR0_MP 0x2u
 #define CR0_EM 0x4u
@@ -335,15 +305,10 @@ u32 guest_main(u32 magic, u32 info)
 {
     (void)magic;
     (void)info;
-    struct { u16 limit; u32 base; } __attribute__((packed)) gdtr = { sizeof gdt - 1, (u32)gdt },
-                                                            idtr = { sizeof idt - 1, (u32)idt };
-    set_gate(7, nm_stub);
-    set_gate(16, mf_stub);
-    set_gate(0x2D, irq13_stub);
-    __asm__ volatile("lgdt %0\n\tlidt %1\n\t"
-                     "ljmp $0x08, $1f\n1:\n\t"
-                     "mov $0x10, %%ax\n\tmov %%ax, %%ds\n\tmov %%ax, %%es\n\tmov %%ax, %%ss"
-                     : : "m"(gdtr), "m"(idtr) : "eax", "memory");
+    idt[7] = idt_gate((u32)nm_stub, 0);
+    idt[16] = idt_gate((u32)mf_stub, 0);
+    idt[0x2D] = idt_gate((u32)irq13_stub, 0);
+    load_tables(gdt, sizeof gdt, idt, sizeof idt);
     u32 a = 1, b, c, d;
     __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
     check((d & 1) && (d & (1u << 24)), 1, "CPUID FPU and FXSR", d);
