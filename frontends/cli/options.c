@@ -1044,6 +1044,12 @@ static int parse(int argc, char **argv, struct cli_options *o, int process, char
                  o->record ? "-record" : "-replay");
         return -1;
     }
+    if (o->load_state && o->lockstep) {
+        /* The twin would start from reset while the translator starts
+         * from the state: every compare would fail. */
+        snprintf(err, errsz, "--load-state cannot be combined with --lockstep yet");
+        return -1;
+    }
     if (o->reverse_every_set && !o->gdb) {
         snprintf(err, errsz, "--reverse-every needs a gdb stub (-s or -gdb tcp:HOST:PORT)");
         return -1;

@@ -515,6 +515,14 @@ START_TEST(vm_guest_options_refused)
 }
 END_TEST
 
+START_TEST(lockstep_load_state_refused)
+{
+    assert_error(PARSE("-kernel", "k", "--lockstep", "--load-state", "s.s86"),
+                 "--load-state cannot be combined with --lockstep");
+    ck_assert_int_eq(PARSE("-kernel", "k", "--load-state", "s.s86"), 0);
+}
+END_TEST
+
 START_TEST(balloon_options)
 {
     ck_assert_int_eq(PARSE("-kernel", "k", "-device", "virtio-balloon,deflate-on-oom=on",
@@ -557,6 +565,7 @@ static Suite *options_suite(void)
     tcase_add_test(tc, vm_split_errors);
     tcase_add_test(tc, vm_guest_options_refused);
     tcase_add_test(tc, balloon_options);
+    tcase_add_test(tc, lockstep_load_state_refused);
     tcase_add_test(tc, smp_counts);
     tcase_add_test(tc, machine_settings);
     suite_add_tcase(s, tc);
