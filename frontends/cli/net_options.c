@@ -145,6 +145,18 @@ int cli_parse_nic(const char *spec, struct cli_nic *n, char *err, size_t errsz)
                 snprintf(err, errsz, "-nic: romfile= must be the last option (file names may hold commas)");
                 return -1;
             }
+        } else if ((!strncmp(tok, "tftp=", 5) || !strncmp(tok, "bootfile=", 9)) &&
+                   n->backend == CLI_NET_USER) {
+            int is_tftp = tok[0] == 't';
+            const char *v = tok + (is_tftp ? 5 : 9);
+            char *dst = is_tftp ? n->tftp : n->bootfile;
+            size_t cap = is_tftp ? sizeof n->tftp : sizeof n->bootfile;
+            if (!*v || strlen(v) >= cap) {
+                snprintf(err, errsz, "-nic: %s= needs a name of 1 to %zu characters",
+                         is_tftp ? "tftp" : "bootfile", cap - 1);
+                return -1;
+            }
+            strcpy(dst, v);
         } else if (!strncmp(tok, "hostfwd=", 8) && n->backend == CLI_NET_USER) {
             if (n->nfwd >= CLI_NIC_MAX_FWD) {
                 snprintf(err, errsz, "-nic: at most %d hostfwd= rules", CLI_NIC_MAX_FWD);

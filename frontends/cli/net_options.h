@@ -36,6 +36,8 @@ struct cli_nic {
     enum board_nic_model model;
     uint8_t mac[6];
     const char *romfile;
+    char tftp[256];           /* user: tftp=DIR served by slirp's TFTP server */
+    char bootfile[128];       /* user: bootfile=NAME named in DHCP replies */
     struct cli_hostfwd fwd[CLI_NIC_MAX_FWD];
     int nfwd;
     int list_models;          /* model=help */

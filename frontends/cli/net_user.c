@@ -1,4 +1,5 @@
 #define _GNU_SOURCE   /* ppoll */
+#include <sys/stat.h>
 #include <arpa/inet.h>
 #include <poll.h>
 #include <sys/types.h>
@@ -244,6 +245,19 @@ struct net_user *net_user_open(const struct cli_nic *nic, char *err, size_t errs
     cfg.vhostname = "shadow86";
     cfg.if_mtu = 1500;
     cfg.if_mru = 1500;
+    if (nic->tftp[0]) {
+        struct stat st;
+        if (stat(nic->tftp, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            snprintf(err, errsz, "-nic user: tftp=%s: not a directory", nic->tftp);
+            free(u->queue);
+            free(u);
+            return NULL;
+        }
+        cfg.tftp_path = nic->tftp;
+        cfg.tftp_server_name = "10.0.2.2";
+    }
+    if (nic->bootfile[0])
+        cfg.bootfile = nic->bootfile;
     u->slirp = slirp_new(&cfg, &callbacks, u);
     if (!u->slirp) {
         snprintf(err, errsz, "-nic user: libslirp could not start");

@@ -515,6 +515,16 @@ START_TEST(vm_guest_options_refused)
 }
 END_TEST
 
+START_TEST(nic_tftp_and_bootfile)
+{
+    ck_assert_int_eq(PARSE("-kernel", "k", "-nic", "user,tftp=/srv/tftp,bootfile=boot.ipxe"), 0);
+    ck_assert_str_eq(o.nic.tftp, "/srv/tftp");
+    ck_assert_str_eq(o.nic.bootfile, "boot.ipxe");
+    assert_error(PARSE("-kernel", "k", "-nic", "user,bootfile="), "bootfile= needs a name");
+    assert_error(PARSE("-kernel", "k", "-nic", "null,tftp=/srv"), "unknown option 'tftp=/srv'");
+}
+END_TEST
+
 START_TEST(lockstep_load_state_refused)
 {
     assert_error(PARSE("-kernel", "k", "--lockstep", "--load-state", "s.s86"),
@@ -566,6 +576,7 @@ static Suite *options_suite(void)
     tcase_add_test(tc, vm_guest_options_refused);
     tcase_add_test(tc, balloon_options);
     tcase_add_test(tc, lockstep_load_state_refused);
+    tcase_add_test(tc, nic_tftp_and_bootfile);
     tcase_add_test(tc, smp_counts);
     tcase_add_test(tc, machine_settings);
     suite_add_tcase(s, tc);
