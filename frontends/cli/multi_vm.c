@@ -323,7 +323,7 @@ int cli_multi_vm_main(const struct cli_vm_split *split, int (*stop_signal)(void)
             fprintf(stderr, "shadow86: %sexit port value 0x%X: status %d\n", who,
                     machine_exit_value(g[i].m), g[i].status);
         if (proc.stats) {
-            char group[8];
+            char group[16];   /* "vm" and up to 10 digits */
             snprintf(group, sizeof group, "vm%u", i + 1);
             stats_print_group(stderr, proc.stats_json ? STATS_JSON : STATS_TEXT, group, g[i].m,
                               &g[i].dbg->counters, &g[i].dbg->registry);
