@@ -3,7 +3,8 @@
  * (expected-off.txt: CPUID.1:ECX bit 21 clear, the MSRs and IA32_APIC_BASE
  * bit 10 refused). A #GP handler counts faults and skips the RDMSR/WRMSR.
  * Each failed check prints FAIL and the guest exits with its number. */
-#include "guest.h"
+#define GUEST_NAME "x2apic"
+#include "guest_check.h"
 
 #define LAPIC 0xFEE00000u
 #define MSR_APIC_BASE 0x1Bu
@@ -13,22 +14,8 @@
 
 static u64 gdt[3] = { 0, 0x00CF9A000000FFFFull, 0x00CF92000000FFFFull };
 static u64 idt[256];
-static u32 failures;
 extern volatile u32 gp_count;
 extern u32 isr_table[];
-
-static void check(int ok, u32 n, const char *what, u32 got)
-{
-    if (ok)
-        return;
-    puts("FAIL x2apic: ");
-    puts(what);
-    puts(" (got 0x");
-    puthex32(got);
-    puts(")\n");
-    if (!failures)
-        failures = n;
-}
 
 static inline u32 rd(u32 a) { return *(volatile u32 *)a; }
 static inline void wr(u32 a, u32 v) { *(volatile u32 *)a = v; }
